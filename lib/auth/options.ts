@@ -1,0 +1,105 @@
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import { db } from '../db';
+import { audit } from '../audit';
+import { dummyHash, verifyPassword } from './password';
+import { lockedFor, recordFailure, recordSuccess } from './throttle';
+
+function clientIp(headers: Record<string, unknown> | undefined): string {
+  const fwd = headers?.['x-forwarded-for'];
+  if (typeof fwd === 'string' && fwd) return fwd.split(',')[0]!.trim();
+  return 'local';
+}
+
+export const OIDC_ID = 'oidc';
+
+export function oidcEnabled(): boolean {
+  return Boolean(process.env.OIDC_ISSUER && process.env.OIDC_CLIENT_ID && process.env.OIDC_CLIENT_SECRET);
+}
+
+function providers(): NextAuthOptions['providers'] {
+  const list: NextAuthOptions['providers'] = [
+    CredentialsProvider({
+      id: 'credentials',
+      name: 'Email and password',
+      credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+      async authorize(credentials, req) {
+        const email = String(credentials?.email ?? '').trim().toLowerCase().slice(0, 254);
+        const password = String(credentials?.password ?? '').slice(0, 256);
+        const ip = clientIp(req?.headers as Record<string, unknown> | undefined);
+        const keys = [`email:${email}`, `ip:${ip}`];
+        if (!email || !password) return null;
+        if (lockedFor(keys) > 0) throw new Error('TooManyAttempts');
+        const user = await db().user.findUnique({ where: { email }, omit: { passwordHash: false } });
+        const ok = user && !user.disabled ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
+        if (!ok || !user) {
+          if (recordFailure(keys)) {
+            await audit({ email, ip }, 'auth.signin_failure_burst', user ? { type: 'user', id: user.id } : null, { attempts: 5 });
+          }
+          return null;
+        }
+        recordSuccess(keys);
+        await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+        return { id: user.id, email: user.email, name: user.name ?? user.email };
+      },
+    }),
+  ];
+  if (oidcEnabled()) {
+    const issuer = process.env.OIDC_ISSUER!.replace(/\/+$/, '');
+    list.push({
+      id: OIDC_ID,
+      name: process.env.OIDC_NAME || 'Single sign-on',
+      type: 'oauth',
+      wellKnown: `${issuer}/.well-known/openid-configuration`,
+      authorization: { params: { scope: 'openid email profile' } },
+      idToken: true,
+      checks: ['pkce', 'state'],
+      clientId: process.env.OIDC_CLIENT_ID,
+      clientSecret: process.env.OIDC_CLIENT_SECRET,
+      profile(profile: { sub: string; email?: string; name?: string }) {
+        return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? profile.email ?? null };
+      },
+    });
+  }
+  return list;
+}
+
+export function authOptions(): NextAuthOptions {
+  return {
+    secret: process.env.NEXTAUTH_SECRET,
+    session: { strategy: 'jwt', maxAge: 8 * 3600 },
+    pages: { signIn: '/signin', error: '/signin' },
+    providers: providers(),
+    callbacks: {
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== OIDC_ID) return true;
+        // SSO: the first sign-in creates a member; later ones find the same user by subject, then email.
+        const issuer = process.env.OIDC_ISSUER!;
+        const subject = `${issuer}|${account.providerAccountId}`;
+        const email = (user.email ?? (profile as { email?: string } | undefined)?.email ?? '').toLowerCase();
+        if (!email) return '/signin?error=NoEmail';
+        const existing = (await db().user.findUnique({ where: { ssoSubject: subject } })) ?? (await db().user.findUnique({ where: { email } }));
+        if (existing?.disabled) return '/signin?error=AccessDenied';
+        const saved = existing
+          ? await db().user.update({ where: { id: existing.id }, data: { ssoSubject: subject, lastLoginAt: new Date() } })
+          : await db().user.create({ data: { email, name: user.name ?? null, role: 'member', ssoSubject: subject, lastLoginAt: new Date() } });
+        if (!existing) await audit({ id: saved.id, email }, 'user.created_by_sso', { type: 'user', id: saved.id }, { role: 'member' });
+        user.id = saved.id;
+        return true;
+      },
+      async jwt({ token, user, account }) {
+        if (account?.provider === OIDC_ID) {
+          const sso = await db().user.findUnique({ where: { ssoSubject: `${process.env.OIDC_ISSUER}|${account.providerAccountId}` }, select: { id: true } });
+          token.uid = sso?.id;
+        } else if (user) {
+          token.uid = user.id;
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        (session as { uid?: unknown }).uid = token.uid;
+        return session;
+      },
+    },
+  };
+}

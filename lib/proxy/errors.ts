@@ -1,0 +1,96 @@
+/** An error a public route answers with, in OpenAI's shape so that the SDKs raise the right exception. */
+export class ProxyError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly opts: { type?: string; param?: string | null; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+  }
+
+  get type(): string {
+    return this.opts.type ?? defaultType(this.status);
+  }
+
+  body(): { error: { message: string; type: string; param: string | null; code: string } } {
+    return { error: { message: this.message, type: this.type, param: this.opts.param ?? null, code: this.code } };
+  }
+}
+
+function defaultType(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'api_error';
+  return 'invalid_request_error';
+}
+
+export const errors = {
+  missingKey: () =>
+    new ProxyError(
+      401,
+      'missing_api_key',
+      'No API key was sent. Send your Portico key in the `api-key` header (or `Authorization: Bearer <key>`).',
+    ),
+  invalidKey: () =>
+    new ProxyError(
+      401,
+      'invalid_api_key',
+      'The API key is not valid. Check that you copied the whole key; an app owner can create a new one in the portal.',
+    ),
+  revokedKey: () =>
+    new ProxyError(401, 'invalid_api_key', 'This API key has been revoked. An app owner can create a new one in the portal.'),
+  expiredKey: () =>
+    new ProxyError(401, 'invalid_api_key', 'This API key has expired. An app owner can create or rotate a key in the portal.'),
+  keyCheckUnavailable: () =>
+    new ProxyError(503, 'service_unavailable', 'Portico cannot verify API keys right now. Retry in a few seconds.', {
+      headers: { 'retry-after': '2' },
+    }),
+  browserRefused: () =>
+    new ProxyError(
+      403,
+      'browser_requests_refused',
+      'Portico API keys must not be used from a browser: this request carries an Origin header. Call the API from your backend service and keep the key there.',
+    ),
+  appNotApproved: (status: string) =>
+    new ProxyError(
+      403,
+      'app_not_approved',
+      status === 'suspended'
+        ? 'This app is suspended. Its owners can see why on the app page in the portal.'
+        : `This app is ${status.replace('_', ' ')}, not approved. Its owners can follow the review in the portal.`,
+    ),
+  modelNotFound: (model: string, allowed: string[]) =>
+    new ProxyError(
+      404,
+      'model_not_found',
+      `The model or deployment "${model}" does not exist or this app is not approved for it. ${
+        allowed.length ? `Models this app may use: ${allowed.join(', ')}.` : 'This app is approved for no models yet.'
+      }`,
+      { param: 'model' },
+    ),
+  badRequest: (message: string, param: string | null = null) => new ProxyError(400, 'invalid_request', message, { param }),
+  notFound: (path: string) =>
+    new ProxyError(404, 'not_found', `Portico has no route ${path}. See /api for the public routes.`),
+  methodNotAllowed: (method: string, allowed: string) =>
+    new ProxyError(405, 'method_not_allowed', `${method} is not supported here; use ${allowed}.`, {
+      headers: { allow: allowed },
+    }),
+  tooLarge: (limit: number) =>
+    new ProxyError(413, 'request_too_large', `The request body is larger than ${limit} bytes, the most Portico accepts.`),
+  upstreamTimeout: (model: string) =>
+    new ProxyError(504, 'upstream_timeout', `The upstream serving "${model}" did not answer in time. Retry, or ask for a shorter answer.`),
+  upstreamUnavailable: (model: string) =>
+    new ProxyError(502, 'upstream_unavailable', `The upstream serving "${model}" could not be reached. Retry in a few seconds.`),
+  upstreamError: (model: string, status: number) =>
+    new ProxyError(502, 'upstream_error', `The upstream serving "${model}" failed (HTTP ${status}). Retry in a few seconds.`),
+  upstreamAuth: (model: string) =>
+    new ProxyError(
+      502,
+      'upstream_auth_failed',
+      `The upstream serving "${model}" refused Portico's credentials. This is a gateway configuration problem: tell the Portico administrators.`,
+    ),
+  internal: () =>
+    new ProxyError(500, 'internal_error', 'Portico failed to handle this request. Retry; if it persists, give the x-request-id to the administrators.'),
+};

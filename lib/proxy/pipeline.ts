@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GatewayConfig, Model } from '../config';
+import type { KeyCache } from '../keys/cache';
+import type { KeyPrincipal } from '../keys/principal';
+import type { UsageRecorder } from '../usage/recorder';
+import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
+import { errors, ProxyError } from './errors';
+import { BASE_HEADERS, readJsonObject, sendError, sendJson } from './http';
+import { sendUpstream, UpstreamFailure, type UpstreamResponse } from './providers';
+import type { OaiRoute, Operation } from './routes';
+import { formatSse, SseParser } from './sse';
+import { mapUpstreamError } from './upstream-errors';
+import { validateBody } from './validate';
+import { log } from '../log';
+
+export interface ProxyDeps {
+  config(): GatewayConfig;
+  keys: KeyCache;
+  usage: UsageRecorder;
+  maxBodyBytes: number;
+}
+
+type Op = Exclude<Operation, 'models'>;
+
+/** What one request is metered as; recorded once, when the exchange ends however it ends. */
+class Meter {
+  readonly requestId = randomUUID();
+  readonly started = performance.now();
+  readonly at = new Date();
+  principal?: KeyPrincipal;
+  model = '';
+  op: Operation;
+  status = 0;
+  streamed = false;
+  promptTokens = 0;
+  completionTokens = 0;
+  inputPerMillion = 0;
+  outputPerMillion = 0;
+  upstreamMs: number | null = null;
+  errorCode: string | null = null;
+  phiCounts: Record<string, number> | null = null;
+  private done = false;
+
+  constructor(
+    op: Operation,
+    readonly route: string,
+  ) {
+    this.op = op;
+  }
+
+  fail(e: ProxyError) {
+    this.status = e.status;
+    this.errorCode = e.code;
+  }
+
+  record(usage: UsageRecorder) {
+    if (this.done || !this.principal) return;
+    this.done = true;
+    usage.record({
+      requestId: this.requestId,
+      createdAt: this.at,
+      appId: this.principal.app.id,
+      keyId: this.principal.keyId,
+      model: this.model || '-',
+      operation: this.op,
+      route: this.route,
+      status: this.status,
+      streamed: this.streamed,
+      promptTokens: this.promptTokens,
+      completionTokens: this.completionTokens,
+      costUsd: (this.promptTokens * this.inputPerMillion + this.completionTokens * this.outputPerMillion) / 1e6,
+      latencyMs: Math.round(performance.now() - this.started),
+      upstreamLatencyMs: this.upstreamMs,
+      errorCode: this.errorCode,
+      phiCounts: this.phiCounts,
+    });
+  }
+}
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Token counts from an upstream `usage` object (chat/completions/embeddings or Responses API shape). */
+export function readUsage(u: unknown): { prompt: number; completion: number } | null {
+  if (!isObj(u)) return null;
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
+  if ('input_tokens' in u || 'output_tokens' in u) return { prompt: n(u.input_tokens), completion: n(u.output_tokens) };
+  return { prompt: n(u.prompt_tokens), completion: n(u.completion_tokens) };
+}
+
+/** Step 1 (second half): the model a request names, if this app may use it. */
+function resolveModel(cfg: GatewayConfig, p: KeyPrincipal, name: string): Model {
+  const model = cfg.models.get(name);
+  const allowed = p.app.allowedModels.filter((m) => cfg.models.has(m));
+  if (!model || !p.app.allowedModels.includes(name)) throw errors.modelNotFound(name, allowed);
+  return model;
+}
+
+function listModels(res: ServerResponse, cfg: GatewayConfig, p: KeyPrincipal, headers: Record<string, string>) {
+  const created = Math.floor(Date.now() / 1000);
+  const data = p.app.allowedModels
+    .filter((m) => cfg.models.has(m))
+    .map((id) => ({ id, object: 'model', created, owned_by: 'portico' }));
+  sendJson(res, 200, { object: 'list', data }, headers);
+}
+
+/** Handles every OpenAI / Azure OpenAI compatible route: the request pipeline of DESIGN.md. */
+export async function handleOai(req: IncomingMessage, res: ServerResponse, route: OaiRoute, url: URL, deps: ProxyDeps): Promise<void> {
+  const meter = new Meter(route.op, `${route.style}:${route.op}`);
+  const headers: Record<string, string> = { 'x-request-id': meter.requestId };
+  const abort = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort();
+    if (!res.writableFinished && meter.status === 0) meter.fail(new ProxyError(499, 'client_closed', 'client closed the connection'));
+    meter.record(deps.usage);
+  });
+  try {
+    refuseBrowser(req);
+    const expected = route.op === 'models' ? 'GET' : 'POST';
+    if (req.method !== expected && !(route.op === 'models' && req.method === 'HEAD')) throw errors.methodNotAllowed(req.method ?? '?', expected);
+    const principal = await authenticate(deps.keys, presentedKey(req));
+    meter.principal = principal;
+    authorizeApp(principal);
+    const cfg = deps.config();
+    if (route.op === 'models') {
+      meter.status = 200;
+      return listModels(res, cfg, principal, headers);
+    }
+    const op: Op = route.op;
+    const body = await readJsonObject(req, deps.maxBodyBytes);
+    validateBody(op, body);
+    const name = route.deployment ?? (typeof body.model === 'string' ? body.model : undefined);
+    if (!name) throw errors.badRequest('Name the model: set "model" in the body (or use a deployment URL).', 'model');
+    meter.model = name;
+    const model = resolveModel(cfg, principal, name);
+    meter.inputPerMillion = model.inputPerMillion;
+    meter.outputPerMillion = model.outputPerMillion;
+
+    const stream = body.stream === true;
+    meter.streamed = stream;
+    const clientWantsUsage = isObj(body.stream_options) && body.stream_options.include_usage === true;
+    const outgoing: Json = { ...body };
+    if (stream && (op === 'chat' || op === 'completions')) {
+      // Ask for the usage chunk so that streamed answers are metered; hidden from clients that did not ask.
+      outgoing.stream_options = { ...(isObj(body.stream_options) ? body.stream_options : {}), include_usage: true };
+    }
+
+    const apiVersion = url.searchParams.get('api-version') ?? undefined;
+    const t0 = performance.now();
+    let upstream: UpstreamResponse;
+    try {
+      upstream = await sendUpstream({ op, model, body: outgoing, apiVersion, signal: abort.signal });
+    } catch (err) {
+      if (err instanceof UpstreamFailure) {
+        if (err.kind === 'timeout') throw errors.upstreamTimeout(name);
+        if (err.kind === 'aborted') throw new ProxyError(499, 'client_closed', 'client closed the connection');
+        throw errors.upstreamUnavailable(name);
+      }
+      throw err;
+    }
+    meter.upstreamMs = Math.round(performance.now() - t0);
+    if (upstream.status < 200 || upstream.status >= 300) throw await mapUpstreamError(upstream, name);
+
+    const contentType = String(upstream.headers['content-type'] ?? '');
+    if (stream && contentType.includes('text/event-stream')) {
+      await pipeSse(res, upstream, { op, clientWantsUsage, meter, headers, signal: abort.signal });
+      return;
+    }
+    const text = await readAll(upstream.body);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw errors.upstreamError(name, upstream.status);
+    }
+    const usage = isObj(json) ? readUsage(json.usage) : null;
+    if (usage) {
+      meter.promptTokens = usage.prompt;
+      meter.completionTokens = usage.completion;
+    }
+    meter.status = 200;
+    sendJson(res, 200, json, headers);
+  } catch (err) {
+    const e = toProxyError(err, meter.requestId);
+    meter.fail(e);
+    if (e.status !== 499) sendError(res, e, headers);
+    else if (!res.headersSent) res.destroy();
+  }
+}
+
+export function toProxyError(err: unknown, requestId: string): ProxyError {
+  if (err instanceof ProxyError) return err;
+  log().error({ requestId, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) }, 'unhandled proxy error');
+  return errors.internal();
+}
+
+async function readAll(body: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(c);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+interface PipeOptions {
+  op: Op;
+  clientWantsUsage: boolean;
+  meter: Meter;
+  headers: Record<string, string>;
+  signal: AbortSignal;
+}
+
+const HAS_USAGE = /"usage"\s*:\s*\{/;
+
+/** Passes an SSE answer through event by event, with back-pressure; reads usage on the way. */
+async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeOptions): Promise<void> {
+  res.writeHead(200, {
+    ...BASE_HEADERS,
+    ...o.headers,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  res.flushHeaders();
+  o.meter.status = 200;
+  const parser = new SseParser();
+  const decoder = new TextDecoder();
+  const write = async (text: string) => {
+    if (!text || res.destroyed) return;
+    if (!res.write(text)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  };
+  const handle = (events: ReturnType<SseParser['push']>): string => {
+    let out = '';
+    for (const ev of events) {
+      if (ev.data === '[DONE]' || !HAS_USAGE.test(ev.data)) {
+        out += formatSse(ev);
+        continue;
+      }
+      let obj: unknown;
+      try {
+        obj = JSON.parse(ev.data);
+      } catch {
+        out += formatSse(ev);
+        continue;
+      }
+      if (!isObj(obj)) {
+        out += formatSse(ev);
+        continue;
+      }
+      const usageHolder = o.op === 'responses' && isObj(obj.response) ? obj.response : obj;
+      const usage = readUsage(usageHolder.usage);
+      if (usage) {
+        o.meter.promptTokens = usage.prompt;
+        o.meter.completionTokens = usage.completion;
+      }
+      if (o.op !== 'responses' && !o.clientWantsUsage) {
+        // The usage chunk Portico asked for: a client that did not ask must not see it.
+        if (Array.isArray(obj.choices) && obj.choices.length === 0) continue;
+        delete obj.usage;
+        out += formatSse({ event: ev.event, data: JSON.stringify(obj) });
+        continue;
+      }
+      out += formatSse(ev);
+    }
+    return out;
+  };
+  try {
+    for await (const chunk of upstream.body) {
+      if (o.signal.aborted) break;
+      await write(handle(parser.push(decoder.decode(chunk, { stream: true }))));
+    }
+    await write(handle(parser.push(decoder.decode())) + handle(parser.end()));
+    res.end();
+  } catch (err) {
+    if (o.signal.aborted) return;
+    // The upstream dropped mid-stream: end with an OpenAI-style error event, never a hang.
+    o.meter.fail(errors.upstreamUnavailable(o.meter.model));
+    log().warn({ requestId: o.meter.requestId, err: (err as Error).message }, 'upstream stream failed');
+    if (!res.destroyed) {
+      res.end(formatSse({ data: JSON.stringify(errors.upstreamUnavailable(o.meter.model).body()) }));
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { Agent, request, errors as undiciErrors } from 'undici';
+import type { Provider } from '../../config';
+import { azureAdapter } from './azure';
+import { echoAnswer } from './echo';
+import { openaiAdapter } from './openai';
+import type { HttpProviderAdapter, UpstreamRequest, UpstreamResponse } from './types';
+
+export type { UpstreamRequest, UpstreamResponse } from './types';
+
+const ADAPTERS: Record<Exclude<Provider['type'], 'echo'>, HttpProviderAdapter> = {
+  openai: openaiAdapter,
+  'openai-compatible': openaiAdapter,
+  azure: azureAdapter,
+};
+
+/** Why the upstream exchange failed before an HTTP answer arrived. */
+export class UpstreamFailure extends Error {
+  constructor(
+    readonly kind: 'connect' | 'timeout' | 'aborted',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const KEY = Symbol.for('portico.upstreamAgents');
+type Holder = { [KEY]?: Map<string, Agent> };
+
+/** One keep-alive pool per provider, with that provider's connect timeout. */
+function agentFor(p: Provider): Agent {
+  const g = globalThis as Holder;
+  g[KEY] ??= new Map();
+  const id = `${p.name}|${p.baseUrl}|${p.connectTimeoutMs}`;
+  let agent = g[KEY].get(id);
+  if (!agent) {
+    agent = new Agent({ connect: { timeout: p.connectTimeoutMs }, keepAliveTimeout: 30_000, connections: 256 });
+    g[KEY].set(id, agent);
+  }
+  return agent;
+}
+
+export async function closeUpstreamAgents(): Promise<void> {
+  const g = globalThis as Holder;
+  const agents = [...(g[KEY]?.values() ?? [])];
+  g[KEY]?.clear();
+  await Promise.all(agents.map((a) => a.close().catch(() => {})));
+}
+
+async function* once(text: string): AsyncIterable<Buffer> {
+  yield Buffer.from(text);
+}
+
+async function* sseChunks(chunks: string[], signal: AbortSignal): AsyncIterable<Buffer> {
+  for (const c of chunks) {
+    if (signal.aborted) return;
+    yield Buffer.from(c);
+    // Yield to the event loop between chunks, like a real stream arriving piece by piece.
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** Sends the request to the model's provider. Throws UpstreamFailure when no HTTP answer arrived. */
+export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
+  const provider = req.model.provider;
+  if (provider.type === 'echo') {
+    const answer = echoAnswer({ op: req.op, body: { ...req.body, model: req.model.upstreamModel } });
+    if (answer.sse) {
+      return { status: answer.status, headers: { 'content-type': 'text/event-stream' }, body: sseChunks(answer.sse, req.signal) };
+    }
+    return { status: answer.status, headers: { 'content-type': 'application/json' }, body: once(JSON.stringify(answer.json)) };
+  }
+  const adapter = ADAPTERS[provider.type];
+  const headers: Record<string, string> = { ...provider.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  if (req.credentialOverride) {
+    const [name, value] = adapter.credentialHeader(req.credentialOverride);
+    delete headers.authorization;
+    delete headers.Authorization;
+    delete headers['api-key'];
+    headers[name] = value;
+  }
+  const timeout = AbortSignal.timeout(provider.totalTimeoutMs);
+  const signal = AbortSignal.any([req.signal, timeout]);
+  try {
+    const res = await request(adapter.url(provider, req.op, req.model, req.apiVersion), {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(adapter.body(req.body, req.model)),
+      dispatcher: agentFor(provider),
+      signal,
+      headersTimeout: provider.totalTimeoutMs,
+      bodyTimeout: provider.totalTimeoutMs,
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body };
+  } catch (err) {
+    throw classify(err, timeout, req.signal);
+  }
+}
+
+export function classify(err: unknown, timeout: AbortSignal, client: AbortSignal): UpstreamFailure {
+  if (client.aborted) return new UpstreamFailure('aborted', 'client went away');
+  if (timeout.aborted || err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+    return new UpstreamFailure('timeout', 'upstream timed out');
+  }
+  if (err instanceof undiciErrors.ConnectTimeoutError) return new UpstreamFailure('connect', 'connect timeout');
+  return new UpstreamFailure('connect', (err as Error)?.message ?? 'upstream unreachable');
+}

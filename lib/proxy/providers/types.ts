@@ -1,0 +1,35 @@
+import type { Model, Provider } from '../../config';
+import type { Operation } from '../routes';
+
+export interface UpstreamRequest {
+  op: Exclude<Operation, 'models'>;
+  model: Model;
+  /** The body as it leaves Portico (already scrubbed, `model` set for the upstream). */
+  body: Record<string, unknown>;
+  /** The client's api-version, forwarded to Azure upstreams. */
+  apiVersion?: string;
+  /** Replaces the configured credential (bring-your-own-key apps); never stored or logged. */
+  credentialOverride?: string;
+  signal: AbortSignal;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: AsyncIterable<Buffer>;
+}
+
+/** How one provider type builds the upstream HTTP request. Adapters are data + two small functions. */
+export interface HttpProviderAdapter {
+  url(provider: Provider, op: UpstreamRequest['op'], model: Model, apiVersion?: string): string;
+  /** Rewrites the body for the upstream (the upstream's model name, …). */
+  body(body: Record<string, unknown>, model: Model): Record<string, unknown>;
+  credentialHeader(key: string): [string, string];
+}
+
+export const OP_PATH: Record<UpstreamRequest['op'], string> = {
+  chat: 'chat/completions',
+  completions: 'completions',
+  embeddings: 'embeddings',
+  responses: 'responses',
+};

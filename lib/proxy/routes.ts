@@ -1,0 +1,52 @@
+/** The operations the OpenAI-compatible routes serve; OpenAI's chat completions format is the pivot. */
+export type Operation = 'chat' | 'completions' | 'embeddings' | 'responses' | 'models';
+
+export interface OaiRoute {
+  kind: 'oai';
+  op: Operation;
+  /** Azure style: the deployment named in the path is the model. Otherwise the body's `model`. */
+  deployment?: string;
+  style: 'azure-deployment' | 'azure-v1' | 'openai';
+}
+
+const OP_PATHS: Record<string, Operation> = {
+  'chat/completions': 'chat',
+  completions: 'completions',
+  embeddings: 'embeddings',
+  responses: 'responses',
+  models: 'models',
+};
+
+export const OAI_PREFIX = '/api/public/oai/';
+
+/** Parses a pathname (no query) under /api/public/oai/. */
+export function matchOai(pathname: string): OaiRoute | null {
+  if (!pathname.startsWith(OAI_PREFIX)) return null;
+  const rest = pathname.slice(OAI_PREFIX.length).replace(/\/+$/, '');
+  // Azure: openai/deployments/{deployment}/{op}
+  const dep = /^openai\/deployments\/([^/]+)\/(.+)$/.exec(rest);
+  if (dep) {
+    const op = OP_PATHS[dep[2]!];
+    if (!op || op === 'models') return null;
+    let deployment: string;
+    try {
+      deployment = decodeURIComponent(dep[1]!);
+    } catch {
+      return null;
+    }
+    return { kind: 'oai', op, deployment, style: 'azure-deployment' };
+  }
+  // Azure v1 API and the bare form the AI SDK sends: openai/v1/{op}, openai/{op}
+  const v1 = /^openai\/(?:v1\/)?(.+)$/.exec(rest);
+  if (v1) {
+    const op = OP_PATHS[v1[1]!];
+    return op ? { kind: 'oai', op, style: 'azure-v1' } : null;
+  }
+  // OpenAI: v1/{op}
+  const oa = /^v1\/(.+)$/.exec(rest);
+  if (oa) {
+    const op = OP_PATHS[oa[1]!];
+    return op ? { kind: 'oai', op, style: 'openai' } : null;
+  }
+  return null;
+}

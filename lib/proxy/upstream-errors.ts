@@ -1,0 +1,45 @@
+import type { UpstreamResponse } from './providers';
+import { errors, ProxyError } from './errors';
+
+async function readSome(body: AsyncIterable<Buffer>, limit = 64 * 1024): Promise<string> {
+  let text = '';
+  for await (const chunk of body) {
+    if (text.length < limit) text += chunk.toString('utf8');
+  }
+  return text.slice(0, limit);
+}
+
+function upstreamMessage(text: string): string | undefined {
+  try {
+    const j = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
+    if (typeof j.error === 'object' && typeof j.error?.message === 'string') return j.error.message;
+    if (typeof j.error === 'string') return j.error;
+    if (typeof j.message === 'string') return j.message;
+  } catch {
+    // not JSON: fall through
+  }
+  return undefined;
+}
+
+/**
+ * Maps an upstream error answer to Portico's: the caller's own mistakes (400, 404, 413, 422) keep their
+ * status and the upstream's message; throttling keeps 429 with Retry-After; our credentials being refused
+ * and upstream failures become 502, without leaking upstream details.
+ */
+export async function mapUpstreamError(up: UpstreamResponse, model: string): Promise<ProxyError> {
+  const text = await readSome(up.body);
+  const msg = upstreamMessage(text);
+  const s = up.status;
+  if (s === 429) {
+    const ra = up.headers['retry-after'];
+    const retryAfter = typeof ra === 'string' && /^\d+$/.test(ra) ? ra : '1';
+    return new ProxyError(429, 'upstream_rate_limited', `The upstream serving "${model}" is rate limiting requests. Retry after ${retryAfter} s.`, {
+      headers: { 'retry-after': retryAfter },
+    });
+  }
+  if (s === 401 || s === 403) return errors.upstreamAuth(model);
+  if (s === 400 || s === 404 || s === 409 || s === 413 || s === 415 || s === 422) {
+    return new ProxyError(s, 'upstream_rejected', `The upstream rejected the request for "${model}": ${msg ?? `HTTP ${s}`}`);
+  }
+  return errors.upstreamError(model, s);
+}

@@ -1,0 +1,204 @@
+import { db, Prisma } from '../db';
+import { log } from '../log';
+import { BUCKETS, bucketOf } from './histogram';
+
+/** One proxied request, as metered. Counts and timings only: never content, never a PHI value. */
+export interface UsageRecord {
+  requestId: string;
+  createdAt: Date;
+  appId: string;
+  keyId: string | null;
+  model: string;
+  operation: string;
+  route: string;
+  status: number;
+  streamed: boolean;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  latencyMs: number;
+  upstreamLatencyMs: number | null;
+  errorCode: string | null;
+  phiCounts: Record<string, number> | null;
+}
+
+export interface RecorderOptions {
+  flushIntervalMs?: number;
+  batchSize?: number;
+  /** Records kept in memory while the database is unreachable; beyond it the oldest are dropped (counted, logged). */
+  maxBuffered?: number;
+}
+
+interface DailyDelta {
+  day: string;
+  appId: string;
+  model: string;
+  keyId: string;
+  requests: number;
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  latencyMsSum: number;
+  buckets: number[];
+  phiEntities: number;
+}
+
+const sumCounts = (c: Record<string, number> | null) => (c ? Object.values(c).reduce((s, n) => s + n, 0) : 0);
+
+/** Batches usage records into one transaction per flush: raw events + daily rollups + keys' last use. */
+export class UsageRecorder {
+  private queue: UsageRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private failures = 0;
+  dropped = 0;
+  written = 0;
+  private readonly flushIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly maxBuffered: number;
+
+  constructor(opts: RecorderOptions = {}) {
+    this.flushIntervalMs = opts.flushIntervalMs ?? 500;
+    this.batchSize = opts.batchSize ?? 1_000;
+    this.maxBuffered = opts.maxBuffered ?? 200_000;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  record(r: UsageRecord): void {
+    this.queue.push(r);
+    if (this.queue.length > this.maxBuffered) {
+      const over = this.queue.length - this.maxBuffered;
+      this.queue.splice(0, over);
+      this.dropped += over;
+      log().error({ dropped: over, totalDropped: this.dropped }, 'usage buffer full: oldest records dropped');
+    }
+    this.schedule();
+  }
+
+  private schedule(delay = this.flushIntervalMs) {
+    if (this.timer || this.queue.length === 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, delay);
+    this.timer.unref();
+  }
+
+  /** Writes everything queued; resolves when done (or when a write failed: records stay queued). */
+  async flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    this.flushing = (async () => {
+      try {
+        while (this.queue.length > 0) {
+          const batch = this.queue.slice(0, this.batchSize);
+          await writeBatch(batch);
+          this.queue.splice(0, batch.length);
+          this.written += batch.length;
+          if (this.failures > 0) log().info({ pending: this.queue.length }, 'usage writes recovered');
+          this.failures = 0;
+        }
+      } catch (err) {
+        this.failures++;
+        if (this.failures === 1 || this.failures % 20 === 0) {
+          log().warn({ err: (err as Error).message, pending: this.queue.length }, 'usage write failed; will retry');
+        }
+      } finally {
+        this.flushing = undefined;
+      }
+    })();
+    await this.flushing;
+    if (this.queue.length > 0) this.schedule(Math.min(this.flushIntervalMs * 2 ** Math.min(this.failures, 5), 10_000));
+  }
+
+  /** On shutdown: keep trying until the queue is empty or the deadline passes. */
+  async drain(deadlineMs = 10_000): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const until = Date.now() + deadlineMs;
+    while (this.queue.length > 0 && Date.now() < until) {
+      await this.flush();
+      if (this.queue.length > 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    if (this.queue.length > 0) {
+      log().error({ lost: this.queue.length }, 'usage records could not be written before shutdown');
+    }
+  }
+}
+
+function dailyDeltas(batch: UsageRecord[]): DailyDelta[] {
+  const byKey = new Map<string, DailyDelta>();
+  for (const r of batch) {
+    const day = r.createdAt.toISOString().slice(0, 10);
+    const keyId = r.keyId ?? '';
+    const k = `${day}|${r.appId}|${r.model}|${keyId}`;
+    let d = byKey.get(k);
+    if (!d) {
+      d = {
+        day,
+        appId: r.appId,
+        model: r.model,
+        keyId,
+        requests: 0,
+        errors: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        costUsd: 0,
+        latencyMsSum: 0,
+        buckets: new Array<number>(BUCKETS).fill(0),
+        phiEntities: 0,
+      };
+      byKey.set(k, d);
+    }
+    d.requests++;
+    if (r.status >= 400) d.errors++;
+    d.promptTokens += r.promptTokens;
+    d.completionTokens += r.completionTokens;
+    d.costUsd += r.costUsd;
+    d.latencyMsSum += r.latencyMs;
+    d.buckets[bucketOf(r.latencyMs)]!++;
+    d.phiEntities += sumCounts(r.phiCounts);
+  }
+  return [...byKey.values()];
+}
+
+async function writeBatch(batch: UsageRecord[]): Promise<void> {
+  const deltas = dailyDeltas(batch);
+  const keyIds = [...new Set(batch.map((r) => r.keyId).filter((k): k is string => !!k))];
+  const rows = deltas.map(
+    (d) =>
+      Prisma.sql`(${d.day}::date, ${d.appId}, ${d.model}, ${d.keyId}, ${d.requests}, ${d.errors}, ${d.promptTokens}::bigint, ${d.completionTokens}::bigint, ${d.costUsd}, ${d.latencyMsSum}::bigint, ${d.buckets}::int[], ${d.phiEntities})`,
+  );
+  const client = db();
+  await client.$transaction([
+    client.usageEvent.createMany({
+      skipDuplicates: true,
+      data: batch.map((r) => ({
+        ...r,
+        phiEntities: sumCounts(r.phiCounts),
+        phiCounts: r.phiCounts ?? Prisma.DbNull,
+      })),
+    }),
+    client.$executeRaw`
+      INSERT INTO usage_daily (day, app_id, model, key_id, requests, errors, prompt_tokens, completion_tokens, cost_usd, latency_ms_sum, latency_buckets, phi_entities)
+      VALUES ${Prisma.join(rows)}
+      ON CONFLICT (day, app_id, model, key_id) DO UPDATE SET
+        requests = usage_daily.requests + EXCLUDED.requests,
+        errors = usage_daily.errors + EXCLUDED.errors,
+        prompt_tokens = usage_daily.prompt_tokens + EXCLUDED.prompt_tokens,
+        completion_tokens = usage_daily.completion_tokens + EXCLUDED.completion_tokens,
+        cost_usd = usage_daily.cost_usd + EXCLUDED.cost_usd,
+        latency_ms_sum = usage_daily.latency_ms_sum + EXCLUDED.latency_ms_sum,
+        latency_buckets = ARRAY(
+          SELECT COALESCE(a, 0) + COALESCE(b, 0)
+          FROM unnest(usage_daily.latency_buckets, EXCLUDED.latency_buckets) WITH ORDINALITY AS t(a, b, i)
+          ORDER BY i),
+        phi_entities = usage_daily.phi_entities + EXCLUDED.phi_entities`,
+    ...(keyIds.length > 0
+      ? [client.$executeRaw`UPDATE api_keys SET last_used_at = now() WHERE id = ANY(${keyIds}::text[])`]
+      : []),
+  ]);
+}

@@ -1,0 +1,205 @@
+/**
+ * Portico's operator CLI: `npm run cli -- <command>`. Works against DATABASE_URL or the embedded
+ * database (started for the command if `npm start` is not running). Exits non-zero with a message on bad input.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ZodError } from 'zod';
+import { parseEnv } from '../lib/env';
+import { loadConfig, resolveConfig } from '../lib/config';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = (s: string) => process.stdout.write(s + '\n');
+
+class CliError extends Error {}
+
+async function withDb<T>(fn: () => Promise<T>): Promise<T> {
+  const env = parseEnv();
+  const { prepareDatabase } = await import('../lib/db/prepare');
+  const database = await prepareDatabase({ dataDir: env.PORTICO_DATA_DIR, port: env.PORTICO_EMBEDDED_PG_PORT, root: ROOT });
+  const { disconnectDb } = await import('../lib/db');
+  try {
+    return await fn();
+  } finally {
+    await disconnectDb();
+    await database.stop();
+  }
+}
+
+const int = (name: string) => (v: string) => {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number`);
+  return Number(v);
+};
+const money = (v: string) => {
+  if (!/^\d+(\.\d+)?$/.test(v)) throw new InvalidArgumentError('must be an amount in USD, e.g. 250 or 99.50');
+  return Number(v);
+};
+const oneOf = (choices: string[]) => (v: string) => {
+  if (!choices.includes(v)) throw new InvalidArgumentError(`must be one of ${choices.join(', ')}`);
+  return v;
+};
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+const program = new Command('portico')
+  .description('Operate Portico from the command line')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+const user = program.command('user').description('users of the portal');
+user
+  .command('add')
+  .description('create a user')
+  .requiredOption('--email <email>', 'their email (the sign-in name)')
+  .option('--password <password>', 'at least 12 characters; omit for single sign-on users')
+  .requiredOption('--role <role>', 'admin | reviewer | member', oneOf(['admin', 'reviewer', 'member']))
+  .option('--name <name>', 'display name')
+  .action(async (o: { email: string; password?: string; role: 'admin' | 'reviewer' | 'member'; name?: string }) => {
+    await withDb(async () => {
+      const { createUser } = await import('../lib/users');
+      const { SYSTEM } = await import('../lib/audit');
+      const u = await createUser(o, SYSTEM);
+      out(`created ${u.role} ${u.email} (id ${u.id})`);
+    });
+  });
+
+const app = program.command('app').description('applications');
+app
+  .command('add')
+  .description('register an app for an owner (optionally approved at once)')
+  .requiredOption('--name <name>', 'app name (one app per use case)')
+  .requiredOption('--owner <email>', "owner's email; a member account is created if none exists")
+  .option('--use-case <text>', 'what the app does', 'Registered from the CLI')
+  .option('--approve', 'approve it now')
+  .option('--models <a,b>', 'allowed models (default: every configured model)', list)
+  .option('--phi <policy>', 'scrub | redact | block | off', oneOf(['scrub', 'redact', 'block', 'off']), 'scrub')
+  .action(async (o: { name: string; owner: string; useCase: string; approve?: boolean; models?: string[]; phi: 'scrub' | 'redact' | 'block' | 'off' }) => {
+    const cfg = resolveConfig(loadConfig(process.env.PORTICO_CONFIG, ROOT));
+    const models = o.models ?? [...cfg.models.keys()];
+    const unknown = models.filter((m) => !cfg.models.has(m));
+    if (unknown.length) throw new CliError(`unknown model(s): ${unknown.join(', ')} (configured: ${[...cfg.models.keys()].join(', ')})`);
+    await withDb(async () => {
+      const { db } = await import('../lib/db');
+      const { SYSTEM } = await import('../lib/audit');
+      const { createUser } = await import('../lib/users');
+      const { requestAccess, approve } = await import('../lib/apps');
+      const email = o.owner.toLowerCase();
+      const owner = (await db().user.findUnique({ where: { email } })) ?? (await createUser({ email, role: 'member' }, SYSTEM));
+      const created = await requestAccess(
+        {
+          name: o.name,
+          description: o.useCase,
+          useCase: o.useCase,
+          sponsor: 'CLI',
+          expectedReturn: 'n/a',
+          involvesPhi: o.phi !== 'off',
+          requestedModels: models,
+          expectedVolume: 'n/a',
+          internalOnlyAttested: true,
+        },
+        owner.id,
+        SYSTEM,
+      );
+      if (o.approve) {
+        await approve(created.id, { allowedModels: models, phiPolicy: o.phi, rpmLimit: null, tpmLimit: null, monthlyTokenBudget: null, monthlyCostBudgetUsd: null }, SYSTEM);
+      }
+      out(`created app "${created.name}" (id ${created.id}), owner ${email}, ${o.approve ? `approved for ${models.join(', ')}, PHI policy ${o.phi}` : 'pending review'}`);
+    });
+  });
+app
+  .command('list')
+  .description('list apps')
+  .action(async () => {
+    await withDb(async () => {
+      const { db } = await import('../lib/db');
+      const apps = await db().app.findMany({ orderBy: { createdAt: 'asc' }, include: { owners: { include: { user: { select: { email: true } } } }, _count: { select: { keys: true } } } });
+      if (apps.length === 0) return out('no apps yet');
+      for (const a of apps) {
+        out(`${a.id}  ${a.name}  [${a.status}]  phi=${a.phiPolicy}  models=${a.allowedModels.join(',') || '-'}  owners=${a.owners.map((o) => o.user.email).join(',')}  keys=${a._count.keys}`);
+      }
+    });
+  });
+app
+  .command('limits <app>')
+  .description("set an app's limits (0 removes a limit)")
+  .option('--rpm <n>', 'requests per minute', int('--rpm'))
+  .option('--tpm <n>', 'tokens per minute', int('--tpm'))
+  .option('--monthly-tokens <n>', 'monthly token budget', int('--monthly-tokens'))
+  .option('--monthly-cost <usd>', 'monthly cost budget in USD', money)
+  .action(async (name: string, o: { rpm?: number; tpm?: number; monthlyTokens?: number; monthlyCost?: number }) => {
+    if ([o.rpm, o.tpm, o.monthlyTokens, o.monthlyCost].every((v) => v === undefined)) {
+      throw new CliError('give at least one of --rpm, --tpm, --monthly-tokens, --monthly-cost');
+    }
+    const orNull = (v: number | undefined) => (v === undefined ? undefined : v === 0 ? null : v);
+    await withDb(async () => {
+      const { findAppByIdOrName, setLimits } = await import('../lib/apps');
+      const { SYSTEM } = await import('../lib/audit');
+      const a = await findAppByIdOrName(name);
+      if (!a) throw new CliError(`no app with id or name "${name}"`);
+      await setLimits(a.id, { rpmLimit: orNull(o.rpm), tpmLimit: orNull(o.tpm), monthlyTokenBudget: orNull(o.monthlyTokens), monthlyCostBudgetUsd: orNull(o.monthlyCost) }, SYSTEM);
+      out(`limits of "${a.name}" updated`);
+    });
+  });
+
+const key = program.command('key').description('API keys');
+key
+  .command('add')
+  .description('create an API key for an approved app; the key is printed once')
+  .requiredOption('--app <idOrName>', 'app id or name')
+  .option('--name <name>', 'a name for the key', 'cli')
+  .option('--expires-days <n>', 'days until it expires', int('--expires-days'))
+  .action(async (o: { app: string; name: string; expiresDays?: number }) => {
+    await withDb(async () => {
+      const { findAppByIdOrName } = await import('../lib/apps');
+      const { createKey } = await import('../lib/keys/manage');
+      const { SYSTEM } = await import('../lib/audit');
+      const a = await findAppByIdOrName(o.app);
+      if (!a) throw new CliError(`no app with id or name "${o.app}"`);
+      const created = await createKey(a.id, { name: o.name, expiresInDays: o.expiresDays ?? null }, SYSTEM);
+      process.stderr.write(`created key ${created.record.id} for "${a.name}"${created.record.expiresAt ? `, expires ${created.record.expiresAt.toISOString()}` : ''}. It is shown once:\n`);
+      out(created.key);
+    });
+  });
+key
+  .command('revoke <keyId>')
+  .description('revoke a key (refused by the proxy within seconds)')
+  .action(async (keyId: string) => {
+    await withDb(async () => {
+      const { revokeKey } = await import('../lib/keys/manage');
+      const { SYSTEM } = await import('../lib/audit');
+      await revokeKey(keyId, SYSTEM);
+      out(`revoked ${keyId}`);
+    });
+  });
+
+const config = program.command('config').description('the gateway config file');
+config
+  .command('check')
+  .description('validate the config file and the environment variables it names')
+  .action(() => {
+    const loaded = loadConfig(process.env.PORTICO_CONFIG, ROOT);
+    const cfg = resolveConfig(loaded);
+    out(`${cfg.source}: OK`);
+    for (const p of cfg.providers.values()) out(`  provider ${p.name}: ${p.type}${p.baseUrl ? ` ${p.baseUrl}` : ''}`);
+    for (const m of cfg.models.values()) out(`  model ${m.name} → ${m.provider.name}/${m.upstreamModel} ($${m.inputPerMillion}/$${m.outputPerMillion} per 1M in/out)`);
+    for (const a of cfg.adapters.values()) out(`  adapter ${a.name} → ${a.baseUrl.href}`);
+  });
+
+async function main() {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+    const { DomainError } = await import('../lib/users');
+    if (err instanceof ZodError) {
+      process.stderr.write(`error: ${err.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}\n`);
+    } else if (err instanceof CliError || err instanceof DomainError || (err instanceof Error && /Invalid environment|configuration|config/.test(err.message))) {
+      process.stderr.write(`error: ${err.message}\n`);
+    } else {
+      process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    }
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,98 @@
+/**
+ * `npm start`: validates the environment and config, builds the portal if needed, starts (or connects
+ * to) PostgreSQL, migrates, creates the first admin, then serves portal and proxy on PORT.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseEnv, EnvError } from '../lib/env';
+import { ConfigError, loadConfig, resolveConfig, setGatewayConfig } from '../lib/config';
+import { buildIfNeeded } from './lib/build';
+import { persistentSecret } from './lib/secrets';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const say = (m: string) => process.stdout.write(`[portico] ${m}\n`);
+
+async function main() {
+  const dev = process.argv.includes('--dev');
+  const env = parseEnv();
+  const config = resolveConfig(loadConfig(env.PORTICO_CONFIG, ROOT));
+  setGatewayConfig(config);
+  const dataDir = path.resolve(ROOT, env.PORTICO_DATA_DIR);
+  const publicUrl = env.PORTICO_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  process.env.NEXTAUTH_URL ??= publicUrl;
+  process.env.PORTICO_PUBLIC_URL = publicUrl;
+  if (!env.NEXTAUTH_SECRET) {
+    process.env.NEXTAUTH_SECRET = persistentSecret(dataDir, 'nextauth-secret');
+    say(`NEXTAUTH_SECRET not set: using the one generated in ${path.relative(ROOT, dataDir)}/nextauth-secret`);
+  }
+  process.env.NEXT_TELEMETRY_DISABLED = '1';
+  if (!dev) {
+    buildIfNeeded(ROOT, say);
+    (process.env as Record<string, string>).NODE_ENV = 'production';
+  }
+
+  const { prepareDatabase } = await import('../lib/db/prepare');
+  const database = await prepareDatabase({ dataDir: env.PORTICO_DATA_DIR, port: env.PORTICO_EMBEDDED_PG_PORT, root: ROOT, log: say });
+  const { ensureFirstAdmin } = await import('../lib/users/bootstrap');
+  const admin = await ensureFirstAdmin(env.PORTICO_ADMIN_EMAIL, env.PORTICO_ADMIN_PASSWORD);
+
+  const { startServer } = await import('../server');
+  const server = await startServer({ port: env.PORT, host: env.HOST, dev, config, maxBodyBytes: env.PORTICO_MAX_BODY_BYTES, drainMs: env.PORTICO_DRAIN_MS });
+
+  const models = [...config.models.keys()];
+  const model = models[0] ?? 'gpt-4o-mini-2024-07-18';
+  say(`config: ${config.source} (${models.length} models: ${models.join(', ')})`);
+  say(`database: ${database.embedded ? `embedded PostgreSQL under ${path.relative(ROOT, dataDir)}/pg` : 'DATABASE_URL'}`);
+  if (admin) {
+    say(`first admin: ${admin.email}${admin.password ? `  password: ${admin.password}  (shown once: sign in and keep it safe)` : ' (password from PORTICO_ADMIN_PASSWORD)'}`);
+  }
+  process.stdout.write(`
+  Portico is running: ${publicUrl}
+
+  Portal:  ${publicUrl}  (sign in, request access for an app, get it approved, create a key)
+  Or mint a key headlessly:
+    npm run cli -- app add --name demo --owner you@example.com --approve
+    npm run cli -- key add --app demo
+
+  Then, from your backend (Node, openai SDK):
+    import { AzureOpenAI } from 'openai';
+    const client = new AzureOpenAI({
+      endpoint: '${publicUrl}/api/public/oai',
+      apiKey: process.env.PORTICO_API_KEY,
+      apiVersion: '2025-01-01-preview',
+      deployment: '${model}',
+    });
+    const answer = await client.chat.completions.create({
+      model: '${model}',
+      messages: [{ role: 'user', content: 'Tell me a joke' }],
+    });
+    console.log(answer.choices[0].message.content);
+
+`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: draining in-flight requests, flushing usage, stopping`);
+    const force = setTimeout(() => process.exit(1), env.PORTICO_DRAIN_MS + 20_000);
+    force.unref();
+    await server.close();
+    const { disconnectDb } = await import('../lib/db');
+    await disconnectDb();
+    await database.stop();
+    say('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof EnvError || err instanceof ConfigError) {
+    process.stderr.write(`[portico] cannot start: ${err.message}\n`);
+  } else {
+    process.stderr.write(`[portico] cannot start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exit(1);
+});

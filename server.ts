@@ -1,0 +1,123 @@
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gatewayConfig, type GatewayConfig } from './lib/config';
+import { onInvalidate } from './lib/events/bus';
+import { listenForInvalidations } from './lib/events/listen';
+import { KeyCache, type KeyCacheOptions } from './lib/keys/cache';
+import { loadPrincipal } from './lib/keys/load';
+import { log } from './lib/log';
+import { createProxyHandler, isFastPath } from './lib/proxy/handler';
+import { closeUpstreamAgents } from './lib/proxy/providers';
+import { UsageRecorder, type RecorderOptions } from './lib/usage/recorder';
+
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
+
+export interface ServerOptions {
+  port: number;
+  host?: string;
+  /** Serve the portal (Next.js) beside the proxy. Integration tests of the proxy alone turn it off. */
+  portal?: boolean;
+  dev?: boolean;
+  config?: GatewayConfig;
+  maxBodyBytes?: number;
+  drainMs?: number;
+  keyCache?: Partial<KeyCacheOptions>;
+  usage?: RecorderOptions;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  usage: UsageRecorder;
+  keys: KeyCache;
+  /** Stop accepting, let in-flight requests finish (bounded), flush usage. */
+  close(): Promise<void>;
+}
+
+/** The one process: the proxy's fast path on node:http, everything else handed to Next.js. */
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const config = opts.config ?? gatewayConfig();
+  const usage = new UsageRecorder(opts.usage);
+  const keys = new KeyCache({ load: loadPrincipal, ...opts.keyCache });
+  const stopInvalidations = onInvalidate((m) => {
+    if ('all' in m) keys.clear();
+    else if ('keyId' in m) keys.invalidateKey(m.keyId);
+    else keys.invalidateApp(m.appId);
+  });
+  const listener = process.env.DATABASE_URL ? listenForInvalidations(process.env.DATABASE_URL) : undefined;
+  const proxy = createProxyHandler({
+    config: () => config,
+    keys,
+    usage,
+    maxBodyBytes: opts.maxBodyBytes ?? Number(process.env.PORTICO_MAX_BODY_BYTES ?? 10 * 1024 * 1024),
+  });
+
+  let nextHandle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | undefined;
+  let nextApp: { close?: () => Promise<void> } | undefined;
+  if (opts.portal !== false) {
+    const { default: next } = await import('next');
+    const app = next({ dev: opts.dev ?? false, dir: ROOT, hostname: opts.host ?? 'localhost', port: opts.port });
+    await app.prepare();
+    nextHandle = app.getRequestHandler();
+    nextApp = app as unknown as { close?: () => Promise<void> };
+  }
+
+  const server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000 });
+  server.maxHeadersCount = 200;
+  const inflight = new Set<http.ServerResponse>();
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    inflight.add(res);
+    res.once('close', () => inflight.delete(res));
+    const url = new URL(req.url ?? '/', 'http://portico.local');
+    if (isFastPath(url.pathname)) {
+      void proxy(req, res, url);
+    } else if (nextHandle) {
+      nextHandle(req, res).catch((err: unknown) => {
+        log().error({ err: (err as Error).message }, 'portal request failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    }
+  });
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const drainMs = opts.drainMs ?? Number(process.env.PORTICO_DRAIN_MS ?? 10_000);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + drainMs;
+      while (inflight.size > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        server.closeIdleConnections();
+      }
+      if (inflight.size > 0) log().warn({ requests: inflight.size }, 'drain deadline passed; closing remaining requests');
+      for (const s of sockets) s.destroy();
+      await closed;
+      await usage.drain();
+      stopInvalidations();
+      await listener?.stop();
+      await closeUpstreamAgents();
+      await nextApp?.close?.().catch(() => {});
+    })());
+
+  return { url: `http://127.0.0.1:${port}`, port, usage, keys, close };
+}
