@@ -1,0 +1,38 @@
+import { detectDates } from './detectors/dates';
+import { detectNamesAndPlaces } from './detectors/names';
+import { detectPatterns } from './detectors/patterns';
+import type { Candidate, PhiEntity } from './types';
+
+/** Overlapping findings become one entity typed by the most specific finding. */
+function merge(candidates: Candidate[]): PhiEntity[] {
+  candidates.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: PhiEntity[] = [];
+  let cur: Candidate | undefined;
+  for (const c of candidates) {
+    if (cur && c.start < cur.end) {
+      if (c.end > cur.end) cur.end = c.end;
+      if (c.priority > cur.priority) {
+        cur.type = c.type;
+        cur.priority = c.priority;
+      }
+      continue;
+    }
+    if (cur) out.push({ start: cur.start, end: cur.end, type: cur.type });
+    cur = { ...c };
+  }
+  if (cur) out.push({ start: cur.start, end: cur.end, type: cur.type });
+  return out;
+}
+
+/**
+ * Finds the Safe Harbor identifiers in `text`: sorted, non-overlapping, UTF-16 offsets, end exclusive.
+ * Throws if a dictionary cannot be loaded: callers must fail the request rather than send PHI.
+ */
+export function detect(text: string): PhiEntity[] {
+  if (text.length === 0) return [];
+  const candidates: Candidate[] = [];
+  detectPatterns(text, candidates);
+  detectDates(text, candidates);
+  detectNamesAndPlaces(text, candidates);
+  return merge(candidates);
+}

@@ -1,0 +1,113 @@
+import { PRIORITY, type Candidate } from '../types';
+
+// Dates tied to a person (every element but the year alone) and ages over 89.
+
+const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
+const YEAR_TAIL = String.raw`(?:,?\s*(?:'\d{2}|\d{4})(?!\d))?`;
+
+const NUMERIC = /(?<=^|[^\w/.:-]|[A-Za-z][:-])(\d{1,2})([/-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[-:]\d|\.\d|%)/g;
+const MONTH_YEAR_NUMERIC = /(?<![\w/.:-])(0?[1-9]|1[0-2])\/(\d{4}|\d{2})(?![\w/]|\.\d)/g;
+const ISO = /(?<![\w/.-])(?:19|20)\d{2}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?![\w/]|\.\d)/g;
+const DOTTED = /(?<![\w/.-])(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}(?![\w/]|\.\d)/g;
+const MONTH_DAY = new RegExp(String.raw`\b(?<m>${MONTH})\.?\s*(?<d>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:/]|\.\d)${YEAR_TAIL}`, 'gi');
+const DAY_MONTH = new RegExp(String.raw`(?<![\w/.])(?<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s*(?:of\s+)?|-)(?<m>${MONTH})\b\.?${YEAR_TAIL}`, 'gi');
+const MONTH_YEAR = new RegExp(String.raw`\b(?<m>${MONTH})\.?,?\s+(?:of\s+)?(?:'\d{2}|(?:19|20)\d{2})(?!\d)`, 'gi');
+const MONTH_ALONE = /\b(?:in|on|since|until|till|by|from|early|late|mid|last|next|this|of|during|through)\s+(?<v>january|february|april|june|july|august|september|october|november|december)\b/gi;
+const DAY_RANGE_MONTH = new RegExp(String.raw`\b\d{1,2}\s*(?:-+>?|to|&|and)\s*\d{1,2}\s+(?<v>${MONTH})\b`, 'gi');
+const ORDINAL_DAY = /\bthe\s+(?<v>(?:[12]?\d|3[01])(?:st|nd|rd|th))\b/gi;
+// Ventilator and strength settings read like dates: "PSV increased to 10/5", "PS 5/5".
+const SETTINGS_NEAR = /\b(?:ps|psv|peep|cpap|bipap|ipap|epap|pressure\s+support|vent|strength|motor)\b[^\n]{0,24}$/i;
+const DATE_CUE_BEFORE = /\b(?:on|since|from|until|till|dated|of|thru|through|to|admitted|admit|date|dob|born|started|begun|since)\s*:?\s*$/i;
+const HOLIDAY =
+  /\b(?:christmas(?:\s+(?:eve|day))?|thanksgiving(?:\s+day)?|easter(?:\s+sunday)?|new\s+year'?s(?:\s+(?:day|eve))?|independence\s+day|labor\s+day|memorial\s+day|halloween|valentine'?s\s+day)\b/gi;
+
+const AGE_UNIT =
+  /(?<![\w.])(?<v>9\d|1[0-4]\d)(?:\s*|-)(?:y\/o|y\.o\.?|yo|yr?s?\.?(?:\s*|-)old|years?(?:\s*|-)old|yrs?\b|years?\b|y\b|yoM|yoF|yom|yof)/gi;
+const AGE_LABEL = /\b(?:age[ds]?|aged)\s*(?:[:=]|of|is)?\s*(?<v>9\d|1[0-4]\d)\b(?!\.\d)/gi;
+const AGE_LINE_START = /(?:^|\n)[ \t]*(?<v>9\d|1[0-4]\d)\s+(?:s\/p|w\/|with|male|female|man|woman|gentleman|lady|gent|m\b|f\b)/gi;
+const AGE_DECADE = /\bin\s+(?:his|her|their|the)\s+(?<v>(?:late\s+|early\s+|mid-?\s*)?(?:90'?s|nineties))/gi;
+const AGE_WORDS = /\b(?<v>(?:ninety|one\s+hundred)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)(?:\s*|-)years?(?:\s*|-)old\b/gi;
+
+// Fractions, strengths and ventilator settings written like m/d ("1/2 NS", "5/5 strength", "PS 10/5").
+const FRACTION_BEFORE = /(?:\b(?:ps|peep|cpap|bipap|ipap|epap|psv|vent|settings?|strength|str|grade|power|motor|pain|scale|score|gcs|rated|ratio|murmur|sem|bp|x|now|at|of|hr|rr|fio2|ie|i:e|tv|rate|trial)\s*[:=]?\s*|[+-]\s*)$/i;
+const FRACTION_AFTER =
+  /^\s*(?:ns|nss|normal|strength|str|tabs?|tablets?|pills?|of|inch|cups?|doses?|pain|scale|score|%|mg|mcg|gm?|ml|cc|l\b|units?|amps?|hrs?|murmur|sem|sm|hsm|power|motor|bil|b\/l|x\b|times|breaths|ps|peep|cpap|bipap|\+|psv|up\b|way|lumen|systolic|diastolic|holosystolic|in\s+strength|throughout|bilat)/i;
+
+function push(out: Candidate[], start: number, end: number, type: 'DATE' | 'AGE'): void {
+  if (end > start) out.push({ start, end, type, priority: PRIORITY[type] });
+}
+
+function scanGroup(text: string, re: RegExp, type: 'DATE' | 'AGE', out: Candidate[]): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const v = m.groups?.v ?? m[0];
+    const start = m.index + m[0].indexOf(v);
+    push(out, start, start + v.length, type);
+  }
+}
+
+// "may", "mar" and "dec" are also ordinary words ("may", MAR, decrease): only capitalised do they name a month.
+function monthOk(m: string): boolean {
+  const lower = m.toLowerCase();
+  if (lower === 'may' || lower === 'mar' || lower === 'dec') return m[0] !== lower[0];
+  return true;
+}
+
+export function detectDates(text: string, out: Candidate[]): void {
+  NUMERIC.lastIndex = 0;
+  for (let m = NUMERIC.exec(text); m; m = NUMERIC.exec(text)) {
+    const a = Number(m[1]);
+    const b = Number(m[3]);
+    const year = m[4];
+    const sep = m[2];
+    const monthDay = a >= 1 && a <= 12 && b >= 1 && b <= 31;
+    const dayMonth = b >= 1 && b <= 12 && a >= 1 && a <= 31;
+    if (!monthDay && !dayMonth) continue;
+    if (!year) {
+      // "1-2 days" is a range, not a date.
+      if (sep === '-') continue;
+      const before = text.slice(Math.max(0, m.index - 12), m.index);
+      const after = text.slice(m.index + m[0].length, m.index + m[0].length + 16);
+      if (FRACTION_BEFORE.test(before) || FRACTION_AFTER.test(after)) continue;
+      if (SETTINGS_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
+      // Common fractions ("1/2", "2/3") count as dates only with a cue before them.
+      if (a < b && b <= 4 && !DATE_CUE_BEFORE.test(before)) continue;
+      // "2/2" and "5/5" are scores far more often than Feb 2nd or May 5th.
+      if (a === b && a <= 5) continue;
+    }
+    push(out, m.index, m.index + m[0].length, 'DATE');
+  }
+  MONTH_YEAR_NUMERIC.lastIndex = 0;
+  for (let m = MONTH_YEAR_NUMERIC.exec(text); m; m = MONTH_YEAR_NUMERIC.exec(text)) {
+    const y = m[2] ?? '';
+    if (y.length === 2 && Number(y) <= 31) continue;
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 16);
+    if (FRACTION_AFTER.test(after)) continue;
+    push(out, m.index, m.index + m[0].length, 'DATE');
+  }
+  scanGroup(text, ISO, 'DATE', out);
+  scanGroup(text, DOTTED, 'DATE', out);
+  for (const re of [MONTH_DAY, DAY_MONTH]) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const d = Number(m.groups?.d);
+      if (d < 1 || d > 31 || !monthOk(m.groups?.m ?? '')) continue;
+      push(out, m.index, m.index + m[0].length, 'DATE');
+    }
+  }
+  MONTH_YEAR.lastIndex = 0;
+  for (let m = MONTH_YEAR.exec(text); m; m = MONTH_YEAR.exec(text)) {
+    if (!monthOk(m.groups?.m ?? '')) continue;
+    push(out, m.index, m.index + m[0].length, 'DATE');
+  }
+  scanGroup(text, MONTH_ALONE, 'DATE', out);
+  scanGroup(text, DAY_RANGE_MONTH, 'DATE', out);
+  scanGroup(text, HOLIDAY, 'DATE', out);
+  scanGroup(text, ORDINAL_DAY, 'DATE', out);
+
+  scanGroup(text, AGE_UNIT, 'AGE', out);
+  scanGroup(text, AGE_LABEL, 'AGE', out);
+  scanGroup(text, AGE_LINE_START, 'AGE', out);
+  scanGroup(text, AGE_DECADE, 'AGE', out);
+  scanGroup(text, AGE_WORDS, 'AGE', out);
+}

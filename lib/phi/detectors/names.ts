@@ -1,0 +1,485 @@
+import { loadDictionaries, type Dictionaries } from '../dictionaries';
+import {
+  CLINICAL_WORDS,
+  CREDENTIALS,
+  EPONYM_HEADS,
+  FACILITY_GENERIC,
+  FACILITY_WORDS,
+  MONTHS,
+  RELATION_WORDS,
+  STOP_WORDS,
+  STREET_SUFFIXES,
+  TITLES,
+  US_STATES,
+} from '../lexicon';
+import { PRIORITY, type Candidate } from '../types';
+
+// Names and places from words: dictionaries filtered by safe lists, and the context around each word.
+
+/** How a word reads against the dictionaries. */
+const enum Kind {
+  Stop, // function word or note verb
+  Clinical, // medical vocabulary, eponyms, drugs, abbreviations
+  Name, // a name and not an ordinary word
+  Weak, // a name that is also an ordinary word ("Bill", "White")
+  Word, // an ordinary word
+  Unknown, // in no dictionary (a rare surname, a typo)
+}
+
+interface Token {
+  start: number;
+  end: number;
+  lower: string;
+  /** Lower case without a possessive "'s". */
+  base: string;
+  kind: Kind;
+  cap: boolean;
+  /** Text between the previous token and this one. */
+  gap: string;
+  /** Part of a slashed abbreviation ("d/c", "c/o", "w/"). */
+  slash: boolean;
+}
+
+const WORD = /[A-Za-z](?:[A-Za-z]|['’](?=[A-Za-z]))*/g;
+const POSSESSIVE = /['’]s$/;
+
+const WEEKDAYS = new Set(['monday', 'mon', 'tuesday', 'tue', 'tues', 'wednesday', 'wed', 'thursday', 'thu', 'thur', 'thurs', 'friday', 'fri', 'saturday', 'sat', 'sunday', 'sun']);
+
+function classify(base: string, lower: string, d: Dictionaries): Kind {
+  if (STOP_WORDS.has(lower) || STOP_WORDS.has(base) || WEEKDAYS.has(base)) return Kind.Stop;
+  if (CLINICAL_WORDS.has(base)) return Kind.Clinical;
+  const name = d.names.has(base);
+  const english = d.english.has(base);
+  const medical = d.medical.has(base) || d.medical.has(lower);
+  // A name that is also a word or an eponym ("White", "Foley", "Parkinson") needs context to count.
+  if (name) return english || medical ? Kind.Weak : Kind.Name;
+  if (medical) return Kind.Clinical;
+  return english ? Kind.Word : Kind.Unknown;
+}
+
+function tokenize(text: string, d: Dictionaries): Token[] {
+  const tokens: Token[] = [];
+  let prevEnd = 0;
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
+    const word = m[0];
+    const lower = word.toLowerCase();
+    const base = lower.replace(POSSESSIVE, '');
+    const c = word.charCodeAt(0);
+    tokens.push({
+      start: m.index,
+      end: m.index + word.length,
+      lower,
+      base,
+      kind: classify(base, lower, d),
+      cap: c >= 65 && c <= 90,
+      gap: text.slice(prevEnd, m.index),
+      slash: text[m.index - 1] === '/' || text[m.index + word.length] === '/',
+    });
+    prevEnd = m.index + word.length;
+  }
+  return tokens;
+}
+
+/** Capital letters tell names apart only in mixed-case text; all-caps or all-lower notes give no signal. */
+function isMixedCase(text: string): boolean {
+  let upper = 0;
+  let lower = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper++;
+    else if (c >= 97 && c <= 122) lower++;
+  }
+  const letters = upper + lower;
+  if (letters === 0) return false;
+  const ratio = upper / letters;
+  return ratio > 0.02 && ratio < 0.5;
+}
+
+const SAME_PHRASE = /^[ \t]*$|^[ \t]*-[ \t]*$/;
+const INITIAL_GAP = /^\.?[ \t]*$/;
+const SENTENCE_START = /(?:^|[.!?:;]\s*|\n\s*)$/;
+const RELATION_GAP = /^[ \t]*(?:[,:(-]|-+>|=)?[ \t]*$/;
+const LIST_GAP = /^[ \t]*(?:,|&|,?[ \t]*and)[ \t]*$/;
+const TITLE_GAP = /^\.?[ \t]*$/;
+const CREDENTIAL_GAP = /^[ \t]*,?[ \t]*$/;
+const NUMBER_BEFORE = /\b\d{1,6}(?:-\d{1,4})?[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?$/;
+
+/** Names that a capital makes believable in mixed-case text; every word counts in single-case text. */
+function caseOk(t: Token, mixed: boolean): boolean {
+  return !mixed || t.cap;
+}
+
+function isInitial(text: string, t: Token): boolean {
+  return t.end - t.start === 1 && text[t.end] === '.';
+}
+
+/** A word that can belong to a name once context says a name is there. */
+function nameish(t: Token, mixed: boolean, allowWords: boolean): boolean {
+  switch (t.kind) {
+    case Kind.Name:
+    case Kind.Unknown:
+      return caseOk(t, mixed) || t.kind === Kind.Name;
+    case Kind.Weak:
+      return caseOk(t, mixed);
+    case Kind.Word:
+    case Kind.Clinical:
+      return allowWords && caseOk(t, mixed) && (mixed || t.kind === Kind.Word);
+    default:
+      return false;
+  }
+}
+
+interface Ctx {
+  text: string;
+  tokens: Token[];
+  mixed: boolean;
+  d: Dictionaries;
+  name: Uint8Array; // 1 = part of a name
+  place: Uint8Array; // 1 = part of a place
+  /** Names found from context ("Dr.", "son", a signature): no place rule overrides them. */
+  contextual: Uint8Array;
+}
+
+/** Marks tokens from i onward (up to `max`) that continue a name on the same line. */
+function markForward(c: Ctx, i: number, max: number, allowWords: boolean, continuation = true): number {
+  let n = 0;
+  let j = i;
+  while (j < c.tokens.length && n < max) {
+    const t = c.tokens[j];
+    if (!t) break;
+    if ((n > 0 || continuation) && !SAME_PHRASE.test(t.gap) && !(isInitial(c.text, c.tokens[j - 1] ?? t) && INITIAL_GAP.test(t.gap))) break;
+    const ok = !t.slash && (isInitial(c.text, t) || nameish(t, c.mixed, allowWords));
+    if (!ok) break;
+    c.name[j] = 1;
+    n++;
+    j++;
+  }
+  return n;
+}
+
+function isEponym(c: Ctx, i: number): boolean {
+  const t = c.tokens[i];
+  const next = c.tokens[i + 1];
+  if (!t) return false;
+  if (POSSESSIVE.test(t.lower) && next && EPONYM_HEADS.has(next.lower)) return true;
+  return !!next && EPONYM_HEADS.has(next.lower) && SAME_PHRASE.test(next.gap) && t.kind !== Kind.Name;
+}
+
+function titleRule(c: Ctx): void {
+  const { tokens, text } = c;
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const t = tokens[i];
+    const next = tokens[i + 1];
+    if (!t || !next || !TITLES.has(t.lower) || !TITLE_GAP.test(next.gap)) continue;
+    if (c.mixed && !t.cap && (t.lower === 'ms' || t.lower === 'hi')) continue;
+    // "MS" is also multiple sclerosis and mental status: only a real name may follow it.
+    const ambiguous = t.lower === 'ms' || t.lower === 'hi' || t.lower === 'dear' || t.lower === 'hello';
+    const first = next.kind;
+    const ok = ambiguous
+      ? first === Kind.Name || (first === Kind.Unknown && caseOk(next, c.mixed)) || (first === Kind.Weak && next.cap && c.mixed)
+      : first !== Kind.Stop || isInitial(text, next);
+    if (!ok) continue;
+    c.name[i + 1] = 1;
+    markForward(c, i + 2, 3, c.mixed);
+  }
+}
+
+function relationRule(c: Ctx): void {
+  const { tokens } = c;
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const t = tokens[i];
+    if (!t || !RELATION_WORDS.has(t.base)) continue;
+    let j = i + 1;
+    // "son-in-law Bob", "dtr in law: Rita"
+    const inLaw = tokens[j]?.lower === 'in' && tokens[j + 1]?.lower === 'law';
+    if (inLaw) j += 2;
+    for (let listed = 0; listed < 6; listed++) {
+      const n = tokens[j];
+      if (!n) break;
+      const gapOk = listed === 0 ? RELATION_GAP.test(n.gap) : LIST_GAP.test(n.gap);
+      if (!gapOk) break;
+      const ok = n.kind === Kind.Name || ((n.kind === Kind.Weak || n.kind === Kind.Unknown) && caseOk(n, c.mixed));
+      if (!ok) break;
+      const marked = markForward(c, j, 3, false, false);
+      if (marked === 0) break;
+      j += marked;
+    }
+  }
+}
+
+// Words and phrases right before or after a name ("seen by X", "X aware").
+const CONTEXT_BEFORE = new Set(['by', 'paged', 'notified', 'told', 'informed', 'contacted', 'consulted', 'named', 'signed', 'spoke with', 'discussed with', 'met with', 'talked with', 'spoke to', 'talked to', 'called', 'page', 'paging']);
+const CONTEXT_BEFORE_CAP = new Set(['patient', 'pt', 'name', 'per', 'with', 'from', 'and', 'attending', 'resident', 'intern', 'fellow', 'nurse', 'pcp', 'surgeon', 'cardiologist', 'caseworker', 'coordinator', 'sw', 'therapist']);
+const CONTEXT_AFTER = new Set(['aware', 'notified', 'paged', 'informed', 'ordered', 'recommended', 'requested', 'agrees', 'agreed', 'consented', 'phoned', 'called', 'came', 'saw', 'visited', 'updated', 'examined', 'evaluated', 'placed', 'performed', 'wrote', 'spoke']);
+
+function contextRule(c: Ctx): void {
+  const { tokens } = c;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (!t || c.name[i] || t.slash || t.end - t.start < 2) continue;
+    const named = t.kind === Kind.Name;
+    const other = (t.kind === Kind.Unknown || t.kind === Kind.Weak) && caseOk(t, c.mixed) && t.end - t.start > 2;
+    if (!named && !other) continue;
+    const prev = tokens[i - 1];
+    const prev2 = tokens[i - 2];
+    const next = tokens[i + 1];
+    const tight = /^[ \t]*:?[ \t]*$/.test(t.gap);
+    const pair = prev && prev2 ? `${prev2.lower} ${prev.lower}` : '';
+    let before = tight && !!prev && (CONTEXT_BEFORE.has(prev.lower) || CONTEXT_BEFORE.has(pair));
+    // Looser cues count only for a capitalised word in mixed-case text.
+    if (!before && tight && prev && CONTEXT_BEFORE_CAP.has(prev.lower) && c.mixed && t.cap) before = true;
+    const after = !!next && CONTEXT_AFTER.has(next.lower) && /^[ \t]*,?[ \t]*$/.test(next.gap);
+    if (!before && !after) continue;
+    if (!named && t.kind === Kind.Weak && !(c.mixed && t.cap)) continue;
+    c.name[i] = 1;
+    markForward(c, i + 1, 2, c.mixed && t.cap);
+  }
+}
+
+/** "John Smith" in mixed-case text: a capitalised given name and a capitalised surname. */
+function fullNameRule(c: Ctx): void {
+  const { tokens } = c;
+  if (!c.mixed) return;
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const t = tokens[i];
+    const n = tokens[i + 1];
+    if (!t || !n || !t.cap || !n.cap || t.slash || n.slash || !SAME_PHRASE.test(n.gap)) continue;
+    if (!c.d.givenNames.has(t.base) || t.kind === Kind.Stop || CLINICAL_WORDS.has(t.base)) continue;
+    if (n.kind === Kind.Stop || CLINICAL_WORDS.has(n.base) || n.end - n.start < 2 || isEponym(c, i + 1)) continue;
+    if (MONTHS.has(n.base) || US_STATES.has(n.base) || FACILITY_WORDS.has(n.base)) continue;
+    if (n.kind === Kind.Word && n.base === n.lower && !POSSESSIVE.test(n.lower) && c.d.english.has(n.base) && !c.d.names.has(n.base) && n.end - n.start > 6) continue;
+    c.name[i] = 1;
+    c.name[i + 1] = 1;
+  }
+}
+
+// Credentials that are also common abbreviations ("PT", "OT", "DO") sign a note only at a line end or after a comma.
+const LOOSE_CREDENTIALS = new Set(['rn', 'rrt', 'crt', 'lpn', 'licsw', 'lcsw', 'msw', 'cna', 'md', 'crnp', 'pharmd', 'aprn', 'fnp']);
+const CREDENTIAL_END = /^[ \t]*(?:$|\n|[.,;)])/;
+
+/** "Emily Parker, RN", "ROBERT V. DEGIORGIO, RRT": the words before a credential are a name. */
+function signatureRule(c: Ctx): void {
+  const { tokens, text } = c;
+  for (let i = 1; i < tokens.length; i++) {
+    const cred = tokens[i];
+    if (!cred || !CREDENTIALS.has(cred.lower) || !CREDENTIAL_GAP.test(cred.gap)) continue;
+    if (c.mixed && !cred.cap) continue;
+    if (!LOOSE_CREDENTIALS.has(cred.lower) && !cred.gap.includes(',') && !CREDENTIAL_END.test(text.slice(cred.end, cred.end + 3))) continue;
+    let taken = 0;
+    for (let j = i - 1; j >= 0 && taken < 4; j--) {
+      const t = tokens[j];
+      const after = tokens[j + 1];
+      if (!t || !after || t.slash) break;
+      if (j < i - 1 && !SAME_PHRASE.test(after.gap) && !(isInitial(text, t) && INITIAL_GAP.test(after.gap))) break;
+      if (c.mixed && !t.cap) break;
+      let ok = isInitial(text, t) || t.kind === Kind.Name || t.kind === Kind.Weak || t.kind === Kind.Unknown;
+      // "Q. LANDER RRT", "Bernard Foley CRT": an ordinary word is a surname after an initial or a given name.
+      if (!ok && (t.kind === Kind.Clinical || t.kind === Kind.Word) && j === i - 1) {
+        const p = tokens[j - 1];
+        ok = !!p && SAME_PHRASE.test(t.gap.replace('.', '')) && (isInitial(text, p) || c.d.givenNames.has(p.base));
+      }
+      if (!ok) break;
+      c.name[j] = 1;
+      taken++;
+    }
+  }
+}
+
+function dictionaryRule(c: Ctx): void {
+  const { tokens, text } = c;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (!t || c.name[i] || t.kind !== Kind.Name || t.base.length < 3 || t.slash) continue;
+    if (!caseOk(t, c.mixed) || isEponym(c, i)) continue;
+    if (MONTHS.has(t.base) || US_STATES.has(t.base)) continue;
+    c.name[i] = 1;
+    // A given name or initial before, more name words after.
+    const prev = tokens[i - 1];
+    if (prev && !c.name[i - 1] && (SAME_PHRASE.test(t.gap) || (isInitial(text, prev) && INITIAL_GAP.test(t.gap)))) {
+      if (isInitial(text, prev) || ((prev.kind === Kind.Weak || prev.kind === Kind.Unknown) && caseOk(prev, c.mixed) && c.d.givenNames.has(prev.base))) c.name[i - 1] = 1;
+    }
+    const next = tokens[i + 1];
+    if (next && !c.name[i + 1] && SAME_PHRASE.test(next.gap) && (next.kind === Kind.Weak || next.kind === Kind.Unknown) && c.mixed && next.cap) {
+      c.name[i + 1] = 1;
+    }
+  }
+}
+
+const PLACE_PREPOSITIONS = new Set(['in', 'from', 'to', 'at', 'near', 'of', 'outside', '@']);
+const PLACE_VERBS = new Set(['transfer', 'transferred', 'transfered', 'trans', 'txd', 'tx', 'admitted', 'sent', 'discharged', 'discharge', 'dc', 'going', 'go', 'goes', 'brought', 'taken', 'moved', 'returned', 'return', 'arrived', 'came', 'presented', 'followed', 'transport', 'transported', 'lives', 'living', 'resides', 'home', 'screened', 'accepted', 'admit', 'dispo', 'd/c']);
+const FACILITY_QUALIFIERS = new Set(['outside', 'local', 'another', 'other', 'previous', 'prior', 'referring', 'transferring', 'receiving', 'community', 'nearby', 'area', 'same', 'different', 'short', 'term', 'long', 'acute', 'inpatient', 'outpatient', 'physical', 'pulmonary', 'cardiac', 'psychiatric', 'psych', 'state', 'county', 'children', "children's", 'teaching', 'city', 'veterans', 'va', 'rehab', 'a', 'the', 'our', 'this', 'that', 'his', 'her', 'their', 'private', 'general', 'medical', 'health', 'nursing', 'home']);
+
+function cityAt(c: Ctx, i: number): number {
+  const { tokens, d } = c;
+  let best = 0;
+  let phrase = '';
+  for (let n = 0; n < d.maxCityWords; n++) {
+    const t = tokens[i + n];
+    if (!t) break;
+    if (n > 0 && !SAME_PHRASE.test(t.gap)) break;
+    if (t.kind === Kind.Stop || (t.kind === Kind.Clinical && CLINICAL_WORDS.has(t.base))) break;
+    phrase = n === 0 ? t.base : `${phrase} ${t.base}`;
+    if (d.cities.has(phrase) && tokens.slice(i, i + n + 1).every((x) => caseOk(x, c.mixed))) best = n + 1;
+  }
+  return best;
+}
+
+function markPlace(c: Ctx, from: number, to: number): void {
+  for (let j = from; j < to; j++) {
+    c.place[j] = 1;
+    c.name[j] = 0;
+  }
+}
+
+/** Capitalised words in a row from i (mixed-case text only): "Holy Cross", "Sacred Heart Memorial". */
+function capitalisedRun(c: Ctx, i: number, max: number): number {
+  let n = 0;
+  while (n < max) {
+    const t = c.tokens[i + n];
+    if (!t || !t.cap || t.kind === Kind.Stop || t.slash) break;
+    if (n > 0 && !SAME_PHRASE.test(t.gap)) break;
+    if (t.kind === Kind.Clinical && CLINICAL_WORDS.has(t.base)) break;
+    n++;
+  }
+  return n;
+}
+
+function placeRules(c: Ctx): void {
+  const { tokens, text } = c;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (!t) continue;
+    // Facility names: the capitalised or unknown words before "Hospital", "Rehab", "Medical Center".
+    if (FACILITY_WORDS.has(t.base) && caseOk(t, c.mixed)) {
+      let k = i - 1;
+      let strong = false;
+      let first = -1;
+      while (k >= 0 && i - k <= 4) {
+        const p = tokens[k];
+        const after = tokens[k + 1];
+        if (!p || !after || !/^[ \t]*$|^\.[ \t]*$|^[ \t]*-[ \t]*$/.test(after.gap)) break;
+        if (FACILITY_QUALIFIERS.has(p.base) || p.kind === Kind.Stop || p.slash) break;
+        const saint = p.base === 'st' || p.base === 'saint';
+        if (c.mixed) {
+          if (!p.cap || (CLINICAL_WORDS.has(p.base) && !saint)) break;
+          strong = true;
+        } else {
+          if ((p.kind === Kind.Clinical || p.kind === Kind.Word) && !saint) break;
+          strong = true;
+        }
+        first = k;
+        k--;
+      }
+      if (first >= 0 && strong) markPlace(c, first, FACILITY_GENERIC.has(t.base) ? i : i + 1);
+    }
+    // "St. Mary", "Saint Agnes"
+    if ((t.base === 'st' || t.base === 'saint') && caseOk(t, c.mixed)) {
+      const n = tokens[i + 1];
+      if (n && /^\.?[ \t]*$/.test(n.gap) && (n.kind === Kind.Name || n.kind === Kind.Weak || n.kind === Kind.Unknown) && n.cap) {
+        if (!NUMBER_BEFORE.test(text.slice(Math.max(0, t.start - 40), t.start))) markPlace(c, i, i + 2);
+      }
+    }
+    // Cities and towns from the dictionaries.
+    if (!c.place[i] && !c.contextual[i] && t.kind !== Kind.Stop && !t.slash) {
+      const n = cityAt(c, i);
+      if (n > 0) {
+        const prev = tokens[i - 1];
+        const placeContext = !!prev && PLACE_PREPOSITIONS.has(prev.lower);
+        const single = n === 1 && (t.kind === Kind.Weak || t.kind === Kind.Word || t.kind === Kind.Clinical);
+        if (!single || placeContext || (t.kind === Kind.Clinical && !CLINICAL_WORDS.has(t.base) && c.mixed && t.cap)) markPlace(c, i, i + n);
+      }
+    }
+    // "transferred to Quartermain 5", "followed at gh", "went to Holy Cross".
+    if (PLACE_PREPOSITIONS.has(t.lower) && t.lower !== 'of') {
+      const verb = tokens[i - 1];
+      let j = i + 1;
+      if (tokens[j]?.lower === 'the') j++;
+      const n = tokens[j];
+      if (!n || !/^[ \t]*$/.test(n.gap) || c.place[j] || n.slash || c.contextual[j]) continue;
+      const verbOk = !!verb && PLACE_VERBS.has(verb.base) && /^[ \t]*$/.test(t.gap);
+      const unknownPlace = verbOk && (n.kind === Kind.Unknown || n.kind === Kind.Name) && caseOk(n, c.mixed) && n.end - n.start >= 2 && !US_STATES.has(n.base);
+      if (unknownPlace) {
+        markPlace(c, j, j + 1);
+        continue;
+      }
+      if (c.mixed && t.lower !== 'in' && n.cap && !c.name[j] && !TITLES.has(n.lower) && !MONTHS.has(n.base) && !US_STATES.has(n.base)) {
+        const run = capitalisedRun(c, j, 4);
+        const words = tokens.slice(j, j + run);
+        const placeLike = words.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown || w.kind === Kind.Weak);
+        if (run > 0 && placeLike && !words.every((w) => c.d.givenNames.has(w.base))) markPlace(c, j, j + run);
+      }
+    }
+  }
+}
+
+const STREET = new RegExp(
+  String.raw`\b\d{1,6}(?:-\d{1,4})?[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:[A-Za-z][A-Za-z'.-]*[ \t]+){1,4}(?<suffix>${[...STREET_SUFFIXES].join('|')})\b\.?(?:,?[ \t]*(?:apt|apartment|unit|suite|ste|#)\.?[ \t]*#?[A-Za-z0-9-]+)?`,
+  'gi',
+);
+const UNAMBIGUOUS_SUFFIX = new Set(['street', 'avenue', 'ave', 'road', 'rd', 'boulevard', 'blvd', 'lane', 'ln', 'drive', 'highway', 'hwy', 'parkway', 'pkwy', 'terrace', 'turnpike', 'tpke', 'circle']);
+const PO_BOX = /\bP\.?\s?O\.?\s+Box\s+\d+\b/gi;
+const ZIP_AFTER_STATE = new RegExp(String.raw`\b(?:${[...US_STATES].join('|')})\.?,?[ \t]+(?<v>\d{5}(?:-\d{4})?)\b`, 'gi');
+const ZIP_LABEL = /\bzip(?:\s*code)?\s*[:#]?\s*(?<v>\d{5}(?:-\d{4})?)\b/gi;
+
+function streetRules(text: string, c: Ctx, out: Candidate[]): void {
+  STREET.lastIndex = 0;
+  for (let m = STREET.exec(text); m; m = STREET.exec(text)) {
+    const suffix = (m.groups?.suffix ?? '').toLowerCase();
+    const words = m[0].replace(/^\S+\s+/, '').split(/\s+/).slice(0, -1);
+    const wordsOk = words.every((w) => !STOP_WORDS.has(w.toLowerCase().replace(/\W/g, '')) && !c.d.medical.has(w.toLowerCase().replace(/\W/g, '')));
+    if (!wordsOk) continue;
+    if (!UNAMBIGUOUS_SUFFIX.has(suffix) && (!c.mixed || !words.every((w) => /^[A-Z]/.test(w)))) continue;
+    out.push({ start: m.index, end: m.index + m[0].length, type: 'LOCATION', priority: PRIORITY.LOCATION + 5 });
+  }
+  for (const re of [PO_BOX, ZIP_AFTER_STATE, ZIP_LABEL]) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const v = m.groups?.v ?? m[0];
+      if (m.groups?.v && !c.d.zips.has(v.slice(0, 5))) continue;
+      const start = m.index + m[0].lastIndexOf(v);
+      out.push({ start, end: start + v.length, type: 'LOCATION', priority: PRIORITY.LOCATION + 5 });
+    }
+  }
+}
+
+function emit(c: Ctx, marks: Uint8Array, type: 'NAME' | 'LOCATION', out: Candidate[]): void {
+  const { tokens, text } = c;
+  let i = 0;
+  while (i < tokens.length) {
+    if (!marks[i]) {
+      i++;
+      continue;
+    }
+    const first = tokens[i];
+    let j = i;
+    // Join neighbours separated by a space, a hyphen or an initial's dot.
+    while (j + 1 < tokens.length && marks[j + 1] && /^[ \t]*[-.]?[ \t]*$/.test(tokens[j + 1]?.gap ?? '')) j++;
+    const last = tokens[j];
+    if (first && last) {
+      let end = last.end;
+      if (end - last.start === 1 && text[end] === '.') end++;
+      out.push({ start: first.start, end, type, priority: PRIORITY[type] });
+    }
+    i = j + 1;
+  }
+}
+
+export function detectNamesAndPlaces(text: string, out: Candidate[]): void {
+  const d = loadDictionaries();
+  const tokens = tokenize(text, d);
+  const c: Ctx = { text, tokens, mixed: isMixedCase(text), d, name: new Uint8Array(tokens.length), place: new Uint8Array(tokens.length), contextual: new Uint8Array(0) };
+  titleRule(c);
+  relationRule(c);
+  signatureRule(c);
+  contextRule(c);
+  fullNameRule(c);
+  c.contextual = c.name.slice();
+  dictionaryRule(c);
+  placeRules(c);
+  for (let i = 0; i < tokens.length; i++) if (c.place[i]) c.name[i] = 0;
+  emit(c, c.name, 'NAME', out);
+  emit(c, c.place, 'LOCATION', out);
+  streetRules(text, c, out);
+  void SENTENCE_START;
+}

@@ -1,0 +1,164 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { PRIORITY, type Candidate, type PhiType } from '../types';
+
+// Validated patterns and labelled identifiers. Every regex is compiled once, here.
+
+function push(out: Candidate[], start: number, end: number, type: PhiType, bonus = 0): void {
+  if (end > start) out.push({ start, end, type, priority: PRIORITY[type] + bonus });
+}
+
+/** Runs a global regex whose group `v` (or the whole match) is the identifier. */
+function scan(text: string, re: RegExp, type: PhiType, out: Candidate[], accept?: (value: string, m: RegExpExecArray) => boolean): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const v = m.groups?.v ?? m[0];
+    const start = m.index + m[0].lastIndexOf(v);
+    if (accept && !accept(v, m)) continue;
+    push(out, start, start + trimEnd(v), type);
+  }
+}
+
+/** Length of `v` without trailing punctuation that belongs to the sentence. */
+function trimEnd(v: string): number {
+  let n = v.length;
+  while (n > 0 && '.,;:!?)]}>\'"'.includes(v[n - 1] ?? '')) n--;
+  return n;
+}
+
+export function luhn(digits: string): boolean {
+  let sum = 0;
+  let dbl = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return sum % 10 === 0;
+}
+
+const EMAIL = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g;
+const URL_SCHEME = /\b(?:https?|ftp|sftp):\/\/[^\s<>"'`]+/gi;
+const URL_WWW = /\bwww\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:\/[^\s<>"'`]*)?/gi;
+const URL_BARE =
+  /\b(?<![@.\w-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|edu|gov|io|us|info|health|care|biz|co\.uk|ly)\b(?:\/[^\s<>"'`]*)?(?![\w@])/gi;
+const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\/\d{1,2})?(?![\w.]*\d)/g;
+const IPV6 = /(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|[0-9A-Fa-f]{1,4})(?:::?[0-9A-Fa-f]{1,4})*(?![\w:])/g;
+const MAC = /\b(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\b/g;
+
+const SSN_FORMATTED = /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g;
+const SSN_LABELLED = /\b(?:SSN|SS#|SS\s?No\.?|social\s+security(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(?<v>\d{3}[- ]?\d{2}[- ]?\d{4})\b/gi;
+
+// US-style phone numbers, including the bent forms seen in notes ("(240444-1243)", "301 944-5032").
+const PHONE_US =
+  /(?<![\w/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?|\(\d{3})\d{3}[\s.-]?\d{4}(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?(?![\d/-]|\.\d)/gi;
+const PHONE_INTL = /(?<![\w+])\+\d[\d\s().-]{6,18}\d/g;
+const PHONE_SPACED = /(?<!\d)\(?\d{3}\)?\s\d{3}\s\d{4,5}\)?(?!\d)/g;
+const PAGER =
+  /\b(?:pager|pgr|beeper|bpr|pg|page|cell|cellphone|mobile|tel|telephone|phone|ph|ext|extension|call|beep)\s*(?:#|no\.?|number|num)?\s*[:#-]?\s*(?<v>\d{4,5})(?![\d/:.]|\s*(?:mg|ml|cc|units?|am|pm)\b)/gi;
+const FAX_LABEL = /\bfax(?:\s*(?:#|no\.?|number|num))?\s*[:#-]?\s*(?<v>\+?[\d(][\d\s().-]{6,16}\d)/gi;
+
+const MRN =
+  /\b(?:MRN|MR\s?#|MR\s?No\.?|med(?:ical)?\s+rec(?:ord)?s?(?:\s+(?:number|no\.?|#))?|hospital\s+(?:number|no\.?|#)|unit\s+(?:number|no\.?|#)|chart\s+(?:number|no\.?|#)|patient\s+(?:id|number|no\.?|#)|pt\s+(?:id|#))\s*(?:is\s*)?[:#]?\s*(?<v>[A-Z]{0,3}[-]?\d[\d-]{3,}[A-Z0-9]*)/gi;
+const HEALTH_PLAN =
+  /\b(?:member|subscriber|beneficiary|medicare|medicaid|insurance|insurer|health\s+plan|plan|policy|group|HICN|MBI|HIC|payer|BCBS|blue\s+cross)(?:\s+(?:id|identifier|number|no\.?|#|card))*\s*(?:is\s*)?[:#]?\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{4,})/gi;
+const MBI = /\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y]{2}\d{2}\b/g;
+const ACCOUNT =
+  /\b(?:account|acct|billing|invoice|encounter|visit|FIN|claim|bank|routing|iban)(?:\s+(?:id|number|no\.?|#))*\s*(?:is\s*)?[:#]?\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
+const CARD = /(?<![\d-])(?:\d{4}[ -]?){3}\d{1,7}(?![\d-])/g;
+const LICENSE =
+  /\b(?:licen[cs]e|lic|DEA|NPI|certificate|cert|certification|registration|permit|driver'?s\s+licen[cs]e|passport)(?:\s+(?:id|number|no\.?|#))*\s*(?:is\s*)?[:#]?\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
+const DEA = /\b[ABCDEFGHJKLMNPRSTUX][A-Z9]\d{7}\b/g;
+const VIN = /\b[A-HJ-NPR-Z0-9]{17}\b/g;
+const VIN_LABEL = /\b(?:VIN|vehicle\s+(?:id|identification)(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(?<v>[A-HJ-NPR-Z0-9]{11,17})\b/gi;
+const PLATE = /\b(?:licen[cs]e\s+plate|plate|tag)(?:\s+(?:number|no\.?|#))?\s*[:#]?\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9 -]{1,7}[A-Z0-9])\b/gi;
+const DEVICE =
+  /\b(?:serial|S\/N|SN|device(?:\s+id)?|UDI|IMEI|MEID|lot|model\/serial|implant(?:\s+id)?|pacemaker|ICD|generator|pump)(?:\s+(?:id|number|no\.?|#))*\s*(?:is\s*)?[:#]\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
+const DEVICE_UNLABELLED_COLON = /\b(?:serial|S\/N|IMEI|UDI|MEID)(?:\s+(?:number|no\.?|#))?\s+(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
+const UDI = /\(01\)\d{14}(?:\(\d{2}\)[A-Z0-9]+)*/g;
+const BIOMETRIC =
+  /\b(?:fingerprint|finger\s?print|retina(?:l)?(?:\s+scan)?|iris(?:\s+(?:scan|template))?|voice\s?print|face\s?print|facial\s+template|palm\s?print|biometric|DNA\s+profile)(?:\s+(?:id|identifier|template|hash|number|no\.?|#|record))*\s*[:#]\s*(?<v>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{3,})/gi;
+const GENERIC_ID =
+  /\b(?:ref|reference|case|order|requisition|accession|confirmation|conf|ticket|specimen|tracking|employee|badge|identifier|id|file|record|policy)\s*(?:#|no\.?|number)\s*[:#]?\s*(?<v>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*)/gi;
+const HASH_ID = /(?<![\w&])#\s?(?<v>(?=[A-Za-z0-9-]*\d)(?:[A-Za-z]{1,4}\d[A-Za-z0-9-]*|\d{4,}[A-Za-z0-9-]*))/g;
+const LONG_NUMBER = /(?<![\w.,/-])\d{7,}(?![\w.,/-]?\d)/g;
+
+const TEN_DIGITS = /^\d{10}$/;
+
+function phoneDigits(v: string): string {
+  return v.replace(/\D/g, '');
+}
+
+const VIN_LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
+const VIN_LETTER_VALUES = [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9];
+const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+
+/** ISO 3779 check digit (position 9). */
+function validVin(v: string): boolean {
+  if (!/\d/.test(v) || !/[A-Z]/.test(v)) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const c = v[i] ?? '';
+    const value = c >= '0' && c <= '9' ? Number(c) : (VIN_LETTER_VALUES[VIN_LETTERS.indexOf(c)] ?? 0);
+    sum += value * (VIN_WEIGHTS[i] ?? 0);
+  }
+  const check = sum % 11 === 10 ? 'X' : String(sum % 11);
+  return v[8] === check;
+}
+
+function validDea(v: string): boolean {
+  const d = v.slice(2);
+  const n = (i: number): number => Number(d[i]);
+  const sum = n(0) + n(2) + n(4) + 2 * (n(1) + n(3) + n(5));
+  return sum % 10 === n(6);
+}
+
+export function detectPatterns(text: string, out: Candidate[]): void {
+  scan(text, EMAIL, 'EMAIL', out);
+  scan(text, URL_SCHEME, 'URL', out);
+  scan(text, URL_WWW, 'URL', out);
+  scan(text, URL_BARE, 'URL', out, (v) => /[A-Za-z]/.test(v.replace(/\.[a-z]+$/i, '')) && !/^(?:e\.g|i\.e)\b/i.test(v));
+  scan(text, IPV4, 'IP', out);
+  scan(text, IPV6, 'IP', out, (v) => v.includes('::') || (v.split(':').length >= 6 && /[A-Fa-f]/.test(v)));
+  scan(text, MAC, 'DEVICE', out);
+
+  scan(text, SSN_FORMATTED, 'SSN', out);
+  scan(text, SSN_LABELLED, 'SSN', out);
+
+  scan(text, FAX_LABEL, 'FAX', out);
+  scan(text, PHONE_US, 'PHONE', out, (v) => {
+    const d = phoneDigits(v);
+    const core = d.length === 11 && d.startsWith('1') ? d.slice(1) : d.slice(0, 10);
+    // An unformatted run of ten digits is as likely an account number: leave it to the labelled rules.
+    if (TEN_DIGITS.test(v)) return false;
+    return core.length === 10 && core[0] !== '0';
+  });
+  scan(text, PHONE_INTL, 'PHONE', out, (v) => parsePhoneNumberFromString(v)?.isPossible() ?? false);
+  scan(text, PHONE_SPACED, 'PHONE', out);
+  scan(text, PAGER, 'PHONE', out);
+
+  scan(text, MRN, 'MRN', out);
+  scan(text, HEALTH_PLAN, 'HEALTH_PLAN', out);
+  scan(text, MBI, 'HEALTH_PLAN', out);
+  scan(text, ACCOUNT, 'ACCOUNT', out);
+  scan(text, CARD, 'ACCOUNT', out, (v) => {
+    const d = phoneDigits(v);
+    return d.length >= 13 && d.length <= 19 && luhn(d);
+  });
+  scan(text, LICENSE, 'LICENSE', out);
+  scan(text, DEA, 'LICENSE', out, validDea);
+  scan(text, VIN_LABEL, 'VEHICLE', out);
+  scan(text, VIN, 'VEHICLE', out, validVin);
+  scan(text, PLATE, 'VEHICLE', out);
+  scan(text, DEVICE, 'DEVICE', out);
+  scan(text, DEVICE_UNLABELLED_COLON, 'DEVICE', out);
+  scan(text, UDI, 'DEVICE', out);
+  scan(text, BIOMETRIC, 'BIOMETRIC', out);
+  scan(text, GENERIC_ID, 'ID', out);
+  scan(text, HASH_ID, 'ID', out);
+  scan(text, LONG_NUMBER, 'ID', out);
+}

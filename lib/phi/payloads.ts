@@ -1,0 +1,394 @@
+import { detect } from './detect';
+import type { PhiSession, TextStreamRestorer } from './session';
+import type { PhiCounts } from './types';
+
+// Walks OpenAI-shaped request and response bodies (already parsed JSON) and rewrites their text
+// fields in place. Fields this module does not know pass through untouched.
+
+export type PhiOperation = 'chat' | 'responses' | 'embeddings' | 'completions';
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A visitor over every text-bearing field; `json` marks text that is itself a JSON document. */
+type TextVisitor = (text: string, json: boolean) => string;
+
+function visitField(obj: Json, key: string, visit: TextVisitor, json = false): void {
+  const v = obj[key];
+  if (typeof v === 'string') obj[key] = visit(v, json);
+}
+
+/** Chat `content`: a string, or an array of parts whose `text` parts carry text. */
+function visitContent(obj: Json, key: string, visit: TextVisitor): void {
+  const v = obj[key];
+  if (typeof v === 'string') {
+    obj[key] = visit(v, false);
+    return;
+  }
+  if (!Array.isArray(v)) return;
+  for (const part of v) {
+    if (!isObject(part)) continue;
+    if (part.type === 'text' || part.type === 'input_text' || part.type === 'output_text' || part.type === 'refusal') {
+      visitField(part, 'text', visit);
+      visitField(part, 'refusal', visit);
+    }
+  }
+}
+
+function visitToolCalls(calls: unknown, visit: TextVisitor): void {
+  if (!Array.isArray(calls)) return;
+  for (const call of calls) {
+    if (!isObject(call) || !isObject(call.function)) continue;
+    visitField(call.function, 'arguments', visit, true);
+  }
+}
+
+function visitChatMessages(messages: unknown, visit: TextVisitor): void {
+  if (!Array.isArray(messages)) return;
+  for (const m of messages) {
+    if (!isObject(m)) continue;
+    visitField(m, 'name', visit);
+    visitContent(m, 'content', visit);
+    visitField(m, 'refusal', visit);
+    visitToolCalls(m.tool_calls, visit);
+    // The deprecated single function call of older clients.
+    if (isObject(m.function_call)) visitField(m.function_call, 'arguments', visit, true);
+  }
+}
+
+/** Responses API items: messages with content parts, function calls and their outputs. */
+function visitResponseItems(items: unknown, visit: TextVisitor): void {
+  if (!Array.isArray(items)) return;
+  for (const item of items) {
+    if (!isObject(item)) continue;
+    if (item.type === 'function_call') {
+      visitField(item, 'arguments', visit, true);
+    } else if (item.type === 'function_call_output') {
+      visitField(item, 'output', visit);
+      if (Array.isArray(item.output)) visitContent(item, 'output', visit);
+    } else if (item.type === 'message' || item.type === undefined) {
+      visitContent(item, 'content', visit);
+    } else if (item.type === 'reasoning' && Array.isArray(item.summary)) {
+      for (const s of item.summary) if (isObject(s)) visitField(s, 'text', visit);
+    }
+  }
+}
+
+function visitRequest(op: PhiOperation, body: Json, visit: TextVisitor): void {
+  switch (op) {
+    case 'chat':
+      visitChatMessages(body.messages, visit);
+      return;
+    case 'responses':
+      visitField(body, 'instructions', visit);
+      if (typeof body.input === 'string') body.input = visit(body.input, false);
+      else visitResponseItems(body.input, visit);
+      return;
+    case 'embeddings':
+      if (typeof body.input === 'string') body.input = visit(body.input, false);
+      else if (Array.isArray(body.input)) {
+        // Arrays of token ids (numbers, or arrays of numbers) carry no readable text.
+        body.input = body.input.map((x: unknown) => (typeof x === 'string' ? visit(x, false) : x));
+      }
+      return;
+    case 'completions':
+      if (typeof body.prompt === 'string') body.prompt = visit(body.prompt, false);
+      else if (Array.isArray(body.prompt)) body.prompt = body.prompt.map((x: unknown) => (typeof x === 'string' ? visit(x, false) : x));
+      return;
+  }
+}
+
+// JSON text (tool-call arguments): scrub each string literal's decoded value, so that a value
+// maps to its plain form, and re-encode only the literals that changed.
+const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
+
+function scrubJsonText(text: string, scrub: (s: string) => string): string {
+  let changed = false;
+  const out = text.replace(JSON_STRING, (literal) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(literal);
+    } catch {
+      return literal;
+    }
+    if (typeof value !== 'string') return literal;
+    const scrubbed = scrub(value);
+    if (scrubbed === value) return literal;
+    changed = true;
+    return JSON.stringify(scrubbed);
+  });
+  return changed ? out : text;
+}
+
+function looksLikeJson(text: string): boolean {
+  const t = text.trimStart();
+  return t.startsWith('{') || t.startsWith('[');
+}
+
+/**
+ * Replaces PHI in every text-bearing field of a request body with the session's tokens.
+ * Mutates `body` in place. Throws if detection fails: the caller must then fail the request.
+ */
+export function scrubRequestBody(op: PhiOperation, body: Record<string, unknown>, session: PhiSession): void {
+  const scrub = (s: string): string => session.scrub(s);
+  visitRequest(op, body, (text, json) => (json && looksLikeJson(text) ? scrubJsonText(text, scrub) : scrub(text)));
+}
+
+/** Counts the identifiers in a request body by type, without changing it (policy `block`). */
+export function detectInRequestBody(op: PhiOperation, body: Record<string, unknown>): PhiCounts {
+  const counts: PhiCounts = {};
+  const count = (s: string): string => {
+    for (const e of detect(s)) counts[e.type] = (counts[e.type] ?? 0) + 1;
+    return s;
+  };
+  // Walk a shallow copy so that the caller's body is never touched.
+  visitRequest(op, structuredClone(body), (text, json) => (json && looksLikeJson(text) ? scrubJsonText(text, count) : count(text)));
+  return counts;
+}
+
+function restoreChatMessage(m: Json, session: PhiSession): void {
+  if (typeof m.content === 'string') m.content = session.restore(m.content);
+  else visitContent(m, 'content', (t) => session.restore(t));
+  visitField(m, 'refusal', (t) => session.restore(t));
+  visitToolCalls(m.tool_calls, (t) => session.restoreJsonEscaped(t));
+  if (isObject(m.function_call)) visitField(m.function_call, 'arguments', (t) => session.restoreJsonEscaped(t));
+}
+
+function restoreResponseOutput(output: unknown, session: PhiSession): void {
+  if (!Array.isArray(output)) return;
+  for (const item of output) {
+    if (!isObject(item)) continue;
+    if (item.type === 'function_call') visitField(item, 'arguments', (t) => session.restoreJsonEscaped(t));
+    else if (item.type === 'message') visitContent(item, 'content', (t) => session.restore(t));
+    else if (item.type === 'reasoning' && Array.isArray(item.summary)) {
+      for (const s of item.summary) if (isObject(s)) visitField(s, 'text', (t) => session.restore(t));
+    }
+  }
+}
+
+/** Puts the original values back into a JSON response body, in place. */
+export function restoreResponseBody(op: PhiOperation, body: unknown, session: PhiSession): void {
+  if (!isObject(body) || !session.hasTokens()) return;
+  if (op === 'chat' || op === 'completions') {
+    if (!Array.isArray(body.choices)) return;
+    for (const choice of body.choices) {
+      if (!isObject(choice)) continue;
+      if (isObject(choice.message)) restoreChatMessage(choice.message, session);
+      visitField(choice, 'text', (t) => session.restore(t));
+    }
+  } else if (op === 'responses') {
+    restoreResponseOutput(body.output, session);
+    visitField(body, 'output_text', (t) => session.restore(t));
+  }
+}
+
+export interface StreamRestorer {
+  /** The events to emit for one parsed SSE `data:` payload, in order. */
+  transform(event: Record<string, unknown>): Record<string, unknown>[];
+  /** Events carrying text still held back when the stream ends without a finish. */
+  flush(): Record<string, unknown>[];
+}
+
+/**
+ * Restores one response stream, event by event. Each text (a choice's content, a tool call's
+ * arguments, a Responses output part) has its own hold-back restorer, flushed at the latest into
+ * the chunk carrying that choice's `finish_reason` or before the matching `.done` event.
+ */
+export function createStreamRestorer(op: 'chat' | 'responses' | 'completions', session: PhiSession): StreamRestorer {
+  return op === 'responses' ? responsesStream(session) : chatStream(session);
+}
+
+function chatStream(session: PhiSession): StreamRestorer {
+  interface ChoiceState {
+    content: TextStreamRestorer;
+    refusal: TextStreamRestorer;
+    text: TextStreamRestorer;
+    tools: Map<number, TextStreamRestorer>;
+    done: boolean;
+  }
+  const choices = new Map<number, ChoiceState>();
+  let last: Json | undefined;
+  const stateOf = (index: number): ChoiceState => {
+    let s = choices.get(index);
+    if (!s) {
+      s = {
+        content: session.streamRestorer(),
+        refusal: session.streamRestorer(),
+        text: session.streamRestorer(),
+        tools: new Map(),
+        done: false,
+      };
+      choices.set(index, s);
+    }
+    return s;
+  };
+  const toolRestorer = (s: ChoiceState, index: number): TextStreamRestorer => {
+    let r = s.tools.get(index);
+    if (!r) {
+      r = session.streamRestorer({ jsonEscaped: true });
+      s.tools.set(index, r);
+    }
+    return r;
+  };
+  /** Adds the held-back text of a finished choice to its final chunk. */
+  const finish = (s: ChoiceState, choice: Json): void => {
+    s.done = true;
+    const delta = isObject(choice.delta) ? choice.delta : undefined;
+    const content = s.content.flush();
+    const refusal = s.refusal.flush();
+    const text = s.text.flush();
+    if (delta) {
+      if (content) delta.content = (typeof delta.content === 'string' ? delta.content : '') + content;
+      if (refusal) delta.refusal = (typeof delta.refusal === 'string' ? delta.refusal : '') + refusal;
+    } else if (content || refusal) {
+      choice.delta = { ...(content ? { content } : {}), ...(refusal ? { refusal } : {}) };
+    }
+    if (text) choice.text = (typeof choice.text === 'string' ? choice.text : '') + text;
+    for (const [index, r] of s.tools) {
+      const rest = r.flush();
+      if (!rest) continue;
+      const d = isObject(choice.delta) ? choice.delta : (choice.delta = {});
+      const calls = Array.isArray(d.tool_calls) ? d.tool_calls : (d.tool_calls = []);
+      const call = calls.find((c: unknown) => isObject(c) && c.index === index);
+      if (isObject(call)) {
+        const fn = isObject(call.function) ? call.function : (call.function = {});
+        fn.arguments = (typeof fn.arguments === 'string' ? fn.arguments : '') + rest;
+      } else {
+        calls.push({ index, function: { arguments: rest } });
+      }
+    }
+  };
+  return {
+    transform(event) {
+      if (!session.hasTokens()) return [event];
+      last = event;
+      if (!Array.isArray(event.choices)) return [event];
+      for (const choice of event.choices) {
+        if (!isObject(choice)) continue;
+        const s = stateOf(typeof choice.index === 'number' ? choice.index : 0);
+        const delta = choice.delta;
+        if (isObject(delta)) {
+          if (typeof delta.content === 'string') delta.content = s.content.push(delta.content);
+          if (typeof delta.refusal === 'string') delta.refusal = s.refusal.push(delta.refusal);
+          if (Array.isArray(delta.tool_calls)) {
+            for (const call of delta.tool_calls) {
+              if (!isObject(call) || !isObject(call.function) || typeof call.function.arguments !== 'string') continue;
+              const index = typeof call.index === 'number' ? call.index : 0;
+              call.function.arguments = toolRestorer(s, index).push(call.function.arguments);
+            }
+          }
+          if (isObject(delta.function_call) && typeof delta.function_call.arguments === 'string') {
+            delta.function_call.arguments = toolRestorer(s, -1).push(delta.function_call.arguments);
+          }
+        }
+        if (typeof choice.text === 'string') choice.text = s.text.push(choice.text);
+        if (choice.finish_reason !== null && choice.finish_reason !== undefined) finish(s, choice);
+      }
+      return [event];
+    },
+    flush() {
+      const out: Record<string, unknown>[] = [];
+      for (const [index, s] of choices) {
+        if (s.done) continue;
+        const choice: Json = { index, delta: {}, finish_reason: null };
+        finish(s, choice);
+        const hasText = (isObject(choice.delta) && Object.keys(choice.delta).length > 0) || typeof choice.text === 'string';
+        if (!hasText) continue;
+        const base: Json = {};
+        for (const k of ['id', 'object', 'created', 'model', 'system_fingerprint']) if (last && k in last) base[k] = last[k];
+        out.push({ ...base, choices: [choice] });
+      }
+      return out;
+    },
+  };
+}
+
+function responsesStream(session: PhiSession): StreamRestorer {
+  const texts = new Map<string, TextStreamRestorer>();
+  const args = new Map<string, TextStreamRestorer>();
+  const keyOf = (e: Json): string => `${String(e.item_id ?? e.output_index)}:${String(e.content_index ?? 0)}`;
+  const restorerOf = (map: Map<string, TextStreamRestorer>, key: string, json: boolean): TextStreamRestorer => {
+    let r = map.get(key);
+    if (!r) {
+      r = session.streamRestorer({ jsonEscaped: json });
+      map.set(key, r);
+    }
+    return r;
+  };
+  /** A delta event carrying held-back text, emitted just before the matching `.done` event. */
+  const heldDelta = (done: Json, type: string, map: Map<string, TextStreamRestorer>, key: string): Json[] => {
+    const r = map.get(key);
+    map.delete(key);
+    const rest = r?.flush() ?? '';
+    if (!rest) return [];
+    const e: Json = { type, item_id: done.item_id, output_index: done.output_index };
+    if (type === 'response.output_text.delta' || type === 'response.refusal.delta') e.content_index = done.content_index;
+    if ('sequence_number' in done) e.sequence_number = done.sequence_number;
+    e.delta = rest;
+    return [e];
+  };
+  return {
+    transform(event) {
+      if (!session.hasTokens()) return [event];
+      switch (event.type) {
+        case 'response.output_text.delta':
+        case 'response.refusal.delta':
+          if (typeof event.delta === 'string') event.delta = restorerOf(texts, `${String(event.type)}:${keyOf(event)}`, false).push(event.delta);
+          return [event];
+        case 'response.output_text.done': {
+          const before = heldDelta(event, 'response.output_text.delta', texts, `response.output_text.delta:${keyOf(event)}`);
+          visitField(event, 'text', (t) => session.restore(t));
+          return [...before, event];
+        }
+        case 'response.refusal.done': {
+          const before = heldDelta(event, 'response.refusal.delta', texts, `response.refusal.delta:${keyOf(event)}`);
+          visitField(event, 'refusal', (t) => session.restore(t));
+          return [...before, event];
+        }
+        case 'response.function_call_arguments.delta':
+          if (typeof event.delta === 'string') event.delta = restorerOf(args, keyOf({ item_id: event.item_id, output_index: event.output_index }), true).push(event.delta);
+          return [event];
+        case 'response.function_call_arguments.done': {
+          const before = heldDelta(event, 'response.function_call_arguments.delta', args, keyOf({ item_id: event.item_id, output_index: event.output_index }));
+          visitField(event, 'arguments', (t) => session.restoreJsonEscaped(t));
+          return [...before, event];
+        }
+        case 'response.content_part.done':
+        case 'response.content_part.added':
+          if (isObject(event.part)) visitContent({ content: [event.part] }, 'content', (t) => session.restore(t));
+          return [event];
+        case 'response.output_item.done':
+        case 'response.output_item.added':
+          restoreResponseOutput([event.item], session);
+          return [event];
+        case 'response.completed':
+        case 'response.incomplete':
+        case 'response.failed':
+          if (isObject(event.response)) restoreResponseBody('responses', event.response, session);
+          return [event];
+        default:
+          return [event];
+      }
+    },
+    flush() {
+      const out: Json[] = [];
+      for (const [key, r] of texts) {
+        const rest = r.flush();
+        if (!rest) continue;
+        const [type, itemId, contentIndex] = key.split(':');
+        out.push({ type, item_id: itemId, content_index: Number(contentIndex), delta: rest });
+      }
+      for (const [key, r] of args) {
+        const rest = r.flush();
+        if (!rest) continue;
+        out.push({ type: 'response.function_call_arguments.delta', item_id: key.split(':')[0], delta: rest });
+      }
+      texts.clear();
+      args.clear();
+      return out;
+    },
+  };
+}
