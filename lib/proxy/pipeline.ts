@@ -186,6 +186,9 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
     meter.fail(e);
     if (e.status !== 499) sendError(res, e, headers);
     else if (!res.headersSent) res.destroy();
+  } finally {
+    // Metered as soon as the answer is written; a client that left early is metered on 'close'.
+    if (res.writableEnded) meter.record(deps.usage);
   }
 }
 

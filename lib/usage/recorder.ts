@@ -91,27 +91,30 @@ export class UsageRecorder {
   /** Writes everything queued; resolves when done (or when a write failed: records stay queued). */
   async flush(): Promise<void> {
     if (this.flushing) return this.flushing;
-    this.flushing = (async () => {
-      try {
-        while (this.queue.length > 0) {
-          const batch = this.queue.slice(0, this.batchSize);
-          await writeBatch(batch);
-          this.queue.splice(0, batch.length);
-          this.written += batch.length;
-          if (this.failures > 0) log().info({ pending: this.queue.length }, 'usage writes recovered');
-          this.failures = 0;
-        }
-      } catch (err) {
-        this.failures++;
-        if (this.failures === 1 || this.failures % 20 === 0) {
-          log().warn({ err: (err as Error).message, pending: this.queue.length }, 'usage write failed; will retry');
-        }
-      } finally {
-        this.flushing = undefined;
-      }
-    })();
-    await this.flushing;
+    if (this.queue.length === 0) return;
+    const run = this.writeQueued();
+    this.flushing = run;
+    await run;
+    if (this.flushing === run) this.flushing = undefined;
     if (this.queue.length > 0) this.schedule(Math.min(this.flushIntervalMs * 2 ** Math.min(this.failures, 5), 10_000));
+  }
+
+  private async writeQueued(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.slice(0, this.batchSize);
+        await writeBatch(batch);
+        this.queue.splice(0, batch.length);
+        this.written += batch.length;
+        if (this.failures > 0) log().info({ pending: this.queue.length }, 'usage writes recovered');
+        this.failures = 0;
+      }
+    } catch (err) {
+      this.failures++;
+      if (this.failures === 1 || this.failures % 20 === 0) {
+        log().warn({ err: (err as Error).message, pending: this.queue.length }, 'usage write failed; will retry');
+      }
+    }
   }
 
   /** On shutdown: keep trying until the queue is empty or the deadline passes. */

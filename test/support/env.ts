@@ -1,0 +1,5 @@
+import { inject } from 'vitest';
+
+// Imported first by every integration test: points lib/db at the test database.
+process.env.DATABASE_URL = inject('databaseUrl');
+process.env.LOG_LEVEL ??= 'warn';

@@ -1,0 +1,60 @@
+import { parseConfig, resolveConfig } from '../../lib/config';
+import { startServer, type RunningServer, type ServerOptions } from '../../server';
+import { startFakeUpstream, type FakeUpstream } from '../../scripts/lib/fake-upstream';
+
+export interface Harness {
+  upstream: FakeUpstream;
+  portico: RunningServer;
+  base: string;
+  close(): Promise<void>;
+}
+
+/** The gateway config the tests run with: the issue's minimal file, plus an Azure-typed provider. */
+export function testConfigYaml(upstreamUrl: string): string {
+  return `
+providers:
+  upstream:
+    type: openai-compatible
+    baseUrl: ${upstreamUrl}/v1
+    headers:
+      Authorization: Bearer \${{ UPSTREAM_KEY }}
+  azure-up:
+    type: azure
+    baseUrl: ${upstreamUrl}
+    apiVersion: 2024-10-21
+    headers:
+      api-key: \${{ UPSTREAM_KEY }}
+    timeouts: { connectMs: 2000, totalMs: 3000 }
+models:
+  gpt-4o-mini-2024-07-18:
+    provider: upstream
+    upstreamModel: gpt-4o-mini
+    price: { inputPerMillion: 0.15, outputPerMillion: 0.6 }
+  azure-gpt-4o:
+    provider: azure-up
+    deployment: prod-gpt-4o
+    price: { inputPerMillion: 2.5, outputPerMillion: 10 }
+  text-embedding-3-small:
+    provider: upstream
+    price: { inputPerMillion: 0.02, outputPerMillion: 0 }
+`;
+}
+
+export const UPSTREAM_KEY = 'sk-upstream-secret-for-tests';
+
+/** A fake upstream and Portico's proxy (in this process, no portal) in front of it. */
+export async function startHarness(opts: Partial<ServerOptions> & { yaml?: (upstreamUrl: string) => string } = {}): Promise<Harness> {
+  const upstream = await startFakeUpstream();
+  const yaml = (opts.yaml ?? testConfigYaml)(upstream.url);
+  const config = resolveConfig({ file: parseConfig(yaml, 'test config'), source: 'test config' }, { ...process.env, UPSTREAM_KEY });
+  const portico = await startServer({ port: 0, host: '127.0.0.1', portal: false, config, drainMs: 2_000, usage: { flushIntervalMs: 50 }, ...opts });
+  return {
+    upstream,
+    portico,
+    base: portico.url,
+    async close() {
+      await portico.close();
+      await upstream.close();
+    },
+  };
+}
