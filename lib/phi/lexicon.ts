@@ -94,7 +94,8 @@ export const EPONYM_HEADS = words(`
 disease diseases syndrome syndromes sign signs test tests maneuver manoeuvre palsy reflex reflexes criteria score scale
 classification method procedure operation repair fracture fractures phenomenon law rule rules triad tetrad pentad
 catheter tube line node nodes nodules disease's ulcer ulcers cell cells body bodies lymphoma sarcoma tumor tumour
-equation formula index stain position incision operation's block point points's space duct gland glands
+equation formula index stain position incision block point space duct gland glands drain drains lesion lesions
+nodule spots spot murmur murmurs trial protocol approach
 `);
 
 /** US state names and postal codes: a state is not below state level, so never PHI alone. */

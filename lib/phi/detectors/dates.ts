@@ -17,6 +17,7 @@ const DAY_RANGE_MONTH = new RegExp(String.raw`\b\d{1,2}\s*(?:-+>?|to|&|and)\s*\d
 const ORDINAL_DAY = /\bthe\s+(?<v>(?:[12]?\d|3[01])(?:st|nd|rd|th))\b/gi;
 // Ventilator and strength settings read like dates: "PSV increased to 10/5", "PS 5/5".
 const SETTINGS_NEAR = /\b(?:ps|psv|peep|cpap|bipap|ipap|epap|pressure\s+support|vent|strength|motor)\b[^\n]{0,24}$/i;
+const STRENGTH_NEAR = /(?<![\d/])[0-5]\/5(?![\d/])|strength|motor|power/i;
 const DATE_CUE_BEFORE = /\b(?:on|since|from|until|till|dated|of|thru|through|to|admitted|admit|date|dob|born|started|begun|since)\s*:?\s*$/i;
 const HOLIDAY =
   /\b(?:christmas(?:\s+(?:eve|day))?|thanksgiving(?:\s+day)?|easter(?:\s+sunday)?|new\s+year'?s(?:\s+(?:day|eve))?|independence\s+day|labor\s+day|memorial\s+day|halloween|valentine'?s\s+day)\b/gi;
@@ -72,6 +73,8 @@ export function detectDates(text: string, out: Candidate[]): void {
       if (SETTINGS_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
       // Common fractions ("1/2", "2/3") count as dates only with a cue before them.
       if (a < b && b <= 4 && !DATE_CUE_BEFORE.test(before)) continue;
+      // Motor strength grades come in series: "5/5 in the arms and 4/5 in the legs".
+      if (b === 5 && a <= 5 && STRENGTH_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index + 40).replace(m[0], ' '))) continue;
       // "2/2" and "5/5" are scores far more often than Feb 2nd or May 5th.
       if (a === b && a <= 5) continue;
     }

@@ -36,12 +36,14 @@ interface Token {
   cap: boolean;
   /** Text between the previous token and this one. */
   gap: string;
-  /** Part of a slashed abbreviation ("d/c", "c/o", "w/"). */
+  /** Glued to a slash or a digit ("d/c", "c/o", "PDE5"). */
   slash: boolean;
 }
 
 const WORD = /[A-Za-z](?:[A-Za-z]|['’](?=[A-Za-z]))*/g;
 const POSSESSIVE = /['’]s$/;
+// A word glued to a slash or a digit is an abbreviation or a code ("d/c", "PDE5"), not a name.
+const GLUED = /[/\d]/;
 
 const WEEKDAYS = new Set(['monday', 'mon', 'tuesday', 'tue', 'tues', 'wednesday', 'wed', 'thursday', 'thu', 'thur', 'thurs', 'friday', 'fri', 'saturday', 'sat', 'sunday', 'sun']);
 
@@ -74,7 +76,7 @@ function tokenize(text: string, d: Dictionaries): Token[] {
       kind: classify(base, lower, d),
       cap: c >= 65 && c <= 90,
       gap: text.slice(prevEnd, m.index),
-      slash: text[m.index - 1] === '/' || text[m.index + word.length] === '/',
+      slash: GLUED.test(text[m.index - 1] ?? '') || GLUED.test(text[m.index + word.length] ?? ''),
     });
     prevEnd = m.index + word.length;
   }
@@ -160,10 +162,24 @@ function markForward(c: Ctx, i: number, max: number, allowWords: boolean, contin
 
 function isEponym(c: Ctx, i: number): boolean {
   const t = c.tokens[i];
-  const next = c.tokens[i + 1];
   if (!t) return false;
-  if (POSSESSIVE.test(t.lower) && next && EPONYM_HEADS.has(next.lower)) return true;
-  return !!next && EPONYM_HEADS.has(next.lower) && SAME_PHRASE.test(next.gap) && t.kind !== Kind.Name;
+  let j = i + 1;
+  // "Jackson-Pratt drain", "Guillain-Barre syndrome": look past the hyphenated partner.
+  while (c.tokens[j] && /^-$/.test(c.tokens[j]?.gap ?? '')) j++;
+  const next = c.tokens[j];
+  if (!next || !/^[ \t]*-?[ \t]*$/.test(next.gap)) return false;
+  return EPONYM_HEADS.has(next.lower) || (j > i + 1 && EPONYM_HEADS.has(next.base));
+}
+
+/** The second half of a hyphenated eponym ("Jackson-Pratt drain"). */
+function isHyphenEponym(c: Ctx, i: number): boolean {
+  const t = c.tokens[i];
+  return !!t && /^-$/.test(t.gap) && i > 0 && isEponym(c, i - 1);
+}
+
+function isAllCaps(text: string, t: Token): boolean {
+  const w = text.slice(t.start, t.end);
+  return w.length > 1 && w === w.toUpperCase();
 }
 
 function titleRule(c: Ctx): void {
@@ -210,7 +226,7 @@ function relationRule(c: Ctx): void {
 
 // Words and phrases right before or after a name ("seen by X", "X aware").
 const CONTEXT_BEFORE = new Set(['by', 'paged', 'notified', 'told', 'informed', 'contacted', 'consulted', 'named', 'signed', 'spoke with', 'discussed with', 'met with', 'talked with', 'spoke to', 'talked to', 'called', 'page', 'paging']);
-const CONTEXT_BEFORE_CAP = new Set(['patient', 'pt', 'name', 'per', 'with', 'from', 'and', 'attending', 'resident', 'intern', 'fellow', 'nurse', 'pcp', 'surgeon', 'cardiologist', 'caseworker', 'coordinator', 'sw', 'therapist']);
+const CONTEXT_BEFORE_CAP = new Set(['patient', 'pt', 'name', 'per', 'with', 'from', 'attending', 'resident', 'intern', 'fellow', 'nurse', 'pcp', 'surgeon', 'cardiologist', 'caseworker', 'coordinator', 'sw', 'therapist']);
 const CONTEXT_AFTER = new Set(['aware', 'notified', 'paged', 'informed', 'ordered', 'recommended', 'requested', 'agrees', 'agreed', 'consented', 'phoned', 'called', 'came', 'saw', 'visited', 'updated', 'examined', 'evaluated', 'placed', 'performed', 'wrote', 'spoke']);
 
 function contextRule(c: Ctx): void {
@@ -232,6 +248,7 @@ function contextRule(c: Ctx): void {
     const after = !!next && CONTEXT_AFTER.has(next.lower) && /^[ \t]*,?[ \t]*$/.test(next.gap);
     if (!before && !after) continue;
     if (!named && t.kind === Kind.Weak && !(c.mixed && t.cap)) continue;
+    if (!named && isEponym(c, i)) continue;
     c.name[i] = 1;
     markForward(c, i + 1, 2, c.mixed && t.cap);
   }
@@ -246,7 +263,7 @@ function fullNameRule(c: Ctx): void {
     const n = tokens[i + 1];
     if (!t || !n || !t.cap || !n.cap || t.slash || n.slash || !SAME_PHRASE.test(n.gap)) continue;
     if (!c.d.givenNames.has(t.base) || t.kind === Kind.Stop || CLINICAL_WORDS.has(t.base)) continue;
-    if (n.kind === Kind.Stop || CLINICAL_WORDS.has(n.base) || n.end - n.start < 2 || isEponym(c, i + 1)) continue;
+    if (n.kind === Kind.Stop || CLINICAL_WORDS.has(n.base) || n.end - n.start < 2 || isEponym(c, i + 1) || isEponym(c, i)) continue;
     if (MONTHS.has(n.base) || US_STATES.has(n.base) || FACILITY_WORDS.has(n.base)) continue;
     if (n.kind === Kind.Word && n.base === n.lower && !POSSESSIVE.test(n.lower) && c.d.english.has(n.base) && !c.d.names.has(n.base) && n.end - n.start > 6) continue;
     c.name[i] = 1;
@@ -266,6 +283,9 @@ function signatureRule(c: Ctx): void {
     if (!cred || !CREDENTIALS.has(cred.lower) || !CREDENTIAL_GAP.test(cred.gap)) continue;
     if (c.mixed && !cred.cap) continue;
     if (!LOOSE_CREDENTIALS.has(cred.lower) && !cred.gap.includes(',') && !CREDENTIAL_END.test(text.slice(cred.end, cred.end + 3))) continue;
+    // "Baltimore, MD" is a city and a state, not a signature.
+    const before = tokens[i - 1];
+    if (US_STATES.has(cred.lower) && before && c.d.cities.has(before.base)) continue;
     let taken = 0;
     for (let j = i - 1; j >= 0 && taken < 4; j--) {
       const t = tokens[j];
@@ -291,7 +311,9 @@ function dictionaryRule(c: Ctx): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (!t || c.name[i] || t.kind !== Kind.Name || t.base.length < 3 || t.slash) continue;
-    if (!caseOk(t, c.mixed) || isEponym(c, i)) continue;
+    if (!caseOk(t, c.mixed) || isEponym(c, i) || isHyphenEponym(c, i)) continue;
+    // In mixed-case text an all-caps word is an acronym ("RASS"), not a name.
+    if (c.mixed && isAllCaps(c.text, t)) continue;
     if (MONTHS.has(t.base) || US_STATES.has(t.base)) continue;
     c.name[i] = 1;
     // A given name or initial before, more name words after.
@@ -385,9 +407,12 @@ function placeRules(c: Ctx): void {
       const n = cityAt(c, i);
       if (n > 0) {
         const prev = tokens[i - 1];
-        const placeContext = !!prev && PLACE_PREPOSITIONS.has(prev.lower);
+        const state = tokens[i + n];
+        const placeContext = (!!prev && PLACE_PREPOSITIONS.has(prev.lower)) || (!!state && US_STATES.has(state.lower) && /^,?[ \t]*$/.test(state.gap) && (state.cap || !c.mixed));
         const single = n === 1 && (t.kind === Kind.Weak || t.kind === Kind.Word || t.kind === Kind.Clinical);
-        if (!single || placeContext || (t.kind === Kind.Clinical && !CLINICAL_WORDS.has(t.base) && c.mixed && t.cap)) markPlace(c, i, i + n);
+        const acronym = c.mixed && isAllCaps(text, t);
+        const clinicalCity = t.kind === Kind.Clinical && !CLINICAL_WORDS.has(t.base) && c.mixed && t.cap && !acronym;
+        if (!isEponym(c, i + n - 1) && !acronym && (!single || placeContext || clinicalCity)) markPlace(c, i, i + n);
       }
     }
     // "transferred to Quartermain 5", "followed at gh", "went to Holy Cross".
@@ -414,7 +439,7 @@ function placeRules(c: Ctx): void {
 }
 
 const STREET = new RegExp(
-  String.raw`\b\d{1,6}(?:-\d{1,4})?[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:[A-Za-z][A-Za-z'.-]*[ \t]+){1,4}(?<suffix>${[...STREET_SUFFIXES].join('|')})\b\.?(?:,?[ \t]*(?:apt|apartment|unit|suite|ste|#)\.?[ \t]*#?[A-Za-z0-9-]+)?`,
+  String.raw`\b\d{1,6}(?:-\d{1,4})?[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?<words>(?:[A-Za-z][A-Za-z'.-]*[ \t]+){1,4})(?<suffix>${[...STREET_SUFFIXES].join('|')})\b\.?(?:,?[ \t]*(?:apt|apartment|unit|suite|ste|#)\.?[ \t]*#?[A-Za-z0-9-]+)?`,
   'gi',
 );
 const UNAMBIGUOUS_SUFFIX = new Set(['street', 'avenue', 'ave', 'road', 'rd', 'boulevard', 'blvd', 'lane', 'ln', 'drive', 'highway', 'hwy', 'parkway', 'pkwy', 'terrace', 'turnpike', 'tpke', 'circle']);
@@ -426,7 +451,7 @@ function streetRules(text: string, c: Ctx, out: Candidate[]): void {
   STREET.lastIndex = 0;
   for (let m = STREET.exec(text); m; m = STREET.exec(text)) {
     const suffix = (m.groups?.suffix ?? '').toLowerCase();
-    const words = m[0].replace(/^\S+\s+/, '').split(/\s+/).slice(0, -1);
+    const words = (m.groups?.words ?? '').trim().split(/\s+/);
     const wordsOk = words.every((w) => !STOP_WORDS.has(w.toLowerCase().replace(/\W/g, '')) && !c.d.medical.has(w.toLowerCase().replace(/\W/g, '')));
     if (!wordsOk) continue;
     if (!UNAMBIGUOUS_SUFFIX.has(suffix) && (!c.mixed || !words.every((w) => /^[A-Z]/.test(w)))) continue;

@@ -3,18 +3,21 @@ import { PRIORITY, type Candidate, type PhiType } from '../types';
 
 // Validated patterns and labelled identifiers. Every regex is compiled once, here.
 
-function push(out: Candidate[], start: number, end: number, type: PhiType, bonus = 0): void {
+function push(out: Candidate[], start: number, end: number, type: PhiType, bonus: number): void {
   if (end > start) out.push({ start, end, type, priority: PRIORITY[type] + bonus });
 }
 
 /** Runs a global regex whose group `v` (or the whole match) is the identifier. */
+/** Labelled findings ("IMEI 4901…") outrank bare patterns (a Luhn-valid number) when they overlap. */
+const LABELLED = 5;
+
 function scan(text: string, re: RegExp, type: PhiType, out: Candidate[], accept?: (value: string, m: RegExpExecArray) => boolean): void {
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const v = m.groups?.v ?? m[0];
     const start = m.index + m[0].lastIndexOf(v);
     if (accept && !accept(v, m)) continue;
-    push(out, start, start + trimEnd(v), type);
+    push(out, start, start + trimEnd(v), type, m.groups?.v !== undefined ? LABELLED : 0);
   }
 }
 
@@ -51,7 +54,7 @@ const IPV6 = /(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|[0-9A-Fa-f]{1,4})(?:::?[0
 const MAC = /\b(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\b/g;
 
 const SSN_FORMATTED = /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g;
-const SSN_LABELLED = /\b(?:SSN|SS#|SS\s?No\.?|social\s+security(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(?<v>\d{3}[- ]?\d{2}[- ]?\d{4})\b/gi;
+const SSN_LABELLED = /\b(?:SSN|SS#|SS\s?No\.?|social\s+security(?:\s+(?:number|no\.?|#))?)\s*(?:is\s*)?[:#]?\s*(?<v>\d{3}[- ]?\d{2}[- ]?\d{4})\b/gi;
 
 // US-style phone numbers, including the bent forms seen in notes ("(240444-1243)", "301 944-5032").
 const PHONE_US =
@@ -60,7 +63,7 @@ const PHONE_INTL = /(?<![\w+])\+\d[\d\s().-]{6,18}\d/g;
 const PHONE_SPACED = /(?<!\d)\(?\d{3}\)?\s\d{3}\s\d{4,5}\)?(?!\d)/g;
 const PAGER =
   /\b(?:pager|pgr|beeper|bpr|pg|page|cell|cellphone|mobile|tel|telephone|phone|ph|ext|extension|call|beep)\s*(?:#|no\.?|number|num)?\s*[:#-]?\s*(?<v>\d{4,5})(?![\d/:.]|\s*(?:mg|ml|cc|units?|am|pm)\b)/gi;
-const FAX_LABEL = /\bfax(?:\s*(?:#|no\.?|number|num))?\s*[:#-]?\s*(?<v>\+?[\d(][\d\s().-]{6,16}\d)/gi;
+const FAX_LABEL = /\bfax\b[^\n\d]{0,24}?(?<v>\+?[\d(][\d\s().-]{6,16}\d)/gi;
 
 const MRN =
   /\b(?:MRN|MR\s?#|MR\s?No\.?|med(?:ical)?\s+rec(?:ord)?s?(?:\s+(?:number|no\.?|#))?|hospital\s+(?:number|no\.?|#)|unit\s+(?:number|no\.?|#)|chart\s+(?:number|no\.?|#)|patient\s+(?:id|number|no\.?|#)|pt\s+(?:id|#))\s*(?:is\s*)?[:#]?\s*(?<v>[A-Z]{0,3}[-]?\d[\d-]{3,}[A-Z0-9]*)/gi;
@@ -123,7 +126,7 @@ export function detectPatterns(text: string, out: Candidate[]): void {
   scan(text, URL_WWW, 'URL', out);
   scan(text, URL_BARE, 'URL', out, (v) => /[A-Za-z]/.test(v.replace(/\.[a-z]+$/i, '')) && !/^(?:e\.g|i\.e)\b/i.test(v));
   scan(text, IPV4, 'IP', out);
-  scan(text, IPV6, 'IP', out, (v) => v.includes('::') || (v.split(':').length >= 6 && /[A-Fa-f]/.test(v)));
+  scan(text, IPV6, 'IP', out, (v) => !/^(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$/.test(v) && (v.includes('::') || (v.split(':').length >= 6 && /[A-Fa-f]/.test(v))));
   scan(text, MAC, 'DEVICE', out);
 
   scan(text, SSN_FORMATTED, 'SSN', out);

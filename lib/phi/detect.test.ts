@@ -1,0 +1,61 @@
+import { describe, it, expect } from 'vitest';
+import { detect } from './detect';
+import { PhiSession } from './session';
+import { PHI_FREE_QUESTIONS } from './fixtures/phi-free-questions';
+import { IDENTIFIER_CASES } from './fixtures/identifiers';
+
+describe('PHI-free clinical questions', () => {
+  it('has at least 150 hand-written questions', () => {
+    expect(PHI_FREE_QUESTIONS.length).toBeGreaterThanOrEqual(150);
+  });
+
+  it.each(PHI_FREE_QUESTIONS.map((q) => [q]))('%s comes through scrub unchanged', (q) => {
+    const s = new PhiSession();
+    const found = detect(q).map((e) => `${e.type}:${q.slice(e.start, e.end)}`);
+    expect(found).toEqual([]);
+    expect(s.scrub(q)).toBe(q);
+  });
+});
+
+describe('identifiers the corpus lacks', () => {
+  it.each(IDENTIFIER_CASES.map((c) => [c.text, c]))('%s', (_text, c) => {
+    const entities = detect(c.text);
+    for (const { type, value } of c.expect) {
+      const at = c.text.indexOf(value);
+      expect(at, `fixture value ${value}`).toBeGreaterThanOrEqual(0);
+      const covering = entities.find((e) => e.start <= at && e.end >= at + value.length);
+      expect(covering && `${covering.type}:${c.text.slice(covering.start, covering.end)}`, `${type} ${value}`).toBe(
+        covering ? `${type}:${c.text.slice(covering.start, covering.end)}` : `${type}:${value}`,
+      );
+    }
+    const scrubbed = new PhiSession().scrub(c.text);
+    for (const { value } of c.expect) expect(scrubbed).not.toContain(value);
+  });
+});
+
+describe('detect', () => {
+  it('returns sorted, non-overlapping UTF-16 spans', () => {
+    const text = 'Ünïcödé 😀 Dr. Foley saw Mr. Nicholson on 7/22 at 410-555-1234.';
+    const entities = detect(text);
+    for (let i = 1; i < entities.length; i++) expect(entities[i]!.start).toBeGreaterThanOrEqual(entities[i - 1]!.end);
+    expect(entities.map((e) => text.slice(e.start, e.end))).toEqual(['Foley', 'Nicholson', '7/22', '410-555-1234']);
+  });
+
+  it('keeps clinical words that are also names, and relative times', () => {
+    for (const t of ['Foley draining clear yellow urine.', 'FOLEY TO GRAVITY. MAE. PERRL.', 'Surgery 3 days ago; rounds in 2 weeks.', 'Hx of Parkinson\'s, on Sinemet.', 'Born in 1948, she is 76.']) {
+      expect(detect(t)).toEqual([]);
+    }
+  });
+
+  it('finds names from context in all-caps and lower-case notes', () => {
+    const caps = 'DR SMITH AWARE. SON BILL CALLED.';
+    expect(detect(caps).map((e) => caps.slice(e.start, e.end))).toEqual(['SMITH', 'BILL']);
+    const lower = 'spoke with dr healey. daughter maria in to visit.';
+    expect(detect(lower).map((e) => lower.slice(e.start, e.end))).toEqual(['healey', 'maria']);
+  });
+
+  it('treats a year alone and relative dates as not PHI but month/day as a date', () => {
+    const t = 'MI in 1992, CABG 7/22, seen Nov 3rd, 3 days ago.';
+    expect(detect(t).map((e) => `${e.type}:${t.slice(e.start, e.end)}`)).toEqual(['DATE:7/22', 'DATE:Nov 3rd']);
+  });
+});
