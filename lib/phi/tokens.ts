@@ -33,20 +33,20 @@ export function canonicalKey(type: string, n: string): string {
 
 const MAX_TOKEN_LENGTH = 40;
 
-function isWordChar(c: string | undefined): boolean {
-  return c !== undefined && /[A-Za-z0-9_]/.test(c);
+function isLetter(c: string | undefined): boolean {
+  return c !== undefined && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
 }
 
-function isLetter(c: string | undefined): boolean {
-  return c !== undefined && /[A-Za-z]/.test(c);
+function isWordChar(c: string | undefined): boolean {
+  return isLetter(c) || c === '_' || (c !== undefined && c >= '0' && c <= '9');
 }
 
 /**
  * True when `s` (all the text from a candidate start to the end of what has arrived) could still
  * grow into a token of one of `types`: the streaming restorer must hold it back.
  */
-function couldGrow(s: string, bracketed: boolean, types: readonly string[]): boolean {
-  let i = 0;
+function couldGrow(s: string, start: number, bracketed: boolean, types: readonly string[]): boolean {
+  let i = start;
   if (bracketed) {
     if (s[i] === '\\') i++;
     if (i === s.length) return true;
@@ -107,10 +107,10 @@ export function holdBackStart(text: string, types: readonly string[], prevChar: 
     const c = text[p];
     const before = p > 0 ? text[p - 1] : prevChar;
     if (c === '[' || c === '\\') {
-      if (couldGrow(text.slice(p), true, types)) return p;
+      if (couldGrow(text, p, true, types)) return p;
     }
     if (isLetter(c) && !isWordChar(before)) {
-      if (couldGrow(text.slice(p), false, types)) return p;
+      if (couldGrow(text, p, false, types)) return p;
     }
   }
   return text.length;

@@ -1,20 +1,11 @@
 import { loadDictionaries, type Dictionaries } from '../dictionaries';
-import {
-  CLINICAL_WORDS,
-  CREDENTIALS,
-  EPONYM_HEADS,
-  FACILITY_GENERIC,
-  FACILITY_WORDS,
-  MONTHS,
-  RELATION_WORDS,
-  STOP_WORDS,
-  STREET_SUFFIXES,
-  TITLES,
-  US_STATES,
-} from '../lexicon';
+import * as lexicon from '../lexicon';
 import { PRIORITY, type Candidate } from '../types';
 
 // Names and places from words: dictionaries filtered by safe lists, and the context around each word.
+
+// Plain constants: read once, not through the module's live bindings on every word.
+const { CLINICAL_WORDS, CREDENTIALS, EPONYM_HEADS, FACILITY_GENERIC, FACILITY_WORDS, MONTHS, RELATION_WORDS, STOP_WORDS, STREET_SUFFIXES, TITLES, US_STATES } = lexicon;
 
 /** How a word reads against the dictionaries. */
 const enum Kind {
@@ -47,38 +38,49 @@ const GLUED = /[/\d]/;
 
 const WEEKDAYS = new Set(['monday', 'mon', 'tuesday', 'tue', 'tues', 'wednesday', 'wed', 'thursday', 'thu', 'thur', 'thurs', 'friday', 'fri', 'saturday', 'sat', 'sunday', 'sun']);
 
-function classify(base: string, lower: string, d: Dictionaries): Kind {
-  if (STOP_WORDS.has(lower) || STOP_WORDS.has(base) || WEEKDAYS.has(base)) return Kind.Stop;
-  if (CLINICAL_WORDS.has(base)) return Kind.Clinical;
-  const name = d.names.has(base);
-  const english = d.english.has(base);
-  const medical = d.medical.has(base) || d.medical.has(lower);
+let kinds: Map<string, Kind> | undefined;
+
+/** Every dictionary word's kind in one map, built once: one lookup per word at run time. */
+function kindMap(d: Dictionaries): Map<string, Kind> {
+  if (kinds) return kinds;
+  const m = new Map<string, Kind>();
+  for (const w of d.english) m.set(w, Kind.Word);
+  for (const w of d.medical) m.set(w, Kind.Clinical);
   // A name that is also a word or an eponym ("White", "Foley", "Parkinson") needs context to count.
-  if (name) return english || medical ? Kind.Weak : Kind.Name;
-  if (medical) return Kind.Clinical;
-  return english ? Kind.Word : Kind.Unknown;
+  for (const w of d.names) m.set(w, d.english.has(w) || d.medical.has(w) ? Kind.Weak : Kind.Name);
+  for (const w of CLINICAL_WORDS) m.set(w, Kind.Clinical);
+  for (const w of STOP_WORDS) m.set(w, Kind.Stop);
+  for (const w of WEEKDAYS) m.set(w, Kind.Stop);
+  kinds = m;
+  return m;
+}
+
+function classify(base: string, lower: string, m: Map<string, Kind>): Kind {
+  if (lower !== base && m.get(lower) === Kind.Stop) return Kind.Stop;
+  return m.get(base) ?? Kind.Unknown;
 }
 
 function tokenize(text: string, d: Dictionaries): Token[] {
+  const m = kindMap(d);
   const tokens: Token[] = [];
   let prevEnd = 0;
   WORD.lastIndex = 0;
-  for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
-    const word = m[0];
+  for (let w = WORD.exec(text); w; w = WORD.exec(text)) {
+    const word = w[0];
     const lower = word.toLowerCase();
-    const base = lower.replace(POSSESSIVE, '');
+    const base = lower.endsWith("'s") || lower.endsWith('’s') ? lower.slice(0, -2) : lower;
     const c = word.charCodeAt(0);
     tokens.push({
-      start: m.index,
-      end: m.index + word.length,
+      start: w.index,
+      end: w.index + word.length,
       lower,
       base,
-      kind: classify(base, lower, d),
+      kind: classify(base, lower, m),
       cap: c >= 65 && c <= 90,
-      gap: text.slice(prevEnd, m.index),
-      slash: GLUED.test(text[m.index - 1] ?? '') || GLUED.test(text[m.index + word.length] ?? ''),
+      gap: text.slice(prevEnd, w.index),
+      slash: GLUED.test(text[w.index - 1] ?? '') || GLUED.test(text[w.index + word.length] ?? ''),
     });
-    prevEnd = m.index + word.length;
+    prevEnd = w.index + word.length;
   }
   return tokens;
 }
@@ -334,6 +336,7 @@ const FACILITY_QUALIFIERS = new Set(['outside', 'local', 'another', 'other', 'pr
 
 function cityAt(c: Ctx, i: number): number {
   const { tokens, d } = c;
+  if (!d.cityFirstWords.has(tokens[i]?.base ?? '')) return 0;
   let best = 0;
   let phrase = '';
   for (let n = 0; n < d.maxCityWords; n++) {

@@ -91,6 +91,10 @@ const HASH_ID = /(?<![\w&])#\s?(?<v>(?=[A-Za-z0-9-]*\d)(?:[A-Za-z]{1,4}\d[A-Za-z
 const LONG_NUMBER = /(?<![\w.,/-])\d{7,}(?![\w.,/-]?\d)/g;
 
 const TEN_DIGITS = /^\d{10}$/;
+const HAS_WWW = /www\./i;
+const HAS_TLD = /\.(?:com|org|net|edu|gov|io|us|info|health|care|biz|co\.uk|ly)\b/i;
+const HAS_COLON_HEX = /[0-9A-Fa-f]:[0-9A-Fa-f]{1,4}:/;
+const HAS_LONG_RUN = /[A-Z0-9]{17}/;
 
 function phoneDigits(v: string): string {
   return v.replace(/\D/g, '');
@@ -121,13 +125,14 @@ function validDea(v: string): boolean {
 }
 
 export function detectPatterns(text: string, out: Candidate[]): void {
-  scan(text, EMAIL, 'EMAIL', out);
-  scan(text, URL_SCHEME, 'URL', out);
-  scan(text, URL_WWW, 'URL', out);
-  scan(text, URL_BARE, 'URL', out, (v) => /[A-Za-z]/.test(v.replace(/\.[a-z]+$/i, '')) && !/^(?:e\.g|i\.e)\b/i.test(v));
+  // Cheap gates first: most clinical text has no "@", no "://" and no domain ending.
+  if (text.includes('@')) scan(text, EMAIL, 'EMAIL', out);
+  if (text.includes('://')) scan(text, URL_SCHEME, 'URL', out);
+  if (HAS_WWW.test(text)) scan(text, URL_WWW, 'URL', out);
+  if (HAS_TLD.test(text)) scan(text, URL_BARE, 'URL', out, (v) => /[A-Za-z]/.test(v.replace(/\.[a-z]+$/i, '')) && !/^(?:e\.g|i\.e)\b/i.test(v));
   scan(text, IPV4, 'IP', out);
-  scan(text, IPV6, 'IP', out, (v) => !/^(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$/.test(v) && (v.includes('::') || (v.split(':').length >= 6 && /[A-Fa-f]/.test(v))));
-  scan(text, MAC, 'DEVICE', out);
+  if (HAS_COLON_HEX.test(text)) scan(text, IPV6, 'IP', out, (v) => !/^(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$/.test(v) && (v.includes('::') || (v.split(':').length >= 6 && /[A-Fa-f]/.test(v))));
+  if (HAS_COLON_HEX.test(text)) scan(text, MAC, 'DEVICE', out);
 
   scan(text, SSN_FORMATTED, 'SSN', out);
   scan(text, SSN_LABELLED, 'SSN', out);
@@ -155,7 +160,7 @@ export function detectPatterns(text: string, out: Candidate[]): void {
   scan(text, LICENSE, 'LICENSE', out);
   scan(text, DEA, 'LICENSE', out, validDea);
   scan(text, VIN_LABEL, 'VEHICLE', out);
-  scan(text, VIN, 'VEHICLE', out, validVin);
+  if (HAS_LONG_RUN.test(text)) scan(text, VIN, 'VEHICLE', out, validVin);
   scan(text, PLATE, 'VEHICLE', out);
   scan(text, DEVICE, 'DEVICE', out);
   scan(text, DEVICE_UNLABELLED_COLON, 'DEVICE', out);
