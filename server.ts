@@ -10,6 +10,7 @@ import { loadPrincipal } from './lib/keys/load';
 import { log } from './lib/log';
 import { createProxyHandler, isFastPath } from './lib/proxy/handler';
 import { closeUpstreamAgents } from './lib/proxy/providers';
+import { closePgPool } from './lib/db/pool';
 import { UsageRecorder, type RecorderOptions } from './lib/usage/recorder';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
@@ -116,6 +117,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       stopInvalidations();
       await listener?.stop();
       await closeUpstreamAgents();
+      await closePgPool();
       await nextApp?.close?.().catch(() => {});
     })());
 

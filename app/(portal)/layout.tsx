@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import Link from 'next/link';
 import { requireUser } from '@/lib/auth/session';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 
@@ -10,7 +11,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl items-center justify-between px-4 py-3">
-          <a href="/" className="text-lg font-semibold tracking-tight text-slate-900">Portico</a>
+          <Link href="/" className="text-lg font-semibold tracking-tight text-slate-900">Portico</Link>
           <div className="flex items-center gap-3 text-sm text-slate-600">
             <span>
               {user.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{user.role}</span>

@@ -48,7 +48,7 @@ export interface GatewayConfig {
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
 
 /** Turns the validated file into the runtime config, resolving ${{ VAR }} from the environment. */
-export function resolveConfig(loaded: LoadedConfig, source: NodeJS.ProcessEnv = process.env): GatewayConfig {
+export function resolveConfig(loaded: LoadedConfig, source: Record<string, string | undefined> = process.env): GatewayConfig {
   const missing: string[] = [];
   const resolveHeaders = (h: Record<string, string>, where: string) =>
     Object.fromEntries(Object.entries(h).map(([k, v]) => [k, resolvePlaceholders(v, `${where}.headers.${k}`, source, missing)]));

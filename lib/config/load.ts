@@ -25,7 +25,7 @@ models:
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 /** Replaces ${{ NAME }} with the environment's value; a missing variable is an error naming it. */
-export function resolvePlaceholders(value: string, where: string, source: NodeJS.ProcessEnv, missing: string[]): string {
+export function resolvePlaceholders(value: string, where: string, source: Record<string, string | undefined>, missing: string[]): string {
   return value.replace(PLACEHOLDER, (_m, name: string) => {
     const v = source[name];
     if (v === undefined || v === '') {

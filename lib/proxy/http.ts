@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { errors, ProxyError } from './errors';
 
 /** Headers on every public answer. */
@@ -7,6 +8,28 @@ export const BASE_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
 };
 
+/** Collects a stream into one Buffer, failing with `tooBig()` past `limit` bytes (events, not async iteration: cheaper per chunk). */
+export function collect(stream: Readable, limit: number, tooBig: () => Error): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        stream.off('data', onData);
+        stream.resume();
+        reject(tooBig());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    stream.on('data', onData);
+    stream.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    stream.once('error', reject);
+    stream.once('aborted', () => reject(new Error('request aborted')));
+  });
+}
+
 /** Reads the whole request body, refusing more than `limit` bytes with 413 (before reading it, when declared). */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
@@ -14,17 +37,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     req.resume();
     throw errors.tooLarge(limit);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      throw errors.tooLarge(limit);
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  return collect(req, limit, () => errors.tooLarge(limit));
 }
 
 export async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
@@ -63,6 +76,17 @@ export function sendJson(
     'content-length': Buffer.byteLength(text),
   });
   res.end(text);
+}
+
+export function sendRaw(
+  res: ServerResponse,
+  status: number,
+  body: Buffer,
+  contentType: string,
+  headers: Record<string, string | number> = {},
+): void {
+  res.writeHead(status, { ...BASE_HEADERS, ...headers, 'content-type': contentType, 'content-length': body.length });
+  res.end(body);
 }
 
 export function sendError(res: ServerResponse, err: ProxyError, headers: Record<string, string | number> = {}): void {

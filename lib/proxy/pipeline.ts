@@ -6,7 +6,7 @@ import type { KeyPrincipal } from '../keys/principal';
 import type { UsageRecorder } from '../usage/recorder';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
-import { BASE_HEADERS, readJsonObject, sendError, sendJson } from './http';
+import { BASE_HEADERS, collect, readJsonObject, sendError, sendJson, sendRaw } from './http';
 import { sendUpstream, UpstreamFailure, type UpstreamResponse } from './providers';
 import type { OaiRoute, Operation } from './routes';
 import { formatSse, SseParser } from './sse';
@@ -167,10 +167,10 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
       await pipeSse(res, upstream, { op, clientWantsUsage, meter, headers, signal: abort.signal });
       return;
     }
-    const text = await readAll(upstream.body);
+    const raw = await collect(upstream.body, MAX_UPSTREAM_BODY, () => errors.upstreamError(name, upstream.status));
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(raw.toString('utf8'));
     } catch {
       throw errors.upstreamError(name, upstream.status);
     }
@@ -180,7 +180,8 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
       meter.completionTokens = usage.completion;
     }
     meter.status = 200;
-    sendJson(res, 200, json, headers);
+    // Nothing changed the answer: send the upstream's bytes as they came.
+    sendRaw(res, 200, raw, 'application/json', headers);
   } catch (err) {
     const e = toProxyError(err, meter.requestId);
     meter.fail(e);
@@ -198,11 +199,7 @@ export function toProxyError(err: unknown, requestId: string): ProxyError {
   return errors.internal();
 }
 
-async function readAll(body: AsyncIterable<Buffer>): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of body) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8');
-}
+const MAX_UPSTREAM_BODY = 256 * 1024 * 1024;
 
 interface PipeOptions {
   op: Op;
@@ -228,20 +225,6 @@ async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeO
   o.meter.status = 200;
   const parser = new SseParser();
   const decoder = new TextDecoder();
-  const write = async (text: string) => {
-    if (!text || res.destroyed) return;
-    if (!res.write(text)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
-    }
-  };
   const handle = (events: ReturnType<SseParser['push']>): string => {
     let out = '';
     for (const ev of events) {
@@ -277,20 +260,46 @@ async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeO
     }
     return out;
   };
-  try {
-    for await (const chunk of upstream.body) {
-      if (o.signal.aborted) break;
-      await write(handle(parser.push(decoder.decode(chunk, { stream: true }))));
-    }
-    await write(handle(parser.push(decoder.decode())) + handle(parser.end()));
-    res.end();
-  } catch (err) {
-    if (o.signal.aborted) return;
-    // The upstream dropped mid-stream: end with an OpenAI-style error event, never a hang.
-    o.meter.fail(errors.upstreamUnavailable(o.meter.model));
-    log().warn({ requestId: o.meter.requestId, err: (err as Error).message }, 'upstream stream failed');
-    if (!res.destroyed) {
-      res.end(formatSse({ data: JSON.stringify(errors.upstreamUnavailable(o.meter.model).body()) }));
-    }
-  }
+  const body = upstream.body;
+  await new Promise<void>((resolve) => {
+    let writing = false;
+    const finish = () => {
+      body.off('data', onData);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      if (o.signal.aborted) return finish();
+      const out = handle(parser.push(decoder.decode(chunk, { stream: true })));
+      // Back-pressure: stop reading the upstream until the client has taken what we wrote.
+      if (out && !res.write(out) && !writing) {
+        writing = true;
+        body.pause();
+        res.once('drain', () => {
+          writing = false;
+          body.resume();
+        });
+      }
+    };
+    body.on('data', onData);
+    body.once('end', () => {
+      const rest = handle(parser.push(decoder.decode())) + handle(parser.end());
+      if (!res.destroyed) res.end(rest);
+      finish();
+    });
+    body.once('error', (err: Error) => {
+      if (!o.signal.aborted) {
+        // The upstream dropped mid-stream: end with an OpenAI-style error event, never a hang.
+        o.meter.fail(errors.upstreamUnavailable(o.meter.model));
+        log().warn({ requestId: o.meter.requestId, err: err.message }, 'upstream stream failed');
+        if (!res.destroyed) res.end(formatSse({ data: JSON.stringify(errors.upstreamUnavailable(o.meter.model).body()) }));
+      }
+      finish();
+    });
+    res.once('close', () => {
+      if (!res.writableFinished) {
+        body.destroy();
+        finish();
+      }
+    });
+  });
 }

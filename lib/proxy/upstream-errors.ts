@@ -1,12 +1,14 @@
+import type { Readable } from 'node:stream';
+import { collect } from './http';
 import type { UpstreamResponse } from './providers';
 import { errors, ProxyError } from './errors';
 
-async function readSome(body: AsyncIterable<Buffer>, limit = 64 * 1024): Promise<string> {
-  let text = '';
-  for await (const chunk of body) {
-    if (text.length < limit) text += chunk.toString('utf8');
+async function readSome(body: Readable, limit = 64 * 1024): Promise<string> {
+  try {
+    return (await collect(body, limit, () => new Error('upstream error body too large'))).toString('utf8');
+  } catch {
+    return '';
   }
-  return text.slice(0, limit);
 }
 
 function upstreamMessage(text: string): string | undefined {

@@ -1,4 +1,4 @@
-import { db, Prisma } from '../db';
+import { pgPool } from '../db/pool';
 import { log } from '../log';
 import { BUCKETS, bucketOf } from './histogram';
 
@@ -171,37 +171,79 @@ function dailyDeltas(batch: UsageRecord[]): DailyDelta[] {
 async function writeBatch(batch: UsageRecord[]): Promise<void> {
   const deltas = dailyDeltas(batch);
   const keyIds = [...new Set(batch.map((r) => r.keyId).filter((k): k is string => !!k))];
-  const rows = deltas.map(
-    (d) =>
-      Prisma.sql`(${d.day}::date, ${d.appId}, ${d.model}, ${d.keyId}, ${d.requests}, ${d.errors}, ${d.promptTokens}::bigint, ${d.completionTokens}::bigint, ${d.costUsd}, ${d.latencyMsSum}::bigint, ${d.buckets}::int[], ${d.phiEntities})`,
-  );
-  const client = db();
-  await client.$transaction([
-    client.usageEvent.createMany({
-      skipDuplicates: true,
-      data: batch.map((r) => ({
-        ...r,
-        phiEntities: sumCounts(r.phiCounts),
-        phiCounts: r.phiCounts ?? Prisma.DbNull,
-      })),
-    }),
-    client.$executeRaw`
-      INSERT INTO usage_daily (day, app_id, model, key_id, requests, errors, prompt_tokens, completion_tokens, cost_usd, latency_ms_sum, latency_buckets, phi_entities)
-      VALUES ${Prisma.join(rows)}
-      ON CONFLICT (day, app_id, model, key_id) DO UPDATE SET
-        requests = usage_daily.requests + EXCLUDED.requests,
-        errors = usage_daily.errors + EXCLUDED.errors,
-        prompt_tokens = usage_daily.prompt_tokens + EXCLUDED.prompt_tokens,
-        completion_tokens = usage_daily.completion_tokens + EXCLUDED.completion_tokens,
-        cost_usd = usage_daily.cost_usd + EXCLUDED.cost_usd,
-        latency_ms_sum = usage_daily.latency_ms_sum + EXCLUDED.latency_ms_sum,
-        latency_buckets = ARRAY(
-          SELECT COALESCE(a, 0) + COALESCE(b, 0)
-          FROM unnest(usage_daily.latency_buckets, EXCLUDED.latency_buckets) WITH ORDINALITY AS t(a, b, i)
-          ORDER BY i),
-        phi_entities = usage_daily.phi_entities + EXCLUDED.phi_entities`,
-    ...(keyIds.length > 0
-      ? [client.$executeRaw`UPDATE api_keys SET last_used_at = now() WHERE id = ANY(${keyIds}::text[])`]
-      : []),
-  ]);
+  const col = <T>(f: (r: UsageRecord) => T) => batch.map(f);
+  const client = await pgPool().connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO usage_events (request_id, created_at, app_id, key_id, model, operation, route, status, streamed,
+         prompt_tokens, completion_tokens, cost_usd, latency_ms, upstream_latency_ms, error_code, phi_entities, phi_counts)
+       SELECT t.request_id, t.created_at::timestamptz AT TIME ZONE 'UTC', t.app_id, t.key_id, t.model, t.operation, t.route, t.status, t.streamed,
+         t.prompt_tokens, t.completion_tokens, t.cost_usd, t.latency_ms, t.upstream_latency_ms, t.error_code, t.phi_entities, t.phi_counts
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bool[],
+         $10::int[], $11::int[], $12::float8[], $13::int[], $14::int[], $15::text[], $16::int[], $17::jsonb[])
+         AS t(request_id, created_at, app_id, key_id, model, operation, route, status, streamed,
+         prompt_tokens, completion_tokens, cost_usd, latency_ms, upstream_latency_ms, error_code, phi_entities, phi_counts)
+       ON CONFLICT (request_id) DO NOTHING`,
+      [
+        col((r) => r.requestId),
+        col((r) => r.createdAt.toISOString()),
+        col((r) => r.appId),
+        col((r) => r.keyId),
+        col((r) => r.model),
+        col((r) => r.operation),
+        col((r) => r.route),
+        col((r) => r.status),
+        col((r) => r.streamed),
+        col((r) => r.promptTokens),
+        col((r) => r.completionTokens),
+        col((r) => r.costUsd),
+        col((r) => r.latencyMs),
+        col((r) => r.upstreamLatencyMs),
+        col((r) => r.errorCode),
+        col((r) => sumCounts(r.phiCounts)),
+        col((r) => (r.phiCounts ? JSON.stringify(r.phiCounts) : null)),
+      ],
+    );
+    const d = <T>(f: (x: DailyDelta) => T) => deltas.map(f);
+    await client.query(
+      `INSERT INTO usage_daily (day, app_id, model, key_id, requests, errors, prompt_tokens, completion_tokens, cost_usd, latency_ms_sum, latency_buckets, phi_entities)
+       SELECT t.day, t.app_id, t.model, t.key_id, t.requests, t.errors, t.prompt_tokens, t.completion_tokens, t.cost_usd, t.latency_ms_sum, t.buckets::int[], t.phi_entities
+       FROM unnest($1::date[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::bigint[], $8::bigint[], $9::float8[], $10::bigint[], $11::text[], $12::int[])
+         AS t(day, app_id, model, key_id, requests, errors, prompt_tokens, completion_tokens, cost_usd, latency_ms_sum, buckets, phi_entities)
+       ON CONFLICT (day, app_id, model, key_id) DO UPDATE SET
+         requests = usage_daily.requests + EXCLUDED.requests,
+         errors = usage_daily.errors + EXCLUDED.errors,
+         prompt_tokens = usage_daily.prompt_tokens + EXCLUDED.prompt_tokens,
+         completion_tokens = usage_daily.completion_tokens + EXCLUDED.completion_tokens,
+         cost_usd = usage_daily.cost_usd + EXCLUDED.cost_usd,
+         latency_ms_sum = usage_daily.latency_ms_sum + EXCLUDED.latency_ms_sum,
+         latency_buckets = ARRAY(
+           SELECT COALESCE(a, 0) + COALESCE(b, 0)
+           FROM unnest(usage_daily.latency_buckets, EXCLUDED.latency_buckets) WITH ORDINALITY AS u(a, b, i)
+           ORDER BY i),
+         phi_entities = usage_daily.phi_entities + EXCLUDED.phi_entities`,
+      [
+        d((x) => x.day),
+        d((x) => x.appId),
+        d((x) => x.model),
+        d((x) => x.keyId),
+        d((x) => x.requests),
+        d((x) => x.errors),
+        d((x) => x.promptTokens),
+        d((x) => x.completionTokens),
+        d((x) => x.costUsd),
+        d((x) => x.latencyMsSum),
+        d((x) => `{${x.buckets.join(',')}}`),
+        d((x) => x.phiEntities),
+      ],
+    );
+    if (keyIds.length > 0) await client.query('UPDATE api_keys SET last_used_at = now() WHERE id = ANY($1::text[])', [keyIds]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
 }

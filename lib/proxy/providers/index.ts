@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Agent, request, errors as undiciErrors } from 'undici';
 import type { Provider } from '../../config';
 import { azureAdapter } from './azure';
@@ -46,10 +47,6 @@ export async function closeUpstreamAgents(): Promise<void> {
   await Promise.all(agents.map((a) => a.close().catch(() => {})));
 }
 
-async function* once(text: string): AsyncIterable<Buffer> {
-  yield Buffer.from(text);
-}
-
 async function* sseChunks(chunks: string[], signal: AbortSignal): AsyncIterable<Buffer> {
   for (const c of chunks) {
     if (signal.aborted) return;
@@ -65,9 +62,9 @@ export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamRespon
   if (provider.type === 'echo') {
     const answer = echoAnswer({ op: req.op, body: { ...req.body, model: req.model.upstreamModel } });
     if (answer.sse) {
-      return { status: answer.status, headers: { 'content-type': 'text/event-stream' }, body: sseChunks(answer.sse, req.signal) };
+      return { status: answer.status, headers: { 'content-type': 'text/event-stream' }, body: Readable.from(sseChunks(answer.sse, req.signal), { objectMode: false }) };
     }
-    return { status: answer.status, headers: { 'content-type': 'application/json' }, body: once(JSON.stringify(answer.json)) };
+    return { status: answer.status, headers: { 'content-type': 'application/json' }, body: Readable.from([Buffer.from(JSON.stringify(answer.json))], { objectMode: false }) };
   }
   const adapter = ADAPTERS[provider.type];
   const headers: Record<string, string> = { ...provider.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
@@ -78,8 +75,20 @@ export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamRespon
     delete headers['api-key'];
     headers[name] = value;
   }
-  const timeout = AbortSignal.timeout(provider.totalTimeoutMs);
-  const signal = AbortSignal.any([req.signal, timeout]);
+  // One controller for both the client going away and the total timeout (AbortSignal.any is costly per request).
+  const ac = new AbortController();
+  let timedOut = false;
+  const onClientAbort = () => ac.abort();
+  req.signal.addEventListener('abort', onClientAbort, { once: true });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ac.abort();
+  }, provider.totalTimeoutMs);
+  const cleanup = () => {
+    clearTimeout(timer);
+    req.signal.removeEventListener('abort', onClientAbort);
+  };
+  const signal = ac.signal;
   try {
     const res = await request(adapter.url(provider, req.op, req.model, req.apiVersion), {
       method: 'POST',
@@ -90,15 +99,17 @@ export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamRespon
       headersTimeout: provider.totalTimeoutMs,
       bodyTimeout: provider.totalTimeoutMs,
     });
+    res.body.once('close', cleanup);
     return { status: res.statusCode, headers: res.headers, body: res.body };
   } catch (err) {
-    throw classify(err, timeout, req.signal);
+    cleanup();
+    throw classify(err, timedOut, req.signal);
   }
 }
 
-export function classify(err: unknown, timeout: AbortSignal, client: AbortSignal): UpstreamFailure {
+export function classify(err: unknown, timedOut: boolean, client: AbortSignal): UpstreamFailure {
   if (client.aborted) return new UpstreamFailure('aborted', 'client went away');
-  if (timeout.aborted || err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+  if (timedOut || err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
     return new UpstreamFailure('timeout', 'upstream timed out');
   }
   if (err instanceof undiciErrors.ConnectTimeoutError) return new UpstreamFailure('connect', 'connect timeout');

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Model, Provider } from '../../config';
 import type { Operation } from '../routes';
 
@@ -16,7 +17,7 @@ export interface UpstreamRequest {
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Buffer>;
+  body: Readable;
 }
 
 /** How one provider type builds the upstream HTTP request. Adapters are data + two small functions. */

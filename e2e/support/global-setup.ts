@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildIfNeeded } from '../../scripts/lib/build';
+import { spawnReady } from '../../scripts/lib/spawn';
+import { startFakeUpstream } from '../../scripts/lib/fake-upstream';
+import { prepareDatabase } from '../../lib/db/prepare';
+import { persistentSecret } from '../../scripts/lib/secrets';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/**
+ * The real product for the browser: a fake upstream, PostgreSQL (embedded under .data/e2e unless
+ * DATABASE_URL is set), and Portico (portal + proxy) built and started as `npm start` would.
+ */
+export default async function globalSetup() {
+  process.env.NEXT_TELEMETRY_DISABLED = '1';
+  buildIfNeeded(ROOT, (m) => process.stdout.write(`[e2e] ${m}\n`));
+  const database = await prepareDatabase({ dataDir: '.data/e2e', port: Number(process.env.PORTICO_E2E_PG_PORT ?? 54359), root: ROOT, fast: true });
+  const upstream = await startFakeUpstream();
+  const dir = mkdtempSync(path.join(tmpdir(), 'portico-e2e-'));
+  const configFile = path.join(dir, 'portico.config.yaml');
+  writeFileSync(
+    configFile,
+    `providers:
+  upstream:
+    type: openai-compatible
+    baseUrl: ${upstream.url}/v1
+    headers:
+      Authorization: Bearer \${{ UPSTREAM_KEY }}
+models:
+  gpt-4o-mini-2024-07-18:
+    provider: upstream
+    upstreamModel: gpt-4o-mini
+    price: { inputPerMillion: 0.15, outputPerMillion: 0.6 }
+  gpt-4o:
+    provider: upstream
+    price: { inputPerMillion: 2.5, outputPerMillion: 10 }
+portal:
+  attestation: I confirm this app is for internal use only and will not be offered to customers.
+`,
+  );
+  const port = Number(process.env.PORTICO_E2E_PORT ?? 3917);
+  const baseUrl = `http://localhost:${port}`;
+  const env = {
+    DATABASE_URL: database.url,
+    PORTICO_CONFIG: configFile,
+    UPSTREAM_KEY: 'sk-e2e-upstream',
+    PORT: String(port),
+    PORTICO_PORTAL: '1',
+    NODE_ENV: 'production',
+    NEXTAUTH_URL: baseUrl,
+    PORTICO_PUBLIC_URL: baseUrl,
+    NEXTAUTH_SECRET: persistentSecret(path.join(ROOT, '.data', 'e2e'), 'nextauth-secret'),
+    LOG_LEVEL: 'info',
+    ...(process.env.E2E_EXTRA_ENV ? (JSON.parse(process.env.E2E_EXTRA_ENV) as Record<string, string>) : {}),
+  };
+  const server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], env, 120_000);
+  process.env.DATABASE_URL = database.url;
+  process.env.E2E_BASE_URL = baseUrl;
+  const state = globalThis as unknown as { __e2e: unknown };
+  state.__e2e = { database, upstream, server, configFile };
+  writeFileSync(path.join(ROOT, '.data', 'e2e', 'server.log.path'), '');
+}

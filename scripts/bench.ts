@@ -1,0 +1,148 @@
+/**
+ * `npm run bench`: a fake upstream and Portico (each its own process) on loopback. Prints throughput at
+ * 32 connections and latency at one connection, direct to the upstream vs through Portico, plain and
+ * streamed (time to first byte), and the PHI engine's scrub + restore. Figures, not assertions.
+ * Options: --seconds N (per throughput run, default 10), --json FILE (write the figures).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { Pool } from 'undici';
+import { spawnReady, type Child } from './lib/spawn';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const SECONDS = Number(arg('seconds') ?? 10);
+const MODEL = 'gpt-4o-mini-2024-07-18';
+const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+
+const body = (stream: boolean) =>
+  JSON.stringify({ model: MODEL, stream, messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: 'How do I output all files in a directory using Python?' }] });
+
+interface Target {
+  name: string;
+  origin: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
+async function throughput(t: Target, stream: boolean, connections = 32) {
+  const r = await autocannon({
+    url: t.origin + t.path,
+    method: 'POST',
+    headers: { ...t.headers, 'content-type': 'application/json' },
+    body: body(stream),
+    connections,
+    duration: SECONDS,
+  });
+  return { rps: r.requests.average, errors: r.errors + r.non2xx };
+}
+
+/** Sequential requests on one connection: total latency and time to first body byte, in ms. */
+async function latency(t: Target, stream: boolean, n = 2_000) {
+  const pool = new Pool(t.origin, { connections: 1 });
+  const total: number[] = [];
+  const ttfb: number[] = [];
+  for (let i = 0; i < n + 200; i++) {
+    const t0 = process.hrtime.bigint();
+    const res = await pool.request({ method: 'POST', path: t.path, headers: { ...t.headers, 'content-type': 'application/json' }, body: body(stream) });
+    let first = 0n;
+    for await (const _ of res.body) if (!first) first = process.hrtime.bigint();
+    const t1 = process.hrtime.bigint();
+    if (res.statusCode !== 200) throw new Error(`${t.name}: HTTP ${res.statusCode}`);
+    if (i >= 200) {
+      total.push(Number(t1 - t0) / 1e6);
+      ttfb.push(Number(first - t0) / 1e6);
+    }
+  }
+  await pool.close();
+  const q = (a: number[], p: number) => a.sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(p * a.length))]!;
+  return { p50: q(total, 0.5), p99: q(total, 0.99), ttfbP50: q(ttfb, 0.5), ttfbP99: q(ttfb, 0.99) };
+}
+
+async function main() {
+  process.env.LOG_LEVEL ??= 'warn';
+  const { prepareDatabase } = await import('../lib/db/prepare');
+  const database = await prepareDatabase({ dataDir: '.data/bench', port: 54349, root: ROOT, fast: true });
+  const children: Child[] = [];
+  try {
+    const upstream = await spawnReady(ROOT, 'scripts/lib/fake-upstream-main.ts', [], {});
+    children.push(upstream);
+    const dir = mkdtempSync(path.join(tmpdir(), 'portico-bench-'));
+    const configFile = path.join(dir, 'portico.config.yaml');
+    writeFileSync(
+      configFile,
+      `providers:\n  upstream:\n    type: openai-compatible\n    baseUrl: http://127.0.0.1:${upstream.port}/v1\n    headers:\n      Authorization: Bearer \${{ UPSTREAM_KEY }}\nmodels:\n  ${MODEL}:\n    provider: upstream\n    upstreamModel: gpt-4o-mini\n    price: { inputPerMillion: 0.15, outputPerMillion: 0.6 }\n`,
+    );
+    const { requestAccess, approve } = await import('../lib/apps');
+    const { createKey } = await import('../lib/keys/manage');
+    const { createUser } = await import('../lib/users');
+    const { SYSTEM } = await import('../lib/audit');
+    const suffix = Date.now().toString(36);
+    const owner = await createUser({ email: `bench-${suffix}@bench.local`, role: 'member' }, SYSTEM);
+    const app = await requestAccess(
+      { name: `bench-${suffix}`, description: 'bench', useCase: 'bench', sponsor: 'bench', expectedReturn: 'bench', involvesPhi: false, requestedModels: [MODEL], expectedVolume: 'high', internalOnlyAttested: true },
+      owner.id,
+      SYSTEM,
+    );
+    await approve(app.id, { allowedModels: [MODEL], phiPolicy: 'off', rpmLimit: null, tpmLimit: null, monthlyTokenBudget: null, monthlyCostBudgetUsd: null }, SYSTEM);
+    const { key } = await createKey(app.id, { name: 'bench' }, SYSTEM);
+    const { disconnectDb } = await import('../lib/db');
+    await disconnectDb();
+
+    const portico = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], { DATABASE_URL: database.url, PORTICO_CONFIG: configFile, UPSTREAM_KEY: 'sk-bench', LOG_LEVEL: 'warn', PORTICO_CPU_PROFILE: process.env.BENCH_PROFILE ?? '' });
+    children.push(portico);
+
+    const direct: Target = { name: 'direct', origin: `http://127.0.0.1:${upstream.port}`, path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' } };
+    const through: Target = { name: 'portico', origin: `http://127.0.0.1:${portico.port}`, path: `/api/public/oai/openai/deployments/${MODEL}/chat/completions?api-version=2025-01-01-preview`, headers: { 'api-key': key } };
+
+    const rows: Record<string, string | number>[] = [];
+    for (const stream of [false, true]) {
+      const kind = stream ? 'streamed' : 'plain';
+      say(`${kind}: latency at 1 connection`);
+      const ld = await latency(direct, stream);
+      const lp = await latency(through, stream);
+      say(`${kind}: throughput at 32 connections, ${SECONDS} s each`);
+      const td = await throughput(direct, stream);
+      const tp = await throughput(through, stream);
+      rows.push({
+        answer: kind,
+        'direct req/s': Math.round(td.rps),
+        'Portico req/s': Math.round(tp.rps),
+        errors: td.errors + tp.errors,
+        'direct p50 ms': ld.p50.toFixed(3),
+        'Portico p50 ms': lp.p50.toFixed(3),
+        'added p50 ms': (lp.p50 - ld.p50).toFixed(3),
+        'added p99 ms': (lp.p99 - ld.p99).toFixed(3),
+        ...(stream ? { 'TTFB direct p50 ms': ld.ttfbP50.toFixed(3), 'TTFB Portico p50 ms': lp.ttfbP50.toFixed(3), 'TTFB added p99 ms': (lp.ttfbP99 - ld.ttfbP99).toFixed(3) } : {}),
+      });
+    }
+    process.stdout.write('\nProxy: direct to the fake upstream vs through Portico (key check, policy, forward, metering)\n');
+    console.table(rows);
+
+    try {
+      const { benchPhi } = (await import('./bench-phi')) as { benchPhi?: () => Promise<{ name: string; p50Ms: number; p99Ms: number; opsPerSec: number }[]> };
+      if (benchPhi) {
+        process.stdout.write('\nPHI engine\n');
+        console.table((await benchPhi()).map((r) => ({ case: r.name, 'p50 ms': r.p50Ms.toFixed(3), 'p99 ms': r.p99Ms.toFixed(3), 'ops/s': Math.round(r.opsPerSec) })));
+      }
+    } catch (err) {
+      say(`PHI bench unavailable: ${(err as Error).message}`);
+    }
+    const out = arg('json');
+    if (out) writeFileSync(out, JSON.stringify({ proxy: rows }, null, 2));
+  } finally {
+    for (const c of children.reverse()) await c.stop();
+    await database.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[bench] failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

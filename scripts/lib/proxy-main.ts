@@ -1,0 +1,29 @@
+// Portico's server without the portal, in its own process (benchmarks, soak, multi-instance tests).
+// Env: DATABASE_URL, PORTICO_CONFIG, PORT; prints "ready <port>".
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { startServer } from '../../server';
+
+// PORTICO_CPU_PROFILE=<file>: write a V8 CPU profile of the run (for `npm run bench` investigations).
+const profileFile = process.env.PORTICO_CPU_PROFILE;
+const profiler = profileFile ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
+
+const server = await startServer({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1', portal: process.env.PORTICO_PORTAL === '1' });
+process.stdout.write(`ready ${server.port}\n`);
+const stop = () =>
+  void server.close().then(async () => {
+    const { disconnectDb } = await import('../../lib/db');
+    await disconnectDb();
+    if (profiler && profileFile) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(profileFile, JSON.stringify(profile));
+    }
+    process.exit(0);
+  });
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
