@@ -15,6 +15,8 @@ export interface Dictionaries {
   english: Set<string>;
   /** Medical vocabulary (terms, drugs, eponyms) plus the clinical safe list, lower case. */
   medical: Set<string>;
+  /** Medical words the list writes in lower case: common nouns, not proper names ("bell", not "David"). */
+  medicalCommon: Set<string>;
   /** City and town names, lower case, multi-word names joined by one space. */
   cities: Set<string>;
   /** First words of city names, to skip the look-ahead for most words. */
@@ -39,19 +41,25 @@ function loadNames(): { names: Set<string>; givenNames: Set<string> } {
   return { names, givenNames };
 }
 
-function loadMedical(): Set<string> {
+function loadMedical(): { medical: Set<string>; medicalCommon: Set<string> } {
   // The package exports only its cspell config; the word list sits beside it.
   const base = dirname(require.resolve('@cspell/dict-medicalterms/cspell-ext.json'));
   const text = gunzipSync(readFileSync(join(base, 'dict', 'medicalterms-en.txt.gz'))).toString('utf8');
   const medical = new Set<string>(CLINICAL_WORDS);
+  const medicalCommon = new Set<string>(CLINICAL_WORDS);
   for (const line of text.split('\n')) {
     const w = line.trim();
     if (!w || w.startsWith('#')) continue;
     const lower = w.toLowerCase();
     medical.add(lower);
-    if (lower.endsWith("'s")) medical.add(lower.slice(0, -2));
+    if (w === lower) medicalCommon.add(lower);
+    // An eponym the list spells with a possessive ("Parkinson's") is a disease name more than a person.
+    if (lower.endsWith("'s")) {
+      medical.add(lower.slice(0, -2));
+      medicalCommon.add(lower.slice(0, -2));
+    }
   }
-  return medical;
+  return { medical, medicalCommon };
 }
 
 interface ZipRecord {
@@ -97,8 +105,8 @@ export function loadDictionaries(): Dictionaries {
   if (loaded) return loaded;
   const english = new Set<string>(require('an-array-of-english-words') as string[]);
   const { names, givenNames } = loadNames();
-  const medical = loadMedical();
+  const { medical, medicalCommon } = loadMedical();
   const { cities, cityFirstWords, zips, maxCityWords } = loadPlaces(english);
-  loaded = { names, givenNames, english, medical, cities, cityFirstWords, zips, maxCityWords };
+  loaded = { names, givenNames, english, medical, medicalCommon, cities, cityFirstWords, zips, maxCityWords };
   return loaded;
 }

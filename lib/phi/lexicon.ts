@@ -19,6 +19,13 @@ patient patients pt pts family families friend friends team teams staff nurse nu
 attending fellow fellows house officer officers np md rn rrt pa
 `);
 
+/** Words a name list holds that are never a person's name in a note: languages, peoples, places too large to identify. */
+export const NOT_NAMES = words(`
+russian spanish chinese portuguese haitian italian greek polish vietnamese korean english french german arabic hindi
+creole cantonese mandarin european american african asian hispanic latino latina caucasian jewish catholic christian
+muslim europe asia africa america canada mexico law
+`);
+
 /** Clinical abbreviations and words a name list may hold ("HR", "IV", "Foley"): never names alone. */
 export const CLINICAL_WORDS = words(`
 hr iv abd min mins max tol co sr ci sm md micu sicu ccu csru ctic nicu picu ticu cvicu pacu icu ed er ew or ir pt ot st slp
@@ -44,6 +51,12 @@ sob doe pnd pnd cp hpi pmh pmhx psh shx fhx ros rrr nad wnl wdwn
 npn nsg note notes progress addendum admit admission transfer
 iabp lvad rvad ecmo perl pcu ctu sdu imc imcu tele stepdown rij lij rsc lsc rfv lfv pcw pcwp
 picc tlc cvl aline art swan ganz cordis sheath hickman quinton mediport portacath foley texas condom
+groshong broviac dobhoff yankauer ambu pleurovac sengstaken blakemore minerva miami jp penrose salem levin bovie doppler
+holter coude mckesson passy muir jackson pratt kerlix telfa xeroform duoderm mepilex tegaderm allevyn
+carevue metavision epic cerner careview
+lad lcx rca om pda svg lima rima bb ue le ft ho cdb bsd ada nbp dka vicu tsicu nsicu msicu csicu
+colace senna dulcolax contin oxycontin msc dsd hoyer shiley permacath allegra destin
+sinemet bactrim keflex augmentin unasyn eliquis xarelto plavix lipitor zocor seroquel zyprexa precedex
 dilaudid lasix coumadin heparin levophed vasopressin propofol fentanyl versed ativan haldol morphine tylenol motrin
 zosyn flagyl cipro levaquin cefepime ceftriaxone zantac pepcid protonix nexium lopressor toprol norvasc lisinopril
 captopril hydralazine amiodarone diltiazem digoxin insulin lantus humalog novolog kcl kphos mag
@@ -61,7 +74,7 @@ proxy hcp guardian caregiver caretaker stepson stepdaughter stepmother stepfathe
 `);
 
 /** Titles that announce a name ("Dr. Foley", "Mrs Cohen"). */
-export const TITLES = words(`dr doctor mr mrs ms miss mister madam prof professor dear hi hello`);
+export const TITLES = words(`dr drs doctor mr mrs ms miss mister madam prof professor dear hi hello`);
 
 /** Credentials that follow a signature ("Emily Parker, RN"). */
 export const CREDENTIALS = words(`
@@ -71,7 +84,7 @@ rn rrt md do np pa pac lpn lvn cna ot otr pt dpt slp sw msw licsw lcsw rd ld cns
 /** Words that make the words before them a facility's name ("Calvert Hospital"). */
 export const FACILITY_WORDS = words(`
 hospital hospitals hosp hsp medical center centre ctr clinic clinics rehab rehabilitation infirmary hospice sanatorium
-nursing manor institute healthcare memorial adventist infirmary
+manor institute healthcare memorial adventist infirmary regional house
 `);
 
 /** Generic facility words that end a facility name and stay outside its span. */

@@ -16,7 +16,7 @@ const MONTH_ALONE = /\b(?:in|on|since|until|till|by|from|early|late|mid|last|nex
 const DAY_RANGE_MONTH = new RegExp(String.raw`\b\d{1,2}\s*(?:-+>?|to|&|and)\s*\d{1,2}\s+(?<v>${MONTH})\b`, 'gi');
 const ORDINAL_DAY = /\bthe\s+(?<v>(?:[12]?\d|3[01])(?:st|nd|rd|th))\b/gi;
 // Ventilator and strength settings read like dates: "PSV increased to 10/5", "PS 5/5".
-const SETTINGS_NEAR = /\b(?:ps|psv|peep|cpap|bipap|ipap|epap|pressure\s+support|vent|strength|motor)\b[^\n]{0,24}$/i;
+const SETTINGS_NEAR = /\b(?:ps|psv|peep|cpap|bi-?pap|ipap|epap|pressure\s+support|strength|motor|flow-?by|settings?)\b(?:\s*(?:of|at|to|on|is|was|were|now|increased|decreased|weaned|changed|trial|with|:|=))*\s*$/i;
 const STRENGTH_NEAR = /(?<![\d/])[0-5]\/5(?![\d/])|strength|motor|power/i;
 const DATE_CUE_BEFORE = /\b(?:on|since|from|until|till|dated|of|thru|through|to|admitted|admit|date|dob|born|started|begun|since)\s*:?\s*$/i;
 const HOLIDAY =
@@ -26,11 +26,11 @@ const AGE_UNIT =
   /(?<![\w.])(?<v>9\d|1[0-4]\d)(?:\s*|-)(?:y\/o|y\.o\.?|yo|yr?s?\.?(?:\s*|-)old|years?(?:\s*|-)old|yrs?\b|years?\b|y\b|yoM|yoF|yom|yof)/gi;
 const AGE_LABEL = /\b(?:age[ds]?|aged)\s*(?:[:=]|of|is)?\s*(?<v>9\d|1[0-4]\d)\b(?!\.\d)/gi;
 const AGE_LINE_START = /(?:^|\n)[ \t]*(?<v>9\d|1[0-4]\d)\s+(?:s\/p|w\/|with|male|female|man|woman|gentleman|lady|gent|m\b|f\b)/gi;
-const AGE_DECADE = /\bin\s+(?:his|her|their|the)\s+(?<v>(?:late\s+|early\s+|mid-?\s*)?(?:90'?s|nineties))/gi;
+const AGE_DECADE = /\bin\s+(?:his|her|their)\s+(?<v>(?:late\s+|early\s+|mid-?\s*)?(?:90'?s|nineties))/gi;
 const AGE_WORDS = /\b(?<v>(?:ninety|one\s+hundred)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)(?:\s*|-)years?(?:\s*|-)old\b/gi;
 
 // Fractions, strengths and ventilator settings written like m/d ("1/2 NS", "5/5 strength", "PS 10/5").
-const FRACTION_BEFORE = /(?:\b(?:ps|peep|cpap|bipap|ipap|epap|psv|vent|settings?|strength|str|grade|power|motor|pain|scale|score|gcs|rated|ratio|murmur|sem|bp|x|now|at|of|hr|rr|fio2|ie|i:e|tv|rate|trial)\s*[:=]?\s*|[+-]\s*)$/i;
+const FRACTION_BEFORE = /(?:\b(?:flowby|ps|peep|cpap|bipap|ipap|epap|psv|vent|settings?|strength|str|grade|power|motor|pain|scale|score|gcs|rated|ratio|murmur|sem|bp|x|now|at|of|hr|rr|fio2|ie|i:e|tv|rate|trial)\s*[:=]?\s*|[+-])$/i;
 const FRACTION_AFTER =
   /^\s*(?:ns|nss|normal|strength|str|tabs?|tablets?|pills?|of|inch|cups?|doses?|pain|scale|score|%|mg|mcg|gm?|ml|cc|l\b|units?|amps?|hrs?|murmur|sem|sm|hsm|power|motor|bil|b\/l|x\b|times|breaths|ps|peep|cpap|bipap|\+|psv|up\b|way|lumen|systolic|diastolic|holosystolic|in\s+strength|throughout|bilat)/i;
 
@@ -71,6 +71,8 @@ export function detectDates(text: string, out: Candidate[]): void {
       const after = text.slice(m.index + m[0].length, m.index + m[0].length + 16);
       if (FRACTION_BEFORE.test(before) || FRACTION_AFTER.test(after)) continue;
       if (SETTINGS_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
+      // "4/10" is a pain score unless something says it is a date.
+      if (b === 10 && a <= 10 && !DATE_CUE_BEFORE.test(before)) continue;
       // Common fractions ("1/2", "2/3") count as dates only with a cue before them.
       if (a < b && b <= 4 && !DATE_CUE_BEFORE.test(before)) continue;
       // Motor strength grades come in series: "5/5 in the arms and 4/5 in the legs".

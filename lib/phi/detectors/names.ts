@@ -35,6 +35,7 @@ const WORD = /[A-Za-z](?:[A-Za-z]|['’](?=[A-Za-z]))*/g;
 const POSSESSIVE = /['’]s$/;
 // A word glued to a slash or a digit is an abbreviation or a code ("d/c", "PDE5"), not a name.
 const GLUED = /[/\d]/;
+const GLUED_BEFORE = /[/\d'’]/;
 
 const WEEKDAYS = new Set(['monday', 'mon', 'tuesday', 'tue', 'tues', 'wednesday', 'wed', 'thursday', 'thu', 'thur', 'thurs', 'friday', 'fri', 'saturday', 'sat', 'sunday', 'sun']);
 
@@ -47,10 +48,12 @@ function kindMap(d: Dictionaries): Map<string, Kind> {
   for (const w of d.english) m.set(w, Kind.Word);
   for (const w of d.medical) m.set(w, Kind.Clinical);
   // A name that is also a word or an eponym ("White", "Foley", "Parkinson") needs context to count.
-  for (const w of d.names) m.set(w, d.english.has(w) || d.medical.has(w) ? Kind.Weak : Kind.Name);
+  for (const w of d.names) m.set(w, d.english.has(w) || d.medicalCommon.has(w) ? Kind.Weak : Kind.Name);
   for (const w of CLINICAL_WORDS) m.set(w, Kind.Clinical);
   for (const w of STOP_WORDS) m.set(w, Kind.Stop);
   for (const w of WEEKDAYS) m.set(w, Kind.Stop);
+  for (const w of RELATION_WORDS) m.set(w, Kind.Stop);
+  for (const w of lexicon.NOT_NAMES) m.set(w, Kind.Stop);
   kinds = m;
   return m;
 }
@@ -78,7 +81,7 @@ function tokenize(text: string, d: Dictionaries): Token[] {
       kind: classify(base, lower, m),
       cap: c >= 65 && c <= 90,
       gap: text.slice(prevEnd, w.index),
-      slash: GLUED.test(text[w.index - 1] ?? '') || GLUED.test(text[w.index + word.length] ?? ''),
+      slash: GLUED_BEFORE.test(text[w.index - 1] ?? '') || GLUED.test(text[w.index + word.length] ?? ''),
     });
     prevEnd = w.index + word.length;
   }
@@ -217,9 +220,14 @@ function relationRule(c: Ctx): void {
       if (!n) break;
       const gapOk = listed === 0 ? RELATION_GAP.test(n.gap) : LIST_GAP.test(n.gap);
       if (!gapOk) break;
-      const ok = n.kind === Kind.Name || ((n.kind === Kind.Weak || n.kind === Kind.Unknown) && caseOk(n, c.mixed));
-      if (!ok) break;
-      const marked = markForward(c, j, 3, false, false);
+      const ok =
+        n.kind === Kind.Name ||
+        (n.kind === Kind.Weak && caseOk(n, c.mixed) && (c.d.givenNames.has(n.base) || (c.mixed && n.cap))) ||
+        (n.kind === Kind.Unknown && caseOk(n, c.mixed) && n.end - n.start > 2) ||
+        (n.kind === Kind.Clinical && n.cap && c.d.givenNames.has(n.base) && !CLINICAL_WORDS.has(n.lower));
+      if (!ok || n.slash) break;
+      if (n.kind === Kind.Clinical) c.name[j] = 1;
+      const marked = n.kind === Kind.Clinical ? 1 + markForward(c, j + 1, 2, false) : markForward(c, j, 3, false, false);
       if (marked === 0) break;
       j += marked;
     }
@@ -229,6 +237,7 @@ function relationRule(c: Ctx): void {
 // Words and phrases right before or after a name ("seen by X", "X aware").
 const CONTEXT_BEFORE = new Set(['by', 'paged', 'notified', 'told', 'informed', 'contacted', 'consulted', 'named', 'signed', 'spoke with', 'discussed with', 'met with', 'talked with', 'spoke to', 'talked to', 'called', 'page', 'paging']);
 const CONTEXT_BEFORE_CAP = new Set(['patient', 'pt', 'name', 'per', 'with', 'from', 'attending', 'resident', 'intern', 'fellow', 'nurse', 'pcp', 'surgeon', 'cardiologist', 'caseworker', 'coordinator', 'sw', 'therapist']);
+const STRONG_AFTER = new Set(['called', 'phoned', 'visited']);
 const CONTEXT_AFTER = new Set(['aware', 'notified', 'paged', 'informed', 'ordered', 'recommended', 'requested', 'agrees', 'agreed', 'consented', 'phoned', 'called', 'came', 'saw', 'visited', 'updated', 'examined', 'evaluated', 'placed', 'performed', 'wrote', 'spoke']);
 
 function contextRule(c: Ctx): void {
@@ -246,30 +255,90 @@ function contextRule(c: Ctx): void {
     const pair = prev && prev2 ? `${prev2.lower} ${prev.lower}` : '';
     let before = tight && !!prev && (CONTEXT_BEFORE.has(prev.lower) || CONTEXT_BEFORE.has(pair));
     // Looser cues count only for a capitalised word in mixed-case text.
-    if (!before && tight && prev && CONTEXT_BEFORE_CAP.has(prev.lower) && c.mixed && t.cap) before = true;
+    if (!before && tight && prev && CONTEXT_BEFORE_CAP.has(prev.lower) && c.mixed && t.cap && (t.kind !== Kind.Weak || c.d.givenNames.has(t.base))) before = true;
     const after = !!next && CONTEXT_AFTER.has(next.lower) && /^[ \t]*,?[ \t]*$/.test(next.gap);
     if (!before && !after) continue;
-    if (!named && t.kind === Kind.Weak && !(c.mixed && t.cap)) continue;
+    const givenAfter = after && !c.mixed && t.kind === Kind.Weak && c.d.givenNames.has(t.base) && STRONG_AFTER.has(next?.lower ?? '');
+    if (!named && t.kind === Kind.Weak && !(c.mixed && t.cap) && !givenAfter) continue;
     if (!named && isEponym(c, i)) continue;
     c.name[i] = 1;
     markForward(c, i + 1, 2, c.mixed && t.cap);
   }
 }
 
-/** "John Smith" in mixed-case text: a capitalised given name and a capitalised surname. */
+/** "John Smith", "LEONA LABOWICH", "mary souza": a given name and a surname. */
 function fullNameRule(c: Ctx): void {
   const { tokens } = c;
-  if (!c.mixed) return;
   for (let i = 0; i < tokens.length - 1; i++) {
     const t = tokens[i];
     const n = tokens[i + 1];
-    if (!t || !n || !t.cap || !n.cap || t.slash || n.slash || !SAME_PHRASE.test(n.gap)) continue;
+    if (!t || !n || t.slash || n.slash || !SAME_PHRASE.test(n.gap)) continue;
     if (!c.d.givenNames.has(t.base) || t.kind === Kind.Stop || CLINICAL_WORDS.has(t.base)) continue;
     if (n.kind === Kind.Stop || CLINICAL_WORDS.has(n.base) || n.end - n.start < 2 || isEponym(c, i + 1) || isEponym(c, i)) continue;
-    if (MONTHS.has(n.base) || US_STATES.has(n.base) || FACILITY_WORDS.has(n.base)) continue;
-    if (n.kind === Kind.Word && n.base === n.lower && !POSSESSIVE.test(n.lower) && c.d.english.has(n.base) && !c.d.names.has(n.base) && n.end - n.start > 6) continue;
+    if (MONTHS.has(n.base) || US_STATES.has(n.base) || FACILITY_WORDS.has(n.base) || MONTHS.has(t.base)) continue;
+    if (c.mixed && t.cap && n.cap) {
+      if (n.kind === Kind.Word && !POSSESSIVE.test(n.lower) && n.end - n.start > 6) continue;
+    } else if (c.mixed && (t.cap || n.cap)) {
+      continue;
+    } else {
+      // Single-case text: the given name or the surname must be unambiguous.
+      const surname = n.kind === Kind.Name || n.kind === Kind.Unknown;
+      const given = t.kind === Kind.Name;
+      if (!(surname && (given || t.kind === Kind.Weak)) && !(given && n.kind === Kind.Weak)) continue;
+      if (n.kind === Kind.Unknown && n.end - n.start < 4) continue;
+    }
     c.name[i] = 1;
     c.name[i + 1] = 1;
+    // "KAREN ANN YANULIS": a middle name, then the surname.
+    const third = tokens[i + 2];
+    if (third && SAME_PHRASE.test(third.gap) && !third.slash && (third.kind === Kind.Name || third.kind === Kind.Unknown) && caseOk(third, c.mixed) && third.end - third.start > 3) {
+      c.name[i + 2] = 1;
+    }
+  }
+}
+
+/** After the rules: initials before a name ("W. Marotta"), and names joined by "and" ("Suzette and Hank"). */
+function extendNames(c: Ctx): void {
+  const { tokens, text } = c;
+  for (let i = 0; i < tokens.length; i++) {
+    if (!c.name[i]) continue;
+    const t = tokens[i];
+    const prev = tokens[i - 1];
+    if (t && prev && !c.name[i - 1] && isInitial(text, prev) && INITIAL_GAP.test(t.gap)) c.name[i - 1] = 1;
+    const and = tokens[i + 1];
+    const n = tokens[i + 2];
+    if (!and || !n || c.name[i + 2] || n.slash) continue;
+    if (!(and.lower === 'and' || and.lower === 'or') || !SAME_PHRASE.test(and.gap) || !SAME_PHRASE.test(n.gap)) continue;
+    const given = c.d.givenNames.has(n.base) && n.kind !== Kind.Stop && !CLINICAL_WORDS.has(n.base);
+    if ((given && caseOk(n, c.mixed)) || (n.kind === Kind.Name && caseOk(n, c.mixed)) || (n.kind === Kind.Unknown && c.mixed && n.cap)) {
+      c.name[i + 2] = 1;
+      markForward(c, i + 3, 1, false);
+    }
+  }
+  // "j. o'brien", "d. renna": an initial, a dot and a surname no dictionary calls a word.
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const ini = tokens[i];
+    const n = tokens[i + 1];
+    if (!ini || !n || c.name[i + 1] || !isInitial(text, ini) || !/^\.[ \t]+$/.test(n.gap) || n.slash) continue;
+    const prev = tokens[i - 1];
+    if (prev && /^[ \t]*$/.test(ini.gap) && (prev.kind === Kind.Word || prev.kind === Kind.Clinical)) continue;
+    if ((n.kind === Kind.Name || n.kind === Kind.Unknown) && caseOk(n, c.mixed) && n.end - n.start >= 3) {
+      c.name[i] = 1;
+      c.name[i + 1] = 1;
+    }
+  }
+}
+
+/** "NP Carol", "RN Patty": a credential before a given name. */
+function credentialTitleRule(c: Ctx): void {
+  const { tokens } = c;
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i];
+    const n = tokens[i + 1];
+    if (!t || !n || !CREDENTIALS.has(t.lower) || (c.mixed && !t.cap) || !SAME_PHRASE.test(n.gap) || n.slash) continue;
+    if (!c.d.givenNames.has(n.base) || n.kind === Kind.Stop || CLINICAL_WORDS.has(n.base) || !caseOk(n, c.mixed)) continue;
+    c.name[i + 1] = 1;
+    markForward(c, i + 2, 1, false);
   }
 }
 
@@ -284,7 +353,17 @@ function signatureRule(c: Ctx): void {
     const cred = tokens[i];
     if (!cred || !CREDENTIALS.has(cred.lower) || !CREDENTIAL_GAP.test(cred.gap)) continue;
     if (c.mixed && !cred.cap) continue;
-    if (!LOOSE_CREDENTIALS.has(cred.lower) && !cred.gap.includes(',') && !CREDENTIAL_END.test(text.slice(cred.end, cred.end + 3))) continue;
+    const p1 = tokens[i - 1];
+    const p2 = tokens[i - 2];
+    // "J. Chang PA", "WARREN KAVALIUNAS NP": a full name before any credential signs.
+    const fullName =
+      !!p1 &&
+      !!p2 &&
+      SAME_PHRASE.test(cred.gap) &&
+      (SAME_PHRASE.test(p1.gap) || INITIAL_GAP.test(p1.gap)) &&
+      (isInitial(text, p2) || (c.d.givenNames.has(p2.base) && p2.kind !== Kind.Stop)) &&
+      (p1.kind === Kind.Name || p1.kind === Kind.Unknown || p1.kind === Kind.Weak);
+    if (!fullName && !LOOSE_CREDENTIALS.has(cred.lower) && !cred.gap.includes(',') && !CREDENTIAL_END.test(text.slice(cred.end, cred.end + 3))) continue;
     // "Baltimore, MD" is a city and a state, not a signature.
     const before = tokens[i - 1];
     if (US_STATES.has(cred.lower) && before && c.d.cities.has(before.base)) continue;
@@ -295,6 +374,7 @@ function signatureRule(c: Ctx): void {
       if (!t || !after || t.slash) break;
       if (j < i - 1 && !SAME_PHRASE.test(after.gap) && !(isInitial(text, t) && INITIAL_GAP.test(after.gap))) break;
       if (c.mixed && !t.cap) break;
+      if (t.end - t.start === 1 && !isInitial(text, t)) break;
       let ok = isInitial(text, t) || t.kind === Kind.Name || t.kind === Kind.Weak || t.kind === Kind.Unknown;
       // "Q. LANDER RRT", "Bernard Foley CRT": an ordinary word is a surname after an initial or a given name.
       if (!ok && (t.kind === Kind.Clinical || t.kind === Kind.Word) && j === i - 1) {
@@ -330,8 +410,10 @@ function dictionaryRule(c: Ctx): void {
   }
 }
 
-const PLACE_PREPOSITIONS = new Set(['in', 'from', 'to', 'at', 'near', 'of', 'outside', '@']);
-const PLACE_VERBS = new Set(['transfer', 'transferred', 'transfered', 'trans', 'txd', 'tx', 'admitted', 'sent', 'discharged', 'discharge', 'dc', 'going', 'go', 'goes', 'brought', 'taken', 'moved', 'returned', 'return', 'arrived', 'came', 'presented', 'followed', 'transport', 'transported', 'lives', 'living', 'resides', 'home', 'screened', 'accepted', 'admit', 'dispo', 'd/c']);
+const HOSPITAL_ACRONYM = /^(?:[A-Za-z]{0,3}[Hh]|[A-Za-z]{1,3}[Mm][Cc])$/;
+const WARD_NUMBER = /^[ \t]?\d{1,2}\b/;
+const PLACE_PREPOSITIONS = new Set(['in', 'from', 'to', 'at', 'near', 'of', 'outside', 'into', '@']);
+const PLACE_VERBS = new Set(['referred', 'arrival', 'come', 'comes', 'enroute', 'adm', 'sent', 'transfer', 'transferred', 'transfered', 'trans', 'txd', 'tx', 'admitted', 'sent', 'discharged', 'discharge', 'dc', 'going', 'go', 'goes', 'brought', 'taken', 'moved', 'returned', 'return', 'arrived', 'came', 'presented', 'followed', 'transport', 'transported', 'lives', 'living', 'resides', 'home', 'screened', 'accepted', 'admit', 'dispo', 'd/c']);
 const FACILITY_QUALIFIERS = new Set(['outside', 'local', 'another', 'other', 'previous', 'prior', 'referring', 'transferring', 'receiving', 'community', 'nearby', 'area', 'same', 'different', 'short', 'term', 'long', 'acute', 'inpatient', 'outpatient', 'physical', 'pulmonary', 'cardiac', 'psychiatric', 'psych', 'state', 'county', 'children', "children's", 'teaching', 'city', 'veterans', 'va', 'rehab', 'a', 'the', 'our', 'this', 'that', 'his', 'her', 'their', 'private', 'general', 'medical', 'health', 'nursing', 'home']);
 
 function cityAt(c: Ctx, i: number): number {
@@ -385,21 +467,20 @@ function placeRules(c: Ctx): void {
         const after = tokens[k + 1];
         if (!p || !after || !/^[ \t]*$|^\.[ \t]*$|^[ \t]*-[ \t]*$/.test(after.gap)) break;
         if (FACILITY_QUALIFIERS.has(p.base) || p.kind === Kind.Stop || p.slash) break;
-        const saint = p.base === 'st' || p.base === 'saint';
+        const named = p.base === 'st' || p.base === 'saint' || (FACILITY_WORDS.has(p.base) && !FACILITY_GENERIC.has(p.base));
         if (c.mixed) {
-          if (!p.cap || (CLINICAL_WORDS.has(p.base) && !saint)) break;
-          strong = true;
-        } else {
-          if ((p.kind === Kind.Clinical || p.kind === Kind.Word) && !saint) break;
-          strong = true;
-        }
+          if (!p.cap || (CLINICAL_WORDS.has(p.base) && !named)) break;
+        } else if ((p.kind === Kind.Clinical || p.kind === Kind.Word) && !named) break;
+        // "Keeley House" but not "HOUSE STAFF": a house needs a real name before it.
+        if (t.base === 'house' && p.kind !== Kind.Name && p.kind !== Kind.Unknown) break;
+        strong = true;
         first = k;
         k--;
       }
-      if (first >= 0 && strong) markPlace(c, first, FACILITY_GENERIC.has(t.base) ? i : i + 1);
+      if (first >= 0 && strong) markPlace(c, first, i + 1);
     }
     // "St. Mary", "Saint Agnes"
-    if ((t.base === 'st' || t.base === 'saint') && caseOk(t, c.mixed)) {
+    if ((t.base === 'st' || t.base === 'saint') && caseOk(t, c.mixed) && !t.slash) {
       const n = tokens[i + 1];
       if (n && /^\.?[ \t]*$/.test(n.gap) && (n.kind === Kind.Name || n.kind === Kind.Weak || n.kind === Kind.Unknown) && n.cap) {
         if (!NUMBER_BEFORE.test(text.slice(Math.max(0, t.start - 40), t.start))) markPlace(c, i, i + 2);
@@ -427,14 +508,23 @@ function placeRules(c: Ctx): void {
       if (!n || !/^[ \t]*$/.test(n.gap) || c.place[j] || n.slash || c.contextual[j]) continue;
       const verbOk = !!verb && PLACE_VERBS.has(verb.base) && /^[ \t]*$/.test(t.gap);
       const unknownPlace = verbOk && (n.kind === Kind.Unknown || n.kind === Kind.Name) && caseOk(n, c.mixed) && n.end - n.start >= 2 && !US_STATES.has(n.base);
-      if (unknownPlace) {
+      // Hospital acronyms end in H or MC ("GH", "MGH", "UMMC"); a ward is a name and a number ("Quartermain 5").
+      const word = text.slice(n.start, n.end);
+      const upper = word === word.toUpperCase();
+      const acronym =
+        HOSPITAL_ACRONYM.test(word) &&
+        (n.kind === Kind.Unknown || n.kind === Kind.Name) &&
+        !US_STATES.has(n.base) &&
+        (verbOk || t.lower === 'at' || t.lower === 'from' || t.lower === '@' || (upper && c.mixed));
+      const ward = (n.kind === Kind.Unknown || n.kind === Kind.Name) && n.end - n.start >= 4 && WARD_NUMBER.test(text.slice(n.end, n.end + 4)) && t.lower !== 'in';
+      if (unknownPlace || acronym || ward) {
         markPlace(c, j, j + 1);
         continue;
       }
       if (c.mixed && t.lower !== 'in' && n.cap && !c.name[j] && !TITLES.has(n.lower) && !MONTHS.has(n.base) && !US_STATES.has(n.base)) {
         const run = capitalisedRun(c, j, 4);
         const words = tokens.slice(j, j + run);
-        const placeLike = words.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown || w.kind === Kind.Weak);
+        const placeLike = words.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown || w.kind === Kind.Weak) && !words.some((w) => isAllCaps(text, w));
         if (run > 0 && placeLike && !words.every((w) => c.d.givenNames.has(w.base))) markPlace(c, j, j + run);
       }
     }
@@ -502,6 +592,8 @@ export function detectNamesAndPlaces(text: string, out: Candidate[]): void {
   signatureRule(c);
   contextRule(c);
   fullNameRule(c);
+  credentialTitleRule(c);
+  extendNames(c);
   c.contextual = c.name.slice();
   dictionaryRule(c);
   placeRules(c);
