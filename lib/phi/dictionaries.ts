@@ -41,7 +41,7 @@ function loadNames(): { names: Set<string>; givenNames: Set<string> } {
   return { names, givenNames };
 }
 
-function loadMedical(): { medical: Set<string>; medicalCommon: Set<string> } {
+function loadMedical(givenNames: Set<string>): { medical: Set<string>; medicalCommon: Set<string> } {
   // The package exports only its cspell config; the word list sits beside it.
   const base = dirname(require.resolve('@cspell/dict-medicalterms/cspell-ext.json'));
   const text = gunzipSync(readFileSync(join(base, 'dict', 'medicalterms-en.txt.gz'))).toString('utf8');
@@ -53,8 +53,9 @@ function loadMedical(): { medical: Set<string>; medicalCommon: Set<string> } {
     const lower = w.toLowerCase();
     medical.add(lower);
     if (w === lower) medicalCommon.add(lower);
-    // An eponym the list spells with a possessive ("Parkinson's") is a disease name more than a person.
-    if (lower.endsWith("'s")) {
+    // An eponym the list spells with a possessive ("Parkinson's") is a disease name more than a person;
+    // a given name with a possessive ("David's") stays a name.
+    if (lower.endsWith("'s") && !givenNames.has(lower.slice(0, -2))) {
       medical.add(lower.slice(0, -2));
       medicalCommon.add(lower.slice(0, -2));
     }
@@ -105,7 +106,7 @@ export function loadDictionaries(): Dictionaries {
   if (loaded) return loaded;
   const english = new Set<string>(require('an-array-of-english-words') as string[]);
   const { names, givenNames } = loadNames();
-  const { medical, medicalCommon } = loadMedical();
+  const { medical, medicalCommon } = loadMedical(givenNames);
   const { cities, cityFirstWords, zips, maxCityWords } = loadPlaces(english);
   loaded = { names, givenNames, english, medical, medicalCommon, cities, cityFirstWords, zips, maxCityWords };
   return loaded;

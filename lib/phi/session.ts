@@ -105,7 +105,11 @@ export class PhiSession {
       const value = this.#valueOf.get(key);
       if (value === undefined) return match;
       const v = json ? jsonEscape(value) : value;
-      if (open !== undefined) return close !== undefined ? v : match.slice(0, open.length) + v;
+      if (open !== undefined) {
+        if (close === undefined) return open + v;
+        // "\[NAME_1\]" is Markdown escaping; a lone "\" before "[" was the caller's own text.
+        return open.length > 1 && close.length === 1 ? `\\${v}` : v;
+      }
       // A stray closing bracket without an opening one stays, as the model wrote it.
       return bareClose !== undefined ? v + bareClose : v;
     });

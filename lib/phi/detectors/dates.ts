@@ -12,12 +12,15 @@ const DOTTED = /(?<![\w/.-])(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|
 const MONTH_DAY = new RegExp(String.raw`\b(?<m>${MONTH})\.?\s*(?<d>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:/]|\.\d)${YEAR_TAIL}`, 'gi');
 const DAY_MONTH = new RegExp(String.raw`(?<![\w/.])(?<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s*(?:of\s+)?|-)(?<m>${MONTH})\b\.?${YEAR_TAIL}`, 'gi');
 const MONTH_YEAR = new RegExp(String.raw`\b(?<m>${MONTH})\.?,?\s+(?:of\s+)?(?:'\d{2}|(?:19|20)\d{2})(?!\d)`, 'gi');
-const MONTH_ALONE = /\b(?:in|on|since|until|till|by|from|early|late|mid|last|next|this|of|during|through)\s+(?<v>january|february|april|june|july|august|september|october|november|december)\b/gi;
-const DAY_RANGE_MONTH = new RegExp(String.raw`\b\d{1,2}\s*(?:-+>?|to|&|and)\s*\d{1,2}\s+(?<v>${MONTH})\b`, 'gi');
+const MONTH_ALONE = /\b(?:in|on|since|until|till|by|from|early|late|mid|last|next|this|of|during|through)\s+(?<v>january|february|april|june|july|august|september|october|november|december|sept|nov|jan|feb)\b/gi;
+const DAY_RANGE_MONTH = new RegExp(String.raw`\b\d{1,2}\s*(?:-+>?|to|&|and)\s*\d{1,2}\s+${MONTH}\b`, 'gi');
+// A full date glued to a word ("on10/14/82") is still a date.
+const GLUED_FULL_DATE = /(?<=[A-Za-z])(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:\d{4}|\d{2})(?![\d/])/g;
 const ORDINAL_DAY = /\bthe\s+(?<v>(?:[12]?\d|3[01])(?:st|nd|rd|th))\b/gi;
 // Ventilator and strength settings read like dates: "PSV increased to 10/5", "PS 5/5".
 const SETTINGS_NEAR = /\b(?:ps|psv|peep|cpap|bi-?pap|ipap|epap|pressure\s+support|strength|motor|flow-?by|settings?)\b(?:\s*(?:of|at|to|on|is|was|were|now|increased|decreased|weaned|changed|trial|with|:|=))*\s*$/i;
 const STRENGTH_NEAR = /(?<![\d/])[0-5]\/5(?![\d/])|strength|motor|power/i;
+const PAIN_NEAR = /pain|\bcp\b|discomfort|\brate[sd]?\b|scale|headache|\bha\b|sore|ache/i;
 const DATE_CUE_BEFORE = /\b(?:on|since|from|until|till|dated|of|thru|through|to|admitted|admit|date|dob|born|started|begun|since)\s*:?\s*$/i;
 const HOLIDAY =
   /\b(?:christmas(?:\s+(?:eve|day))?|thanksgiving(?:\s+day)?|easter(?:\s+sunday)?|new\s+year'?s(?:\s+(?:day|eve))?|independence\s+day|labor\s+day|memorial\s+day|halloween|valentine'?s\s+day)\b/gi;
@@ -32,7 +35,7 @@ const AGE_WORDS = /\b(?<v>(?:ninety|one\s+hundred)(?:[\s-](?:one|two|three|four|
 // Fractions, strengths and ventilator settings written like m/d ("1/2 NS", "5/5 strength", "PS 10/5").
 const FRACTION_BEFORE = /(?:\b(?:flowby|ps|peep|cpap|bipap|ipap|epap|psv|vent|settings?|strength|str|grade|power|motor|pain|scale|score|gcs|rated|ratio|murmur|sem|bp|x|now|at|of|hr|rr|fio2|ie|i:e|tv|rate|trial)\s*[:=]?\s*|[+-])$/i;
 const FRACTION_AFTER =
-  /^\s*(?:ns|nss|normal|strength|str|tabs?|tablets?|pills?|of|inch|cups?|doses?|pain|scale|score|%|mg|mcg|gm?|ml|cc|l\b|units?|amps?|hrs?|murmur|sem|sm|hsm|power|motor|bil|b\/l|x\b|times|breaths|ps|peep|cpap|bipap|\+|psv|up\b|way|lumen|systolic|diastolic|holosystolic|in\s+strength|throughout|bilat)/i;
+  /^\s*(?:(?:ns|nss|normal|strength|str|tabs?|tablets?|pills?|of|inch|cups?|doses?|pain|scale|score|mg|mcg|gm?|ml|cc|l|units?|amps?|hrs?|murmur|sem|sm|hsm|power|motor|bil|b\/l|x|times|breaths|ps|peep|cpap|bipap|psv|up|way|lumen|systolic|diastolic|holosystolic|in\s+strength|throughout|bilat)\b|%|\+)/i;
 
 function push(out: Candidate[], start: number, end: number, type: 'DATE' | 'AGE'): void {
   if (end > start) out.push({ start, end, type, priority: PRIORITY[type] });
@@ -65,14 +68,14 @@ export function detectDates(text: string, out: Candidate[]): void {
     const dayMonth = b >= 1 && b <= 12 && a >= 1 && a <= 31;
     if (!monthDay && !dayMonth) continue;
     if (!year) {
-      // "1-2 days" is a range, not a date.
-      if (sep === '-') continue;
+      // "1-2 days" is a range, not a date, unless a date cue comes before it ("on 7-8").
+      if (sep === '-' && !DATE_CUE_BEFORE.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
       const before = text.slice(Math.max(0, m.index - 12), m.index);
       const after = text.slice(m.index + m[0].length, m.index + m[0].length + 16);
       if (FRACTION_BEFORE.test(before) || FRACTION_AFTER.test(after)) continue;
       if (SETTINGS_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
-      // "4/10" is a pain score unless something says it is a date.
-      if (b === 10 && a <= 10 && !DATE_CUE_BEFORE.test(before)) continue;
+      // "4/10" is a pain score when pain is mentioned around it.
+      if (b === 10 && a <= 10 && PAIN_NEAR.test(text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 15))) continue;
       // Common fractions ("1/2", "2/3") count as dates only with a cue before them.
       if (a < b && b <= 4 && !DATE_CUE_BEFORE.test(before)) continue;
       // Motor strength grades come in series: "5/5 in the arms and 4/5 in the legs".
@@ -109,6 +112,7 @@ export function detectDates(text: string, out: Candidate[]): void {
   scanGroup(text, DAY_RANGE_MONTH, 'DATE', out);
   scanGroup(text, HOLIDAY, 'DATE', out);
   scanGroup(text, ORDINAL_DAY, 'DATE', out);
+  scanGroup(text, GLUED_FULL_DATE, 'DATE', out);
 
   scanGroup(text, AGE_UNIT, 'AGE', out);
   scanGroup(text, AGE_LABEL, 'AGE', out);

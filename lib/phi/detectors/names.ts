@@ -48,7 +48,11 @@ function kindMap(d: Dictionaries): Map<string, Kind> {
   for (const w of d.english) m.set(w, Kind.Word);
   for (const w of d.medical) m.set(w, Kind.Clinical);
   // A name that is also a word or an eponym ("White", "Foley", "Parkinson") needs context to count.
-  for (const w of d.names) m.set(w, d.english.has(w) || d.medicalCommon.has(w) ? Kind.Weak : Kind.Name);
+  for (const w of d.names) {
+    // A given name the medical list happens to hold in lower case ("keeley") is still a name.
+    const common = d.medicalCommon.has(w) && !(d.givenNames.has(w) && w.length > 3);
+    m.set(w, d.english.has(w) || common ? Kind.Weak : Kind.Name);
+  }
   for (const w of CLINICAL_WORDS) m.set(w, Kind.Clinical);
   for (const w of STOP_WORDS) m.set(w, Kind.Stop);
   for (const w of WEEKDAYS) m.set(w, Kind.Stop);
@@ -224,7 +228,7 @@ function relationRule(c: Ctx): void {
         n.kind === Kind.Name ||
         (n.kind === Kind.Weak && caseOk(n, c.mixed) && (c.d.givenNames.has(n.base) || (c.mixed && n.cap))) ||
         (n.kind === Kind.Unknown && caseOk(n, c.mixed) && n.end - n.start > 2) ||
-        (n.kind === Kind.Clinical && n.cap && c.d.givenNames.has(n.base) && !CLINICAL_WORDS.has(n.lower));
+        (n.kind === Kind.Clinical && n.cap && c.d.givenNames.has(n.base) && (!CLINICAL_WORDS.has(n.lower) || (c.mixed && !isAllCaps(c.text, n))));
       if (!ok || n.slash) break;
       if (n.kind === Kind.Clinical) c.name[j] = 1;
       const marked = n.kind === Kind.Clinical ? 1 + markForward(c, j + 1, 2, false) : markForward(c, j, 3, false, false);
@@ -319,13 +323,27 @@ function extendNames(c: Ctx): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const ini = tokens[i];
     const n = tokens[i + 1];
-    if (!ini || !n || c.name[i + 1] || !isInitial(text, ini) || !/^\.[ \t]+$/.test(n.gap) || n.slash) continue;
+    if (!ini || !n || c.name[i + 1] || !isInitial(text, ini) || !/^\.[ \t]+$/.test(n.gap) || n.slash || ini.slash) continue;
     const prev = tokens[i - 1];
     if (prev && /^[ \t]*$/.test(ini.gap) && (prev.kind === Kind.Word || prev.kind === Kind.Clinical)) continue;
     if ((n.kind === Kind.Name || n.kind === Kind.Unknown) && caseOk(n, c.mixed) && n.end - n.start >= 3) {
       c.name[i] = 1;
       c.name[i + 1] = 1;
     }
+  }
+}
+
+/** "Lopie Certusi": two capitalised words no dictionary knows, side by side in mixed-case text. */
+function unknownPairRule(c: Ctx): void {
+  const { tokens, text } = c;
+  if (!c.mixed) return;
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i];
+    const n = tokens[i + 1];
+    if (!t || !n || t.kind !== Kind.Unknown || n.kind !== Kind.Unknown || !t.cap || !n.cap || t.slash || n.slash) continue;
+    if (!SAME_PHRASE.test(n.gap) || isAllCaps(text, t) || isAllCaps(text, n) || t.end - t.start < 4 || n.end - n.start < 4) continue;
+    c.name[i] = 1;
+    c.name[i + 1] = 1;
   }
 }
 
@@ -377,7 +395,7 @@ function signatureRule(c: Ctx): void {
       if (t.end - t.start === 1 && !isInitial(text, t)) break;
       let ok = isInitial(text, t) || t.kind === Kind.Name || t.kind === Kind.Weak || t.kind === Kind.Unknown;
       // "Q. LANDER RRT", "Bernard Foley CRT": an ordinary word is a surname after an initial or a given name.
-      if (!ok && (t.kind === Kind.Clinical || t.kind === Kind.Word) && j === i - 1) {
+      if (!ok && (t.kind === Kind.Clinical || t.kind === Kind.Word) && j === i - 1 && LOOSE_CREDENTIALS.has(cred.lower)) {
         const p = tokens[j - 1];
         ok = !!p && SAME_PHRASE.test(t.gap.replace('.', '')) && (isInitial(text, p) || c.d.givenNames.has(p.base));
       }
@@ -385,6 +403,13 @@ function signatureRule(c: Ctx): void {
       c.name[j] = 1;
       taken++;
     }
+    // A signature holds at least one word that reads as a name: "SKIN CARE RN" does not.
+    let real = false;
+    for (let j = i - taken; j < i; j++) {
+      const t = tokens[j];
+      if (t && (t.kind === Kind.Name || t.kind === Kind.Unknown || isInitial(text, t) || c.d.givenNames.has(t.base))) real = true;
+    }
+    if (!real) for (let j = i - taken; j < i; j++) c.name[j] = 0;
   }
 }
 
@@ -412,6 +437,7 @@ function dictionaryRule(c: Ctx): void {
 
 const HOSPITAL_ACRONYM = /^(?:[A-Za-z]{0,3}[Hh]|[A-Za-z]{1,3}[Mm][Cc])$/;
 const WARD_NUMBER = /^[ \t]?\d{1,2}\b/;
+const WARD_CUES = new Set(['to', 'on', 'from', 'at', 'or', 'transfer', 'plan', 'tx', 'trans', 'transferred', 'transfered', 'admitted']);
 const PLACE_PREPOSITIONS = new Set(['in', 'from', 'to', 'at', 'near', 'of', 'outside', 'into', '@']);
 const PLACE_VERBS = new Set(['referred', 'arrival', 'come', 'comes', 'enroute', 'adm', 'sent', 'transfer', 'transferred', 'transfered', 'trans', 'txd', 'tx', 'admitted', 'sent', 'discharged', 'discharge', 'dc', 'going', 'go', 'goes', 'brought', 'taken', 'moved', 'returned', 'return', 'arrived', 'came', 'presented', 'followed', 'transport', 'transported', 'lives', 'living', 'resides', 'home', 'screened', 'accepted', 'admit', 'dispo', 'd/c']);
 const FACILITY_QUALIFIERS = new Set(['outside', 'local', 'another', 'other', 'previous', 'prior', 'referring', 'transferring', 'receiving', 'community', 'nearby', 'area', 'same', 'different', 'short', 'term', 'long', 'acute', 'inpatient', 'outpatient', 'physical', 'pulmonary', 'cardiac', 'psychiatric', 'psych', 'state', 'county', 'children', "children's", 'teaching', 'city', 'veterans', 'va', 'rehab', 'a', 'the', 'our', 'this', 'that', 'his', 'her', 'their', 'private', 'general', 'medical', 'health', 'nursing', 'home']);
@@ -467,7 +493,7 @@ function placeRules(c: Ctx): void {
         const after = tokens[k + 1];
         if (!p || !after || !/^[ \t]*$|^\.[ \t]*$|^[ \t]*-[ \t]*$/.test(after.gap)) break;
         if (FACILITY_QUALIFIERS.has(p.base) || p.kind === Kind.Stop || p.slash) break;
-        const named = p.base === 'st' || p.base === 'saint' || (FACILITY_WORDS.has(p.base) && !FACILITY_GENERIC.has(p.base));
+        const named = p.base === 'st' || p.base === 'saint' || US_STATES.has(p.base) || (FACILITY_WORDS.has(p.base) && !FACILITY_GENERIC.has(p.base));
         if (c.mixed) {
           if (!p.cap || (CLINICAL_WORDS.has(p.base) && !named)) break;
         } else if ((p.kind === Kind.Clinical || p.kind === Kind.Word) && !named) break;
@@ -498,6 +524,23 @@ function placeRules(c: Ctx): void {
         const clinicalCity = t.kind === Kind.Clinical && !CLINICAL_WORDS.has(t.base) && c.mixed && t.cap && !acronym;
         if (!isEponym(c, i + n - 1) && !acronym && (!single || placeContext || clinicalCity)) markPlace(c, i, i + n);
       }
+    }
+    // "U Maryland", "University of Maryland": a university hospital named after its state or city.
+    if ((t.base === 'u' || t.base === 'univ' || t.base === 'university') && caseOk(t, c.mixed)) {
+      let j = i + 1;
+      if (tokens[j]?.lower === 'of') j++;
+      const n = tokens[j];
+      if (n && /^\.?[ \t]*$/.test(n.gap) && n.cap && (US_STATES.has(n.base) || c.d.cities.has(n.base))) markPlace(c, i, j + 1);
+    }
+    // "GH EW", "MGH ER": a hospital acronym before its emergency ward.
+    if (HOSPITAL_ACRONYM.test(text.slice(t.start, t.end)) && (t.kind === Kind.Unknown || t.kind === Kind.Name) && !t.slash) {
+      const n = tokens[i + 1];
+      if (n && SAME_PHRASE.test(n.gap) && /^(?:ew|er|ed|icu|micu|ccu|cath)$/.test(n.lower) && (isAllCaps(text, t) || !c.mixed)) markPlace(c, i, i + 1);
+    }
+    // A ward: an unknown name and a number, after a move ("plan: Quartermain 2", "transfer quartermain2").
+    if ((t.kind === Kind.Unknown || t.kind === Kind.Name) && t.end - t.start >= 6 && caseOk(t, c.mixed) && !c.place[i] && !c.contextual[i]) {
+      const prev = tokens[i - 1];
+      if (prev && WARD_CUES.has(prev.lower) && /^[ \t]*:?[ \t]*$/.test(t.gap) && /^[ \t]?\d{1,2}(?!\d|[.,]\d|\s*(?:mg|mcg|ml|cc|units?|%|x|hrs?|cm|mm|l)\b)/i.test(text.slice(t.end, t.end + 8))) markPlace(c, i, i + 1);
     }
     // "transferred to Quartermain 5", "followed at gh", "went to Holy Cross".
     if (PLACE_PREPOSITIONS.has(t.lower) && t.lower !== 'of') {
@@ -596,6 +639,8 @@ export function detectNamesAndPlaces(text: string, out: Candidate[]): void {
   extendNames(c);
   c.contextual = c.name.slice();
   dictionaryRule(c);
+  extendNames(c);
+  unknownPairRule(c);
   placeRules(c);
   for (let i = 0; i < tokens.length; i++) if (c.place[i]) c.name[i] = 0;
   emit(c, c.name, 'NAME', out);

@@ -58,11 +58,11 @@ const SSN_LABELLED = /\b(?:SSN|SS#|SS\s?No\.?|social\s+security(?:\s+(?:number|n
 
 // US-style phone numbers, including the bent forms seen in notes ("(240444-1243)", "301 944-5032").
 const PHONE_US =
-  /(?<![\w/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?|\(\d{3})\d{3}[\s.-]?\d{4}(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?(?![\d/-]|\.\d)/gi;
+  /(?<![\w/.]|\d-)(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?|\(\d{3})\d{3}[\s.-]?\d{4}(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?(?![\d/-]|\.\d)/gi;
 const PHONE_INTL = /(?<![\w+])\+\d[\d\s().-]{6,18}\d/g;
 const PHONE_SPACED = /(?<!\d)\(?\d{3}\)?\s\d{3}\s\d{4,5}\)?(?!\d)/g;
 const PAGER =
-  /\b(?:pager|pgr|beeper|bpr|pg|page|cell|cellphone|mobile|tel|telephone|phone|ph|ext|extension|call|beep)\s*(?:#|no\.?|number|num)?\s*[:#-]?\s*(?<v>\d{4,5})(?![\d/:.]|\s*(?:mg|ml|cc|units?|am|pm)\b)/gi;
+  /\b(?:pager|pgr|beeper|bpr|pg|page|cell|cellphone|mobile|tel|telephone|phone|ph|ext|extension|call|beep)\s*(?:#|no\.?|number|num)?\s*[:#-]?\s*(?<v>\d{4,5})(?!\d|[/:.]\d|\s*(?:mg|ml|cc|units?|am|pm)\b)/gi;
 const FAX_LABEL = /\bfax\b[^\n\d]{0,24}?(?<v>\+?[\d(][\d\s().-]{6,16}\d)/gi;
 
 const MRN =
