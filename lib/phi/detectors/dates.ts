@@ -15,13 +15,16 @@ const MONTH_YEAR = new RegExp(String.raw`\b(?<m>${MONTH})\.?,?\s+(?:of\s+)?(?:'\
 const MONTH_ALONE = /\b(?:in|on|since|until|till|by|from|early|late|mid|last|next|this|of|during|through)\s+(?<v>january|february|april|june|july|august|september|october|november|december|sept|nov|jan|feb)\b/gi;
 const DAY_RANGE_MONTH = new RegExp(String.raw`\b\d{1,2}\s*(?:-+>?|to|&|and)\s*\d{1,2}\s+${MONTH}\b`, 'gi');
 // A full date glued to a word ("on10/14/82") is still a date.
-const GLUED_FULL_DATE = /(?<=[A-Za-z])(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:\d{4}|\d{2})(?![\d/])/g;
-const ORDINAL_DAY = /\bthe\s+(?<v>(?:[12]?\d|3[01])(?:st|nd|rd|th))\b/gi;
+const GLUED_FULL_DATE = /(?<=[A-Za-z]{2})(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:\d{4}|\d{2})(?![\d/%])/g;
+const ORDINAL_DAY =
+  /\bthe\s+(?<v>(?:[12]?\d|3[01])(?:st|nd|rd|th))\b(?!\s*(?:ventricle|nerve|cranial|rib|ribs|toe|finger|digit|intercostal|ics|degree|grade|stage|floor|time|times|dose|day|days|week|weeks|month|months|year|years|generation|percentile|line|trimester|cycle|round|attempt|try|lumbar|thoracic|cervical|metatarsal|metacarpal|web|space|heart))/gi;
 // Ventilator and strength settings read like dates: "PSV increased to 10/5", "PS 5/5".
 const SETTINGS_NEAR = /\b(?:ps|psv|peep|cpap|bi-?pap|ipap|epap|pressure\s+support|strength|motor|flow-?by|settings?)\b(?:\s*(?:of|at|to|on|is|was|were|now|increased|decreased|weaned|changed|trial|with|:|=))*\s*$/i;
 const STRENGTH_NEAR = /(?<![\d/])[0-5]\/5(?![\d/])|strength|motor|power/i;
+// Small pairs written near ventilator talk are settings ("SIMV/PS 600x4 & 5/10").
+const VENT_NEAR = /\b(?:simv|imv|ps|psv|peep|cpap|bi-?pap|a\/?c|vent|fio2|tv|settings?)\b[^\n]{0,30}$/i;
 const PAIN_NEAR = /pain|\bcp\b|discomfort|\brate[sd]?\b|scale|headache|\bha\b|sore|ache/i;
-const DATE_CUE_BEFORE = /\b(?:on|since|from|until|till|dated|of|thru|through|to|admitted|admit|date|dob|born|started|begun|since)\s*:?\s*$/i;
+const DATE_CUE_BEFORE = /\b(?:on|since|from|until|till|dated|of|thru|through|admitted|admit|date|dob|born|started|begun|since)\s*:?\s*$/i;
 const HOLIDAY =
   /\b(?:christmas(?:\s+(?:eve|day))?|thanksgiving(?:\s+day)?|easter(?:\s+sunday)?|new\s+year'?s(?:\s+(?:day|eve))?|independence\s+day|labor\s+day|memorial\s+day|halloween|valentine'?s\s+day)\b/gi;
 
@@ -74,6 +77,7 @@ export function detectDates(text: string, out: Candidate[]): void {
       const after = text.slice(m.index + m[0].length, m.index + m[0].length + 16);
       if (FRACTION_BEFORE.test(before) || FRACTION_AFTER.test(after)) continue;
       if (SETTINGS_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
+      if (b <= 10 && a <= 25 && VENT_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
       // "4/10" is a pain score when pain is mentioned around it.
       if (b === 10 && a <= 10 && PAIN_NEAR.test(text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 15))) continue;
       // Common fractions ("1/2", "2/3") count as dates only with a cue before them.

@@ -62,9 +62,16 @@ function kindMap(d: Dictionaries): Map<string, Kind> {
   return m;
 }
 
+// O'Brien, D'Angelo, McNeil's kin: the prefix makes a surname whatever the lists say.
+const SURNAME_PREFIX = /^(?:o|d)['’][a-z]{3,}$/;
+
 function classify(base: string, lower: string, m: Map<string, Kind>): Kind {
   if (lower !== base && m.get(lower) === Kind.Stop) return Kind.Stop;
-  return m.get(base) ?? Kind.Unknown;
+  const kind = m.get(base);
+  if (kind === undefined || kind === Kind.Clinical) {
+    if (SURNAME_PREFIX.test(base) && base !== "o'clock") return Kind.Name;
+  }
+  return kind ?? Kind.Unknown;
 }
 
 function tokenize(text: string, d: Dictionaries): Token[] {
@@ -150,6 +157,8 @@ interface Ctx {
   place: Uint8Array; // 1 = part of a place
   /** Names found from context ("Dr.", "son", a signature): no place rule overrides them. */
   contextual: Uint8Array;
+  /** Wards end after their number ("Quartermain 5"): token index -> end offset. */
+  wardEnd: Map<number, number>;
 }
 
 /** Marks tokens from i onward (up to `max`) that continue a name on the same line. */
@@ -242,7 +251,7 @@ function relationRule(c: Ctx): void {
 const CONTEXT_BEFORE = new Set(['by', 'paged', 'notified', 'told', 'informed', 'contacted', 'consulted', 'named', 'signed', 'spoke with', 'discussed with', 'met with', 'talked with', 'spoke to', 'talked to', 'called', 'page', 'paging']);
 const CONTEXT_BEFORE_CAP = new Set(['patient', 'pt', 'name', 'per', 'with', 'from', 'attending', 'resident', 'intern', 'fellow', 'nurse', 'pcp', 'surgeon', 'cardiologist', 'caseworker', 'coordinator', 'sw', 'therapist']);
 const STRONG_AFTER = new Set(['called', 'phoned', 'visited']);
-const CONTEXT_AFTER = new Set(['aware', 'notified', 'paged', 'informed', 'ordered', 'recommended', 'requested', 'agrees', 'agreed', 'consented', 'phoned', 'called', 'came', 'saw', 'visited', 'updated', 'examined', 'evaluated', 'placed', 'performed', 'wrote', 'spoke']);
+const CONTEXT_AFTER = new Set(['aware', 'notified', 'paged', 'informed', 'ordered', 'recommended', 'requested', 'agrees', 'agreed', 'consented', 'phoned', 'called', 'came', 'saw', 'visited', 'updated', 'examined', 'evaluated', 'wrote', 'spoke']);
 
 function contextRule(c: Ctx): void {
   const { tokens } = c;
@@ -407,7 +416,7 @@ function signatureRule(c: Ctx): void {
     let real = false;
     for (let j = i - taken; j < i; j++) {
       const t = tokens[j];
-      if (t && (t.kind === Kind.Name || t.kind === Kind.Unknown || isInitial(text, t) || c.d.givenNames.has(t.base))) real = true;
+      if (t && (t.kind === Kind.Name || t.kind === Kind.Unknown || isInitial(text, t))) real = true;
     }
     if (!real) for (let j = i - taken; j < i; j++) c.name[j] = 0;
   }
@@ -437,6 +446,7 @@ function dictionaryRule(c: Ctx): void {
 
 const HOSPITAL_ACRONYM = /^(?:[A-Za-z]{0,3}[Hh]|[A-Za-z]{1,3}[Mm][Cc])$/;
 const WARD_NUMBER = /^[ \t]?\d{1,2}\b/;
+const WARD_AFTER = /^[ \t]?\d{1,2}(?!\d|[.,]\d|\s*(?:mg|mcg|ml|cc|units?|%|x|hrs?|cm|mm|l)\b)/i;
 const WARD_CUES = new Set(['to', 'on', 'from', 'at', 'or', 'transfer', 'plan', 'tx', 'trans', 'transferred', 'transfered', 'admitted']);
 const PLACE_PREPOSITIONS = new Set(['in', 'from', 'to', 'at', 'near', 'of', 'outside', 'into', '@']);
 const PLACE_VERBS = new Set(['referred', 'arrival', 'come', 'comes', 'enroute', 'adm', 'sent', 'transfer', 'transferred', 'transfered', 'trans', 'txd', 'tx', 'admitted', 'sent', 'discharged', 'discharge', 'dc', 'going', 'go', 'goes', 'brought', 'taken', 'moved', 'returned', 'return', 'arrived', 'came', 'presented', 'followed', 'transport', 'transported', 'lives', 'living', 'resides', 'home', 'screened', 'accepted', 'admit', 'dispo', 'd/c']);
@@ -492,7 +502,7 @@ function placeRules(c: Ctx): void {
         const p = tokens[k];
         const after = tokens[k + 1];
         if (!p || !after || !/^[ \t]*$|^\.[ \t]*$|^[ \t]*-[ \t]*$/.test(after.gap)) break;
-        if (FACILITY_QUALIFIERS.has(p.base) || p.kind === Kind.Stop || p.slash) break;
+        if (FACILITY_QUALIFIERS.has(p.base) || (p.kind === Kind.Stop && !US_STATES.has(p.base)) || p.slash) break;
         const named = p.base === 'st' || p.base === 'saint' || US_STATES.has(p.base) || (FACILITY_WORDS.has(p.base) && !FACILITY_GENERIC.has(p.base));
         if (c.mixed) {
           if (!p.cap || (CLINICAL_WORDS.has(p.base) && !named)) break;
@@ -521,12 +531,13 @@ function placeRules(c: Ctx): void {
         const placeContext = (!!prev && PLACE_PREPOSITIONS.has(prev.lower)) || (!!state && US_STATES.has(state.lower) && /^,?[ \t]*$/.test(state.gap) && (state.cap || !c.mixed));
         const single = n === 1 && (t.kind === Kind.Weak || t.kind === Kind.Word || t.kind === Kind.Clinical);
         const acronym = c.mixed && isAllCaps(text, t);
-        const clinicalCity = t.kind === Kind.Clinical && !CLINICAL_WORDS.has(t.base) && c.mixed && t.cap && !acronym;
+        const sentenceStart = SENTENCE_START.test(t.gap) || i === 0;
+        const clinicalCity = t.kind === Kind.Clinical && !CLINICAL_WORDS.has(t.base) && c.mixed && t.cap && !acronym && !sentenceStart;
         if (!isEponym(c, i + n - 1) && !acronym && (!single || placeContext || clinicalCity)) markPlace(c, i, i + n);
       }
     }
     // "U Maryland", "University of Maryland": a university hospital named after its state or city.
-    if ((t.base === 'u' || t.base === 'univ' || t.base === 'university') && caseOk(t, c.mixed)) {
+    if ((t.base === 'u' || t.base === 'univ' || t.base === 'university') && caseOk(t, c.mixed) && !t.slash) {
       let j = i + 1;
       if (tokens[j]?.lower === 'of') j++;
       const n = tokens[j];
@@ -540,7 +551,11 @@ function placeRules(c: Ctx): void {
     // A ward: an unknown name and a number, after a move ("plan: Quartermain 2", "transfer quartermain2").
     if ((t.kind === Kind.Unknown || t.kind === Kind.Name) && t.end - t.start >= 6 && caseOk(t, c.mixed) && !c.place[i] && !c.contextual[i]) {
       const prev = tokens[i - 1];
-      if (prev && WARD_CUES.has(prev.lower) && /^[ \t]*:?[ \t]*$/.test(t.gap) && /^[ \t]?\d{1,2}(?!\d|[.,]\d|\s*(?:mg|mcg|ml|cc|units?|%|x|hrs?|cm|mm|l)\b)/i.test(text.slice(t.end, t.end + 8))) markPlace(c, i, i + 1);
+      const number = WARD_AFTER.exec(text.slice(t.end, t.end + 8));
+      if (prev && WARD_CUES.has(prev.lower) && /^[ \t]*:?[ \t]*$/.test(t.gap) && number) {
+        markPlace(c, i, i + 1);
+        c.wardEnd.set(i, t.end + number[0].length);
+      }
     }
     // "transferred to Quartermain 5", "followed at gh", "went to Holy Cross".
     if (PLACE_PREPOSITIONS.has(t.lower) && t.lower !== 'of') {
@@ -588,7 +603,7 @@ function streetRules(text: string, c: Ctx, out: Candidate[]): void {
   for (let m = STREET.exec(text); m; m = STREET.exec(text)) {
     const suffix = (m.groups?.suffix ?? '').toLowerCase();
     const words = (m.groups?.words ?? '').trim().split(/\s+/);
-    const wordsOk = words.every((w) => !STOP_WORDS.has(w.toLowerCase().replace(/\W/g, '')) && !c.d.medical.has(w.toLowerCase().replace(/\W/g, '')));
+    const wordsOk = words.every((w) => !STOP_WORDS.has(w.toLowerCase().replace(/\W/g, '')) && !CLINICAL_WORDS.has(w.toLowerCase().replace(/\W/g, '')));
     if (!wordsOk) continue;
     if (!UNAMBIGUOUS_SUFFIX.has(suffix) && (!c.mixed || !words.every((w) => /^[A-Z]/.test(w)))) continue;
     out.push({ start: m.index, end: m.index + m[0].length, type: 'LOCATION', priority: PRIORITY.LOCATION + 5 });
@@ -618,7 +633,7 @@ function emit(c: Ctx, marks: Uint8Array, type: 'NAME' | 'LOCATION', out: Candida
     while (j + 1 < tokens.length && marks[j + 1] && /^[ \t]*[-.]?[ \t]*$/.test(tokens[j + 1]?.gap ?? '')) j++;
     const last = tokens[j];
     if (first && last) {
-      let end = last.end;
+      let end = type === 'LOCATION' ? (c.wardEnd.get(j) ?? last.end) : last.end;
       if (end - last.start === 1 && text[end] === '.') end++;
       out.push({ start: first.start, end, type, priority: PRIORITY[type] });
     }
@@ -629,7 +644,7 @@ function emit(c: Ctx, marks: Uint8Array, type: 'NAME' | 'LOCATION', out: Candida
 export function detectNamesAndPlaces(text: string, out: Candidate[]): void {
   const d = loadDictionaries();
   const tokens = tokenize(text, d);
-  const c: Ctx = { text, tokens, mixed: isMixedCase(text), d, name: new Uint8Array(tokens.length), place: new Uint8Array(tokens.length), contextual: new Uint8Array(0) };
+  const c: Ctx = { text, tokens, mixed: isMixedCase(text), d, name: new Uint8Array(tokens.length), place: new Uint8Array(tokens.length), contextual: new Uint8Array(0), wardEnd: new Map() };
   titleRule(c);
   relationRule(c);
   signatureRule(c);
@@ -646,5 +661,4 @@ export function detectNamesAndPlaces(text: string, out: Candidate[]): void {
   emit(c, c.name, 'NAME', out);
   emit(c, c.place, 'LOCATION', out);
   streetRules(text, c, out);
-  void SENTENCE_START;
 }
