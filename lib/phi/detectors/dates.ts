@@ -15,6 +15,9 @@ const MONTH_YEAR = new RegExp(String.raw`\b(?<m>${MONTH})\.?,?\s+(?:of\s+)?(?:'\
 const MONTH_ALONE = /\b(?:in|on|since|until|till|by|from|early|late|mid|last|next|this|of|during|through)\s+(?<v>january|february|april|june|july|august|september|october|november|december|sept|nov|jan|feb)\b/gi;
 const DAY_RANGE_MONTH = new RegExp(String.raw`\b\d{1,2}\s*(?:-+>?|to|&|and)\s*\d{1,2}\s+${MONTH}\b`, 'gi');
 // A full date glued to a word ("on10/14/82") is still a date.
+// Two dates run together ("10/03/10/04") and a year after a dot ("11/21.93").
+const DATE_PAIR = /(?<![\w/.])(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])(?![\w/]|\.\d)/g;
+const DOT_YEAR = /(?<![\w/.])(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\.\d{2}(?![\w/.%])/g;
 const GLUED_FULL_DATE = /(?<=[A-Za-z]{2})(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:\d{4}|\d{2})(?![\d/%])/g;
 const ORDINAL_DAY =
   /\bthe\s+(?<v>(?:[12]?\d|3[01])(?:st|nd|rd|th))\b(?!\s*(?:ventricle|nerve|cranial|rib|ribs|toe|finger|digit|intercostal|ics|degree|grade|stage|floor|time|times|dose|day|days|week|weeks|month|months|year|years|generation|percentile|line|trimester|cycle|round|attempt|try|lumbar|thoracic|cervical|metatarsal|metacarpal|web|space|heart))/gi;
@@ -24,7 +27,7 @@ const STRENGTH_NEAR = /(?<![\d/])[0-5]\/5(?![\d/])|strength|motor|power/i;
 // Small pairs written near ventilator talk are settings ("SIMV/PS 600x4 & 5/10").
 const VENT_NEAR = /\b(?:simv|imv|ps|psv|peep|cpap|bi-?pap|a\/?c|vent|fio2|tv|settings?)\b[^\n]{0,30}$/i;
 const PAIN_NEAR = /pain|\bcp\b|discomfort|\brate[sd]?\b|scale|headache|\bha\b|sore|ache/i;
-const DATE_CUE_BEFORE = /\b(?:on|since|from|until|till|dated|of|thru|through|admitted|admit|date|dob|born|started|begun|since)\s*:?\s*$/i;
+const DATE_CUE_BEFORE = /\b(?:on|since|from|until|till|dated|of|thru|through|post|s\/p|after|before|prior\s+to|admitted|admit|date|dob|born|started|begun|since)\s*:?\s*$/i;
 const HOLIDAY =
   /\b(?:christmas(?:\s+(?:eve|day))?|thanksgiving(?:\s+day)?|easter(?:\s+sunday)?|new\s+year'?s(?:\s+(?:day|eve))?|independence\s+day|labor\s+day|memorial\s+day|halloween|valentine'?s\s+day)\b/gi;
 
@@ -85,7 +88,7 @@ export function detectDates(text: string, out: Candidate[]): void {
       // Motor strength grades come in series: "5/5 in the arms and 4/5 in the legs".
       if (b === 5 && a <= 5 && STRENGTH_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index + 40).replace(m[0], ' '))) continue;
       // "2/2" and "5/5" are scores far more often than Feb 2nd or May 5th.
-      if (a === b && a <= 5) continue;
+      if (a === b && a <= 5 && !DATE_CUE_BEFORE.test(before)) continue;
     }
     push(out, m.index, m.index + m[0].length, 'DATE');
   }
@@ -117,6 +120,8 @@ export function detectDates(text: string, out: Candidate[]): void {
   scanGroup(text, HOLIDAY, 'DATE', out);
   scanGroup(text, ORDINAL_DAY, 'DATE', out);
   scanGroup(text, GLUED_FULL_DATE, 'DATE', out);
+  scanGroup(text, DATE_PAIR, 'DATE', out);
+  scanGroup(text, DOT_YEAR, 'DATE', out);
 
   scanGroup(text, AGE_UNIT, 'AGE', out);
   scanGroup(text, AGE_LABEL, 'AGE', out);

@@ -210,9 +210,11 @@ function titleRule(c: Ctx): void {
     // "MS" is also multiple sclerosis and mental status: only a real name may follow it.
     const ambiguous = t.lower === 'ms' || t.lower === 'hi' || t.lower === 'dear' || t.lower === 'hello';
     const first = next.kind;
+    // "mr I remained", "MS S. CARE": a capital initial stands for the surname.
+    const initial = isInitial(text, next) || (next.end - next.start === 1 && next.cap && t.lower !== 'dear' && t.lower !== 'hi');
     const ok = ambiguous
-      ? first === Kind.Name || (first === Kind.Unknown && caseOk(next, c.mixed)) || (first === Kind.Weak && next.cap && c.mixed)
-      : first !== Kind.Stop || isInitial(text, next);
+      ? first === Kind.Name || (first === Kind.Unknown && caseOk(next, c.mixed)) || (first === Kind.Weak && next.cap && c.mixed) || (initial && t.lower === 'ms')
+      : first !== Kind.Stop || initial;
     if (!ok) continue;
     c.name[i + 1] = 1;
     markForward(c, i + 2, 3, c.mixed);
@@ -418,6 +420,9 @@ function signatureRule(c: Ctx): void {
       const t = tokens[j];
       if (t && (t.kind === Kind.Name || t.kind === Kind.Unknown || isInitial(text, t))) real = true;
     }
+    // "Nancy Jones, RN": a given name and a surname sign too, even when both are also words.
+    const firstOfChain = tokens[i - taken];
+    if (taken >= 2 && firstOfChain && c.d.givenNames.has(firstOfChain.base)) real = true;
     if (!real) for (let j = i - taken; j < i; j++) c.name[j] = 0;
   }
 }
@@ -494,7 +499,8 @@ function placeRules(c: Ctx): void {
     const t = tokens[i];
     if (!t) continue;
     // Facility names: the capitalised or unknown words before "Hospital", "Rehab", "Medical Center".
-    if (FACILITY_WORDS.has(t.base) && caseOk(t, c.mixed)) {
+    // "Sacred Heart memorial": a lower-case facility word still ends a capitalised name.
+    if (FACILITY_WORDS.has(t.base) && (caseOk(t, c.mixed) || tokens[i - 1]?.cap === true)) {
       let k = i - 1;
       let strong = false;
       let first = -1;
