@@ -23,7 +23,7 @@ attending fellow fellows house officer officers np md rn rrt pa
 export const NOT_NAMES = words(`
 russian spanish chinese portuguese haitian italian greek polish vietnamese korean english french german arabic hindi
 creole cantonese mandarin european american african asian hispanic latino latina caucasian jewish catholic christian
-muslim europe asia africa america canada mexico law ceo
+muslim europe asia africa america canada mexico law ceo usa
 `);
 
 /** Clinical abbreviations and words a name list may hold ("HR", "IV", "Foley"): never names alone. */
@@ -53,7 +53,7 @@ iabp lvad rvad ecmo perl pcu ctu sdu imc imcu tele stepdown rij lij rsc lsc rfv 
 picc tlc cvl aline art swan ganz cordis sheath hickman quinton mediport portacath foley texas condom
 groshong broviac dobhoff yankauer ambu pleurovac sengstaken blakemore minerva miami jp penrose salem levin bovie doppler
 holter coude mckesson passy muir jackson pratt kerlix telfa xeroform duoderm mepilex tegaderm allevyn
-carevue metavision epic cerner careview vue esp brady tachy
+carevue metavision epic cerner careview vue esp brady tachy ems tr atc fmv cvvhf brbpr fsbg oett
 lad lcx rca om pda svg lima rima bb ue le ft ho cdb bsd ada nbp dka vicu tsicu nsicu msicu csicu
 colace senna dulcolax contin oxycontin msc dsd hoyer shiley permacath allegra destin
 sinemet bactrim keflex augmentin unasyn eliquis xarelto plavix lipitor zocor seroquel zyprexa precedex
@@ -108,7 +108,7 @@ disease diseases syndrome syndromes sign signs test tests maneuver manoeuvre pal
 classification method procedure operation repair fracture fractures phenomenon law rule rules triad tetrad pentad
 catheter tube line node nodes nodules disease's ulcer ulcers cell cells body bodies lymphoma sarcoma tumor tumour
 equation formula index stain position incision block point space duct gland glands drain drains lesion lesions
-nodule spots spot murmur murmurs trial protocol approach
+nodule spots spot murmur murmurs trial protocol approach tear tears
 `);
 
 /** US state names and postal codes: a state is not below state level, so never PHI alone. */

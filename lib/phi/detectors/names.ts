@@ -129,7 +129,10 @@ function caseOk(t: Token, mixed: boolean): boolean {
 }
 
 function isInitial(text: string, t: Token): boolean {
-  return t.end - t.start === 1 && text[t.end] === '.';
+  if (t.end - t.start !== 1 || text[t.end] !== '.') return false;
+  // "A." and "P." opening a line are assessment and plan headings; "R>L." is no initial.
+  if (/\n[ \t]*$|^[ \t]*$/.test(t.gap) && t.start > 0 && /[\n]/.test(t.gap) && 'SOAPsoap'.includes(text[t.start] ?? '')) return false;
+  return /(?:^|[\s(,;:&-])$/.test(t.gap) || t.start === 0;
 }
 
 /** A word that can belong to a name once context says a name is there. */
@@ -214,7 +217,7 @@ function titleRule(c: Ctx): void {
     const initial = isInitial(text, next) || (next.end - next.start === 1 && next.cap && t.lower !== 'dear' && t.lower !== 'hi');
     const ok = ambiguous
       ? first === Kind.Name || (first === Kind.Unknown && caseOk(next, c.mixed)) || (first === Kind.Weak && next.cap && c.mixed) || (initial && t.lower === 'ms')
-      : first !== Kind.Stop || initial;
+      : initial || first === Kind.Name || first === Kind.Unknown || first === Kind.Weak || ((first === Kind.Word || first === Kind.Clinical) && (c.mixed ? next.cap : first === Kind.Clinical));
     if (!ok) continue;
     c.name[i + 1] = 1;
     markForward(c, i + 2, 3, c.mixed);
@@ -261,7 +264,7 @@ function contextRule(c: Ctx): void {
     const t = tokens[i];
     if (!t || c.name[i] || t.slash || t.end - t.start < 2) continue;
     const named = t.kind === Kind.Name;
-    const other = (t.kind === Kind.Unknown || t.kind === Kind.Weak) && caseOk(t, c.mixed) && t.end - t.start > 2;
+    const other = ((t.kind === Kind.Unknown && c.mixed && t.cap && !isAllCaps(c.text, t)) || (t.kind === Kind.Weak && caseOk(t, c.mixed))) && t.end - t.start > 2;
     if (!named && !other) continue;
     const prev = tokens[i - 1];
     const prev2 = tokens[i - 2];
@@ -297,8 +300,8 @@ function fullNameRule(c: Ctx): void {
       continue;
     } else {
       // Single-case text: the given name or the surname must be unambiguous.
-      const surname = n.kind === Kind.Name || n.kind === Kind.Unknown;
       const given = t.kind === Kind.Name;
+      const surname = n.kind === Kind.Name || (given && n.kind === Kind.Unknown);
       if (!(surname && (given || t.kind === Kind.Weak)) && !(given && n.kind === Kind.Weak)) continue;
       if (n.kind === Kind.Unknown && n.end - n.start < 4) continue;
     }
@@ -427,6 +430,24 @@ function signatureRule(c: Ctx): void {
   }
 }
 
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
+
+/** True when one deletion, insertion, substitution or swap turns `w` into an ordinary or medical word. */
+function nearWord(w: string, d: Dictionaries): boolean {
+  const known = (x: string): boolean => x !== w && x.length > 1 && (d.english.has(x) || d.medicalCommon.has(x));
+  for (let i = 0; i < w.length; i++) {
+    if (known(w.slice(0, i) + w.slice(i + 1))) return true;
+    if (i + 1 < w.length && known(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2))) return true;
+  }
+  for (let i = 0; i <= w.length; i++) {
+    for (const ch of ALPHABET) {
+      if (i < w.length && known(w.slice(0, i) + ch + w.slice(i + 1))) return true;
+      if (known(w.slice(0, i) + ch + w.slice(i))) return true;
+    }
+  }
+  return false;
+}
+
 function dictionaryRule(c: Ctx): void {
   const { tokens, text } = c;
   for (let i = 0; i < tokens.length; i++) {
@@ -436,6 +457,10 @@ function dictionaryRule(c: Ctx): void {
     // In mixed-case text an all-caps word is an acronym ("RASS"), not a name.
     if (c.mixed && isAllCaps(c.text, t)) continue;
     if (MONTHS.has(t.base) || US_STATES.has(t.base)) continue;
+    // In single-case notes a rare "name" one letter away from a word is mostly a typo ("STAS", "REMIAN").
+    if (!c.mixed && !c.d.givenNames.has(t.base) && nearWord(t.base, c.d)) continue;
+    // "BSs", "TVs": a plural acronym.
+    if (c.mixed && /^[A-Z]+s$/.test(text.slice(t.start, t.end))) continue;
     c.name[i] = 1;
     // A given name or initial before, more name words after.
     const prev = tokens[i - 1];
