@@ -214,7 +214,9 @@ function titleRule(c: Ctx): void {
     const ambiguous = t.lower === 'ms' || t.lower === 'hi' || t.lower === 'dear' || t.lower === 'hello';
     const first = next.kind;
     // "mr I remained", "MS S. CARE": a capital initial stands for the surname.
-    const initial = isInitial(text, next) || (next.end - next.start === 1 && next.cap && t.lower !== 'dear' && t.lower !== 'hi');
+    const after = tokens[i + 2];
+    const splitPrefix = (next.lower === 'o' || next.lower === 'd') && !!after && SAME_PHRASE.test(after.gap) && (after.kind === Kind.Name || after.kind === Kind.Unknown);
+    const initial = splitPrefix || isInitial(text, next) || (next.end - next.start === 1 && next.cap && t.lower !== 'dear' && t.lower !== 'hi');
     const ok = ambiguous
       ? first === Kind.Name || (first === Kind.Unknown && caseOk(next, c.mixed)) || (first === Kind.Weak && next.cap && c.mixed) || (initial && t.lower === 'ms')
       : initial || first === Kind.Name || first === Kind.Unknown || first === Kind.Weak || ((first === Kind.Word || first === Kind.Clinical) && (c.mixed ? next.cap : first === Kind.Clinical));
@@ -256,7 +258,7 @@ function relationRule(c: Ctx): void {
 const CONTEXT_BEFORE = new Set(['by', 'paged', 'notified', 'told', 'informed', 'contacted', 'consulted', 'named', 'signed', 'spoke with', 'discussed with', 'met with', 'talked with', 'spoke to', 'talked to', 'called', 'page', 'paging']);
 const CONTEXT_BEFORE_CAP = new Set(['patient', 'pt', 'name', 'per', 'with', 'from', 'attending', 'resident', 'intern', 'fellow', 'nurse', 'pcp', 'surgeon', 'cardiologist', 'caseworker', 'coordinator', 'sw', 'therapist']);
 const STRONG_AFTER = new Set(['called', 'phoned', 'visited']);
-const CONTEXT_AFTER = new Set(['aware', 'notified', 'paged', 'informed', 'ordered', 'recommended', 'requested', 'agrees', 'agreed', 'consented', 'phoned', 'called', 'came', 'saw', 'visited', 'updated', 'examined', 'evaluated', 'wrote', 'spoke']);
+const CONTEXT_AFTER = new Set(['family', 'aware', 'notified', 'paged', 'informed', 'ordered', 'recommended', 'requested', 'agrees', 'agreed', 'consented', 'phoned', 'called', 'came', 'saw', 'visited', 'updated', 'examined', 'evaluated', 'wrote', 'spoke']);
 
 function contextRule(c: Ctx): void {
   const { tokens } = c;
@@ -338,8 +340,6 @@ function extendNames(c: Ctx): void {
     const ini = tokens[i];
     const n = tokens[i + 1];
     if (!ini || !n || c.name[i + 1] || !isInitial(text, ini) || !/^\.[ \t]+$/.test(n.gap) || n.slash || ini.slash) continue;
-    const prev = tokens[i - 1];
-    if (prev && /^[ \t]*$/.test(ini.gap) && (prev.kind === Kind.Word || prev.kind === Kind.Clinical)) continue;
     if ((n.kind === Kind.Name || n.kind === Kind.Unknown) && caseOk(n, c.mixed) && n.end - n.start >= 3) {
       c.name[i] = 1;
       c.name[i + 1] = 1;
@@ -368,7 +368,7 @@ function credentialTitleRule(c: Ctx): void {
     const t = tokens[i];
     const n = tokens[i + 1];
     if (!t || !n || !CREDENTIALS.has(t.lower) || (c.mixed && !t.cap) || !SAME_PHRASE.test(n.gap) || n.slash) continue;
-    if (!c.d.givenNames.has(n.base) || n.kind === Kind.Stop || CLINICAL_WORDS.has(n.base) || !caseOk(n, c.mixed)) continue;
+    if (!(c.d.givenNames.has(n.base) || n.kind === Kind.Name) || n.kind === Kind.Stop || CLINICAL_WORDS.has(n.base) || !caseOk(n, c.mixed)) continue;
     c.name[i + 1] = 1;
     markForward(c, i + 2, 1, false);
   }
@@ -474,6 +474,7 @@ function dictionaryRule(c: Ctx): void {
   }
 }
 
+const MEDICAL_CENTER = /^[A-Z]{1,4}MC$/;
 const HOSPITAL_ACRONYM = /^(?:[A-Za-z]{0,3}[Hh]|[A-Za-z]{1,3}[Mm][Cc])$/;
 const WARD_NUMBER = /^[ \t]?\d{1,2}\b/;
 const WARD_AFTER = /^[ \t]?\d{1,2}(?!\d|[.,]\d|\s*(?:mg|mcg|ml|cc|units?|%|x|hrs?|cm|mm|l)\b)/i;
@@ -573,6 +574,14 @@ function placeRules(c: Ctx): void {
       if (tokens[j]?.lower === 'of') j++;
       const n = tokens[j];
       if (n && /^\.?[ \t]*$/.test(n.gap) && n.cap && (US_STATES.has(n.base) || c.d.cities.has(n.base))) markPlace(c, i, j + 1);
+    }
+    // "GBMC": an acronym ending in MC names a medical center wherever it stands.
+    if (MEDICAL_CENTER.test(text.slice(t.start, t.end)) && t.kind === Kind.Unknown && !t.slash) markPlace(c, i, i + 1);
+    // "from kernan ew": a named hospital before its emergency ward.
+    if ((t.kind === Kind.Unknown || t.kind === Kind.Name) && t.end - t.start >= 4 && !t.slash && caseOk(t, c.mixed)) {
+      const n = tokens[i + 1];
+      const p = tokens[i - 1];
+      if (n && p && SAME_PHRASE.test(n.gap) && /^(?:ew|er)$/.test(n.lower) && PLACE_PREPOSITIONS.has(p.lower)) markPlace(c, i, i + 1);
     }
     // "GH EW", "MGH ER": a hospital acronym before its emergency ward.
     if (HOSPITAL_ACRONYM.test(text.slice(t.start, t.end)) && (t.kind === Kind.Unknown || t.kind === Kind.Name) && !t.slash) {
