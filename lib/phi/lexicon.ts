@@ -83,7 +83,7 @@ rn rrt md do np pa pac lpn lvn cna ot otr pt dpt slp sw msw licsw lcsw rd ld cns
 
 /** Words that make the words before them a facility's name ("Calvert Hospital"). */
 export const FACILITY_WORDS = words(`
-hospital hospitals hosp hsp medical center centre ctr clinic clinics rehab rehabilitation infirmary hospice sanatorium
+hospital hospitals hosp hsp center centre ctr clinic clinics rehab rehabilitation infirmary hospice sanatorium
 manor institute healthcare memorial adventist infirmary regional house
 `);
 

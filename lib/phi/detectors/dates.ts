@@ -5,7 +5,7 @@ import { PRIORITY, type Candidate } from '../types';
 const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
 const YEAR_TAIL = String.raw`(?:,?\s*(?:'\d{2}|\d{4})(?!\d))?`;
 
-const NUMERIC = /(?<=^|[^\w/.:-]|[A-Za-z][:-])(\d{1,2})([/-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[-:]\d|\.\d|%)/g;
+const NUMERIC = /(?<=^|[^\w/.:'-]|[A-Za-z][:-])(\d{1,2})([/-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[-:]\d|\.\d|%)/g;
 const MONTH_YEAR_NUMERIC = /(?<![\w/.:-])(0?[1-9]|1[0-2])\/(\d{4}|\d{2})(?![\w/]|\.\d)/g;
 const ISO = /(?<![\w/.-])(?:19|20)\d{2}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?![\w/]|\.\d)/g;
 const DOTTED = /(?<![\w/.-])(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}(?![\w/]|\.\d)/g;
@@ -26,7 +26,8 @@ const SETTINGS_NEAR = /\b(?:ps|psv|peep|cpap|bi-?pap|ipap|epap|pressure\s+suppor
 const STRENGTH_NEAR = /(?<![\d/])[0-5]\/5(?![\d/])|strength|motor|power/i;
 // Small pairs written near ventilator talk are settings ("SIMV/PS 600x4 & 5/10").
 const VENT_NEAR = /\b(?:simv|imv|ps|psv|peep|cpap|bi-?pap|a\/?c|vent|fio2|tv|settings?)\b[^\n]{0,30}$/i;
-const PAIN_NEAR = /pain|\bcp\b|discomfort|\brate[sd]?\b|scale|headache|\bha\b|sore|ache/i;
+const COUNT_AFTER = /^\s*(?:pillows?|times|days?|hours?|hrs?|weeks?|wks?|months?|units?|tabs?|puffs?|liters?|l\b|episodes?|beats|mm|cm|mg|ml|cc|x\b|pts?|people|drops?)/i;
+const PAIN_NEAR = /pain|\bcp\b|discomfort|\brate[sd]?\b|scale|headache|\bha\b|sore|ache|angina|pressure|c\/o/i;
 const DATE_CUE_BEFORE = /\b(?:on|since|from|until|till|dated|of|thru|through|post|s\/p|after|before|prior\s+to|admitted|admit|date|dob|born|started|begun|since)\s*:?\s*$/i;
 const HOLIDAY =
   /\b(?:christmas(?:\s+(?:eve|day))?|thanksgiving(?:\s+day)?|easter(?:\s+sunday)?|new\s+year'?s(?:\s+(?:day|eve))?|independence\s+day|labor\s+day|memorial\s+day|halloween|valentine'?s\s+day)\b/gi;
@@ -39,7 +40,7 @@ const AGE_DECADE = /\bin\s+(?:his|her|their)\s+(?<v>(?:late\s+|early\s+|mid-?\s*
 const AGE_WORDS = /\b(?<v>(?:ninety|one\s+hundred)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)(?:\s*|-)years?(?:\s*|-)old\b/gi;
 
 // Fractions, strengths and ventilator settings written like m/d ("1/2 NS", "5/5 strength", "PS 10/5").
-const FRACTION_BEFORE = /(?:\b(?:flowby|ps|peep|cpap|bipap|ipap|epap|psv|vent|settings?|strength|str|grade|power|motor|pain|scale|score|gcs|rated|ratio|murmur|sem|bp|x|now|at|of|hr|rr|fio2|ie|i:e|tv|rate|trial)\s*[:=]?\s*|[+-])$/i;
+const FRACTION_BEFORE = /(?:\b(?:co\/ci|ci|co|flowby|ps|peep|cpap|bipap|ipap|epap|psv|vent|settings?|strength|str|grade|power|motor|pain|scale|score|gcs|rated|ratio|murmur|sem|bp|x|now|at|of|hr|rr|fio2|ie|i:e|tv|rate|trial)\s*[:=]?\s*|[+-])$/i;
 const FRACTION_AFTER =
   /^\s*(?:(?:ns|nss|normal|strength|str|tabs?|tablets?|pills?|of|inch|cups?|doses?|pain|scale|score|mg|mcg|gm?|ml|cc|l|units?|amps?|hrs?|murmur|sem|sm|hsm|power|motor|bil|b\/l|x|times|breaths|ps|peep|cpap|bipap|psv|up|way|lumen|systolic|diastolic|holosystolic|in\s+strength|throughout|bilat)\b|%|\+)/i;
 
@@ -71,24 +72,26 @@ export function detectDates(text: string, out: Candidate[]): void {
     const year = m[4];
     const sep = m[2];
     const monthDay = a >= 1 && a <= 12 && b >= 1 && b <= 31;
-    const dayMonth = b >= 1 && b <= 12 && a >= 1 && a <= 31;
+    // Day first ("22/7") only with a year: without one, "13/10" is a setting more often than a date.
+    const dayMonth = b >= 1 && b <= 12 && a >= 1 && a <= 31 && year !== undefined;
     if (!monthDay && !dayMonth) continue;
     if (!year) {
       // "1-2 days" is a range, not a date, unless a date cue comes before it ("on 7-8").
       if (sep === '-' && !DATE_CUE_BEFORE.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
+      if (sep === '-' && COUNT_AFTER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 12))) continue;
       const before = text.slice(Math.max(0, m.index - 12), m.index);
       const after = text.slice(m.index + m[0].length, m.index + m[0].length + 16);
       if (FRACTION_BEFORE.test(before) || FRACTION_AFTER.test(after)) continue;
       if (SETTINGS_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
       if (b <= 10 && a <= 25 && VENT_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
       // "4/10" is a pain score when pain is mentioned around it.
-      if (b === 10 && a <= 10 && PAIN_NEAR.test(text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 15))) continue;
+      if (b === 10 && a <= 10 && PAIN_NEAR.test(text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 40))) continue;
       // Common fractions ("1/2", "2/3") count as dates only with a cue before them.
       if (a < b && b <= 4 && !DATE_CUE_BEFORE.test(before)) continue;
       // Motor strength grades come in series: "5/5 in the arms and 4/5 in the legs".
       if (b === 5 && a <= 5 && STRENGTH_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index + 40).replace(m[0], ' '))) continue;
       // "2/2" and "5/5" are scores far more often than Feb 2nd or May 5th.
-      if (a === b && a <= 5 && !DATE_CUE_BEFORE.test(before)) continue;
+      if (a === b && a <= 5 && !/\b(?:post|s\/p|after|prior\s+to|dated)\s*$/i.test(before)) continue;
     }
     push(out, m.index, m.index + m[0].length, 'DATE');
   }

@@ -71,6 +71,8 @@ function classify(base: string, lower: string, m: Map<string, Kind>): Kind {
   if (kind === undefined || kind === Kind.Clinical) {
     if (SURNAME_PREFIX.test(base) && base !== "o'clock") return Kind.Name;
   }
+  // "con't", "rec'd", "he'll": contractions, never names.
+  if (kind === undefined && /['’]/.test(base)) return Kind.Stop;
   return kind ?? Kind.Unknown;
 }
 
@@ -474,6 +476,10 @@ function dictionaryRule(c: Ctx): void {
   }
 }
 
+// "SR TO ST", "NSR WITH ST": sinus tachycardia, not a saint.
+const RHYTHM_BEFORE = new Set(['sr', 'nsr', 'sb', 'sinus', 'rhythm', 'af', 'afib', 'hr', 'paced', 'junctional']);
+// Words also used for the kind of place ("go to rehab", "needs a clinic"), not only its name.
+const WEAK_FACILITY = new Set(['rehab', 'rehabilitation', 'clinic', 'clinics', 'center', 'centre', 'ctr', 'hospice', 'house', 'institute']);
 const MEDICAL_CENTER = /^[A-Z]{1,4}MC$/;
 const HOSPITAL_ACRONYM = /^(?:[A-Za-z]{0,3}[Hh]|[A-Za-z]{1,3}[Mm][Cc])$/;
 const WARD_NUMBER = /^[ \t]?\d{1,2}\b/;
@@ -534,8 +540,9 @@ function placeRules(c: Ctx): void {
         const p = tokens[k];
         const after = tokens[k + 1];
         if (!p || !after || !/^[ \t]*$|^\.[ \t]*$|^[ \t]*-[ \t]*$/.test(after.gap)) break;
-        if (FACILITY_QUALIFIERS.has(p.base) || (p.kind === Kind.Stop && !US_STATES.has(p.base)) || p.slash) break;
-        const named = p.base === 'st' || p.base === 'saint' || US_STATES.has(p.base) || (FACILITY_WORDS.has(p.base) && !FACILITY_GENERIC.has(p.base));
+        const state = US_STATES.has(p.base) && (p.base.length > 2 || isAllCaps(text, p));
+        if (FACILITY_QUALIFIERS.has(p.base) || (p.kind === Kind.Stop && !state) || p.slash || p.end - p.start === 1) break;
+        const named = p.base === 'st' || p.base === 'saint' || state || (FACILITY_WORDS.has(p.base) && !FACILITY_GENERIC.has(p.base));
         if (c.mixed) {
           if (!p.cap || (CLINICAL_WORDS.has(p.base) && !named)) break;
         } else if ((p.kind === Kind.Clinical || p.kind === Kind.Word) && !named) break;
@@ -545,12 +552,22 @@ function placeRules(c: Ctx): void {
         first = k;
         k--;
       }
-      if (first >= 0 && strong) markPlace(c, first, i + 1);
+      // "go to rehab", "need rehab": a generic word needs a name-like word before it ("Baltimore Rehab").
+      let real = !WEAK_FACILITY.has(t.base) || (first >= 0 && i - first >= 2);
+      for (let j = first; j >= 0 && j < i; j++) {
+        const w = tokens[j];
+        if (!w) continue;
+        if (w.kind === Kind.Name || (w.kind === Kind.Unknown && w.end - w.start >= 5) || c.d.cities.has(w.base) || w.base === 'st' || w.base === 'saint' || US_STATES.has(w.base)) real = true;
+        if (c.mixed && w.cap && w.kind !== Kind.Clinical) real = true;
+      }
+      if (first >= 0 && strong && real) markPlace(c, first, i + 1);
     }
     // "St. Mary", "Saint Agnes"
     if ((t.base === 'st' || t.base === 'saint') && caseOk(t, c.mixed) && !t.slash) {
       const n = tokens[i + 1];
-      if (n && /^\.?[ \t]*$/.test(n.gap) && (n.kind === Kind.Name || n.kind === Kind.Weak || n.kind === Kind.Unknown) && n.cap) {
+      const p1 = tokens[i - 1]?.lower ?? '';
+      const rhythm = RHYTHM_BEFORE.has(p1) || (/^(?:to|with|and|or|in)$/.test(p1) && RHYTHM_BEFORE.has(tokens[i - 2]?.lower ?? ''));
+      if (n && !rhythm && /^\.?[ \t]*$/.test(n.gap) && (n.kind === Kind.Name || c.d.givenNames.has(n.base)) && n.cap && n.kind !== Kind.Stop) {
         if (!NUMBER_BEFORE.test(text.slice(Math.max(0, t.start - 40), t.start))) markPlace(c, i, i + 2);
       }
     }
@@ -622,7 +639,9 @@ function placeRules(c: Ctx): void {
       if (c.mixed && t.lower !== 'in' && n.cap && !c.name[j] && !TITLES.has(n.lower) && !MONTHS.has(n.base) && !US_STATES.has(n.base)) {
         const run = capitalisedRun(c, j, 4);
         const words = tokens.slice(j, j + run);
-        const placeLike = words.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown || w.kind === Kind.Weak) && !words.some((w) => isAllCaps(text, w));
+        const placeLike =
+          words.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown || w.kind === Kind.Weak) &&
+          !words.some((w) => isAllCaps(text, w) || w.end - w.start === 1 || w.kind === Kind.Clinical);
         if (run > 0 && placeLike && !words.every((w) => c.d.givenNames.has(w.base))) markPlace(c, j, j + run);
       }
     }
