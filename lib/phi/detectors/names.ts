@@ -480,6 +480,7 @@ function dictionaryRule(c: Ctx): void {
 const RHYTHM_BEFORE = new Set(['sr', 'nsr', 'sb', 'sinus', 'rhythm', 'af', 'afib', 'hr', 'paced', 'junctional']);
 // Words also used for the kind of place ("go to rehab", "needs a clinic"), not only its name.
 const WEAK_FACILITY = new Set(['rehab', 'rehabilitation', 'clinic', 'clinics', 'center', 'centre', 'ctr', 'hospice', 'house', 'institute']);
+const RUN_QUALIFIERS = new Set(['right', 'left', 'bilateral', 'upper', 'lower', 'cool', 'warm', 'current', 'new', 'old', 'next', 'same', 'big', 'small', 'large', 'high', 'low', 'full', 'general', 'regular', 'normal', 'clear', 'good', 'poor', 'fair', 'total', 'more', 'less', 'room', 'bed', 'floor', 'unit', 'home', 'baseline', 'comfort', 'pain', 'care', 'surgery', 'medicine', 'dialysis', 'physical', 'occupational', 'speech', 'social', 'case', 'nursing']);
 const MEDICAL_CENTER = /^[A-Z]{1,4}MC$/;
 const HOSPITAL_ACRONYM = /^(?:[A-Za-z]{0,3}[Hh]|[A-Za-z]{1,3}[Mm][Cc])$/;
 const WARD_NUMBER = /^[ \t]?\d{1,2}\b/;
@@ -639,9 +640,15 @@ function placeRules(c: Ctx): void {
       if (c.mixed && t.lower !== 'in' && n.cap && !c.name[j] && !TITLES.has(n.lower) && !MONTHS.has(n.base) && !US_STATES.has(n.base)) {
         const run = capitalisedRun(c, j, 4);
         const words = tokens.slice(j, j + run);
+        const first = words[0];
+        // "Sacred Heart" may hold a medical word after its first; "Right Groin", "Cool Neb" open with a qualifier.
         const placeLike =
-          words.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown || w.kind === Kind.Weak) &&
-          !words.some((w) => isAllCaps(text, w) || w.end - w.start === 1 || w.kind === Kind.Clinical);
+          !!first &&
+          !CLINICAL_WORDS.has(first.base) &&
+          (first.kind !== Kind.Clinical || words.length >= 2) &&
+          !RUN_QUALIFIERS.has(first.base) &&
+          words.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown || w.kind === Kind.Weak || (words.length >= 2 && w.kind === Kind.Word)) &&
+          !words.some((w) => isAllCaps(text, w) || w.end - w.start === 1 || (w.kind === Kind.Clinical && words.length < 2));
         if (run > 0 && placeLike && !words.every((w) => c.d.givenNames.has(w.base))) markPlace(c, j, j + run);
       }
     }
