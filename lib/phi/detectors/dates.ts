@@ -18,7 +18,7 @@ const DAY_RANGE_MONTH = new RegExp(String.raw`\b\d{1,2}\s*(?:-+>?|to|&|and)\s*\d
 // Two dates run together ("10/03/10/04") and a year after a dot ("11/21.93").
 const DATE_PAIR = /(?<![\w/.])(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])(?![\w/]|\.\d)/g;
 const DOT_YEAR = /(?<![\w/.])(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\.\d{2}(?![\w/.%])/g;
-const GLUED_FULL_DATE = /(?<=[A-Za-z]{2})(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:\d{4}|\d{2})(?![\d/%])/g;
+const GLUED_FULL_DATE = /[A-Za-z]{2}(?<v>(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:\d{4}|\d{2}))(?![\d/%])/g;
 const ORDINAL_DAY =
   /\bthe\s+(?<v>(?:[12]?\d|3[01])(?:st|nd|rd|th))\b(?!\s*(?:ventricle|nerve|cranial|rib|ribs|toe|finger|digit|intercostal|ics|degree|grade|stage|floor|time|times|dose|day|days|week|weeks|month|months|year|years|generation|percentile|line|trimester|cycle|round|attempt|try|lumbar|thoracic|cervical|metatarsal|metacarpal|web|space|heart))/gi;
 // Ventilator and strength settings read like dates: "PSV increased to 10/5", "PS 5/5".
@@ -65,6 +65,11 @@ function monthOk(m: string): boolean {
 }
 
 export function detectDates(text: string, out: Candidate[]): void {
+  if (text.includes('/') || text.includes('-') || text.includes('.')) detectNumericDates(text, out);
+  detectWordDates(text, out);
+}
+
+function detectNumericDates(text: string, out: Candidate[]): void {
   NUMERIC.lastIndex = 0;
   for (let m = NUMERIC.exec(text); m; m = NUMERIC.exec(text)) {
     const a = Number(m[1]);
@@ -105,6 +110,12 @@ export function detectDates(text: string, out: Candidate[]): void {
   }
   scanGroup(text, ISO, 'DATE', out);
   scanGroup(text, DOTTED, 'DATE', out);
+  scanGroup(text, GLUED_FULL_DATE, 'DATE', out);
+  scanGroup(text, DATE_PAIR, 'DATE', out);
+  scanGroup(text, DOT_YEAR, 'DATE', out);
+}
+
+function detectWordDates(text: string, out: Candidate[]): void {
   for (const re of [MONTH_DAY, DAY_MONTH]) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -122,9 +133,6 @@ export function detectDates(text: string, out: Candidate[]): void {
   scanGroup(text, DAY_RANGE_MONTH, 'DATE', out);
   scanGroup(text, HOLIDAY, 'DATE', out);
   scanGroup(text, ORDINAL_DAY, 'DATE', out);
-  scanGroup(text, GLUED_FULL_DATE, 'DATE', out);
-  scanGroup(text, DATE_PAIR, 'DATE', out);
-  scanGroup(text, DOT_YEAR, 'DATE', out);
 
   scanGroup(text, AGE_UNIT, 'AGE', out);
   scanGroup(text, AGE_LABEL, 'AGE', out);

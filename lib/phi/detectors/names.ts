@@ -31,7 +31,7 @@ interface Token {
   slash: boolean;
 }
 
-const WORD = /[A-Za-z](?:[A-Za-z]|['’](?=[A-Za-z]))*/g;
+const WORD = /[A-Za-z]+(?:['’][A-Za-z]+)*/g;
 const POSSESSIVE = /['’]s$/;
 // A word glued to a slash or a digit is an abbreviation or a code ("d/c", "PDE5"), not a name.
 const GLUED = /[/\d]/;

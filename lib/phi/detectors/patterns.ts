@@ -96,6 +96,28 @@ const HAS_TLD = /\.(?:com|org|net|edu|gov|io|us|info|health|care|biz|co\.uk|ly)\
 const HAS_COLON_HEX = /[0-9A-Fa-f]:[0-9A-Fa-f]{1,4}:/;
 const HAS_LONG_RUN = /[A-Z0-9]{17}/;
 
+const TLD_HIT = /\.(?:com|org|net|edu|gov|io|us|info|health|care|biz|co\.uk|ly)\b/gi;
+const URL_BOUNDARY = /[\s<>"'`(]/;
+
+/** Bare domains: the URL regex runs only on the word around each domain ending, not the whole text. */
+function scanAroundTlds(text: string, out: Candidate[]): void {
+  TLD_HIT.lastIndex = 0;
+  let done = 0;
+  for (let m = TLD_HIT.exec(text); m; m = TLD_HIT.exec(text)) {
+    let start = m.index;
+    while (start > done && !URL_BOUNDARY.test(text[start - 1] ?? ' ')) start--;
+    let end = m.index + m[0].length;
+    while (end < text.length && !URL_BOUNDARY.test(text[end] ?? ' ')) end++;
+    if (start < done) continue;
+    const word = text.slice(start, end);
+    const found: Candidate[] = [];
+    scan(word, URL_BARE, 'URL', found, (v) => /[A-Za-z]/.test(v.replace(/\.[a-z]+$/i, '')) && !/^(?:e\.g|i\.e)\b/i.test(v));
+    for (const f of found) out.push({ ...f, start: f.start + start, end: f.end + start });
+    done = end;
+    TLD_HIT.lastIndex = end;
+  }
+}
+
 function phoneDigits(v: string): string {
   return v.replace(/\D/g, '');
 }
@@ -129,7 +151,7 @@ export function detectPatterns(text: string, out: Candidate[]): void {
   if (text.includes('@')) scan(text, EMAIL, 'EMAIL', out);
   if (text.includes('://')) scan(text, URL_SCHEME, 'URL', out);
   if (HAS_WWW.test(text)) scan(text, URL_WWW, 'URL', out);
-  if (HAS_TLD.test(text)) scan(text, URL_BARE, 'URL', out, (v) => /[A-Za-z]/.test(v.replace(/\.[a-z]+$/i, '')) && !/^(?:e\.g|i\.e)\b/i.test(v));
+  if (HAS_TLD.test(text)) scanAroundTlds(text, out);
   scan(text, IPV4, 'IP', out);
   if (HAS_COLON_HEX.test(text)) scan(text, IPV6, 'IP', out, (v) => !/^(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$/.test(v) && (v.includes('::') || (v.split(':').length >= 6 && /[A-Fa-f]/.test(v))));
   if (HAS_COLON_HEX.test(text)) scan(text, MAC, 'DEVICE', out);
