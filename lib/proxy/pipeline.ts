@@ -9,7 +9,9 @@ import { errors, ProxyError } from './errors';
 import { BASE_HEADERS, collect, readJsonObject, sendError, sendJson, sendRaw } from './http';
 import { sendUpstream, UpstreamFailure, type UpstreamResponse } from './providers';
 import type { OaiRoute, Operation } from './routes';
-import { formatSse, SseParser } from './sse';
+import { formatSse, SseParser, type SseEvent } from './sse';
+import { applyPhiPolicy, phiBlocked, restoreJson, streamRestorer } from './phi-step';
+import type { StreamRestorer } from '../phi';
 import { mapUpstreamError } from './upstream-errors';
 import { validateBody } from './validate';
 import { log } from '../log';
@@ -146,6 +148,11 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
       outgoing.stream_options = { ...(isObj(body.stream_options) ? body.stream_options : {}), include_usage: true };
     }
 
+    const phi = applyPhiPolicy(principal.app.phiPolicy, op, outgoing, meter.requestId);
+    if (phi.total > 0) meter.phiCounts = phi.counts as Record<string, number>;
+    if (phi.blocked) throw phiBlocked(phi.counts);
+    headers['x-portico-phi-entities'] = String(phi.total);
+
     const apiVersion = url.searchParams.get('api-version') ?? undefined;
     const t0 = performance.now();
     let upstream: UpstreamResponse;
@@ -164,7 +171,7 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
 
     const contentType = String(upstream.headers['content-type'] ?? '');
     if (stream && contentType.includes('text/event-stream')) {
-      await pipeSse(res, upstream, { op, clientWantsUsage, meter, headers, signal: abort.signal });
+      await pipeSse(res, upstream, { op, clientWantsUsage, meter, headers, signal: abort.signal, restorer: streamRestorer(op, phi.session) });
       return;
     }
     const raw = await collect(upstream.body, MAX_UPSTREAM_BODY, () => errors.upstreamError(name, upstream.status));
@@ -180,7 +187,11 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
       meter.completionTokens = usage.completion;
     }
     meter.status = 200;
-    // Nothing changed the answer: send the upstream's bytes as they came.
+    if (phi.session) {
+      restoreJson(op, json, phi.session);
+      return sendJson(res, 200, json, headers);
+    }
+    // Nothing changes the answer: send the upstream's bytes as they came.
     sendRaw(res, 200, raw, 'application/json', headers);
   } catch (err) {
     const e = toProxyError(err, meter.requestId);
@@ -203,6 +214,7 @@ const MAX_UPSTREAM_BODY = 256 * 1024 * 1024;
 
 interface PipeOptions {
   op: Op;
+  restorer?: StreamRestorer;
   clientWantsUsage: boolean;
   meter: Meter;
   headers: Record<string, string>;
@@ -225,10 +237,24 @@ async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeO
   o.meter.status = 200;
   const parser = new SseParser();
   const decoder = new TextDecoder();
-  const handle = (events: ReturnType<SseParser['push']>): string => {
+  const restorer = o.restorer;
+  const emit = (ev: SseEvent, objs: Record<string, unknown>[]) => {
+    let out = '';
+    for (const obj of objs) {
+      const name = ev.event !== undefined && typeof obj.type === 'string' ? obj.type : ev.event;
+      out += formatSse({ event: name, data: JSON.stringify(obj) });
+    }
+    return out;
+  };
+  const flushRestorer = () => (restorer ? emit({ data: '' }, restorer.flush()) : '');
+  const handle = (events: SseEvent[]): string => {
     let out = '';
     for (const ev of events) {
-      if (ev.data === '[DONE]' || !HAS_USAGE.test(ev.data)) {
+      if (ev.data === '[DONE]') {
+        out += flushRestorer() + formatSse(ev);
+        continue;
+      }
+      if (!restorer && !HAS_USAGE.test(ev.data)) {
         out += formatSse(ev);
         continue;
       }
@@ -248,15 +274,13 @@ async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeO
       if (usage) {
         o.meter.promptTokens = usage.prompt;
         o.meter.completionTokens = usage.completion;
+        if (o.op !== 'responses' && !o.clientWantsUsage) {
+          // The usage chunk Portico asked for: a client that did not ask must not see it.
+          if (Array.isArray(obj.choices) && obj.choices.length === 0) continue;
+          delete obj.usage;
+        }
       }
-      if (o.op !== 'responses' && !o.clientWantsUsage) {
-        // The usage chunk Portico asked for: a client that did not ask must not see it.
-        if (Array.isArray(obj.choices) && obj.choices.length === 0) continue;
-        delete obj.usage;
-        out += formatSse({ event: ev.event, data: JSON.stringify(obj) });
-        continue;
-      }
-      out += formatSse(ev);
+      out += restorer ? emit(ev, restorer.transform(obj)) : formatSse({ event: ev.event, data: JSON.stringify(obj) });
     }
     return out;
   };
@@ -282,7 +306,7 @@ async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeO
     };
     body.on('data', onData);
     body.once('end', () => {
-      const rest = handle(parser.push(decoder.decode())) + handle(parser.end());
+      const rest = handle(parser.push(decoder.decode())) + handle(parser.end()) + flushRestorer();
       if (!res.destroyed) res.end(rest);
       finish();
     });

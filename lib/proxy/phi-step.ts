@@ -1,0 +1,60 @@
+import { createStreamRestorer, detectInRequestBody, PhiSession, restoreResponseBody, scrubRequestBody, type PhiCounts, type StreamRestorer } from '../phi';
+import type { PhiPolicy } from '../generated/prisma/enums';
+import { log } from '../log';
+import { ProxyError } from './errors';
+import type { Operation } from './routes';
+
+type TextOp = Exclude<Operation, 'models'>;
+
+/** What the scrub step decided for one request; the token map lives here and dies with the request. */
+export interface PhiState {
+  counts: PhiCounts;
+  total: number;
+  /** Set when the answer must get the original values back (policy `scrub` and something was replaced). */
+  session?: PhiSession;
+  /** Policy `block` found PHI: the request must be refused (see phiBlocked). */
+  blocked?: boolean;
+}
+
+export function phiBlocked(counts: PhiCounts): ProxyError {
+  const types = Object.keys(counts).sort().join(', ');
+  return new ProxyError(400, 'phi_detected', `This app's policy blocks requests that contain PHI, and this one contains: ${types}. Remove those identifiers and retry.`, { param: 'messages' });
+}
+
+const phiEngineFailed = () =>
+  new ProxyError(500, 'phi_engine_error', 'Portico could not check this request for PHI, so it was not sent. Retry; if it persists, give the x-request-id to the administrators.');
+
+export const sumCounts = (c: PhiCounts) => Object.values(c).reduce((s, n) => s + (n ?? 0), 0);
+
+/**
+ * Step 5: applies the app's PHI policy to the outgoing body (mutated in place). `block` refuses a request
+ * that contains PHI, naming the types; `scrub` and `redact` tokenize; `off` passes. If detection fails the
+ * request fails: PHI never leaves because of an error.
+ */
+export function applyPhiPolicy(policy: PhiPolicy, op: TextOp, body: Record<string, unknown>, requestId: string): PhiState {
+  if (policy === 'off') return { counts: {}, total: 0 };
+  try {
+    if (policy === 'block') {
+      const counts = detectInRequestBody(op, body);
+      const total = sumCounts(counts);
+      return { counts, total, blocked: total > 0 };
+    }
+    const session = new PhiSession();
+    scrubRequestBody(op, body, session);
+    const counts = session.counts();
+    return { counts, total: session.total(), session: policy === 'scrub' && session.hasTokens() ? session : undefined };
+  } catch (err) {
+    if (err instanceof ProxyError) throw err;
+    log().error({ requestId, err: err instanceof Error ? err.name : 'unknown' }, 'PHI engine failed; request refused');
+    throw phiEngineFailed();
+  }
+}
+
+export function restoreJson(op: TextOp, json: unknown, session: PhiSession): void {
+  restoreResponseBody(op, json, session);
+}
+
+export function streamRestorer(op: TextOp, session: PhiSession | undefined): StreamRestorer | undefined {
+  if (!session || op === 'embeddings') return undefined;
+  return createStreamRestorer(op, session);
+}
