@@ -26,9 +26,11 @@ export const TOKEN_RE = new RegExp(
   'gi',
 );
 
+const BACKSLASHES = /\\/g;
+
 /** Canonical key of a matched token: "name\_1" -> "NAME_1". */
 export function canonicalKey(type: string, n: string): string {
-  return `${type.replace(/\\/g, '').toUpperCase()}_${Number(n)}`;
+  return `${type.replace(BACKSLASHES, '').toUpperCase()}_${Number(n)}`;
 }
 
 const MAX_TOKEN_LENGTH = 40;

@@ -27,6 +27,7 @@ const STRENGTH_NEAR = /(?<![\d/])[0-5]\/5(?![\d/])|strength|motor|power/i;
 // Small pairs written near ventilator talk are settings ("SIMV/PS 600x4 & 5/10").
 const VENT_NEAR = /\b(?:simv|imv|ps|psv|peep|cpap|bi-?pap|a\/?c|vent|fio2|tv|settings?)\b[^\n]{0,30}$/i;
 const COUNT_AFTER = /^\s*(?:pillows?|times|days?|hours?|hrs?|weeks?|wks?|months?|units?|tabs?|puffs?|liters?|l\b|episodes?|beats|mm|cm|mg|ml|cc|x\b|pts?|people|drops?)/i;
+const AFTER_EVENT = /\b(?:post|s\/p|after|prior\s+to|dated)\s*$/i;
 const PAIN_NEAR = /pain|\bcp\b|discomfort|\brate[sd]?\b|scale|headache|\bha\b|sore|ache|angina|pressure|c\/o/i;
 const DATE_CUE_BEFORE = /\b(?:on|since|from|until|till|dated|of|thru|through|post|s\/p|after|before|prior\s+to|admitted|admit|date|dob|born|started|begun|since)\s*:?\s*$/i;
 const HOLIDAY =
@@ -96,7 +97,7 @@ function detectNumericDates(text: string, out: Candidate[]): void {
       // Motor strength grades come in series: "5/5 in the arms and 4/5 in the legs".
       if (b === 5 && a <= 5 && STRENGTH_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index + 40).replace(m[0], ' '))) continue;
       // "2/2" and "5/5" are scores far more often than Feb 2nd or May 5th.
-      if (a === b && a <= 5 && !/\b(?:post|s\/p|after|prior\s+to|dated)\s*$/i.test(before)) continue;
+      if (a === b && a <= 5 && !AFTER_EVENT.test(before)) continue;
     }
     push(out, m.index, m.index + m[0].length, 'DATE');
   }

@@ -72,7 +72,7 @@ function classify(base: string, lower: string, m: Map<string, Kind>): Kind {
     if (SURNAME_PREFIX.test(base) && base !== "o'clock") return Kind.Name;
   }
   // "con't", "rec'd", "he'll": contractions, never names.
-  if (kind === undefined && /['’]/.test(base)) return Kind.Stop;
+  if (kind === undefined && APOSTROPHE.test(base)) return Kind.Stop;
   return kind ?? Kind.Unknown;
 }
 
@@ -116,6 +116,26 @@ function isMixedCase(text: string): boolean {
   return ratio > 0.02 && ratio < 0.5;
 }
 
+// Gaps and shapes tested in the rules, compiled once.
+const APOSTROPHE = /['’]/;
+const LINE_START_GAP = /\n[ \t]*$|^[ \t]*$/;
+const NEWLINE = /[\n]/;
+const INITIAL_BEFORE = /(?:^|[\s(,;:&-])$/;
+const HYPHEN_GAP = /^-$/;
+const SPACE_OR_HYPHEN_GAP = /^[ \t]*-?[ \t]*$/;
+const SPACE_OR_COLON_GAP = /^[ \t]*:?[ \t]*$/;
+const SPACE_OR_COMMA_GAP = /^[ \t]*,?[ \t]*$/;
+const DOT_SPACE_GAP = /^\.[ \t]+$/;
+const PLURAL_ACRONYM = /^[A-Z]+s$/;
+const FACILITY_GAP = /^[ \t]*$|^\.[ \t]*$|^[ \t]*-[ \t]*$/;
+const LINK_WORD = /^(?:to|with|and|or|in)$/;
+const DOT_OR_SPACE_GAP = /^\.?[ \t]*$/;
+const COMMA_OR_SPACE_GAP = /^,?[ \t]*$/;
+const EMERGENCY_WARD = /^(?:ew|er)$/;
+const HOSPITAL_UNIT = /^(?:ew|er|ed|icu|micu|ccu|cath)$/;
+const SPACE_GAP = /^[ \t]*$/;
+const CAPITAL_START = /^[A-Z]/;
+const JOIN_GAP = /^[ \t]*[-.]?[ \t]*$/;
 const SAME_PHRASE = /^[ \t]*$|^[ \t]*-[ \t]*$/;
 const INITIAL_GAP = /^\.?[ \t]*$/;
 const SENTENCE_START = /(?:^|[.!?:;]\s*|\n\s*)$/;
@@ -133,8 +153,8 @@ function caseOk(t: Token, mixed: boolean): boolean {
 function isInitial(text: string, t: Token): boolean {
   if (t.end - t.start !== 1 || text[t.end] !== '.') return false;
   // "A." and "P." opening a line are assessment and plan headings; "R>L." is no initial.
-  if (/\n[ \t]*$|^[ \t]*$/.test(t.gap) && t.start > 0 && /[\n]/.test(t.gap) && 'SOAPsoap'.includes(text[t.start] ?? '')) return false;
-  return /(?:^|[\s(,;:&-])$/.test(t.gap) || t.start === 0;
+  if (LINE_START_GAP.test(t.gap) && t.start > 0 && NEWLINE.test(t.gap) && 'SOAPsoap'.includes(text[t.start] ?? '')) return false;
+  return INITIAL_BEFORE.test(t.gap) || t.start === 0;
 }
 
 /** A word that can belong to a name once context says a name is there. */
@@ -188,16 +208,16 @@ function isEponym(c: Ctx, i: number): boolean {
   if (!t) return false;
   let j = i + 1;
   // "Jackson-Pratt drain", "Guillain-Barre syndrome": look past the hyphenated partner.
-  while (c.tokens[j] && /^-$/.test(c.tokens[j]?.gap ?? '')) j++;
+  while (c.tokens[j] && HYPHEN_GAP.test(c.tokens[j]?.gap ?? '')) j++;
   const next = c.tokens[j];
-  if (!next || !/^[ \t]*-?[ \t]*$/.test(next.gap)) return false;
+  if (!next || !SPACE_OR_HYPHEN_GAP.test(next.gap)) return false;
   return EPONYM_HEADS.has(next.lower) || (j > i + 1 && EPONYM_HEADS.has(next.base));
 }
 
 /** The second half of a hyphenated eponym ("Jackson-Pratt drain"). */
 function isHyphenEponym(c: Ctx, i: number): boolean {
   const t = c.tokens[i];
-  return !!t && /^-$/.test(t.gap) && i > 0 && isEponym(c, i - 1);
+  return !!t && HYPHEN_GAP.test(t.gap) && i > 0 && isEponym(c, i - 1);
 }
 
 function isAllCaps(text: string, t: Token): boolean {
@@ -273,12 +293,12 @@ function contextRule(c: Ctx): void {
     const prev = tokens[i - 1];
     const prev2 = tokens[i - 2];
     const next = tokens[i + 1];
-    const tight = /^[ \t]*:?[ \t]*$/.test(t.gap);
+    const tight = SPACE_OR_COLON_GAP.test(t.gap);
     const pair = prev && prev2 ? `${prev2.lower} ${prev.lower}` : '';
     let before = tight && !!prev && (CONTEXT_BEFORE.has(prev.lower) || CONTEXT_BEFORE.has(pair));
     // Looser cues count only for a capitalised word in mixed-case text.
     if (!before && tight && prev && CONTEXT_BEFORE_CAP.has(prev.lower) && c.mixed && t.cap && (t.kind !== Kind.Weak || c.d.givenNames.has(t.base))) before = true;
-    const after = !!next && CONTEXT_AFTER.has(next.lower) && /^[ \t]*,?[ \t]*$/.test(next.gap);
+    const after = !!next && CONTEXT_AFTER.has(next.lower) && SPACE_OR_COMMA_GAP.test(next.gap);
     if (!before && !after) continue;
     const givenAfter = after && !c.mixed && t.kind === Kind.Weak && c.d.givenNames.has(t.base) && STRONG_AFTER.has(next?.lower ?? '');
     if (!named && t.kind === Kind.Weak && !(c.mixed && t.cap) && !givenAfter) continue;
@@ -341,7 +361,7 @@ function extendNames(c: Ctx): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const ini = tokens[i];
     const n = tokens[i + 1];
-    if (!ini || !n || c.name[i + 1] || !isInitial(text, ini) || !/^\.[ \t]+$/.test(n.gap) || n.slash || ini.slash) continue;
+    if (!ini || !n || c.name[i + 1] || !isInitial(text, ini) || !DOT_SPACE_GAP.test(n.gap) || n.slash || ini.slash) continue;
     if ((n.kind === Kind.Name || n.kind === Kind.Unknown) && caseOk(n, c.mixed) && n.end - n.start >= 3) {
       c.name[i] = 1;
       c.name[i + 1] = 1;
@@ -462,7 +482,7 @@ function dictionaryRule(c: Ctx): void {
     // In single-case notes a rare "name" one letter away from a word is mostly a typo ("STAS", "REMIAN").
     if (!c.mixed && !c.d.givenNames.has(t.base) && nearWord(t.base, c.d)) continue;
     // "BSs", "TVs": a plural acronym.
-    if (c.mixed && /^[A-Z]+s$/.test(text.slice(t.start, t.end))) continue;
+    if (c.mixed && PLURAL_ACRONYM.test(text.slice(t.start, t.end))) continue;
     c.name[i] = 1;
     // A given name or initial before, more name words after.
     const prev = tokens[i - 1];
@@ -540,7 +560,7 @@ function placeRules(c: Ctx): void {
       while (k >= 0 && i - k <= 4) {
         const p = tokens[k];
         const after = tokens[k + 1];
-        if (!p || !after || !/^[ \t]*$|^\.[ \t]*$|^[ \t]*-[ \t]*$/.test(after.gap)) break;
+        if (!p || !after || !FACILITY_GAP.test(after.gap)) break;
         const state = US_STATES.has(p.base) && (p.base.length > 2 || isAllCaps(text, p));
         if (FACILITY_QUALIFIERS.has(p.base) || (p.kind === Kind.Stop && !state) || p.slash || p.end - p.start === 1) break;
         const named = p.base === 'st' || p.base === 'saint' || state || (FACILITY_WORDS.has(p.base) && !FACILITY_GENERIC.has(p.base));
@@ -567,8 +587,8 @@ function placeRules(c: Ctx): void {
     if ((t.base === 'st' || t.base === 'saint') && caseOk(t, c.mixed) && !t.slash) {
       const n = tokens[i + 1];
       const p1 = tokens[i - 1]?.lower ?? '';
-      const rhythm = RHYTHM_BEFORE.has(p1) || (/^(?:to|with|and|or|in)$/.test(p1) && RHYTHM_BEFORE.has(tokens[i - 2]?.lower ?? ''));
-      if (n && !rhythm && /^\.?[ \t]*$/.test(n.gap) && (n.kind === Kind.Name || c.d.givenNames.has(n.base)) && n.cap && n.kind !== Kind.Stop) {
+      const rhythm = RHYTHM_BEFORE.has(p1) || (LINK_WORD.test(p1) && RHYTHM_BEFORE.has(tokens[i - 2]?.lower ?? ''));
+      if (n && !rhythm && DOT_OR_SPACE_GAP.test(n.gap) && (n.kind === Kind.Name || c.d.givenNames.has(n.base)) && n.cap && n.kind !== Kind.Stop) {
         if (!NUMBER_BEFORE.test(text.slice(Math.max(0, t.start - 40), t.start))) markPlace(c, i, i + 2);
       }
     }
@@ -578,7 +598,7 @@ function placeRules(c: Ctx): void {
       if (n > 0) {
         const prev = tokens[i - 1];
         const state = tokens[i + n];
-        const placeContext = (!!prev && PLACE_PREPOSITIONS.has(prev.lower)) || (!!state && US_STATES.has(state.lower) && /^,?[ \t]*$/.test(state.gap) && (state.cap || !c.mixed));
+        const placeContext = (!!prev && PLACE_PREPOSITIONS.has(prev.lower)) || (!!state && US_STATES.has(state.lower) && COMMA_OR_SPACE_GAP.test(state.gap) && (state.cap || !c.mixed));
         const single = n === 1 && (t.kind === Kind.Weak || t.kind === Kind.Word || t.kind === Kind.Clinical);
         const acronym = c.mixed && isAllCaps(text, t);
         const sentenceStart = SENTENCE_START.test(t.gap) || i === 0;
@@ -591,7 +611,7 @@ function placeRules(c: Ctx): void {
       let j = i + 1;
       if (tokens[j]?.lower === 'of') j++;
       const n = tokens[j];
-      if (n && /^\.?[ \t]*$/.test(n.gap) && n.cap && (US_STATES.has(n.base) || c.d.cities.has(n.base))) markPlace(c, i, j + 1);
+      if (n && DOT_OR_SPACE_GAP.test(n.gap) && n.cap && (US_STATES.has(n.base) || c.d.cities.has(n.base))) markPlace(c, i, j + 1);
     }
     // "GBMC": an acronym ending in MC names a medical center wherever it stands.
     if (MEDICAL_CENTER.test(text.slice(t.start, t.end)) && t.kind === Kind.Unknown && !t.slash) markPlace(c, i, i + 1);
@@ -599,18 +619,18 @@ function placeRules(c: Ctx): void {
     if ((t.kind === Kind.Unknown || t.kind === Kind.Name) && t.end - t.start >= 4 && !t.slash && caseOk(t, c.mixed)) {
       const n = tokens[i + 1];
       const p = tokens[i - 1];
-      if (n && p && SAME_PHRASE.test(n.gap) && /^(?:ew|er)$/.test(n.lower) && PLACE_PREPOSITIONS.has(p.lower)) markPlace(c, i, i + 1);
+      if (n && p && SAME_PHRASE.test(n.gap) && EMERGENCY_WARD.test(n.lower) && PLACE_PREPOSITIONS.has(p.lower)) markPlace(c, i, i + 1);
     }
     // "GH EW", "MGH ER": a hospital acronym before its emergency ward.
     if (HOSPITAL_ACRONYM.test(text.slice(t.start, t.end)) && (t.kind === Kind.Unknown || t.kind === Kind.Name) && !t.slash) {
       const n = tokens[i + 1];
-      if (n && SAME_PHRASE.test(n.gap) && /^(?:ew|er|ed|icu|micu|ccu|cath)$/.test(n.lower) && (isAllCaps(text, t) || !c.mixed)) markPlace(c, i, i + 1);
+      if (n && SAME_PHRASE.test(n.gap) && HOSPITAL_UNIT.test(n.lower) && (isAllCaps(text, t) || !c.mixed)) markPlace(c, i, i + 1);
     }
     // A ward: an unknown name and a number, after a move ("plan: Quartermain 2", "transfer quartermain2").
     if ((t.kind === Kind.Unknown || t.kind === Kind.Name) && t.end - t.start >= 6 && caseOk(t, c.mixed) && !c.place[i] && !c.contextual[i]) {
       const prev = tokens[i - 1];
       const number = WARD_AFTER.exec(text.slice(t.end, t.end + 8));
-      if (prev && WARD_CUES.has(prev.lower) && /^[ \t]*:?[ \t]*$/.test(t.gap) && number) {
+      if (prev && WARD_CUES.has(prev.lower) && SPACE_OR_COLON_GAP.test(t.gap) && number) {
         markPlace(c, i, i + 1);
         c.wardEnd.set(i, t.end + number[0].length);
       }
@@ -621,8 +641,8 @@ function placeRules(c: Ctx): void {
       let j = i + 1;
       if (tokens[j]?.lower === 'the') j++;
       const n = tokens[j];
-      if (!n || !/^[ \t]*$/.test(n.gap) || c.place[j] || n.slash || c.contextual[j]) continue;
-      const verbOk = !!verb && PLACE_VERBS.has(verb.base) && /^[ \t]*$/.test(t.gap);
+      if (!n || !SPACE_GAP.test(n.gap) || c.place[j] || n.slash || c.contextual[j]) continue;
+      const verbOk = !!verb && PLACE_VERBS.has(verb.base) && SPACE_GAP.test(t.gap);
       const unknownPlace = verbOk && (n.kind === Kind.Unknown || n.kind === Kind.Name) && caseOk(n, c.mixed) && n.end - n.start >= 2 && !US_STATES.has(n.base);
       // Hospital acronyms end in H or MC ("GH", "MGH", "UMMC"); a ward is a name and a number ("Quartermain 5").
       const word = text.slice(n.start, n.end);
@@ -655,6 +675,8 @@ function placeRules(c: Ctx): void {
   }
 }
 
+const WHITESPACE = /\s+/;
+const NON_WORD = /\W/g;
 const STREET = new RegExp(
   String.raw`\b\d{1,6}(?:-\d{1,4})?[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?<words>(?:[A-Za-z][A-Za-z'.-]*[ \t]+){1,4})(?<suffix>${[...STREET_SUFFIXES].join('|')})\b\.?(?:,?[ \t]*(?:apt|apartment|unit|suite|ste|#)\.?[ \t]*#?[A-Za-z0-9-]+)?`,
   'gi',
@@ -668,10 +690,10 @@ function streetRules(text: string, c: Ctx, out: Candidate[]): void {
   STREET.lastIndex = 0;
   for (let m = STREET.exec(text); m; m = STREET.exec(text)) {
     const suffix = (m.groups?.suffix ?? '').toLowerCase();
-    const words = (m.groups?.words ?? '').trim().split(/\s+/);
-    const wordsOk = words.every((w) => !STOP_WORDS.has(w.toLowerCase().replace(/\W/g, '')) && !CLINICAL_WORDS.has(w.toLowerCase().replace(/\W/g, '')));
+    const words = (m.groups?.words ?? '').trim().split(WHITESPACE);
+    const wordsOk = words.every((w) => !STOP_WORDS.has(w.toLowerCase().replace(NON_WORD, '')) && !CLINICAL_WORDS.has(w.toLowerCase().replace(NON_WORD, '')));
     if (!wordsOk) continue;
-    if (!UNAMBIGUOUS_SUFFIX.has(suffix) && (!c.mixed || !words.every((w) => /^[A-Z]/.test(w)))) continue;
+    if (!UNAMBIGUOUS_SUFFIX.has(suffix) && (!c.mixed || !words.every((w) => CAPITAL_START.test(w)))) continue;
     out.push({ start: m.index, end: m.index + m[0].length, type: 'LOCATION', priority: PRIORITY.LOCATION + 5 });
   }
   for (const re of [PO_BOX, ZIP_AFTER_STATE, ZIP_LABEL]) {
@@ -696,7 +718,7 @@ function emit(c: Ctx, marks: Uint8Array, type: 'NAME' | 'LOCATION', out: Candida
     const first = tokens[i];
     let j = i;
     // Join neighbours separated by a space, a hyphen or an initial's dot.
-    while (j + 1 < tokens.length && marks[j + 1] && /^[ \t]*[-.]?[ \t]*$/.test(tokens[j + 1]?.gap ?? '')) j++;
+    while (j + 1 < tokens.length && marks[j + 1] && JOIN_GAP.test(tokens[j + 1]?.gap ?? '')) j++;
     const last = tokens[j];
     if (first && last) {
       let end = type === 'LOCATION' ? (c.wardEnd.get(j) ?? last.end) : last.end;

@@ -90,6 +90,13 @@ const GENERIC_ID =
 const HASH_ID = /(?<![\w&])#\s?(?<v>(?=[A-Za-z0-9-]*\d)(?:[A-Za-z]{1,4}\d[A-Za-z0-9-]*|\d{4,}[A-Za-z0-9-]*))/g;
 const LONG_NUMBER = /(?<![\w.,/-])\d{7,}(?![\w.,/-]?\d)/g;
 
+const HAS_LETTER = /[A-Za-z]/;
+const TLD_END = /\.[a-z]+$/i;
+const ABBREVIATION = /^(?:e\.g|i\.e)\b/i;
+const NON_DIGITS = /\D/g;
+const HAS_DIGIT = /\d/;
+const HAS_CAPITAL = /[A-Z]/;
+const MAC_SHAPE = /^(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$/;
 const TEN_DIGITS = /^\d{10}$/;
 const HAS_WWW = /www\./i;
 const HAS_TLD = /\.(?:com|org|net|edu|gov|io|us|info|health|care|biz|co\.uk|ly)\b/i;
@@ -111,7 +118,7 @@ function scanAroundTlds(text: string, out: Candidate[]): void {
     if (start < done) continue;
     const word = text.slice(start, end);
     const found: Candidate[] = [];
-    scan(word, URL_BARE, 'URL', found, (v) => /[A-Za-z]/.test(v.replace(/\.[a-z]+$/i, '')) && !/^(?:e\.g|i\.e)\b/i.test(v));
+    scan(word, URL_BARE, 'URL', found, (v) => HAS_LETTER.test(v.replace(TLD_END, '')) && !ABBREVIATION.test(v));
     for (const f of found) out.push({ ...f, start: f.start + start, end: f.end + start });
     done = end;
     TLD_HIT.lastIndex = end;
@@ -119,7 +126,7 @@ function scanAroundTlds(text: string, out: Candidate[]): void {
 }
 
 function phoneDigits(v: string): string {
-  return v.replace(/\D/g, '');
+  return v.replace(NON_DIGITS, '');
 }
 
 const VIN_LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
@@ -128,7 +135,7 @@ const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 
 /** ISO 3779 check digit (position 9). */
 function validVin(v: string): boolean {
-  if (!/\d/.test(v) || !/[A-Z]/.test(v)) return false;
+  if (!HAS_DIGIT.test(v) || !HAS_CAPITAL.test(v)) return false;
   let sum = 0;
   for (let i = 0; i < 17; i++) {
     const c = v[i] ?? '';
@@ -153,7 +160,7 @@ export function detectPatterns(text: string, out: Candidate[]): void {
   if (HAS_WWW.test(text)) scan(text, URL_WWW, 'URL', out);
   if (HAS_TLD.test(text)) scanAroundTlds(text, out);
   scan(text, IPV4, 'IP', out);
-  if (HAS_COLON_HEX.test(text)) scan(text, IPV6, 'IP', out, (v) => !/^(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$/.test(v) && (v.includes('::') || (v.split(':').length >= 6 && /[A-Fa-f]/.test(v))));
+  if (HAS_COLON_HEX.test(text)) scan(text, IPV6, 'IP', out, (v) => !MAC_SHAPE.test(v) && (v.includes('::') || (v.split(':').length >= 6 && /[A-Fa-f]/.test(v))));
   if (HAS_COLON_HEX.test(text)) scan(text, MAC, 'DEVICE', out);
 
   scan(text, SSN_FORMATTED, 'SSN', out);
