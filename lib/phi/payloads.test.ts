@@ -56,6 +56,16 @@ describe('scrubRequestBody', () => {
     expect(s.counts()).toEqual({ NAME: 3, DATE: 2, PHONE: 1, EMAIL: 1 });
   });
 
+  it('uses tool argument keys as hints for short values', () => {
+    const s = new PhiSession();
+    const args = '{"last_name":"Smith","city":"Springfield","dob":"1950-01-02","drug":"Lasix","note":"stable"}';
+    const body: Json = { messages: [{ role: 'assistant', tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: args } }] }] };
+    scrubRequestBody('chat', body, s);
+    const out = ((body.messages as Json[])[0]?.tool_calls as { function: { arguments: string } }[])[0]?.function.arguments ?? '';
+    expect(JSON.parse(out)).toEqual({ last_name: '[NAME_1]', city: '[LOCATION_1]', dob: '[DATE_1]', drug: 'Lasix', note: 'stable' });
+    expect(detectInRequestBody('chat', { messages: [{ role: 'assistant', tool_calls: [{ function: { arguments: args } }] }] })).toEqual({ NAME: 1, LOCATION: 1, DATE: 1 });
+  });
+
   it('keeps PHI-free tool arguments byte for byte', () => {
     const s = new PhiSession();
     const args = '{ "drug" : "metoprolol",\n  "dose_mg": 25 }';

@@ -1,6 +1,6 @@
 import { detect } from './detect';
 import type { PhiSession, TextStreamRestorer } from './session';
-import type { PhiCounts } from './types';
+import type { PhiCounts, PhiType } from './types';
 
 // Walks OpenAI-shaped request and response bodies (already parsed JSON) and rewrites their text
 // fields in place. Fields this module does not know pass through untouched.
@@ -104,10 +104,34 @@ function visitRequest(op: PhiOperation, body: Json, visit: TextVisitor): void {
 // JSON text (tool-call arguments): scrub each string literal's decoded value, so that a value
 // maps to its plain form, and re-encode only the literals that changed.
 const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
+const KEY_FOLLOWS = /^\s*:/;
 
-function scrubJsonText(text: string, scrub: (s: string) => string): string {
+// A tool's own field names say what a short value is, where the words alone would not ("name": "Smith").
+const KEY_HINTS: readonly [RegExp, PhiType][] = [
+  [/(?:^|_|\b)(?:first|last|middle|given|family|full|sur|maiden|nick)?_?name$|^(?:patient|physician|doctor|provider|clinician|nurse|contact|guardian|proxy|caregiver|emergency_contact)$/i, 'NAME'],
+  [/address|street|^city$|^town$|^zip(?:_?code)?$|postal/i, 'LOCATION'],
+  [/^(?:dob|date_of_birth|birth_?date|birthday|dod|date_of_death|admission_date|discharge_date|admit_date)$/i, 'DATE'],
+  [/^(?:phone|telephone|mobile|cell|phone_number|tel)$/i, 'PHONE'],
+  [/^fax(?:_number)?$/i, 'FAX'],
+  [/^e-?mail(?:_address)?$/i, 'EMAIL'],
+  [/^(?:ssn|social_security(?:_number)?)$/i, 'SSN'],
+  [/^(?:mrn|medical_record(?:_number)?|patient_id|chart_number)$/i, 'MRN'],
+  [/^(?:member_id|subscriber_id|policy_number|insurance_id|medicare_id|medicaid_id)$/i, 'HEALTH_PLAN'],
+  [/^(?:account|account_number|acct)$/i, 'ACCOUNT'],
+];
+const MAX_HINTED_LENGTH = 120;
+const HAS_LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+function hintFor(key: string | undefined, value: string): PhiType | undefined {
+  if (key === undefined || value.length > MAX_HINTED_LENGTH || !HAS_LETTER_OR_DIGIT.test(value)) return undefined;
+  for (const [re, type] of KEY_HINTS) if (re.test(key)) return type;
+  return undefined;
+}
+
+function scrubJsonText(text: string, scrub: (s: string) => string, whole: (s: string, type: PhiType) => string): string {
   let changed = false;
-  const out = text.replace(JSON_STRING, (literal) => {
+  let key: string | undefined;
+  const out = text.replace(JSON_STRING, (literal: string, offset: number) => {
     let value: unknown;
     try {
       value = JSON.parse(literal);
@@ -115,7 +139,15 @@ function scrubJsonText(text: string, scrub: (s: string) => string): string {
       return literal;
     }
     if (typeof value !== 'string') return literal;
-    const scrubbed = scrub(value);
+    if (KEY_FOLLOWS.test(text.slice(offset + literal.length, offset + literal.length + 8))) {
+      key = value;
+      return literal;
+    }
+    const hint = hintFor(key, value);
+    key = undefined;
+    // The words decide first, so that a value keeps the token it gets elsewhere; the key only fills in.
+    let scrubbed = scrub(value);
+    if (scrubbed === value && hint) scrubbed = whole(value, hint);
     if (scrubbed === value) return literal;
     changed = true;
     return JSON.stringify(scrubbed);
@@ -134,18 +166,25 @@ function looksLikeJson(text: string): boolean {
  */
 export function scrubRequestBody(op: PhiOperation, body: Record<string, unknown>, session: PhiSession): void {
   const scrub = (s: string): string => session.scrub(s);
-  visitRequest(op, body, (text, json) => (json && looksLikeJson(text) ? scrubJsonText(text, scrub) : scrub(text)));
+  const whole = (s: string, type: PhiType): string => session.scrubEntities(s, [{ start: 0, end: s.length, type }]);
+  visitRequest(op, body, (text, json) => (json && looksLikeJson(text) ? scrubJsonText(text, scrub, whole) : scrub(text)));
 }
 
 /** Counts the identifiers in a request body by type, without changing it (policy `block`). */
 export function detectInRequestBody(op: PhiOperation, body: Record<string, unknown>): PhiCounts {
   const counts: PhiCounts = {};
+  // Returns a changed string when something was found, as scrubbing would; the walked copy is discarded.
   const count = (s: string): string => {
-    for (const e of detect(s)) counts[e.type] = (counts[e.type] ?? 0) + 1;
+    const found = detect(s);
+    for (const e of found) counts[e.type] = (counts[e.type] ?? 0) + 1;
+    return found.length > 0 ? `\u0000${s}` : s;
+  };
+  const whole = (s: string, type: PhiType): string => {
+    counts[type] = (counts[type] ?? 0) + 1;
     return s;
   };
-  // Walk a shallow copy so that the caller's body is never touched.
-  visitRequest(op, structuredClone(body), (text, json) => (json && looksLikeJson(text) ? scrubJsonText(text, count) : count(text)));
+  // Walk a copy so that the caller's body is never touched.
+  visitRequest(op, structuredClone(body), (text, json) => (json && looksLikeJson(text) ? scrubJsonText(text, count, whole) : count(text)));
   return counts;
 }
 

@@ -125,7 +125,11 @@ describe('stream restorer', () => {
   it('restores JSON-escaped tool-call arguments split anywhere (property)', () => {
     fc.assert(
       fc.property(
-        fc.string({ minLength: 1, maxLength: 12 }).filter((v) => v.trim().length > 0),
+        fc.oneof(
+          fc.string({ minLength: 1, maxLength: 12 }),
+          fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }),
+          fc.constantFrom('O"Brien', 'back\\slash', 'two\nlines', 'tab\there', 'Zoë Ünal', '😀 emoji', '"', '\\', '</script>'),
+        ).filter((v) => v.trim().length > 0),
         fc.array(fc.nat(), { maxLength: 8 }),
         (value, cuts) => {
           const s = new PhiSession();
