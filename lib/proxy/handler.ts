@@ -4,6 +4,8 @@ import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth'
 import { errors } from './errors';
 import { sendError, sendJson } from './http';
 import { handleOai, toProxyError, type ProxyDeps } from './pipeline';
+import { deidentify, type CustomContext } from './custom';
+import { randomUUID } from 'node:crypto';
 import { matchOai } from './routes';
 
 /** Paths the fast path answers; everything else goes to Next.js. */
@@ -33,6 +35,65 @@ async function readiness(): Promise<boolean> {
   return ok;
 }
 
+type CustomHandler = (req: IncomingMessage, res: ServerResponse, ctx: CustomContext, headers: Record<string, string>) => Promise<void> | void;
+
+const CUSTOM = new Map<string, CustomHandler>(Object.entries({
+  '/api/public/v1/whoami': (req, res, ctx, headers) => {
+    if (req.method !== 'GET') throw errors.methodNotAllowed(req.method ?? '?', 'GET');
+    const p = ctx.principal;
+    sendJson(res, 200, {
+      app: { id: p.app.id, name: p.app.name, status: p.app.status, phiPolicy: p.app.phiPolicy },
+      key: { id: p.keyId, name: p.keyName, expiresAt: p.expiresAt ? new Date(p.expiresAt).toISOString() : null },
+      models: p.app.allowedModels.filter((m) => ctx.config.models.has(m)),
+    }, headers);
+  },
+  '/api/public/v1/phi/deidentify': deidentify,
+} satisfies Record<string, CustomHandler>));
+
+/** The custom endpoints' wrapper: browser refusal, key auth, approved app, errors, metering. */
+async function handleCustom(req: IncomingMessage, res: ServerResponse, path: string, fn: CustomHandler, deps: ProxyDeps) {
+  const requestId = randomUUID();
+  const started = performance.now();
+  const headers = { 'x-request-id': requestId };
+  let ctx: CustomContext | undefined;
+  let status = 200;
+  let code: string | null = null;
+  try {
+    refuseBrowser(req);
+    const principal = await authenticate(deps.keys, presentedKey(req));
+    ctx = { principal, requestId, maxBodyBytes: deps.maxBodyBytes, config: deps.config() };
+    authorizeApp(principal);
+    await fn(req, res, ctx, headers);
+  } catch (err) {
+    const e = toProxyError(err, requestId);
+    status = e.status;
+    code = e.code;
+    req.resume();
+    sendError(res, e, headers);
+  } finally {
+    if (ctx) {
+      deps.usage.record({
+        requestId,
+        createdAt: new Date(),
+        appId: ctx.principal.app.id,
+        keyId: ctx.principal.keyId,
+        model: '-',
+        operation: path.slice('/api/public/v1/'.length),
+        route: 'custom',
+        status,
+        streamed: false,
+        promptTokens: 0,
+        completionTokens: 0,
+        costUsd: 0,
+        latencyMs: Math.round(performance.now() - started),
+        upstreamLatencyMs: null,
+        errorCode: code,
+        phiCounts: (ctx.phiCounts as Record<string, number> | undefined) ?? null,
+      });
+    }
+  }
+}
+
 export function createProxyHandler(deps: ProxyDeps) {
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname;
@@ -44,17 +105,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       }
       const oai = matchOai(path);
       if (oai) return await handleOai(req, res, oai, url, deps);
-      if (path === '/api/public/v1/whoami') {
-        refuseBrowser(req);
-        const p = await authenticate(deps.keys, presentedKey(req));
-        authorizeApp(p);
-        const cfg = deps.config();
-        return sendJson(res, 200, {
-          app: { id: p.app.id, name: p.app.name, status: p.app.status, phiPolicy: p.app.phiPolicy },
-          key: { id: p.keyId, name: p.keyName, expiresAt: p.expiresAt ? new Date(p.expiresAt).toISOString() : null },
-          models: p.app.allowedModels.filter((m) => cfg.models.has(m)),
-        });
-      }
+      const custom = CUSTOM.get(path);
+      if (custom) return await handleCustom(req, res, path, custom, deps);
       req.resume();
       throw errors.notFound(path);
     } catch (err) {

@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { detect, PhiSession, type PhiCounts } from '../phi';
+import type { KeyPrincipal } from '../keys/principal';
+import type { GatewayConfig } from '../config';
+import { errors, ProxyError } from './errors';
+import { readJsonObject, sendJson } from './http';
+import { sumCounts } from './phi-step';
+
+/** Custom endpoints under /api/public/v1/: same key auth as the proxy, plain JSON answers. */
+export const deidentifyRequest = z
+  .object({
+    text: z.string().max(1_000_000).optional(),
+    texts: z.array(z.string().max(1_000_000)).min(1).max(100).optional(),
+  })
+  .strict()
+  .refine((b) => (b.text === undefined) !== (b.texts === undefined), { message: 'send either "text" (a string) or "texts" (an array of up to 100 strings)' });
+
+export const deidentifiedText = z.object({
+  text: z.string().describe('the text with every identifier replaced by a typed token such as [NAME_1]'),
+  entities: z.array(z.object({ type: z.string(), start: z.number().int(), end: z.number().int() })).describe('what was replaced: type and UTF-16 offsets in the original text (end exclusive); never values'),
+});
+
+export const deidentifyResponse = z.object({
+  results: z.array(deidentifiedText),
+  counts: z.record(z.string(), z.number().int()),
+  total: z.number().int(),
+});
+
+export interface CustomContext {
+  principal: KeyPrincipal;
+  requestId: string;
+  maxBodyBytes: number;
+  config: GatewayConfig;
+  /** Entity counts for the usage record. */
+  phiCounts?: PhiCounts;
+}
+
+export async function deidentify(req: IncomingMessage, res: ServerResponse, ctx: CustomContext, headers: Record<string, string>) {
+  if (req.method !== 'POST') throw errors.methodNotAllowed(req.method ?? '?', 'POST');
+  const parsed = deidentifyRequest.safeParse(await readJsonObject(req, ctx.maxBodyBytes));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw errors.badRequest(issue.message, issue.path.map(String).join('.') || null);
+  }
+  const texts = parsed.data.texts ?? [parsed.data.text!];
+  // One session for the request: the same value gets the same token in every text.
+  const session = new PhiSession();
+  let results;
+  try {
+    results = texts.map((t) => {
+      const entities = detect(t);
+      return { text: session.scrubEntities(t, entities), entities: entities.map((e) => ({ type: e.type, start: e.start, end: e.end })) };
+    });
+  } catch {
+    throw new ProxyError(500, 'phi_engine_error', 'Portico could not check this text for PHI. Retry; if it persists, give the x-request-id to the administrators.');
+  }
+  const counts = session.counts();
+  ctx.phiCounts = counts;
+  sendJson(res, 200, { results, counts, total: sumCounts(counts) }, { ...headers, 'x-portico-phi-entities': String(sumCounts(counts)) });
+}
