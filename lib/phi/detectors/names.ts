@@ -501,6 +501,11 @@ const RHYTHM_BEFORE = new Set(['sr', 'nsr', 'sb', 'sinus', 'rhythm', 'af', 'afib
 // Words also used for the kind of place ("go to rehab", "needs a clinic"), not only its name.
 const WEAK_FACILITY = new Set(['rehab', 'rehabilitation', 'clinic', 'clinics', 'center', 'centre', 'ctr', 'hospice', 'house', 'institute']);
 const RUN_QUALIFIERS = new Set(['right', 'left', 'bilateral', 'upper', 'lower', 'cool', 'warm', 'current', 'new', 'old', 'next', 'same', 'big', 'small', 'large', 'high', 'low', 'full', 'general', 'regular', 'normal', 'clear', 'good', 'poor', 'fair', 'total', 'more', 'less', 'room', 'bed', 'floor', 'unit', 'home', 'baseline', 'comfort', 'pain', 'care', 'surgery', 'medicine', 'dialysis', 'physical', 'occupational', 'speech', 'social', 'case', 'nursing']);
+const REGION_HEADS = new Set(['shore', 'coast', 'side', 'end', 'county', 'parish', 'township', 'borough', 'valley', 'hills', 'heights', 'island', 'peninsula', 'panhandle']);
+const COAST_HEADS = new Set(['shore', 'coast', 'side', 'end', 'valley', 'hills', 'heights', 'island', 'peninsula', 'panhandle']);
+const DIRECTIONS = new Set(['east', 'eastern', 'west', 'western', 'north', 'northern', 'south', 'southern', 'upper', 'lower', 'northeast', 'northwest', 'southeast', 'southwest']);
+const PLACE_LINKS = new Set(['in', 'to', 'from', 'at', 'near']);
+const RESIDENCE_VERBS = new Set(['lives', 'live', 'living', 'resides', 'reside', 'residing', 'moved', 'relocated']);
 const MEDICAL_CENTER = /^[A-Z]{1,4}MC$/;
 const HOSPITAL_ACRONYM = /^(?:[A-Za-z]{0,3}[Hh]|[A-Za-z]{1,3}[Mm][Cc])$/;
 const WARD_NUMBER = /^[ \t]?\d{1,2}\b/;
@@ -588,7 +593,8 @@ function placeRules(c: Ctx): void {
       const n = tokens[i + 1];
       const p1 = tokens[i - 1]?.lower ?? '';
       const rhythm = RHYTHM_BEFORE.has(p1) || (LINK_WORD.test(p1) && RHYTHM_BEFORE.has(tokens[i - 2]?.lower ?? ''));
-      if (n && !rhythm && DOT_OR_SPACE_GAP.test(n.gap) && (n.kind === Kind.Name || c.d.givenNames.has(n.base)) && n.cap && n.kind !== Kind.Stop) {
+      const saintName = (n?.kind === Kind.Name || c.d.givenNames.has(n?.base ?? '') || (!!n && isInitial(text, n))) && n?.kind !== Kind.Stop;
+      if (n && !rhythm && DOT_OR_SPACE_GAP.test(n.gap) && saintName && n.cap) {
         if (!NUMBER_BEFORE.test(text.slice(Math.max(0, t.start - 40), t.start))) markPlace(c, i, i + 2);
       }
     }
@@ -604,6 +610,25 @@ function placeRules(c: Ctx): void {
         const sentenceStart = SENTENCE_START.test(t.gap) || i === 0;
         const clinicalCity = t.kind === Kind.Clinical && !CLINICAL_WORDS.has(t.base) && c.mixed && t.cap && !acronym && !sentenceStart;
         if (!isEponym(c, i + n - 1) && !acronym && (!single || placeContext || clinicalCity)) markPlace(c, i, i + n);
+      }
+    }
+    // "the Eastern Shore", "Baltimore County": regions below a state.
+    if (REGION_HEADS.has(t.base) && i > 0) {
+      const p = tokens[i - 1];
+      if (p && SPACE_OR_HYPHEN_GAP.test(t.gap) && caseOk(p, c.mixed) && caseOk(t, c.mixed) && !p.slash) {
+        const directional = DIRECTIONS.has(p.base);
+        const named = p.kind === Kind.Name || p.kind === Kind.Unknown || c.d.cities.has(p.base) || (c.mixed && p.cap && p.kind !== Kind.Stop && p.kind !== Kind.Clinical);
+        if ((directional && COAST_HEADS.has(t.base)) || (named && !directional && t.base !== 'shore' && t.base !== 'side' && t.base !== 'end')) markPlace(c, i - 1, i + 1);
+      }
+    }
+    // "lives in DC", "moved from Hampton": where someone lives.
+    if (RESIDENCE_VERBS.has(t.base)) {
+      const link = tokens[i + 1];
+      const n = tokens[i + 2];
+      if (link && n && PLACE_LINKS.has(link.lower) && SPACE_GAP.test(n.gap) && !n.slash && !c.contextual[i + 2]) {
+        const dc = n.lower === 'dc' && isAllCaps(text, n); // Washington, DC
+        const placeish = (n.cap || !c.mixed) && (n.kind === Kind.Name || n.kind === Kind.Unknown || n.kind === Kind.Weak) && !US_STATES.has(n.base) && !RELATION_WORDS.has(n.base);
+        if (dc || placeish) markPlace(c, i + 2, i + 3 + capitalisedRun(c, i + 3, 2));
       }
     }
     // "U Maryland", "University of Maryland": a university hospital named after its state or city.
