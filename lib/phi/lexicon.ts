@@ -108,7 +108,8 @@ disease diseases syndrome syndromes sign signs test tests maneuver manoeuvre pal
 classification method procedure operation repair fracture fractures phenomenon law rule rules triad tetrad pentad
 catheter tube line node nodes nodules disease's ulcer ulcers cell cells body bodies lymphoma sarcoma tumor tumour
 equation formula index stain position incision block point space duct gland glands drain drains lesion lesions
-nodule spots spot murmur murmurs trial protocol approach tear tears
+nodule spots spot murmur murmurs trial trials protocol approach tear tears study studies guideline guidelines cohort
+chapter textbook manual experience questionnaire inventory
 `);
 
 /** US state names and postal codes: a state is not below state level, so never PHI alone. */

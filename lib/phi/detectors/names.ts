@@ -207,11 +207,15 @@ function isEponym(c: Ctx, i: number): boolean {
   const t = c.tokens[i];
   if (!t) return false;
   let j = i + 1;
-  // "Jackson-Pratt drain", "Guillain-Barre syndrome": look past the hyphenated partner.
-  while (c.tokens[j] && HYPHEN_GAP.test(c.tokens[j]?.gap ?? '')) j++;
-  const next = c.tokens[j];
-  if (!next || !SPACE_OR_HYPHEN_GAP.test(next.gap)) return false;
-  return EPONYM_HEADS.has(next.lower) || (j > i + 1 && EPONYM_HEADS.has(next.base));
+  // "Jackson-Pratt drain", "Guillain-Barre syndrome", "Austin Flint murmur": look past the partners.
+  for (let partners = 0; partners < 3; partners++) {
+    const next = c.tokens[j];
+    if (!next || !SPACE_OR_HYPHEN_GAP.test(next.gap)) return false;
+    if (EPONYM_HEADS.has(next.lower) || EPONYM_HEADS.has(next.base)) return true;
+    if (!next.cap || next.kind === Kind.Stop) return false;
+    j++;
+  }
+  return false;
 }
 
 /** The second half of a hyphenated eponym ("Jackson-Pratt drain"). */
