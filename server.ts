@@ -11,6 +11,7 @@ import { log } from './lib/log';
 import { createProxyHandler, isFastPath } from './lib/proxy/handler';
 import { closeUpstreamAgents } from './lib/proxy/providers';
 import { closePgPool } from './lib/db/pool';
+import { Limiter } from './lib/limits';
 import { UsageRecorder, type RecorderOptions } from './lib/usage/recorder';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
@@ -25,6 +26,7 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   drainMs?: number;
   keyCache?: Partial<KeyCacheOptions>;
+  limiter?: Limiter;
   usage?: RecorderOptions;
 }
 
@@ -33,6 +35,7 @@ export interface RunningServer {
   port: number;
   usage: UsageRecorder;
   keys: KeyCache;
+  limiter: Limiter;
   /** Stop accepting, let in-flight requests finish (bounded), flush usage. */
   close(): Promise<void>;
 }
@@ -48,10 +51,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     else keys.invalidateApp(m.appId);
   });
   const listener = process.env.DATABASE_URL ? listenForInvalidations(process.env.DATABASE_URL) : undefined;
+  const limiter = opts.limiter ?? new Limiter({ redisUrl: process.env.REDIS_URL || undefined });
   const proxy = createProxyHandler({
     config: () => config,
     keys,
     usage,
+    limiter,
     maxBodyBytes: opts.maxBodyBytes ?? Number(process.env.PORTICO_MAX_BODY_BYTES ?? 10 * 1024 * 1024),
   });
 
@@ -117,9 +122,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       stopInvalidations();
       await listener?.stop();
       await closeUpstreamAgents();
+      await limiter.close();
       await closePgPool();
       await nextApp?.close?.().catch(() => {});
     })());
 
-  return { url: `http://127.0.0.1:${port}`, port, usage, keys, close };
+  return { url: `http://127.0.0.1:${port}`, port, usage, keys, limiter, close };
 }

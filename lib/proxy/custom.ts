@@ -6,6 +6,7 @@ import type { GatewayConfig } from '../config';
 import { errors, ProxyError } from './errors';
 import { readJsonObject, sendJson } from './http';
 import { sumCounts } from './phi-step';
+import { appUsage, monthBounds } from '../usage/queries';
 
 /** Custom endpoints under /api/public/v1/: same key auth as the proxy, plain JSON answers. */
 export const deidentifyRequest = z
@@ -58,4 +59,34 @@ export async function deidentify(req: IncomingMessage, res: ServerResponse, ctx:
   const counts = session.counts();
   ctx.phiCounts = counts;
   sendJson(res, 200, { results, counts, total: sumCounts(counts) }, { ...headers, 'x-portico-phi-entities': String(sumCounts(counts)) });
+}
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
+export const usageQuery = z.object({ from: day.optional(), to: day.optional() }).strict();
+
+/** GET /api/public/v1/usage: the calling app's usage and what is left of its budgets. */
+export async function usage(req: IncomingMessage, res: ServerResponse, ctx: CustomContext, headers: Record<string, string>) {
+  if (req.method !== 'GET') throw errors.methodNotAllowed(req.method ?? '?', 'GET');
+  const url = new URL(req.url ?? '/', 'http://x');
+  const parsed = usageQuery.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) throw errors.badRequest(`${parsed.error.issues[0]!.path.join('.') || 'query'}: ${parsed.error.issues[0]!.message}`);
+  const month = monthBounds();
+  const from = parsed.data.from ?? month.from;
+  const to = parsed.data.to ?? month.to;
+  if (from > to) throw errors.badRequest('"from" must not be after "to".', 'from');
+  const a = ctx.principal.app;
+  const [period, mtd] = await Promise.all([appUsage(a.id, from, to), appUsage(a.id, month.from, month.to)]);
+  const usedTokens = mtd.totals.promptTokens + mtd.totals.completionTokens;
+  sendJson(res, 200, {
+    app: { id: a.id, name: a.name },
+    ...period,
+    limits: { rpm: a.rpmLimit, tpm: a.tpmLimit, monthlyTokens: a.monthlyTokenBudget, monthlyCostUsd: a.monthlyCostBudgetUsd },
+    budget: {
+      month: month.month,
+      tokensUsed: usedTokens,
+      costUsdUsed: mtd.totals.costUsd,
+      tokensRemaining: a.monthlyTokenBudget === null ? null : Math.max(0, a.monthlyTokenBudget - usedTokens),
+      costUsdRemaining: a.monthlyCostBudgetUsd === null ? null : Math.max(0, a.monthlyCostBudgetUsd - mtd.totals.costUsd),
+    },
+  }, headers);
 }

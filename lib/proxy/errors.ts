@@ -91,6 +91,21 @@ export const errors = {
       'upstream_auth_failed',
       `The upstream serving "${model}" refused Portico's credentials. This is a gateway configuration problem: tell the Portico administrators.`,
     ),
+  limited: (reason: 'rpm' | 'tpm' | 'monthly_tokens' | 'monthly_cost', l: { rpm: number | null; tpm: number | null; monthlyTokens: number | null; monthlyCostUsd: number | null }, retryAfterS: number) => {
+    const what = {
+      rpm: `its limit of ${l.rpm} requests per minute`,
+      tpm: `its limit of ${l.tpm} tokens per minute`,
+      monthly_tokens: `its monthly budget of ${l.monthlyTokens} tokens`,
+      monthly_cost: `its monthly budget of $${l.monthlyCostUsd}`,
+    }[reason];
+    const monthly = reason.startsWith('monthly');
+    return new ProxyError(
+      429,
+      monthly ? 'budget_exceeded' : 'rate_limit_exceeded',
+      `This app has reached ${what}. ${monthly ? 'It resets at the start of next month; an administrator can raise it in the portal.' : `Retry after ${retryAfterS} s.`}`,
+      { type: monthly ? 'insufficient_quota' : 'rate_limit_error', headers: { 'retry-after': String(retryAfterS) } },
+    );
+  },
   internal: () =>
     new ProxyError(500, 'internal_error', 'Portico failed to handle this request. Retry; if it persists, give the x-request-id to the administrators.'),
 };

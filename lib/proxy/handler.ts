@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { db } from '../db';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors } from './errors';
-import { sendError, sendJson } from './http';
+import { sendError, sendJson, sendRaw } from './http';
+import { metrics } from '../metrics';
 import { handleOai, toProxyError, type ProxyDeps } from './pipeline';
-import { deidentify, type CustomContext } from './custom';
-import { randomUUID } from 'node:crypto';
+import { deidentify, usage, type CustomContext } from './custom';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { matchOai } from './routes';
 
 /** Paths the fast path answers; everything else goes to Next.js. */
@@ -48,6 +49,7 @@ const CUSTOM = new Map<string, CustomHandler>(Object.entries({
     }, headers);
   },
   '/api/public/v1/phi/deidentify': deidentify,
+  '/api/public/v1/usage': usage,
 } satisfies Record<string, CustomHandler>));
 
 /** The custom endpoints' wrapper: browser refusal, key auth, approved app, errors, metering. */
@@ -94,6 +96,24 @@ async function handleCustom(req: IncomingMessage, res: ServerResponse, path: str
   }
 }
 
+function sameSecret(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}
+
+/** Prometheus scrape; behind a bearer token when PORTICO_METRICS_TOKEN is set. */
+async function sendMetrics(req: IncomingMessage, res: ServerResponse, deps: ProxyDeps) {
+  const token = process.env.PORTICO_METRICS_TOKEN;
+  if (token && !sameSecret(req.headers.authorization ?? '', `Bearer ${token}`)) {
+    return sendJson(res, 401, { error: { message: 'Send the metrics token as Authorization: Bearer <PORTICO_METRICS_TOKEN>.', type: 'authentication_error', param: null, code: 'metrics_token_required' } });
+  }
+  const m = metrics();
+  m.usagePending.set(deps.usage.pending);
+  m.usageDropped.set(deps.usage.dropped);
+  sendRaw(res, 200, Buffer.from(await m.registry.metrics()), m.registry.contentType);
+}
+
 export function createProxyHandler(deps: ProxyDeps) {
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname;
@@ -103,6 +123,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         const ok = await readiness();
         return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', database: ok ? 'ok' : 'unreachable or migrations pending' });
       }
+      if (path === '/metrics') return await sendMetrics(req, res, deps);
       const oai = matchOai(path);
       if (oai) return await handleOai(req, res, oai, url, deps);
       const custom = CUSTOM.get(path);

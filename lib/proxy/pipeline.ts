@@ -15,11 +15,14 @@ import type { StreamRestorer } from '../phi';
 import { mapUpstreamError } from './upstream-errors';
 import { validateBody } from './validate';
 import { log } from '../log';
+import { metrics } from '../metrics';
+import { hasLimits, type Limiter, type LimitCheck } from '../limits';
 
 export interface ProxyDeps {
   config(): GatewayConfig;
   keys: KeyCache;
   usage: UsageRecorder;
+  limiter: Limiter;
   maxBodyBytes: number;
 }
 
@@ -42,6 +45,7 @@ class Meter {
   upstreamMs: number | null = null;
   errorCode: string | null = null;
   phiCounts: Record<string, number> | null = null;
+  reservation: LimitCheck['reservation'];
   private done = false;
 
   constructor(
@@ -56,10 +60,26 @@ class Meter {
     this.errorCode = e.code;
   }
 
-  record(usage: UsageRecorder) {
+  get costUsd(): number {
+    return (this.promptTokens * this.inputPerMillion + this.completionTokens * this.outputPerMillion) / 1e6;
+  }
+
+  record(deps: Pick<ProxyDeps, 'usage' | 'limiter'>) {
     if (this.done || !this.principal) return;
     this.done = true;
-    usage.record({
+    deps.limiter.settle(this.reservation, { tokens: this.promptTokens + this.completionTokens, costUsd: this.costUsd });
+    const latencyMs = performance.now() - this.started;
+    const m = metrics();
+    const app = this.principal.app.name;
+    const model = this.model || '-';
+    m.requests.inc({ app, model, operation: this.op, status: String(this.status) });
+    m.latency.observe({ operation: this.op, streamed: this.streamed ? 'yes' : 'no' }, latencyMs / 1000);
+    if (this.promptTokens) m.tokens.inc({ app, model, direction: 'in' }, this.promptTokens);
+    if (this.completionTokens) m.tokens.inc({ app, model, direction: 'out' }, this.completionTokens);
+    if (this.costUsd) m.cost.inc({ app, model }, this.costUsd);
+    if (this.phiCounts) for (const [type, n] of Object.entries(this.phiCounts)) m.phi.inc({ type }, n);
+    if (this.errorCode?.startsWith('upstream_')) m.upstreamErrors.inc({ kind: this.errorCode });
+    deps.usage.record({
       requestId: this.requestId,
       createdAt: this.at,
       appId: this.principal.app.id,
@@ -71,8 +91,8 @@ class Meter {
       streamed: this.streamed,
       promptTokens: this.promptTokens,
       completionTokens: this.completionTokens,
-      costUsd: (this.promptTokens * this.inputPerMillion + this.completionTokens * this.outputPerMillion) / 1e6,
-      latencyMs: Math.round(performance.now() - this.started),
+      costUsd: this.costUsd,
+      latencyMs: Math.round(latencyMs),
       upstreamLatencyMs: this.upstreamMs,
       errorCode: this.errorCode,
       phiCounts: this.phiCounts,
@@ -107,6 +127,25 @@ function listModels(res: ServerResponse, cfg: GatewayConfig, p: KeyPrincipal, he
   sendJson(res, 200, { object: 'list', data }, headers);
 }
 
+const DEFAULT_OUTPUT_ESTIMATE = 512;
+
+/** Step 4: the app's per-minute limits and monthly budgets, reserved before the upstream call. */
+async function applyLimits(limiter: Limiter, p: KeyPrincipal, model: Model, body: Json, meter: Meter, headers: Record<string, string>) {
+  const limits = { rpm: p.app.rpmLimit, tpm: p.app.tpmLimit, monthlyTokens: p.app.monthlyTokenBudget, monthlyCostUsd: p.app.monthlyCostBudgetUsd };
+  if (!hasLimits(limits)) return;
+  // A conservative estimate (prompt ≈ 4 characters a token, the requested maximum output) is reserved so
+  // that concurrent requests cannot all slip under a budget; the actual usage replaces it afterwards.
+  const input = Math.ceil(JSON.stringify(body).length / 4);
+  const maxOut = [body.max_tokens, body.max_completion_tokens, body.max_output_tokens].find((v) => typeof v === 'number');
+  const output = meter.op === 'embeddings' ? 0 : typeof maxOut === 'number' ? maxOut : DEFAULT_OUTPUT_ESTIMATE;
+  const estimate = { tokens: input + output, costUsd: (input * model.inputPerMillion + output * model.outputPerMillion) / 1e6 };
+  const check = await limiter.check(p.app.id, limits, estimate);
+  Object.assign(headers, check.headers);
+  metrics().limiter.inc({ decision: check.ok ? 'allowed' : check.reason! });
+  if (!check.ok) throw errors.limited(check.reason!, limits, check.retryAfterS);
+  meter.reservation = check.reservation;
+}
+
 /** Handles every OpenAI / Azure OpenAI compatible route: the request pipeline of DESIGN.md. */
 export async function handleOai(req: IncomingMessage, res: ServerResponse, route: OaiRoute, url: URL, deps: ProxyDeps): Promise<void> {
   const meter = new Meter(route.op, `${route.style}:${route.op}`);
@@ -115,7 +154,7 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
   res.once('close', () => {
     if (!res.writableFinished) abort.abort();
     if (!res.writableFinished && meter.status === 0) meter.fail(new ProxyError(499, 'client_closed', 'client closed the connection'));
-    meter.record(deps.usage);
+    meter.record(deps);
   });
   try {
     refuseBrowser(req);
@@ -138,6 +177,8 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
     const model = resolveModel(cfg, principal, name);
     meter.inputPerMillion = model.inputPerMillion;
     meter.outputPerMillion = model.outputPerMillion;
+
+    await applyLimits(deps.limiter, principal, model, body, meter, headers);
 
     const stream = body.stream === true;
     meter.streamed = stream;
@@ -167,6 +208,7 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
       throw err;
     }
     meter.upstreamMs = Math.round(performance.now() - t0);
+    metrics().upstreamLatency.observe({ provider: model.provider.name }, meter.upstreamMs / 1000);
     if (upstream.status < 200 || upstream.status >= 300) throw await mapUpstreamError(upstream, name);
 
     const contentType = String(upstream.headers['content-type'] ?? '');
@@ -196,11 +238,12 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
   } catch (err) {
     const e = toProxyError(err, meter.requestId);
     meter.fail(e);
+    if (!meter.principal || e.status === 403) metrics().authFailures.inc({ code: e.code });
     if (e.status !== 499) sendError(res, e, headers);
     else if (!res.headersSent) res.destroy();
   } finally {
     // Metered as soon as the answer is written; a client that left early is metered on 'close'.
-    if (res.writableEnded) meter.record(deps.usage);
+    if (res.writableEnded) meter.record(deps);
   }
 }
 

@@ -1,0 +1,124 @@
+import { Redis } from 'ioredis';
+import { log } from '../log';
+import { pgPool } from '../db/pool';
+import { MemoryLimitStore } from './memory';
+import { RedisLimitStore } from './redis';
+import type { AppLimits, Counters, Decision, LimitReason, LimitStore, MonthToDate, Reservation } from './types';
+
+export type { AppLimits, LimitReason, Reservation } from './types';
+
+export const hasLimits = (l: AppLimits) => l.rpm !== null || l.tpm !== null || l.monthlyTokens !== null || l.monthlyCostUsd !== null;
+
+/** Month-to-date tokens and cost of an app, from the daily rollups. */
+export const monthToDateFromDb: MonthToDate = async (appId, month) => {
+  const { rows } = await pgPool().query<{ tokens: string; cost: number }>(
+    `SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0)::text AS tokens, COALESCE(SUM(cost_usd), 0) AS cost
+     FROM usage_daily WHERE app_id = $1 AND day >= $2::date AND day < ($2::date + INTERVAL '1 month')`,
+    [appId, `${month}-01`],
+  );
+  return { tokens: Number(rows[0]?.tokens ?? 0), costUsd: Number(rows[0]?.cost ?? 0) };
+};
+
+export interface LimitCheck {
+  ok: boolean;
+  reason?: LimitReason;
+  retryAfterS: number;
+  headers: Record<string, string>;
+  reservation?: Reservation & { store: LimitStore };
+}
+
+const secondsToNextMinute = (now: number) => Math.max(1, Math.ceil((60_000 - (now % 60_000)) / 1000));
+function secondsToNextMonth(now: number): number {
+  const d = new Date(now);
+  return Math.max(1, Math.ceil((Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - now) / 1000));
+}
+
+/** OpenAI's rate-limit headers (and Portico's budget ones) for the limits an app has. */
+export function limitHeaders(l: AppLimits, c: Counters, now: number): Record<string, string> {
+  const h: Record<string, string> = {};
+  const reset = `${secondsToNextMinute(now)}s`;
+  if (l.rpm !== null) {
+    h['x-ratelimit-limit-requests'] = String(l.rpm);
+    h['x-ratelimit-remaining-requests'] = String(Math.max(0, l.rpm - c.requests));
+    h['x-ratelimit-reset-requests'] = reset;
+  }
+  if (l.tpm !== null) {
+    h['x-ratelimit-limit-tokens'] = String(l.tpm);
+    h['x-ratelimit-remaining-tokens'] = String(Math.max(0, l.tpm - c.tokens));
+    h['x-ratelimit-reset-tokens'] = reset;
+  }
+  if (l.monthlyTokens !== null) h['x-portico-budget-remaining-tokens'] = String(Math.max(0, Math.floor(l.monthlyTokens - c.monthTokens)));
+  if (l.monthlyCostUsd !== null) h['x-portico-budget-remaining-usd'] = Math.max(0, l.monthlyCostUsd - c.monthCostUsd).toFixed(4);
+  return h;
+}
+
+/**
+ * Per-app limits: in this process by default; in Redis (atomic Lua) when REDIS_URL is set, so that any
+ * number of instances share one limit. Redis unreachable → local limits with a logged warning, and back
+ * to Redis when it returns.
+ */
+export class Limiter {
+  readonly local: MemoryLimitStore;
+  readonly shared?: RedisLimitStore;
+  private degraded = false;
+
+  constructor(opts: { redisUrl?: string; monthToDate?: MonthToDate } = {}) {
+    const mtd = opts.monthToDate ?? monthToDateFromDb;
+    this.local = new MemoryLimitStore(mtd);
+    if (opts.redisUrl) {
+      const redis = new Redis(opts.redisUrl, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2_000,
+        commandTimeout: 1_000,
+        retryStrategy: (times) => Math.min(times * 200, 2_000),
+        lazyConnect: false,
+      });
+      redis.on('error', () => {}); // reported once through `degrade`
+      redis.on('ready', () => {
+        if (this.degraded) log().info('Redis is back: rate limits are shared again');
+        this.degraded = false;
+      });
+      this.shared = new RedisLimitStore(redis, mtd);
+    }
+  }
+
+  private store(): LimitStore {
+    return this.shared && !this.degraded && this.shared.redis.status === 'ready' ? this.shared : this.local;
+  }
+
+  private degrade(err: unknown) {
+    if (!this.degraded) log().warn({ err: (err as Error)?.message }, 'Redis unreachable: rate limits fall back to this instance until it returns');
+    this.degraded = true;
+  }
+
+  async check(appId: string, limits: AppLimits, estimate: { tokens: number; costUsd: number }, now = Date.now()): Promise<LimitCheck> {
+    let store = this.store();
+    let d: Decision;
+    try {
+      d = await store.reserve(appId, limits, estimate, now);
+    } catch (err) {
+      if (store === this.local) throw err;
+      this.degrade(err);
+      store = this.local;
+      d = await store.reserve(appId, limits, estimate, now);
+    }
+    if (this.shared && store === this.local && this.shared.redis.status !== 'ready' && !this.degraded) this.degrade(new Error(`redis ${this.shared.redis.status}`));
+    const headers = limitHeaders(limits, d.counters, now);
+    if (d.ok) return { ok: true, retryAfterS: 0, headers, reservation: { ...d.reservation, store } };
+    const retryAfterS = d.reason === 'rpm' || d.reason === 'tpm' ? secondsToNextMinute(now) : secondsToNextMonth(now);
+    return { ok: false, reason: d.reason, retryAfterS, headers };
+  }
+
+  /** Replaces the reservation with what the request actually used (0 when it failed). Never throws. */
+  settle(r: LimitCheck['reservation'], actual: { tokens: number; costUsd: number }): void {
+    if (!r) return;
+    r.store.settle(r, actual).catch((err: unknown) => {
+      if (r.store !== this.local) this.degrade(err);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.shared?.redis.disconnect();
+  }
+}

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AzureOpenAI } from 'openai';
+import { db } from '../lib/db';
+import { Limiter } from '../lib/limits';
+import { startHarness, type Harness } from './support/portico';
+import { startRedis, type RedisServer } from './support/redis';
+import { seedApp, usageFor } from './support/seed';
+
+const MODEL = 'gpt-4o-mini-2024-07-18';
+let redis: RedisServer;
+let a: Harness;
+let b: Harness;
+
+/** Two Portico instances on one PostgreSQL and one Redis. */
+beforeAll(async () => {
+  redis = await startRedis();
+  a = await startHarness({ limiter: new Limiter({ redisUrl: redis.url }) });
+  b = await startHarness({ limiter: new Limiter({ redisUrl: redis.url }) });
+});
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+  await redis?.stop();
+});
+
+const post = (h: Harness, key: string, body: object = { model: MODEL, messages: [{ role: 'user', content: 'hello' }] }) =>
+  fetch(`${h.base}/api/public/oai/v1/chat/completions`, { method: 'POST', headers: { 'api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** Per-minute windows: start a burst early in a minute so that it does not straddle two. */
+async function awayFromMinuteEdge() {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < 8_000) await new Promise((r) => setTimeout(r, left + 50));
+}
+
+async function waitForRedis(l: Limiter) {
+  await expect.poll(() => l.shared?.redis.status, { timeout: 10_000 }).toBe('ready');
+}
+
+describe('limits shared across instances through Redis', () => {
+  it('a per-minute limit of N lets exactly N requests through across both instances', async () => {
+    const s = await seedApp({ models: [MODEL], rpmLimit: 5 });
+    await waitForRedis(a.portico.limiter);
+    await waitForRedis(b.portico.limiter);
+    await awayFromMinuteEdge();
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await post(i % 2 ? b : a, s.key!);
+      statuses.push(r.status);
+      expect(r.headers.get('x-ratelimit-limit-requests')).toBe('5');
+      expect(r.headers.get('x-ratelimit-remaining-requests')).toBe(String(4 - i));
+      expect(r.headers.get('x-ratelimit-reset-requests')).toMatch(/^\d+s$/);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    for (const h of [a, b]) {
+      const over = await post(h, s.key!);
+      expect(over.status).toBe(429);
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      const body = (await over.json()) as { error: { code: string; type: string; message: string } };
+      expect(body.error).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error' });
+      expect(body.error.message).toMatch(/5 requests per minute/);
+    }
+    // The SDK sees a RateLimitError.
+    const client = new AzureOpenAI({ endpoint: `${a.base}/api/public/oai`, apiKey: s.key!, apiVersion: '2025-01-01-preview', deployment: MODEL, maxRetries: 0 });
+    await expect(client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 429 });
+  });
+
+  it('a monthly cost budget is never overspent by more than one request’s worth, under concurrency', async () => {
+    // Each echo answer costs ~(10 in + 25 out tokens) at $0.15/$0.6 per 1M ≈ $0.0000165; budget ≈ 20 requests.
+    const s = await seedApp({ models: [MODEL], monthlyCostBudgetUsd: 0.0003 });
+    const content = 'x'.repeat(100);
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => post(i % 2 ? a : b, s.key!, { model: MODEL, max_tokens: 40, messages: [{ role: 'user', content }] })));
+    const ok = results.filter((r) => r.status === 200).length;
+    const limited = results.filter((r) => r.status === 429);
+    expect(ok + limited.length).toBe(60);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(((await limited[0]!.json()) as { error: { code: string } }).error.code).toBe('budget_exceeded');
+    await a.portico.usage.flush();
+    await b.portico.usage.flush();
+    const events = (await usageFor(s.app.id)).filter((e) => e.status === 200);
+    expect(events).toHaveLength(ok);
+    const spent = events.reduce((sum, e) => sum + e.costUsd, 0);
+    const oneRequest = Math.max(...events.map((e) => e.costUsd));
+    expect(spent).toBeLessThanOrEqual(0.0003 + oneRequest + 1e-12);
+    expect(spent).toBeGreaterThan(0.0003 - 3 * oneRequest);
+  });
+
+  it('keeps serving under local limits while Redis is down, and shares again when it returns', async () => {
+    const s = await seedApp({ models: [MODEL], rpmLimit: 3 });
+    await awayFromMinuteEdge();
+    await redis.stop();
+    await expect.poll(() => a.portico.limiter.shared?.redis.status, { timeout: 5_000 }).not.toBe('ready');
+    const local = [];
+    for (let i = 0; i < 4; i++) local.push((await post(a, s.key!)).status);
+    expect(local).toEqual([200, 200, 200, 429]); // instance a counts alone
+    expect((await post(b, s.key!)).status).toBe(200); // b has its own local count
+    await redis.start();
+    await waitForRedis(a.portico.limiter);
+    await waitForRedis(b.portico.limiter);
+    const s2 = await seedApp({ models: [MODEL], rpmLimit: 2 });
+    expect([(await post(a, s2.key!)).status, (await post(b, s2.key!)).status, (await post(a, s2.key!)).status]).toEqual([200, 200, 429]);
+  });
+});
+
+describe('metering', () => {
+  it('N requests, streamed and not, some failing upstream, give exactly N records with the right tokens and cost', async () => {
+    const s = await seedApp({ models: [MODEL] });
+    const client = new AzureOpenAI({ endpoint: `${a.base}/api/public/oai`, apiKey: s.key!, apiVersion: '2025-01-01-preview', deployment: MODEL, maxRetries: 0 });
+    const seen: { prompt: number; completion: number }[] = [];
+    for (let i = 0; i < 12; i++) {
+      if (i % 4 === 3) {
+        a.upstream.queue({ kind: 'status', status: 500 });
+        await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: `fail ${i}` }] }).catch(() => {});
+        seen.push({ prompt: 0, completion: 0 });
+      } else if (i % 2) {
+        const st = await client.chat.completions.create({ model: MODEL, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: `stream number ${i}` }] });
+        let u = { prompt: 0, completion: 0 };
+        for await (const c of st) if (c.usage) u = { prompt: c.usage.prompt_tokens, completion: c.usage.completion_tokens };
+        seen.push(u);
+      } else {
+        const r = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: `plain request ${i}` }] });
+        seen.push({ prompt: r.usage!.prompt_tokens, completion: r.usage!.completion_tokens });
+      }
+    }
+    await a.portico.usage.flush();
+    const events = await usageFor(s.app.id);
+    expect(events).toHaveLength(12);
+    expect(events.map((e) => ({ prompt: e.promptTokens, completion: e.completionTokens }))).toEqual(seen);
+    for (const e of events) expect(e.costUsd).toBeCloseTo((e.promptTokens * 0.15 + e.completionTokens * 0.6) / 1e6, 12);
+    expect(events.filter((e) => e.status === 502)).toHaveLength(3);
+    const daily = await db().usageDaily.findMany({ where: { appId: s.app.id } });
+    expect(daily.reduce((n, d) => n + d.requests, 0)).toBe(12);
+    expect(daily.reduce((n, d) => n + d.errors, 0)).toBe(3);
+
+    const usage = await fetch(`${a.base}/api/public/v1/usage`, { headers: { 'api-key': s.key! } });
+    expect(usage.status).toBe(200);
+    const body = (await usage.json()) as { totals: { requests: number; costUsd: number }; budget: { tokensRemaining: number | null }; byModel: { model: string }[] };
+    expect(body.totals.requests).toBe(12);
+    expect(body.byModel.map((m) => m.model)).toEqual([MODEL]);
+    expect(body.budget.tokensRemaining).toBeNull();
+  });
+
+  it('exposes Prometheus metrics', async () => {
+    const res = await fetch(`${a.base}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/portico_requests_total\{app="[^"]+",model="gpt-4o-mini-2024-07-18",operation="chat",status="200"\} \d+/);
+    expect(text).toMatch(/portico_request_duration_seconds_bucket/);
+    expect(text).toMatch(/portico_limiter_decisions_total\{decision="rpm"\} \d+/);
+    expect(text).toMatch(/portico_tokens_total/);
+  });
+});
