@@ -12,6 +12,7 @@ import { createProxyHandler, isFastPath } from './lib/proxy/handler';
 import { closeUpstreamAgents } from './lib/proxy/providers';
 import { closePgPool } from './lib/db/pool';
 import { Limiter } from './lib/limits';
+import { scheduleRetention } from './lib/usage/retention';
 import { UsageRecorder, type RecorderOptions } from './lib/usage/recorder';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
@@ -51,6 +52,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     else keys.invalidateApp(m.appId);
   });
   const listener = process.env.DATABASE_URL ? listenForInvalidations(process.env.DATABASE_URL) : undefined;
+  const stopRetention = scheduleRetention(config.usage.retentionDays);
   const limiter = opts.limiter ?? new Limiter({ redisUrl: process.env.REDIS_URL || undefined });
   const proxy = createProxyHandler({
     config: () => config,
@@ -120,6 +122,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await closed;
       await usage.drain();
       stopInvalidations();
+      stopRetention();
       await listener?.stop();
       await closeUpstreamAgents();
       await limiter.close();

@@ -149,3 +149,16 @@ describe('metering', () => {
     expect(text).toMatch(/portico_tokens_total/);
   });
 });
+
+describe('retention', () => {
+  it('deletes raw events past the retention and keeps the daily rollups', async () => {
+    const { pruneUsageEvents } = await import('../lib/usage/retention');
+    const s = await seedApp({ models: [MODEL] });
+    await post(a, s.key!);
+    await a.portico.usage.flush();
+    await db().usageEvent.updateMany({ where: { appId: s.app.id }, data: { createdAt: new Date(Date.now() - 100 * 86_400_000) } });
+    expect(await pruneUsageEvents(90)).toBeGreaterThanOrEqual(1);
+    expect(await db().usageEvent.count({ where: { appId: s.app.id } })).toBe(0);
+    expect(await db().usageDaily.count({ where: { appId: s.app.id } })).toBe(1);
+  });
+});
