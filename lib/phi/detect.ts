@@ -31,8 +31,9 @@ function merge(candidates: Candidate[]): PhiEntity[] {
 export function detect(text: string): PhiEntity[] {
   if (text.length === 0) return [];
   const candidates: Candidate[] = [];
-  detectPatterns(text, candidates);
-  detectDates(text, candidates);
+  const lower = text.toLowerCase();
+  detectPatterns(text, lower, candidates);
+  detectDates(text, lower, candidates);
   detectNamesAndPlaces(text, candidates);
   return merge(candidates);
 }

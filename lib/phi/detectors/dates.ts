@@ -65,10 +65,25 @@ function monthOk(m: string): boolean {
   return true;
 }
 
-export function detectDates(text: string, out: Candidate[]): void {
-  if (text.includes('/') || text.includes('-') || text.includes('.')) detectNumericDates(text, out);
-  detectWordDates(text, out);
+const MONTH_STEMS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const HOLIDAY_STEMS = ['christmas', 'thanksgiving', 'easter', 'new year', 'independence', 'labor day', 'memorial day', 'halloween', 'valentine'];
+const AGE_STEMS = ['age', 'ninety', 'hundred', '90', '91', '92', '93', '94', '95', '96', '97', '98', '99', '10', '11', '12', '13', '14'];
+
+function mentions(lower: string, words: readonly string[]): boolean {
+  for (const w of words) if (lower.includes(w)) return true;
+  return false;
 }
+
+export function detectDates(text: string, lower: string, out: Candidate[]): void {
+  const digits = HAS_DIGIT.test(text);
+  if (digits && (text.includes('/') || text.includes('-') || text.includes('.'))) detectNumericDates(text, out);
+  if (mentions(lower, MONTH_STEMS)) detectMonthDates(text, digits, out);
+  if (mentions(lower, HOLIDAY_STEMS)) scanGroup(text, HOLIDAY, 'DATE', out);
+  if (digits && lower.includes('the')) scanGroup(text, ORDINAL_DAY, 'DATE', out);
+  if (mentions(lower, AGE_STEMS)) detectAges(text, out);
+}
+
+const HAS_DIGIT = /\d/;
 
 function detectNumericDates(text: string, out: Candidate[]): void {
   NUMERIC.lastIndex = 0;
@@ -116,8 +131,8 @@ function detectNumericDates(text: string, out: Candidate[]): void {
   scanGroup(text, DOT_YEAR, 'DATE', out);
 }
 
-function detectWordDates(text: string, out: Candidate[]): void {
-  for (const re of [MONTH_DAY, DAY_MONTH]) {
+function detectMonthDates(text: string, digits: boolean, out: Candidate[]): void {
+  for (const re of digits ? [MONTH_DAY, DAY_MONTH] : []) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const d = Number(m.groups?.d);
@@ -126,15 +141,15 @@ function detectWordDates(text: string, out: Candidate[]): void {
     }
   }
   MONTH_YEAR.lastIndex = 0;
-  for (let m = MONTH_YEAR.exec(text); m; m = MONTH_YEAR.exec(text)) {
+  for (let m = digits ? MONTH_YEAR.exec(text) : null; m; m = MONTH_YEAR.exec(text)) {
     if (!monthOk(m.groups?.m ?? '')) continue;
     push(out, m.index, m.index + m[0].length, 'DATE');
   }
   scanGroup(text, MONTH_ALONE, 'DATE', out);
-  scanGroup(text, DAY_RANGE_MONTH, 'DATE', out);
-  scanGroup(text, HOLIDAY, 'DATE', out);
-  scanGroup(text, ORDINAL_DAY, 'DATE', out);
+  if (digits) scanGroup(text, DAY_RANGE_MONTH, 'DATE', out);
+}
 
+function detectAges(text: string, out: Candidate[]): void {
   scanGroup(text, AGE_UNIT, 'AGE', out);
   scanGroup(text, AGE_LABEL, 'AGE', out);
   scanGroup(text, AGE_LINE_START, 'AGE', out);

@@ -20,6 +20,8 @@ const enum Kind {
 interface Token {
   start: number;
   end: number;
+  /** The word as written. */
+  raw: string;
   lower: string;
   /** Lower case without a possessive "'s". */
   base: string;
@@ -89,6 +91,7 @@ function tokenize(text: string, d: Dictionaries): Token[] {
     tokens.push({
       start: w.index,
       end: w.index + word.length,
+      raw: word,
       lower,
       base,
       kind: classify(base, lower, m),
@@ -225,7 +228,7 @@ function isHyphenEponym(c: Ctx, i: number): boolean {
 }
 
 function isAllCaps(text: string, t: Token): boolean {
-  const w = text.slice(t.start, t.end);
+  const w = t.raw;
   return w.length > 1 && w === w.toUpperCase();
 }
 
@@ -486,7 +489,7 @@ function dictionaryRule(c: Ctx): void {
     // In single-case notes a rare "name" one letter away from a word is mostly a typo ("STAS", "REMIAN").
     if (!c.mixed && !c.d.givenNames.has(t.base) && nearWord(t.base, c.d)) continue;
     // "BSs", "TVs": a plural acronym.
-    if (c.mixed && PLURAL_ACRONYM.test(text.slice(t.start, t.end))) continue;
+    if (c.mixed && PLURAL_ACRONYM.test(t.raw)) continue;
     c.name[i] = 1;
     // A given name or initial before, more name words after.
     const prev = tokens[i - 1];
@@ -643,7 +646,8 @@ function placeRules(c: Ctx): void {
       if (n && DOT_OR_SPACE_GAP.test(n.gap) && n.cap && (US_STATES.has(n.base) || c.d.cities.has(n.base))) markPlace(c, i, j + 1);
     }
     // "GBMC": an acronym ending in MC names a medical center wherever it stands.
-    if (MEDICAL_CENTER.test(text.slice(t.start, t.end)) && t.kind === Kind.Unknown && !t.slash) markPlace(c, i, i + 1);
+    const short = t.raw.length <= 6;
+    if (short && t.kind === Kind.Unknown && !t.slash && MEDICAL_CENTER.test(t.raw)) markPlace(c, i, i + 1);
     // "from kernan ew": a named hospital before its emergency ward.
     if ((t.kind === Kind.Unknown || t.kind === Kind.Name) && t.end - t.start >= 4 && !t.slash && caseOk(t, c.mixed)) {
       const n = tokens[i + 1];
@@ -651,7 +655,7 @@ function placeRules(c: Ctx): void {
       if (n && p && SAME_PHRASE.test(n.gap) && EMERGENCY_WARD.test(n.lower) && PLACE_PREPOSITIONS.has(p.lower)) markPlace(c, i, i + 1);
     }
     // "GH EW", "MGH ER": a hospital acronym before its emergency ward.
-    if (HOSPITAL_ACRONYM.test(text.slice(t.start, t.end)) && (t.kind === Kind.Unknown || t.kind === Kind.Name) && !t.slash) {
+    if (short && (t.kind === Kind.Unknown || t.kind === Kind.Name) && !t.slash && HOSPITAL_ACRONYM.test(t.raw)) {
       const n = tokens[i + 1];
       if (n && SAME_PHRASE.test(n.gap) && HOSPITAL_UNIT.test(n.lower) && (isAllCaps(text, t) || !c.mixed)) markPlace(c, i, i + 1);
     }
@@ -674,7 +678,7 @@ function placeRules(c: Ctx): void {
       const verbOk = !!verb && PLACE_VERBS.has(verb.base) && SPACE_GAP.test(t.gap);
       const unknownPlace = verbOk && (n.kind === Kind.Unknown || n.kind === Kind.Name) && caseOk(n, c.mixed) && n.end - n.start >= 2 && !US_STATES.has(n.base);
       // Hospital acronyms end in H or MC ("GH", "MGH", "UMMC"); a ward is a name and a number ("Quartermain 5").
-      const word = text.slice(n.start, n.end);
+      const word = n.raw;
       const upper = word === word.toUpperCase();
       const acronym =
         HOSPITAL_ACRONYM.test(word) &&

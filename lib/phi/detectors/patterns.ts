@@ -96,12 +96,11 @@ const ABBREVIATION = /^(?:e\.g|i\.e)\b/i;
 const NON_DIGITS = /\D/g;
 const HAS_DIGIT = /\d/;
 const HAS_CAPITAL = /[A-Z]/;
+const HEX_LETTER = /[A-Fa-f]/;
 const MAC_SHAPE = /^(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$/;
 const TEN_DIGITS = /^\d{10}$/;
-const HAS_WWW = /www\./i;
 const HAS_TLD = /\.(?:com|org|net|edu|gov|io|us|info|health|care|biz|co\.uk|ly)\b/i;
 const HAS_COLON_HEX = /[0-9A-Fa-f]:[0-9A-Fa-f]{1,4}:/;
-const HAS_LONG_RUN = /[A-Z0-9]{17}/;
 
 const TLD_HIT = /\.(?:com|org|net|edu|gov|io|us|info|health|care|biz|co\.uk|ly)\b/gi;
 const URL_BOUNDARY = /[\s<>"'`(]/;
@@ -153,20 +152,54 @@ function validDea(v: string): boolean {
   return sum % 10 === n(6);
 }
 
-export function detectPatterns(text: string, out: Candidate[]): void {
+/** True when the lower-cased text contains one of the words: a cheap gate before a labelled pattern. */
+function mentions(lower: string, words: readonly string[]): boolean {
+  for (const w of words) if (lower.includes(w)) return true;
+  return false;
+}
+
+// Label words per pattern, lower case, as substrings: a pattern runs only when its label occurs.
+const GATE = {
+  ssn: ['ssn', 'ss#', 'ss no', 'social security'],
+  fax: ['fax'],
+  pager: ['pager', 'pgr', 'beep', 'bpr', 'pg', 'page', 'cell', 'mobile', 'tel', 'phone', 'ph', 'ext', 'call'],
+  mrn: ['mrn', 'mr', 'med', 'hospital', 'unit', 'chart', 'patient', 'pt'],
+  plan: ['member', 'subscriber', 'beneficiary', 'medicare', 'medicaid', 'insur', 'plan', 'policy', 'group', 'hic', 'mbi', 'payer', 'bcbs', 'blue cross'],
+  account: ['account', 'acct', 'billing', 'invoice', 'encounter', 'visit', 'fin', 'claim', 'bank', 'routing', 'iban'],
+  license: ['lic', 'dea', 'npi', 'cert', 'registration', 'permit', 'passport'],
+  vehicle: ['vin', 'vehicle', 'plate', 'tag'],
+  device: ['serial', 's/n', 'sn', 'device', 'udi', 'imei', 'meid', 'lot', 'implant', 'pacemaker', 'icd', 'generator', 'pump'],
+  biometric: ['finger', 'retina', 'iris', 'voice', 'face', 'facial', 'palm', 'biometric', 'dna'],
+  id: ['ref', 'case', 'order', 'requisition', 'accession', 'confirmation', 'conf', 'ticket', 'specimen', 'tracking', 'employee', 'badge', 'id', 'file', 'record', 'policy'],
+} as const;
+
+function hasLongRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    run = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) ? run + 1 : 0;
+    if (run >= 17) return true;
+  }
+  return false;
+}
+
+export function detectPatterns(text: string, lower: string, out: Candidate[]): void {
   // Cheap gates first: most clinical text has no "@", no "://" and no domain ending.
   if (text.includes('@')) scan(text, EMAIL, 'EMAIL', out);
   if (text.includes('://')) scan(text, URL_SCHEME, 'URL', out);
-  if (HAS_WWW.test(text)) scan(text, URL_WWW, 'URL', out);
+  if (lower.includes('www.')) scan(text, URL_WWW, 'URL', out);
   if (HAS_TLD.test(text)) scanAroundTlds(text, out);
-  scan(text, IPV4, 'IP', out);
-  if (HAS_COLON_HEX.test(text)) scan(text, IPV6, 'IP', out, (v) => !MAC_SHAPE.test(v) && (v.includes('::') || (v.split(':').length >= 6 && /[A-Fa-f]/.test(v))));
-  if (HAS_COLON_HEX.test(text)) scan(text, MAC, 'DEVICE', out);
+  if (!HAS_DIGIT.test(text)) return;
+  if (text.includes('.')) scan(text, IPV4, 'IP', out);
+  if (HAS_COLON_HEX.test(text)) {
+    scan(text, IPV6, 'IP', out, (v) => !MAC_SHAPE.test(v) && (v.includes('::') || (v.split(':').length >= 6 && HEX_LETTER.test(v))));
+    scan(text, MAC, 'DEVICE', out);
+  }
 
   scan(text, SSN_FORMATTED, 'SSN', out);
-  scan(text, SSN_LABELLED, 'SSN', out);
+  if (mentions(lower, GATE.ssn)) scan(text, SSN_LABELLED, 'SSN', out);
 
-  scan(text, FAX_LABEL, 'FAX', out);
+  if (mentions(lower, GATE.fax)) scan(text, FAX_LABEL, 'FAX', out);
   scan(text, PHONE_US, 'PHONE', out, (v) => {
     const d = phoneDigits(v);
     const core = d.length === 11 && d.startsWith('1') ? d.slice(1) : d.slice(0, 10);
@@ -174,28 +207,32 @@ export function detectPatterns(text: string, out: Candidate[]): void {
     if (TEN_DIGITS.test(v)) return false;
     return core.length === 10 && core[0] !== '0';
   });
-  scan(text, PHONE_INTL, 'PHONE', out, (v) => parsePhoneNumberFromString(v)?.isPossible() ?? false);
+  if (text.includes('+')) scan(text, PHONE_INTL, 'PHONE', out, (v) => parsePhoneNumberFromString(v)?.isPossible() ?? false);
   scan(text, PHONE_SPACED, 'PHONE', out);
-  scan(text, PAGER, 'PHONE', out);
+  if (mentions(lower, GATE.pager)) scan(text, PAGER, 'PHONE', out);
 
-  scan(text, MRN, 'MRN', out);
-  scan(text, HEALTH_PLAN, 'HEALTH_PLAN', out);
+  if (mentions(lower, GATE.mrn)) scan(text, MRN, 'MRN', out);
+  if (mentions(lower, GATE.plan)) scan(text, HEALTH_PLAN, 'HEALTH_PLAN', out);
   scan(text, MBI, 'HEALTH_PLAN', out);
-  scan(text, ACCOUNT, 'ACCOUNT', out);
+  if (mentions(lower, GATE.account)) scan(text, ACCOUNT, 'ACCOUNT', out);
   scan(text, CARD, 'ACCOUNT', out, (v) => {
     const d = phoneDigits(v);
     return d.length >= 13 && d.length <= 19 && luhn(d);
   });
-  scan(text, LICENSE, 'LICENSE', out);
+  if (mentions(lower, GATE.license)) scan(text, LICENSE, 'LICENSE', out);
   scan(text, DEA, 'LICENSE', out, validDea);
-  scan(text, VIN_LABEL, 'VEHICLE', out);
-  if (HAS_LONG_RUN.test(text)) scan(text, VIN, 'VEHICLE', out, validVin);
-  scan(text, PLATE, 'VEHICLE', out);
-  scan(text, DEVICE, 'DEVICE', out);
-  scan(text, DEVICE_UNLABELLED_COLON, 'DEVICE', out);
-  scan(text, UDI, 'DEVICE', out);
-  scan(text, BIOMETRIC, 'BIOMETRIC', out);
-  scan(text, GENERIC_ID, 'ID', out);
-  scan(text, HASH_ID, 'ID', out);
+  if (mentions(lower, GATE.vehicle)) {
+    scan(text, VIN_LABEL, 'VEHICLE', out);
+    scan(text, PLATE, 'VEHICLE', out);
+  }
+  if (hasLongRun(text)) scan(text, VIN, 'VEHICLE', out, validVin);
+  if (mentions(lower, GATE.device)) {
+    scan(text, DEVICE, 'DEVICE', out);
+    scan(text, DEVICE_UNLABELLED_COLON, 'DEVICE', out);
+  }
+  if (text.includes('(01)')) scan(text, UDI, 'DEVICE', out);
+  if (mentions(lower, GATE.biometric)) scan(text, BIOMETRIC, 'BIOMETRIC', out);
+  if (mentions(lower, GATE.id)) scan(text, GENERIC_ID, 'ID', out);
+  if (text.includes('#')) scan(text, HASH_ID, 'ID', out);
   scan(text, LONG_NUMBER, 'ID', out);
 }
