@@ -36,8 +36,13 @@ interface Token {
 const WORD = /[A-Za-z]+(?:['’][A-Za-z]+)*/g;
 const POSSESSIVE = /['’]s$/;
 // A word glued to a slash or a digit is an abbreviation or a code ("d/c", "PDE5"), not a name.
-const GLUED = /[/\d]/;
-const GLUED_BEFORE = /[/\d'’]/;
+function gluedAfter(c: string | undefined): boolean {
+  return c === '/' || (c !== undefined && c >= '0' && c <= '9');
+}
+
+function gluedBefore(c: string | undefined): boolean {
+  return gluedAfter(c) || c === "'" || c === '’';
+}
 
 const WEEKDAYS = new Set(['monday', 'mon', 'tuesday', 'tue', 'tues', 'wednesday', 'wed', 'thursday', 'thu', 'thur', 'thurs', 'friday', 'fri', 'saturday', 'sat', 'sunday', 'sun']);
 
@@ -97,7 +102,7 @@ function tokenize(text: string, d: Dictionaries): Token[] {
       kind: classify(base, lower, m),
       cap: c >= 65 && c <= 90,
       gap: text.slice(prevEnd, w.index),
-      slash: GLUED_BEFORE.test(text[w.index - 1] ?? '') || GLUED.test(text[w.index + word.length] ?? ''),
+      slash: gluedBefore(text[w.index - 1]) || gluedAfter(text[w.index + word.length]),
     });
     prevEnd = w.index + word.length;
   }
@@ -321,8 +326,8 @@ function fullNameRule(c: Ctx): void {
   for (let i = 0; i < tokens.length - 1; i++) {
     const t = tokens[i];
     const n = tokens[i + 1];
-    if (!t || !n || t.slash || n.slash || !SAME_PHRASE.test(n.gap)) continue;
-    if (!c.d.givenNames.has(t.base) || t.kind === Kind.Stop || CLINICAL_WORDS.has(t.base)) continue;
+    if (!t || !n || !c.d.givenNames.has(t.base) || t.slash || n.slash || !SAME_PHRASE.test(n.gap)) continue;
+    if (t.kind === Kind.Stop || CLINICAL_WORDS.has(t.base)) continue;
     if (n.kind === Kind.Stop || CLINICAL_WORDS.has(n.base) || n.end - n.start < 2 || isEponym(c, i + 1) || isEponym(c, i)) continue;
     if (MONTHS.has(n.base) || US_STATES.has(n.base) || FACILITY_WORDS.has(n.base) || MONTHS.has(t.base)) continue;
     if (c.mixed && t.cap && n.cap) {
