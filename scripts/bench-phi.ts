@@ -41,7 +41,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 function measure(name: string, iterations: number, fn: () => void): BenchRow {
-  for (let i = 0; i < Math.min(200, iterations); i++) fn();
+  for (let i = 0; i < Math.min(1000, iterations); i++) fn();
   const times: number[] = [];
   const start = performance.now();
   for (let i = 0; i < iterations; i++) {

@@ -36,6 +36,10 @@ interface Token {
 const WORD = /[A-Za-z]+(?:['’][A-Za-z]+)*/g;
 const POSSESSIVE = /['’]s$/;
 // A word glued to a slash or a digit is an abbreviation or a code ("d/c", "PDE5"), not a name.
+function isUpperCode(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
 function gluedAfter(c: string | undefined): boolean {
   return c === '/' || (c !== undefined && c >= '0' && c <= '9');
 }
@@ -73,7 +77,8 @@ function kindMap(d: Dictionaries): Map<string, Kind> {
 const SURNAME_PREFIX = /^(?:o|d)['’][a-z]{3,}$/;
 
 function classify(base: string, lower: string, m: Map<string, Kind>): Kind {
-  if (lower !== base && m.get(lower) === Kind.Stop) return Kind.Stop;
+  // The small stop list first: it answers for a third of the words without touching the big map.
+  if (STOP_WORDS.has(base) || (lower !== base && STOP_WORDS.has(lower))) return Kind.Stop;
   const kind = m.get(base);
   if (kind === undefined || kind === Kind.Clinical) {
     if (SURNAME_PREFIX.test(base) && base !== "o'clock") return Kind.Name;
@@ -91,7 +96,8 @@ function tokenize(text: string, d: Dictionaries): Token[] {
   for (let w = WORD.exec(text); w; w = WORD.exec(text)) {
     const word = w[0];
     const lower = word.toLowerCase();
-    const base = lower.endsWith("'s") || lower.endsWith('’s') ? lower.slice(0, -2) : lower;
+    const n = lower.length;
+    const base = n > 2 && lower[n - 1] === 's' && (lower[n - 2] === "'" || lower[n - 2] === '’') ? lower.slice(0, -2) : lower;
     const c = word.charCodeAt(0);
     tokens.push({
       start: w.index,
@@ -110,13 +116,18 @@ function tokenize(text: string, d: Dictionaries): Token[] {
 }
 
 /** Capital letters tell names apart only in mixed-case text; all-caps or all-lower notes give no signal. */
-function isMixedCase(text: string): boolean {
+function isMixedCase(tokens: readonly Token[]): boolean {
+  // Counted per word from its first and last letters: "Word" is one capital, "WORD" all capitals.
   let upper = 0;
   let lower = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 65 && c <= 90) upper++;
-    else if (c >= 97 && c <= 122) lower++;
+  for (const t of tokens) {
+    const n = t.raw.length;
+    if (!t.cap) lower += n;
+    else if (n > 1 && isUpperCode(t.raw.charCodeAt(n - 1))) upper += n;
+    else {
+      upper++;
+      lower += n - 1;
+    }
   }
   const letters = upper + lower;
   if (letters === 0) return false;
@@ -714,6 +725,7 @@ function placeRules(c: Ctx): void {
 }
 
 const WHITESPACE = /\s+/;
+const FIVE_DIGITS = /\d{5}/;
 const NON_WORD = /\W/g;
 const STREET = new RegExp(
   String.raw`\b\d{1,6}(?:-\d{1,4})?[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?<words>(?:[A-Za-z][A-Za-z'.-]*[ \t]+){1,4})(?<suffix>${[...STREET_SUFFIXES].join('|')})\b\.?(?:,?[ \t]*(?:apt|apartment|unit|suite|ste|#)\.?[ \t]*#?[A-Za-z0-9-]+)?`,
@@ -725,8 +737,14 @@ const ZIP_AFTER_STATE = new RegExp(String.raw`\b(?:${[...US_STATES].join('|')})\
 const ZIP_LABEL = /\bzip(?:\s*code)?\s*[:#]?\s*(?<v>\d{5}(?:-\d{4})?)\b/gi;
 
 function streetRules(text: string, c: Ctx, out: Candidate[]): void {
+  let suffixes = false;
+  let box = false;
+  for (const t of c.tokens) {
+    if (STREET_SUFFIXES.has(t.lower)) suffixes = true;
+    if (t.lower === 'box') box = true;
+  }
   STREET.lastIndex = 0;
-  for (let m = STREET.exec(text); m; m = STREET.exec(text)) {
+  for (let m = suffixes ? STREET.exec(text) : null; m; m = STREET.exec(text)) {
     const suffix = (m.groups?.suffix ?? '').toLowerCase();
     const words = (m.groups?.words ?? '').trim().split(WHITESPACE);
     const wordsOk = words.every((w) => !STOP_WORDS.has(w.toLowerCase().replace(NON_WORD, '')) && !CLINICAL_WORDS.has(w.toLowerCase().replace(NON_WORD, '')));
@@ -734,7 +752,9 @@ function streetRules(text: string, c: Ctx, out: Candidate[]): void {
     if (!UNAMBIGUOUS_SUFFIX.has(suffix) && (!c.mixed || !words.every((w) => CAPITAL_START.test(w)))) continue;
     out.push({ start: m.index, end: m.index + m[0].length, type: 'LOCATION', priority: PRIORITY.LOCATION + 5 });
   }
-  for (const re of [PO_BOX, ZIP_AFTER_STATE, ZIP_LABEL]) {
+  const zip = FIVE_DIGITS.test(text);
+  for (const re of [box ? PO_BOX : undefined, zip ? ZIP_AFTER_STATE : undefined, zip ? ZIP_LABEL : undefined]) {
+    if (!re) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const v = m.groups?.v ?? m[0];
@@ -770,7 +790,7 @@ function emit(c: Ctx, marks: Uint8Array, type: 'NAME' | 'LOCATION', out: Candida
 export function detectNamesAndPlaces(text: string, out: Candidate[]): void {
   const d = loadDictionaries();
   const tokens = tokenize(text, d);
-  const c: Ctx = { text, tokens, mixed: isMixedCase(text), d, name: new Uint8Array(tokens.length), place: new Uint8Array(tokens.length), contextual: new Uint8Array(0), wardEnd: new Map() };
+  const c: Ctx = { text, tokens, mixed: isMixedCase(tokens), d, name: new Uint8Array(tokens.length), place: new Uint8Array(tokens.length), contextual: new Uint8Array(0), wardEnd: new Map() };
   titleRule(c);
   relationRule(c);
   signatureRule(c);
