@@ -128,6 +128,19 @@ describe('scrubRequestBody', () => {
   });
 });
 
+describe('engine failure', () => {
+  it('lets the error reach the caller so that the request fails', () => {
+    class BrokenSession extends PhiSession {
+      override scrub(): string {
+        throw new Error('dictionary missing');
+      }
+    }
+    const body: Json = { messages: [{ role: 'user', content: 'Mr. Nicholson' }] };
+    expect(() => scrubRequestBody('chat', body, new BrokenSession())).toThrow('dictionary missing');
+    expect((body.messages as Json[])[0]?.content).toBe('Mr. Nicholson');
+  });
+});
+
 describe('restoreResponseBody', () => {
   it('restores every chat choice, tool-call arguments JSON-escaped, and refusals', () => {
     const s = session();

@@ -33,7 +33,6 @@ interface Token {
   slash: boolean;
 }
 
-const WORD = /[A-Za-z]+(?:['’][A-Za-z]+)*/g;
 const POSSESSIVE = /['’]s$/;
 // A word glued to a slash or a digit is an abbreviation or a code ("d/c", "PDE5"), not a name.
 function isUpperCode(c: number): boolean {
@@ -88,29 +87,45 @@ function classify(base: string, lower: string, m: Map<string, Kind>): Kind {
   return kind ?? Kind.Unknown;
 }
 
+function isLetterCode(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Words are runs of ASCII letters, joined by an apostrophe ("O'Brien", "Parkinson's"); scanned by hand to spare a match object per word. */
 function tokenize(text: string, d: Dictionaries): Token[] {
   const m = kindMap(d);
   const tokens: Token[] = [];
   let prevEnd = 0;
-  WORD.lastIndex = 0;
-  for (let w = WORD.exec(text); w; w = WORD.exec(text)) {
-    const word = w[0];
+  let i = 0;
+  const len = text.length;
+  while (i < len) {
+    if (!isLetterCode(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < len) {
+      const c = text.charCodeAt(i);
+      if (isLetterCode(c)) i++;
+      else if ((c === 39 || c === 0x2019) && i + 1 < len && isLetterCode(text.charCodeAt(i + 1))) i += 2;
+      else break;
+    }
+    const word = text.slice(start, i);
     const lower = word.toLowerCase();
     const n = lower.length;
     const base = n > 2 && lower[n - 1] === 's' && (lower[n - 2] === "'" || lower[n - 2] === '’') ? lower.slice(0, -2) : lower;
-    const c = word.charCodeAt(0);
     tokens.push({
-      start: w.index,
-      end: w.index + word.length,
+      start,
+      end: i,
       raw: word,
       lower,
       base,
       kind: classify(base, lower, m),
-      cap: c >= 65 && c <= 90,
-      gap: text.slice(prevEnd, w.index),
-      slash: gluedBefore(text[w.index - 1]) || gluedAfter(text[w.index + word.length]),
+      cap: isUpperCode(word.charCodeAt(0)),
+      gap: text.slice(prevEnd, start),
+      slash: gluedBefore(text[start - 1]) || gluedAfter(text[i]),
     });
-    prevEnd = w.index + word.length;
+    prevEnd = i;
   }
   return tokens;
 }
