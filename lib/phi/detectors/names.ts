@@ -34,11 +34,12 @@ interface Token {
 }
 
 const POSSESSIVE = /['’]s$/;
-// A word glued to a slash or a digit is an abbreviation or a code ("d/c", "PDE5"), not a name.
+
 function isUpperCode(c: number): boolean {
   return c >= 65 && c <= 90;
 }
 
+// A word glued to a slash or a digit is an abbreviation or a code ("d/c", "PDE5"), not a name.
 function gluedAfter(c: string | undefined): boolean {
   return c === '/' || (c !== undefined && c >= '0' && c <= '9');
 }
@@ -152,7 +153,6 @@ function isMixedCase(tokens: readonly Token[]): boolean {
 
 // Gaps and shapes tested in the rules, compiled once.
 const APOSTROPHE = /['’]/;
-const LINE_START_GAP = /\n[ \t]*$|^[ \t]*$/;
 const NEWLINE = /[\n]/;
 const INITIAL_BEFORE = /(?:^|[\s(,;:&-])$/;
 const HYPHEN_GAP = /^-$/;
@@ -163,7 +163,6 @@ const DOT_SPACE_GAP = /^\.[ \t]+$/;
 const PLURAL_ACRONYM = /^[A-Z]+s$/;
 const FACILITY_GAP = /^[ \t]*$|^\.[ \t]*$|^[ \t]*-[ \t]*$/;
 const LINK_WORD = /^(?:to|with|and|or|in)$/;
-const DOT_OR_SPACE_GAP = /^\.?[ \t]*$/;
 const COMMA_OR_SPACE_GAP = /^,?[ \t]*$/;
 const EMERGENCY_WARD = /^(?:ew|er)$/;
 const HOSPITAL_UNIT = /^(?:ew|er|ed|icu|micu|ccu|cath)$/;
@@ -175,8 +174,8 @@ const INITIAL_GAP = /^\.?[ \t]*$/;
 const SENTENCE_START = /(?:^|[.!?:;]\s*|\n\s*)$/;
 const RELATION_GAP = /^[ \t]*(?:[,:(-]|-+>|=)?[ \t]*$/;
 const LIST_GAP = /^[ \t]*(?:,|&|,?[ \t]*and)[ \t]*$/;
-const TITLE_GAP = /^\.?[ \t]*$/;
-const CREDENTIAL_GAP = /^[ \t]*,?[ \t]*$/;
+const TITLE_GAP = INITIAL_GAP;
+const CREDENTIAL_GAP = SPACE_OR_COMMA_GAP;
 const NUMBER_BEFORE = /\b\d{1,6}(?:-\d{1,4})?[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?$/;
 
 /** Names that a capital makes believable in mixed-case text; every word counts in single-case text. */
@@ -187,7 +186,7 @@ function caseOk(t: Token, mixed: boolean): boolean {
 function isInitial(text: string, t: Token): boolean {
   if (t.end - t.start !== 1 || text[t.end] !== '.') return false;
   // "A." and "P." opening a line are assessment and plan headings; "R>L." is no initial.
-  if (LINE_START_GAP.test(t.gap) && t.start > 0 && NEWLINE.test(t.gap) && 'SOAPsoap'.includes(text[t.start] ?? '')) return false;
+  if (NEWLINE.test(t.gap) && 'SOAPsoap'.includes(text[t.start] ?? '')) return false;
   return INITIAL_BEFORE.test(t.gap) || t.start === 0;
 }
 
@@ -632,7 +631,7 @@ function placeRules(c: Ctx): void {
       const p1 = tokens[i - 1]?.lower ?? '';
       const rhythm = RHYTHM_BEFORE.has(p1) || (LINK_WORD.test(p1) && RHYTHM_BEFORE.has(tokens[i - 2]?.lower ?? ''));
       const saintName = (n?.kind === Kind.Name || c.d.givenNames.has(n?.base ?? '') || (!!n && isInitial(text, n))) && n?.kind !== Kind.Stop;
-      if (n && !rhythm && DOT_OR_SPACE_GAP.test(n.gap) && saintName && n.cap) {
+      if (n && !rhythm && INITIAL_GAP.test(n.gap) && saintName && n.cap) {
         if (!NUMBER_BEFORE.test(text.slice(Math.max(0, t.start - 40), t.start))) markPlace(c, i, i + 2);
       }
     }
@@ -674,7 +673,7 @@ function placeRules(c: Ctx): void {
       let j = i + 1;
       if (tokens[j]?.lower === 'of') j++;
       const n = tokens[j];
-      if (n && DOT_OR_SPACE_GAP.test(n.gap) && n.cap && (US_STATES.has(n.base) || c.d.cities.has(n.base))) markPlace(c, i, j + 1);
+      if (n && INITIAL_GAP.test(n.gap) && n.cap && (US_STATES.has(n.base) || c.d.cities.has(n.base))) markPlace(c, i, j + 1);
     }
     // "GBMC": an acronym ending in MC names a medical center wherever it stands.
     const short = t.raw.length <= 6;
