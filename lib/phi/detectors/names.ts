@@ -314,7 +314,7 @@ function relationRule(c: Ctx): void {
 }
 
 // Words and phrases right before or after a name ("seen by X", "X aware").
-const CONTEXT_BEFORE = new Set(['by', 'paged', 'notified', 'told', 'informed', 'contacted', 'consulted', 'named', 'signed', 'spoke with', 'discussed with', 'met with', 'talked with', 'spoke to', 'talked to', 'called', 'page', 'paging']);
+const CONTEXT_BEFORE = new Set(['patient is', 'pt is', 'name is', 'names are', 'patient named', 'by', 'paged', 'notified', 'told', 'informed', 'contacted', 'consulted', 'named', 'signed', 'spoke with', 'discussed with', 'met with', 'talked with', 'spoke to', 'talked to', 'called', 'page', 'paging']);
 const CONTEXT_BEFORE_CAP = new Set(['patient', 'pt', 'name', 'per', 'with', 'from', 'attending', 'resident', 'intern', 'fellow', 'nurse', 'pcp', 'surgeon', 'cardiologist', 'caseworker', 'coordinator', 'sw', 'therapist']);
 const STRONG_AFTER = new Set(['called', 'phoned', 'visited']);
 const CONTEXT_AFTER = new Set(['family', 'aware', 'notified', 'paged', 'informed', 'ordered', 'recommended', 'requested', 'agrees', 'agreed', 'consented', 'phoned', 'called', 'came', 'saw', 'visited', 'updated', 'examined', 'evaluated', 'wrote', 'spoke']);
@@ -337,8 +337,9 @@ function contextRule(c: Ctx): void {
     if (!before && tight && prev && CONTEXT_BEFORE_CAP.has(prev.lower) && c.mixed && t.cap && (t.kind !== Kind.Weak || c.d.givenNames.has(t.base))) before = true;
     const after = !!next && CONTEXT_AFTER.has(next.lower) && SPACE_OR_COMMA_GAP.test(next.gap);
     if (!before && !after) continue;
-    const givenAfter = after && !c.mixed && t.kind === Kind.Weak && c.d.givenNames.has(t.base) && STRONG_AFTER.has(next?.lower ?? '');
-    if (!named && t.kind === Kind.Weak && !(c.mixed && t.cap) && !givenAfter) continue;
+    // In single-case text a given name that is also a word needs a strong cue: "son bill called", "patient is john smith".
+    const givenCue = !c.mixed && t.kind === Kind.Weak && c.d.givenNames.has(t.base) && ((after && STRONG_AFTER.has(next?.lower ?? '')) || (before && (CONTEXT_BEFORE.has(pair) || prev?.lower === 'named')));
+    if (!named && t.kind === Kind.Weak && !(c.mixed && t.cap) && !givenCue) continue;
     if (!named && isEponym(c, i)) continue;
     c.name[i] = 1;
     markForward(c, i + 1, 2, c.mixed && t.cap);
@@ -712,7 +713,7 @@ function placeRules(c: Ctx): void {
       const upper = word === word.toUpperCase();
       const acronym =
         HOSPITAL_ACRONYM.test(word) &&
-        (n.kind === Kind.Unknown || n.kind === Kind.Name) &&
+        (n.kind === Kind.Unknown || n.kind === Kind.Name || (verbOk && upper && n.kind === Kind.Clinical && !CLINICAL_WORDS.has(n.base))) &&
         !US_STATES.has(n.base) &&
         (verbOk || t.lower === 'at' || t.lower === 'from' || t.lower === '@' || (upper && c.mixed));
       const ward = (n.kind === Kind.Unknown || n.kind === Kind.Name) && n.end - n.start >= 4 && WARD_NUMBER.test(text.slice(n.end, n.end + 4)) && t.lower !== 'in';
