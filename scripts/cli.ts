@@ -172,6 +172,71 @@ key
     });
   });
 
+const adapter = program.command('adapter').description('pass-through HTTP adapters (/api/public/http/<name>/…)');
+adapter
+  .command('add')
+  .description('add an HTTP adapter to the config file, keeping its comments, and print the diff')
+  .requiredOption('--name <name>', 'adapter name (lowercase letters, digits, -)')
+  .requiredOption('--base-url <url>', 'upstream base URL, e.g. https://api.openai.com')
+  .option('-H, --header <header...>', "header to inject, 'Name: value'; secrets as ${{ ENV_VAR }}")
+  .option('--timeout-ms <n>', 'upstream timeout', int('--timeout-ms'))
+  .option('--scrub-phi', 'scrub PHI from JSON request bodies sent through it')
+  .option('-f, --file <path>', 'config file (default: PORTICO_CONFIG, else ./portico.config.yaml)')
+  .option('--force', 'replace an adapter of the same name')
+  .action(async (o: { name: string; baseUrl: string; header?: string[]; timeoutMs?: number; scrubPhi?: boolean; file?: string; force?: boolean }) => {
+    const { addAdapter } = await import('./lib/config-edit');
+    const file = path.resolve(ROOT, o.file ?? process.env.PORTICO_CONFIG ?? 'portico.config.yaml');
+    const headers: Record<string, string> = {};
+    for (const h of o.header ?? []) {
+      const m = /^\s*([A-Za-z0-9-]+)\s*:\s*(.+)$/.exec(h);
+      if (!m) throw new CliError(`-H "${h}" is not a header: use 'Name: value'`);
+      headers[m[1]!] = m[2]!.trim();
+    }
+    const { diff, created } = addAdapter(file, { name: o.name, baseUrl: o.baseUrl, headers, timeoutMs: o.timeoutMs, scrubPhi: o.scrubPhi, force: o.force });
+    out(diff);
+    const vars = [...new Set(Object.values(headers).flatMap((v) => [...v.matchAll(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!)))];
+    process.stderr.write(
+      `${created ? 'created' : 'updated'} ${path.relative(process.cwd(), file) || file}: adapter "${o.name}" → ${o.baseUrl}\n` +
+        (vars.length ? `Set ${vars.join(', ')} in Portico's environment. ` : '') +
+        `Restart Portico to load it, allow it for an app at review, then try: npm run cli -- call /api/public/http/${o.name}/v1/models --key <app key>\n`,
+    );
+  });
+
+program
+  .command('call <path>')
+  .description('call a Portico route with an app key and print the answer (e.g. /api/public/http/openai/v1/models)')
+  .requiredOption('--key <key>', "an app's API key (or set PORTICO_API_KEY)", process.env.PORTICO_API_KEY)
+  .option('-X, --method <method>', 'HTTP method', 'GET')
+  .option('-d, --data <json>', 'a JSON body')
+  .option('--url <base>', 'Portico base URL (default: PORTICO_PUBLIC_URL, else http://localhost:$PORT)')
+  .action(async (p: string, o: { key: string; method: string; data?: string; url?: string }) => {
+    const base = o.url ?? process.env.PORTICO_PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+    if (!p.startsWith('/')) throw new CliError('the path must start with /, e.g. /api/public/http/openai/v1/models');
+    if (o.data !== undefined) {
+      try {
+        JSON.parse(o.data);
+      } catch {
+        throw new CliError('--data is not valid JSON');
+      }
+    }
+    let res: Response;
+    try {
+      res = await fetch(new URL(p, base), { method: o.method.toUpperCase(), headers: { 'api-key': o.key, ...(o.data ? { 'content-type': 'application/json' } : {}) }, body: o.data });
+    } catch (err) {
+      throw new CliError(`cannot reach ${base}: ${(err as Error).message} (is Portico running? set --url)`);
+    }
+    const text = await res.text();
+    process.stderr.write(`HTTP ${res.status} ${res.statusText}\n`);
+    let shown = text;
+    try {
+      shown = JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+      // not JSON: print as is
+    }
+    out(shown);
+    if (res.status >= 400) process.exitCode = 1;
+  });
+
 const config = program.command('config').description('the gateway config file');
 config
   .command('check')
@@ -193,7 +258,7 @@ async function main() {
     const { DomainError } = await import('../lib/users');
     if (err instanceof ZodError) {
       process.stderr.write(`error: ${err.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}\n`);
-    } else if (err instanceof CliError || err instanceof DomainError || (err instanceof Error && /Invalid environment|configuration|config/.test(err.message))) {
+    } else if (err instanceof CliError || err instanceof DomainError || (err instanceof Error && err.name === 'ConfigEditError') || (err instanceof Error && /Invalid environment|configuration|config/.test(err.message))) {
       process.stderr.write(`error: ${err.message}\n`);
     } else {
       process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -7,7 +7,7 @@ import { db } from '../lib/db';
 import { spawnReady } from '../scripts/lib/spawn';
 import { startFakeUpstream, type FakeUpstream } from '../scripts/lib/fake-upstream';
 import { cli } from './support/cli';
-import { startHarness, testConfigYaml, type Harness } from './support/portico';
+import { startHarness, TEST_SECRETS, testConfigYaml, type Harness } from './support/portico';
 import { uid } from './support/seed';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -22,7 +22,7 @@ describe('CLI', () => {
     writeFileSync(configFile, testConfigYaml(h.upstream.url));
   });
   afterAll(async () => h?.close());
-  const env = () => ({ PORTICO_CONFIG: configFile, UPSTREAM_KEY: 'sk-cli' });
+  const env = () => ({ PORTICO_CONFIG: configFile, ...TEST_SECRETS });
 
   it('creates an approved app and a key printed once, which works until revoked', async () => {
     const name = `cli-${uid()}`;
@@ -70,7 +70,7 @@ describe('CLI', () => {
     const ok = await cli(['config', 'check'], env());
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/OK/);
-    const missing = await cli(['config', 'check'], { PORTICO_CONFIG: configFile, UPSTREAM_KEY: '' });
+    const missing = await cli(['config', 'check'], { PORTICO_CONFIG: configFile, ...TEST_SECRETS, UPSTREAM_KEY: '' });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/needs environment variable UPSTREAM_KEY/);
     const bad = path.join(path.dirname(configFile), 'bad.yaml');
@@ -95,7 +95,7 @@ describe('graceful shutdown', () => {
     writeFileSync(configFile, testConfigYaml(upstream.url));
     const { seedApp } = await import('./support/seed');
     const s = await seedApp({ models: [MODEL] });
-    const server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], { DATABASE_URL: process.env.DATABASE_URL!, PORTICO_CONFIG: configFile, UPSTREAM_KEY: 'sk', PORTICO_DRAIN_MS: '10000' });
+    const server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], { DATABASE_URL: process.env.DATABASE_URL!, PORTICO_CONFIG: configFile, ...TEST_SECRETS, PORTICO_DRAIN_MS: '10000' });
     upstream.always({ kind: 'slow-stream', chunkDelayMs: 40 });
     const client = new AzureOpenAI({ endpoint: `http://127.0.0.1:${server.port}/api/public/oai`, apiKey: s.key!, apiVersion: '2025-01-01-preview', deployment: MODEL, maxRetries: 0 });
     const text = 'a streamed answer long enough to still be running when the signal arrives';

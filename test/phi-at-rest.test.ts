@@ -6,7 +6,7 @@ import { AzureOpenAI } from 'openai';
 import pg from 'pg';
 import { spawnReady, type Child } from '../scripts/lib/spawn';
 import { startFakeUpstream, type FakeUpstream } from '../scripts/lib/fake-upstream';
-import { testConfigYaml } from './support/portico';
+import { TEST_SECRETS, testConfigYaml } from './support/portico';
 import { seedApp } from './support/seed';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -28,7 +28,7 @@ describe('after a run of PHI traffic, no PHI value is at rest', () => {
     writeFileSync(configFile, testConfigYaml(upstream.url));
     key = (await seedApp({ models: [MODEL], phiPolicy: 'scrub' })).key!;
     // Debug logging: the most a misconfigured operator could turn on.
-    server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], { DATABASE_URL: process.env.DATABASE_URL!, PORTICO_CONFIG: configFile, UPSTREAM_KEY: 'sk-rest', LOG_LEVEL: 'debug' });
+    server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], { DATABASE_URL: process.env.DATABASE_URL!, PORTICO_CONFIG: configFile, ...TEST_SECRETS, LOG_LEVEL: 'debug' });
   });
   afterAll(async () => {
     await server?.stop();

@@ -43,6 +43,8 @@ export interface GatewayConfig {
   adapters: Map<string, Adapter>;
   portal: ConfigFile['portal'];
   usage: ConfigFile['usage'];
+  /** The model POST /v1/chat/completions uses by default. */
+  compatDefaultModel: string | undefined;
 }
 
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
@@ -91,7 +93,8 @@ export function resolveConfig(loaded: LoadedConfig, source: Record<string, strin
     });
   }
   if (missing.length > 0) throw new ConfigError(`${loaded.source}:\n${missing.map((m) => `  ${m}`).join('\n')}`);
-  return { source: loaded.source, providers, models, adapters, portal: loaded.file.portal, usage: loaded.file.usage };
+  const compatDefaultModel = loaded.file.compatChat.defaultModel ?? models.keys().next().value;
+  return { source: loaded.source, providers, models, adapters, portal: loaded.file.portal, usage: loaded.file.usage, compatDefaultModel };
 }
 
 const KEY = Symbol.for('portico.gatewayConfig');

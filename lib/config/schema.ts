@@ -83,6 +83,13 @@ export const configSchema = z
           'I confirm that this application is for internal use only: it will not be offered to customers or built into a product.',
         organisation: 'Portico',
       }),
+    compatChat: z
+      .object({
+        /** The configured model that POST /v1/chat/completions uses when the body names none (or "gpt-3.5-turbo", that API's documented default, which is not configured). */
+        defaultModel: z.string().optional(),
+      })
+      .strict()
+      .default({}),
     usage: z
       .object({ retentionDays: z.number().int().positive().default(90) })
       .strict()
@@ -90,6 +97,9 @@ export const configSchema = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    if (cfg.compatChat.defaultModel && !cfg.models[cfg.compatChat.defaultModel]) {
+      ctx.addIssue({ code: 'custom', path: ['compatChat', 'defaultModel'], message: `"${cfg.compatChat.defaultModel}" is not a model under models` });
+    }
     for (const [name, model] of Object.entries(cfg.models)) {
       if (!cfg.providers[model.provider]) {
         ctx.addIssue({

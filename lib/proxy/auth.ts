@@ -38,7 +38,23 @@ export function authorizeApp(p: KeyPrincipal): void {
   if (p.app.status !== 'approved') throw errors.appNotApproved(p.app.status);
 }
 
-/** The API is for backends: a browser (Origin header, CORS preflight) is refused with a reason. */
+/**
+ * The API is for backends: a browser (Origin header, CORS preflight) is refused with a reason. The one
+ * exception is Portico's own API reference at /api calling the API from the same origin ("try it"): the
+ * browser itself vouches for that with Sec-Fetch-Site, which page scripts cannot set.
+ */
 export function refuseBrowser(req: IncomingMessage): void {
-  if (req.method === 'OPTIONS' || req.headers.origin !== undefined) throw errors.browserRefused();
+  if (req.method === 'OPTIONS') throw errors.browserRefused();
+  const origin = req.headers.origin;
+  if (origin === undefined) return;
+  if (req.headers['sec-fetch-site'] === 'same-origin' && sameHost(origin, req.headers.host)) return;
+  throw errors.browserRefused();
+}
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }

@@ -6,6 +6,9 @@ import { sendError, sendJson, sendRaw } from './http';
 import { metrics } from '../metrics';
 import { handleOai, toProxyError, type ProxyDeps } from './pipeline';
 import { deidentify, usage, type CustomContext } from './custom';
+import { compatChat, COMPAT_PATH } from './compat';
+import { ADAPTER_PREFIX, handleAdapter } from './adapters';
+import { handleDocs, isDocsPath } from './docs';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { matchOai } from './routes';
 
@@ -16,7 +19,8 @@ export function isFastPath(pathname: string): boolean {
     pathname.startsWith('/v1/') ||
     pathname === '/healthz' ||
     pathname === '/readyz' ||
-    pathname === '/metrics'
+    pathname === '/metrics' ||
+    isDocsPath(pathname)
   );
 }
 
@@ -124,8 +128,11 @@ export function createProxyHandler(deps: ProxyDeps) {
         return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', database: ok ? 'ok' : 'unreachable or migrations pending' });
       }
       if (path === '/metrics') return await sendMetrics(req, res, deps);
+      if (isDocsPath(path)) return handleDocs(req, res, path);
       const oai = matchOai(path);
       if (oai) return await handleOai(req, res, oai, url, deps);
+      if (path === COMPAT_PATH) return await handleOai(req, res, { kind: 'oai', op: 'chat', style: 'compat' }, url, deps, compatChat);
+      if (path.startsWith(ADAPTER_PREFIX)) return await handleAdapter(req, res, url, deps);
       const custom = CUSTOM.get(path);
       if (custom) return await handleCustom(req, res, path, custom, deps);
       req.resume();

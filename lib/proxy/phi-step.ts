@@ -58,3 +58,17 @@ export function streamRestorer(op: TextOp, session: PhiSession | undefined): Str
   if (!session || op === 'embeddings') return undefined;
   return createStreamRestorer(op, session);
 }
+
+/** Every string value of an arbitrary JSON document, rewritten in place (pass-through adapters). */
+export function mapJsonStrings(value: unknown, fn: (s: string) => string): unknown {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = mapJsonStrings(value[i], fn);
+    return value;
+  }
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    for (const k of Object.keys(o)) o[k] = mapJsonStrings(o[k], fn);
+  }
+  return value;
+}

@@ -29,13 +29,13 @@ export interface ProxyDeps {
 type Op = Exclude<Operation, 'models'>;
 
 /** What one request is metered as; recorded once, when the exchange ends however it ends. */
-class Meter {
+export class Meter {
   readonly requestId = randomUUID();
   readonly started = performance.now();
   readonly at = new Date();
   principal?: KeyPrincipal;
   model = '';
-  op: Operation;
+  op: Operation | 'http';
   status = 0;
   streamed = false;
   promptTokens = 0;
@@ -49,7 +49,7 @@ class Meter {
   private done = false;
 
   constructor(
-    op: Operation,
+    op: Operation | 'http',
     readonly route: string,
   ) {
     this.op = op;
@@ -130,7 +130,7 @@ function listModels(res: ServerResponse, cfg: GatewayConfig, p: KeyPrincipal, he
 const DEFAULT_OUTPUT_ESTIMATE = 512;
 
 /** Step 4: the app's per-minute limits and monthly budgets, reserved before the upstream call. */
-async function applyLimits(limiter: Limiter, p: KeyPrincipal, model: Model, body: Json, meter: Meter, headers: Record<string, string>) {
+export async function applyLimits(limiter: Limiter, p: KeyPrincipal, model: Model, body: Json, meter: Meter, headers: Record<string, string>) {
   const limits = { rpm: p.app.rpmLimit, tpm: p.app.tpmLimit, monthlyTokens: p.app.monthlyTokenBudget, monthlyCostUsd: p.app.monthlyCostBudgetUsd };
   if (!hasLimits(limits)) return;
   // A conservative estimate (prompt ≈ 4 characters a token, the requested maximum output) is reserved so
@@ -146,8 +146,42 @@ async function applyLimits(limiter: Limiter, p: KeyPrincipal, model: Model, body
   meter.reservation = check.reservation;
 }
 
+/** How a route family differs from the OpenAI / Azure routes (the CompliantChatGPT-compatible one, say). */
+export interface RouteVariant {
+  /** Header carrying the Portico key (instead of `api-key` / Bearer). */
+  keyHeader: string;
+  /** Fills documented defaults in the body before validation. */
+  defaults?(body: Json, cfg: GatewayConfig): void;
+  /** The caller's own upstream credential, when its app may bring one. */
+  credential?(req: IncomingMessage, p: KeyPrincipal, headers: Record<string, string>): string | undefined;
+  /** Adds fields to a successful JSON answer (after PHI restore). */
+  decorate?(json: Json): void;
+  /** Maps Portico's errors to the statuses this route family documents. */
+  mapError?(e: ProxyError): ProxyError;
+  streaming: boolean;
+}
+
+/** Step 6: the upstream call; a connection that fails before any answer is retried once per fallback model. */
+async function forward(op: Op, model: Model, cfg: GatewayConfig, body: Json, apiVersion: string | undefined, credentialOverride: string | undefined, signal: AbortSignal): Promise<UpstreamResponse> {
+  const candidates = [model, ...model.fallbacks.map((f) => cfg.models.get(f)).filter((m): m is Model => !!m)];
+  for (let i = 0; ; i++) {
+    const m = candidates[i]!;
+    try {
+      // A caller's own credential only ever goes to the model it named, never to a fallback's provider.
+      return await sendUpstream({ op, model: m, body, apiVersion, credentialOverride: i === 0 ? credentialOverride : undefined, signal });
+    } catch (err) {
+      if (!(err instanceof UpstreamFailure)) throw err;
+      if (err.kind === 'timeout') throw errors.upstreamTimeout(model.name);
+      if (err.kind === 'aborted') throw new ProxyError(499, 'client_closed', 'client closed the connection');
+      metrics().upstreamErrors.inc({ kind: `connect:${m.provider.name}` });
+      if (i + 1 >= candidates.length || (credentialOverride && i === 0)) throw errors.upstreamUnavailable(model.name);
+      log().warn({ model: model.name, from: m.provider.name, to: candidates[i + 1]!.provider.name }, 'upstream unreachable; trying the fallback');
+    }
+  }
+}
+
 /** Handles every OpenAI / Azure OpenAI compatible route: the request pipeline of DESIGN.md. */
-export async function handleOai(req: IncomingMessage, res: ServerResponse, route: OaiRoute, url: URL, deps: ProxyDeps): Promise<void> {
+export async function handleOai(req: IncomingMessage, res: ServerResponse, route: OaiRoute, url: URL, deps: ProxyDeps, variant?: RouteVariant): Promise<void> {
   const meter = new Meter(route.op, `${route.style}:${route.op}`);
   const headers: Record<string, string> = { 'x-request-id': meter.requestId };
   const abort = new AbortController();
@@ -160,7 +194,7 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
     refuseBrowser(req);
     const expected = route.op === 'models' ? 'GET' : 'POST';
     if (req.method !== expected && !(route.op === 'models' && req.method === 'HEAD')) throw errors.methodNotAllowed(req.method ?? '?', expected);
-    const principal = await authenticate(deps.keys, presentedKey(req));
+    const principal = await authenticate(deps.keys, variant ? headerValue(req, variant.keyHeader) : presentedKey(req));
     meter.principal = principal;
     authorizeApp(principal);
     const cfg = deps.config();
@@ -170,7 +204,9 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
     }
     const op: Op = route.op;
     const body = await readJsonObject(req, deps.maxBodyBytes);
+    variant?.defaults?.(body, cfg);
     validateBody(op, body);
+    if (variant && !variant.streaming && body.stream === true) throw errors.badRequest('Streaming is not available on this endpoint; use the OpenAI-compatible routes under /api/public/oai for streamed answers.', 'stream');
     const name = route.deployment ?? (typeof body.model === 'string' ? body.model : undefined);
     if (!name) throw errors.badRequest('Name the model: set "model" in the body (or use a deployment URL).', 'model');
     meter.model = name;
@@ -195,21 +231,12 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
     headers['x-portico-phi-entities'] = String(phi.total);
 
     const apiVersion = url.searchParams.get('api-version') ?? undefined;
+    const credential = variant?.credential?.(req, principal, headers);
     const t0 = performance.now();
-    let upstream: UpstreamResponse;
-    try {
-      upstream = await sendUpstream({ op, model, body: outgoing, apiVersion, signal: abort.signal });
-    } catch (err) {
-      if (err instanceof UpstreamFailure) {
-        if (err.kind === 'timeout') throw errors.upstreamTimeout(name);
-        if (err.kind === 'aborted') throw new ProxyError(499, 'client_closed', 'client closed the connection');
-        throw errors.upstreamUnavailable(name);
-      }
-      throw err;
-    }
+    const upstream = await forward(op, model, cfg, outgoing, apiVersion, credential, abort.signal);
     meter.upstreamMs = Math.round(performance.now() - t0);
     metrics().upstreamLatency.observe({ provider: model.provider.name }, meter.upstreamMs / 1000);
-    if (upstream.status < 200 || upstream.status >= 300) throw await mapUpstreamError(upstream, name);
+    if (upstream.status < 200 || upstream.status >= 300) throw await mapUpstreamError(upstream, name, !!credential);
 
     const contentType = String(upstream.headers['content-type'] ?? '');
     if (stream && contentType.includes('text/event-stream')) {
@@ -229,14 +256,16 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
       meter.completionTokens = usage.completion;
     }
     meter.status = 200;
-    if (phi.session) {
-      restoreJson(op, json, phi.session);
+    if (phi.session || variant?.decorate) {
+      if (phi.session) restoreJson(op, json, phi.session);
+      if (variant?.decorate && isObj(json)) variant.decorate(json);
       return sendJson(res, 200, json, headers);
     }
     // Nothing changes the answer: send the upstream's bytes as they came.
     sendRaw(res, 200, raw, 'application/json', headers);
   } catch (err) {
-    const e = toProxyError(err, meter.requestId);
+    const proxied = toProxyError(err, meter.requestId);
+    const e = variant?.mapError ? variant.mapError(proxied) : proxied;
     meter.fail(e);
     if (!meter.principal || e.status === 403) metrics().authFailures.inc({ code: e.code });
     if (e.status !== 499) sendError(res, e, headers);
@@ -245,6 +274,11 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
     // Metered as soon as the answer is written; a client that left early is metered on 'close'.
     if (res.writableEnded) meter.record(deps);
   }
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
 }
 
 export function toProxyError(err: unknown, requestId: string): ProxyError {

@@ -6,7 +6,7 @@ export interface OaiRoute {
   op: Operation;
   /** Azure style: the deployment named in the path is the model. Otherwise the body's `model`. */
   deployment?: string;
-  style: 'azure-deployment' | 'azure-v1' | 'openai';
+  style: 'azure-deployment' | 'azure-v1' | 'openai' | 'compat';
 }
 
 const OP_PATHS: Record<string, Operation> = {

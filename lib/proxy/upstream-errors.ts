@@ -28,7 +28,7 @@ function upstreamMessage(text: string): string | undefined {
  * status and the upstream's message; throttling keeps 429 with Retry-After; our credentials being refused
  * and upstream failures become 502, without leaking upstream details.
  */
-export async function mapUpstreamError(up: UpstreamResponse, model: string): Promise<ProxyError> {
+export async function mapUpstreamError(up: UpstreamResponse, model: string, callerCredential = false): Promise<ProxyError> {
   const text = await readSome(up.body);
   const msg = upstreamMessage(text);
   const s = up.status;
@@ -38,6 +38,9 @@ export async function mapUpstreamError(up: UpstreamResponse, model: string): Pro
     return new ProxyError(429, 'upstream_rate_limited', `The upstream serving "${model}" is rate limiting requests. Retry after ${retryAfter} s.`, {
       headers: { 'retry-after': retryAfter },
     });
+  }
+  if ((s === 401 || s === 403) && callerCredential) {
+    return new ProxyError(400, 'invalid_openai_key', 'The upstream refused the OpenAI key sent in x-openai-key. Check the key, or omit the header to use the gateway’s own credentials.', { param: 'x-openai-key' });
   }
   if (s === 401 || s === 403) return errors.upstreamAuth(model);
   if (s === 400 || s === 404 || s === 409 || s === 413 || s === 415 || s === 422) {

@@ -37,16 +37,37 @@ models:
   text-embedding-3-small:
     provider: upstream
     price: { inputPerMillion: 0.02, outputPerMillion: 0 }
+  gpt-4o-2024-05-13:
+    provider: upstream
+    upstreamModel: gpt-4o
+    price: { inputPerMillion: 2.5, outputPerMillion: 10 }
+compatChat:
+  defaultModel: gpt-4o-mini-2024-07-18
+adapters:
+  openai:
+    baseUrl: ${upstreamUrl}
+    headers:
+      Authorization: Bearer \${{ OPENAI_API_TOKEN }}
+      OpenAI-Organization: \${{ OPENAI_ORG_ID }}
+    timeoutMs: 1500
+  openai-phi:
+    baseUrl: ${upstreamUrl}/v1
+    headers:
+      Authorization: Bearer \${{ OPENAI_API_TOKEN }}
+    scrubPhi: true
 `;
 }
 
 export const UPSTREAM_KEY = 'sk-upstream-secret-for-tests';
+export const ADAPTER_TOKEN = 'sk-adapter-secret-for-tests';
+/** The environment variables testConfigYaml names. */
+export const TEST_SECRETS = { UPSTREAM_KEY, OPENAI_API_TOKEN: ADAPTER_TOKEN, OPENAI_ORG_ID: 'org-test' };
 
 /** A fake upstream and Portico's proxy (in this process, no portal) in front of it. */
 export async function startHarness(opts: Partial<ServerOptions> & { yaml?: (upstreamUrl: string) => string } = {}): Promise<Harness> {
   const upstream = await startFakeUpstream();
   const yaml = (opts.yaml ?? testConfigYaml)(upstream.url);
-  const config = resolveConfig({ file: parseConfig(yaml, 'test config'), source: 'test config' }, { ...process.env, UPSTREAM_KEY });
+  const config = resolveConfig({ file: parseConfig(yaml, 'test config'), source: 'test config' }, { ...process.env, ...TEST_SECRETS });
   const portico = await startServer({ port: 0, host: '127.0.0.1', portal: false, config, drainMs: 2_000, usage: { flushIntervalMs: 50 }, ...opts });
   return {
     upstream,

@@ -1,0 +1,177 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Transform, type Readable } from 'node:stream';
+import { Agent, request, errors as undiciErrors } from 'undici';
+import type { Adapter } from '../config';
+import { PhiSession } from '../phi';
+import { log } from '../log';
+import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
+import { errors, ProxyError } from './errors';
+import { BASE_HEADERS, collect, readBody, sendError } from './http';
+import { applyLimits, Meter, toProxyError, type ProxyDeps } from './pipeline';
+import { mapJsonStrings } from './phi-step';
+
+export const ADAPTER_PREFIX = '/api/public/http/';
+
+// Never forwarded: hop-by-hop headers, the caller's credentials and browser context, and what undici sets.
+const DROP_REQUEST = new Set(['host', 'connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'api-key', 'authorization', 'cookie', 'origin', 'referer', 'x-real-ip', 'forwarded', 'content-length', 'expect']);
+const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'set-cookie', 'proxy-authenticate', 'trailer', 'upgrade', 'content-length']);
+
+let agent: Agent | undefined;
+const dispatcher = () => (agent ??= new Agent({ keepAliveTimeout: 30_000, connections: 128, connect: { timeout: 10_000 } }));
+
+/**
+ * The upstream URL for a pass-through path, or an error: the path must stay under the adapter's base URL
+ * (no `..` or `.` segments, no encoded slashes or backslashes, no empty segments, no absolute or
+ * protocol-relative URLs, no `user@host` tricks).
+ */
+export function targetUrl(adapter: Adapter, rawRest: string, search: string): URL {
+  const segments = rawRest.split('/');
+  for (const seg of segments) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(seg);
+    } catch {
+      throw errors.badRequest('The path has an invalid percent-encoding.');
+    }
+    if (decoded === '' || decoded === '.' || decoded === '..' || /[/\\]/.test(decoded) || /[\u0000-\u001f]/.test(decoded) || seg.includes('@') || seg.includes(':')) {
+      throw errors.badRequest('The path must be a plain relative path under the adapter (no "..", ".", empty or encoded-slash segments, no "@" or ":").');
+    }
+  }
+  const base = adapter.baseUrl;
+  const target = new URL(base.pathname + rawRest + search, base.origin);
+  if (target.origin !== base.origin || !target.pathname.startsWith(base.pathname)) {
+    throw errors.badRequest('The path leaves the adapter’s base URL.');
+  }
+  return target;
+}
+
+/** Counts request bytes on their way out and fails the stream past the limit (413). */
+function limitBytes(limit: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > limit) done(errors.tooLarge(limit));
+      else done(null, chunk);
+    },
+  });
+}
+
+/** ANY /api/public/http/{adapter}/{path…}: an authenticated pass-through with the adapter's credentials injected. */
+export async function handleAdapter(req: IncomingMessage, res: ServerResponse, url: URL, deps: ProxyDeps): Promise<void> {
+  const rawPath = (req.url ?? '/').split('?')[0]!;
+  const rest = rawPath.slice(ADAPTER_PREFIX.length);
+  const slash = rest.indexOf('/');
+  const name = slash === -1 ? rest : rest.slice(0, slash);
+  const meter = new Meter('http', `http:${name}`);
+  meter.model = `http:${name}`;
+  const headers: Record<string, string> = { 'x-request-id': meter.requestId };
+  const abort = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort();
+    meter.record(deps);
+  });
+  try {
+    refuseBrowser(req);
+    const principal = await authenticate(deps.keys, presentedKey(req));
+    meter.principal = principal;
+    authorizeApp(principal);
+    const adapter = deps.config().adapters.get(name);
+    if (!adapter) throw new ProxyError(404, 'adapter_not_found', `There is no HTTP adapter "${name}". Adapters are configured by the Portico administrators.`);
+    if (!principal.app.allowedAdapters.includes(name)) {
+      throw new ProxyError(403, 'adapter_not_allowed', `This app is not approved for the "${name}" adapter. Ask a reviewer to allow it.`);
+    }
+    const target = targetUrl(adapter, slash === -1 ? '' : rest.slice(slash + 1), url.search);
+    await applyLimits(deps.limiter, principal, { inputPerMillion: 0, outputPerMillion: 0 } as never, {}, meter, headers);
+
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (typeof v === 'string' && !DROP_REQUEST.has(k) && !k.startsWith('x-forwarded-')) out[k] = v;
+    }
+    Object.assign(out, adapter.headers);
+    const method = req.method ?? 'GET';
+    const hasBody = !['GET', 'HEAD', 'OPTIONS'].includes(method);
+    const json = /json/i.test(String(req.headers['content-type'] ?? ''));
+    const session = adapter.scrubPhi ? new PhiSession() : undefined;
+    let body: Buffer | Readable | undefined;
+    if (hasBody && session && json) {
+      const raw = await readBody(req, deps.maxBodyBytes);
+      let parsed: unknown;
+      try {
+        parsed = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+      } catch {
+        throw errors.badRequest('The request body is not valid JSON.');
+      }
+      body = Buffer.from(JSON.stringify(mapJsonStrings(parsed, (s) => session.scrub(s))));
+      if (session.total() > 0) meter.phiCounts = session.counts() as Record<string, number>;
+      delete out['accept-encoding']; // the answer is restored, so it must arrive uncompressed
+    } else if (hasBody) {
+      const declared = Number(req.headers['content-length'] ?? NaN);
+      if (declared > deps.maxBodyBytes) throw errors.tooLarge(deps.maxBodyBytes);
+      body = req.pipe(limitBytes(deps.maxBodyBytes));
+    }
+    headers['x-portico-phi-entities'] = String(session ? session.total() : 0);
+
+    const t0 = performance.now();
+    let upstream;
+    const timer = setTimeout(() => abort.abort(new Error('timeout')), adapter.timeoutMs);
+    try {
+      upstream = await request(target, { method: method as 'GET', headers: out, body, dispatcher: dispatcher(), signal: abort.signal, headersTimeout: adapter.timeoutMs, bodyTimeout: adapter.timeoutMs });
+    } catch (err) {
+      clearTimeout(timer);
+      if (err instanceof ProxyError) throw err;
+      if ((err as { code?: string })?.code === 'request_too_large' || (err as Error)?.message?.includes('larger than')) throw errors.tooLarge(deps.maxBodyBytes);
+      if (abort.signal.reason instanceof Error && abort.signal.reason.message === 'timeout') throw errors.upstreamTimeout(`http:${name}`);
+      if (err instanceof undiciErrors.HeadersTimeoutError) throw errors.upstreamTimeout(`http:${name}`);
+      if (res.destroyed) throw new ProxyError(499, 'client_closed', 'client closed the connection');
+      throw errors.upstreamUnavailable(`http:${name}`);
+    }
+    meter.upstreamMs = Math.round(performance.now() - t0);
+    meter.status = upstream.statusCode;
+    const respHeaders: Record<string, string | string[]> = { ...BASE_HEADERS, ...headers };
+    for (const [k, v] of Object.entries(upstream.headers)) if (v !== undefined && !DROP_RESPONSE.has(k)) respHeaders[k] = v;
+    const respJson = /json/i.test(String(upstream.headers['content-type'] ?? ''));
+    if (session && session.hasTokens() && respJson && !upstream.headers['content-encoding']) {
+      const raw = await collect(upstream.body, 256 * 1024 * 1024, () => errors.upstreamError(`http:${name}`, upstream.statusCode));
+      clearTimeout(timer);
+      let text = raw.toString('utf8');
+      try {
+        text = JSON.stringify(mapJsonStrings(JSON.parse(text), (s) => session.restore(s)));
+      } catch {
+        // not JSON after all: pass it as it came
+      }
+      res.writeHead(upstream.statusCode, { ...respHeaders, 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
+    res.writeHead(upstream.statusCode, respHeaders);
+    await new Promise<void>((resolve) => {
+      upstream.body.on('data', (chunk: Buffer) => {
+        if (!res.write(chunk)) {
+          upstream.body.pause();
+          res.once('drain', () => upstream.body.resume());
+        }
+      });
+      upstream.body.once('end', () => {
+        clearTimeout(timer);
+        res.end();
+        resolve();
+      });
+      upstream.body.once('error', (err: Error) => {
+        clearTimeout(timer);
+        log().warn({ requestId: meter.requestId, adapter: name, err: err.message }, 'adapter upstream stream failed');
+        meter.fail(errors.upstreamUnavailable(`http:${name}`));
+        res.destroy();
+        resolve();
+      });
+    });
+  } catch (err) {
+    const e = toProxyError(err, meter.requestId);
+    meter.fail(e);
+    req.resume();
+    if (e.status !== 499) sendError(res, e, headers);
+    else if (!res.headersSent) res.destroy();
+  } finally {
+    if (res.writableEnded) meter.record(deps);
+  }
+}
