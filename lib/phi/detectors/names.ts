@@ -132,7 +132,8 @@ function tokenize(text: string, d: Dictionaries): Token[] {
 }
 
 /** Capital letters tell names apart only in mixed-case text; all-caps or all-lower notes give no signal. */
-function isMixedCase(tokens: readonly Token[]): boolean {
+/** Share of capital letters, counted per word from its first and last letters. */
+function capitalShare(tokens: readonly Token[]): number {
   // Counted per word from its first and last letters: "Word" is one capital, "WORD" all capitals.
   let upper = 0;
   let lower = 0;
@@ -146,9 +147,7 @@ function isMixedCase(tokens: readonly Token[]): boolean {
     }
   }
   const letters = upper + lower;
-  if (letters === 0) return false;
-  const ratio = upper / letters;
-  return ratio > 0.02 && ratio < 0.5;
+  return letters === 0 ? 0 : upper / letters;
 }
 
 // Gaps and shapes tested in the rules, compiled once.
@@ -210,6 +209,8 @@ interface Ctx {
   text: string;
   tokens: Token[];
   mixed: boolean;
+  /** Almost all lower case: a capital there is a deliberate one. */
+  lowerText: boolean;
   d: Dictionaries;
   name: Uint8Array; // 1 = part of a name
   place: Uint8Array; // 1 = part of a place
@@ -422,13 +423,17 @@ function unknownPairRule(c: Ctx): void {
 }
 
 /** "NP Carol", "RN Patty": a credential before a given name. */
+const AMBIGUOUS_CREDENTIALS = new Set(['pt', 'pa', 'ot', 'rt', 'sw', 'do', 'rd', 'ld', 'sn', 'crt']);
+
 function credentialTitleRule(c: Ctx): void {
   const { tokens } = c;
   for (let i = 0; i + 1 < tokens.length; i++) {
     const t = tokens[i];
     const n = tokens[i + 1];
-    if (!t || !n || !CREDENTIALS.has(t.lower) || (c.mixed && !t.cap) || !SAME_PHRASE.test(n.gap) || n.slash) continue;
+    // "PT" before a word is the patient far more often than a physical therapist.
+    if (!t || !n || !CREDENTIALS.has(t.lower) || AMBIGUOUS_CREDENTIALS.has(t.lower) || (c.mixed && !t.cap) || !SAME_PHRASE.test(n.gap) || n.slash) continue;
     if (!(c.d.givenNames.has(n.base) || n.kind === Kind.Name) || n.kind === Kind.Stop || CLINICAL_WORDS.has(n.base) || !caseOk(n, c.mixed)) continue;
+    if (!c.mixed && !(c.lowerText && n.cap) && !c.d.givenNames.has(n.base) && nearWord(n.base, c.d)) continue;
     c.name[i + 1] = 1;
     markForward(c, i + 2, 1, false);
   }
@@ -518,7 +523,7 @@ function dictionaryRule(c: Ctx): void {
     if (c.mixed && isAllCaps(c.text, t)) continue;
     if (MONTHS.has(t.base) || US_STATES.has(t.base)) continue;
     // In single-case notes a rare "name" one letter away from a word is mostly a typo ("STAS", "REMIAN").
-    if (!c.mixed && !c.d.givenNames.has(t.base) && nearWord(t.base, c.d)) continue;
+    if (!c.mixed && !(c.lowerText && t.cap) && !c.d.givenNames.has(t.base) && nearWord(t.base, c.d)) continue;
     // "BSs", "TVs": a plural acronym.
     if (c.mixed && PLURAL_ACRONYM.test(t.raw)) continue;
     c.name[i] = 1;
@@ -604,7 +609,7 @@ function placeRules(c: Ctx): void {
         const p = tokens[k];
         const after = tokens[k + 1];
         if (!p || !after || !FACILITY_GAP.test(after.gap)) break;
-        const state = US_STATES.has(p.base) && (p.base.length > 2 || isAllCaps(text, p));
+        const state = US_STATES.has(p.base) && (p.base.length > 2 || (c.mixed && isAllCaps(text, p)));
         if (FACILITY_QUALIFIERS.has(p.base) || (p.kind === Kind.Stop && !state) || p.slash || p.end - p.start === 1) break;
         const named = p.base === 'st' || p.base === 'saint' || state || (FACILITY_WORDS.has(p.base) && !FACILITY_GENERIC.has(p.base));
         if (c.mixed) {
@@ -665,8 +670,10 @@ function placeRules(c: Ctx): void {
       const n = tokens[i + 2];
       if (link && n && PLACE_LINKS.has(link.lower) && SPACE_GAP.test(n.gap) && !n.slash && !c.contextual[i + 2]) {
         const dc = n.lower === 'dc' && isAllCaps(text, n); // Washington, DC
-        const placeish = (n.cap || !c.mixed) && (n.kind === Kind.Name || n.kind === Kind.Unknown || n.kind === Kind.Weak) && !US_STATES.has(n.base) && !RELATION_WORDS.has(n.base);
-        if (dc || placeish) markPlace(c, i + 2, i + 3 + capitalisedRun(c, i + 3, 2));
+        const town = c.d.allCities.has(n.base) && n.kind !== Kind.Stop && !CLINICAL_WORDS.has(n.base);
+        const placeish = (town || n.kind === Kind.Name || n.kind === Kind.Unknown || (n.kind === Kind.Weak && c.mixed && n.cap)) && caseOk(n, c.mixed) && !US_STATES.has(n.base);
+        const more = tokens[i + 3] && SAME_PHRASE.test(tokens[i + 3]?.gap ?? '') ? capitalisedRun(c, i + 3, 2) : 0;
+        if (dc || placeish) markPlace(c, i + 2, i + 3 + more);
       }
     }
     // "U Maryland", "University of Maryland": a university hospital named after its state or city.
@@ -707,7 +714,9 @@ function placeRules(c: Ctx): void {
       const n = tokens[j];
       if (!n || !SPACE_GAP.test(n.gap) || c.place[j] || n.slash || c.contextual[j]) continue;
       const verbOk = !!verb && PLACE_VERBS.has(verb.base) && SPACE_GAP.test(t.gap);
-      const unknownPlace = verbOk && (n.kind === Kind.Unknown || n.kind === Kind.Name) && caseOk(n, c.mixed) && n.end - n.start >= 2 && !US_STATES.has(n.base);
+      // "TRANSFERRED TO THE MCIU" is a typo for a unit, not a place: words one edit from a known word are skipped.
+      const unknownPlace =
+        verbOk && (n.kind === Kind.Unknown || n.kind === Kind.Name) && caseOk(n, c.mixed) && n.end - n.start >= 2 && !US_STATES.has(n.base) && (n.end - n.start < 4 || !nearWord(n.base, c.d));
       // Hospital acronyms end in H or MC ("GH", "MGH", "UMMC"); a ward is a name and a number ("Quartermain 5").
       const word = n.raw;
       const upper = word === word.toUpperCase();
@@ -805,7 +814,8 @@ function emit(c: Ctx, marks: Uint8Array, type: 'NAME' | 'LOCATION', out: Candida
 export function detectNamesAndPlaces(text: string, out: Candidate[]): void {
   const d = loadDictionaries();
   const tokens = tokenize(text, d);
-  const c: Ctx = { text, tokens, mixed: isMixedCase(tokens), d, name: new Uint8Array(tokens.length), place: new Uint8Array(tokens.length), contextual: new Uint8Array(0), wardEnd: new Map() };
+  const share = capitalShare(tokens);
+  const c: Ctx = { text, tokens, mixed: share > 0.02 && share < 0.5, lowerText: share <= 0.02, d, name: new Uint8Array(tokens.length), place: new Uint8Array(tokens.length), contextual: new Uint8Array(0), wardEnd: new Map() };
   titleRule(c);
   relationRule(c);
   signatureRule(c);
