@@ -636,7 +636,7 @@ function placeRules(c: Ctx): void {
       const n = tokens[i + 1];
       const p1 = tokens[i - 1]?.lower ?? '';
       const rhythm = RHYTHM_BEFORE.has(p1) || (LINK_WORD.test(p1) && RHYTHM_BEFORE.has(tokens[i - 2]?.lower ?? ''));
-      const saintName = (n?.kind === Kind.Name || c.d.givenNames.has(n?.base ?? '') || (!!n && isInitial(text, n))) && n?.kind !== Kind.Stop;
+      const saintName = !!n && (isInitial(text, n) || ((n.kind === Kind.Name || c.d.givenNames.has(n.base)) && n.kind !== Kind.Stop));
       if (n && !rhythm && INITIAL_GAP.test(n.gap) && saintName && n.cap) {
         if (!NUMBER_BEFORE.test(text.slice(Math.max(0, t.start - 40), t.start))) markPlace(c, i, i + 2);
       }
