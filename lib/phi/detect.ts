@@ -1,4 +1,5 @@
 import { detectDates } from './detectors/dates';
+import { wordGates } from './detectors/gates';
 import { detectNamesAndPlaces } from './detectors/names';
 import { detectPatterns } from './detectors/patterns';
 import type { Candidate, PhiEntity } from './types';
@@ -32,8 +33,9 @@ export function detect(text: string): PhiEntity[] {
   if (text.length === 0) return [];
   const candidates: Candidate[] = [];
   const lower = text.toLowerCase();
-  detectPatterns(text, lower, candidates);
-  detectDates(text, lower, candidates);
+  const gates = wordGates(lower);
+  detectPatterns(text, lower, gates, candidates);
+  detectDates(text, gates, candidates);
   detectNamesAndPlaces(text, candidates);
   return merge(candidates);
 }

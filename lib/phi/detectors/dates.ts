@@ -1,4 +1,5 @@
 import { PRIORITY, type Candidate } from '../types';
+import { G } from './gates';
 
 // Dates tied to a person (every element but the year alone) and ages over 89.
 
@@ -65,22 +66,13 @@ function monthOk(m: string): boolean {
   return true;
 }
 
-const MONTH_STEMS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const HOLIDAY_STEMS = ['christmas', 'thanksgiving', 'easter', 'new year', 'independence', 'labor day', 'memorial day', 'halloween', 'valentine'];
-const AGE_STEMS = ['age', 'ninety', 'hundred', '90', '91', '92', '93', '94', '95', '96', '97', '98', '99', '10', '11', '12', '13', '14'];
-
-function mentions(lower: string, words: readonly string[]): boolean {
-  for (const w of words) if (lower.includes(w)) return true;
-  return false;
-}
-
-export function detectDates(text: string, lower: string, out: Candidate[]): void {
+export function detectDates(text: string, gates: number, out: Candidate[]): void {
   const digits = HAS_DIGIT.test(text);
   if (digits && (text.includes('/') || text.includes('-') || text.includes('.'))) detectNumericDates(text, out);
-  if (mentions(lower, MONTH_STEMS)) detectMonthDates(text, digits, out);
-  if (mentions(lower, HOLIDAY_STEMS)) scanGroup(text, HOLIDAY, 'DATE', out);
-  if (digits && lower.includes('the')) scanGroup(text, ORDINAL_DAY, 'DATE', out);
-  if (mentions(lower, AGE_STEMS)) detectAges(text, out);
+  if (gates & G.month) detectMonthDates(text, digits, out);
+  if (gates & G.holiday) scanGroup(text, HOLIDAY, 'DATE', out);
+  if (digits) scanGroup(text, ORDINAL_DAY, 'DATE', out);
+  if (gates & G.age) detectAges(text, out);
 }
 
 const HAS_DIGIT = /\d/;

@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { PRIORITY, type Candidate, type PhiType } from '../types';
+import { G } from './gates';
 
 // Validated patterns and labelled identifiers. Every regex is compiled once, here.
 
@@ -152,27 +153,6 @@ function validDea(v: string): boolean {
   return sum % 10 === n(6);
 }
 
-/** True when the lower-cased text contains one of the words: a cheap gate before a labelled pattern. */
-function mentions(lower: string, words: readonly string[]): boolean {
-  for (const w of words) if (lower.includes(w)) return true;
-  return false;
-}
-
-// Label words per pattern, lower case, as substrings: a pattern runs only when its label occurs.
-const GATE = {
-  ssn: ['ssn', 'ss#', 'ss no', 'social security'],
-  fax: ['fax'],
-  pager: ['pager', 'pgr', 'beep', 'bpr', 'pg', 'page', 'cell', 'mobile', 'tel', 'phone', 'ph', 'ext', 'call'],
-  mrn: ['mrn', 'mr', 'med', 'hospital', 'unit', 'chart', 'patient', 'pt'],
-  plan: ['member', 'subscriber', 'beneficiary', 'medicare', 'medicaid', 'insur', 'plan', 'policy', 'group', 'hic', 'mbi', 'payer', 'bcbs', 'blue cross'],
-  account: ['account', 'acct', 'billing', 'invoice', 'encounter', 'visit', 'fin', 'claim', 'bank', 'routing', 'iban'],
-  license: ['lic', 'dea', 'npi', 'cert', 'registration', 'permit', 'passport'],
-  vehicle: ['vin', 'vehicle', 'plate', 'tag'],
-  device: ['serial', 's/n', 'sn', 'device', 'udi', 'imei', 'meid', 'lot', 'implant', 'pacemaker', 'icd', 'generator', 'pump'],
-  biometric: ['finger', 'retina', 'iris', 'voice', 'face', 'facial', 'palm', 'biometric', 'dna'],
-  id: ['ref', 'case', 'order', 'requisition', 'accession', 'confirmation', 'conf', 'ticket', 'specimen', 'tracking', 'employee', 'badge', 'id', 'file', 'record', 'policy'],
-} as const;
-
 function hasLongRun(text: string): boolean {
   let run = 0;
   for (let i = 0; i < text.length; i++) {
@@ -183,7 +163,7 @@ function hasLongRun(text: string): boolean {
   return false;
 }
 
-export function detectPatterns(text: string, lower: string, out: Candidate[]): void {
+export function detectPatterns(text: string, lower: string, gates: number, out: Candidate[]): void {
   // Cheap gates first: most clinical text has no "@", no "://" and no domain ending.
   if (text.includes('@')) scan(text, EMAIL, 'EMAIL', out);
   if (text.includes('://')) scan(text, URL_SCHEME, 'URL', out);
@@ -197,9 +177,9 @@ export function detectPatterns(text: string, lower: string, out: Candidate[]): v
   }
 
   scan(text, SSN_FORMATTED, 'SSN', out);
-  if (mentions(lower, GATE.ssn)) scan(text, SSN_LABELLED, 'SSN', out);
+  if (gates & G.ssn) scan(text, SSN_LABELLED, 'SSN', out);
 
-  if (mentions(lower, GATE.fax)) scan(text, FAX_LABEL, 'FAX', out);
+  if (gates & G.fax) scan(text, FAX_LABEL, 'FAX', out);
   scan(text, PHONE_US, 'PHONE', out, (v) => {
     const d = phoneDigits(v);
     const core = d.length === 11 && d.startsWith('1') ? d.slice(1) : d.slice(0, 10);
@@ -209,30 +189,30 @@ export function detectPatterns(text: string, lower: string, out: Candidate[]): v
   });
   if (text.includes('+')) scan(text, PHONE_INTL, 'PHONE', out, (v) => parsePhoneNumberFromString(v)?.isPossible() ?? false);
   scan(text, PHONE_SPACED, 'PHONE', out);
-  if (mentions(lower, GATE.pager)) scan(text, PAGER, 'PHONE', out);
+  if (gates & G.pager) scan(text, PAGER, 'PHONE', out);
 
-  if (mentions(lower, GATE.mrn)) scan(text, MRN, 'MRN', out);
-  if (mentions(lower, GATE.plan)) scan(text, HEALTH_PLAN, 'HEALTH_PLAN', out);
+  if (gates & G.mrn) scan(text, MRN, 'MRN', out);
+  if (gates & G.plan) scan(text, HEALTH_PLAN, 'HEALTH_PLAN', out);
   scan(text, MBI, 'HEALTH_PLAN', out);
-  if (mentions(lower, GATE.account)) scan(text, ACCOUNT, 'ACCOUNT', out);
+  if (gates & G.account) scan(text, ACCOUNT, 'ACCOUNT', out);
   scan(text, CARD, 'ACCOUNT', out, (v) => {
     const d = phoneDigits(v);
     return d.length >= 13 && d.length <= 19 && luhn(d);
   });
-  if (mentions(lower, GATE.license)) scan(text, LICENSE, 'LICENSE', out);
+  if (gates & G.license) scan(text, LICENSE, 'LICENSE', out);
   scan(text, DEA, 'LICENSE', out, validDea);
-  if (mentions(lower, GATE.vehicle)) {
+  if (gates & G.vehicle) {
     scan(text, VIN_LABEL, 'VEHICLE', out);
     scan(text, PLATE, 'VEHICLE', out);
   }
   if (hasLongRun(text)) scan(text, VIN, 'VEHICLE', out, validVin);
-  if (mentions(lower, GATE.device)) {
+  if (gates & G.device || lower.includes('s/n')) {
     scan(text, DEVICE, 'DEVICE', out);
     scan(text, DEVICE_UNLABELLED_COLON, 'DEVICE', out);
   }
   if (text.includes('(01)')) scan(text, UDI, 'DEVICE', out);
-  if (mentions(lower, GATE.biometric)) scan(text, BIOMETRIC, 'BIOMETRIC', out);
-  if (mentions(lower, GATE.id)) scan(text, GENERIC_ID, 'ID', out);
+  if (gates & G.biometric) scan(text, BIOMETRIC, 'BIOMETRIC', out);
+  if (gates & G.id) scan(text, GENERIC_ID, 'ID', out);
   if (text.includes('#')) scan(text, HASH_ID, 'ID', out);
   scan(text, LONG_NUMBER, 'ID', out);
 }
