@@ -25,6 +25,9 @@ export interface Model {
   deployment: string;
   inputPerMillion: number;
   outputPerMillion: number;
+  perImage: number;
+  perAudioMinute: number;
+  perMillionCharacters: number;
   fallbacks: string[];
 }
 
@@ -79,6 +82,9 @@ export function resolveConfig(loaded: LoadedConfig, source: Record<string, strin
       deployment: m.deployment ?? upstreamModel,
       inputPerMillion: m.price.inputPerMillion,
       outputPerMillion: m.price.outputPerMillion,
+      perImage: m.price.perImage ?? 0,
+      perAudioMinute: m.price.perAudioMinute ?? 0,
+      perMillionCharacters: m.price.perMillionCharacters ?? 0,
       fallbacks: m.fallbacks,
     });
   }

@@ -38,6 +38,12 @@ const price = z
   .object({
     inputPerMillion: z.number().nonnegative().default(0),
     outputPerMillion: z.number().nonnegative().default(0),
+    /** images/generations: USD per image */
+    perImage: z.number().nonnegative().optional(),
+    /** audio/transcriptions: USD per minute of audio */
+    perAudioMinute: z.number().nonnegative().optional(),
+    /** audio/speech: USD per million input characters */
+    perMillionCharacters: z.number().nonnegative().optional(),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import { deidentify, usage, type CustomContext } from './custom';
 import { compatChat, COMPAT_PATH } from './compat';
 import { ADAPTER_PREFIX, handleAdapter } from './adapters';
 import { handleDocs, isDocsPath } from './docs';
+import { handleMedia } from './media';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { matchOai } from './routes';
 
@@ -130,7 +131,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       if (path === '/metrics') return await sendMetrics(req, res, deps);
       if (isDocsPath(path)) return handleDocs(req, res, path);
       const oai = matchOai(path);
-      if (oai) return await handleOai(req, res, oai, url, deps);
+      if (oai) return oai.kind === 'media' ? await handleMedia(req, res, oai, url, deps) : await handleOai(req, res, oai, url, deps);
       if (path === COMPAT_PATH) return await handleOai(req, res, { kind: 'oai', op: 'chat', style: 'compat' }, url, deps, compatChat);
       if (path.startsWith(ADAPTER_PREFIX)) return await handleAdapter(req, res, url, deps);
       const custom = CUSTOM.get(path);

@@ -8,7 +8,7 @@ import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth'
 import { errors, ProxyError } from './errors';
 import { BASE_HEADERS, collect, readJsonObject, sendError, sendJson, sendRaw } from './http';
 import { sendUpstream, UpstreamFailure, type UpstreamResponse } from './providers';
-import type { OaiRoute, Operation } from './routes';
+import type { MediaOp, OaiRoute, Operation } from './routes';
 import { formatSse, SseParser, type SseEvent } from './sse';
 import { applyPhiPolicy, phiBlocked, restoreJson, streamRestorer } from './phi-step';
 import type { StreamRestorer } from '../phi';
@@ -35,7 +35,7 @@ export class Meter {
   readonly at = new Date();
   principal?: KeyPrincipal;
   model = '';
-  op: Operation | 'http';
+  op: Operation | 'http' | MediaOp;
   status = 0;
   streamed = false;
   promptTokens = 0;
@@ -46,10 +46,14 @@ export class Meter {
   errorCode: string | null = null;
   phiCounts: Record<string, number> | null = null;
   reservation: LimitCheck['reservation'];
+  /** Images and audio: what they bill by, and its cost (added to the token cost). */
+  units: number | null = null;
+  unit: string | null = null;
+  unitCostUsd = 0;
   private done = false;
 
   constructor(
-    op: Operation | 'http',
+    op: Operation | 'http' | MediaOp,
     readonly route: string,
   ) {
     this.op = op;
@@ -61,7 +65,7 @@ export class Meter {
   }
 
   get costUsd(): number {
-    return (this.promptTokens * this.inputPerMillion + this.completionTokens * this.outputPerMillion) / 1e6;
+    return (this.promptTokens * this.inputPerMillion + this.completionTokens * this.outputPerMillion) / 1e6 + this.unitCostUsd;
   }
 
   record(deps: Pick<ProxyDeps, 'usage' | 'limiter'>) {
@@ -96,6 +100,8 @@ export class Meter {
       upstreamLatencyMs: this.upstreamMs,
       errorCode: this.errorCode,
       phiCounts: this.phiCounts,
+      units: this.units,
+      unit: this.unit,
     });
   }
 }
@@ -202,7 +208,7 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
       meter.status = 200;
       return listModels(res, cfg, principal, headers);
     }
-    const op: Op = route.op;
+    const op = route.op as Op; // media routes go to lib/proxy/media.ts
     const body = await readJsonObject(req, deps.maxBodyBytes);
     variant?.defaults?.(body, cfg);
     validateBody(op, body);

@@ -1,21 +1,28 @@
 /** The operations the OpenAI-compatible routes serve; OpenAI's chat completions format is the pivot. */
 export type Operation = 'chat' | 'completions' | 'embeddings' | 'responses' | 'models';
+/** Images and audio: opt-in per app, since PHI in an image or in audio cannot be scrubbed. */
+export type MediaOp = 'images' | 'transcriptions' | 'speech';
 
 export interface OaiRoute {
-  kind: 'oai';
-  op: Operation;
+  kind: 'oai' | 'media';
+  op: Operation | MediaOp;
   /** Azure style: the deployment named in the path is the model. Otherwise the body's `model`. */
   deployment?: string;
   style: 'azure-deployment' | 'azure-v1' | 'openai' | 'compat';
 }
 
-const OP_PATHS: Record<string, Operation> = {
+const OP_PATHS: Record<string, Operation | MediaOp> = {
   'chat/completions': 'chat',
   completions: 'completions',
   embeddings: 'embeddings',
   responses: 'responses',
   models: 'models',
+  'images/generations': 'images',
+  'audio/transcriptions': 'transcriptions',
+  'audio/speech': 'speech',
 };
+const MEDIA = new Set<string>(['images', 'transcriptions', 'speech']);
+const kindOf = (op: Operation | MediaOp): OaiRoute['kind'] => (MEDIA.has(op) ? 'media' : 'oai');
 
 export const OAI_PREFIX = '/api/public/oai/';
 
@@ -34,19 +41,19 @@ export function matchOai(pathname: string): OaiRoute | null {
     } catch {
       return null;
     }
-    return { kind: 'oai', op, deployment, style: 'azure-deployment' };
+    return { kind: kindOf(op), op, deployment, style: 'azure-deployment' };
   }
   // Azure v1 API and the bare form the AI SDK sends: openai/v1/{op}, openai/{op}
   const v1 = /^openai\/(?:v1\/)?(.+)$/.exec(rest);
   if (v1) {
     const op = OP_PATHS[v1[1]!];
-    return op ? { kind: 'oai', op, style: 'azure-v1' } : null;
+    return op ? { kind: kindOf(op), op, style: 'azure-v1' } : null;
   }
   // OpenAI: v1/{op}
   const oa = /^v1\/(.+)$/.exec(rest);
   if (oa) {
     const op = OP_PATHS[oa[1]!];
-    return op ? { kind: 'oai', op, style: 'openai' } : null;
+    return op ? { kind: kindOf(op), op, style: 'openai' } : null;
   }
   return null;
 }

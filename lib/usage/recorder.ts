@@ -20,6 +20,9 @@ export interface UsageRecord {
   upstreamLatencyMs: number | null;
   errorCode: string | null;
   phiCounts: Record<string, number> | null;
+  /** What images and audio bill by (count, seconds, characters); tokens for everything else. */
+  units?: number | null;
+  unit?: string | null;
 }
 
 export interface RecorderOptions {
@@ -177,13 +180,13 @@ async function writeBatch(batch: UsageRecord[]): Promise<void> {
     await client.query('BEGIN');
     await client.query(
       `INSERT INTO usage_events (request_id, created_at, app_id, key_id, model, operation, route, status, streamed,
-         prompt_tokens, completion_tokens, cost_usd, latency_ms, upstream_latency_ms, error_code, phi_entities, phi_counts)
+         prompt_tokens, completion_tokens, cost_usd, latency_ms, upstream_latency_ms, error_code, phi_entities, phi_counts, units, unit)
        SELECT t.request_id, t.created_at::timestamptz AT TIME ZONE 'UTC', t.app_id, t.key_id, t.model, t.operation, t.route, t.status, t.streamed,
-         t.prompt_tokens, t.completion_tokens, t.cost_usd, t.latency_ms, t.upstream_latency_ms, t.error_code, t.phi_entities, t.phi_counts
+         t.prompt_tokens, t.completion_tokens, t.cost_usd, t.latency_ms, t.upstream_latency_ms, t.error_code, t.phi_entities, t.phi_counts, t.units, t.unit
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bool[],
-         $10::int[], $11::int[], $12::float8[], $13::int[], $14::int[], $15::text[], $16::int[], $17::jsonb[])
+         $10::int[], $11::int[], $12::float8[], $13::int[], $14::int[], $15::text[], $16::int[], $17::jsonb[], $18::float8[], $19::text[])
          AS t(request_id, created_at, app_id, key_id, model, operation, route, status, streamed,
-         prompt_tokens, completion_tokens, cost_usd, latency_ms, upstream_latency_ms, error_code, phi_entities, phi_counts)
+         prompt_tokens, completion_tokens, cost_usd, latency_ms, upstream_latency_ms, error_code, phi_entities, phi_counts, units, unit)
        ON CONFLICT (request_id) DO NOTHING`,
       [
         col((r) => r.requestId),
@@ -203,6 +206,8 @@ async function writeBatch(batch: UsageRecord[]): Promise<void> {
         col((r) => r.errorCode),
         col((r) => sumCounts(r.phiCounts)),
         col((r) => (r.phiCounts ? JSON.stringify(r.phiCounts) : null)),
+        col((r) => r.units ?? null),
+        col((r) => r.unit ?? null),
       ],
     );
     const d = <T>(f: (x: DailyDelta) => T) => deltas.map(f);

@@ -3,6 +3,7 @@
  * answers like the echo provider, records what it received, and misbehaves on demand.
  */
 import http from 'node:http';
+import busboy from 'busboy';
 import type { AddressInfo } from 'node:net';
 import { echoAnswer } from '../../lib/proxy/providers/echo';
 
@@ -36,12 +37,32 @@ export interface FakeUpstream {
   close(): Promise<void>;
 }
 
-const OPS: [RegExp, 'chat' | 'completions' | 'embeddings' | 'responses'][] = [
+const OPS: [RegExp, 'chat' | 'completions' | 'embeddings' | 'responses' | 'images' | 'transcriptions' | 'speech'][] = [
+  [/\/images\/generations$/, 'images'],
+  [/\/audio\/transcriptions$/, 'transcriptions'],
+  [/\/audio\/speech$/, 'speech'],
   [/\/chat\/completions$/, 'chat'],
   [/\/completions$/, 'completions'],
   [/\/embeddings$/, 'embeddings'],
   [/\/responses$/, 'responses'],
 ];
+
+/** A multipart upload as the echo reads it: the fields, and the file's name and size. */
+function multipart(headers: http.IncomingHttpHeaders, raw: Buffer): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const out: Record<string, unknown> = {};
+    const bb = busboy({ headers });
+    bb.on('field', (k, v) => (out[k] = v));
+    bb.on('file', (name, stream, info) => {
+      let size = 0;
+      stream.on('data', (d: Buffer) => (size += d.length));
+      stream.on('end', () => (out[name] = { name: info.filename, size }));
+    });
+    bb.on('close', () => resolve(out));
+    bb.on('error', () => resolve(out));
+    bb.end(raw);
+  });
+}
 
 export async function startFakeUpstream(opts: { record?: boolean; port?: number } = {}): Promise<FakeUpstream> {
   const record = opts.record ?? true;
@@ -58,7 +79,7 @@ export async function startFakeUpstream(opts: { record?: boolean; port?: number 
     try {
       body = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
     } catch {
-      body = null;
+      body = /multipart\/form-data/.test(String(req.headers['content-type'])) ? await multipart(req.headers, Buffer.concat(chunks)) : null;
     }
     const path = (req.url ?? '/').split('?')[0]!;
     if (record) received.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, raw });
@@ -87,6 +108,10 @@ export async function startFakeUpstream(opts: { record?: boolean; port?: number 
       return;
     }
     const answer = echoAnswer({ op, body });
+    if (answer.bytes) {
+      res.writeHead(200, { 'content-type': answer.contentType ?? 'application/octet-stream' }).end(answer.bytes);
+      return;
+    }
     if (answer.json !== undefined) {
       const json = b?.kind === 'no-usage' ? { ...(answer.json as object), usage: undefined } : answer.json;
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(json));

@@ -41,6 +41,15 @@ models:
     provider: upstream
     upstreamModel: gpt-4o
     price: { inputPerMillion: 2.5, outputPerMillion: 10 }
+  dall-e-3:
+    provider: upstream
+    price: { perImage: 0.04 }
+  whisper-1:
+    provider: upstream
+    price: { perAudioMinute: 0.006 }
+  tts-1:
+    provider: upstream
+    price: { perMillionCharacters: 15 }
 compatChat:
   defaultModel: gpt-4o-mini-2024-07-18
 adapters:

@@ -61,13 +61,18 @@ export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamRespon
   const provider = req.model.provider;
   if (provider.type === 'echo') {
     const answer = echoAnswer({ op: req.op, body: { ...req.body, model: req.model.upstreamModel } });
+    if (answer.bytes) {
+      return { status: answer.status, headers: { 'content-type': answer.contentType ?? 'application/octet-stream' }, body: Readable.from([answer.bytes], { objectMode: false }) };
+    }
     if (answer.sse) {
       return { status: answer.status, headers: { 'content-type': 'text/event-stream' }, body: Readable.from(sseChunks(answer.sse, req.signal), { objectMode: false }) };
     }
     return { status: answer.status, headers: { 'content-type': 'application/json' }, body: Readable.from([Buffer.from(JSON.stringify(answer.json))], { objectMode: false }) };
   }
   const adapter = ADAPTERS[provider.type];
-  const headers: Record<string, string> = { ...provider.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  const headers: Record<string, string> = { ...provider.headers, accept: '*/*' };
+  // Multipart bodies bring their own content type (with the boundary).
+  if (!req.raw) headers['content-type'] = 'application/json';
   if (req.credentialOverride) {
     const [name, value] = adapter.credentialHeader(req.credentialOverride);
     delete headers.authorization;
@@ -93,7 +98,7 @@ export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamRespon
     const res = await request(adapter.url(provider, req.op, req.model, req.apiVersion), {
       method: 'POST',
       headers,
-      body: JSON.stringify(adapter.body(req.body, req.model)),
+      body: req.raw ?? JSON.stringify(adapter.body(req.body, req.model)),
       dispatcher: agentFor(provider),
       signal,
       headersTimeout: provider.totalTimeoutMs,

@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream';
 import type { Model, Provider } from '../../config';
-import type { Operation } from '../routes';
+import type { FormData } from 'undici';
+import type { MediaOp, Operation } from '../routes';
 
 export interface UpstreamRequest {
-  op: Exclude<Operation, 'models'>;
+  op: Exclude<Operation, 'models'> | MediaOp;
   model: Model;
   /** The body as it leaves Portico (already scrubbed, `model` set for the upstream). */
   body: Record<string, unknown>;
@@ -11,6 +12,8 @@ export interface UpstreamRequest {
   apiVersion?: string;
   /** Replaces the configured credential (bring-your-own-key apps); never stored or logged. */
   credentialOverride?: string;
+  /** A body sent as is instead of JSON (multipart audio uploads). */
+  raw?: FormData;
   signal: AbortSignal;
 }
 
@@ -33,4 +36,7 @@ export const OP_PATH: Record<UpstreamRequest['op'], string> = {
   completions: 'completions',
   embeddings: 'embeddings',
   responses: 'responses',
+  images: 'images/generations',
+  transcriptions: 'audio/transcriptions',
+  speech: 'audio/speech',
 };

@@ -7,9 +7,11 @@ import type { UpstreamRequest } from '../types';
  */
 export interface EchoAnswer {
   status: number;
-  /** A JSON body, or the SSE text chunks of a streamed answer. */
+  /** A JSON body, the SSE text chunks of a streamed answer, or bytes (speech). */
   json?: unknown;
   sse?: string[];
+  bytes?: Buffer;
+  contentType?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -198,9 +200,54 @@ function responses(body: Json, model: string): EchoAnswer {
   return { status: 200, sse: out };
 }
 
+// A 1×1 transparent PNG: what the echo "draws".
+const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+function images(body: Json): EchoAnswer {
+  const n = typeof body.n === 'number' && body.n >= 1 && body.n <= 10 ? Math.floor(body.n) : 1;
+  const prompt = typeof body.prompt === 'string' ? body.prompt : '';
+  return { status: 200, json: { created: now(), data: Array.from({ length: n }, () => ({ b64_json: PIXEL, revised_prompt: prompt })) } };
+}
+
+/** Transcriptions: the echo "hears" the prompt it was given and the size of the audio (16 kB a second). */
+function transcriptions(body: Json): EchoAnswer {
+  const file = isObj(body.file) ? body.file : {};
+  const size = typeof file.size === 'number' ? file.size : 0;
+  const seconds = Math.max(1, Math.round(size / 16_000));
+  const text = `${typeof body.prompt === 'string' && body.prompt ? `${body.prompt} ` : ''}(${size} bytes of audio)`;
+  return { status: 200, json: { text, usage: { type: 'duration', seconds } } };
+}
+
+/** Speech: a short silent WAV, as long as the text would take to say. */
+function speech(body: Json): EchoAnswer {
+  const input = typeof body.input === 'string' ? body.input : '';
+  const samples = Math.min(8_000 * Math.max(1, Math.ceil(input.length / 15)), 8_000 * 60);
+  const wav = Buffer.alloc(44 + samples);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(8_000, 24);
+  wav.writeUInt32LE(8_000, 28);
+  wav.writeUInt16LE(1, 32);
+  wav.writeUInt16LE(8, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples, 40);
+  wav.fill(128, 44);
+  return { status: 200, bytes: wav, contentType: 'audio/wav' };
+}
+
 export function echoAnswer(req: Pick<UpstreamRequest, 'op' | 'body'>): EchoAnswer {
   const model = typeof req.body.model === 'string' ? req.body.model : 'echo';
   switch (req.op) {
+    case 'images':
+      return images(req.body);
+    case 'transcriptions':
+      return transcriptions(req.body);
+    case 'speech':
+      return speech(req.body);
     case 'chat':
       return chat(req.body, model);
     case 'completions':

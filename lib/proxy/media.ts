@@ -1,0 +1,211 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import busboy from 'busboy';
+import { FormData } from 'undici';
+import { z } from 'zod';
+import type { GatewayConfig, Model } from '../config';
+import type { KeyPrincipal } from '../keys/principal';
+import { PhiSession, detect } from '../phi';
+import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
+import { errors, ProxyError } from './errors';
+import { BASE_HEADERS, collect, readBody, readJsonObject, sendError, sendJson, sendRaw } from './http';
+import { applyLimits, Meter, toProxyError, type ProxyDeps } from './pipeline';
+import { phiBlocked, sumCounts } from './phi-step';
+import { sendUpstream, UpstreamFailure } from './providers';
+import type { MediaOp, OaiRoute } from './routes';
+import { mapUpstreamError } from './upstream-errors';
+import type { PhiCounts } from '../phi';
+
+/** Largest audio upload accepted (OpenAI's own limit is 25 MB). */
+const MAX_AUDIO_BYTES = Number(process.env.PORTICO_MAX_AUDIO_BYTES ?? 25 * 1024 * 1024);
+
+export const imageRequest = z.looseObject({ prompt: z.string({ error: '"prompt" must be a string' }).min(1), n: z.number().int().min(1).max(10).optional(), model: z.string().optional() });
+export const speechRequest = z.looseObject({ input: z.string({ error: '"input" must be a string' }).min(1).max(10_000), voice: z.unknown(), model: z.string().optional() });
+
+const notAllowed = (op: MediaOp) =>
+  new ProxyError(
+    403,
+    op === 'images' ? 'images_not_allowed' : 'audio_not_allowed',
+    `${op === 'images' ? 'Image generation' : 'Audio'} is disabled for this app. A reviewer can enable it; note that PHI inside ${op === 'images' ? 'an image' : 'audio'} cannot be scrubbed (text prompts still are, per the app's policy).`,
+  );
+
+interface Upload {
+  fields: Record<string, string>;
+  file?: { name: string; type: string; data: Buffer };
+}
+
+/** Reads a multipart upload (bounded) into its fields and its one file. */
+async function readUpload(req: IncomingMessage): Promise<Upload> {
+  const type = String(req.headers['content-type'] ?? '');
+  if (!/^multipart\/form-data/i.test(type)) throw errors.badRequest('Send the audio as multipart/form-data with a "file" part.');
+  const raw = await readBody(req, MAX_AUDIO_BYTES);
+  return new Promise((resolve, reject) => {
+    const out: Upload = { fields: {} };
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({ headers: req.headers, limits: { files: 1, fields: 50, fieldSize: 100_000 } });
+    } catch {
+      return reject(errors.badRequest('The multipart body is malformed.'));
+    }
+    bb.on('field', (name, value) => (out.fields[name] = value));
+    bb.on('file', (name, stream, info) => {
+      if (name !== 'file') return stream.resume();
+      collect(stream, MAX_AUDIO_BYTES, () => errors.tooLarge(MAX_AUDIO_BYTES)).then((data) => (out.file = { name: info.filename || 'audio', type: info.mimeType, data }), reject);
+    });
+    bb.on('error', () => reject(errors.badRequest('The multipart body is malformed.')));
+    bb.on('close', () => setImmediate(() => resolve(out)));
+    bb.end(raw);
+  });
+}
+
+function resolveModel(cfg: GatewayConfig, p: KeyPrincipal, name: string): Model {
+  const model = cfg.models.get(name);
+  if (!model || !p.app.allowedModels.includes(name)) throw errors.modelNotFound(name, p.app.allowedModels.filter((m) => cfg.models.has(m)));
+  return model;
+}
+
+/** A text prompt under the app's policy: scrubbed (tokens are not restored in media answers), or refused. */
+function phiText(policy: KeyPrincipal['app']['phiPolicy'], text: string | undefined, meter: Meter): string | undefined {
+  if (!text || policy === 'off') return text;
+  let counts: PhiCounts;
+  let out = text;
+  try {
+    if (policy === 'block') {
+      counts = {};
+      for (const e of detect(text)) counts[e.type] = (counts[e.type] ?? 0) + 1;
+    } else {
+      const s = new PhiSession();
+      out = s.scrub(text);
+      counts = s.counts();
+    }
+  } catch {
+    throw new ProxyError(500, 'phi_engine_error', 'Portico could not check this request for PHI, so it was not sent.');
+  }
+  if (sumCounts(counts) > 0) meter.phiCounts = counts as Record<string, number>;
+  if (policy === 'block' && sumCounts(counts) > 0) throw phiBlocked(counts);
+  return out;
+}
+
+/** Images and audio: opt-in per app, metered by what they bill (images, audio seconds, characters). */
+export async function handleMedia(req: IncomingMessage, res: ServerResponse, route: OaiRoute, url: URL, deps: ProxyDeps): Promise<void> {
+  const op = route.op as MediaOp;
+  const meter = new Meter(op, `${route.style}:${op}`);
+  const headers: Record<string, string> = { 'x-request-id': meter.requestId };
+  const abort = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort();
+    meter.record(deps);
+  });
+  try {
+    refuseBrowser(req);
+    if (req.method !== 'POST') throw errors.methodNotAllowed(req.method ?? '?', 'POST');
+    const principal = await authenticate(deps.keys, presentedKey(req));
+    meter.principal = principal;
+    authorizeApp(principal);
+    if (op === 'images' ? !principal.app.allowImages : !principal.app.allowAudio) throw notAllowed(op);
+    const cfg = deps.config();
+
+    let body: Record<string, unknown>;
+    let upload: Upload | undefined;
+    if (op === 'transcriptions') {
+      upload = await readUpload(req);
+      if (!upload.file) throw errors.badRequest('The upload has no "file" part.', 'file');
+      body = { ...upload.fields, file: { name: upload.file.name, size: upload.file.data.length } };
+    } else {
+      body = await readJsonObject(req, deps.maxBodyBytes);
+      const parsed = (op === 'images' ? imageRequest : speechRequest).safeParse(body);
+      if (!parsed.success) throw errors.badRequest(parsed.error.issues[0]!.message, parsed.error.issues[0]!.path.join('.') || null);
+    }
+    const name = route.deployment ?? (typeof body.model === 'string' ? body.model : undefined);
+    if (!name) throw errors.badRequest('Name the model: set "model" (or use a deployment URL).', 'model');
+    meter.model = name;
+    const model = resolveModel(cfg, principal, name);
+    await applyLimits(deps.limiter, principal, model, op === 'transcriptions' ? {} : body, meter, headers);
+
+    const policy = principal.app.phiPolicy;
+    const field = op === 'images' ? 'prompt' : op === 'speech' ? 'input' : 'prompt';
+    const text = typeof body[field] === 'string' ? (body[field] as string) : undefined;
+    const scrubbed = phiText(policy, text, meter);
+    if (scrubbed !== undefined) body[field] = scrubbed;
+    headers['x-portico-phi-entities'] = String(meter.phiCounts ? sumCounts(meter.phiCounts) : 0);
+
+    let raw: FormData | undefined;
+    if (upload && model.provider.type !== 'echo') {
+      raw = new FormData();
+      for (const [k, v] of Object.entries(upload.fields)) raw.set(k, k === field && scrubbed !== undefined ? scrubbed : v);
+      raw.set('model', model.provider.type === 'azure' ? model.deployment : model.upstreamModel);
+      raw.set('file', new Blob([new Uint8Array(upload.file!.data)], { type: upload.file!.type }), upload.file!.name);
+    }
+    const t0 = performance.now();
+    let upstream;
+    try {
+      upstream = await sendUpstream({ op, model, body, raw, apiVersion: url.searchParams.get('api-version') ?? undefined, signal: abort.signal });
+    } catch (err) {
+      if (!(err instanceof UpstreamFailure)) throw err;
+      if (err.kind === 'timeout') throw errors.upstreamTimeout(name);
+      if (err.kind === 'aborted') throw new ProxyError(499, 'client_closed', 'client closed the connection');
+      throw errors.upstreamUnavailable(name);
+    }
+    meter.upstreamMs = Math.round(performance.now() - t0);
+    if (upstream.status < 200 || upstream.status >= 300) throw await mapUpstreamError(upstream, name);
+    const contentType = String(upstream.headers['content-type'] ?? 'application/octet-stream');
+    meter.status = 200;
+
+    if (op === 'speech') {
+      // Metered by input characters; the audio streams back as it comes.
+      meter.units = text?.length ?? 0;
+      meter.unit = 'characters';
+      meter.unitCostUsd = (meter.units * model.perMillionCharacters) / 1e6;
+      res.writeHead(200, { ...BASE_HEADERS, ...headers, 'content-type': contentType });
+      await new Promise<void>((resolve) => {
+        upstream.body.on('data', (c: Buffer) => {
+          if (!res.write(c)) {
+            upstream.body.pause();
+            res.once('drain', () => upstream.body.resume());
+          }
+        });
+        upstream.body.once('end', () => {
+          res.end();
+          resolve();
+        });
+        upstream.body.once('error', () => {
+          meter.fail(errors.upstreamUnavailable(name));
+          res.destroy();
+          resolve();
+        });
+      });
+      return;
+    }
+    const buf = await collect(upstream.body, 256 * 1024 * 1024, () => errors.upstreamError(name, upstream.status));
+    if (!/json/i.test(contentType)) return sendRaw(res, 200, buf, contentType, headers); // text, srt, vtt transcripts
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(buf.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      throw errors.upstreamError(name, upstream.status);
+    }
+    const usage = json.usage as Record<string, unknown> | undefined;
+    if (op === 'images') {
+      meter.units = Array.isArray(json.data) ? json.data.length : 0;
+      meter.unit = 'images';
+      meter.unitCostUsd = meter.units * model.perImage;
+      if (usage && typeof usage.input_tokens === 'number') meter.promptTokens = usage.input_tokens;
+      if (usage && typeof usage.output_tokens === 'number') meter.completionTokens = usage.output_tokens;
+    } else {
+      const seconds = usage?.type === 'duration' && typeof usage.seconds === 'number' ? usage.seconds : typeof json.duration === 'number' ? json.duration : null;
+      meter.units = seconds;
+      meter.unit = 'seconds';
+      meter.unitCostUsd = ((seconds ?? 0) / 60) * model.perAudioMinute;
+      if (usage && typeof usage.input_tokens === 'number') meter.promptTokens = usage.input_tokens;
+      if (usage && typeof usage.output_tokens === 'number') meter.completionTokens = usage.output_tokens;
+    }
+    sendJson(res, 200, json, headers);
+  } catch (err) {
+    const e = toProxyError(err, meter.requestId);
+    meter.fail(e);
+    req.resume();
+    if (e.status !== 499) sendError(res, e, headers);
+    else if (!res.headersSent) res.destroy();
+  } finally {
+    if (res.writableEnded) meter.record(deps);
+  }
+}
