@@ -45,7 +45,7 @@ describe('scrubRequestBody', () => {
     expect(body.user).toBe('Dr. Foley');
     expect(body.temperature).toBe(0.2);
     expect(messages[0]).toEqual({ role: 'system', content: 'You help clinicians.' });
-    expect(messages[1]?.name).toBe('Dr. [NAME_1]');
+    expect(messages[1]?.name).toBe('Dr. NAME_1');
     expect(messages[1]?.content).toEqual([
       { type: 'text', text: 'Mr. [NAME_2] was seen on [DATE_1].' },
       { type: 'image_url', image_url: { url: 'https://x.example/a.png' } },

@@ -13,19 +13,22 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A visitor over every text-bearing field; `json` marks text that is itself a JSON document. */
-type TextVisitor = (text: string, json: boolean) => string;
+/** What a text field holds: prose, a JSON document (tool arguments), or an identifier (a message's `name`). */
+type FieldKind = 'text' | 'json' | 'identifier';
 
-function visitField(obj: Json, key: string, visit: TextVisitor, json = false): void {
+/** A visitor over every text-bearing field. */
+type TextVisitor = (text: string, kind: FieldKind) => string;
+
+function visitField(obj: Json, key: string, visit: TextVisitor, kind: FieldKind = 'text'): void {
   const v = obj[key];
-  if (typeof v === 'string') obj[key] = visit(v, json);
+  if (typeof v === 'string') obj[key] = visit(v, kind);
 }
 
 /** Chat `content`: a string, or an array of parts whose `text` parts carry text. */
 function visitContent(obj: Json, key: string, visit: TextVisitor): void {
   const v = obj[key];
   if (typeof v === 'string') {
-    obj[key] = visit(v, false);
+    obj[key] = visit(v, 'text');
     return;
   }
   if (!Array.isArray(v)) return;
@@ -42,7 +45,7 @@ function visitToolCalls(calls: unknown, visit: TextVisitor): void {
   if (!Array.isArray(calls)) return;
   for (const call of calls) {
     if (!isObject(call) || !isObject(call.function)) continue;
-    visitField(call.function, 'arguments', visit, true);
+    visitField(call.function, 'arguments', visit, 'json');
   }
 }
 
@@ -50,12 +53,12 @@ function visitChatMessages(messages: unknown, visit: TextVisitor): void {
   if (!Array.isArray(messages)) return;
   for (const m of messages) {
     if (!isObject(m)) continue;
-    visitField(m, 'name', visit);
+    visitField(m, 'name', visit, 'identifier');
     visitContent(m, 'content', visit);
     visitField(m, 'refusal', visit);
     visitToolCalls(m.tool_calls, visit);
     // The deprecated single function call of older clients.
-    if (isObject(m.function_call)) visitField(m.function_call, 'arguments', visit, true);
+    if (isObject(m.function_call)) visitField(m.function_call, 'arguments', visit, 'json');
   }
 }
 
@@ -65,7 +68,7 @@ function visitResponseItems(items: unknown, visit: TextVisitor): void {
   for (const item of items) {
     if (!isObject(item)) continue;
     if (item.type === 'function_call') {
-      visitField(item, 'arguments', visit, true);
+      visitField(item, 'arguments', visit, 'json');
     } else if (item.type === 'function_call_output') {
       visitField(item, 'output', visit);
       if (Array.isArray(item.output)) visitContent(item, 'output', visit);
@@ -84,19 +87,19 @@ function visitRequest(op: PhiOperation, body: Json, visit: TextVisitor): void {
       return;
     case 'responses':
       visitField(body, 'instructions', visit);
-      if (typeof body.input === 'string') body.input = visit(body.input, false);
+      if (typeof body.input === 'string') body.input = visit(body.input, 'text');
       else visitResponseItems(body.input, visit);
       return;
     case 'embeddings':
-      if (typeof body.input === 'string') body.input = visit(body.input, false);
+      if (typeof body.input === 'string') body.input = visit(body.input, 'text');
       else if (Array.isArray(body.input)) {
         // Arrays of token ids (numbers, or arrays of numbers) carry no readable text.
-        body.input = body.input.map((x: unknown) => (typeof x === 'string' ? visit(x, false) : x));
+        body.input = body.input.map((x: unknown) => (typeof x === 'string' ? visit(x, 'text') : x));
       }
       return;
     case 'completions':
-      if (typeof body.prompt === 'string') body.prompt = visit(body.prompt, false);
-      else if (Array.isArray(body.prompt)) body.prompt = body.prompt.map((x: unknown) => (typeof x === 'string' ? visit(x, false) : x));
+      if (typeof body.prompt === 'string') body.prompt = visit(body.prompt, 'text');
+      else if (Array.isArray(body.prompt)) body.prompt = body.prompt.map((x: unknown) => (typeof x === 'string' ? visit(x, 'text') : x));
       return;
   }
 }
@@ -155,6 +158,8 @@ function scrubJsonText(text: string, scrub: (s: string) => string, whole: (s: st
   return changed ? out : text;
 }
 
+const BRACKETED_TOKEN = /\[([A-Z]+(?:_[A-Z]+)?_\d+)\]/g;
+
 function looksLikeJson(text: string): boolean {
   const t = text.trimStart();
   return t.startsWith('{') || t.startsWith('[');
@@ -167,7 +172,12 @@ function looksLikeJson(text: string): boolean {
 export function scrubRequestBody(op: PhiOperation, body: Record<string, unknown>, session: PhiSession): void {
   const scrub = (s: string): string => session.scrub(s);
   const whole = (s: string, type: PhiType): string => session.scrubEntities(s, [{ start: 0, end: s.length, type }]);
-  visitRequest(op, body, (text, json) => (json && looksLikeJson(text) ? scrubJsonText(text, scrub, whole) : scrub(text)));
+  visitRequest(op, body, (text, kind) => {
+    if (kind === 'json' && looksLikeJson(text)) return scrubJsonText(text, scrub, whole);
+    // A message `name` must stay a bare identifier for the upstream: "NAME_1", not "[NAME_1]".
+    if (kind === 'identifier') return scrub(text).replace(BRACKETED_TOKEN, '$1');
+    return scrub(text);
+  });
 }
 
 /** Counts the identifiers in a request body by type, without changing it (policy `block`). */
@@ -184,7 +194,7 @@ export function detectInRequestBody(op: PhiOperation, body: Record<string, unkno
     return s;
   };
   // Walk a copy so that the caller's body is never touched.
-  visitRequest(op, structuredClone(body), (text, json) => (json && looksLikeJson(text) ? scrubJsonText(text, count, whole) : count(text)));
+  visitRequest(op, structuredClone(body), (text, kind) => (kind === 'json' && looksLikeJson(text) ? scrubJsonText(text, count, whole) : count(text)));
   return counts;
 }
 
