@@ -17,8 +17,8 @@ let noAdapterKey: string;
 
 beforeAll(async () => {
   h = await startHarness();
-  const models = ['gpt-4o-mini-2024-07-18', 'gpt-4o-2024-05-13', 'text-embedding-3-small', 'azure-gpt-4o'];
-  key = (await seedApp({ models, allowedAdapters: ['openai', 'openai-phi'] })).key!;
+  const models = ['gpt-4o-mini-2024-07-18', 'gpt-4o-2024-05-13', 'text-embedding-3-small', 'azure-gpt-4o', 'dall-e-3', 'tts-1', 'whisper-1'];
+  key = (await seedApp({ models, allowedAdapters: ['openai', 'openai-phi'], allowImages: true, allowAudio: true })).key!;
   byoKey = (await seedApp({ models, allowByoKey: true })).key!;
   limitedKey = (await seedApp({ models, rpmLimit: 1 })).key!;
   noAdapterKey = (await seedApp({ models })).key!;
@@ -220,10 +220,12 @@ describe('OpenAPI document at /api/openapi.json', () => {
       for (const method of ['get', 'post'] as const) {
         const op = item?.[method] as OpenAPIV3_1.OperationObject | undefined;
         // Pass-through answers are the upstream's own (checked in the adapter tests above).
-        if (!op || (p.startsWith('/api/public/http/') && method !== 'get')) continue;
-        const url = p.replace('{deployment}', 'gpt-4o-mini-2024-07-18').replace('{adapter}', 'openai').replace('{path}', 'v1/models');
-        const media = (op.requestBody as OpenAPIV3_1.RequestBodyObject | undefined)?.content['application/json'];
-        const example = (media?.schema as { example?: unknown; $ref?: string } | undefined)?.example ?? resolveExample(doc, media?.schema);
+        // Multipart uploads are exercised in clients.test.ts.
+        if (!op || (p.startsWith('/api/public/http/') && method !== 'get') || p.endsWith('/audio/transcriptions')) continue;
+        const media = p.includes('/images/') ? 'dall-e-3' : p.includes('/audio/') ? 'tts-1' : 'gpt-4o-mini-2024-07-18';
+        const url = p.replace('{deployment}', media).replace('{adapter}', 'openai').replace('{path}', 'v1/models');
+        const json = (op.requestBody as OpenAPIV3_1.RequestBodyObject | undefined)?.content['application/json'];
+        const example = (json?.schema as { example?: unknown; $ref?: string } | undefined)?.example ?? resolveExample(doc, json?.schema);
         const headers: Record<string, string> = { 'content-type': 'application/json', 'api-key': key, 'x-compliantchatgpt-key': key };
         const init: RequestInit = { method: method.toUpperCase(), headers, body: method === 'post' ? JSON.stringify(example ?? {}) : undefined };
         const res = await fetch(`${h.base}${url}`, init);

@@ -3,6 +3,7 @@ import { createDocument } from 'zod-openapi';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponsesObject } from 'zod-openapi';
 import { deidentifyRequest, deidentifyResponse, usageQuery } from './custom';
 import { requestSchemas } from './validate';
+import { imageRequest, speechRequest } from './media';
 
 /**
  * The OpenAPI 3.1 document of every public endpoint, built from the zod schemas the handlers validate
@@ -106,6 +107,25 @@ function paths(): ZodOpenApiPathsObject {
     p[`${prefix}/embeddings`] = { post: { ...proxyOp('embeddings', tag, q), operationId: `${id}Embeddings` } };
     p[`${prefix}/responses`] = { post: { ...proxyOp('responses', tag, q), operationId: `${id}Responses` } };
     p[`${prefix}/models`] = { get: { ...modelsOp(tag), operationId: `${id}Models` } };
+  }
+  const mediaOps = {
+    images: { path: 'images/generations', summary: 'Generate images (enabled per app by a reviewer)', schema: imageRequest.meta({ id: 'ImageRequest', example: { model: 'dall-e-3', prompt: 'A labelled diagram of the heart', n: 1 } }), json: true },
+    speech: { path: 'audio/speech', summary: 'Text to speech (enabled per app by a reviewer)', schema: speechRequest.meta({ id: 'SpeechRequest', example: { model: 'tts-1', voice: 'alloy', input: 'Take one tablet twice a day.' } }), json: true },
+    transcriptions: { path: 'audio/transcriptions', summary: 'Transcribe audio, multipart (enabled per app by a reviewer)', schema: z.object({ file: z.string().meta({ format: 'binary' }), model: z.string().optional(), prompt: z.string().optional() }).meta({ id: 'TranscriptionRequest' }), json: false },
+  } as const;
+  for (const [op, m] of Object.entries(mediaOps)) {
+    const operation = (tag: string, params?: ZodOpenApiOperationObject['requestParams']): ZodOpenApiOperationObject => ({
+      tags: [tag],
+      summary: m.summary,
+      description: 'Disabled for an app until a reviewer enables it: PHI inside an image or audio cannot be scrubbed (text prompts still are, per policy). Metered by images, audio seconds or characters.',
+      security: [{ apiKey: [] }, { bearer: [] }],
+      requestParams: params,
+      requestBody: { required: true, content: { [m.json ? 'application/json' : 'multipart/form-data']: { schema: m.schema } } },
+      responses: { '200': { description: op === 'speech' ? 'Audio bytes' : 'The result' }, ...errorResponses(['400', '401', '403', '404', '413', '429', '500', '502', '504']) },
+    });
+    p[`/api/public/oai/openai/deployments/{deployment}/${m.path}`] = { post: { ...operation(AZ, { path: z.object({ deployment }), query: z.object({ 'api-version': apiVersion }) }), operationId: `azure_${op}` } };
+    p[`/api/public/oai/v1/${m.path}`] = { post: { ...operation(OA), operationId: `openai_${op}` } };
+    p[`/api/public/oai/openai/v1/${m.path}`] = { post: { ...operation(AZV1), operationId: `azureV1_${op}` } };
   }
   p['/v1/chat/completions'] = {
     post: {
