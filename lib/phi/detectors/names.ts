@@ -328,6 +328,7 @@ function contextRule(c: Ctx): void {
     const named = t.kind === Kind.Name;
     const other = ((t.kind === Kind.Unknown && c.mixed && t.cap && !isAllCaps(c.text, t)) || (t.kind === Kind.Weak && caseOk(t, c.mixed))) && t.end - t.start > 2;
     if (!named && !other) continue;
+    if (!named && likelyTypo(c, t)) continue;
     const prev = tokens[i - 1];
     const prev2 = tokens[i - 2];
     const next = tokens[i + 1];
@@ -513,6 +514,13 @@ function nearWord(w: string, d: Dictionaries): boolean {
   return false;
 }
 
+/** A rare or unknown word one edit away from an ordinary one reads as a typo ("Cardic", "swolen"), not a name. */
+function likelyTypo(c: Ctx, t: Token): boolean {
+  if (t.kind !== Kind.Name && t.kind !== Kind.Unknown) return false;
+  if (t.base.length < 3 || c.d.givenNames.has(t.base) || (c.lowerText && t.cap)) return false;
+  return nearWord(t.base, c.d);
+}
+
 function dictionaryRule(c: Ctx): void {
   const { tokens, text } = c;
   for (let i = 0; i < tokens.length; i++) {
@@ -523,7 +531,7 @@ function dictionaryRule(c: Ctx): void {
     if (c.mixed && isAllCaps(c.text, t)) continue;
     if (MONTHS.has(t.base) || US_STATES.has(t.base)) continue;
     // In single-case notes a rare "name" one letter away from a word is mostly a typo ("STAS", "REMIAN").
-    if (!c.mixed && !(c.lowerText && t.cap) && !c.d.givenNames.has(t.base) && nearWord(t.base, c.d)) continue;
+    if (!c.mixed && likelyTypo(c, t)) continue;
     // "BSs", "TVs": a plural acronym.
     if (c.mixed && PLURAL_ACRONYM.test(t.raw)) continue;
     c.name[i] = 1;
