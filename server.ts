@@ -12,6 +12,7 @@ import { createProxyHandler, isFastPath } from './lib/proxy/handler';
 import { closeUpstreamAgents } from './lib/proxy/providers';
 import { closePgPool } from './lib/db/pool';
 import { Limiter } from './lib/limits';
+import { KeyGuard } from './lib/proxy/guard';
 import { scheduleRetention } from './lib/usage/retention';
 import { UsageRecorder, type RecorderOptions } from './lib/usage/recorder';
 
@@ -45,7 +46,13 @@ export interface RunningServer {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const config = opts.config ?? gatewayConfig();
   const usage = new UsageRecorder(opts.usage);
-  const keys = new KeyCache({ load: loadPrincipal, ...opts.keyCache });
+  const envMs = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+  const keys = new KeyCache({
+    load: loadPrincipal,
+    ...(envMs('PORTICO_KEY_CACHE_FRESH_MS') ? { freshMs: envMs('PORTICO_KEY_CACHE_FRESH_MS') } : {}),
+    ...(envMs('PORTICO_KEY_CACHE_STALE_MS') ? { staleMs: envMs('PORTICO_KEY_CACHE_STALE_MS') } : {}),
+    ...opts.keyCache,
+  });
   const stopInvalidations = onInvalidate((m) => {
     if ('all' in m) keys.clear();
     else if ('keyId' in m) keys.invalidateKey(m.keyId);
@@ -59,6 +66,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     keys,
     usage,
     limiter,
+    guard: new KeyGuard(),
     maxBodyBytes: opts.maxBodyBytes ?? Number(process.env.PORTICO_MAX_BODY_BYTES ?? 10 * 1024 * 1024),
   });
 
@@ -72,7 +80,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     nextApp = app as unknown as { close?: () => Promise<void> };
   }
 
-  const server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000 });
+  // Slow clients: headers must arrive within headersTimeout and the whole request within requestTimeout.
+  const server = http.createServer({
+    keepAliveTimeout: 65_000,
+    headersTimeout: envMs('PORTICO_HEADERS_TIMEOUT_MS') ?? 20_000,
+    requestTimeout: envMs('PORTICO_REQUEST_TIMEOUT_MS') ?? 300_000,
+    maxHeaderSize: 16 * 1024,
+  });
   server.maxHeadersCount = 200;
   const inflight = new Set<http.ServerResponse>();
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {

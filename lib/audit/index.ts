@@ -28,3 +28,40 @@ export async function audit(
     },
   });
 }
+
+export interface AuditFilter {
+  action?: string;
+  /** Part of the actor's email. */
+  actor?: string;
+  /** A target id (app, key or user), or a target type such as `app`. */
+  target?: string;
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+}
+
+function auditWhere(f: AuditFilter): Prisma.AuditEventWhereInput {
+  const target = f.target?.trim();
+  return {
+    ...(f.action ? { action: f.action } : {}),
+    ...(f.actor ? { actorEmail: { contains: f.actor.trim(), mode: 'insensitive' } } : {}),
+    ...(target ? (/^[a-z]+$/.test(target) && target.length < 10 ? { targetType: target } : { targetId: target }) : {}),
+    ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
+  };
+}
+
+/** One page of the audit log, newest first, and the number of events matching the filter. */
+export async function listAuditEvents(filter: AuditFilter, page: number, pageSize = 50) {
+  const where = auditWhere(filter);
+  const [events, total] = await Promise.all([
+    db().auditEvent.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * pageSize, take: pageSize }),
+    db().auditEvent.count({ where }),
+  ]);
+  return { events, total, page, pageSize, pages: Math.max(1, Math.ceil(total / pageSize)) };
+}
+
+/** The actions that occur in the log, for the filter's choices. */
+export async function auditActions(): Promise<string[]> {
+  const rows = await db().auditEvent.findMany({ distinct: ['action'], select: { action: true }, orderBy: { action: 'asc' } });
+  return rows.map((r) => r.action);
+}

@@ -1,6 +1,8 @@
 import { getServerSession } from 'next-auth';
-import { notFound, redirect } from 'next/navigation';
+import { headers } from 'next/headers';
+import { forbidden, notFound, redirect, unauthorized } from 'next/navigation';
 import { db } from '../db';
+import type { Actor } from '../audit';
 import { authOptions } from './options';
 import type { Role } from '../generated/prisma/enums';
 
@@ -30,4 +32,29 @@ export async function requireUser(roles?: Role[]): Promise<SessionUser> {
   if (!user) redirect('/signin');
   if (roles && !roles.includes(user.role)) notFound();
   return user;
+}
+
+/**
+ * For server actions: the signed-in user (with one of the roles), else 401, else 403. Actions are
+ * reachable by anyone who knows their id, so every one of them starts here.
+ */
+export async function requireActionUser(roles?: Role[]): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) unauthorized();
+  if (roles && !roles.includes(user.role)) forbidden();
+  return user;
+}
+
+export const REVIEWERS: Role[] = ['reviewer', 'admin'];
+export const ADMINS: Role[] = ['admin'];
+
+export function isReviewer(user: { role: Role }): boolean {
+  return user.role === 'reviewer' || user.role === 'admin';
+}
+
+/** The audit actor for a portal request: the user and the client address the request came from. */
+export async function actorOf(user: SessionUser): Promise<Actor> {
+  const h = await headers();
+  const ip = h.get('x-forwarded-for')?.split(',')[0]?.trim() || h.get('x-real-ip') || null;
+  return { id: user.id, email: user.email, ip: ip ? ip.slice(0, 64) : null };
 }

@@ -52,6 +52,16 @@ export class KeyCache {
     return { ok: true, principal: p };
   }
 
+  /** A key already verified and still fresh in memory, without any lookup (null otherwise). */
+  cached(key: string): KeyPrincipal | null {
+    const e = this.entries.get(hashKey(key));
+    const now = this.o.now();
+    if (!e?.principal || now - e.at > this.o.freshMs) return null;
+    const p = e.principal;
+    if ((p.revokedAt !== null && p.revokedAt <= now) || (p.expiresAt !== null && p.expiresAt <= now)) return null;
+    return p;
+  }
+
   private load(hash: string): Promise<Entry> {
     let p = this.inflight.get(hash);
     if (!p) {

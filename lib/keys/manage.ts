@@ -60,7 +60,7 @@ export async function rotateKey(keyId: string, graceSeconds: number, actor: Acto
   const grace = z.number().int().min(0).max(MAX_GRACE_SECONDS).parse(graceSeconds);
   const old = await db().apiKey.findFirst({
     where: { id: keyId, ...(appId ? { appId } : {}) },
-    select: { id: true, appId: true, name: true, revokedAt: true, expiresAt: true, rotatedTo: { select: { id: true } } },
+    select: { id: true, appId: true, name: true, createdAt: true, revokedAt: true, expiresAt: true, rotatedTo: { select: { id: true } } },
   });
   if (!old) throw new DomainError('not_found', 'no such key');
   if (old.revokedAt) throw new DomainError('invalid', 'a revoked key cannot be rotated; create a new key instead');
@@ -68,8 +68,31 @@ export async function rotateKey(keyId: string, graceSeconds: number, actor: Acto
   if (old.expiresAt && old.expiresAt.getTime() <= Date.now()) throw new DomainError('invalid', 'this key has expired; create a new key instead');
   const graceEnds = new Date(Date.now() + grace * 1000);
   const endsAt = old.expiresAt && old.expiresAt < graceEnds ? old.expiresAt : graceEnds;
-  const created = await createKey(old.appId, { name: old.name }, actor, old.id);
+  // The new key lives as long as the old one was meant to: rotating an expiring key must not make it eternal.
+  const lifetimeDays = old.expiresAt ? Math.min(3650, Math.max(1, Math.ceil((old.expiresAt.getTime() - old.createdAt.getTime()) / 86_400_000))) : null;
+  const created = await createKey(old.appId, { name: old.name, expiresInDays: lifetimeDays }, actor, old.id);
   await db().apiKey.update({ where: { id: old.id }, data: { expiresAt: endsAt } });
   await publishInvalidation({ keyId: old.id });
   return { ...created, oldKeyExpiresAt: endsAt };
+}
+
+export type KeyState =
+  | { kind: 'active' }
+  | { kind: 'expires_soon'; at: Date }
+  | { kind: 'rotating'; until: Date }
+  | { kind: 'expired'; at: Date; rotated: boolean }
+  | { kind: 'revoked'; at: Date };
+
+export const EXPIRES_SOON_MS = 7 * 86_400_000;
+
+/** What a key's holder should know about it now: the state the proxy will enforce, in words for the portal. */
+export function keyState(
+  k: { revokedAt: Date | null; expiresAt: Date | null; rotatedTo?: { id: string } | null },
+  now = Date.now(),
+): KeyState {
+  if (k.revokedAt && k.revokedAt.getTime() <= now) return { kind: 'revoked', at: k.revokedAt };
+  if (k.expiresAt && k.expiresAt.getTime() <= now) return { kind: 'expired', at: k.expiresAt, rotated: Boolean(k.rotatedTo) };
+  if (k.rotatedTo && k.expiresAt) return { kind: 'rotating', until: k.expiresAt };
+  if (k.expiresAt && k.expiresAt.getTime() - now < EXPIRES_SOON_MS) return { kind: 'expires_soon', at: k.expiresAt };
+  return { kind: 'active' };
 }

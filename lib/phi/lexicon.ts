@@ -53,7 +53,7 @@ iabp lvad rvad ecmo perl pcu ctu sdu imc imcu tele stepdown rij lij rsc lsc rfv 
 picc tlc cvl aline art swan ganz cordis sheath hickman quinton mediport portacath foley texas condom
 groshong broviac dobhoff yankauer ambu pleurovac sengstaken blakemore minerva miami jp penrose salem levin bovie doppler
 holter coude mckesson passy muir jackson pratt kerlix telfa xeroform duoderm mepilex tegaderm allevyn
-carevue metavision epic cerner careview vue esp brady tachy cath lab labs neb nebs trach vent ems tr atc fmv cvvhf brbpr fsbg oett
+carevue metavision epic cerner careview vue esp brady tachy hoh cath lab labs neb nebs trach vent ems tr atc fmv cvvhf brbpr fsbg oett
 lad lcx rca om pda svg lima rima bb ue le ft ho cdb bsd ada nbp dka vicu tsicu nsicu msicu csicu
 colace senna dulcolax contin oxycontin msc dsd hoyer shiley permacath allegra destin
 sinemet bactrim keflex augmentin unasyn eliquis xarelto plavix lipitor zocor seroquel zyprexa precedex

@@ -73,7 +73,7 @@ export async function handleAdapter(req: IncomingMessage, res: ServerResponse, u
   });
   try {
     refuseBrowser(req);
-    const principal = await authenticate(deps.keys, presentedKey(req));
+    const principal = await authenticate(deps, req, presentedKey(req));
     meter.principal = principal;
     authorizeApp(principal);
     const adapter = deps.config().adapters.get(name);

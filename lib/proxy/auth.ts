@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { KeyCache } from '../keys/cache';
+import { looksLikeKey } from '../keys/format';
+import { clientAddress, type KeyGuard } from './guard';
 import type { KeyPrincipal } from '../keys/principal';
 import { errors } from './errors';
 
@@ -15,12 +17,27 @@ export function presentedKey(req: IncomingMessage, header = 'api-key'): string |
   return undefined;
 }
 
-/** Step 2: key → principal, from the in-memory cache (the database only on a miss). */
-export async function authenticate(keys: KeyCache, key: string | undefined): Promise<KeyPrincipal> {
+/**
+ * Step 2: key → principal, from the in-memory cache (the database only on a miss). Addresses that keep
+ * presenting invalid keys are throttled before any lookup.
+ */
+export async function authenticate(deps: { keys: KeyCache; guard: KeyGuard }, req: IncomingMessage, key: string | undefined): Promise<KeyPrincipal> {
   if (!key) throw errors.missingKey();
-  if (key.length > 256) throw errors.invalidKey();
-  const check = await keys.verify(key);
+  const addr = clientAddress(req);
+  const wait = deps.guard.blockedFor(addr);
+  if (wait > 0) {
+    // A throttled address may still use a key it has already proven; guesses are not looked up.
+    const known = deps.keys.cached(key);
+    if (known) return known;
+    throw errors.tooManyInvalidKeys(wait);
+  }
+  if (key.length > 256 || !looksLikeKey(key)) {
+    deps.guard.fail(addr);
+    throw errors.invalidKey();
+  }
+  const check = await deps.keys.verify(key);
   if (check.ok) return check.principal;
+  if (check.reason !== 'unavailable') deps.guard.fail(addr);
   switch (check.reason) {
     case 'revoked':
       throw errors.revokedKey();

@@ -43,6 +43,10 @@ export const errors = {
     new ProxyError(401, 'invalid_api_key', 'This API key has been revoked. An app owner can create a new one in the portal.'),
   expiredKey: () =>
     new ProxyError(401, 'invalid_api_key', 'This API key has expired. An app owner can create or rotate a key in the portal.'),
+  tooManyInvalidKeys: (retryAfterS: number) =>
+    new ProxyError(429, 'too_many_invalid_keys', `Too many invalid API keys were sent from this address. Wait ${retryAfterS} s, and check the key you are using.`, {
+      headers: { 'retry-after': String(retryAfterS) },
+    }),
   keyCheckUnavailable: () =>
     new ProxyError(503, 'service_unavailable', 'Portico cannot verify API keys right now. Retry in a few seconds.', {
       headers: { 'retry-after': '2' },
@@ -82,7 +86,9 @@ export const errors = {
   upstreamTimeout: (model: string) =>
     new ProxyError(504, 'upstream_timeout', `The upstream serving "${model}" did not answer in time. Retry, or ask for a shorter answer.`),
   upstreamUnavailable: (model: string) =>
-    new ProxyError(502, 'upstream_unavailable', `The upstream serving "${model}" could not be reached. Retry in a few seconds.`),
+    new ProxyError(502, 'upstream_unavailable', `The upstream serving "${model}" could not be reached. Retry in a few seconds.`, {
+      headers: { 'retry-after': '2' },
+    }),
   upstreamError: (model: string, status: number) =>
     new ProxyError(502, 'upstream_error', `The upstream serving "${model}" failed (HTTP ${status}). Retry in a few seconds.`),
   upstreamAuth: (model: string) =>

@@ -67,7 +67,7 @@ async function handleCustom(req: IncomingMessage, res: ServerResponse, path: str
   let code: string | null = null;
   try {
     refuseBrowser(req);
-    const principal = await authenticate(deps.keys, presentedKey(req));
+    const principal = await authenticate(deps, req, presentedKey(req));
     ctx = { principal, requestId, maxBodyBytes: deps.maxBodyBytes, config: deps.config() };
     authorizeApp(principal);
     await fn(req, res, ctx, headers);

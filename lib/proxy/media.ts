@@ -98,7 +98,7 @@ export async function handleMedia(req: IncomingMessage, res: ServerResponse, rou
   try {
     refuseBrowser(req);
     if (req.method !== 'POST') throw errors.methodNotAllowed(req.method ?? '?', 'POST');
-    const principal = await authenticate(deps.keys, presentedKey(req));
+    const principal = await authenticate(deps, req, presentedKey(req));
     meter.principal = principal;
     authorizeApp(principal);
     if (op === 'images' ? !principal.app.allowImages : !principal.app.allowAudio) throw notAllowed(op);

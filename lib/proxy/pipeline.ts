@@ -17,12 +17,14 @@ import { validateBody } from './validate';
 import { log } from '../log';
 import { metrics } from '../metrics';
 import { hasLimits, type Limiter, type LimitCheck } from '../limits';
+import type { KeyGuard } from './guard';
 
 export interface ProxyDeps {
   config(): GatewayConfig;
   keys: KeyCache;
   usage: UsageRecorder;
   limiter: Limiter;
+  guard: KeyGuard;
   maxBodyBytes: number;
 }
 
@@ -200,7 +202,7 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
     refuseBrowser(req);
     const expected = route.op === 'models' ? 'GET' : 'POST';
     if (req.method !== expected && !(route.op === 'models' && req.method === 'HEAD')) throw errors.methodNotAllowed(req.method ?? '?', expected);
-    const principal = await authenticate(deps.keys, variant ? headerValue(req, variant.keyHeader) : presentedKey(req));
+    const principal = await authenticate(deps, req, variant ? headerValue(req, variant.keyHeader) : presentedKey(req));
     meter.principal = principal;
     authorizeApp(principal);
     const cfg = deps.config();

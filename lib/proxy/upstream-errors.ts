@@ -46,5 +46,9 @@ export async function mapUpstreamError(up: UpstreamResponse, model: string, call
   if (s === 400 || s === 404 || s === 409 || s === 413 || s === 415 || s === 422) {
     return new ProxyError(s, 'upstream_rejected', `The upstream rejected the request for "${model}": ${msg ?? `HTTP ${s}`}`);
   }
-  return errors.upstreamError(model, s);
+  // 5xx: tell the client when to retry (the upstream's own hint when it gave one).
+  const ra = up.headers['retry-after'];
+  const e = errors.upstreamError(model, s);
+  e.opts.headers = { 'retry-after': typeof ra === 'string' && /^\d+$/.test(ra) ? ra : '2' };
+  return e;
 }

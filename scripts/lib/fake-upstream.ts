@@ -123,6 +123,8 @@ export async function startFakeUpstream(opts: { record?: boolean; port?: number 
       if (res.destroyed) return;
       if (b?.kind === 'no-usage' && chunk.includes('"usage"')) continue;
       if (b?.kind === 'stream-reset' && n === b.afterChunks) {
+        // Let what was written reach the client first: the break happens mid-stream, not before it.
+        await new Promise((r) => setTimeout(r, 30));
         req.socket.destroy();
         return;
       }

@@ -10,9 +10,9 @@ export interface Harness {
 }
 
 /** The gateway config the tests run with: the issue's minimal file, plus an Azure-typed provider. */
-export function testConfigYaml(upstreamUrl: string): string {
+export function testConfigYaml(upstreamUrl: string, extra: { providers?: string; models?: string } = {}): string {
   return `
-providers:
+providers:${extra.providers ?? ''}
   upstream:
     type: openai-compatible
     baseUrl: ${upstreamUrl}/v1
@@ -25,7 +25,7 @@ providers:
     headers:
       api-key: \${{ UPSTREAM_KEY }}
     timeouts: { connectMs: 2000, totalMs: 3000 }
-models:
+models:${extra.models ?? ''}
   gpt-4o-mini-2024-07-18:
     provider: upstream
     upstreamModel: gpt-4o-mini

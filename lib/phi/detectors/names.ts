@@ -246,7 +246,7 @@ function isEponym(c: Ctx, i: number): boolean {
     const next = c.tokens[j];
     if (!next || !SPACE_OR_HYPHEN_GAP.test(next.gap)) return false;
     if (EPONYM_HEADS.has(next.lower) || EPONYM_HEADS.has(next.base)) return true;
-    if (!next.cap || next.kind === Kind.Stop) return false;
+    if ((c.mixed && !next.cap) || next.kind === Kind.Stop) return false;
     j++;
   }
   return false;
@@ -336,7 +336,7 @@ function contextRule(c: Ctx): void {
     const pair = prev && prev2 ? `${prev2.lower} ${prev.lower}` : '';
     let before = tight && !!prev && (CONTEXT_BEFORE.has(prev.lower) || CONTEXT_BEFORE.has(pair));
     // Looser cues count only for a capitalised word in mixed-case text.
-    if (!before && tight && prev && CONTEXT_BEFORE_CAP.has(prev.lower) && c.mixed && t.cap && (t.kind !== Kind.Weak || c.d.givenNames.has(t.base))) before = true;
+    if (!before && tight && prev && CONTEXT_BEFORE_CAP.has(prev.lower) && c.mixed && t.cap && !isAllCaps(c.text, t) && (t.kind !== Kind.Weak || c.d.givenNames.has(t.base))) before = true;
     const after = !!next && CONTEXT_AFTER.has(next.lower) && SPACE_OR_COMMA_GAP.test(next.gap);
     if (!before && !after) continue;
     // In single-case text a given name that is also a word needs a strong cue: "son bill called", "patient is john smith".
@@ -360,6 +360,7 @@ function fullNameRule(c: Ctx): void {
     if (MONTHS.has(n.base) || US_STATES.has(n.base) || FACILITY_WORDS.has(n.base) || MONTHS.has(t.base)) continue;
     if (c.mixed && t.cap && n.cap) {
       if (n.kind === Kind.Word && !POSSESSIVE.test(n.lower) && n.end - n.start > 6) continue;
+      if (isAllCaps(c.text, n) && !isAllCaps(c.text, t)) continue;
     } else if (c.mixed && (t.cap || n.cap)) {
       continue;
     } else {
@@ -560,7 +561,7 @@ const RESIDENCE_VERBS = new Set(['lives', 'live', 'living', 'resides', 'reside',
 const MEDICAL_CENTER = /^[A-Z]{1,4}MC$/;
 const HOSPITAL_ACRONYM = /^(?:[A-Za-z]{0,3}[Hh]|[A-Za-z]{1,3}[Mm][Cc])$/;
 const WARD_NUMBER = /^[ \t]?\d{1,2}\b/;
-const WARD_AFTER = /^[ \t]?\d{1,2}(?!\d|[.,]\d|\s*(?:mg|mcg|ml|cc|units?|%|x|hrs?|cm|mm|l)\b)/i;
+const WARD_AFTER = /^[ \t]?\d{1,2}(?!\d|[.,]\d|\s*(?:mg|mcg|ml|cc|units?|%|x|hrs?|cm|mm|l|bags?|doses?|tabs?|times|days?|liters?)\b)/i;
 const WARD_CUES = new Set(['to', 'on', 'from', 'at', 'or', 'transfer', 'plan', 'tx', 'trans', 'transferred', 'transfered', 'admitted']);
 const PLACE_PREPOSITIONS = new Set(['in', 'from', 'to', 'at', 'near', 'of', 'outside', 'into', '@']);
 const PLACE_VERBS = new Set(['referred', 'arrival', 'come', 'comes', 'enroute', 'adm', 'sent', 'transfer', 'transferred', 'transfered', 'trans', 'txd', 'tx', 'admitted', 'sent', 'discharged', 'discharge', 'dc', 'going', 'go', 'goes', 'brought', 'taken', 'moved', 'returned', 'return', 'arrived', 'came', 'presented', 'followed', 'transport', 'transported', 'lives', 'living', 'resides', 'home', 'screened', 'accepted', 'admit', 'dispo', 'd/c']);
@@ -660,7 +661,8 @@ function placeRules(c: Ctx): void {
         const acronym = c.mixed && isAllCaps(text, t);
         const sentenceStart = SENTENCE_START.test(t.gap) || i === 0;
         const clinicalCity = t.kind === Kind.Clinical && !CLINICAL_WORDS.has(t.base) && c.mixed && t.cap && !acronym && !sentenceStart;
-        if (!isEponym(c, i + n - 1) && !acronym && (!single || placeContext || clinicalCity)) markPlace(c, i, i + n);
+        const typo = n === 1 && !c.mixed && !placeContext && likelyTypo(c, t);
+        if (!isEponym(c, i + n - 1) && !acronym && !typo && (!single || placeContext || clinicalCity)) markPlace(c, i, i + n);
       }
     }
     // "the Eastern Shore", "Baltimore County": regions below a state.
@@ -706,7 +708,7 @@ function placeRules(c: Ctx): void {
       if (n && SAME_PHRASE.test(n.gap) && HOSPITAL_UNIT.test(n.lower) && (isAllCaps(text, t) || !c.mixed)) markPlace(c, i, i + 1);
     }
     // A ward: an unknown name and a number, after a move ("plan: Quartermain 2", "transfer quartermain2").
-    if ((t.kind === Kind.Unknown || t.kind === Kind.Name) && t.end - t.start >= 6 && caseOk(t, c.mixed) && !c.place[i] && !c.contextual[i]) {
+    if ((t.kind === Kind.Unknown || t.kind === Kind.Name) && t.end - t.start >= 6 && caseOk(t, c.mixed) && !c.place[i] && !c.contextual[i] && !likelyTypo(c, t)) {
       const prev = tokens[i - 1];
       const number = WARD_AFTER.exec(text.slice(t.end, t.end + 8));
       if (prev && WARD_CUES.has(prev.lower) && SPACE_OR_COLON_GAP.test(t.gap) && number) {
@@ -724,7 +726,7 @@ function placeRules(c: Ctx): void {
       const verbOk = !!verb && PLACE_VERBS.has(verb.base) && SPACE_GAP.test(t.gap);
       // "TRANSFERRED TO THE MCIU" is a typo for a unit, not a place: words one edit from a known word are skipped.
       const unknownPlace =
-        verbOk && (n.kind === Kind.Unknown || n.kind === Kind.Name) && caseOk(n, c.mixed) && n.end - n.start >= 2 && !US_STATES.has(n.base) && (n.end - n.start < 4 || !nearWord(n.base, c.d));
+        verbOk && (n.kind === Kind.Unknown || n.kind === Kind.Name) && caseOk(n, c.mixed) && n.end - n.start >= 3 && !US_STATES.has(n.base) && (n.end - n.start < 4 || !nearWord(n.base, c.d));
       // Hospital acronyms end in H or MC ("GH", "MGH", "UMMC"); a ward is a name and a number ("Quartermain 5").
       const word = n.raw;
       const upper = word === word.toUpperCase();
@@ -749,7 +751,7 @@ function placeRules(c: Ctx): void {
           (first.kind !== Kind.Clinical || words.length >= 2) &&
           !RUN_QUALIFIERS.has(first.base) &&
           words.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown || w.kind === Kind.Weak || (words.length >= 2 && w.kind === Kind.Word)) &&
-          !words.some((w) => isAllCaps(text, w) || w.end - w.start === 1 || (w.kind === Kind.Clinical && words.length < 2));
+          !words.some((w) => isAllCaps(text, w) || w.base.length === 1 || (w.kind === Kind.Clinical && words.length < 2));
         if (run > 0 && placeLike && !words.every((w) => c.d.givenNames.has(w.base))) markPlace(c, j, j + run);
       }
     }

@@ -1,0 +1,36 @@
+import { db } from '../db';
+import { audit, type Actor } from '../audit';
+import { DomainError, emailSchema } from '../users';
+
+/** Adds an existing Portico user as an owner of the app. */
+export async function addOwner(appId: string, email: string, actor: Actor) {
+  const address = emailSchema.parse(email);
+  const user = await db().user.findUnique({ where: { email: address }, select: { id: true, disabled: true } });
+  if (!user) {
+    throw new DomainError(
+      'invalid',
+      `no Portico user has the email ${address}: they must sign in once (single sign-on), or an admin must create their account first`,
+    );
+  }
+  if (user.disabled) throw new DomainError('invalid', `the account ${address} is disabled; ask an admin to enable it first`);
+  const existing = await db().appOwner.findUnique({ where: { appId_userId: { appId, userId: user.id } } });
+  if (existing) throw new DomainError('conflict', `${address} is already an owner of this app`);
+  await db().appOwner.create({ data: { appId, userId: user.id, addedById: actor.id ?? null } });
+  await audit(actor, 'app.owner_added', { type: 'app', id: appId }, { userId: user.id, email: address });
+  return { userId: user.id, email: address };
+}
+
+/** Removes an owner; the app always keeps at least one (the check and the delete hold the app's row lock). */
+export async function removeOwner(appId: string, userId: string, actor: Actor) {
+  const removed = await db().$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM apps WHERE id = ${appId} FOR UPDATE`;
+    if (locked.length === 0) throw new DomainError('not_found', 'no such app');
+    const owners = await tx.appOwner.findMany({ where: { appId }, select: { userId: true, user: { select: { email: true } } } });
+    const target = owners.find((o) => o.userId === userId);
+    if (!target) throw new DomainError('not_found', 'that user is not an owner of this app');
+    if (owners.length <= 1) throw new DomainError('invalid', 'an app keeps at least one owner: add another owner before removing this one');
+    await tx.appOwner.delete({ where: { appId_userId: { appId, userId } } });
+    return target.user.email;
+  });
+  await audit(actor, 'app.owner_removed', { type: 'app', id: appId }, { userId, email: removed });
+}
