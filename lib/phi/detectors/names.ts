@@ -656,7 +656,7 @@ function placeRules(c: Ctx): void {
       if (n > 0) {
         const prev = tokens[i - 1];
         const state = tokens[i + n];
-        const placeContext = (!!prev && PLACE_PREPOSITIONS.has(prev.lower)) || (!!state && US_STATES.has(state.lower) && COMMA_OR_SPACE_GAP.test(state.gap) && (state.cap || !c.mixed));
+        const placeContext = (!!prev && PLACE_PREPOSITIONS.has(prev.lower)) || (!!state && US_STATES.has(state.base) && COMMA_OR_SPACE_GAP.test(state.gap) && (state.cap || !c.mixed));
         const single = n === 1 && (t.kind === Kind.Weak || t.kind === Kind.Word || t.kind === Kind.Clinical);
         const acronym = c.mixed && isAllCaps(text, t);
         const sentenceStart = SENTENCE_START.test(t.gap) || i === 0;
