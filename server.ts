@@ -86,6 +86,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     headersTimeout: envMs('PORTICO_HEADERS_TIMEOUT_MS') ?? 20_000,
     requestTimeout: envMs('PORTICO_REQUEST_TIMEOUT_MS') ?? 300_000,
     maxHeaderSize: 16 * 1024,
+    connectionsCheckingInterval: 2_000,
   });
   server.maxHeadersCount = 200;
   const inflight = new Set<http.ServerResponse>();

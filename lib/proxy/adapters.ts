@@ -6,7 +6,7 @@ import { PhiSession } from '../phi';
 import { log } from '../log';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
-import { BASE_HEADERS, collect, readBody, sendError } from './http';
+import { assertDepth, BASE_HEADERS, collect, MAX_JSON_DEPTH, readBody, sendError } from './http';
 import { applyLimits, Meter, toProxyError, type ProxyDeps } from './pipeline';
 import { mapJsonStrings } from './phi-step';
 
@@ -102,6 +102,7 @@ export async function handleAdapter(req: IncomingMessage, res: ServerResponse, u
       } catch {
         throw errors.badRequest('The request body is not valid JSON.');
       }
+      assertDepth(parsed, MAX_JSON_DEPTH);
       body = Buffer.from(JSON.stringify(mapJsonStrings(parsed, (s) => session.scrub(s))));
       if (session.total() > 0) meter.phiCounts = session.counts() as Record<string, number>;
       delete out['accept-encoding']; // the answer is restored, so it must arrive uncompressed

@@ -55,7 +55,22 @@ export async function readJsonObject(req: IncomingMessage, limit: number): Promi
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw errors.badRequest('The request body must be a JSON object.');
   }
+  assertDepth(parsed, MAX_JSON_DEPTH);
   return parsed as Record<string, unknown>;
+}
+
+/** No real request nests this deep; refusing it keeps every later step (and its recursion) safe. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Throws 400 when a parsed JSON value nests deeper than `limit` (checked without recursion). */
+export function assertDepth(value: unknown, limit: number): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > limit) throw errors.badRequest(`The request body nests deeper than ${limit} levels.`);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+  }
 }
 
 export function sendJson(
