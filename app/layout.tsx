@@ -7,6 +7,9 @@ export const metadata: Metadata = {
   description: 'LLM gateway: app approval, API keys, PHI protection, usage and quotas.',
 };
 
+// Every page is rendered per request, so each gets the CSP nonce set by proxy.ts.
+export const dynamic = 'force-dynamic';
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">

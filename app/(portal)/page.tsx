@@ -1,11 +1,10 @@
-import { requireUser } from '@/lib/auth/session';
+import { redirect } from 'next/navigation';
+import { isReviewer, requireUser } from '@/lib/auth/session';
+import { countPending } from '@/lib/apps/queries';
 
+/** Home: reviewers with requests waiting land on the queue, everyone else on their apps. */
 export default async function Home() {
   const user = await requireUser();
-  return (
-    <section>
-      <h1 className="text-2xl font-semibold tracking-tight">Welcome, {user.name ?? user.email}</h1>
-      <p className="mt-2 text-slate-600">You are signed in to Portico as {user.role}.</p>
-    </section>
-  );
+  if (isReviewer(user) && (await countPending()) > 0) redirect('/review');
+  redirect('/apps');
 }

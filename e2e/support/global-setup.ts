@@ -6,6 +6,8 @@ import { spawnReady } from '../../scripts/lib/spawn';
 import { startFakeUpstream } from '../../scripts/lib/fake-upstream';
 import { prepareDatabase } from '../../lib/db/prepare';
 import { persistentSecret } from '../../scripts/lib/secrets';
+import { startLocalOidc } from './oidc';
+import { SECRETS_FILE } from './secrets';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -42,6 +44,9 @@ portal:
   );
   const port = Number(process.env.PORTICO_E2E_PORT ?? 3917);
   const baseUrl = `http://localhost:${port}`;
+  // A real OpenID provider for the single sign-on test, started before the server that points at it.
+  const oidc = await startLocalOidc({ port: Number(process.env.PORTICO_E2E_OIDC_PORT ?? 3918), redirectUri: `${baseUrl}/api/auth/callback/oidc` });
+  writeFileSync(SECRETS_FILE, '');
   const env = {
     DATABASE_URL: database.url,
     PORTICO_CONFIG: configFile,
@@ -53,12 +58,21 @@ portal:
     PORTICO_PUBLIC_URL: baseUrl,
     NEXTAUTH_SECRET: persistentSecret(path.join(ROOT, '.data', 'e2e'), 'nextauth-secret'),
     LOG_LEVEL: 'info',
+    OIDC_ISSUER: oidc.issuer,
+    OIDC_CLIENT_ID: oidc.clientId,
+    OIDC_CLIENT_SECRET: oidc.clientSecret,
+    OIDC_NAME: 'Hospital SSO',
     ...(process.env.E2E_EXTRA_ENV ? (JSON.parse(process.env.E2E_EXTRA_ENV) as Record<string, string>) : {}),
   };
-  const server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], env, 120_000);
+  const server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], env, 120_000).catch(async (err: unknown) => {
+    await oidc.close();
+    await upstream.close();
+    await database.stop();
+    throw err;
+  });
   process.env.DATABASE_URL = database.url;
   process.env.E2E_BASE_URL = baseUrl;
   const state = globalThis as unknown as { __e2e: unknown };
-  state.__e2e = { database, upstream, server, configFile };
+  state.__e2e = { database, upstream, server, configFile, oidc };
   writeFileSync(path.join(ROOT, '.data', 'e2e', 'server.log.path'), '');
 }

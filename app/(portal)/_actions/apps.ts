@@ -1,0 +1,87 @@
+'use server';
+
+import { refresh } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { accessRequestSchema, requestAccess, resubmit } from '@/lib/apps';
+import { appAccess } from '@/lib/apps/access';
+import { addOwner, removeOwner } from '@/lib/apps/owners';
+import { actorOf, requireActionUser } from '@/lib/auth/session';
+import { echo, runForm, text, texts } from './run';
+import { idSchema, modelsSchema, requireManage } from './guard';
+import type { FormState } from './state';
+
+const REQUEST_FIELDS = ['name', 'description', 'useCase', 'sponsor', 'expectedReturn', 'involvesPhi', 'requestedModels', 'expectedVolume', 'internalOnlyAttested'];
+const REQUEST_LABELS: Record<string, string> = {
+  name: 'App name',
+  description: 'Description',
+  useCase: 'Use case',
+  sponsor: 'Executive sponsor',
+  expectedReturn: 'Expected return',
+  involvesPhi: 'PHI',
+  requestedModels: 'Requested models',
+  expectedVolume: 'Expected volume',
+  internalOnlyAttested: 'The internal-use attestation',
+};
+
+const requestForm = accessRequestSchema.extend({
+  involvesPhi: z.enum(['yes', 'no'], { error: 'Choose whether the app will handle PHI' }).transform((v) => v === 'yes'),
+  requestedModels: modelsSchema('Choose at least one model'),
+  internalOnlyAttested: z.literal('on', { error: 'must be confirmed to submit the request' }).transform(() => true as const),
+});
+
+function readRequest(fd: FormData) {
+  // Only these fields are read: nothing else in the form reaches the database.
+  return requestForm.parse({
+    name: text(fd, 'name'),
+    description: text(fd, 'description'),
+    useCase: text(fd, 'useCase'),
+    sponsor: text(fd, 'sponsor'),
+    expectedReturn: text(fd, 'expectedReturn'),
+    involvesPhi: fd.get('involvesPhi') ?? undefined,
+    requestedModels: texts(fd, 'requestedModels'),
+    expectedVolume: text(fd, 'expectedVolume'),
+    internalOnlyAttested: fd.get('internalOnlyAttested') ?? undefined,
+  });
+}
+
+export async function requestAccessAction(_prev: FormState, fd: FormData): Promise<FormState> {
+  const user = await requireActionUser();
+  return runForm(REQUEST_LABELS, echo(fd, REQUEST_FIELDS), async () => {
+    const app = await requestAccess(readRequest(fd), user.id, await actorOf(user));
+    redirect(`/apps/${app.id}?requested=1`);
+  });
+}
+
+export async function resubmitAction(_prev: FormState, fd: FormData): Promise<FormState> {
+  const user = await requireActionUser();
+  const appId = await requireManage(user, fd.get('appId'));
+  return runForm(REQUEST_LABELS, echo(fd, REQUEST_FIELDS), async () => {
+    await resubmit(appId, readRequest(fd), await actorOf(user));
+    redirect(`/apps/${appId}?resubmitted=1`);
+  });
+}
+
+export async function addOwnerAction(_prev: FormState, fd: FormData): Promise<FormState> {
+  const user = await requireActionUser();
+  const appId = await requireManage(user, fd.get('appId'));
+  return runForm({ email: 'Email' }, echo(fd, ['email']), async () => {
+    const email = z.email('must be an email address').max(254).parse(text(fd, 'email').trim());
+    const added = await addOwner(appId, email, await actorOf(user));
+    refresh();
+    return { ok: true, message: `${added.email} is now an owner.`, at: Date.now() };
+  });
+}
+
+export async function removeOwnerAction(_prev: FormState, fd: FormData): Promise<FormState> {
+  const user = await requireActionUser();
+  const appId = await requireManage(user, fd.get('appId'));
+  return runForm({}, undefined, async () => {
+    const userId = idSchema.parse(fd.get('userId'));
+    await removeOwner(appId, userId, await actorOf(user));
+    // Removing yourself ends your access (unless you are an admin).
+    if (userId === user.id && !(await appAccess(user, appId)).view) redirect('/apps?left=1');
+    refresh();
+    return { ok: true, message: 'Owner removed.', at: Date.now() };
+  });
+}

@@ -1,0 +1,126 @@
+'use server';
+
+import { refresh } from 'next/cache';
+import { notFound, redirect } from 'next/navigation';
+import { z } from 'zod';
+import { approve, phiPolicySchema, reinstate, reject, requestChanges, suspend, updatePolicy } from '@/lib/apps';
+import { ADMINS, REVIEWERS, actorOf, requireActionUser } from '@/lib/auth/session';
+import { db } from '@/lib/db';
+import { echo, optionalNumber, runForm, text, texts } from './run';
+import { idSchema, modelsSchema } from './guard';
+import type { FormState } from './state';
+
+const POLICY_FIELDS = ['allowedModels', 'phiPolicy', 'rpmLimit', 'tpmLimit', 'monthlyTokenBudget', 'monthlyCostBudgetUsd'];
+const POLICY_LABELS: Record<string, string> = {
+  allowedModels: 'Allowed models',
+  phiPolicy: 'PHI policy',
+  rpmLimit: 'Requests per minute',
+  tpmLimit: 'Tokens per minute',
+  monthlyTokenBudget: 'Monthly token budget',
+  monthlyCostBudgetUsd: 'Monthly cost budget',
+};
+
+const count = (max: number) =>
+  z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .positive('must be more than 0 (leave it empty for no limit)')
+    .max(max, `must be at most ${max.toLocaleString('en-US')}`)
+    .nullable();
+
+const policyForm = z.object({
+  allowedModels: modelsSchema('Allow at least one model'),
+  phiPolicy: phiPolicySchema.or(z.undefined()).refine((v) => v !== undefined, 'Choose a PHI policy'),
+  rpmLimit: count(1_000_000),
+  tpmLimit: count(1_000_000_000),
+  monthlyTokenBudget: count(1e15),
+  monthlyCostBudgetUsd: z
+    .number({ error: 'must be a number' })
+    .positive('must be more than 0 (leave it empty for no budget)')
+    .max(1e9, 'must be at most 1,000,000,000')
+    .nullable(),
+});
+
+/** Reads the policy fields of the approve / edit form, and checks the PHI policy fits what the owner declared. */
+async function readPolicy(fd: FormData, appId: string) {
+  const app = await db().app.findUnique({ where: { id: appId }, select: { involvesPhi: true } });
+  if (!app) notFound();
+  const p = policyForm
+    .superRefine((v, ctx) => {
+      if (v.phiPolicy === 'off' && app.involvesPhi) {
+        ctx.addIssue({ code: 'custom', path: ['phiPolicy'], message: 'PHI policy cannot be off: the owner said this app handles PHI. Choose scrub, redact or block' });
+      }
+    })
+    .parse({
+      allowedModels: texts(fd, 'allowedModels'),
+      phiPolicy: fd.get('phiPolicy') ?? undefined,
+      rpmLimit: optionalNumber(fd.get('rpmLimit')),
+      tpmLimit: optionalNumber(fd.get('tpmLimit')),
+      monthlyTokenBudget: optionalNumber(fd.get('monthlyTokenBudget')),
+      monthlyCostBudgetUsd: optionalNumber(fd.get('monthlyCostBudgetUsd')),
+    });
+  return { ...p, phiPolicy: p.phiPolicy! };
+}
+
+function appIdFrom(fd: FormData): string {
+  const id = idSchema.safeParse(fd.get('appId'));
+  if (!id.success) notFound();
+  return id.data;
+}
+
+export async function approveAction(_prev: FormState, fd: FormData): Promise<FormState> {
+  const user = await requireActionUser(REVIEWERS);
+  const appId = appIdFrom(fd);
+  return runForm(POLICY_LABELS, echo(fd, POLICY_FIELDS), async () => {
+    await approve(appId, await readPolicy(fd, appId), await actorOf(user));
+    redirect(`/review?decided=${appId}`);
+  });
+}
+
+const reasonSchema = z.string().trim().min(3, 'must say what the owner should know (at least 3 characters)').max(2000, 'must be at most 2000 characters');
+
+/** Reject, or send back for changes, with a reason the owner sees. */
+export async function decideAction(_prev: FormState, fd: FormData): Promise<FormState> {
+  const user = await requireActionUser(REVIEWERS);
+  const appId = appIdFrom(fd);
+  return runForm({ reason: 'The reason', decision: 'Decision' }, echo(fd, ['reason']), async () => {
+    const { decision, reason } = z
+      .object({ decision: z.enum(['reject', 'changes'], { error: 'Choose reject or send back' }), reason: reasonSchema })
+      .parse({ decision: fd.get('decision') ?? undefined, reason: text(fd, 'reason') });
+    const actor = await actorOf(user);
+    if (decision === 'reject') await reject(appId, reason, actor);
+    else await requestChanges(appId, reason, actor);
+    redirect(`/review?decided=${appId}`);
+  });
+}
+
+export async function updatePolicyAction(_prev: FormState, fd: FormData): Promise<FormState> {
+  const user = await requireActionUser(ADMINS);
+  const appId = appIdFrom(fd);
+  return runForm(POLICY_LABELS, echo(fd, POLICY_FIELDS), async () => {
+    await updatePolicy(appId, await readPolicy(fd, appId), await actorOf(user));
+    refresh();
+    return { ok: true, message: 'Policy and limits saved. The proxy applies them to the next request.', at: Date.now() };
+  });
+}
+
+export async function suspendAction(_prev: FormState, fd: FormData): Promise<FormState> {
+  const user = await requireActionUser(ADMINS);
+  const appId = appIdFrom(fd);
+  return runForm({ reason: 'The reason' }, echo(fd, ['reason']), async () => {
+    await suspend(appId, reasonSchema.parse(text(fd, 'reason')), await actorOf(user));
+    refresh();
+    return { ok: true, message: 'App suspended: its keys are refused with 403 from now on.', at: Date.now() };
+  });
+}
+
+export async function reinstateAction(_prev: FormState, fd: FormData): Promise<FormState> {
+  const user = await requireActionUser(ADMINS);
+  const appId = appIdFrom(fd);
+  return runForm({ reason: 'The note' }, echo(fd, ['reason']), async () => {
+    const note = z.string().trim().max(2000, 'must be at most 2000 characters').parse(text(fd, 'reason'));
+    await reinstate(appId, await actorOf(user), note || undefined);
+    refresh();
+    return { ok: true, message: 'App reinstated: its keys work again.', at: Date.now() };
+  });
+}

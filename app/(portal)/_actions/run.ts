@@ -1,0 +1,72 @@
+import { forbidden, notFound, unstable_rethrow } from 'next/navigation';
+import { ZodError } from 'zod';
+import { DomainError } from '@/lib/users';
+import { log } from '@/lib/log';
+import type { FormState } from './state';
+
+const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const sentence = (s: string) => upper(s.endsWith('.') ? s : `${s}.`);
+
+/** The submitted values to hand back to a form after an error. Never pass a secret field here. */
+export function echo(fd: FormData, fields: string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const f of fields) {
+    const all = fd.getAll(f).filter((v): v is string => typeof v === 'string');
+    out[f] = all.length > 1 ? all : (all[0] ?? '');
+  }
+  return out;
+}
+
+/**
+ * Runs a form action and turns failures into what the form shows: invalid input → the field's message
+ * (prefixed with its label), a domain rule → its message, a missing or foreign record → 404, anything
+ * else → a generic message (the detail goes to the log, never the input).
+ */
+export async function runForm<S extends FormState>(labels: Record<string, string>, values: Record<string, string | string[]> | undefined, fn: () => Promise<S>): Promise<S | FormState> {
+  try {
+    return await fn();
+  } catch (err) {
+    unstable_rethrow(err);
+    if (err instanceof ZodError) {
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of err.issues) {
+        const field = String(issue.path[0] ?? '');
+        if (fieldErrors[field]) continue;
+        const label = labels[field];
+        const msg = issue.message.replace(/^Invalid input.*$/, 'is not valid');
+        // Messages are predicates ("is required", "must be…") read after the field's label, or whole sentences.
+        fieldErrors[field] = !label || /^[A-Z]/.test(msg) ? sentence(msg) : /^(is|must|names|lists|are) /.test(msg) ? sentence(`${label} ${msg}`) : sentence(`${label}: ${msg}`);
+      }
+      const unlabelled = Object.keys(fieldErrors).filter((f) => !labels[f]);
+      return {
+        error: unlabelled.length ? unlabelled.map((f) => fieldErrors[f]).join(' ') : 'Some fields need attention: see the messages below them.',
+        fieldErrors,
+        values,
+        at: Date.now(),
+      };
+    }
+    if (err instanceof DomainError) {
+      if (err.code === 'not_found') notFound();
+      if (err.code === 'forbidden') forbidden();
+      return { error: sentence(err.message), values, at: Date.now() };
+    }
+    // First line only: Prisma's later lines echo the query's arguments.
+    log().error({ err: err instanceof Error ? `${err.name}: ${(err.message.split('\n')[0] ?? '').slice(0, 200)}` : 'unknown' }, 'portal action failed');
+    return { error: 'Something went wrong on our side and nothing was changed. Try again; if it keeps failing, tell your Portico admin.', values, at: Date.now() };
+  }
+}
+
+/** A zod-friendly reading of an optional number field: '' → null. */
+export function optionalNumber(v: FormDataEntryValue | null): number | null {
+  if (typeof v !== 'string' || v.trim() === '') return null;
+  return Number(v.replace(/[,_\s]/g, ''));
+}
+
+export function text(fd: FormData, name: string): string {
+  const v = fd.get(name);
+  return typeof v === 'string' ? v : '';
+}
+
+export function texts(fd: FormData, name: string): string[] {
+  return fd.getAll(name).filter((v): v is string => typeof v === 'string');
+}

@@ -1,0 +1,258 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { requireUser, isReviewer } from '@/lib/auth/session';
+import { appAccess } from '@/lib/apps/access';
+import { appDetail, appKeys, usageThisMonth, type AppDetail } from '@/lib/apps/queries';
+import { gatewayConfig } from '@/lib/config';
+import { StatusHistory } from '@/components/apps/history';
+import { Owners } from '@/components/apps/owners';
+import { PolicyView, RequestDetails } from '@/components/apps/policy-view';
+import { PolicyForm } from '@/components/apps/policy-form';
+import { SuspendForm } from '@/components/apps/admin-controls';
+import { UsageTable } from '@/components/apps/usage-table';
+import { CreateKeyButton } from '@/components/keys/key-actions';
+import { KeyTable } from '@/components/keys/key-table';
+import { ShownKeyProvider } from '@/components/keys/shown-key';
+import { Alert } from '@/components/ui/alert';
+import { StatusBadge } from '@/components/ui/badge';
+import { LinkButton } from '@/components/ui/button';
+import { PageHeader, Section } from '@/components/ui/card';
+import { formatDate } from '@/components/ui/format';
+import { updatePolicyAction } from '../../_actions/review';
+
+export const metadata: Metadata = { title: 'App' };
+
+type Params = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ requested?: string; resubmitted?: string }>;
+};
+
+/** The latest decision that explains the current status, with its reason. */
+function lastDecision(app: AppDetail) {
+  return [...app.reviews]
+    .reverse()
+    .find(
+      (r) => r.decision !== 'policy_changed' && r.decision !== 'submitted' && r.decision !== 'resubmitted',
+    );
+}
+
+function StatusBanner({
+  app,
+  reviewer,
+  justRequested,
+}: {
+  app: AppDetail;
+  reviewer: boolean;
+  justRequested: boolean;
+}) {
+  const d = lastDecision(app);
+  switch (app.status) {
+    case 'pending':
+      return (
+        <Alert
+          tone={justRequested ? 'success' : 'info'}
+          title={justRequested ? 'Request sent' : 'Waiting for review'}
+        >
+          A reviewer will look at this request. You can create API keys as soon as it is approved.
+          {reviewer && (
+            <>
+              {' '}
+              <Link href={`/review/${app.id}`} className="font-semibold underline">
+                Review it now
+              </Link>
+            </>
+          )}
+        </Alert>
+      );
+    case 'changes_requested':
+      return (
+        <Alert tone="warning" title="The reviewer asked for changes">
+          {d?.reason && <p className="whitespace-pre-line">“{d.reason}”</p>}
+          <p className="mt-1">Edit the request to answer the comment, then resubmit it.</p>
+        </Alert>
+      );
+    case 'rejected':
+      return (
+        <Alert tone="error" title="Request rejected" live={false}>
+          {d?.reason && <p className="whitespace-pre-line">Reason: “{d.reason}”</p>}
+          <p className="mt-1">If the use case changes, request access again with a new app.</p>
+        </Alert>
+      );
+    case 'suspended':
+      return (
+        <Alert tone="error" title="App suspended: its keys are refused (403)" live={false}>
+          {d?.reason && <p className="whitespace-pre-line">Reason: “{d.reason}”</p>}
+          <p className="mt-1">Ask a Portico admin to reinstate it.</p>
+        </Alert>
+      );
+    default:
+      return null;
+  }
+}
+
+export default async function AppPage({ params, searchParams }: Params) {
+  const user = await requireUser();
+  const { id } = await params;
+  const access = await appAccess(user, id);
+  if (!access.view) notFound();
+  const [app, keys, usage, sp] = await Promise.all([
+    appDetail(id),
+    appKeys(id),
+    usageThisMonth(id),
+    searchParams,
+  ]);
+  if (!app) notFound();
+  const admin = user.role === 'admin';
+  const approved = app.status === 'approved';
+  const hasKeys = approved || app.status === 'suspended' || keys.length > 0;
+  const models = [...gatewayConfig().models.keys()];
+
+  return (
+    <>
+      <PageHeader
+        eyebrow={
+          <Link href={access.owner ? '/apps' : '/all-apps'} className="hover:underline">
+            ← {access.owner ? 'My apps' : 'All apps'}
+          </Link>
+        }
+        title={
+          <span className="flex flex-wrap items-center gap-3">
+            {app.name} <StatusBadge status={app.status} />
+          </span>
+        }
+        description={app.description}
+        actions={
+          <>
+            {app.status === 'changes_requested' && access.manage && (
+              <LinkButton href={`/apps/${app.id}/edit`}>Edit and resubmit</LinkButton>
+            )}
+            {app.status === 'pending' && isReviewer(user) && (
+              <LinkButton href={`/review/${app.id}`}>Review request</LinkButton>
+            )}
+            {approved && (
+              <LinkButton href={`/getting-started?app=${app.id}`} variant="secondary">
+                Getting started
+              </LinkButton>
+            )}
+          </>
+        }
+      />
+      <div className="space-y-6">
+        <StatusBanner app={app} reviewer={isReviewer(user)} justRequested={Boolean(sp.requested)} />
+        {sp.resubmitted && app.status === 'pending' && (
+          <Alert tone="success">Resubmitted: the request is back in the review queue.</Alert>
+        )}
+
+        <ShownKeyProvider>
+          <Section
+            id="keys"
+            title="API keys"
+            description={
+              approved
+                ? 'Each key is shown once, when it is created. Your backend sends it in the api-key header.'
+                : undefined
+            }
+            actions={approved && access.manage ? <CreateKeyButton appId={app.id} /> : undefined}
+          >
+            {!hasKeys ? (
+              <p className="text-sm text-slate-600">You can create keys once the app is approved.</p>
+            ) : keys.length === 0 ? (
+              <p className="text-sm text-slate-600">
+                {access.manage
+                  ? 'No keys yet. Create one for each deployment or environment.'
+                  : 'No keys yet.'}
+              </p>
+            ) : (
+              <KeyTable appId={app.id} keys={keys} canManage={access.manage} canCreate={approved} />
+            )}
+          </Section>
+        </ShownKeyProvider>
+
+        <div className="grid gap-6 lg:grid-cols-3">
+          <div className="min-w-0 space-y-6 lg:col-span-2">
+            <Section
+              id="usage"
+              title="Usage this month"
+              description={`Since ${formatDate(usage.from)} (UTC). Counts and cost only: prompts and answers are never stored.`}
+            >
+              <UsageTable
+                models={usage.models}
+                total={usage.total}
+                tokenBudget={app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget)}
+                costBudget={app.monthlyCostBudgetUsd}
+              />
+            </Section>
+
+            <Section id="history" title="Status history">
+              <StatusHistory reviews={app.reviews} />
+            </Section>
+          </div>
+
+          <div className="min-w-0 space-y-6">
+            <Section
+              id="policy"
+              title="Policy and limits"
+              description={admin ? undefined : 'Set by the reviewer. Ask a Portico admin to change them.'}
+            >
+              {app.status === 'pending' || app.status === 'changes_requested' || app.status === 'rejected' ? (
+                <p className="text-sm text-slate-600">Set when the request is approved.</p>
+              ) : (
+                <PolicyView app={app} />
+              )}
+              {admin && (app.status === 'approved' || app.status === 'suspended') && (
+                <details className="mt-4 border-t border-slate-100 pt-4">
+                  <summary className="cursor-pointer text-sm font-semibold text-brand-700">
+                    Edit policy and limits
+                  </summary>
+                  <div className="mt-4">
+                    <PolicyForm
+                      action={updatePolicyAction}
+                      appId={app.id}
+                      models={[...new Set([...models, ...app.allowedModels])]}
+                      involvesPhi={app.involvesPhi}
+                      initial={{
+                        allowedModels: app.allowedModels,
+                        phiPolicy: app.phiPolicy,
+                        rpmLimit: app.rpmLimit,
+                        tpmLimit: app.tpmLimit,
+                        monthlyTokenBudget:
+                          app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget),
+                        monthlyCostBudgetUsd: app.monthlyCostBudgetUsd,
+                      }}
+                      submitLabel="Save policy"
+                      pendingText="Saving…"
+                    />
+                  </div>
+                </details>
+              )}
+            </Section>
+
+            {admin && (app.status === 'approved' || app.status === 'suspended') && (
+              <Section id="admin" title={app.status === 'suspended' ? 'Reinstate' : 'Suspend'}>
+                <SuspendForm appId={app.id} suspended={app.status === 'suspended'} />
+              </Section>
+            )}
+
+            <Section
+              id="owners"
+              title="Owners"
+              description="Owners create and revoke keys and manage the owner list."
+            >
+              <Owners
+                appId={app.id}
+                me={user.id}
+                canManage={access.manage}
+                owners={app.owners.map((o) => ({ userId: o.userId, email: o.user.email, name: o.user.name }))}
+              />
+            </Section>
+
+            <Section id="request" title="Request">
+              <RequestDetails app={app} stacked />
+            </Section>
+          </div>
+        </div>
+      </div>
+    </>
+  );
+}

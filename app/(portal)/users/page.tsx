@@ -1,0 +1,70 @@
+import type { Metadata } from 'next';
+import { ADMINS, requireUser } from '@/lib/auth/session';
+import { oidcEnabled } from '@/lib/auth/options';
+import { listUsers } from '@/lib/users';
+import { CreateUserForm, UserControls } from '@/components/users/user-forms';
+import { Badge } from '@/components/ui/badge';
+import { PageHeader, Section } from '@/components/ui/card';
+import { Time } from '@/components/ui/time';
+
+export const metadata: Metadata = { title: 'Users' };
+
+export default async function UsersPage() {
+  const me = await requireUser(ADMINS);
+  const users = await listUsers();
+  const sso = oidcEnabled();
+  return (
+    <>
+      <PageHeader
+        title="Users"
+        description={`Roles decide what people can do. ${sso ? 'People who sign in with single sign-on for the first time become members.' : 'Single sign-on is not configured: create an account for each person.'} Role changes are in the audit log.`}
+      />
+      <div className="space-y-6">
+        <Section id="create-user" title="Create a user">
+          <CreateUserForm sso={sso} />
+        </Section>
+        <section aria-labelledby="users-title">
+          <h2 id="users-title" className="mb-3 text-lg font-semibold">
+            People <span className="text-sm font-normal text-slate-500">{users.length}</span>
+          </h2>
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+            <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <caption className="sr-only">Users</caption>
+              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
+                <tr>
+                  <th scope="col" className="px-4 py-2.5">User</th>
+                  <th scope="col" className="px-4 py-2.5">Role</th>
+                  <th scope="col" className="px-4 py-2.5">Sign-in</th>
+                  <th scope="col" className="px-4 py-2.5">Last sign-in</th>
+                  <th scope="col" className="px-4 py-2.5 text-right">Manage</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {users.map((u) => (
+                  <tr key={u.id} className={`align-top ${u.disabled ? 'bg-slate-50 text-slate-500' : ''}`}>
+                    <td className="px-4 py-3">
+                      <div className="font-medium text-slate-900">{u.email}</div>
+                      {u.name && <div className="text-xs text-slate-500">{u.name}</div>}
+                    </td>
+                    <td className="px-4 py-3">
+                      <span className="capitalize">{u.role}</span> {u.disabled && <Badge tone="red">Disabled</Badge>}
+                    </td>
+                    <td className="px-4 py-3 text-slate-700">{[u.hasPassword && 'Password', u.sso && 'SSO'].filter(Boolean).join(', ') || '—'}</td>
+                    <td className="px-4 py-3 whitespace-nowrap text-slate-700">{u.lastLoginAt ? <Time date={u.lastLoginAt} rel /> : <span className="text-slate-400">Never</span>}</td>
+                    <td className="px-4 py-3">
+                      {u.id === me.id ? (
+                        <p className="text-right text-xs text-slate-500">You (another admin can change your role)</p>
+                      ) : (
+                        <UserControls userId={u.id} email={u.email} role={u.role} disabled={u.disabled} />
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+'use client';
+
+import { useActionState } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { describedBy, Field, Textarea } from '@/components/ui/field';
+import { SubmitButton } from '@/components/ui/submit-button';
+import { reinstateAction, suspendAction } from '@/app/(portal)/_actions/review';
+import type { FormState } from '@/app/(portal)/_actions/state';
+
+/** Admins: suspend an approved app (its keys get 403 at once) or reinstate a suspended one. */
+export function SuspendForm({ appId, suspended }: { appId: string; suspended: boolean }) {
+  const [state, action] = useActionState(suspended ? reinstateAction : suspendAction, {} as FormState);
+  const err = state.fieldErrors?.reason;
+  const id = suspended ? 'reinstate-note' : 'suspend-reason';
+  return (
+    <form action={action} className="space-y-3" noValidate>
+      <input type="hidden" name="appId" value={appId} />
+      {state.error && !err && <Alert tone="error">{state.error}</Alert>}
+      {state.ok && state.message && <Alert tone="success">{state.message}</Alert>}
+      <Field
+        id={id}
+        label={suspended ? 'Note (optional)' : 'Reason for suspending'}
+        required={!suspended}
+        hint={suspended ? 'Recorded in the history, shown to the owners.' : 'The owners see it. Every key of the app is refused with 403 until it is reinstated.'}
+        error={err}
+      >
+        <Textarea key={state.at ?? 0} id={id} name="reason" rows={2} defaultValue={state.ok ? '' : ((state.values?.reason as string) ?? '')} {...describedBy(id, { hint: 1, error: err })} />
+      </Field>
+      <SubmitButton variant={suspended ? 'primary' : 'danger'} pendingText={suspended ? 'Reinstating…' : 'Suspending…'}>
+        {suspended ? 'Reinstate app' : 'Suspend app'}
+      </SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,33 @@
+'use client';
+
+import { useActionState } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { describedBy, Field, Textarea } from '@/components/ui/field';
+import { SubmitButton } from '@/components/ui/submit-button';
+import { decideAction } from '@/app/(portal)/_actions/review';
+import type { FormState } from '@/app/(portal)/_actions/state';
+
+/** Reject, or send back for changes: either way with a reason the owner reads. */
+export function DecideForm({ appId, canSendBack }: { appId: string; canSendBack: boolean }) {
+  const [state, action] = useActionState(decideAction, {} as FormState);
+  const err = state.fieldErrors?.reason;
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <input type="hidden" name="appId" value={appId} />
+      {state.error && !err && <Alert tone="error">{state.error}</Alert>}
+      <Field id="decision-reason" label="Reason or comment for the owner" required hint="Say what is missing or why, so the owner can act on it." error={err}>
+        <Textarea key={state.at ?? 0} id="decision-reason" name="reason" rows={4} maxLength={2000} defaultValue={(state.values?.reason as string) ?? ''} autoFocus={Boolean(err)} {...describedBy('decision-reason', { hint: 1, error: err })} />
+      </Field>
+      <div className="flex flex-wrap gap-2">
+        {canSendBack && (
+          <SubmitButton name="decision" value="changes" variant="secondary" pendingText="Sending back…">
+            Send back for changes
+          </SubmitButton>
+        )}
+        <SubmitButton name="decision" value="reject" variant="danger" pendingText="Rejecting…">
+          Reject
+        </SubmitButton>
+      </div>
+    </form>
+  );
+}

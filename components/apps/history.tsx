@@ -1,0 +1,72 @@
+import { Time } from '@/components/ui/time';
+import { formatNumber, formatUsd } from '@/components/ui/format';
+import type { AppDetail } from '@/lib/apps/queries';
+import { phiPolicyLabel } from './phi-policies';
+
+type Review = AppDetail['reviews'][number];
+
+export const DECISION_LABEL: Record<Review['decision'], string> = {
+  submitted: 'Requested',
+  resubmitted: 'Resubmitted',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  changes_requested: 'Sent back for changes',
+  suspended: 'Suspended',
+  reinstated: 'Reinstated',
+  policy_changed: 'Policy changed',
+};
+
+const DOT: Record<Review['decision'], string> = {
+  submitted: 'bg-slate-400',
+  resubmitted: 'bg-slate-400',
+  approved: 'bg-emerald-500',
+  rejected: 'bg-red-500',
+  changes_requested: 'bg-violet-500',
+  suspended: 'bg-red-500',
+  reinstated: 'bg-emerald-500',
+  policy_changed: 'bg-sky-500',
+};
+
+/** What an approval or policy change set, in one line. */
+export function policySummary(details: unknown): string | null {
+  if (!details || typeof details !== 'object') return null;
+  const d = details as Record<string, unknown>;
+  const parts: string[] = [];
+  if (Array.isArray(d.allowedModels)) parts.push(`models: ${d.allowedModels.join(', ')}`);
+  if (typeof d.phiPolicy === 'string') parts.push(`PHI: ${phiPolicyLabel(d.phiPolicy).toLowerCase()}`);
+  const limit = (k: string, label: string, fmt: (n: number) => string = formatNumber) => {
+    if (k in d) parts.push(d[k] === null ? `no ${label}` : `${label} ${fmt(Number(d[k]))}`);
+  };
+  limit('rpmLimit', 'requests/min');
+  limit('tpmLimit', 'tokens/min');
+  limit('monthlyTokenBudget', 'monthly tokens');
+  limit('monthlyCostBudgetUsd', 'monthly cost', formatUsd);
+  return parts.length ? parts.join(' · ') : null;
+}
+
+/** The app's status history, oldest first: each request, decision and change, with who and why. */
+export function StatusHistory({ reviews }: { reviews: Review[] }) {
+  return (
+    <ol className="space-y-4">
+      {reviews.map((r) => {
+        const summary = r.decision === 'approved' || r.decision === 'policy_changed' ? policySummary(r.details) : null;
+        return (
+          <li key={r.id} className="flex gap-3">
+            <span aria-hidden="true" className={`mt-1.5 size-2.5 shrink-0 rounded-full ${DOT[r.decision]}`} />
+            <div className="min-w-0 text-sm">
+              <p>
+                <span className="font-semibold text-slate-900">{DECISION_LABEL[r.decision]}</span>
+                <span className="text-slate-600"> by {r.reviewer?.email ?? 'the command line'}</span>
+              </p>
+              <p className="text-xs text-slate-500">
+                <Time date={r.createdAt} />
+              </p>
+              {r.reason && <blockquote className="mt-1 border-l-2 border-slate-200 pl-3 whitespace-pre-line text-slate-800">{r.reason}</blockquote>}
+              {summary && <p className="mt-1 text-slate-600">{summary}</p>}
+            </div>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

@@ -1,0 +1,41 @@
+import { DefinitionList } from '@/components/ui/card';
+import { formatNumber, formatUsd } from '@/components/ui/format';
+import type { AppDetail } from '@/lib/apps/queries';
+import { PHI_POLICIES } from './phi-policies';
+
+/** The app's models, PHI policy and limits, read-only. */
+export function PolicyView({ app }: { app: AppDetail }) {
+  const policy = PHI_POLICIES.find((p) => p.value === app.phiPolicy);
+  const none = <span className="text-slate-500">No limit</span>;
+  return (
+    <DefinitionList
+      stacked
+      items={[
+        ['Allowed models', app.allowedModels.length ? <span className="font-mono text-xs">{app.allowedModels.join(', ')}</span> : <span className="text-slate-500">None yet</span>],
+        ['PHI policy', policy ? <><span className="font-semibold">{policy.label}</span><span className="block text-xs text-slate-600">{policy.summary}</span></> : app.phiPolicy],
+        ['Requests per minute', app.rpmLimit ? formatNumber(app.rpmLimit) : none],
+        ['Tokens per minute', app.tpmLimit ? formatNumber(app.tpmLimit) : none],
+        ['Monthly tokens', app.monthlyTokenBudget ? formatNumber(app.monthlyTokenBudget) : <span className="text-slate-500">No budget</span>],
+        ['Monthly cost', app.monthlyCostBudgetUsd ? formatUsd(app.monthlyCostBudgetUsd) : <span className="text-slate-500">No budget</span>],
+      ]}
+    />
+  );
+}
+
+export function RequestDetails({ app, stacked = false }: { app: AppDetail; stacked?: boolean }) {
+  return (
+    <DefinitionList
+      stacked={stacked}
+      items={[
+        ['Description', app.description],
+        ['Use case', app.useCase],
+        ['Executive sponsor', app.sponsor],
+        ['Expected return', app.expectedReturn],
+        ['Expected volume', app.expectedVolume],
+        ['Handles PHI', app.involvesPhi ? 'Yes' : 'No'],
+        ['Requested models', <span key="m" className="font-mono text-xs">{app.requestedModels.join(', ')}</span>],
+        ['Internal use only', app.internalOnlyAttested ? 'Attested by the requester' : 'Not attested'],
+      ]}
+    />
+  );
+}

@@ -1,0 +1,160 @@
+'use client';
+
+import { useActionState, useEffect, useRef } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { describedBy, Field, Input, Textarea } from '@/components/ui/field';
+import { SubmitButton } from '@/components/ui/submit-button';
+import type { FormState } from '@/app/(portal)/_actions/state';
+
+export interface RequestValues {
+  name: string;
+  description: string;
+  useCase: string;
+  sponsor: string;
+  expectedReturn: string;
+  involvesPhi: '' | 'yes' | 'no';
+  requestedModels: string[];
+  expectedVolume: string;
+}
+
+const asList = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : v ? [v] : []);
+
+/** Moves focus to the first field with an error (or the error message) after a failed submit. */
+export function useFocusFirstError(state: FormState) {
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (!state.error || !ref.current) return;
+    let target = ref.current.querySelector<HTMLElement>('[aria-invalid="true"]') ?? ref.current.querySelector<HTMLElement>('[role="alert"]');
+    // A group (radios) is marked on its fieldset: focus its first control.
+    if (target?.tagName === 'FIELDSET') target = target.querySelector<HTMLElement>('input, select, textarea') ?? target;
+    target?.focus();
+  }, [state]);
+  return ref;
+}
+
+/** The access request (new, or resubmitted after the reviewer asked for changes). */
+export function RequestForm({ action, models, attestation, initial, appId, submitLabel }: { action: (s: FormState, fd: FormData) => Promise<FormState>; models: string[]; attestation: string; initial?: RequestValues; appId?: string; submitLabel: string }) {
+  const [state, formAction] = useActionState(action, {} as FormState);
+  const ref = useFocusFirstError(state);
+  const v = state.values;
+  const val = (k: keyof RequestValues) => (typeof v?.[k] === 'string' ? (v[k] as string) : ((initial?.[k] as string | undefined) ?? ''));
+  const chosen = new Set(asList(v?.requestedModels) ?? initial?.requestedModels ?? []);
+  const phi = v ? (v.involvesPhi as string) : (initial?.involvesPhi ?? '');
+  const err = state.fieldErrors ?? {};
+  // A new answer re-mounts the fields, so they show the values it carries back.
+  const k = state.at ?? 0;
+
+  return (
+    <form ref={ref} action={formAction} noValidate className="space-y-8" aria-describedby="form-required-note">
+      {appId && <input type="hidden" name="appId" value={appId} />}
+      <p id="form-required-note" className="text-sm text-slate-500">
+        Fields marked <span className="text-red-700">*</span> are required.
+      </p>
+      {state.error && (
+        <Alert tone="error" title="The request was not sent">
+          {state.error}
+        </Alert>
+      )}
+
+      <fieldset key={`about-${k}`} className="space-y-5">
+        <legend className="text-base font-semibold text-slate-900">About the app</legend>
+        <Field id="name" label="App name" required hint="Letters, digits, spaces, dots, dashes. Shown to reviewers and in usage reports." error={err.name}>
+          <Input id="name" name="name" defaultValue={val('name')} required maxLength={60} autoComplete="off" {...describedBy('name', { hint: 1, error: err.name })} />
+        </Field>
+        <Field id="description" label="Description" required hint="What the app is, in a sentence or two." error={err.description}>
+          <Textarea id="description" name="description" defaultValue={val('description')} required maxLength={2000} {...describedBy('description', { hint: 1, error: err.description })} />
+        </Field>
+        <Field id="useCase" label="Use case" required hint="The one use case this app is for: who uses it, for what. Another use case needs its own app." error={err.useCase}>
+          <Textarea id="useCase" name="useCase" rows={4} defaultValue={val('useCase')} required maxLength={2000} {...describedBy('useCase', { hint: 1, error: err.useCase })} />
+        </Field>
+      </fieldset>
+
+      <fieldset key={`business-${k}`} className="space-y-5">
+        <legend className="text-base font-semibold text-slate-900">Business case</legend>
+        <div className="grid gap-5 md:grid-cols-2">
+          <Field id="sponsor" label="Executive sponsor" required hint="Name and title of the executive who backs this use." error={err.sponsor}>
+            <Input id="sponsor" name="sponsor" defaultValue={val('sponsor')} required maxLength={200} {...describedBy('sponsor', { hint: 1, error: err.sponsor })} />
+          </Field>
+          <Field id="expectedVolume" label="Expected volume" required hint="For example: 2,000 requests a day, short prompts." error={err.expectedVolume}>
+            <Input id="expectedVolume" name="expectedVolume" defaultValue={val('expectedVolume')} required maxLength={200} {...describedBy('expectedVolume', { hint: 1, error: err.expectedVolume })} />
+          </Field>
+        </div>
+        <Field id="expectedReturn" label="Expected return / KPI" required hint="How you will know it works: hours saved, turnaround time, quality measure." error={err.expectedReturn}>
+          <Textarea id="expectedReturn" name="expectedReturn" defaultValue={val('expectedReturn')} required maxLength={2000} {...describedBy('expectedReturn', { hint: 1, error: err.expectedReturn })} />
+        </Field>
+      </fieldset>
+
+      <fieldset key={`data-${k}`} className="space-y-5">
+        <legend className="text-base font-semibold text-slate-900">Data and models</legend>
+        <fieldset aria-describedby={`phi-hint${err.involvesPhi ? ' phi-error' : ''}`} aria-invalid={err.involvesPhi ? true : undefined}>
+          <legend className="text-sm font-medium text-slate-800">
+            Will the app send protected health information (PHI)?<span className="text-red-700" aria-hidden="true"> *</span>
+          </legend>
+          <p id="phi-hint" className="mt-0.5 text-sm text-slate-500">
+            Names, dates, record numbers, addresses… Portico removes PHI before it leaves, but reviewers need to know.
+          </p>
+          <div className="mt-2 flex gap-6">
+            {(['yes', 'no'] as const).map((o) => (
+              <label key={o} className="flex items-center gap-2 text-sm">
+                <input type="radio" name="involvesPhi" value={o} defaultChecked={phi === o} required className="size-4 accent-brand-600" />
+                {o === 'yes' ? 'Yes, it may contain PHI' : 'No PHI'}
+              </label>
+            ))}
+          </div>
+          {err.involvesPhi && (
+            <p id="phi-error" className="mt-1 text-sm font-medium text-red-700">
+              {err.involvesPhi}
+            </p>
+          )}
+        </fieldset>
+        <fieldset aria-describedby={`models-hint${err.requestedModels ? ' models-error' : ''}`}>
+          <legend className="text-sm font-medium text-slate-800">
+            Requested models<span className="text-red-700" aria-hidden="true"> *</span>
+          </legend>
+          <p id="models-hint" className="mt-0.5 text-sm text-slate-500">
+            The deployments your code will call. The reviewer decides which are allowed.
+          </p>
+          <div className="mt-2 grid gap-2 sm:grid-cols-2">
+            {models.map((m) => (
+              <label key={m} className="flex items-center gap-2 rounded-md border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-brand-500 has-[:checked]:bg-brand-50">
+                <input type="checkbox" name="requestedModels" value={m} defaultChecked={chosen.has(m)} className="size-4 accent-brand-600" aria-invalid={err.requestedModels ? true : undefined} />
+                <span className="font-mono text-xs">{m}</span>
+              </label>
+            ))}
+          </div>
+          {err.requestedModels && (
+            <p id="models-error" className="mt-1 text-sm font-medium text-red-700">
+              {err.requestedModels}
+            </p>
+          )}
+        </fieldset>
+      </fieldset>
+
+      <fieldset key={`attest-${k}`} className="space-y-2">
+        <legend className="text-base font-semibold text-slate-900">Attestation</legend>
+        <label className="flex items-start gap-3 rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm">
+          <input
+            type="checkbox"
+            name="internalOnlyAttested"
+            required
+            defaultChecked={v ? v.internalOnlyAttested === 'on' : false}
+            className="mt-0.5 size-4 accent-brand-600"
+            aria-invalid={err.internalOnlyAttested ? true : undefined}
+            aria-describedby={err.internalOnlyAttested ? 'attest-error' : undefined}
+          />
+          <span>{attestation}</span>
+        </label>
+        {err.internalOnlyAttested && (
+          <p id="attest-error" className="text-sm font-medium text-red-700">
+            {err.internalOnlyAttested}
+          </p>
+        )}
+      </fieldset>
+
+      <div className="flex items-center gap-3 border-t border-slate-200 pt-6">
+        <SubmitButton pendingText="Sending…">{submitLabel}</SubmitButton>
+        <p className="text-sm text-slate-500">A reviewer is notified in the review queue.</p>
+      </div>
+    </form>
+  );
+}

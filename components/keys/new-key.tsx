@@ -1,0 +1,63 @@
+'use client';
+
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { CopyButton } from '@/components/ui/copy-button';
+import { formatDateTime, relative } from '@/components/ui/format';
+import type { NewKeyState } from '@/app/(portal)/_actions/state';
+
+/** The one time a key is visible: copy it, with the warning that it cannot be shown again. */
+export function NewKeyPanel({ secret, onDone }: { secret: NonNullable<NewKeyState['secret']>; onDone: () => void }) {
+  const oldEnds = secret.oldKeyExpiresAt ? new Date(secret.oldKeyExpiresAt) : null;
+  return (
+    <div className="space-y-4">
+      <Alert tone="warning" title="Copy this key now: it will not be shown again">
+        Store it in your secret manager or your deployment’s environment, like a password. Portico keeps only a hash of it: if you lose it, rotate or
+        create another key.
+      </Alert>
+      <div>
+        <label htmlFor="new-key" className="block text-sm font-medium text-slate-800">
+          New API key
+        </label>
+        <div className="mt-1 flex gap-2">
+          <input
+            id="new-key"
+            readOnly
+            value={secret.key}
+            autoFocus
+            onFocus={(e) => e.currentTarget.select()}
+            spellCheck={false}
+            autoComplete="off"
+            className="block w-full min-w-0 rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm"
+          />
+          <CopyButton text={secret.key} label="Copy key" variant="primary" />
+        </div>
+      </div>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+        <dt className="text-slate-500">Name</dt>
+        <dd>{secret.name}</dd>
+        <dt className="text-slate-500">Shown in lists as</dt>
+        <dd className="font-mono">{secret.display}</dd>
+        <dt className="text-slate-500">Expires</dt>
+        <dd>{secret.expiresAt ? formatDateTime(new Date(secret.expiresAt)) : 'Never'}</dd>
+      </dl>
+      {oldEnds && (
+        <Alert tone="info" live={false} title="Both keys work during the grace period">
+          {secret.oldStillWorks ? (
+            <>
+              The old key <span className="font-mono">{secret.oldDisplay}</span> keeps working until {formatDateTime(oldEnds)} ({relative(oldEnds)}). Deploy the new key
+              before then.
+            </>
+          ) : (
+            <>
+              The old key <span className="font-mono">{secret.oldDisplay}</span> has stopped working.
+            </>
+          )}
+        </Alert>
+      )}
+      <div className="flex justify-end">
+        <Button onClick={onDone}>I have stored the key</Button>
+      </div>
+    </div>
+  );
+}

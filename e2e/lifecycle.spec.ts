@@ -1,0 +1,171 @@
+import { test, expect } from '@playwright/test';
+import { uid } from '../test/support/seed';
+import { callWithKey, keyRow, MODEL, readShownKey, screenshot, shownAs, signedIn } from './support/fixtures';
+
+// Owner requests → reviewer approves → owner creates a key → the key works with the openai SDK →
+// rotation with a one-minute grace (both keys work, then only the new one) → revoke → 401.
+test('an app from request to revoked key', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const owner = await signedIn(browser, 'member');
+  const reviewer = await signedIn(browser, 'reviewer');
+  const o = owner.page;
+  const r = reviewer.page;
+  const name = `Discharge summaries ${uid()}`;
+
+  await test.step('the owner starts with no apps and requests access', async () => {
+    await o.goto('/apps');
+    await expect(o.getByText('You don’t own any apps yet')).toBeVisible();
+    const nav = o.getByRole('navigation', { name: 'Main' });
+    await expect(nav.getByRole('link')).toHaveText(['My apps', 'Request access', 'Getting started']);
+    await screenshot(o, 'my-apps-empty');
+
+    await nav.getByRole('link', { name: 'Request access' }).click();
+    await expect(o.getByRole('heading', { name: 'Request access' })).toBeVisible();
+    // Sent empty: every required field says what is missing, and focus moves to the first.
+    await o.getByRole('button', { name: 'Submit request' }).click();
+    await expect(o.getByText('App name must be at least 3 characters.')).toBeVisible();
+    await expect(o.getByText('Choose at least one model.')).toBeVisible();
+    await expect(o.getByText('The internal-use attestation must be confirmed to submit the request.')).toBeVisible();
+    await expect(o.getByLabel('App name')).toBeFocused();
+    await screenshot(o, 'request-access-errors');
+
+    await o.getByLabel('App name').fill(name);
+    await o.getByLabel('Description').fill('Drafts discharge summaries from the ward notes for a clinician to check.');
+    await o.getByLabel('Use case').fill('Hospitalists on medical wards get a first draft of the discharge summary.');
+    await o.getByLabel('Executive sponsor').fill('Dr. A. Example, Chief Medical Officer');
+    await o.getByLabel('Expected volume').fill('300 requests a day');
+    await o.getByLabel('Expected return / KPI').fill('20 minutes saved per discharge');
+    await o.getByLabel('Yes, it may contain PHI').check();
+    await o.getByLabel(MODEL).check();
+    await o.getByLabel('I confirm this app is for internal use only and will not be offered to customers.').check();
+    await o.getByRole('button', { name: 'Submit request' }).click();
+    await expect(o.getByText('Request sent')).toBeVisible();
+    await expect(o.getByRole('heading', { level: 1 })).toContainText('Pending review');
+    await expect(o.getByText('You can create keys once the app is approved.')).toBeVisible();
+    await screenshot(o, 'app-pending');
+  });
+  const appId = /\/apps\/([a-z0-9]+)/.exec(o.url())![1]!;
+
+  await test.step('the reviewer approves it from the queue with limits and a PHI policy', async () => {
+    await r.goto('/review');
+    await expect(r.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['My apps', 'Request access', 'Getting started', /Review queue/, 'All apps', 'Audit log']);
+    await screenshot(r, 'review-queue');
+    await r.getByRole('link', { name: `Review ${name}` }).click();
+    await expect(r.getByRole('heading', { level: 1 })).toContainText(`Review ${name}`);
+    await expect(r.getByLabel(MODEL)).toBeChecked();
+    await expect(r.getByLabel(/^Off/)).toBeDisabled(); // the owner said PHI: policy off is not offered
+    await r.getByLabel('Requests per minute').fill('600');
+    await r.getByLabel('Monthly cost budget (USD)').fill('250');
+    await screenshot(r, 'review-page');
+    await r.getByRole('button', { name: 'Approve' }).click();
+    await expect(r.getByText(`${name}: approved.`)).toBeVisible();
+  });
+
+  let firstKey = '';
+  await test.step('the owner creates a key, shown once, and it works with the openai SDK', async () => {
+    await o.reload();
+    await expect(o.getByRole('heading', { level: 1 })).toContainText('Approved');
+    await expect(o.getByRole('region', { name: 'Policy and limits' })).toContainText('600');
+    await o.getByRole('button', { name: 'Create key' }).click();
+    const dialog = o.getByRole('dialog', { name: 'Create an API key' });
+    await dialog.getByLabel('Key name').fill('production backend');
+    await dialog.getByLabel('Expiry').selectOption('90');
+    await dialog.getByRole('button', { name: 'Create key' }).click();
+    firstKey = await readShownKey(o);
+    await screenshot(o, 'key-created');
+    await o.getByRole('button', { name: 'I have stored the key' }).click();
+    await expect(o.getByRole('dialog')).toBeHidden();
+    const row = keyRow(o, firstKey);
+    await expect(row).toContainText('Active');
+    await expect(row).toContainText(owner.user.email);
+    // The page never shows the key again.
+    await expect(o.locator('body')).not.toContainText(firstKey);
+    expect(await callWithKey(firstKey, 'first key works')).toEqual({ status: 200, content: 'first key works' });
+  });
+
+  let secondKey = '';
+  await test.step('rotation with a one-minute grace: both keys work', async () => {
+    await o.getByRole('button', { name: /^Rotate key production backend/ }).click();
+    const dialog = o.getByRole('dialog', { name: 'Rotate production backend' });
+    await dialog.getByLabel('Custom').check();
+    await dialog.getByLabel('Minutes').fill('1');
+    await dialog.getByRole('button', { name: 'Rotate key' }).click();
+    secondKey = await readShownKey(o);
+    expect(secondKey).not.toBe(firstKey);
+    await expect(o.getByRole('dialog')).toContainText('keeps working until');
+    await o.getByRole('button', { name: 'I have stored the key' }).click();
+    expect((await callWithKey(firstKey)).status).toBe(200);
+    expect((await callWithKey(secondKey)).status).toBe(200);
+    const oldRow = keyRow(o, firstKey);
+    await expect(oldRow).toContainText('Rotating until');
+    await expect(oldRow).toContainText(`Replaced by ${shownAs(secondKey)}`);
+    await screenshot(o, 'app-keys-rotating');
+  });
+
+  await test.step('meanwhile: the getting-started page, all apps and the audit log', async () => {
+    await o.getByRole('link', { name: 'Getting started' }).first().click();
+    await expect(o.getByTestId('endpoint')).toHaveText(`${process.env.E2E_BASE_URL}/api/public/oai`);
+    await expect(o.getByRole('region', { name: 'Connection details' })).toContainText(MODEL);
+    await expect(o.locator('pre').first()).toContainText(`azure_endpoint="${process.env.E2E_BASE_URL}/api/public/oai"`);
+    await expect(o.locator('pre').first()).toContainText(`model="${MODEL}"`);
+    await o.getByText('How should I handle keys?').click();
+    await screenshot(o, 'getting-started');
+
+    await r.getByRole('link', { name: 'All apps' }).click();
+    await r.getByLabel('Name').fill(name);
+    await r.getByRole('button', { name: 'Filter' }).click();
+    await expect(r.getByRole('link', { name })).toBeVisible();
+    await screenshot(r, 'all-apps');
+
+    await r.getByRole('link', { name: 'Audit log' }).click();
+    await r.getByLabel('Target').fill(appId);
+    await r.getByRole('button', { name: 'Apply filters' }).click();
+    await expect(r.getByRole('cell', { name: /Access requested/ })).toBeVisible();
+    await expect(r.getByRole('cell', { name: /App approved/ })).toBeVisible();
+    await r.getByLabel('Target').fill('');
+    await r.getByLabel('Action').selectOption('key.rotated');
+    await r.getByLabel('Actor').fill(owner.user.email);
+    await r.getByRole('button', { name: 'Apply filters' }).click();
+    await expect(r.getByRole('table')).toContainText(owner.user.email);
+    await expect(r.getByText(/^1–1 of 1 events/)).toBeVisible();
+    await screenshot(r, 'audit-log');
+  });
+
+  await test.step('after the grace the old key stops; the new one keeps working', async () => {
+    await expect.poll(async () => (await callWithKey(firstKey)).status, { timeout: 90_000, intervals: [2_000] }).toBe(401);
+    expect((await callWithKey(secondKey)).status).toBe(200);
+    await o.goto(`/apps/${appId}`);
+    await expect(keyRow(o, firstKey)).toContainText('Replaced (expired)');
+  });
+
+  await test.step('revoking the new key refuses it with 401', async () => {
+    await o.getByRole('button', { name: /^Revoke key production backend/ }).click();
+    const dialog = o.getByRole('dialog', { name: 'Revoke production backend?' });
+    await expect(dialog).toContainText('cannot be undone');
+    await dialog.getByRole('button', { name: 'Revoke key' }).click();
+    await expect(o.getByRole('dialog')).toBeHidden();
+    await expect(keyRow(o, secondKey)).toContainText('Revoked');
+    await expect.poll(async () => (await callWithKey(secondKey)).status, { timeout: 5_000 }).toBe(401);
+  });
+
+  await test.step('the app page shows the usage so far and the history', async () => {
+    await expect
+      .poll(
+        async () => {
+          await o.reload();
+          return o.getByRole('region', { name: 'Usage this month' }).getByRole('rowheader', { name: 'Total' }).count();
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(1);
+    const usage = o.getByRole('region', { name: 'Usage this month' });
+    await expect(usage.getByRole('row', { name: new RegExp(MODEL) })).toBeVisible();
+    await expect(o.getByRole('region', { name: 'Status history' })).toContainText(`Approved by ${reviewer.user.email}`);
+    await screenshot(o, 'app-page');
+    await o.setViewportSize({ width: 820, height: 1180 });
+    await screenshot(o, 'app-page-tablet');
+  });
+
+  await owner.context.close();
+  await reviewer.context.close();
+});
