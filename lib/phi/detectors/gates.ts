@@ -21,7 +21,7 @@ export const G = {
 const LABELS: Record<keyof typeof G, string> = {
   ssn: 'ssn ss social',
   fax: 'fax',
-  pager: 'pager pgr beeper beep bpr pg page cell cellphone mobile tel telephone phone ph ext extension call',
+  pager: 'pager pgr beeper beep bpr pg page cell cellphone mobile tel telephone phone ph ext extension call home work office contact reach reached number',
   mrn: 'mrn mr medical med hospital unit chart patient pt',
   plan: 'member subscriber beneficiary medicare medicaid insurance insurer insured plan policy group hicn mbi hic payer bcbs blue',
   account: 'account acct billing invoice encounter visit fin claim bank routing iban',

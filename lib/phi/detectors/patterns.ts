@@ -64,6 +64,9 @@ const PHONE_INTL = /(?<![\w+])\+\d[\d\s().-]{6,18}\d/g;
 const PHONE_SPACED = /(?<!\d)\(?\d{3}\)?\s\d{3}\s\d{4,5}\)?(?!\d)/g;
 const PAGER =
   /\b(?:pager|pgr|beeper|bpr|pg|page|cell|cellphone|mobile|tel|telephone|phone|ph|ext|extension|call|beep)\s*(?:#|no\.?|number|num)?\s*[:#-]?\s*(?<v>\d{4,5})(?!\d|[/:.]\d|\s*(?:mg|ml|cc|units?|am|pm)\b)/gi;
+// A seven-digit local number only with a phone word before it: "555-1234" alone is as likely a range.
+const PHONE_LOCAL =
+  /\b(?:phone|ph|cell|tel|telephone|call|home|work|office|contact|reached\s+at|reach\s+at|number|mobile)\s*(?:#|no\.?|number)?\s*[:#-]?\s*(?:is\s*)?(?<v>\d{3}[-.]\d{4})(?![\d-])/gi;
 const FAX_LABEL = /\bfax\b[^\n\d]{0,24}?(?<v>\+?[\d(][\d\s().-]{6,16}\d)/gi;
 
 const MRN =
@@ -189,7 +192,10 @@ export function detectPatterns(text: string, lower: string, gates: number, out: 
   });
   if (text.includes('+')) scan(text, PHONE_INTL, 'PHONE', out, (v) => parsePhoneNumberFromString(v)?.isPossible() ?? false);
   scan(text, PHONE_SPACED, 'PHONE', out);
-  if (gates & G.pager) scan(text, PAGER, 'PHONE', out);
+  if (gates & G.pager) {
+    scan(text, PAGER, 'PHONE', out);
+    scan(text, PHONE_LOCAL, 'PHONE', out);
+  }
 
   if (gates & G.mrn) scan(text, MRN, 'MRN', out);
   if (gates & G.plan) scan(text, HEALTH_PLAN, 'HEALTH_PLAN', out);
