@@ -21,7 +21,9 @@ export type Behaviour =
   | { kind: 'reset' }
   | { kind: 'stream-reset'; afterChunks: number }
   | { kind: 'slow-stream'; chunkDelayMs: number }
-  | { kind: 'no-usage' };
+  | { kind: 'no-usage' }
+  /** Fails this fraction of requests with a 500 (soak traffic). */
+  | { kind: 'flaky'; rate: number };
 
 export interface FakeUpstream {
   url: string;
@@ -86,7 +88,8 @@ export async function startFakeUpstream(opts: { record?: boolean; port?: number 
     res.once('close', () => {
       if (!res.writableFinished) state.aborted++;
     });
-    const b = pending.shift() ?? standing;
+    let b = pending.shift() ?? standing;
+    if (b?.kind === 'flaky') b = Math.random() < b.rate ? { kind: 'status', status: 500 } : null;
 
     if (b?.kind === 'reset') {
       req.socket.destroy();

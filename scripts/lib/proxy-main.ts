@@ -14,7 +14,7 @@ if (profiler) {
 }
 
 const server = await startServer({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1', portal: process.env.PORTICO_PORTAL === '1' });
-process.stdout.write(`ready ${server.port}\n`);
+process.stdout.write(`ready ${server.port} pid ${process.pid}\n`);
 const stop = () =>
   void server.close().then(async () => {
     const { disconnectDb } = await import('../../lib/db');

@@ -4,6 +4,8 @@ import path from 'node:path';
 export interface Child {
   proc: ChildProcess;
   port: number;
+  /** The server's own process id, when it printed one (tsx runs the script in a child of `proc`). */
+  pid: number;
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -20,12 +22,13 @@ export function spawnReady(root: string, script: string, args: string[], env: Re
     const timer = setTimeout(() => reject(new Error(`${script} did not start in time:\n${out}`)), timeoutMs);
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /ready (\d+)/.exec(out);
+      const m = /ready (\d+)(?: pid (\d+))?/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve({
           proc,
           port: Number(m[1]),
+          pid: Number(m[2] ?? proc.pid),
           output: () => out,
           stop: (signal = 'SIGTERM') =>
             new Promise((res) => {
