@@ -92,7 +92,9 @@ async function main(): Promise<void> {
   const rows = await benchPhi();
   const lines = ['benchmark                              p50 ms    p99 ms     ops/s   cpu ms/op'];
   for (const r of rows) {
-    lines.push(`${r.name.padEnd(36)} ${r.p50Ms.toFixed(3).padStart(8)}  ${r.p99Ms.toFixed(3).padStart(8)}  ${r.opsPerSec.toFixed(0).padStart(8)}  ${r.cpuMs.toFixed(3).padStart(10)}`);
+    lines.push(
+      `${r.name.padEnd(36)} ${r.p50Ms.toFixed(3).padStart(8)}  ${r.p99Ms.toFixed(3).padStart(8)}  ${r.opsPerSec.toFixed(0).padStart(8)}  ${r.cpuMs.toFixed(3).padStart(10)}`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

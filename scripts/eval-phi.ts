@@ -92,7 +92,11 @@ export interface EvalResult {
   throughput: { notesPerSec: number; kbPerSec: number; msPerNote: number };
 }
 
-export function evaluate(notes: Note[], corpus: string, opts: Pick<Options, 'showMisses' | 'showFalsePositives'>): EvalResult {
+export function evaluate(
+  notes: Note[],
+  corpus: string,
+  opts: Pick<Options, 'showMisses' | 'showFalsePositives'>,
+): EvalResult {
   warmUpPhi();
   const perGold: Record<string, TypeRow> = {};
   const perDet: Record<string, { detected: number; truePositives: number }> = {};
@@ -131,7 +135,9 @@ export function evaluate(notes: Note[], corpus: string, opts: Pick<Options, 'sho
         row.strict++;
         strict++;
       } else if (misses.length < opts.showMisses) {
-        misses.push(`${g.type}\t${JSON.stringify(note.text.slice(Math.max(0, g.start - 40), g.start) + '<<' + note.text.slice(g.start, g.end) + '>>' + note.text.slice(g.end, g.end + 25))}`);
+        misses.push(
+          `${g.type}\t${JSON.stringify(note.text.slice(Math.max(0, g.start - 40), g.start) + '<<' + note.text.slice(g.start, g.end) + '>>' + note.text.slice(g.end, g.end + 25))}`,
+        );
       }
     }
     let flagged = false;
@@ -148,7 +154,9 @@ export function evaluate(notes: Note[], corpus: string, opts: Pick<Options, 'sho
         fp++;
         flagged = true;
         if (falsePositives.length < opts.showFalsePositives) {
-          falsePositives.push(`${e.type}\t${JSON.stringify(note.text.slice(Math.max(0, e.start - 30), e.start) + '<<' + note.text.slice(e.start, e.end) + '>>' + note.text.slice(e.end, e.end + 20))}`);
+          falsePositives.push(
+            `${e.type}\t${JSON.stringify(note.text.slice(Math.max(0, e.start - 30), e.start) + '<<' + note.text.slice(e.start, e.end) + '>>' + note.text.slice(e.end, e.end + 20))}`,
+          );
         }
       }
     }
@@ -171,9 +179,14 @@ export function evaluate(notes: Note[], corpus: string, opts: Pick<Options, 'sho
     truePositives: tp,
     falsePositives: fp,
     perGoldType: Object.fromEntries(
-      Object.entries(perGold).map(([k, r]) => [k, { ...r, lenientRecall: ratio(r.lenient, r.gold), strictRecall: ratio(r.strict, r.gold) }]),
+      Object.entries(perGold).map(([k, r]) => [
+        k,
+        { ...r, lenientRecall: ratio(r.lenient, r.gold), strictRecall: ratio(r.strict, r.gold) },
+      ]),
     ),
-    perDetectedType: Object.fromEntries(Object.entries(perDet).map(([k, r]) => [k, { ...r, precision: ratio(r.truePositives, r.detected) }])),
+    perDetectedType: Object.fromEntries(
+      Object.entries(perDet).map(([k, r]) => [k, { ...r, precision: ratio(r.truePositives, r.detected) }]),
+    ),
     phiFreeNotes: phiFree,
     phiFreeNotesFlagged: phiFreeFlagged,
     throughput: {
@@ -198,7 +211,9 @@ function printTable(r: EvalResult): void {
     'gold type            spans  lenient   strict',
   ];
   for (const [k, v] of Object.entries(r.perGoldType).sort((a, b) => b[1].gold - a[1].gold)) {
-    lines.push(`${k.padEnd(20)} ${String(v.gold).padStart(5)}  ${pct(v.lenientRecall).padStart(7)}  ${pct(v.strictRecall).padStart(7)}`);
+    lines.push(
+      `${k.padEnd(20)} ${String(v.gold).padStart(5)}  ${pct(v.lenientRecall).padStart(7)}  ${pct(v.strictRecall).padStart(7)}`,
+    );
   }
   lines.push('', 'detected type     detections  precision');
   for (const [k, v] of Object.entries(r.perDetectedType).sort((a, b) => b[1].detected - a[1].detected)) {
@@ -224,8 +239,10 @@ function main(): void {
   if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
   else printTable(r);
   const failures: string[] = [];
-  if (opts.minStrictRecall !== undefined && r.strictRecall < opts.minStrictRecall) failures.push(`strict recall ${pct(r.strictRecall)} < ${pct(opts.minStrictRecall)}`);
-  if (opts.minPrecision !== undefined && r.precision < opts.minPrecision) failures.push(`precision ${pct(r.precision)} < ${pct(opts.minPrecision)}`);
+  if (opts.minStrictRecall !== undefined && r.strictRecall < opts.minStrictRecall)
+    failures.push(`strict recall ${pct(r.strictRecall)} < ${pct(opts.minStrictRecall)}`);
+  if (opts.minPrecision !== undefined && r.precision < opts.minPrecision)
+    failures.push(`precision ${pct(r.precision)} < ${pct(opts.minPrecision)}`);
   if (failures.length) {
     process.stderr.write(`PHI evaluation below the floor: ${failures.join('; ')}\n`);
     process.exitCode = 1;

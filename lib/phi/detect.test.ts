@@ -24,9 +24,10 @@ describe('identifiers the corpus lacks', () => {
       const at = c.text.indexOf(value);
       expect(at, `fixture value ${value}`).toBeGreaterThanOrEqual(0);
       const covering = entities.find((e) => e.start <= at && e.end >= at + value.length);
-      expect(covering && `${covering.type}:${c.text.slice(covering.start, covering.end)}`, `${type} ${value}`).toBe(
-        covering ? `${type}:${c.text.slice(covering.start, covering.end)}` : `${type}:${value}`,
-      );
+      expect(
+        covering && `${covering.type}:${c.text.slice(covering.start, covering.end)}`,
+        `${type} ${value}`,
+      ).toBe(covering ? `${type}:${c.text.slice(covering.start, covering.end)}` : `${type}:${value}`);
     }
     const scrubbed = new PhiSession().scrub(c.text);
     for (const { value } of c.expect) expect(scrubbed).not.toContain(value);
@@ -37,12 +38,24 @@ describe('detect', () => {
   it('returns sorted, non-overlapping UTF-16 spans', () => {
     const text = 'Ünïcödé 😀 Dr. Foley saw Mr. Nicholson on 7/22 at 410-555-1234.';
     const entities = detect(text);
-    for (let i = 1; i < entities.length; i++) expect(entities[i]!.start).toBeGreaterThanOrEqual(entities[i - 1]!.end);
-    expect(entities.map((e) => text.slice(e.start, e.end))).toEqual(['Foley', 'Nicholson', '7/22', '410-555-1234']);
+    for (let i = 1; i < entities.length; i++)
+      expect(entities[i]!.start).toBeGreaterThanOrEqual(entities[i - 1]!.end);
+    expect(entities.map((e) => text.slice(e.start, e.end))).toEqual([
+      'Foley',
+      'Nicholson',
+      '7/22',
+      '410-555-1234',
+    ]);
   });
 
   it('keeps clinical words that are also names, and relative times', () => {
-    for (const t of ['Foley draining clear yellow urine.', 'FOLEY TO GRAVITY. MAE. PERRL.', 'Surgery 3 days ago; rounds in 2 weeks.', 'Hx of Parkinson\'s, on Sinemet.', 'Born in 1948, she is 76.']) {
+    for (const t of [
+      'Foley draining clear yellow urine.',
+      'FOLEY TO GRAVITY. MAE. PERRL.',
+      'Surgery 3 days ago; rounds in 2 weeks.',
+      "Hx of Parkinson's, on Sinemet.",
+      'Born in 1948, she is 76.',
+    ]) {
       expect(detect(t)).toEqual([]);
     }
   });
@@ -56,6 +69,9 @@ describe('detect', () => {
 
   it('treats a year alone and relative dates as not PHI but month/day as a date', () => {
     const t = 'MI in 1992, CABG 7/22, seen Nov 3rd, 3 days ago.';
-    expect(detect(t).map((e) => `${e.type}:${t.slice(e.start, e.end)}`)).toEqual(['DATE:7/22', 'DATE:Nov 3rd']);
+    expect(detect(t).map((e) => `${e.type}:${t.slice(e.start, e.end)}`)).toEqual([
+      'DATE:7/22',
+      'DATE:Nov 3rd',
+    ]);
   });
 });

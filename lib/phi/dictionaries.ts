@@ -76,7 +76,13 @@ interface WorldCity {
   population: number;
 }
 
-function loadPlaces(english: Set<string>): { cities: Set<string>; allCities: Set<string>; cityFirstWords: Set<string>; zips: Set<string>; maxCityWords: number } {
+function loadPlaces(english: Set<string>): {
+  cities: Set<string>;
+  allCities: Set<string>;
+  cityFirstWords: Set<string>;
+  zips: Set<string>;
+  maxCityWords: number;
+} {
   const codes = (require('zipcodes') as { codes: Record<string, ZipRecord> }).codes;
   const zips = new Set<string>();
   const cities = new Set<string>();
@@ -109,6 +115,17 @@ export function loadDictionaries(): Dictionaries {
   const { names, givenNames } = loadNames();
   const { medical, medicalCommon } = loadMedical(givenNames);
   const { cities, allCities, cityFirstWords, zips, maxCityWords } = loadPlaces(english);
-  loaded = { names, givenNames, english, medical, medicalCommon, cities, allCities, cityFirstWords, zips, maxCityWords };
+  loaded = {
+    names,
+    givenNames,
+    english,
+    medical,
+    medicalCommon,
+    cities,
+    allCities,
+    cityFirstWords,
+    zips,
+    maxCityWords,
+  };
   return loaded;
 }

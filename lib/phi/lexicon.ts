@@ -88,7 +88,9 @@ manor institute healthcare memorial adventist infirmary regional house
 `);
 
 /** Generic facility words that end a facility name and stay outside its span. */
-export const FACILITY_GENERIC = words(`hospital hospitals hosp hsp clinic clinics rehab rehabilitation infirmary hospice center centre ctr`);
+export const FACILITY_GENERIC = words(
+  `hospital hospitals hosp hsp clinic clinics rehab rehabilitation infirmary hospice center centre ctr`,
+);
 
 /** USPS street suffixes and their common abbreviations. */
 export const STREET_SUFFIXES = words(`
@@ -97,9 +99,30 @@ parkway pkwy square sq trail trl turnpike tpke alley aly crescent cres close row
 `);
 
 export const MONTHS: ReadonlyMap<string, number> = new Map([
-  ['january', 1], ['jan', 1], ['february', 2], ['feb', 2], ['march', 3], ['mar', 3], ['april', 4], ['apr', 4],
-  ['may', 5], ['june', 6], ['jun', 6], ['july', 7], ['jul', 7], ['august', 8], ['aug', 8], ['september', 9],
-  ['sept', 9], ['sep', 9], ['october', 10], ['oct', 10], ['november', 11], ['nov', 11], ['december', 12], ['dec', 12],
+  ['january', 1],
+  ['jan', 1],
+  ['february', 2],
+  ['feb', 2],
+  ['march', 3],
+  ['mar', 3],
+  ['april', 4],
+  ['apr', 4],
+  ['may', 5],
+  ['june', 6],
+  ['jun', 6],
+  ['july', 7],
+  ['jul', 7],
+  ['august', 8],
+  ['aug', 8],
+  ['september', 9],
+  ['sept', 9],
+  ['sep', 9],
+  ['october', 10],
+  ['oct', 10],
+  ['november', 11],
+  ['nov', 11],
+  ['december', 12],
+  ['dec', 12],
 ]);
 
 /** Words after a capitalised name that make it an eponym ("Bell's palsy", "Graves disease"). */
@@ -109,7 +132,8 @@ classification method procedure operation repair fracture fractures phenomenon l
 catheter tube line node nodes nodules disease's ulcer ulcers cell cells body bodies lymphoma sarcoma tumor tumour
 equation formula index stain position incision block point space duct gland glands drain drains lesion lesions
 nodule spots spot murmur murmurs trial trials protocol approach tear tears study studies guideline guidelines cohort
-chapter textbook manual experience questionnaire inventory
+chapter textbook manual experience questionnaire inventory doctrine principle effect nomogram angina
+technique maneuvers sign's rules index indices tenosynovitis granulomatosis purpura thyroiditis encephalopathy
 `);
 
 /** US state names and postal codes: a state is not below state level, so never PHI alone. */

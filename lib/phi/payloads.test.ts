@@ -15,7 +15,9 @@ function session(): PhiSession {
 
 /** Splits `text` at the given offsets. */
 function split(text: string, cuts: number[]): string[] {
-  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].filter((c) => c > 0 && c < text.length).sort((a, b) => a - b);
+  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))]
+    .filter((c) => c > 0 && c < text.length)
+    .sort((a, b) => a - b);
   const out: string[] = [];
   let at = 0;
   for (const p of points) {
@@ -35,8 +37,25 @@ describe('scrubRequestBody', () => {
       user: 'Dr. Foley',
       messages: [
         { role: 'system', content: 'You help clinicians.' },
-        { role: 'user', name: 'Dr. Foley', content: [{ type: 'text', text: 'Mr. Nicholson was seen on 7/22.' }, { type: 'image_url', image_url: { url: 'https://x.example/a.png' } }] },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"patient": "Mr. Nicholson", "phone":"410-555-1234"}' } }] },
+        {
+          role: 'user',
+          name: 'Dr. Foley',
+          content: [
+            { type: 'text', text: 'Mr. Nicholson was seen on 7/22.' },
+            { type: 'image_url', image_url: { url: 'https://x.example/a.png' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            {
+              id: 'c1',
+              type: 'function',
+              function: { name: 'lookup', arguments: '{"patient": "Mr. Nicholson", "phone":"410-555-1234"}' },
+            },
+          ],
+        },
         { role: 'tool', tool_call_id: 'c1', content: '{"dob":"7/22/1950","email":"jn@example.com"}' },
       ],
     };
@@ -58,20 +77,50 @@ describe('scrubRequestBody', () => {
 
   it('uses tool argument keys as hints for short values', () => {
     const s = new PhiSession();
-    const args = '{"last_name":"Smith","city":"Springfield","dob":"1950-01-02","drug":"Lasix","note":"stable"}';
-    const body: Json = { messages: [{ role: 'assistant', tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: args } }] }] };
+    const args =
+      '{"last_name":"Smith","city":"Springfield","dob":"1950-01-02","drug":"Lasix","note":"stable"}';
+    const body: Json = {
+      messages: [
+        {
+          role: 'assistant',
+          tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: args } }],
+        },
+      ],
+    };
     scrubRequestBody('chat', body, s);
-    const out = ((body.messages as Json[])[0]?.tool_calls as { function: { arguments: string } }[])[0]?.function.arguments ?? '';
-    expect(JSON.parse(out)).toEqual({ last_name: '[NAME_1]', city: '[LOCATION_1]', dob: '[DATE_1]', drug: 'Lasix', note: 'stable' });
-    expect(detectInRequestBody('chat', { messages: [{ role: 'assistant', tool_calls: [{ function: { arguments: args } }] }] })).toEqual({ NAME: 1, LOCATION: 1, DATE: 1 });
+    const out =
+      ((body.messages as Json[])[0]?.tool_calls as { function: { arguments: string } }[])[0]?.function
+        .arguments ?? '';
+    expect(JSON.parse(out)).toEqual({
+      last_name: '[NAME_1]',
+      city: '[LOCATION_1]',
+      dob: '[DATE_1]',
+      drug: 'Lasix',
+      note: 'stable',
+    });
+    expect(
+      detectInRequestBody('chat', {
+        messages: [{ role: 'assistant', tool_calls: [{ function: { arguments: args } }] }],
+      }),
+    ).toEqual({ NAME: 1, LOCATION: 1, DATE: 1 });
   });
 
   it('keeps PHI-free tool arguments byte for byte', () => {
     const s = new PhiSession();
     const args = '{ "drug" : "metoprolol",\n  "dose_mg": 25 }';
-    const body: Json = { messages: [{ role: 'assistant', tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: args } }] }] };
+    const body: Json = {
+      messages: [
+        {
+          role: 'assistant',
+          tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: args } }],
+        },
+      ],
+    };
     scrubRequestBody('chat', body, s);
-    expect(((body.messages as Json[])[0]?.tool_calls as { function: { arguments: string } }[])[0]?.function.arguments).toBe(args);
+    expect(
+      ((body.messages as Json[])[0]?.tool_calls as { function: { arguments: string } }[])[0]?.function
+        .arguments,
+    ).toBe(args);
   });
 
   it('scrubs Responses input items and instructions', () => {
@@ -80,8 +129,18 @@ describe('scrubRequestBody', () => {
       model: 'gpt-4.1',
       instructions: 'Answer Dr. Foley briefly.',
       input: [
-        { role: 'user', content: [{ type: 'input_text', text: 'Mr. Nicholson, seen 7/22.' }, { type: 'input_image', image_url: 'data:...' }] },
-        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Noted for Mr. Nicholson.' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'Mr. Nicholson, seen 7/22.' },
+            { type: 'input_image', image_url: 'data:...' },
+          ],
+        },
+        {
+          type: 'message',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: 'Noted for Mr. Nicholson.' }],
+        },
         { type: 'function_call', call_id: 'x', name: 'f', arguments: '{"who":"Dr. Foley"}' },
         { type: 'function_call_output', call_id: 'x', output: 'Paged Dr. Foley at 410-555-1234' },
       ],
@@ -89,9 +148,15 @@ describe('scrubRequestBody', () => {
     scrubRequestBody('responses', body, s);
     expect(body.instructions).toBe('Answer Dr. [NAME_1] briefly.');
     const input = body.input as Json[];
-    expect((input[0]?.content as Json[])[0]).toEqual({ type: 'input_text', text: 'Mr. [NAME_2], seen [DATE_1].' });
+    expect((input[0]?.content as Json[])[0]).toEqual({
+      type: 'input_text',
+      text: 'Mr. [NAME_2], seen [DATE_1].',
+    });
     expect((input[0]?.content as Json[])[1]).toEqual({ type: 'input_image', image_url: 'data:...' });
-    expect((input[1]?.content as Json[])[0]).toEqual({ type: 'output_text', text: 'Noted for Mr. [NAME_2].' });
+    expect((input[1]?.content as Json[])[0]).toEqual({
+      type: 'output_text',
+      text: 'Noted for Mr. [NAME_2].',
+    });
     expect(input[2]?.arguments).toBe('{"who":"Dr. [NAME_1]"}');
     expect(input[3]?.output).toBe('Paged Dr. [NAME_1] at [PHONE_1]');
 
@@ -120,11 +185,15 @@ describe('scrubRequestBody', () => {
   });
 
   it('counts PHI by type for policy block without changing the body', () => {
-    const body: Json = { messages: [{ role: 'user', content: 'Mr. Nicholson, MRN: 12345678, seen 7/22 and 7/23.' }] };
+    const body: Json = {
+      messages: [{ role: 'user', content: 'Mr. Nicholson, MRN: 12345678, seen 7/22 and 7/23.' }],
+    };
     const copy = structuredClone(body);
     expect(detectInRequestBody('chat', body)).toEqual({ NAME: 1, MRN: 1, DATE: 2 });
     expect(body).toEqual(copy);
-    expect(detectInRequestBody('chat', { messages: [{ role: 'user', content: 'What is a normal INR?' }] })).toEqual({});
+    expect(
+      detectInRequestBody('chat', { messages: [{ role: 'user', content: 'What is a normal INR?' }] }),
+    ).toEqual({});
   });
 });
 
@@ -146,14 +215,34 @@ describe('restoreResponseBody', () => {
     const s = session();
     const body = {
       choices: [
-        { index: 0, message: { role: 'assistant', content: 'Dr. [NAME_1] saw [NAME_2] on [DATE_1].', refusal: null } },
-        { index: 1, message: { role: 'assistant', content: null, refusal: 'I cannot discuss [NAME_2].', tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{"who":"[NAME_2]","when":"[DATE_1]"}' } }] } },
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'Dr. [NAME_1] saw [NAME_2] on [DATE_1].', refusal: null },
+        },
+        {
+          index: 1,
+          message: {
+            role: 'assistant',
+            content: null,
+            refusal: 'I cannot discuss [NAME_2].',
+            tool_calls: [
+              {
+                id: 't',
+                type: 'function',
+                function: { name: 'f', arguments: '{"who":"[NAME_2]","when":"[DATE_1]"}' },
+              },
+            ],
+          },
+        },
       ],
     };
     restoreResponseBody('chat', body, s);
     expect(body.choices[0]?.message.content).toBe('Dr. Foley saw O\'Brien "JJ" on 7/22.');
     expect(body.choices[1]?.message.refusal).toBe('I cannot discuss O\'Brien "JJ".');
-    expect(JSON.parse(body.choices[1]?.message.tool_calls?.[0]?.function.arguments ?? '')).toEqual({ who: 'O\'Brien "JJ"', when: '7/22' });
+    expect(JSON.parse(body.choices[1]?.message.tool_calls?.[0]?.function.arguments ?? '')).toEqual({
+      who: 'O\'Brien "JJ"',
+      when: '7/22',
+    });
   });
 
   it('restores legacy completions and Responses output', () => {
@@ -163,7 +252,10 @@ describe('restoreResponseBody', () => {
     expect(c.choices[0]?.text).toBe('Seen by Foley');
     const r = {
       output: [
-        { type: 'message', content: [{ type: 'output_text', text: '[NAME_1] on [DATE_1]', annotations: [] }] },
+        {
+          type: 'message',
+          content: [{ type: 'output_text', text: '[NAME_1] on [DATE_1]', annotations: [] }],
+        },
         { type: 'function_call', arguments: '{"n":"[NAME_2]"}' },
       ],
       output_text: '[NAME_1] on [DATE_1]',
@@ -176,11 +268,20 @@ describe('restoreResponseBody', () => {
 });
 
 function chatChunk(delta: Json, finish: string | null = null, index = 0): Json {
-  return { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index, delta, finish_reason: finish }] };
+  return {
+    id: 'c',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'm',
+    choices: [{ index, delta, finish_reason: finish }],
+  };
 }
 
 /** Replays chat chunks through a restorer and joins the content and tool arguments per choice. */
-function replayChat(s: PhiSession, chunks: Json[]): { content: Record<number, string>; args: Record<string, string>; finishes: number } {
+function replayChat(
+  s: PhiSession,
+  chunks: Json[],
+): { content: Record<number, string>; args: Record<string, string>; finishes: number } {
   const r = createStreamRestorer('chat', s);
   const content: Record<number, string> = {};
   const args: Record<string, string> = {};
@@ -198,7 +299,9 @@ function replayChat(s: PhiSession, chunks: Json[]): { content: Record<number, st
         if (ch.finish_reason) {
           finishes++;
           // Nothing of this choice may be held back once it has finished.
-          expect(r.flush().filter((x) => ((x.choices as Json[]) ?? []).some((c) => c.index === i))).toEqual([]);
+          expect(r.flush().filter((x) => ((x.choices as Json[]) ?? []).some((c) => c.index === i))).toEqual(
+            [],
+          );
         }
       }
     }
@@ -215,26 +318,43 @@ describe('createStreamRestorer (chat)', () => {
     const args0 = '{"who":"[NAME_2]","note":"met [NAME_1]\\non [DATE_1]"}';
     const args1 = '{"x":"[NAME_1]"}';
     fc.assert(
-      fc.property(fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 6 }), (cutsA, cutsB) => {
-        const chunks: Json[] = [chatChunk({ role: 'assistant', content: '' })];
-        for (const p of split(text, cutsA)) chunks.push(chatChunk({ content: p }));
-        const a0 = split(args0, cutsB);
-        const a1 = split(args1, cutsA);
-        chunks.push(chatChunk({ tool_calls: [{ index: 0, id: 't0', type: 'function', function: { name: 'f', arguments: '' } }] }, null, 1));
-        for (let i = 0; i < Math.max(a0.length, a1.length); i++) {
-          const calls: Json[] = [];
-          if (a0[i] !== undefined) calls.push({ index: 0, function: { arguments: a0[i] } });
-          if (a1[i] !== undefined) calls.push({ index: 1, function: { arguments: a1[i] } });
-          chunks.push(chatChunk({ tool_calls: calls }, null, 1));
-        }
-        chunks.push(chatChunk({}, 'stop', 0));
-        chunks.push(chatChunk({}, 'tool_calls', 1));
-        const out = replayChat(s, chunks);
-        expect(out.content[0]).toBe('Dr. Foley saw O\'Brien "JJ" on 7/22. [NAME_99] stays');
-        expect(JSON.parse(out.args['1:0'] ?? '')).toEqual({ who: 'O\'Brien "JJ"', note: 'met Foley\non 7/22' });
-        expect(JSON.parse(out.args['1:1'] ?? '')).toEqual({ x: 'Foley' });
-        expect(out.finishes).toBe(2);
-      }),
+      fc.property(
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (cutsA, cutsB) => {
+          const chunks: Json[] = [chatChunk({ role: 'assistant', content: '' })];
+          for (const p of split(text, cutsA)) chunks.push(chatChunk({ content: p }));
+          const a0 = split(args0, cutsB);
+          const a1 = split(args1, cutsA);
+          chunks.push(
+            chatChunk(
+              {
+                tool_calls: [
+                  { index: 0, id: 't0', type: 'function', function: { name: 'f', arguments: '' } },
+                ],
+              },
+              null,
+              1,
+            ),
+          );
+          for (let i = 0; i < Math.max(a0.length, a1.length); i++) {
+            const calls: Json[] = [];
+            if (a0[i] !== undefined) calls.push({ index: 0, function: { arguments: a0[i] } });
+            if (a1[i] !== undefined) calls.push({ index: 1, function: { arguments: a1[i] } });
+            chunks.push(chatChunk({ tool_calls: calls }, null, 1));
+          }
+          chunks.push(chatChunk({}, 'stop', 0));
+          chunks.push(chatChunk({}, 'tool_calls', 1));
+          const out = replayChat(s, chunks);
+          expect(out.content[0]).toBe('Dr. Foley saw O\'Brien "JJ" on 7/22. [NAME_99] stays');
+          expect(JSON.parse(out.args['1:0'] ?? '')).toEqual({
+            who: 'O\'Brien "JJ"',
+            note: 'met Foley\non 7/22',
+          });
+          expect(JSON.parse(out.args['1:1'] ?? '')).toEqual({ x: 'Foley' });
+          expect(out.finishes).toBe(2);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -266,8 +386,11 @@ describe('createStreamRestorer (chat)', () => {
     expect(r.transform(structuredClone(usage))).toEqual([usage]);
     const parts = ['Seen by [NA', 'ME_1]', ' ok'];
     let text = '';
-    for (const p of parts) for (const e of r.transform({ choices: [{ index: 0, text: p, finish_reason: null }] })) text += String(((e.choices as Json[])[0] as Json).text);
-    for (const e of r.transform({ choices: [{ index: 0, text: '', finish_reason: 'stop' }] })) text += String(((e.choices as Json[])[0] as Json).text);
+    for (const p of parts)
+      for (const e of r.transform({ choices: [{ index: 0, text: p, finish_reason: null }] }))
+        text += String(((e.choices as Json[])[0] as Json).text);
+    for (const e of r.transform({ choices: [{ index: 0, text: '', finish_reason: 'stop' }] }))
+      text += String(((e.choices as Json[])[0] as Json).text);
     expect(text).toBe('Seen by Foley ok');
   });
 });
@@ -281,25 +404,80 @@ describe('createStreamRestorer (responses)', () => {
       fc.property(fc.array(fc.nat(), { maxLength: 6 }), (cuts) => {
         const r = createStreamRestorer('responses', s);
         const events: Json[] = [{ type: 'response.created', response: { id: 'r' } }];
-        for (const d of split(text, cuts)) events.push({ type: 'response.output_text.delta', item_id: 'm1', output_index: 0, content_index: 0, delta: d });
-        events.push({ type: 'response.output_text.done', item_id: 'm1', output_index: 0, content_index: 0, text });
-        events.push({ type: 'response.content_part.done', item_id: 'm1', output_index: 0, content_index: 0, part: { type: 'output_text', text } });
-        for (const d of split(args, cuts)) events.push({ type: 'response.function_call_arguments.delta', item_id: 'f1', output_index: 1, delta: d });
-        events.push({ type: 'response.function_call_arguments.done', item_id: 'f1', output_index: 1, arguments: args });
-        events.push({ type: 'response.output_item.done', output_index: 1, item: { type: 'function_call', arguments: args } });
-        events.push({ type: 'response.completed', response: { output: [{ type: 'message', content: [{ type: 'output_text', text }] }, { type: 'function_call', arguments: args }], output_text: text } });
+        for (const d of split(text, cuts))
+          events.push({
+            type: 'response.output_text.delta',
+            item_id: 'm1',
+            output_index: 0,
+            content_index: 0,
+            delta: d,
+          });
+        events.push({
+          type: 'response.output_text.done',
+          item_id: 'm1',
+          output_index: 0,
+          content_index: 0,
+          text,
+        });
+        events.push({
+          type: 'response.content_part.done',
+          item_id: 'm1',
+          output_index: 0,
+          content_index: 0,
+          part: { type: 'output_text', text },
+        });
+        for (const d of split(args, cuts))
+          events.push({
+            type: 'response.function_call_arguments.delta',
+            item_id: 'f1',
+            output_index: 1,
+            delta: d,
+          });
+        events.push({
+          type: 'response.function_call_arguments.done',
+          item_id: 'f1',
+          output_index: 1,
+          arguments: args,
+        });
+        events.push({
+          type: 'response.output_item.done',
+          output_index: 1,
+          item: { type: 'function_call', arguments: args },
+        });
+        events.push({
+          type: 'response.completed',
+          response: {
+            output: [
+              { type: 'message', content: [{ type: 'output_text', text }] },
+              { type: 'function_call', arguments: args },
+            ],
+            output_text: text,
+          },
+        });
         const out: Json[] = [];
         for (const e of events) out.push(...r.transform(structuredClone(e)));
         out.push(...r.flush());
-        const joined = out.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join('');
+        const joined = out
+          .filter((e) => e.type === 'response.output_text.delta')
+          .map((e) => e.delta)
+          .join('');
         const expected = 'Dr. Foley saw O\'Brien "JJ" on 7/22';
         expect(joined).toBe(expected);
         // Every delta arrives before its done event.
         const doneAt = out.findIndex((e) => e.type === 'response.output_text.done');
         expect(out.slice(doneAt).some((e) => e.type === 'response.output_text.delta')).toBe(false);
         expect(out[doneAt]?.text).toBe(expected);
-        expect(JSON.parse(out.filter((e) => e.type === 'response.function_call_arguments.delta').map((e) => e.delta).join(''))).toEqual({ who: 'O\'Brien "JJ"' });
-        expect(JSON.parse(String(out.find((e) => e.type === 'response.function_call_arguments.done')?.arguments))).toEqual({ who: 'O\'Brien "JJ"' });
+        expect(
+          JSON.parse(
+            out
+              .filter((e) => e.type === 'response.function_call_arguments.delta')
+              .map((e) => e.delta)
+              .join(''),
+          ),
+        ).toEqual({ who: 'O\'Brien "JJ"' });
+        expect(
+          JSON.parse(String(out.find((e) => e.type === 'response.function_call_arguments.done')?.arguments)),
+        ).toEqual({ who: 'O\'Brien "JJ"' });
         expect((out.find((e) => e.type === 'response.content_part.done')?.part as Json).text).toBe(expected);
         const completed = out.find((e) => e.type === 'response.completed')?.response as Json;
         expect(completed.output_text).toBe(expected);

@@ -34,7 +34,12 @@ function visitContent(obj: Json, key: string, visit: TextVisitor): void {
   if (!Array.isArray(v)) return;
   for (const part of v) {
     if (!isObject(part)) continue;
-    if (part.type === 'text' || part.type === 'input_text' || part.type === 'output_text' || part.type === 'refusal') {
+    if (
+      part.type === 'text' ||
+      part.type === 'input_text' ||
+      part.type === 'output_text' ||
+      part.type === 'refusal'
+    ) {
       visitField(part, 'text', visit);
       visitField(part, 'refusal', visit);
     }
@@ -99,7 +104,8 @@ function visitRequest(op: PhiOperation, body: Json, visit: TextVisitor): void {
       return;
     case 'completions':
       if (typeof body.prompt === 'string') body.prompt = visit(body.prompt, 'text');
-      else if (Array.isArray(body.prompt)) body.prompt = body.prompt.map((x: unknown) => (typeof x === 'string' ? visit(x, 'text') : x));
+      else if (Array.isArray(body.prompt))
+        body.prompt = body.prompt.map((x: unknown) => (typeof x === 'string' ? visit(x, 'text') : x));
       return;
   }
 }
@@ -111,9 +117,15 @@ const KEY_FOLLOWS = /^\s*:/;
 
 // A tool's own field names say what a short value is, where the words alone would not ("name": "Smith").
 const KEY_HINTS: readonly [RegExp, PhiType][] = [
-  [/(?:^|_|\b)(?:first|last|middle|given|family|full|sur|maiden|nick)?_?name$|^(?:patient|physician|doctor|provider|clinician|nurse|contact|guardian|proxy|caregiver|emergency_contact)$/i, 'NAME'],
+  [
+    /(?:^|_|\b)(?:first|last|middle|given|family|full|sur|maiden|nick)?_?name$|^(?:patient|physician|doctor|provider|clinician|nurse|contact|guardian|proxy|caregiver|emergency_contact)$/i,
+    'NAME',
+  ],
   [/address|street|^city$|^town$|^zip(?:_?code)?$|postal/i, 'LOCATION'],
-  [/^(?:dob|date_of_birth|birth_?date|birthday|dod|date_of_death|admission_date|discharge_date|admit_date)$/i, 'DATE'],
+  [
+    /^(?:dob|date_of_birth|birth_?date|birthday|dod|date_of_death|admission_date|discharge_date|admit_date)$/i,
+    'DATE',
+  ],
   [/^(?:phone|telephone|mobile|cell|phone_number|tel)$/i, 'PHONE'],
   [/^fax(?:_number)?$/i, 'FAX'],
   [/^e-?mail(?:_address)?$/i, 'EMAIL'],
@@ -126,12 +138,17 @@ const MAX_HINTED_LENGTH = 120;
 const HAS_LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 function hintFor(key: string | undefined, value: string): PhiType | undefined {
-  if (key === undefined || value.length > MAX_HINTED_LENGTH || !HAS_LETTER_OR_DIGIT.test(value)) return undefined;
+  if (key === undefined || value.length > MAX_HINTED_LENGTH || !HAS_LETTER_OR_DIGIT.test(value))
+    return undefined;
   for (const [re, type] of KEY_HINTS) if (re.test(key)) return type;
   return undefined;
 }
 
-function scrubJsonText(text: string, scrub: (s: string) => string, whole: (s: string, type: PhiType) => string): string {
+function scrubJsonText(
+  text: string,
+  scrub: (s: string) => string,
+  whole: (s: string, type: PhiType) => string,
+): string {
   let changed = false;
   let key: string | undefined;
   const out = text.replace(JSON_STRING, (literal: string, offset: number) => {
@@ -171,7 +188,8 @@ function looksLikeJson(text: string): boolean {
  */
 export function scrubRequestBody(op: PhiOperation, body: Record<string, unknown>, session: PhiSession): void {
   const scrub = (s: string): string => session.scrub(s);
-  const whole = (s: string, type: PhiType): string => session.scrubEntities(s, [{ start: 0, end: s.length, type }]);
+  const whole = (s: string, type: PhiType): string =>
+    session.scrubEntities(s, [{ start: 0, end: s.length, type }]);
   visitRequest(op, body, (text, kind) => {
     if (kind === 'json' && looksLikeJson(text)) return scrubJsonText(text, scrub, whole);
     // A message `name` must stay a bare identifier for the upstream: "NAME_1", not "[NAME_1]".
@@ -194,7 +212,9 @@ export function detectInRequestBody(op: PhiOperation, body: Record<string, unkno
     return s;
   };
   // Walk a copy so that the caller's body is never touched.
-  visitRequest(op, structuredClone(body), (text, kind) => (kind === 'json' && looksLikeJson(text) ? scrubJsonText(text, count, whole) : count(text)));
+  visitRequest(op, structuredClone(body), (text, kind) =>
+    kind === 'json' && looksLikeJson(text) ? scrubJsonText(text, count, whole) : count(text),
+  );
   return counts;
 }
 
@@ -203,7 +223,8 @@ function restoreChatMessage(m: Json, session: PhiSession): void {
   else visitContent(m, 'content', (t) => session.restore(t));
   visitField(m, 'refusal', (t) => session.restore(t));
   visitToolCalls(m.tool_calls, (t) => session.restoreJsonEscaped(t));
-  if (isObject(m.function_call)) visitField(m.function_call, 'arguments', (t) => session.restoreJsonEscaped(t));
+  if (isObject(m.function_call))
+    visitField(m.function_call, 'arguments', (t) => session.restoreJsonEscaped(t));
 }
 
 function restoreResponseOutput(output: unknown, session: PhiSession): void {
@@ -246,7 +267,10 @@ export interface StreamRestorer {
  * arguments, a Responses output part) has its own hold-back restorer, flushed at the latest into
  * the chunk carrying that choice's `finish_reason` or before the matching `.done` event.
  */
-export function createStreamRestorer(op: 'chat' | 'responses' | 'completions', session: PhiSession): StreamRestorer {
+export function createStreamRestorer(
+  op: 'chat' | 'responses' | 'completions',
+  session: PhiSession,
+): StreamRestorer {
   return op === 'responses' ? responsesStream(session) : chatStream(session);
 }
 
@@ -324,7 +348,8 @@ function chatStream(session: PhiSession): StreamRestorer {
           if (typeof delta.refusal === 'string') delta.refusal = s.refusal.push(delta.refusal);
           if (Array.isArray(delta.tool_calls)) {
             for (const call of delta.tool_calls) {
-              if (!isObject(call) || !isObject(call.function) || typeof call.function.arguments !== 'string') continue;
+              if (!isObject(call) || !isObject(call.function) || typeof call.function.arguments !== 'string')
+                continue;
               const index = typeof call.index === 'number' ? call.index : 0;
               call.function.arguments = toolRestorer(s, index).push(call.function.arguments);
             }
@@ -344,10 +369,12 @@ function chatStream(session: PhiSession): StreamRestorer {
         if (s.done) continue;
         const choice: Json = { index, delta: {}, finish_reason: null };
         finish(s, choice);
-        const hasText = (isObject(choice.delta) && Object.keys(choice.delta).length > 0) || typeof choice.text === 'string';
+        const hasText =
+          (isObject(choice.delta) && Object.keys(choice.delta).length > 0) || typeof choice.text === 'string';
         if (!hasText) continue;
         const base: Json = {};
-        for (const k of ['id', 'object', 'created', 'model', 'system_fingerprint']) if (last && k in last) base[k] = last[k];
+        for (const k of ['id', 'object', 'created', 'model', 'system_fingerprint'])
+          if (last && k in last) base[k] = last[k];
         out.push({ ...base, choices: [choice] });
       }
       return out;
@@ -359,7 +386,11 @@ function responsesStream(session: PhiSession): StreamRestorer {
   const texts = new Map<string, TextStreamRestorer>();
   const args = new Map<string, TextStreamRestorer>();
   const keyOf = (e: Json): string => `${String(e.item_id ?? e.output_index)}:${String(e.content_index ?? 0)}`;
-  const restorerOf = (map: Map<string, TextStreamRestorer>, key: string, json: boolean): TextStreamRestorer => {
+  const restorerOf = (
+    map: Map<string, TextStreamRestorer>,
+    key: string,
+    json: boolean,
+  ): TextStreamRestorer => {
     let r = map.get(key);
     if (!r) {
       r = session.streamRestorer({ jsonEscaped: json });
@@ -374,7 +405,8 @@ function responsesStream(session: PhiSession): StreamRestorer {
     const rest = r?.flush() ?? '';
     if (!rest) return [];
     const e: Json = { type, item_id: done.item_id, output_index: done.output_index };
-    if (type === 'response.output_text.delta' || type === 'response.refusal.delta') e.content_index = done.content_index;
+    if (type === 'response.output_text.delta' || type === 'response.refusal.delta')
+      e.content_index = done.content_index;
     if ('sequence_number' in done) e.sequence_number = done.sequence_number;
     e.delta = rest;
     return [e];
@@ -385,29 +417,51 @@ function responsesStream(session: PhiSession): StreamRestorer {
       switch (event.type) {
         case 'response.output_text.delta':
         case 'response.refusal.delta':
-          if (typeof event.delta === 'string') event.delta = restorerOf(texts, `${String(event.type)}:${keyOf(event)}`, false).push(event.delta);
+          if (typeof event.delta === 'string')
+            event.delta = restorerOf(texts, `${String(event.type)}:${keyOf(event)}`, false).push(event.delta);
           return [event];
         case 'response.output_text.done': {
-          const before = heldDelta(event, 'response.output_text.delta', texts, `response.output_text.delta:${keyOf(event)}`);
+          const before = heldDelta(
+            event,
+            'response.output_text.delta',
+            texts,
+            `response.output_text.delta:${keyOf(event)}`,
+          );
           visitField(event, 'text', (t) => session.restore(t));
           return [...before, event];
         }
         case 'response.refusal.done': {
-          const before = heldDelta(event, 'response.refusal.delta', texts, `response.refusal.delta:${keyOf(event)}`);
+          const before = heldDelta(
+            event,
+            'response.refusal.delta',
+            texts,
+            `response.refusal.delta:${keyOf(event)}`,
+          );
           visitField(event, 'refusal', (t) => session.restore(t));
           return [...before, event];
         }
         case 'response.function_call_arguments.delta':
-          if (typeof event.delta === 'string') event.delta = restorerOf(args, keyOf({ item_id: event.item_id, output_index: event.output_index }), true).push(event.delta);
+          if (typeof event.delta === 'string')
+            event.delta = restorerOf(
+              args,
+              keyOf({ item_id: event.item_id, output_index: event.output_index }),
+              true,
+            ).push(event.delta);
           return [event];
         case 'response.function_call_arguments.done': {
-          const before = heldDelta(event, 'response.function_call_arguments.delta', args, keyOf({ item_id: event.item_id, output_index: event.output_index }));
+          const before = heldDelta(
+            event,
+            'response.function_call_arguments.delta',
+            args,
+            keyOf({ item_id: event.item_id, output_index: event.output_index }),
+          );
           visitField(event, 'arguments', (t) => session.restoreJsonEscaped(t));
           return [...before, event];
         }
         case 'response.content_part.done':
         case 'response.content_part.added':
-          if (isObject(event.part)) visitContent({ content: [event.part] }, 'content', (t) => session.restore(t));
+          if (isObject(event.part))
+            visitContent({ content: [event.part] }, 'content', (t) => session.restore(t));
           return [event];
         case 'response.output_item.done':
         case 'response.output_item.added':

@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { PhiSession } from './session';
 
-const NOTE = 'Patient John Smith (MRN: 12345678) was seen by Dr. Foley on 7/22. Call 410-555-1234 or email jsmith@example.com.';
+const NOTE =
+  'Patient John Smith (MRN: 12345678) was seen by Dr. Foley on 7/22. Call 410-555-1234 or email jsmith@example.com.';
 
 /** Feeds `text` to a stream restorer cut at the given offsets and joins what it emits. */
 function streamed(session: PhiSession, text: string, cuts: number[], jsonEscaped = false): string {
@@ -60,7 +61,9 @@ describe('PhiSession', () => {
     expect(s.restore('[Name_1] and [name_1]')).toBe('Foley and Foley');
     expect(s.restore('**[NAME_1]** on `[DATE_1]`')).toBe('**Foley** on `7/22`');
     expect(s.restore('\\[NAME\\_1\\]')).toBe('Foley');
-    expect(s.restore('[NAME_99] [NAME_10] [DATE_2] MY_NAME_1 NAME_1x')).toBe('[NAME_99] [NAME_10] [DATE_2] MY_NAME_1 Foleyx');
+    expect(s.restore('[NAME_99] [NAME_10] [DATE_2] MY_NAME_1 NAME_1x')).toBe(
+      '[NAME_99] [NAME_10] [DATE_2] MY_NAME_1 Foleyx',
+    );
     expect(s.restore('no tokens at all')).toBe('no tokens at all');
   });
 
@@ -93,7 +96,8 @@ describe('stream restorer', () => {
   it('restores a token split at every offset and emits the rest without waiting', () => {
     const s = new PhiSession();
     s.scrub(NOTE);
-    const answer = 'Dear [NAME_1], your visit with Dr. [NAME_2] on [DATE_1] is confirmed. NAME_1 should call [PHONE_1].';
+    const answer =
+      'Dear [NAME_1], your visit with Dr. [NAME_2] on [DATE_1] is confirmed. NAME_1 should call [PHONE_1].';
     const whole = s.restore(answer);
     for (let i = 0; i <= answer.length; i++) {
       for (let j = i; j <= answer.length; j += 7) expect(streamed(s, answer, [i, j])).toBe(whole);
@@ -110,14 +114,38 @@ describe('stream restorer', () => {
   it('gives the same result as the whole-text restore for random chunkings (property)', () => {
     const s = new PhiSession();
     s.scrub(NOTE);
-    const piece = fc.constantFrom('[NAME_1]', 'NAME_1', '[name_1]', '[DATE_1]', '[PHONE_1]', '[NAME_99]', '[NAME_', 'NAME', '[', ']', '\\', '_1', ' ', 'x', '\n', "'s", '**', 'MRN_1', '[MRN\\_1\\]');
+    const piece = fc.constantFrom(
+      '[NAME_1]',
+      'NAME_1',
+      '[name_1]',
+      '[DATE_1]',
+      '[PHONE_1]',
+      '[NAME_99]',
+      '[NAME_',
+      'NAME',
+      '[',
+      ']',
+      '\\',
+      '_1',
+      ' ',
+      'x',
+      '\n',
+      "'s",
+      '**',
+      'MRN_1',
+      '[MRN\\_1\\]',
+    );
     fc.assert(
-      fc.property(fc.array(fc.oneof(piece, fc.string({ maxLength: 6 })), { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 12 }), (parts, cuts) => {
-        const text = parts.join('');
-        const points = cuts.map((c) => (text.length === 0 ? 0 : c % (text.length + 1)));
-        expect(streamed(s, text, points)).toBe(s.restore(text));
-        expect(streamed(s, text, points, true)).toBe(s.restoreJsonEscaped(text));
-      }),
+      fc.property(
+        fc.array(fc.oneof(piece, fc.string({ maxLength: 6 })), { maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (parts, cuts) => {
+          const text = parts.join('');
+          const points = cuts.map((c) => (text.length === 0 ? 0 : c % (text.length + 1)));
+          expect(streamed(s, text, points)).toBe(s.restore(text));
+          expect(streamed(s, text, points, true)).toBe(s.restoreJsonEscaped(text));
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -125,11 +153,23 @@ describe('stream restorer', () => {
   it('restores JSON-escaped tool-call arguments split anywhere (property)', () => {
     fc.assert(
       fc.property(
-        fc.oneof(
-          fc.string({ minLength: 1, maxLength: 12 }),
-          fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }),
-          fc.constantFrom('O"Brien', 'back\\slash', 'two\nlines', 'tab\there', 'Zoë Ünal', '😀 emoji', '"', '\\', '</script>'),
-        ).filter((v) => v.trim().length > 0),
+        fc
+          .oneof(
+            fc.string({ minLength: 1, maxLength: 12 }),
+            fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }),
+            fc.constantFrom(
+              'O"Brien',
+              'back\\slash',
+              'two\nlines',
+              'tab\there',
+              'Zoë Ünal',
+              '😀 emoji',
+              '"',
+              '\\',
+              '</script>',
+            ),
+          )
+          .filter((v) => v.trim().length > 0),
         fc.array(fc.nat(), { maxLength: 8 }),
         (value, cuts) => {
           const s = new PhiSession();
@@ -169,18 +209,33 @@ describe('scrub then restore (property)', () => {
     'Baltimore',
     '19 Clover Street',
   );
-  const filler = fc.constantFrom(' ', ', ', '. ', '\n', ' pt stable ', ' on heparin ', ' [x] ', ' called ', ' BP 120/80 ', ' "quote" ', ' back\\slash ');
+  const filler = fc.constantFrom(
+    ' ',
+    ', ',
+    '. ',
+    '\n',
+    ' pt stable ',
+    ' on heparin ',
+    ' [x] ',
+    ' called ',
+    ' BP 120/80 ',
+    ' "quote" ',
+    ' back\\slash ',
+  );
   it('gives back the original text', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(phi, filler, fc.string({ maxLength: 8 })), { maxLength: 20 }), (parts) => {
-        const text = parts.join(' ');
-        const s = new PhiSession();
-        const scrubbed = s.scrub(text);
-        expect(s.restore(scrubbed)).toBe(text);
-        for (const p of ['Dr. Foley', '410-555-1234', 'jdoe@example.org', '123-45-6789']) {
-          if (text.includes(p)) expect(scrubbed).not.toContain(p);
-        }
-      }),
+      fc.property(
+        fc.array(fc.oneof(phi, filler, fc.string({ maxLength: 8 })), { maxLength: 20 }),
+        (parts) => {
+          const text = parts.join(' ');
+          const s = new PhiSession();
+          const scrubbed = s.scrub(text);
+          expect(s.restore(scrubbed)).toBe(text);
+          for (const p of ['Dr. Foley', '410-555-1234', 'jdoe@example.org', '123-45-6789']) {
+            if (text.includes(p)) expect(scrubbed).not.toContain(p);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -76,7 +76,10 @@ export class PhiSession {
     const emit = (text: string): string => {
       if (text.length === 0) return '';
       // The character before carries the "starts a word" context of the first token.
-      const restored = prevChar === undefined ? this.#restore(text, json, 0) : this.#restore(prevChar + text, json, 1).slice(1);
+      const restored =
+        prevChar === undefined
+          ? this.#restore(text, json, 0)
+          : this.#restore(prevChar + text, json, 1).slice(1);
       prevChar = text[text.length - 1];
       return restored;
     };
@@ -99,20 +102,33 @@ export class PhiSession {
   #restore(text: string, json: boolean, from: number): string {
     if (this.#valueOf.size === 0 || text.length === 0) return text;
     TOKEN_RE.lastIndex = 0;
-    return text.replace(TOKEN_RE, (match: string, open: string | undefined, type: string | undefined, n: string | undefined, close: string | undefined, bareType: string | undefined, bareN: string | undefined, bareClose: string | undefined, offset: number) => {
-      if (offset < from) return match;
-      const key = canonicalKey(type ?? bareType ?? '', n ?? bareN ?? '');
-      const value = this.#valueOf.get(key);
-      if (value === undefined) return match;
-      const v = json ? jsonEscape(value) : value;
-      if (open !== undefined) {
-        if (close === undefined) return open + v;
-        // "\[NAME_1\]" is Markdown escaping; a lone "\" before "[" was the caller's own text.
-        return open.length > 1 && close.length === 1 ? `\\${v}` : v;
-      }
-      // A stray closing bracket without an opening one stays, as the model wrote it.
-      return bareClose !== undefined ? v + bareClose : v;
-    });
+    return text.replace(
+      TOKEN_RE,
+      (
+        match: string,
+        open: string | undefined,
+        type: string | undefined,
+        n: string | undefined,
+        close: string | undefined,
+        bareType: string | undefined,
+        bareN: string | undefined,
+        bareClose: string | undefined,
+        offset: number,
+      ) => {
+        if (offset < from) return match;
+        const key = canonicalKey(type ?? bareType ?? '', n ?? bareN ?? '');
+        const value = this.#valueOf.get(key);
+        if (value === undefined) return match;
+        const v = json ? jsonEscape(value) : value;
+        if (open !== undefined) {
+          if (close === undefined) return open + v;
+          // "\[NAME_1\]" is Markdown escaping; a lone "\" before "[" was the caller's own text.
+          return open.length > 1 && close.length === 1 ? `\\${v}` : v;
+        }
+        // A stray closing bracket without an opening one stays, as the model wrote it.
+        return bareClose !== undefined ? v + bareClose : v;
+      },
+    );
   }
 
   #tokenFor(value: string, type: PhiType): string {

@@ -6,43 +6,63 @@ import { G } from './gates';
 const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
 const YEAR_TAIL = String.raw`(?:,?\s*(?:'\d{2}|\d{4})(?!\d))?`;
 
-const NUMERIC = /(?<=^|[^\w/.:'-]|[A-Za-z][:-])(\d{1,2})([/-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[-:]\d|\.\d|%)/g;
+const NUMERIC =
+  /(?<=^|[^\w/.:'-]|[A-Za-z][:-])(\d{1,2})([/-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[-:]\d|\.\d|%)/g;
 const MONTH_YEAR_NUMERIC = /(?<![\w/.:-])(0?[1-9]|1[0-2])\/(\d{4}|\d{2})(?![\w/]|\.\d)/g;
 const ISO = /(?<![\w/.-])(?:19|20)\d{2}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?![\w/]|\.\d)/g;
 const DOTTED = /(?<![\w/.-])(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}(?![\w/]|\.\d)/g;
-const MONTH_DAY = new RegExp(String.raw`\b(?<m>${MONTH})\.?\s*(?<d>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:/]|\.\d)${YEAR_TAIL}`, 'gi');
-const DAY_MONTH = new RegExp(String.raw`(?<![\w/.])(?<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s*(?:of\s+)?|-)(?<m>${MONTH})\b\.?${YEAR_TAIL}`, 'gi');
-const MONTH_YEAR = new RegExp(String.raw`\b(?<m>${MONTH})\.?,?\s+(?:of\s+)?(?:'\d{2}|(?:19|20)\d{2})(?!\d)`, 'gi');
-const MONTH_ALONE = /\b(?:in|on|since|until|till|by|from|early|late|mid|last|next|this|of|during|through)\s+(?<v>january|february|april|june|july|august|september|october|november|december|sept|nov|jan|feb)\b/gi;
+const MONTH_DAY = new RegExp(
+  String.raw`\b(?<m>${MONTH})\.?\s*(?<d>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:/]|\.\d)${YEAR_TAIL}`,
+  'gi',
+);
+const DAY_MONTH = new RegExp(
+  String.raw`(?<![\w/.])(?<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s*(?:of\s+)?|-)(?<m>${MONTH})\b\.?${YEAR_TAIL}`,
+  'gi',
+);
+const MONTH_YEAR = new RegExp(
+  String.raw`\b(?<m>${MONTH})\.?,?\s+(?:of\s+)?(?:'\d{2}|(?:19|20)\d{2})(?!\d)`,
+  'gi',
+);
+const MONTH_ALONE =
+  /\b(?:in|on|since|until|till|by|from|early|late|mid|last|next|this|of|during|through)\s+(?<v>january|february|april|june|july|august|september|october|november|december|sept|nov|jan|feb)\b/gi;
 const DAY_RANGE_MONTH = new RegExp(String.raw`\b\d{1,2}\s*(?:-+>?|to|&|and)\s*\d{1,2}\s+${MONTH}\b`, 'gi');
 // A full date glued to a word ("on10/14/82") is still a date.
 // Two dates run together ("10/03/10/04") and a year after a dot ("11/21.93").
-const DATE_PAIR = /(?<![\w/.])(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])(?![\w/]|\.\d)/g;
+const DATE_PAIR =
+  /(?<![\w/.])(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])(?![\w/]|\.\d)/g;
 const DOT_YEAR = /(?<![\w/.])(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\.\d{2}(?![\w/.%])/g;
-const GLUED_FULL_DATE = /[A-Za-z]{2}(?<v>(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:\d{4}|\d{2}))(?![\d/%])/g;
+const GLUED_FULL_DATE =
+  /[A-Za-z]{2}(?<v>(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:\d{4}|\d{2}))(?![\d/%])/g;
 const ORDINAL_DAY =
   /\bthe\s+(?<v>(?:[12]?\d|3[01])(?:st|nd|rd|th))\b(?!\s*(?:ventricle|nerve|cranial|rib|ribs|toe|finger|digit|intercostal|ics|degree|grade|stage|floor|time|times|dose|day|days|week|weeks|month|months|year|years|generation|percentile|line|trimester|cycle|round|attempt|try|lumbar|thoracic|cervical|metatarsal|metacarpal|web|space|heart))/gi;
 // Ventilator and strength settings read like dates: "PSV increased to 10/5", "PS 5/5".
-const SETTINGS_NEAR = /\b(?:ps|psv|peep|cpap|bi-?pap|ipap|epap|pressure\s+support|strength|motor|flow-?by|settings?)\b(?:\s*(?:of|at|to|on|is|was|were|now|increased|decreased|weaned|changed|trial|with|:|=))*\s*$/i;
+const SETTINGS_NEAR =
+  /\b(?:ps|psv|peep|cpap|bi-?pap|ipap|epap|pressure\s+support|strength|motor|flow-?by|settings?)\b(?:\s*(?:of|at|to|on|is|was|were|now|increased|decreased|weaned|changed|trial|with|:|=))*\s*$/i;
 const STRENGTH_NEAR = /(?<![\d/])[0-5]\/5(?![\d/])|strength|motor|power/i;
 // Small pairs written near ventilator talk are settings ("SIMV/PS 600x4 & 5/10").
 const VENT_NEAR = /\b(?:simv|imv|ps|psv|peep|cpap|bi-?pap|a\/?c|vent|fio2|tv|settings?)\b[^\n]{0,30}$/i;
-const COUNT_AFTER = /^\s*(?:pillows?|times|days?|hours?|hrs?|weeks?|wks?|months?|units?|tabs?|puffs?|liters?|l\b|episodes?|beats|mm|cm|mg|ml|cc|x\b|pts?|people|drops?)/i;
+const COUNT_AFTER =
+  /^\s*(?:pillows?|times|days?|hours?|hrs?|weeks?|wks?|months?|units?|tabs?|puffs?|liters?|l\b|episodes?|beats|mm|cm|mg|ml|cc|x\b|pts?|people|drops?)/i;
 const AFTER_EVENT = /\b(?:post|s\/p|after|prior\s+to|dated)\s*$/i;
-const PAIN_NEAR = /pain|\bcp\b|discomfort|\brate[sd]?\b|scale|headache|\bha\b|sore|ache|angina|pressure|c\/o/i;
-const DATE_CUE_BEFORE = /\b(?:on|since|from|until|till|dated|of|thru|through|post|s\/p|after|before|prior\s+to|admitted|admit|date|dob|born|started|begun|since)\s*:?\s*$/i;
+const PAIN_NEAR =
+  /pain|\bcp\b|discomfort|\brate[sd]?\b|scale|headache|\bha\b|sore|ache|angina|pressure|c\/o/i;
+const DATE_CUE_BEFORE =
+  /\b(?:on|since|from|until|till|dated|of|thru|through|post|s\/p|after|before|prior\s+to|admitted|admit|date|dob|born|started|begun|since)\s*:?\s*$/i;
 const HOLIDAY =
   /\b(?:christmas(?:\s+(?:eve|day))?|thanksgiving(?:\s+day)?|easter(?:\s+sunday)?|new\s+year'?s(?:\s+(?:day|eve))?|independence\s+day|labor\s+day|memorial\s+day|halloween|valentine'?s\s+day)\b/gi;
 
 const AGE_UNIT =
   /(?<![\w.])(?<v>9\d|1[0-4]\d)(?:\s*|-)(?:y\/o|y\.o\.?|yo|yr?s?\.?(?:\s*|-)old|years?(?:\s*|-)old|yrs?\b|years?\b|y\b|yoM|yoF|yom|yof)/gi;
 const AGE_LABEL = /\b(?:age[ds]?|aged)\s*(?:[:=]|of|is)?\s*(?<v>9\d|1[0-4]\d)\b(?!\.\d)/gi;
-const AGE_LINE_START = /(?:^|\n)[ \t]*(?<v>9\d|1[0-4]\d)\s+(?:s\/p|w\/|with|male|female|man|woman|gentleman|lady|gent|m\b|f\b)/gi;
+const AGE_LINE_START =
+  /(?:^|\n)[ \t]*(?<v>9\d|1[0-4]\d)\s+(?:s\/p|w\/|with|male|female|man|woman|gentleman|lady|gent|m\b|f\b)/gi;
 const AGE_DECADE = /\bin\s+(?:his|her|their)\s+(?<v>(?:late\s+|early\s+|mid-?\s*)?(?:90'?s|nineties))/gi;
-const AGE_WORDS = /\b(?<v>(?:ninety|one\s+hundred)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)(?:\s*|-)years?(?:\s*|-)old\b/gi;
+const AGE_WORDS =
+  /\b(?<v>(?:ninety|one\s+hundred)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)(?:\s*|-)years?(?:\s*|-)old\b/gi;
 
 // Fractions, strengths and ventilator settings written like m/d ("1/2 NS", "5/5 strength", "PS 10/5").
-const FRACTION_BEFORE = /(?:\b(?:co\/ci|ci|co|flowby|ps|peep|cpap|bipap|ipap|epap|psv|vent|settings?|strength|str|grade|power|motor|pain|scale|score|gcs|rated|ratio|murmur|sem|bp|x|now|at|of|hr|rr|fio2|ie|i:e|tv|rate|trial)\s*[:=]?\s*|[+-])$/i;
+const FRACTION_BEFORE =
+  /(?:\b(?:co\/ci|ci|co|flowby|ps|peep|cpap|bipap|ipap|epap|psv|vent|settings?|strength|str|grade|power|motor|pain|scale|score|gcs|rated|ratio|murmur|sem|bp|x|now|at|of|hr|rr|fio2|ie|i:e|tv|rate|trial)\s*[:=]?\s*|[+-])$/i;
 const FRACTION_AFTER =
   /^\s*(?:(?:ns|nss|normal|strength|str|tabs?|tablets?|pills?|of|inch|cups?|doses?|pain|scale|score|mg|mcg|gm?|ml|cc|l|units?|amps?|hrs?|murmur|sem|sm|hsm|power|motor|bil|b\/l|x|times|breaths|ps|peep|cpap|bipap|psv|up|way|lumen|systolic|diastolic|holosystolic|in\s+strength|throughout|bilat)\b|%|\+)/i;
 
@@ -68,7 +88,8 @@ function monthOk(m: string): boolean {
 
 export function detectDates(text: string, gates: number, out: Candidate[]): void {
   const digits = HAS_DIGIT.test(text);
-  if (digits && (text.includes('/') || text.includes('-') || text.includes('.'))) detectNumericDates(text, out);
+  if (digits && (text.includes('/') || text.includes('-') || text.includes('.')))
+    detectNumericDates(text, out);
   if (gates & G.month) detectMonthDates(text, digits, out);
   if (gates & G.holiday) scanGroup(text, HOLIDAY, 'DATE', out);
   if (digits) scanGroup(text, ORDINAL_DAY, 'DATE', out);
@@ -91,18 +112,29 @@ function detectNumericDates(text: string, out: Candidate[]): void {
     if (!year) {
       // "1-2 days" is a range, not a date, unless a date cue comes before it ("on 7-8").
       if (sep === '-' && !DATE_CUE_BEFORE.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
-      if (sep === '-' && COUNT_AFTER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 12))) continue;
+      if (sep === '-' && COUNT_AFTER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 12)))
+        continue;
       const before = text.slice(Math.max(0, m.index - 12), m.index);
       const after = text.slice(m.index + m[0].length, m.index + m[0].length + 16);
       if (FRACTION_BEFORE.test(before) || FRACTION_AFTER.test(after)) continue;
       if (SETTINGS_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
       if (b <= 10 && a <= 25 && VENT_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
       // "4/10" is a pain score when pain is mentioned around it.
-      if (b === 10 && a <= 10 && PAIN_NEAR.test(text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 40))) continue;
+      if (
+        b === 10 &&
+        a <= 10 &&
+        PAIN_NEAR.test(text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 40))
+      )
+        continue;
       // Common fractions ("1/2", "2/3") count as dates only with a cue before them.
       if (a < b && b <= 4 && !DATE_CUE_BEFORE.test(before)) continue;
       // Motor strength grades come in series: "5/5 in the arms and 4/5 in the legs".
-      if (b === 5 && a <= 5 && STRENGTH_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index + 40).replace(m[0], ' '))) continue;
+      if (
+        b === 5 &&
+        a <= 5 &&
+        STRENGTH_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index + 40).replace(m[0], ' '))
+      )
+        continue;
       // "2/2" and "5/5" are scores far more often than Feb 2nd or May 5th.
       if (a === b && a <= 5 && !AFTER_EVENT.test(before)) continue;
     }

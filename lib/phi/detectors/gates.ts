@@ -21,14 +21,17 @@ export const G = {
 const LABELS: Record<keyof typeof G, string> = {
   ssn: 'ssn ss social',
   fax: 'fax',
-  pager: 'pager pgr beeper beep bpr pg page cell cellphone mobile tel telephone phone ph ext extension call home work office contact reach reached number',
+  pager:
+    'pager pgr beeper beep bpr pg page cell cellphone mobile tel telephone phone ph ext extension call home work office contact reach reached number',
   mrn: 'mrn mr medical med hospital unit chart patient pt',
   plan: 'member subscriber beneficiary medicare medicaid insurance insurer insured plan policy group hicn mbi hic payer bcbs blue',
   account: 'account acct billing invoice encounter visit fin claim bank routing iban',
-  license: 'license licence licensed lic dea npi cert certificate certification certified registration permit passport',
+  license:
+    'license licence licensed lic dea npi cert certificate certification certified registration permit passport',
   vehicle: 'vin vehicle plate tag',
   device: 'serial sn device udi imei meid lot implant pacemaker icd generator pump model',
-  biometric: 'fingerprint fingerprints finger retina retinal iris voice voiceprint face faceprint facial palm palmprint biometric dna',
+  biometric:
+    'fingerprint fingerprints finger retina retinal iris voice voiceprint face faceprint facial palm palmprint biometric dna',
   id: 'ref reference case order requisition accession confirmation conf ticket specimen tracking employee badge identifier id file record policy',
   month:
     'january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec',

@@ -5,7 +5,19 @@ import { PRIORITY, type Candidate } from '../types';
 // Names and places from words: dictionaries filtered by safe lists, and the context around each word.
 
 // Plain constants: read once, not through the module's live bindings on every word.
-const { CLINICAL_WORDS, CREDENTIALS, EPONYM_HEADS, FACILITY_GENERIC, FACILITY_WORDS, MONTHS, RELATION_WORDS, STOP_WORDS, STREET_SUFFIXES, TITLES, US_STATES } = lexicon;
+const {
+  CLINICAL_WORDS,
+  CREDENTIALS,
+  EPONYM_HEADS,
+  FACILITY_GENERIC,
+  FACILITY_WORDS,
+  MONTHS,
+  RELATION_WORDS,
+  STOP_WORDS,
+  STREET_SUFFIXES,
+  TITLES,
+  US_STATES,
+} = lexicon;
 
 /** How a word reads against the dictionaries. */
 const enum Kind {
@@ -48,7 +60,25 @@ function gluedBefore(c: string | undefined): boolean {
   return gluedAfter(c) || c === "'" || c === '’';
 }
 
-const WEEKDAYS = new Set(['monday', 'mon', 'tuesday', 'tue', 'tues', 'wednesday', 'wed', 'thursday', 'thu', 'thur', 'thurs', 'friday', 'fri', 'saturday', 'sat', 'sunday', 'sun']);
+const WEEKDAYS = new Set([
+  'monday',
+  'mon',
+  'tuesday',
+  'tue',
+  'tues',
+  'wednesday',
+  'wed',
+  'thursday',
+  'thu',
+  'thur',
+  'thurs',
+  'friday',
+  'fri',
+  'saturday',
+  'sat',
+  'sunday',
+  'sun',
+]);
 
 let kinds: Map<string, Kind> | undefined;
 
@@ -114,7 +144,10 @@ function tokenize(text: string, d: Dictionaries): Token[] {
     const word = text.slice(start, i);
     const lower = word.toLowerCase();
     const n = lower.length;
-    const base = n > 2 && lower[n - 1] === 's' && (lower[n - 2] === "'" || lower[n - 2] === '’') ? lower.slice(0, -2) : lower;
+    const base =
+      n > 2 && lower[n - 1] === 's' && (lower[n - 2] === "'" || lower[n - 2] === '’')
+        ? lower.slice(0, -2)
+        : lower;
     tokens.push({
       start,
       end: i,
@@ -227,7 +260,12 @@ function markForward(c: Ctx, i: number, max: number, allowWords: boolean, contin
   while (j < c.tokens.length && n < max) {
     const t = c.tokens[j];
     if (!t) break;
-    if ((n > 0 || continuation) && !SAME_PHRASE.test(t.gap) && !(isInitial(c.text, c.tokens[j - 1] ?? t) && INITIAL_GAP.test(t.gap))) break;
+    if (
+      (n > 0 || continuation) &&
+      !SAME_PHRASE.test(t.gap) &&
+      !(isInitial(c.text, c.tokens[j - 1] ?? t) && INITIAL_GAP.test(t.gap))
+    )
+      break;
     const ok = !t.slash && (isInitial(c.text, t) || nameish(t, c.mixed, allowWords));
     if (!ok) break;
     c.name[j] = 1;
@@ -241,12 +279,30 @@ function isEponym(c: Ctx, i: number): boolean {
   const t = c.tokens[i];
   if (!t) return false;
   let j = i + 1;
-  // "Jackson-Pratt drain", "Guillain-Barre syndrome", "Austin Flint murmur": look past the partners.
+  // "Ludwig's angina", "De Quervain's tenosynovitis": a possessive before a medical word names a disease.
+  const first = c.tokens[j];
+  if (
+    POSSESSIVE.test(t.lower) &&
+    first &&
+    SPACE_GAP.test(first.gap) &&
+    first.kind === Kind.Clinical &&
+    !first.cap
+  )
+    return true;
+  // "Jackson-Pratt drain", "Austin Flint murmur", "Ottawa ankle rules": look past the partners.
+  let lowerWords = 0;
   for (let partners = 0; partners < 3; partners++) {
     const next = c.tokens[j];
     if (!next || !SPACE_OR_HYPHEN_GAP.test(next.gap)) return false;
     if (EPONYM_HEADS.has(next.lower) || EPONYM_HEADS.has(next.base)) return true;
-    if ((c.mixed && !next.cap) || next.kind === Kind.Stop) return false;
+    if (next.kind === Kind.Stop) return false;
+    if (c.mixed && !next.cap) {
+      // One lower-case word may stand between the name and its head ("Charlson comorbidity index").
+      if (++lowerWords > 1) return false;
+    } else if (next.kind === Kind.Word || next.kind === Kind.Clinical) {
+      // A partner is another name ("Austin Flint murmur"); "Sacred Heart Vital signs" is no eponym.
+      return false;
+    }
     j++;
   }
   return false;
@@ -275,11 +331,25 @@ function titleRule(c: Ctx): void {
     const first = next.kind;
     // "mr I remained", "MS S. CARE": a capital initial stands for the surname.
     const after = tokens[i + 2];
-    const splitPrefix = (next.lower === 'o' || next.lower === 'd') && !!after && SAME_PHRASE.test(after.gap) && (after.kind === Kind.Name || after.kind === Kind.Unknown);
-    const initial = splitPrefix || isInitial(text, next) || (next.end - next.start === 1 && next.cap && t.lower !== 'dear' && t.lower !== 'hi');
+    const splitPrefix =
+      (next.lower === 'o' || next.lower === 'd') &&
+      !!after &&
+      SAME_PHRASE.test(after.gap) &&
+      (after.kind === Kind.Name || after.kind === Kind.Unknown);
+    const initial =
+      splitPrefix ||
+      isInitial(text, next) ||
+      (next.end - next.start === 1 && next.cap && t.lower !== 'dear' && t.lower !== 'hi');
     const ok = ambiguous
-      ? first === Kind.Name || (first === Kind.Unknown && caseOk(next, c.mixed)) || (first === Kind.Weak && next.cap && c.mixed) || (initial && t.lower === 'ms')
-      : initial || first === Kind.Name || first === Kind.Unknown || first === Kind.Weak || ((first === Kind.Word || first === Kind.Clinical) && (c.mixed ? next.cap : first === Kind.Clinical));
+      ? first === Kind.Name ||
+        (first === Kind.Unknown && caseOk(next, c.mixed)) ||
+        (first === Kind.Weak && next.cap && c.mixed) ||
+        (initial && t.lower === 'ms')
+      : initial ||
+        first === Kind.Name ||
+        first === Kind.Unknown ||
+        first === Kind.Weak ||
+        ((first === Kind.Word || first === Kind.Clinical) && (c.mixed ? next.cap : first === Kind.Clinical));
     if (!ok) continue;
     c.name[i + 1] = 1;
     markForward(c, i + 2, 3, c.mixed);
@@ -304,10 +374,14 @@ function relationRule(c: Ctx): void {
         n.kind === Kind.Name ||
         (n.kind === Kind.Weak && caseOk(n, c.mixed) && (c.d.givenNames.has(n.base) || (c.mixed && n.cap))) ||
         (n.kind === Kind.Unknown && caseOk(n, c.mixed) && n.end - n.start > 2) ||
-        (n.kind === Kind.Clinical && n.cap && c.d.givenNames.has(n.base) && (!CLINICAL_WORDS.has(n.lower) || (c.mixed && !isAllCaps(c.text, n))));
+        (n.kind === Kind.Clinical &&
+          n.cap &&
+          c.d.givenNames.has(n.base) &&
+          (!CLINICAL_WORDS.has(n.lower) || (c.mixed && !isAllCaps(c.text, n))));
       if (!ok || n.slash) break;
       if (n.kind === Kind.Clinical) c.name[j] = 1;
-      const marked = n.kind === Kind.Clinical ? 1 + markForward(c, j + 1, 2, false) : markForward(c, j, 3, false, false);
+      const marked =
+        n.kind === Kind.Clinical ? 1 + markForward(c, j + 1, 2, false) : markForward(c, j, 3, false, false);
       if (marked === 0) break;
       j += marked;
     }
@@ -315,10 +389,75 @@ function relationRule(c: Ctx): void {
 }
 
 // Words and phrases right before or after a name ("seen by X", "X aware").
-const CONTEXT_BEFORE = new Set(['patient is', 'pt is', 'name is', 'names are', 'patient named', 'by', 'paged', 'notified', 'told', 'informed', 'contacted', 'consulted', 'named', 'signed', 'spoke with', 'discussed with', 'met with', 'talked with', 'spoke to', 'talked to', 'called', 'page', 'paging']);
-const CONTEXT_BEFORE_CAP = new Set(['patient', 'pt', 'name', 'per', 'with', 'from', 'attending', 'resident', 'intern', 'fellow', 'nurse', 'pcp', 'surgeon', 'cardiologist', 'caseworker', 'coordinator', 'sw', 'therapist']);
+const CONTEXT_BEFORE = new Set([
+  'patient is',
+  'pt is',
+  'name is',
+  'names are',
+  'patient named',
+  'by',
+  'paged',
+  'notified',
+  'told',
+  'informed',
+  'contacted',
+  'consulted',
+  'named',
+  'signed',
+  'spoke with',
+  'discussed with',
+  'met with',
+  'talked with',
+  'spoke to',
+  'talked to',
+  'called',
+  'page',
+  'paging',
+]);
+const CONTEXT_BEFORE_CAP = new Set([
+  'patient',
+  'pt',
+  'name',
+  'per',
+  'with',
+  'from',
+  'attending',
+  'resident',
+  'intern',
+  'fellow',
+  'nurse',
+  'pcp',
+  'surgeon',
+  'cardiologist',
+  'caseworker',
+  'coordinator',
+  'sw',
+  'therapist',
+]);
 const STRONG_AFTER = new Set(['called', 'phoned', 'visited']);
-const CONTEXT_AFTER = new Set(['family', 'aware', 'notified', 'paged', 'informed', 'ordered', 'recommended', 'requested', 'agrees', 'agreed', 'consented', 'phoned', 'called', 'came', 'saw', 'visited', 'updated', 'examined', 'evaluated', 'wrote', 'spoke']);
+const CONTEXT_AFTER = new Set([
+  'family',
+  'aware',
+  'notified',
+  'paged',
+  'informed',
+  'ordered',
+  'recommended',
+  'requested',
+  'agrees',
+  'agreed',
+  'consented',
+  'phoned',
+  'called',
+  'came',
+  'saw',
+  'visited',
+  'updated',
+  'examined',
+  'evaluated',
+  'wrote',
+  'spoke',
+]);
 
 function contextRule(c: Ctx): void {
   const { tokens } = c;
@@ -326,7 +465,10 @@ function contextRule(c: Ctx): void {
     const t = tokens[i];
     if (!t || c.name[i] || t.slash || t.end - t.start < 2) continue;
     const named = t.kind === Kind.Name;
-    const other = ((t.kind === Kind.Unknown && c.mixed && t.cap && !isAllCaps(c.text, t)) || (t.kind === Kind.Weak && caseOk(t, c.mixed))) && t.end - t.start > 2;
+    const other =
+      ((t.kind === Kind.Unknown && c.mixed && t.cap && !isAllCaps(c.text, t)) ||
+        (t.kind === Kind.Weak && caseOk(t, c.mixed))) &&
+      t.end - t.start > 2;
     if (!named && !other) continue;
     if (!named && likelyTypo(c, t)) continue;
     const prev = tokens[i - 1];
@@ -336,13 +478,28 @@ function contextRule(c: Ctx): void {
     const pair = prev && prev2 ? `${prev2.lower} ${prev.lower}` : '';
     let before = tight && !!prev && (CONTEXT_BEFORE.has(prev.lower) || CONTEXT_BEFORE.has(pair));
     // Looser cues count only for a capitalised word in mixed-case text.
-    if (!before && tight && prev && CONTEXT_BEFORE_CAP.has(prev.lower) && c.mixed && t.cap && !isAllCaps(c.text, t) && (t.kind !== Kind.Weak || c.d.givenNames.has(t.base))) before = true;
+    if (
+      !before &&
+      tight &&
+      prev &&
+      CONTEXT_BEFORE_CAP.has(prev.lower) &&
+      c.mixed &&
+      t.cap &&
+      !isAllCaps(c.text, t) &&
+      (t.kind !== Kind.Weak || c.d.givenNames.has(t.base))
+    )
+      before = true;
     const after = !!next && CONTEXT_AFTER.has(next.lower) && SPACE_OR_COMMA_GAP.test(next.gap);
     if (!before && !after) continue;
     // In single-case text a given name that is also a word needs a strong cue: "son bill called", "patient is john smith".
-    const givenCue = !c.mixed && t.kind === Kind.Weak && c.d.givenNames.has(t.base) && ((after && STRONG_AFTER.has(next?.lower ?? '')) || (before && (CONTEXT_BEFORE.has(pair) || prev?.lower === 'named')));
+    const givenCue =
+      !c.mixed &&
+      t.kind === Kind.Weak &&
+      c.d.givenNames.has(t.base) &&
+      ((after && STRONG_AFTER.has(next?.lower ?? '')) ||
+        (before && (CONTEXT_BEFORE.has(pair) || prev?.lower === 'named')));
     if (!named && t.kind === Kind.Weak && !(c.mixed && t.cap) && !givenCue) continue;
-    if (!named && isEponym(c, i)) continue;
+    if (isEponym(c, i)) continue;
     c.name[i] = 1;
     markForward(c, i + 1, 2, c.mixed && t.cap);
   }
@@ -356,8 +513,16 @@ function fullNameRule(c: Ctx): void {
     const n = tokens[i + 1];
     if (!t || !n || !c.d.givenNames.has(t.base) || t.slash || n.slash || !SAME_PHRASE.test(n.gap)) continue;
     if (t.kind === Kind.Stop || CLINICAL_WORDS.has(t.base)) continue;
-    if (n.kind === Kind.Stop || CLINICAL_WORDS.has(n.base) || n.end - n.start < 2 || isEponym(c, i + 1) || isEponym(c, i)) continue;
-    if (MONTHS.has(n.base) || US_STATES.has(n.base) || FACILITY_WORDS.has(n.base) || MONTHS.has(t.base)) continue;
+    if (
+      n.kind === Kind.Stop ||
+      CLINICAL_WORDS.has(n.base) ||
+      n.end - n.start < 2 ||
+      isEponym(c, i + 1) ||
+      isEponym(c, i)
+    )
+      continue;
+    if (MONTHS.has(n.base) || US_STATES.has(n.base) || FACILITY_WORDS.has(n.base) || MONTHS.has(t.base))
+      continue;
     if (c.mixed && t.cap && n.cap) {
       if (n.kind === Kind.Word && !POSSESSIVE.test(n.lower) && n.end - n.start > 6) continue;
       if (isAllCaps(c.text, n) && !isAllCaps(c.text, t)) continue;
@@ -374,7 +539,14 @@ function fullNameRule(c: Ctx): void {
     c.name[i + 1] = 1;
     // "KAREN ANN YANULIS": a middle name, then the surname.
     const third = tokens[i + 2];
-    if (third && SAME_PHRASE.test(third.gap) && !third.slash && (third.kind === Kind.Name || third.kind === Kind.Unknown) && caseOk(third, c.mixed) && third.end - third.start > 3) {
+    if (
+      third &&
+      SAME_PHRASE.test(third.gap) &&
+      !third.slash &&
+      (third.kind === Kind.Name || third.kind === Kind.Unknown) &&
+      caseOk(third, c.mixed) &&
+      third.end - third.start > 3
+    ) {
       c.name[i + 2] = 1;
     }
   }
@@ -391,9 +563,18 @@ function extendNames(c: Ctx): void {
     const and = tokens[i + 1];
     const n = tokens[i + 2];
     if (!and || !n || c.name[i + 2] || n.slash) continue;
-    if (!(and.lower === 'and' || and.lower === 'or') || !SAME_PHRASE.test(and.gap) || !SAME_PHRASE.test(n.gap)) continue;
+    if (
+      !(and.lower === 'and' || and.lower === 'or') ||
+      !SAME_PHRASE.test(and.gap) ||
+      !SAME_PHRASE.test(n.gap)
+    )
+      continue;
     const given = c.d.givenNames.has(n.base) && n.kind !== Kind.Stop && !CLINICAL_WORDS.has(n.base);
-    if ((given && caseOk(n, c.mixed)) || (n.kind === Kind.Name && caseOk(n, c.mixed)) || (n.kind === Kind.Unknown && c.mixed && n.cap)) {
+    if (
+      (given && caseOk(n, c.mixed)) ||
+      (n.kind === Kind.Name && caseOk(n, c.mixed)) ||
+      (n.kind === Kind.Unknown && c.mixed && n.cap)
+    ) {
       c.name[i + 2] = 1;
       markForward(c, i + 3, 1, false);
     }
@@ -402,7 +583,16 @@ function extendNames(c: Ctx): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const ini = tokens[i];
     const n = tokens[i + 1];
-    if (!ini || !n || c.name[i + 1] || !isInitial(text, ini) || !DOT_SPACE_GAP.test(n.gap) || n.slash || ini.slash) continue;
+    if (
+      !ini ||
+      !n ||
+      c.name[i + 1] ||
+      !isInitial(text, ini) ||
+      !DOT_SPACE_GAP.test(n.gap) ||
+      n.slash ||
+      ini.slash
+    )
+      continue;
     if ((n.kind === Kind.Name || n.kind === Kind.Unknown) && caseOk(n, c.mixed) && n.end - n.start >= 3) {
       c.name[i] = 1;
       c.name[i + 1] = 1;
@@ -417,8 +607,25 @@ function unknownPairRule(c: Ctx): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const t = tokens[i];
     const n = tokens[i + 1];
-    if (!t || !n || t.kind !== Kind.Unknown || n.kind !== Kind.Unknown || !t.cap || !n.cap || t.slash || n.slash) continue;
-    if (!SAME_PHRASE.test(n.gap) || isAllCaps(text, t) || isAllCaps(text, n) || t.end - t.start < 4 || n.end - n.start < 4) continue;
+    if (
+      !t ||
+      !n ||
+      t.kind !== Kind.Unknown ||
+      n.kind !== Kind.Unknown ||
+      !t.cap ||
+      !n.cap ||
+      t.slash ||
+      n.slash
+    )
+      continue;
+    if (
+      !SAME_PHRASE.test(n.gap) ||
+      isAllCaps(text, t) ||
+      isAllCaps(text, n) ||
+      t.end - t.start < 4 ||
+      n.end - n.start < 4
+    )
+      continue;
     c.name[i] = 1;
     c.name[i + 1] = 1;
   }
@@ -433,8 +640,23 @@ function credentialTitleRule(c: Ctx): void {
     const t = tokens[i];
     const n = tokens[i + 1];
     // "PT" before a word is the patient far more often than a physical therapist.
-    if (!t || !n || !CREDENTIALS.has(t.lower) || AMBIGUOUS_CREDENTIALS.has(t.lower) || (c.mixed && !t.cap) || !SAME_PHRASE.test(n.gap) || n.slash) continue;
-    if (!(c.d.givenNames.has(n.base) || n.kind === Kind.Name) || n.kind === Kind.Stop || CLINICAL_WORDS.has(n.base) || !caseOk(n, c.mixed)) continue;
+    if (
+      !t ||
+      !n ||
+      !CREDENTIALS.has(t.lower) ||
+      AMBIGUOUS_CREDENTIALS.has(t.lower) ||
+      (c.mixed && !t.cap) ||
+      !SAME_PHRASE.test(n.gap) ||
+      n.slash
+    )
+      continue;
+    if (
+      !(c.d.givenNames.has(n.base) || n.kind === Kind.Name) ||
+      n.kind === Kind.Stop ||
+      CLINICAL_WORDS.has(n.base) ||
+      !caseOk(n, c.mixed)
+    )
+      continue;
     if (!c.mixed && !(c.lowerText && n.cap) && !c.d.givenNames.has(n.base) && nearWord(n.base, c.d)) continue;
     c.name[i + 1] = 1;
     markForward(c, i + 2, 1, false);
@@ -442,7 +664,21 @@ function credentialTitleRule(c: Ctx): void {
 }
 
 // Credentials that are also common abbreviations ("PT", "OT", "DO") sign a note only at a line end or after a comma.
-const LOOSE_CREDENTIALS = new Set(['rn', 'rrt', 'crt', 'lpn', 'licsw', 'lcsw', 'msw', 'cna', 'md', 'crnp', 'pharmd', 'aprn', 'fnp']);
+const LOOSE_CREDENTIALS = new Set([
+  'rn',
+  'rrt',
+  'crt',
+  'lpn',
+  'licsw',
+  'lcsw',
+  'msw',
+  'cna',
+  'md',
+  'crnp',
+  'pharmd',
+  'aprn',
+  'fnp',
+]);
 const CREDENTIAL_END = /^[ \t]*(?:$|\n|[.,;)])/;
 
 /** "Emily Parker, RN", "ROBERT V. DEGIORGIO, RRT": the words before a credential are a name. */
@@ -462,7 +698,13 @@ function signatureRule(c: Ctx): void {
       (SAME_PHRASE.test(p1.gap) || INITIAL_GAP.test(p1.gap)) &&
       (isInitial(text, p2) || (c.d.givenNames.has(p2.base) && p2.kind !== Kind.Stop)) &&
       (p1.kind === Kind.Name || p1.kind === Kind.Unknown || p1.kind === Kind.Weak);
-    if (!fullName && !LOOSE_CREDENTIALS.has(cred.lower) && !cred.gap.includes(',') && !CREDENTIAL_END.test(text.slice(cred.end, cred.end + 3))) continue;
+    if (
+      !fullName &&
+      !LOOSE_CREDENTIALS.has(cred.lower) &&
+      !cred.gap.includes(',') &&
+      !CREDENTIAL_END.test(text.slice(cred.end, cred.end + 3))
+    )
+      continue;
     // "Baltimore, MD" is a city and a state, not a signature.
     const before = tokens[i - 1];
     if (US_STATES.has(cred.lower) && before && c.d.cities.has(before.base)) continue;
@@ -471,14 +713,23 @@ function signatureRule(c: Ctx): void {
       const t = tokens[j];
       const after = tokens[j + 1];
       if (!t || !after || t.slash) break;
-      if (j < i - 1 && !SAME_PHRASE.test(after.gap) && !(isInitial(text, t) && INITIAL_GAP.test(after.gap))) break;
+      if (j < i - 1 && !SAME_PHRASE.test(after.gap) && !(isInitial(text, t) && INITIAL_GAP.test(after.gap)))
+        break;
       if (c.mixed && !t.cap) break;
       if (t.end - t.start === 1 && !isInitial(text, t)) break;
       let ok = isInitial(text, t) || t.kind === Kind.Name || t.kind === Kind.Weak || t.kind === Kind.Unknown;
       // "Q. LANDER RRT", "Bernard Foley CRT": an ordinary word is a surname after an initial or a given name.
-      if (!ok && (t.kind === Kind.Clinical || t.kind === Kind.Word) && j === i - 1 && LOOSE_CREDENTIALS.has(cred.lower)) {
+      if (
+        !ok &&
+        (t.kind === Kind.Clinical || t.kind === Kind.Word) &&
+        j === i - 1 &&
+        LOOSE_CREDENTIALS.has(cred.lower)
+      ) {
         const p = tokens[j - 1];
-        ok = !!p && SAME_PHRASE.test(t.gap.replace('.', '')) && (isInitial(text, p) || c.d.givenNames.has(p.base));
+        ok =
+          !!p &&
+          SAME_PHRASE.test(t.gap.replace('.', '')) &&
+          (isInitial(text, p) || c.d.givenNames.has(p.base));
       }
       if (!ok) break;
       c.name[j] = 1;
@@ -501,7 +752,8 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
 
 /** True when one deletion, insertion, substitution or swap turns `w` into an ordinary or medical word. */
 function nearWord(w: string, d: Dictionaries): boolean {
-  const known = (x: string): boolean => x !== w && x.length > 1 && (d.english.has(x) || d.medicalCommon.has(x));
+  const known = (x: string): boolean =>
+    x !== w && x.length > 1 && (d.english.has(x) || d.medicalCommon.has(x));
   for (let i = 0; i < w.length; i++) {
     if (known(w.slice(0, i) + w.slice(i + 1))) return true;
     if (i + 1 < w.length && known(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2))) return true;
@@ -538,34 +790,275 @@ function dictionaryRule(c: Ctx): void {
     c.name[i] = 1;
     // A given name or initial before, more name words after.
     const prev = tokens[i - 1];
-    if (prev && !c.name[i - 1] && (SAME_PHRASE.test(t.gap) || (isInitial(text, prev) && INITIAL_GAP.test(t.gap)))) {
-      if (isInitial(text, prev) || ((prev.kind === Kind.Weak || prev.kind === Kind.Unknown) && caseOk(prev, c.mixed) && c.d.givenNames.has(prev.base))) c.name[i - 1] = 1;
+    if (
+      prev &&
+      !c.name[i - 1] &&
+      (SAME_PHRASE.test(t.gap) || (isInitial(text, prev) && INITIAL_GAP.test(t.gap)))
+    ) {
+      if (
+        isInitial(text, prev) ||
+        ((prev.kind === Kind.Weak || prev.kind === Kind.Unknown) &&
+          caseOk(prev, c.mixed) &&
+          c.d.givenNames.has(prev.base))
+      )
+        c.name[i - 1] = 1;
     }
     const next = tokens[i + 1];
-    if (next && !c.name[i + 1] && SAME_PHRASE.test(next.gap) && (next.kind === Kind.Weak || next.kind === Kind.Unknown) && c.mixed && next.cap) {
+    if (
+      next &&
+      !c.name[i + 1] &&
+      SAME_PHRASE.test(next.gap) &&
+      (next.kind === Kind.Weak || next.kind === Kind.Unknown) &&
+      c.mixed &&
+      next.cap
+    ) {
       c.name[i + 1] = 1;
     }
   }
 }
 
 // "SR TO ST", "NSR WITH ST": sinus tachycardia, not a saint.
-const RHYTHM_BEFORE = new Set(['sr', 'nsr', 'sb', 'sinus', 'rhythm', 'af', 'afib', 'hr', 'paced', 'junctional']);
+const RHYTHM_BEFORE = new Set([
+  'sr',
+  'nsr',
+  'sb',
+  'sinus',
+  'rhythm',
+  'af',
+  'afib',
+  'hr',
+  'paced',
+  'junctional',
+]);
 // Words also used for the kind of place ("go to rehab", "needs a clinic"), not only its name.
-const WEAK_FACILITY = new Set(['rehab', 'rehabilitation', 'clinic', 'clinics', 'center', 'centre', 'ctr', 'hospice', 'house', 'institute']);
-const RUN_QUALIFIERS = new Set(['right', 'left', 'bilateral', 'upper', 'lower', 'cool', 'warm', 'current', 'new', 'old', 'next', 'same', 'big', 'small', 'large', 'high', 'low', 'full', 'general', 'regular', 'normal', 'clear', 'good', 'poor', 'fair', 'total', 'more', 'less', 'room', 'bed', 'floor', 'unit', 'home', 'baseline', 'comfort', 'pain', 'care', 'surgery', 'medicine', 'dialysis', 'physical', 'occupational', 'speech', 'social', 'case', 'nursing']);
-const REGION_HEADS = new Set(['shore', 'coast', 'side', 'end', 'county', 'parish', 'township', 'borough', 'valley', 'hills', 'heights', 'island', 'peninsula', 'panhandle']);
-const COAST_HEADS = new Set(['shore', 'coast', 'side', 'end', 'valley', 'hills', 'heights', 'island', 'peninsula', 'panhandle']);
-const DIRECTIONS = new Set(['east', 'eastern', 'west', 'western', 'north', 'northern', 'south', 'southern', 'upper', 'lower', 'northeast', 'northwest', 'southeast', 'southwest']);
+const WEAK_FACILITY = new Set([
+  'rehab',
+  'rehabilitation',
+  'clinic',
+  'clinics',
+  'center',
+  'centre',
+  'ctr',
+  'hospice',
+  'house',
+  'institute',
+]);
+const RUN_QUALIFIERS = new Set([
+  'right',
+  'left',
+  'bilateral',
+  'upper',
+  'lower',
+  'cool',
+  'warm',
+  'current',
+  'new',
+  'old',
+  'next',
+  'same',
+  'big',
+  'small',
+  'large',
+  'high',
+  'low',
+  'full',
+  'general',
+  'regular',
+  'normal',
+  'clear',
+  'good',
+  'poor',
+  'fair',
+  'total',
+  'more',
+  'less',
+  'room',
+  'bed',
+  'floor',
+  'unit',
+  'home',
+  'baseline',
+  'comfort',
+  'pain',
+  'care',
+  'surgery',
+  'medicine',
+  'dialysis',
+  'physical',
+  'occupational',
+  'speech',
+  'social',
+  'case',
+  'nursing',
+]);
+const REGION_HEADS = new Set([
+  'shore',
+  'coast',
+  'side',
+  'end',
+  'county',
+  'parish',
+  'township',
+  'borough',
+  'valley',
+  'hills',
+  'heights',
+  'island',
+  'peninsula',
+  'panhandle',
+]);
+const COAST_HEADS = new Set([
+  'shore',
+  'coast',
+  'side',
+  'end',
+  'valley',
+  'hills',
+  'heights',
+  'island',
+  'peninsula',
+  'panhandle',
+]);
+const DIRECTIONS = new Set([
+  'east',
+  'eastern',
+  'west',
+  'western',
+  'north',
+  'northern',
+  'south',
+  'southern',
+  'upper',
+  'lower',
+  'northeast',
+  'northwest',
+  'southeast',
+  'southwest',
+]);
 const PLACE_LINKS = new Set(['in', 'to', 'from', 'at', 'near']);
-const RESIDENCE_VERBS = new Set(['lives', 'live', 'living', 'resides', 'reside', 'residing', 'moved', 'relocated']);
+const RESIDENCE_VERBS = new Set([
+  'lives',
+  'live',
+  'living',
+  'resides',
+  'reside',
+  'residing',
+  'moved',
+  'relocated',
+]);
 const MEDICAL_CENTER = /^[A-Z]{1,4}MC$/;
 const HOSPITAL_ACRONYM = /^(?:[A-Za-z]{0,3}[Hh]|[A-Za-z]{1,3}[Mm][Cc])$/;
 const WARD_NUMBER = /^[ \t]?\d{1,2}\b/;
-const WARD_AFTER = /^[ \t]?\d{1,2}(?!\d|[.,]\d|\s*(?:mg|mcg|ml|cc|units?|%|x|hrs?|cm|mm|l|bags?|doses?|tabs?|times|days?|liters?)\b)/i;
-const WARD_CUES = new Set(['to', 'on', 'from', 'at', 'or', 'transfer', 'plan', 'tx', 'trans', 'transferred', 'transfered', 'admitted']);
+const WARD_AFTER =
+  /^[ \t]?\d{1,2}(?!\d|[.,]\d|\s*(?:mg|mcg|ml|cc|units?|%|x|hrs?|cm|mm|l|bags?|doses?|tabs?|times|days?|liters?)\b)/i;
+const WARD_CUES = new Set([
+  'to',
+  'on',
+  'from',
+  'at',
+  'or',
+  'transfer',
+  'plan',
+  'tx',
+  'trans',
+  'transferred',
+  'transfered',
+  'admitted',
+]);
 const PLACE_PREPOSITIONS = new Set(['in', 'from', 'to', 'at', 'near', 'of', 'outside', 'into', '@']);
-const PLACE_VERBS = new Set(['referred', 'arrival', 'come', 'comes', 'enroute', 'adm', 'sent', 'transfer', 'transferred', 'transfered', 'trans', 'txd', 'tx', 'admitted', 'sent', 'discharged', 'discharge', 'dc', 'going', 'go', 'goes', 'brought', 'taken', 'moved', 'returned', 'return', 'arrived', 'came', 'presented', 'followed', 'transport', 'transported', 'lives', 'living', 'resides', 'home', 'screened', 'accepted', 'admit', 'dispo', 'd/c']);
-const FACILITY_QUALIFIERS = new Set(['outside', 'local', 'another', 'other', 'previous', 'prior', 'referring', 'transferring', 'receiving', 'community', 'nearby', 'area', 'same', 'different', 'short', 'term', 'long', 'acute', 'inpatient', 'outpatient', 'physical', 'pulmonary', 'cardiac', 'psychiatric', 'psych', 'state', 'county', 'children', "children's", 'teaching', 'city', 'veterans', 'va', 'rehab', 'a', 'the', 'our', 'this', 'that', 'his', 'her', 'their', 'private', 'general', 'medical', 'health', 'nursing', 'home']);
+const PLACE_VERBS = new Set([
+  'referred',
+  'arrival',
+  'come',
+  'comes',
+  'enroute',
+  'adm',
+  'sent',
+  'transfer',
+  'transferred',
+  'transfered',
+  'trans',
+  'txd',
+  'tx',
+  'admitted',
+  'sent',
+  'discharged',
+  'discharge',
+  'dc',
+  'going',
+  'go',
+  'goes',
+  'brought',
+  'taken',
+  'moved',
+  'returned',
+  'return',
+  'arrived',
+  'came',
+  'presented',
+  'followed',
+  'transport',
+  'transported',
+  'lives',
+  'living',
+  'resides',
+  'home',
+  'screened',
+  'accepted',
+  'admit',
+  'dispo',
+  'd/c',
+]);
+const FACILITY_QUALIFIERS = new Set([
+  'outside',
+  'local',
+  'another',
+  'other',
+  'previous',
+  'prior',
+  'referring',
+  'transferring',
+  'receiving',
+  'community',
+  'nearby',
+  'area',
+  'same',
+  'different',
+  'short',
+  'term',
+  'long',
+  'acute',
+  'inpatient',
+  'outpatient',
+  'physical',
+  'pulmonary',
+  'cardiac',
+  'psychiatric',
+  'psych',
+  'state',
+  'county',
+  'children',
+  "children's",
+  'teaching',
+  'city',
+  'veterans',
+  'va',
+  'rehab',
+  'a',
+  'the',
+  'our',
+  'this',
+  'that',
+  'his',
+  'her',
+  'their',
+  'private',
+  'general',
+  'medical',
+  'health',
+  'nursing',
+  'home',
+]);
 
 function cityAt(c: Ctx, i: number): number {
   const { tokens, d } = c;
@@ -619,8 +1112,18 @@ function placeRules(c: Ctx): void {
         const after = tokens[k + 1];
         if (!p || !after || !FACILITY_GAP.test(after.gap)) break;
         const state = US_STATES.has(p.base) && (p.base.length > 2 || (c.mixed && isAllCaps(text, p)));
-        if (FACILITY_QUALIFIERS.has(p.base) || (p.kind === Kind.Stop && !state) || p.slash || p.end - p.start === 1) break;
-        const named = p.base === 'st' || p.base === 'saint' || state || (FACILITY_WORDS.has(p.base) && !FACILITY_GENERIC.has(p.base));
+        if (
+          FACILITY_QUALIFIERS.has(p.base) ||
+          (p.kind === Kind.Stop && !state) ||
+          p.slash ||
+          p.end - p.start === 1
+        )
+          break;
+        const named =
+          p.base === 'st' ||
+          p.base === 'saint' ||
+          state ||
+          (FACILITY_WORDS.has(p.base) && !FACILITY_GENERIC.has(p.base));
         if (c.mixed) {
           if (!p.cap || (CLINICAL_WORDS.has(p.base) && !named)) break;
         } else if ((p.kind === Kind.Clinical || p.kind === Kind.Word) && !named) break;
@@ -635,7 +1138,15 @@ function placeRules(c: Ctx): void {
       for (let j = first; j >= 0 && j < i; j++) {
         const w = tokens[j];
         if (!w) continue;
-        if (w.kind === Kind.Name || (w.kind === Kind.Unknown && w.end - w.start >= 5) || c.d.cities.has(w.base) || w.base === 'st' || w.base === 'saint' || US_STATES.has(w.base)) real = true;
+        if (
+          w.kind === Kind.Name ||
+          (w.kind === Kind.Unknown && w.end - w.start >= 5) ||
+          c.d.cities.has(w.base) ||
+          w.base === 'st' ||
+          w.base === 'saint' ||
+          US_STATES.has(w.base)
+        )
+          real = true;
         if (c.mixed && w.cap && w.kind !== Kind.Clinical) real = true;
       }
       if (first >= 0 && strong && real) markPlace(c, first, i + 1);
@@ -644,8 +1155,12 @@ function placeRules(c: Ctx): void {
     if ((t.base === 'st' || t.base === 'saint') && caseOk(t, c.mixed) && !t.slash) {
       const n = tokens[i + 1];
       const p1 = tokens[i - 1]?.lower ?? '';
-      const rhythm = RHYTHM_BEFORE.has(p1) || (LINK_WORD.test(p1) && RHYTHM_BEFORE.has(tokens[i - 2]?.lower ?? ''));
-      const saintName = !!n && (isInitial(text, n) || ((n.kind === Kind.Name || c.d.givenNames.has(n.base)) && n.kind !== Kind.Stop));
+      const rhythm =
+        RHYTHM_BEFORE.has(p1) || (LINK_WORD.test(p1) && RHYTHM_BEFORE.has(tokens[i - 2]?.lower ?? ''));
+      const saintName =
+        !!n &&
+        (isInitial(text, n) ||
+          ((n.kind === Kind.Name || c.d.givenNames.has(n.base)) && n.kind !== Kind.Stop));
       if (n && !rhythm && INITIAL_GAP.test(n.gap) && saintName && n.cap) {
         if (!NUMBER_BEFORE.test(text.slice(Math.max(0, t.start - 40), t.start))) markPlace(c, i, i + 2);
       }
@@ -656,13 +1171,25 @@ function placeRules(c: Ctx): void {
       if (n > 0) {
         const prev = tokens[i - 1];
         const state = tokens[i + n];
-        const placeContext = (!!prev && PLACE_PREPOSITIONS.has(prev.lower)) || (!!state && US_STATES.has(state.base) && COMMA_OR_SPACE_GAP.test(state.gap) && (state.cap || !c.mixed));
+        const placeContext =
+          (!!prev && PLACE_PREPOSITIONS.has(prev.lower)) ||
+          (!!state &&
+            US_STATES.has(state.base) &&
+            COMMA_OR_SPACE_GAP.test(state.gap) &&
+            (state.cap || !c.mixed));
         const single = n === 1 && (t.kind === Kind.Weak || t.kind === Kind.Word || t.kind === Kind.Clinical);
         const acronym = c.mixed && isAllCaps(text, t);
         const sentenceStart = SENTENCE_START.test(t.gap) || i === 0;
-        const clinicalCity = t.kind === Kind.Clinical && !CLINICAL_WORDS.has(t.base) && c.mixed && t.cap && !acronym && !sentenceStart;
+        const clinicalCity =
+          t.kind === Kind.Clinical &&
+          !CLINICAL_WORDS.has(t.base) &&
+          c.mixed &&
+          t.cap &&
+          !acronym &&
+          !sentenceStart;
         const typo = n === 1 && !c.mixed && !placeContext && likelyTypo(c, t);
-        if (!isEponym(c, i + n - 1) && !acronym && !typo && (!single || placeContext || clinicalCity)) markPlace(c, i, i + n);
+        if (!isEponym(c, i + n - 1) && !acronym && !typo && (!single || placeContext || clinicalCity))
+          markPlace(c, i, i + n);
       }
     }
     // "the Eastern Shore", "Baltimore County": regions below a state.
@@ -670,19 +1197,41 @@ function placeRules(c: Ctx): void {
       const p = tokens[i - 1];
       if (p && SPACE_OR_HYPHEN_GAP.test(t.gap) && caseOk(p, c.mixed) && caseOk(t, c.mixed) && !p.slash) {
         const directional = DIRECTIONS.has(p.base);
-        const named = p.kind === Kind.Name || p.kind === Kind.Unknown || c.d.cities.has(p.base) || (c.mixed && p.cap && p.kind !== Kind.Stop && p.kind !== Kind.Clinical);
-        if ((directional && COAST_HEADS.has(t.base)) || (named && !directional && t.base !== 'shore' && t.base !== 'side' && t.base !== 'end')) markPlace(c, i - 1, i + 1);
+        const named =
+          p.kind === Kind.Name ||
+          p.kind === Kind.Unknown ||
+          c.d.cities.has(p.base) ||
+          (c.mixed && p.cap && p.kind !== Kind.Stop && p.kind !== Kind.Clinical);
+        if (
+          (directional && COAST_HEADS.has(t.base)) ||
+          (named && !directional && t.base !== 'shore' && t.base !== 'side' && t.base !== 'end')
+        )
+          markPlace(c, i - 1, i + 1);
       }
     }
     // "lives in DC", "moved from Hampton": where someone lives.
     if (RESIDENCE_VERBS.has(t.base)) {
       const link = tokens[i + 1];
       const n = tokens[i + 2];
-      if (link && n && PLACE_LINKS.has(link.lower) && SPACE_GAP.test(n.gap) && !n.slash && !c.contextual[i + 2]) {
+      if (
+        link &&
+        n &&
+        PLACE_LINKS.has(link.lower) &&
+        SPACE_GAP.test(n.gap) &&
+        !n.slash &&
+        !c.contextual[i + 2]
+      ) {
         const dc = n.lower === 'dc' && isAllCaps(text, n); // Washington, DC
         const town = c.d.allCities.has(n.base) && n.kind !== Kind.Stop && !CLINICAL_WORDS.has(n.base);
-        const placeish = (town || n.kind === Kind.Name || n.kind === Kind.Unknown || (n.kind === Kind.Weak && c.mixed && n.cap)) && caseOk(n, c.mixed) && !US_STATES.has(n.base);
-        const more = tokens[i + 3] && SAME_PHRASE.test(tokens[i + 3]?.gap ?? '') ? capitalisedRun(c, i + 3, 2) : 0;
+        const placeish =
+          (town ||
+            n.kind === Kind.Name ||
+            n.kind === Kind.Unknown ||
+            (n.kind === Kind.Weak && c.mixed && n.cap)) &&
+          caseOk(n, c.mixed) &&
+          !US_STATES.has(n.base);
+        const more =
+          tokens[i + 3] && SAME_PHRASE.test(tokens[i + 3]?.gap ?? '') ? capitalisedRun(c, i + 3, 2) : 0;
         if (dc || placeish) markPlace(c, i + 2, i + 3 + more);
       }
     }
@@ -691,24 +1240,50 @@ function placeRules(c: Ctx): void {
       let j = i + 1;
       if (tokens[j]?.lower === 'of') j++;
       const n = tokens[j];
-      if (n && INITIAL_GAP.test(n.gap) && n.cap && (US_STATES.has(n.base) || c.d.cities.has(n.base))) markPlace(c, i, j + 1);
+      if (n && INITIAL_GAP.test(n.gap) && n.cap && (US_STATES.has(n.base) || c.d.cities.has(n.base)))
+        markPlace(c, i, j + 1);
     }
     // "GBMC": an acronym ending in MC names a medical center wherever it stands.
     const short = t.raw.length <= 6;
     if (short && t.kind === Kind.Unknown && !t.slash && MEDICAL_CENTER.test(t.raw)) markPlace(c, i, i + 1);
     // "from kernan ew": a named hospital before its emergency ward.
-    if ((t.kind === Kind.Unknown || t.kind === Kind.Name) && t.end - t.start >= 4 && !t.slash && caseOk(t, c.mixed)) {
+    if (
+      (t.kind === Kind.Unknown || t.kind === Kind.Name) &&
+      t.end - t.start >= 4 &&
+      !t.slash &&
+      caseOk(t, c.mixed)
+    ) {
       const n = tokens[i + 1];
       const p = tokens[i - 1];
-      if (n && p && SAME_PHRASE.test(n.gap) && EMERGENCY_WARD.test(n.lower) && PLACE_PREPOSITIONS.has(p.lower)) markPlace(c, i, i + 1);
+      if (
+        n &&
+        p &&
+        SAME_PHRASE.test(n.gap) &&
+        EMERGENCY_WARD.test(n.lower) &&
+        PLACE_PREPOSITIONS.has(p.lower)
+      )
+        markPlace(c, i, i + 1);
     }
     // "GH EW", "MGH ER": a hospital acronym before its emergency ward.
-    if (short && (t.kind === Kind.Unknown || t.kind === Kind.Name) && !t.slash && HOSPITAL_ACRONYM.test(t.raw)) {
+    if (
+      short &&
+      (t.kind === Kind.Unknown || t.kind === Kind.Name) &&
+      !t.slash &&
+      HOSPITAL_ACRONYM.test(t.raw)
+    ) {
       const n = tokens[i + 1];
-      if (n && SAME_PHRASE.test(n.gap) && HOSPITAL_UNIT.test(n.lower) && (isAllCaps(text, t) || !c.mixed)) markPlace(c, i, i + 1);
+      if (n && SAME_PHRASE.test(n.gap) && HOSPITAL_UNIT.test(n.lower) && (isAllCaps(text, t) || !c.mixed))
+        markPlace(c, i, i + 1);
     }
     // A ward: an unknown name and a number, after a move ("plan: Quartermain 2", "transfer quartermain2").
-    if ((t.kind === Kind.Unknown || t.kind === Kind.Name) && t.end - t.start >= 6 && caseOk(t, c.mixed) && !c.place[i] && !c.contextual[i] && !likelyTypo(c, t)) {
+    if (
+      (t.kind === Kind.Unknown || t.kind === Kind.Name) &&
+      t.end - t.start >= 6 &&
+      caseOk(t, c.mixed) &&
+      !c.place[i] &&
+      !c.contextual[i] &&
+      !likelyTypo(c, t)
+    ) {
       const prev = tokens[i - 1];
       const number = WARD_AFTER.exec(text.slice(t.end, t.end + 8));
       if (prev && WARD_CUES.has(prev.lower) && SPACE_OR_COLON_GAP.test(t.gap) && number) {
@@ -726,21 +1301,40 @@ function placeRules(c: Ctx): void {
       const verbOk = !!verb && PLACE_VERBS.has(verb.base) && SPACE_GAP.test(t.gap);
       // "TRANSFERRED TO THE MCIU" is a typo for a unit, not a place: words one edit from a known word are skipped.
       const unknownPlace =
-        verbOk && (n.kind === Kind.Unknown || n.kind === Kind.Name) && caseOk(n, c.mixed) && n.end - n.start >= 3 && !US_STATES.has(n.base) && (n.end - n.start < 4 || !nearWord(n.base, c.d));
+        verbOk &&
+        (n.kind === Kind.Unknown || n.kind === Kind.Name) &&
+        caseOk(n, c.mixed) &&
+        n.end - n.start >= 3 &&
+        !US_STATES.has(n.base) &&
+        (n.end - n.start < 4 || !nearWord(n.base, c.d));
       // Hospital acronyms end in H or MC ("GH", "MGH", "UMMC"); a ward is a name and a number ("Quartermain 5").
       const word = n.raw;
       const upper = word === word.toUpperCase();
       const acronym =
         HOSPITAL_ACRONYM.test(word) &&
-        (n.kind === Kind.Unknown || n.kind === Kind.Name || (verbOk && upper && n.kind === Kind.Clinical && !CLINICAL_WORDS.has(n.base))) &&
+        (n.kind === Kind.Unknown ||
+          n.kind === Kind.Name ||
+          (verbOk && upper && n.kind === Kind.Clinical && !CLINICAL_WORDS.has(n.base))) &&
         !US_STATES.has(n.base) &&
         (verbOk || t.lower === 'at' || t.lower === 'from' || t.lower === '@' || (upper && c.mixed));
-      const ward = (n.kind === Kind.Unknown || n.kind === Kind.Name) && n.end - n.start >= 4 && WARD_NUMBER.test(text.slice(n.end, n.end + 4)) && t.lower !== 'in';
+      const ward =
+        (n.kind === Kind.Unknown || n.kind === Kind.Name) &&
+        n.end - n.start >= 4 &&
+        WARD_NUMBER.test(text.slice(n.end, n.end + 4)) &&
+        t.lower !== 'in';
       if (unknownPlace || acronym || ward) {
         markPlace(c, j, j + 1);
         continue;
       }
-      if (c.mixed && t.lower !== 'in' && n.cap && !c.name[j] && !TITLES.has(n.lower) && !MONTHS.has(n.base) && !US_STATES.has(n.base)) {
+      if (
+        c.mixed &&
+        t.lower !== 'in' &&
+        n.cap &&
+        !c.name[j] &&
+        !TITLES.has(n.lower) &&
+        !MONTHS.has(n.base) &&
+        !US_STATES.has(n.base)
+      ) {
         const run = capitalisedRun(c, j, 4);
         const words = tokens.slice(j, j + run);
         const first = words[0];
@@ -750,9 +1344,22 @@ function placeRules(c: Ctx): void {
           !CLINICAL_WORDS.has(first.base) &&
           (first.kind !== Kind.Clinical || words.length >= 2) &&
           !RUN_QUALIFIERS.has(first.base) &&
-          words.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown || w.kind === Kind.Weak || (words.length >= 2 && w.kind === Kind.Word)) &&
-          !words.some((w) => isAllCaps(text, w) || w.base.length === 1 || (w.kind === Kind.Clinical && words.length < 2));
-        if (run > 0 && placeLike && !words.every((w) => c.d.givenNames.has(w.base))) markPlace(c, j, j + run);
+          words.some(
+            (w) =>
+              w.kind === Kind.Name ||
+              w.kind === Kind.Unknown ||
+              w.kind === Kind.Weak ||
+              (words.length >= 2 && w.kind === Kind.Word),
+          ) &&
+          !words.some(
+            (w) =>
+              isAllCaps(text, w) || w.base.length === 1 || (w.kind === Kind.Clinical && words.length < 2),
+          );
+        // "from Gitelman syndrome" is a disease; "to Sacred Heart Vital signs" a place before a new sentence.
+        const eponym =
+          isEponym(c, j + run - 1) && words.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown);
+        if (run > 0 && placeLike && !eponym && !words.every((w) => c.d.givenNames.has(w.base)))
+          markPlace(c, j, j + run);
       }
     }
   }
@@ -765,9 +1372,31 @@ const STREET = new RegExp(
   String.raw`\b\d{1,6}(?:-\d{1,4})?[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?<words>(?:[A-Za-z][A-Za-z'.-]*[ \t]+){1,4})(?<suffix>${[...STREET_SUFFIXES].join('|')})\b\.?(?:,?[ \t]*(?:apt|apartment|unit|suite|ste|#)\.?[ \t]*#?[A-Za-z0-9-]+)?`,
   'gi',
 );
-const UNAMBIGUOUS_SUFFIX = new Set(['street', 'avenue', 'ave', 'road', 'rd', 'boulevard', 'blvd', 'lane', 'ln', 'drive', 'highway', 'hwy', 'parkway', 'pkwy', 'terrace', 'turnpike', 'tpke', 'circle']);
+const UNAMBIGUOUS_SUFFIX = new Set([
+  'street',
+  'avenue',
+  'ave',
+  'road',
+  'rd',
+  'boulevard',
+  'blvd',
+  'lane',
+  'ln',
+  'drive',
+  'highway',
+  'hwy',
+  'parkway',
+  'pkwy',
+  'terrace',
+  'turnpike',
+  'tpke',
+  'circle',
+]);
 const PO_BOX = /\bP\.?\s?O\.?\s+Box\s+\d+\b/gi;
-const ZIP_AFTER_STATE = new RegExp(String.raw`\b(?:${[...US_STATES].join('|')})\.?,?[ \t]+(?<v>\d{5}(?:-\d{4})?)\b`, 'gi');
+const ZIP_AFTER_STATE = new RegExp(
+  String.raw`\b(?:${[...US_STATES].join('|')})\.?,?[ \t]+(?<v>\d{5}(?:-\d{4})?)\b`,
+  'gi',
+);
 const ZIP_LABEL = /\bzip(?:\s*code)?\s*[:#]?\s*(?<v>\d{5}(?:-\d{4})?)\b/gi;
 
 function streetRules(text: string, c: Ctx, out: Candidate[]): void {
@@ -781,13 +1410,26 @@ function streetRules(text: string, c: Ctx, out: Candidate[]): void {
   for (let m = suffixes ? STREET.exec(text) : null; m; m = STREET.exec(text)) {
     const suffix = (m.groups?.suffix ?? '').toLowerCase();
     const words = (m.groups?.words ?? '').trim().split(WHITESPACE);
-    const wordsOk = words.every((w) => !STOP_WORDS.has(w.toLowerCase().replace(NON_WORD, '')) && !CLINICAL_WORDS.has(w.toLowerCase().replace(NON_WORD, '')));
+    const wordsOk = words.every(
+      (w) =>
+        !STOP_WORDS.has(w.toLowerCase().replace(NON_WORD, '')) &&
+        !CLINICAL_WORDS.has(w.toLowerCase().replace(NON_WORD, '')),
+    );
     if (!wordsOk) continue;
     if (!UNAMBIGUOUS_SUFFIX.has(suffix) && (!c.mixed || !words.every((w) => CAPITAL_START.test(w)))) continue;
-    out.push({ start: m.index, end: m.index + m[0].length, type: 'LOCATION', priority: PRIORITY.LOCATION + 5 });
+    out.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      type: 'LOCATION',
+      priority: PRIORITY.LOCATION + 5,
+    });
   }
   const zip = FIVE_DIGITS.test(text);
-  for (const re of [box ? PO_BOX : undefined, zip ? ZIP_AFTER_STATE : undefined, zip ? ZIP_LABEL : undefined]) {
+  for (const re of [
+    box ? PO_BOX : undefined,
+    zip ? ZIP_AFTER_STATE : undefined,
+    zip ? ZIP_LABEL : undefined,
+  ]) {
     if (!re) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -825,7 +1467,17 @@ export function detectNamesAndPlaces(text: string, out: Candidate[]): void {
   const d = loadDictionaries();
   const tokens = tokenize(text, d);
   const share = capitalShare(tokens);
-  const c: Ctx = { text, tokens, mixed: share > 0.02 && share < 0.5, lowerText: share <= 0.02, d, name: new Uint8Array(tokens.length), place: new Uint8Array(tokens.length), contextual: new Uint8Array(0), wardEnd: new Map() };
+  const c: Ctx = {
+    text,
+    tokens,
+    mixed: share > 0.02 && share < 0.5,
+    lowerText: share <= 0.02,
+    d,
+    name: new Uint8Array(tokens.length),
+    place: new Uint8Array(tokens.length),
+    contextual: new Uint8Array(0),
+    wardEnd: new Map(),
+  };
   titleRule(c);
   relationRule(c);
   signatureRule(c);

@@ -12,7 +12,13 @@ function push(out: Candidate[], start: number, end: number, type: PhiType, bonus
 /** Labelled findings ("IMEI 4901…") outrank bare patterns (a Luhn-valid number) when they overlap. */
 const LABELLED = 5;
 
-function scan(text: string, re: RegExp, type: PhiType, out: Candidate[], accept?: (value: string, m: RegExpExecArray) => boolean): void {
+function scan(
+  text: string,
+  re: RegExp,
+  type: PhiType,
+  out: Candidate[],
+  accept?: (value: string, m: RegExpExecArray) => boolean,
+): void {
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const v = m.groups?.v ?? m[0];
@@ -50,12 +56,14 @@ const URL_SCHEME = /\b(?:https?|ftp|sftp):\/\/[^\s<>"'`]+/gi;
 const URL_WWW = /\bwww\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:\/[^\s<>"'`]*)?/gi;
 const URL_BARE =
   /\b(?<![@.\w-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|edu|gov|io|us|info|health|care|biz|co\.uk|ly)\b(?:\/[^\s<>"'`]*)?(?![\w@])/gi;
-const IPV4 = /(?<![\w./])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\/\d{1,2})?(?![\w.]*\d)/g;
+const IPV4 =
+  /(?<![\w./])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\/\d{1,2})?(?![\w.]*\d)/g;
 const IPV6 = /(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|[0-9A-Fa-f]{1,4})(?:::?[0-9A-Fa-f]{1,4})*(?![\w:])/g;
 const MAC = /\b(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\b/g;
 
 const SSN_FORMATTED = /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g;
-const SSN_LABELLED = /\b(?:SSN|SS#|SS\s?No\.?|social\s+security(?:\s+(?:number|no\.?|#))?)\s*(?:is\s*)?[:#]?\s*(?<v>\d{3}[- ]?\d{2}[- ]?\d{4})\b/gi;
+const SSN_LABELLED =
+  /\b(?:SSN|SS#|SS\s?No\.?|social\s+security(?:\s+(?:number|no\.?|#))?)\s*(?:is\s*)?[:#]?\s*(?<v>\d{3}[- ]?\d{2}[- ]?\d{4})\b/gi;
 
 // US-style phone numbers, including the bent forms seen in notes ("(240444-1243)", "301 944-5032").
 const PHONE_US =
@@ -73,7 +81,8 @@ const MRN =
   /\b(?:MRN|MR\s?#|MR\s?No\.?|med(?:ical)?\s+rec(?:ord)?s?(?:\s+(?:number|no\.?|#))?|hospital\s+(?:number|no\.?|#)|unit\s+(?:number|no\.?|#)|chart\s+(?:number|no\.?|#)|patient\s+(?:id|number|no\.?|#)|pt\s+(?:id|#))\s*(?:is\s*)?[:#]?\s*(?<v>[A-Z]{0,3}[-]?\d[\d-]{3,}[A-Z0-9]*)/gi;
 const HEALTH_PLAN =
   /\b(?:member|subscriber|beneficiary|medicare|medicaid|insurance|insurer|health\s+plan|plan|policy|group|HICN|MBI|HIC|payer|BCBS|blue\s+cross)(?:\s+(?:id|identifier|number|no\.?|#|card))*\s*(?:is\s*)?[:#]?\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{4,})/gi;
-const MBI = /\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y]{2}\d{2}\b/g;
+const MBI =
+  /\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y]{2}\d{2}\b/g;
 const ACCOUNT =
   /\b(?:account|acct|billing|invoice|encounter|visit|FIN|claim|bank|routing|iban)(?:\s+(?:id|number|no\.?|#))*\s*(?:is\s*)?[:#]?\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
 const CARD = /(?<![\d-])(?:\d{4}[ -]?){3}\d{1,7}(?![\d-])/g;
@@ -81,17 +90,21 @@ const LICENSE =
   /\b(?:licen[cs]e|lic|DEA|NPI|certificate|cert|certification|registration|permit|driver'?s\s+licen[cs]e|passport)(?:\s+(?:id|number|no\.?|#))*\s*(?:is\s*)?[:#]?\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
 const DEA = /\b[ABCDEFGHJKLMNPRSTUX][A-Z9]\d{7}\b/g;
 const VIN = /\b[A-HJ-NPR-Z0-9]{17}\b/g;
-const VIN_LABEL = /\b(?:VIN|vehicle\s+(?:id|identification)(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(?<v>[A-HJ-NPR-Z0-9]{11,17})\b/gi;
-const PLATE = /\b(?:licen[cs]e\s+plate|plate|tag)(?:\s+(?:number|no\.?|#))?\s*[:#]?\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9 -]{1,7}[A-Z0-9])\b/gi;
+const VIN_LABEL =
+  /\b(?:VIN|vehicle\s+(?:id|identification)(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(?<v>[A-HJ-NPR-Z0-9]{11,17})\b/gi;
+const PLATE =
+  /\b(?:licen[cs]e\s+plate|plate|tag)(?:\s+(?:number|no\.?|#))?\s*[:#]?\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9 -]{1,7}[A-Z0-9])\b/gi;
 const DEVICE =
   /\b(?:serial|S\/N|SN|device(?:\s+id)?|UDI|IMEI|MEID|lot|model\/serial|implant(?:\s+id)?|pacemaker|ICD|generator|pump)(?:\s+(?:id|number|no\.?|#))*\s*(?:is\s*)?[:#]\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
-const DEVICE_UNLABELLED_COLON = /\b(?:serial|S\/N|IMEI|UDI|MEID)(?:\s+(?:number|no\.?|#))?\s+(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
+const DEVICE_UNLABELLED_COLON =
+  /\b(?:serial|S\/N|IMEI|UDI|MEID)(?:\s+(?:number|no\.?|#))?\s+(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
 const UDI = /\(01\)\d{14}(?:\(\d{2}\)[A-Z0-9]+)*/g;
 const BIOMETRIC =
   /\b(?:fingerprint|finger\s?print|retina(?:l)?(?:\s+scan)?|iris(?:\s+(?:scan|template))?|voice\s?print|face\s?print|facial\s+template|palm\s?print|biometric|DNA\s+profile)(?:\s+(?:id|identifier|template|hash|number|no\.?|#|record))*\s*[:#]\s*(?<v>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{3,})/gi;
 const GENERIC_ID =
   /\b(?:ref|reference|case|order|requisition|accession|confirmation|conf|ticket|specimen|tracking|employee|badge|identifier|id|file|record|policy)\s*(?:#|no\.?|number)\s*[:#]?\s*(?<v>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*)/gi;
-const HASH_ID = /(?<![\w&])#\s?(?<v>(?=[A-Za-z0-9-]*\d)(?:[A-Za-z]{1,4}\d[A-Za-z0-9-]*|\d{4,}[A-Za-z0-9-]*))/g;
+const HASH_ID =
+  /(?<![\w&])#\s?(?<v>(?=[A-Za-z0-9-]*\d)(?:[A-Za-z]{1,4}\d[A-Za-z0-9-]*|\d{4,}[A-Za-z0-9-]*))/g;
 const LONG_NUMBER = /(?<![\w.,/-])\d{7,}(?![\w.,/-]?\d)/g;
 
 const HAS_LETTER = /[A-Za-z]/;
@@ -121,7 +134,13 @@ function scanAroundTlds(text: string, out: Candidate[]): void {
     if (start < done) continue;
     const word = text.slice(start, end);
     const found: Candidate[] = [];
-    scan(word, URL_BARE, 'URL', found, (v) => HAS_LETTER.test(v.replace(TLD_END, '')) && !ABBREVIATION.test(v));
+    scan(
+      word,
+      URL_BARE,
+      'URL',
+      found,
+      (v) => HAS_LETTER.test(v.replace(TLD_END, '')) && !ABBREVIATION.test(v),
+    );
     for (const f of found) out.push({ ...f, start: f.start + start, end: f.end + start });
     done = end;
     TLD_HIT.lastIndex = end;
@@ -175,7 +194,13 @@ export function detectPatterns(text: string, lower: string, gates: number, out: 
   if (!HAS_DIGIT.test(text)) return;
   if (text.includes('.')) scan(text, IPV4, 'IP', out);
   if (HAS_COLON_HEX.test(text)) {
-    scan(text, IPV6, 'IP', out, (v) => !MAC_SHAPE.test(v) && (v.includes('::') || (v.split(':').length >= 6 && HEX_LETTER.test(v))));
+    scan(
+      text,
+      IPV6,
+      'IP',
+      out,
+      (v) => !MAC_SHAPE.test(v) && (v.includes('::') || (v.split(':').length >= 6 && HEX_LETTER.test(v))),
+    );
     scan(text, MAC, 'DEVICE', out);
   }
 
@@ -190,7 +215,8 @@ export function detectPatterns(text: string, lower: string, gates: number, out: 
     if (TEN_DIGITS.test(v)) return false;
     return core.length === 10 && core[0] !== '0';
   });
-  if (text.includes('+')) scan(text, PHONE_INTL, 'PHONE', out, (v) => parsePhoneNumberFromString(v)?.isPossible() ?? false);
+  if (text.includes('+'))
+    scan(text, PHONE_INTL, 'PHONE', out, (v) => parsePhoneNumberFromString(v)?.isPossible() ?? false);
   scan(text, PHONE_SPACED, 'PHONE', out);
   if (gates & G.pager) {
     scan(text, PAGER, 'PHONE', out);
