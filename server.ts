@@ -45,7 +45,7 @@ export interface RunningServer {
 /** The one process: the proxy's fast path on node:http, everything else handed to Next.js. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const config = opts.config ?? gatewayConfig();
-  const usage = new UsageRecorder(opts.usage);
+  const usage = new UsageRecorder({ disabled: process.env.PORTICO_BENCH_NO_METERING === '1', ...opts.usage });
   const envMs = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
   const keys = new KeyCache({
     load: loadPrincipal,

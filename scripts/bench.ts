@@ -65,6 +65,15 @@ async function latency(t: Target, stream: boolean, n = 2_000) {
   return { p50: q(total, 0.5), p99: q(total, 0.99), ttfbP50: q(ttfb, 0.5), ttfbP99: q(ttfb, 0.99) };
 }
 
+/** A 2 KB clinical prompt full of identifiers, for the PHI-on runs. */
+const CLINICAL = (
+  'Pt Maria Gonzalez (MRN 00912345, DOB 7/22/1948) seen by Dr. Alan Brooks at Mercy General on 11/3. ' +
+  'Lives at 42 Oak Street, Springfield 01103; daughter Ana Gonzalez at 413-555-0142. ' +
+  'HPI: 78F with CHF (EF 35%), AFib on warfarin 5 mg daily, INR 2.4, presents with 3 days of dyspnea and 2+ pitting edema. ' +
+  'Meds: furosemide 40 mg PO BID, metoprolol succinate 50 mg daily, lisinopril 10 mg daily. Labs: Na 134, K 4.1, Cr 1.3, BNP 820. ' +
+  'Plan: diurese with IV furosemide 40 mg BID, daily weights, strict I/O, repeat BMP in AM, cardiology consult. '
+).repeat(3).slice(0, 2048);
+
 async function main() {
   process.env.LOG_LEVEL ??= 'warn';
   const { prepareDatabase } = await import('../lib/db/prepare');
@@ -85,31 +94,39 @@ async function main() {
     const { SYSTEM } = await import('../lib/audit');
     const suffix = Date.now().toString(36);
     const owner = await createUser({ email: `bench-${suffix}@bench.local`, role: 'member' }, SYSTEM);
-    const app = await requestAccess(
-      { name: `bench-${suffix}`, description: 'bench', useCase: 'bench', sponsor: 'bench', expectedReturn: 'bench', involvesPhi: false, requestedModels: [MODEL], expectedVolume: 'high', internalOnlyAttested: true },
-      owner.id,
-      SYSTEM,
-    );
-    await approve(app.id, { allowedModels: [MODEL], phiPolicy: 'off', rpmLimit: null, tpmLimit: null, monthlyTokenBudget: null, monthlyCostBudgetUsd: null }, SYSTEM);
-    const { key } = await createKey(app.id, { name: 'bench' }, SYSTEM);
+    const mkApp = async (name: string, over: Partial<Parameters<typeof approve>[1]>) => {
+      const app = await requestAccess(
+        { name: `bench-${name}-${suffix}`, description: 'bench', useCase: 'bench', sponsor: 'bench', expectedReturn: 'bench', involvesPhi: false, requestedModels: [MODEL], expectedVolume: 'high', internalOnlyAttested: true },
+        owner.id,
+        SYSTEM,
+      );
+      await approve(app.id, { allowedModels: [MODEL], phiPolicy: 'off', rpmLimit: null, tpmLimit: null, monthlyTokenBudget: null, monthlyCostBudgetUsd: null, ...over }, SYSTEM);
+      return (await createKey(app.id, { name: 'bench' }, SYSTEM)).key;
+    };
+    const plainKey = await mkApp('plain', {});
+    const limitedKey = await mkApp('limits', { rpmLimit: 1_000_000, tpmLimit: 1_000_000_000, monthlyCostBudgetUsd: 1_000_000 });
+    const phiKey = await mkApp('phi', { phiPolicy: 'scrub' });
     const { disconnectDb } = await import('../lib/db');
     await disconnectDb();
 
-    const portico = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], { DATABASE_URL: database.url, PORTICO_CONFIG: configFile, UPSTREAM_KEY: 'sk-bench', LOG_LEVEL: 'warn', PORTICO_CPU_PROFILE: process.env.BENCH_PROFILE ?? '' });
-    children.push(portico);
-
+    const startPortico = async (extra: Record<string, string> = {}) => {
+      const p = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], { DATABASE_URL: database.url, PORTICO_CONFIG: configFile, UPSTREAM_KEY: 'sk-bench', LOG_LEVEL: 'warn', PORTICO_CPU_PROFILE: process.env.BENCH_PROFILE ?? '', ...extra });
+      children.push(p);
+      return p;
+    };
     const direct: Target = { name: 'direct', origin: `http://127.0.0.1:${upstream.port}`, path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' } };
-    const through: Target = { name: 'portico', origin: `http://127.0.0.1:${portico.port}`, path: `/api/public/oai/openai/deployments/${MODEL}/chat/completions?api-version=2025-01-01-preview`, headers: { 'api-key': key } };
+    const through = (port: number, key: string): Target => ({ name: 'portico', origin: `http://127.0.0.1:${port}`, path: `/api/public/oai/openai/deployments/${MODEL}/chat/completions?api-version=2025-01-01-preview`, headers: { 'api-key': key } });
 
+    const portico = await startPortico();
     const rows: Record<string, string | number>[] = [];
     for (const stream of [false, true]) {
       const kind = stream ? 'streamed' : 'plain';
       say(`${kind}: latency at 1 connection`);
       const ld = await latency(direct, stream);
-      const lp = await latency(through, stream);
+      const lp = await latency(through(portico.port, plainKey), stream);
       say(`${kind}: throughput at 32 connections, ${SECONDS} s each`);
       const td = await throughput(direct, stream);
-      const tp = await throughput(through, stream);
+      const tp = await throughput(through(portico.port, plainKey), stream);
       rows.push({
         answer: kind,
         'direct req/s': Math.round(td.rps),
@@ -125,17 +142,33 @@ async function main() {
     process.stdout.write('\nProxy: direct to the fake upstream vs through Portico (key check, policy, forward, metering)\n');
     console.table(rows);
 
+    say('variants: limits on, PHI scrub on a 2 KB clinical prompt, metering off');
+    const variants: Record<string, string | number>[] = [];
+    const limited = await throughput(through(portico.port, limitedKey), false);
+    const base = Number(rows[0]!['Portico req/s']);
+    variants.push({ variant: 'metering on, no limits (above)', 'req/s': base, 'vs base': '—' });
+    variants.push({ variant: 'metering + limits (rpm, tpm, monthly budget)', 'req/s': Math.round(limited.rps), 'vs base': `${(((limited.rps - base) / base) * 100).toFixed(1)}%`, errors: limited.errors });
+    const phiTarget = { ...through(portico.port, phiKey) };
+    const phiBody = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: CLINICAL }] });
+    const phiRun = await autocannon({ url: phiTarget.origin + phiTarget.path, method: 'POST', headers: { ...phiTarget.headers, 'content-type': 'application/json' }, body: phiBody, connections: 32, duration: SECONDS });
+    variants.push({ variant: 'PHI scrub + restore, 2 KB clinical prompt', 'req/s': Math.round(phiRun.requests.average), 'vs base': `${(((phiRun.requests.average - base) / base) * 100).toFixed(1)}%`, errors: phiRun.errors + phiRun.non2xx });
+    await portico.stop();
+    children.splice(children.indexOf(portico), 1);
+    const unmetered = await startPortico({ PORTICO_BENCH_NO_METERING: '1' });
+    const nm = await throughput(through(unmetered.port, plainKey), false);
+    variants.push({ variant: 'metering off (benchmark-only switch)', 'req/s': Math.round(nm.rps), 'vs base': `${(((nm.rps - base) / base) * 100).toFixed(1)}%` });
+    process.stdout.write('\nPortico variants, plain answers at 32 connections\n');
+    console.table(variants);
+
     try {
-      const { benchPhi } = (await import('./bench-phi')) as { benchPhi?: () => Promise<{ name: string; p50Ms: number; p99Ms: number; opsPerSec: number }[]> };
-      if (benchPhi) {
-        process.stdout.write('\nPHI engine\n');
-        console.table((await benchPhi()).map((r) => ({ case: r.name, 'p50 ms': r.p50Ms.toFixed(3), 'p99 ms': r.p99Ms.toFixed(3), 'ops/s': Math.round(r.opsPerSec) })));
-      }
+      const { benchPhi } = await import('./bench-phi');
+      process.stdout.write('\nPHI engine (in process)\n');
+      console.table((await benchPhi()).map((r) => ({ case: r.name, 'p50 ms': r.p50Ms.toFixed(3), 'p99 ms': r.p99Ms.toFixed(3), 'ops/s': Math.round(r.opsPerSec) })));
     } catch (err) {
       say(`PHI bench unavailable: ${(err as Error).message}`);
     }
     const out = arg('json');
-    if (out) writeFileSync(out, JSON.stringify({ proxy: rows }, null, 2));
+    if (out) writeFileSync(out, JSON.stringify({ proxy: rows, variants }, null, 2));
   } finally {
     for (const c of children.reverse()) await c.stop();
     await database.stop();

@@ -26,6 +26,8 @@ export interface UsageRecord {
 }
 
 export interface RecorderOptions {
+  /** Benchmarks only (PORTICO_BENCH_NO_METERING=1): drop records instead of writing them, to measure metering's cost. */
+  disabled?: boolean;
   flushIntervalMs?: number;
   batchSize?: number;
   /** Records kept in memory while the database is unreachable; beyond it the oldest are dropped (counted, logged). */
@@ -60,8 +62,10 @@ export class UsageRecorder {
   private readonly flushIntervalMs: number;
   private readonly batchSize: number;
   private readonly maxBuffered: number;
+  private readonly disabled: boolean;
 
   constructor(opts: RecorderOptions = {}) {
+    this.disabled = opts.disabled ?? false;
     this.flushIntervalMs = opts.flushIntervalMs ?? 500;
     this.batchSize = opts.batchSize ?? 1_000;
     this.maxBuffered = opts.maxBuffered ?? 200_000;
@@ -72,6 +76,7 @@ export class UsageRecorder {
   }
 
   record(r: UsageRecord): void {
+    if (this.disabled) return;
     this.queue.push(r);
     if (this.queue.length > this.maxBuffered) {
       const over = this.queue.length - this.maxBuffered;
