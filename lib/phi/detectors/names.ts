@@ -47,10 +47,6 @@ interface Token {
 
 const POSSESSIVE = /['’]s$/;
 
-function isUpperCode(c: number): boolean {
-  return c >= 65 && c <= 90;
-}
-
 // A word glued to a slash or a digit is an abbreviation or a code ("d/c", "PDE5"), not a name.
 function gluedAfter(c: string | undefined): boolean {
   return c === '/' || (c !== undefined && c >= '0' && c <= '9');
@@ -118,8 +114,18 @@ function classify(base: string, lower: string, m: Map<string, Kind>): Kind {
   return kind ?? Kind.Unknown;
 }
 
+const NON_ASCII_LETTER = /\p{L}/u;
+
+// ASCII first; accented letters ("José García") through the Unicode letter class.
 function isLetterCode(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  if (c < 128) return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return c >= 0xc0 && NON_ASCII_LETTER.test(String.fromCharCode(c));
+}
+
+function isCapital(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 128) return c >= 65 && c <= 90;
+  return ch !== ch.toLowerCase();
 }
 
 /** Words are runs of ASCII letters, joined by an apostrophe ("O'Brien", "Parkinson's"); scanned by hand to spare a match object per word. */
@@ -155,7 +161,7 @@ function tokenize(text: string, d: Dictionaries): Token[] {
       lower,
       base,
       kind: classify(base, lower, m),
-      cap: isUpperCode(word.charCodeAt(0)),
+      cap: isCapital(word[0] ?? ''),
       gap: text.slice(prevEnd, start),
       slash: gluedBefore(text[start - 1]) || gluedAfter(text[i]),
     });
@@ -173,7 +179,7 @@ function capitalShare(tokens: readonly Token[]): number {
   for (const t of tokens) {
     const n = t.raw.length;
     if (!t.cap) lower += n;
-    else if (n > 1 && isUpperCode(t.raw.charCodeAt(n - 1))) upper += n;
+    else if (n > 1 && isCapital(t.raw[n - 1] ?? '')) upper += n;
     else {
       upper++;
       lower += n - 1;
