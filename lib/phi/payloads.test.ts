@@ -396,6 +396,22 @@ describe('createStreamRestorer (chat)', () => {
 });
 
 describe('createStreamRestorer (responses)', () => {
+  it('emits held-back text at the end of a stream cut before its done event', () => {
+    const s = session();
+    const r = createStreamRestorer('responses', s);
+    const [first] = r.transform({
+      type: 'response.output_text.delta',
+      item_id: 'm',
+      output_index: 0,
+      content_index: 0,
+      delta: 'See NAME_1',
+    });
+    expect(first?.delta).toBe('See ');
+    expect(r.flush()).toEqual([
+      { type: 'response.output_text.delta', item_id: 'm', content_index: 0, delta: 'Foley' },
+    ]);
+  });
+
   it('restores text and argument deltas split anywhere; done events carry the full restored text', () => {
     const s = session();
     const text = 'Dr. [NAME_1] saw NAME_2 on [DATE_1]';
