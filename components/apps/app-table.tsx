@@ -8,7 +8,7 @@ type Row = Awaited<ReturnType<typeof listOwnedApps>>[number];
 /** Apps as a table: name, status, models, keys, owners (optional), last change. */
 export function AppTable({ apps, showOwners = false, caption, linkTo = (id) => `/apps/${id}` }: { apps: Row[]; showOwners?: boolean; caption: string; linkTo?: (id: string) => string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">

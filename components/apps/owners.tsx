@@ -30,7 +30,9 @@ export function Owners({ appId, owners, canManage, me }: { appId: string; owners
         {owners.map((o) => (
           <li key={o.userId} className="flex items-center justify-between gap-3 py-2 text-sm">
             <span className="min-w-0">
-              <span className="block truncate font-medium text-slate-900">{o.email}</span>
+              <span className="block truncate font-medium text-slate-900" title={o.email}>
+                {o.email}
+              </span>
               {o.name && <span className="block truncate text-xs text-slate-500">{o.name}</span>}
             </span>
             {canManage && (

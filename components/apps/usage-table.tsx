@@ -32,7 +32,7 @@ export function UsageTable({ models, total, tokenBudget, costBudget }: { models:
           {costBudget ? <Meter label="Monthly cost budget" used={total.costUsd} budget={costBudget} fmt={formatUsd} /> : null}
         </div>
       )}
-      <div className="-mx-5 overflow-x-auto">
+      <div className="relative -mx-5 overflow-x-auto">
         <table className="min-w-full text-sm">
           <caption className="sr-only">Usage this month by model</caption>
           <thead className="text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">

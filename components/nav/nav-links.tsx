@@ -17,7 +17,7 @@ export function NavLinks({ items }: { items: NavItem[] }) {
     .filter((i) => pathname === i.href || pathname.startsWith(`${i.href}/`))
     .sort((a, b) => b.href.length - a.href.length)[0]?.href;
   return (
-    <nav aria-label="Main" className="-mb-px overflow-x-auto">
+    <nav aria-label="Main" className="relative -mb-px overflow-x-auto">
       <ul className="flex min-w-max gap-1">
         {items.map((i) => {
           const active = i.href === current;

@@ -8,7 +8,7 @@ import { appAccess } from '@/lib/apps/access';
 import { addOwner, removeOwner } from '@/lib/apps/owners';
 import { actorOf, requireActionUser } from '@/lib/auth/session';
 import { echo, runForm, text, texts } from './run';
-import { idSchema, modelsSchema, requireManage } from './guard';
+import { idOr404, modelsSchema, requireManage } from './guard';
 import type { FormState } from './state';
 
 const REQUEST_FIELDS = ['name', 'description', 'useCase', 'sponsor', 'expectedReturn', 'involvesPhi', 'requestedModels', 'expectedVolume', 'internalOnlyAttested'];
@@ -77,7 +77,7 @@ export async function removeOwnerAction(_prev: FormState, fd: FormData): Promise
   const user = await requireActionUser();
   const appId = await requireManage(user, fd.get('appId'));
   return runForm({}, undefined, async () => {
-    const userId = idSchema.parse(fd.get('userId'));
+    const userId = idOr404(fd.get('userId'));
     await removeOwner(appId, userId, await actorOf(user));
     // Removing yourself ends your access (unless you are an admin).
     if (userId === user.id && !(await appAccess(user, appId)).view) redirect('/apps?left=1');

@@ -6,6 +6,13 @@ import { gatewayConfig } from '@/lib/config';
 
 export const idSchema = z.string().regex(/^[a-z0-9]{10,40}$/);
 
+/** A record id from a form: anything malformed is as unknown as an id that does not exist. */
+export function idOr404(value: unknown): string {
+  const id = idSchema.safeParse(value);
+  if (!id.success) notFound();
+  return id.data;
+}
+
 /** For actions that change an app's keys or owners: owners and admins; others get 404 (or 403 if they may look). */
 export async function requireManage(user: SessionUser, appId: unknown): Promise<string> {
   const id = idSchema.safeParse(appId);

@@ -8,7 +8,7 @@ import { actorOf, requireActionUser } from '@/lib/auth/session';
 import { displayKey } from '@/lib/keys/format';
 import { createKey, keyNameSchema, revokeKey, rotateKey } from '@/lib/keys/manage';
 import { echo, runForm, text } from './run';
-import { idSchema, requireManage } from './guard';
+import { idOr404, requireManage } from './guard';
 import type { FormState, NewKeyState } from './state';
 
 const expirySchema = z.enum(['', '30', '90', '180', '365'], { error: 'is not one of the choices' }).transform((v) => (v === '' ? null : Number(v)));
@@ -48,7 +48,7 @@ export async function rotateKeyAction(_prev: NewKeyState, fd: FormData): Promise
   const user = await requireActionUser();
   const appId = await requireManage(user, fd.get('appId'));
   return runForm({ grace: 'Grace period', customMinutes: 'Minutes' }, echo(fd, ['grace', 'customMinutes']), async () => {
-    const keyId = idSchema.parse(fd.get('keyId'));
+    const keyId = idOr404(fd.get('keyId'));
     const seconds = graceSchema.parse({ grace: text(fd, 'grace'), customMinutes: text(fd, 'customMinutes') });
     const old = await db().apiKey.findFirst({ where: { id: keyId, appId }, select: { prefix: true, last4: true } });
     if (!old) notFound();
@@ -74,7 +74,7 @@ export async function revokeKeyAction(_prev: FormState, fd: FormData): Promise<F
   const user = await requireActionUser();
   const appId = await requireManage(user, fd.get('appId'));
   return runForm({}, undefined, async () => {
-    const keyId = idSchema.parse(fd.get('keyId'));
+    const keyId = idOr404(fd.get('keyId'));
     await revokeKey(keyId, await actorOf(user), appId);
     refresh();
     return { ok: true, message: 'Key revoked: requests with it are refused from now on.', at: Date.now() };

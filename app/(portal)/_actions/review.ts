@@ -7,7 +7,7 @@ import { approve, phiPolicySchema, reinstate, reject, requestChanges, suspend, u
 import { ADMINS, REVIEWERS, actorOf, requireActionUser } from '@/lib/auth/session';
 import { db } from '@/lib/db';
 import { echo, optionalNumber, runForm, text, texts } from './run';
-import { idSchema, modelsSchema } from './guard';
+import { idOr404, modelsSchema } from './guard';
 import type { FormState } from './state';
 
 const POLICY_FIELDS = ['allowedModels', 'phiPolicy', 'rpmLimit', 'tpmLimit', 'monthlyTokenBudget', 'monthlyCostBudgetUsd'];
@@ -63,9 +63,7 @@ async function readPolicy(fd: FormData, appId: string) {
 }
 
 function appIdFrom(fd: FormData): string {
-  const id = idSchema.safeParse(fd.get('appId'));
-  if (!id.success) notFound();
-  return id.data;
+  return idOr404(fd.get('appId'));
 }
 
 export async function approveAction(_prev: FormState, fd: FormData): Promise<FormState> {
@@ -108,7 +106,8 @@ export async function suspendAction(_prev: FormState, fd: FormData): Promise<For
   const user = await requireActionUser(ADMINS);
   const appId = appIdFrom(fd);
   return runForm({ reason: 'The reason' }, echo(fd, ['reason']), async () => {
-    await suspend(appId, reasonSchema.parse(text(fd, 'reason')), await actorOf(user));
+    const { reason } = z.object({ reason: reasonSchema }).parse({ reason: text(fd, 'reason') });
+    await suspend(appId, reason, await actorOf(user));
     refresh();
     return { ok: true, message: 'App suspended: its keys are refused with 403 from now on.', at: Date.now() };
   });
@@ -118,8 +117,8 @@ export async function reinstateAction(_prev: FormState, fd: FormData): Promise<F
   const user = await requireActionUser(ADMINS);
   const appId = appIdFrom(fd);
   return runForm({ reason: 'The note' }, echo(fd, ['reason']), async () => {
-    const note = z.string().trim().max(2000, 'must be at most 2000 characters').parse(text(fd, 'reason'));
-    await reinstate(appId, await actorOf(user), note || undefined);
+    const { reason } = z.object({ reason: z.string().trim().max(2000, 'must be at most 2000 characters') }).parse({ reason: text(fd, 'reason') });
+    await reinstate(appId, await actorOf(user), reason || undefined);
     refresh();
     return { ok: true, message: 'App reinstated: its keys work again.', at: Date.now() };
   });

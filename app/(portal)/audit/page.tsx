@@ -48,10 +48,15 @@ const LABELS: Record<string, string> = {
   'user.password_set': 'Password set',
 };
 
+// PostgreSQL's jsonb does not keep key order: show the telling ones first.
+const ORDER = ['name', 'email', 'role', 'from', 'to', 'reason', 'requestedModels', 'allowedModels', 'phiPolicy'];
+const rank = (k: string) => (ORDER.includes(k) ? ORDER.indexOf(k) : ORDER.length);
+
 function details(d: unknown): string {
   if (!d || typeof d !== 'object') return '';
   return Object.entries(d as Record<string, unknown>)
     .filter(([, v]) => v !== undefined && v !== null)
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
     .join(' · ')
     .slice(0, 400);
@@ -131,9 +136,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       ) : (
         <>
           <p className="mb-2 text-sm text-slate-600" aria-live="polite">
-            {formatNumber(first)}–{formatNumber(first + log.events.length - 1)} of {formatNumber(log.total)} events, newest first
+            {log.total === 1 ? '1 event' : `${formatNumber(first)}–${formatNumber(first + log.events.length - 1)} of ${formatNumber(log.total)} events, newest first`}
           </p>
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+          <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
               <caption className="sr-only">Audit events</caption>
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
@@ -158,7 +163,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                         {e.ip && <div className="text-xs text-slate-500">{e.ip}</div>}
                       </td>
                       <td className="px-4 py-2.5">
-                        <div className="font-medium text-slate-900">{LABELS[e.action] ?? e.action}</div>
+                        <div className="font-medium whitespace-nowrap text-slate-900">{LABELS[e.action] ?? e.action}</div>
                         <div className="font-mono text-xs text-slate-500">{e.action}</div>
                       </td>
                       <td className="px-4 py-2.5">

@@ -189,7 +189,7 @@ export default async function GettingStartedPage({ searchParams }: { searchParam
                   <CopyButton text={s.code} label="Copy code" />
                 </div>
               </div>
-              <pre aria-labelledby={`sample-${s.id}`} tabIndex={0} className="overflow-x-auto bg-slate-900 px-5 py-4 text-[13px] leading-relaxed text-slate-100">
+              <pre aria-labelledby={`sample-${s.id}`} tabIndex={0} className="relative overflow-x-auto bg-slate-900 px-5 py-4 text-[13px] leading-relaxed text-slate-100">
                 <code data-language={s.language}>{s.code}</code>
               </pre>
             </Card>

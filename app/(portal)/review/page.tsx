@@ -16,7 +16,7 @@ type Row = Awaited<ReturnType<typeof listOwnedApps>>[number];
 
 function QueueTable({ apps, caption, sentBack = false }: { apps: Row[]; caption: string; sentBack?: boolean }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">

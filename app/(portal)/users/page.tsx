@@ -27,7 +27,7 @@ export default async function UsersPage() {
           <h2 id="users-title" className="mb-3 text-lg font-semibold">
             People <span className="text-sm font-normal text-slate-500">{users.length}</span>
           </h2>
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+          <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
               <caption className="sr-only">Users</caption>
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">

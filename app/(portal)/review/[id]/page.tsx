@@ -42,7 +42,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
       <div className="grid gap-6 lg:grid-cols-5">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <Section id="request" title="Request">
-            <RequestDetails app={app} />
+            <RequestDetails app={app} stacked />
           </Section>
           <Section id="owners" title="Owners">
             <ul className="space-y-1 text-sm">

@@ -1,0 +1,83 @@
+import { test, expect } from '@playwright/test';
+import { seedApp, uid } from '../test/support/seed';
+import { callWithKey, MODEL, screenshot, signedIn, signIn } from './support/fixtures';
+import { rememberSecret } from './support/secrets';
+
+test('admins create users, change roles, disable accounts, suspend and reinstate apps and edit their policy', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin');
+  const a = admin.page;
+  const email = `nurse-${uid()}@test.portico`;
+  const password = `a long password ${uid()}`;
+  rememberSecret(password);
+
+  await test.step('create a user, make them a reviewer, disable and enable the account', async () => {
+    await a.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    await expect(a.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+    await a.getByLabel('Email').fill(email);
+    await a.getByLabel('Name').fill('Night Nurse');
+    await a.getByLabel('Password').fill('too short');
+    await a.getByRole('button', { name: 'Create user' }).click();
+    await expect(a.getByText('Password must be at least 12 characters.')).toBeVisible();
+    await expect(a.getByLabel('Email')).toHaveValue(email);
+    await expect(a.getByLabel('Password')).toHaveValue(''); // a password is never sent back
+    await a.getByLabel('Password').fill(password);
+    await a.getByRole('button', { name: 'Create user' }).click();
+    await expect(a.getByText(`Created ${email} (member).`)).toBeVisible();
+
+    const row = a.getByRole('row', { name: new RegExp(email) });
+    await row.getByLabel(`Role of ${email}`, { exact: true }).selectOption('reviewer');
+    await row.getByRole('button', { name: `Save role of ${email}` }).click();
+    await expect(row.getByText('Role changed to reviewer.')).toBeVisible();
+    await row.getByRole('button', { name: `Disable ${email}` }).click();
+    await expect(row.getByText('Disabled', { exact: true })).toBeVisible();
+    await expect(a.getByRole('row', { name: new RegExp(admin.user.email) })).toContainText('You (another admin can change your role)');
+    await screenshot(a, 'users');
+
+    const ctx = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
+    const p = await ctx.newPage();
+    await p.goto('/signin');
+    await p.getByLabel('Email', { exact: true }).fill(email);
+    await p.getByLabel('Password', { exact: true }).fill(password);
+    await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(p.getByText('That email and password do not match')).toBeVisible();
+
+    await row.getByRole('button', { name: `Enable ${email}` }).click();
+    await expect(row.getByText('Account enabled.')).toBeVisible();
+    await signIn(p, email, password);
+    await expect(p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Review queue/ })).toBeVisible();
+    await ctx.close();
+
+    await a.goto(`/audit?action=user.role_changed&actor=${encodeURIComponent(admin.user.email)}`);
+    await expect(a.getByRole('table')).toContainText(`email: ${email} · from: member · to: reviewer`);
+  });
+
+  await test.step('suspend an app (its key gets 403 at once), reinstate it, change its limits', async () => {
+    const s = await seedApp({ models: [MODEL] });
+    expect((await callWithKey(s.key!)).status).toBe(200);
+    await a.goto(`/apps/${s.app.id}`);
+    await a.getByRole('button', { name: 'Suspend app' }).click();
+    await expect(a.getByText('The reason must say what the owner should know (at least 3 characters).')).toBeVisible();
+    await a.getByLabel('Reason for suspending').fill('Unexpected volume at night; investigating with the owners.');
+    await a.getByRole('button', { name: 'Suspend app' }).click();
+    await expect(a.getByText('App suspended: its keys are refused with 403 from now on.')).toBeVisible();
+    await expect(a.getByRole('heading', { level: 1 })).toContainText('Suspended');
+    expect((await callWithKey(s.key!)).status).toBe(403);
+
+    await a.getByRole('button', { name: 'Reinstate app' }).click();
+    await expect(a.getByText('App reinstated: its keys work again.')).toBeVisible();
+    expect((await callWithKey(s.key!)).status).toBe(200);
+
+    await a.getByText('Edit policy and limits').click();
+    const policy = a.getByRole('region', { name: 'Policy and limits' });
+    await policy.getByLabel('Tokens per minute').fill('lots');
+    await policy.getByRole('button', { name: 'Save policy' }).click();
+    await expect(policy.getByText('Tokens per minute must be a number.')).toBeVisible();
+    await policy.getByLabel('Tokens per minute').fill('50,000');
+    await policy.getByRole('button', { name: 'Save policy' }).click();
+    await expect(policy.getByText('Policy and limits saved.', { exact: false })).toBeVisible();
+    await expect(policy).toContainText('50,000');
+    await expect(a.getByRole('region', { name: 'Status history' })).toContainText('tokens/min 50,000');
+    await screenshot(a, 'app-admin');
+  });
+  await admin.context.close();
+});
