@@ -39,3 +39,8 @@ export function detect(text: string): PhiEntity[] {
   detectNamesAndPlaces(text, candidates);
   return merge(candidates);
 }
+
+/** Loads the dictionaries and builds the word index now (about a second), not on the first request. */
+export function warmUpPhi(): void {
+  detect('Warm-up: Dr. Foley saw Mr. Nicholson on 7/22 at 410-555-0100.');
+}

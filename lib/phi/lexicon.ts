@@ -1,6 +1,7 @@
 // Hand-written word lists: general English and clinical vocabulary, never names or places.
 
-const words = (s: string): Set<string> => new Set(s.trim().toLowerCase().split(/\s+/));
+/** A set of lower-case words from a space-separated list. */
+export const words = (s: string): Set<string> => new Set(s.trim().toLowerCase().split(/\s+/));
 
 /** Function words and note verbs that never start or continue a name, whatever the context. */
 export const STOP_WORDS = words(`

@@ -6,6 +6,7 @@ import { PRIORITY, type Candidate } from '../types';
 
 // Plain constants: read once, not through the module's live bindings on every word.
 const {
+  words,
   CLINICAL_WORDS,
   CREDENTIALS,
   EPONYM_HEADS,
@@ -56,25 +57,9 @@ function gluedBefore(c: string | undefined): boolean {
   return gluedAfter(c) || c === "'" || c === '’';
 }
 
-const WEEKDAYS = new Set([
-  'monday',
-  'mon',
-  'tuesday',
-  'tue',
-  'tues',
-  'wednesday',
-  'wed',
-  'thursday',
-  'thu',
-  'thur',
-  'thurs',
-  'friday',
-  'fri',
-  'saturday',
-  'sat',
-  'sunday',
-  'sun',
-]);
+const WEEKDAYS = words(
+  `monday mon tuesday tue tues wednesday wed thursday thu thur thurs friday fri saturday sat sunday sun`,
+);
 
 let kinds: Map<string, Kind> | undefined;
 
@@ -420,50 +405,13 @@ const CONTEXT_BEFORE = new Set([
   'page',
   'paging',
 ]);
-const CONTEXT_BEFORE_CAP = new Set([
-  'patient',
-  'pt',
-  'name',
-  'per',
-  'with',
-  'from',
-  'attending',
-  'resident',
-  'intern',
-  'fellow',
-  'nurse',
-  'pcp',
-  'surgeon',
-  'cardiologist',
-  'caseworker',
-  'coordinator',
-  'sw',
-  'therapist',
-]);
-const STRONG_AFTER = new Set(['called', 'phoned', 'visited']);
-const CONTEXT_AFTER = new Set([
-  'family',
-  'aware',
-  'notified',
-  'paged',
-  'informed',
-  'ordered',
-  'recommended',
-  'requested',
-  'agrees',
-  'agreed',
-  'consented',
-  'phoned',
-  'called',
-  'came',
-  'saw',
-  'visited',
-  'updated',
-  'examined',
-  'evaluated',
-  'wrote',
-  'spoke',
-]);
+const CONTEXT_BEFORE_CAP = words(
+  `patient pt name per with from attending resident intern fellow nurse pcp surgeon cardiologist caseworker coordinator sw therapist`,
+);
+const STRONG_AFTER = words(`called phoned visited`);
+const CONTEXT_AFTER = words(
+  `family aware notified paged informed ordered recommended requested agrees agreed consented phoned called came saw visited updated examined evaluated wrote spoke`,
+);
 
 function contextRule(c: Ctx): void {
   const { tokens } = c;
@@ -638,7 +586,7 @@ function unknownPairRule(c: Ctx): void {
 }
 
 /** "NP Carol", "RN Patty": a credential before a given name. */
-const AMBIGUOUS_CREDENTIALS = new Set(['pt', 'pa', 'ot', 'rt', 'sw', 'do', 'rd', 'ld', 'sn', 'crt']);
+const AMBIGUOUS_CREDENTIALS = words(`pt pa ot rt sw do rd ld sn crt`);
 
 function credentialTitleRule(c: Ctx): void {
   const { tokens } = c;
@@ -670,21 +618,7 @@ function credentialTitleRule(c: Ctx): void {
 }
 
 // Credentials that are also common abbreviations ("PT", "OT", "DO") sign a note only at a line end or after a comma.
-const LOOSE_CREDENTIALS = new Set([
-  'rn',
-  'rrt',
-  'crt',
-  'lpn',
-  'licsw',
-  'lcsw',
-  'msw',
-  'cna',
-  'md',
-  'crnp',
-  'pharmd',
-  'aprn',
-  'fnp',
-]);
+const LOOSE_CREDENTIALS = words(`rn rrt crt lpn licsw lcsw msw cna md crnp pharmd aprn fnp`);
 const CREDENTIAL_END = /^[ \t]*(?:$|\n|[.,;)])/;
 
 /** "Emily Parker, RN", "ROBERT V. DEGIORGIO, RRT": the words before a credential are a name. */
@@ -824,197 +758,31 @@ function dictionaryRule(c: Ctx): void {
 }
 
 // "SR TO ST", "NSR WITH ST": sinus tachycardia, not a saint.
-const RHYTHM_BEFORE = new Set([
-  'sr',
-  'nsr',
-  'sb',
-  'sinus',
-  'rhythm',
-  'af',
-  'afib',
-  'hr',
-  'paced',
-  'junctional',
-]);
+const RHYTHM_BEFORE = words(`sr nsr sb sinus rhythm af afib hr paced junctional`);
 // Words also used for the kind of place ("go to rehab", "needs a clinic"), not only its name.
-const WEAK_FACILITY = new Set([
-  'rehab',
-  'rehabilitation',
-  'clinic',
-  'clinics',
-  'center',
-  'centre',
-  'ctr',
-  'hospice',
-  'house',
-  'institute',
-]);
-const RUN_QUALIFIERS = new Set([
-  'right',
-  'left',
-  'bilateral',
-  'upper',
-  'lower',
-  'cool',
-  'warm',
-  'current',
-  'new',
-  'old',
-  'next',
-  'same',
-  'big',
-  'small',
-  'large',
-  'high',
-  'low',
-  'full',
-  'general',
-  'regular',
-  'normal',
-  'clear',
-  'good',
-  'poor',
-  'fair',
-  'total',
-  'more',
-  'less',
-  'room',
-  'bed',
-  'floor',
-  'unit',
-  'home',
-  'baseline',
-  'comfort',
-  'pain',
-  'care',
-  'surgery',
-  'medicine',
-  'dialysis',
-  'physical',
-  'occupational',
-  'speech',
-  'social',
-  'case',
-  'nursing',
-]);
-const REGION_HEADS = new Set([
-  'shore',
-  'coast',
-  'side',
-  'end',
-  'county',
-  'parish',
-  'township',
-  'borough',
-  'valley',
-  'hills',
-  'heights',
-  'island',
-  'peninsula',
-  'panhandle',
-]);
-const COAST_HEADS = new Set([
-  'shore',
-  'coast',
-  'side',
-  'end',
-  'valley',
-  'hills',
-  'heights',
-  'island',
-  'peninsula',
-  'panhandle',
-]);
-const DIRECTIONS = new Set([
-  'east',
-  'eastern',
-  'west',
-  'western',
-  'north',
-  'northern',
-  'south',
-  'southern',
-  'upper',
-  'lower',
-  'northeast',
-  'northwest',
-  'southeast',
-  'southwest',
-]);
-const PLACE_LINKS = new Set(['in', 'to', 'from', 'at', 'near']);
-const RESIDENCE_VERBS = new Set([
-  'lives',
-  'live',
-  'living',
-  'resides',
-  'reside',
-  'residing',
-  'moved',
-  'relocated',
-]);
+const WEAK_FACILITY = words(`rehab rehabilitation clinic clinics center centre ctr hospice house institute`);
+const RUN_QUALIFIERS = words(
+  `right left bilateral upper lower cool warm current new old next same big small large high low full general regular normal clear good poor fair total more less room bed floor unit home baseline comfort pain care surgery medicine dialysis physical occupational speech social case nursing`,
+);
+const REGION_HEADS = words(
+  `shore coast side end county parish township borough valley hills heights island peninsula panhandle`,
+);
+const COAST_HEADS = words(`shore coast side end valley hills heights island peninsula panhandle`);
+const DIRECTIONS = words(
+  `east eastern west western north northern south southern upper lower northeast northwest southeast southwest`,
+);
+const PLACE_LINKS = words(`in to from at near`);
+const RESIDENCE_VERBS = words(`lives live living resides reside residing moved relocated`);
 const MEDICAL_CENTER = /^[A-Z]{1,4}MC$/;
 const HOSPITAL_ACRONYM = /^(?:[A-Za-z]{0,3}[Hh]|[A-Za-z]{1,3}[Mm][Cc])$/;
 const WARD_NUMBER = /^[ \t]?\d{1,2}\b/;
 const WARD_AFTER =
   /^[ \t]?\d{1,2}(?!\d|[.,]\d|\s*(?:mg|mcg|ml|cc|units?|%|x|hrs?|cm|mm|l|bags?|doses?|tabs?|times|days?|liters?)\b)/i;
-const WARD_CUES = new Set([
-  'to',
-  'on',
-  'from',
-  'at',
-  'or',
-  'transfer',
-  'plan',
-  'tx',
-  'trans',
-  'transferred',
-  'transfered',
-  'admitted',
-]);
+const WARD_CUES = words(`to on from at or transfer plan tx trans transferred transfered admitted`);
 const PLACE_PREPOSITIONS = new Set(['in', 'from', 'to', 'at', 'near', 'of', 'outside', 'into', '@']);
-const PLACE_VERBS = new Set([
-  'referred',
-  'arrival',
-  'come',
-  'comes',
-  'enroute',
-  'adm',
-  'sent',
-  'transfer',
-  'transferred',
-  'transfered',
-  'trans',
-  'txd',
-  'tx',
-  'admitted',
-  'sent',
-  'discharged',
-  'discharge',
-  'dc',
-  'going',
-  'go',
-  'goes',
-  'brought',
-  'taken',
-  'moved',
-  'returned',
-  'return',
-  'arrived',
-  'came',
-  'presented',
-  'followed',
-  'transport',
-  'transported',
-  'lives',
-  'living',
-  'resides',
-  'home',
-  'screened',
-  'accepted',
-  'admit',
-  'dispo',
-  'd/c',
-]);
+const PLACE_VERBS = words(
+  `referred arrival come comes enroute adm sent transfer transferred transfered trans txd tx admitted sent discharged discharge dc going go goes brought taken moved returned return arrived came presented followed transport transported lives living resides home screened accepted admit dispo d/c`,
+);
 const FACILITY_QUALIFIERS = new Set([
   'outside',
   'local',
@@ -1378,26 +1146,9 @@ const STREET = new RegExp(
   String.raw`\b\d{1,6}(?:-\d{1,4})?[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?<words>(?:[A-Za-z][A-Za-z'.-]*[ \t]+){1,4})(?<suffix>${[...STREET_SUFFIXES].join('|')})\b\.?(?:,?[ \t]*(?:apt|apartment|unit|suite|ste|#)\.?[ \t]*#?[A-Za-z0-9-]+)?`,
   'gi',
 );
-const UNAMBIGUOUS_SUFFIX = new Set([
-  'street',
-  'avenue',
-  'ave',
-  'road',
-  'rd',
-  'boulevard',
-  'blvd',
-  'lane',
-  'ln',
-  'drive',
-  'highway',
-  'hwy',
-  'parkway',
-  'pkwy',
-  'terrace',
-  'turnpike',
-  'tpke',
-  'circle',
-]);
+const UNAMBIGUOUS_SUFFIX = words(
+  `street avenue ave road rd boulevard blvd lane ln drive highway hwy parkway pkwy terrace turnpike tpke circle`,
+);
 const PO_BOX = /\bP\.?\s?O\.?\s+Box\s+\d+\b/gi;
 const ZIP_AFTER_STATE = new RegExp(
   String.raw`\b(?:${[...US_STATES].join('|')})\.?,?[ \t]+(?<v>\d{5}(?:-\d{4})?)\b`,
