@@ -156,7 +156,9 @@ export default async function AppPage({ params, searchParams }: Params) {
             actions={approved && access.manage ? <CreateKeyButton appId={app.id} /> : undefined}
           >
             {!hasKeys ? (
-              <p className="text-sm text-slate-600">You can create keys once the app is approved.</p>
+              <p className="text-sm text-slate-600">
+              {app.status === 'rejected' ? 'A rejected app has no keys.' : 'You can create keys once the app is approved.'}
+            </p>
             ) : keys.length === 0 ? (
               <p className="text-sm text-slate-600">
                 {access.manage
@@ -184,6 +186,47 @@ export default async function AppPage({ params, searchParams }: Params) {
               />
             </Section>
 
+            {admin && (app.status === 'approved' || app.status === 'suspended') && (
+              <Section
+                id="admin"
+                title="Administration"
+                description="Only admins see this. Changes apply to the next request and are recorded in the history and the audit log."
+              >
+                <div className="space-y-6">
+                  <details className="group">
+                    <summary className="cursor-pointer text-sm font-semibold text-brand-700">
+                      Edit policy and limits
+                    </summary>
+                    <div className="mt-4">
+                      <PolicyForm
+                        action={updatePolicyAction}
+                        appId={app.id}
+                        models={[...new Set([...models, ...app.allowedModels])]}
+                        involvesPhi={app.involvesPhi}
+                        initial={{
+                          allowedModels: app.allowedModels,
+                          phiPolicy: app.phiPolicy,
+                          rpmLimit: app.rpmLimit,
+                          tpmLimit: app.tpmLimit,
+                          monthlyTokenBudget:
+                            app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget),
+                          monthlyCostBudgetUsd: app.monthlyCostBudgetUsd,
+                        }}
+                        submitLabel="Save policy"
+                        pendingText="Saving…"
+                      />
+                    </div>
+                  </details>
+                  <div className="border-t border-slate-100 pt-5">
+                    <h3 className="mb-3 text-sm font-semibold text-slate-900">
+                      {app.status === 'suspended' ? 'Reinstate the app' : 'Suspend the app'}
+                    </h3>
+                    <SuspendForm appId={app.id} suspended={app.status === 'suspended'} />
+                  </div>
+                </div>
+              </Section>
+            )}
+
             <Section id="history" title="Status history">
               <StatusHistory reviews={app.reviews} />
             </Section>
@@ -193,46 +236,14 @@ export default async function AppPage({ params, searchParams }: Params) {
             <Section
               id="policy"
               title="Policy and limits"
-              description={admin ? undefined : 'Set by the reviewer. Ask a Portico admin to change them.'}
+              description={admin || !(approved || app.status === 'suspended') ? undefined : 'Set by the reviewer. Ask a Portico admin to change them.'}
             >
               {app.status === 'pending' || app.status === 'changes_requested' || app.status === 'rejected' ? (
                 <p className="text-sm text-slate-600">Set when the request is approved.</p>
               ) : (
                 <PolicyView app={app} />
               )}
-              {admin && (app.status === 'approved' || app.status === 'suspended') && (
-                <details className="mt-4 border-t border-slate-100 pt-4">
-                  <summary className="cursor-pointer text-sm font-semibold text-brand-700">
-                    Edit policy and limits
-                  </summary>
-                  <div className="mt-4">
-                    <PolicyForm
-                      action={updatePolicyAction}
-                      appId={app.id}
-                      models={[...new Set([...models, ...app.allowedModels])]}
-                      involvesPhi={app.involvesPhi}
-                      initial={{
-                        allowedModels: app.allowedModels,
-                        phiPolicy: app.phiPolicy,
-                        rpmLimit: app.rpmLimit,
-                        tpmLimit: app.tpmLimit,
-                        monthlyTokenBudget:
-                          app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget),
-                        monthlyCostBudgetUsd: app.monthlyCostBudgetUsd,
-                      }}
-                      submitLabel="Save policy"
-                      pendingText="Saving…"
-                    />
-                  </div>
-                </details>
-              )}
             </Section>
-
-            {admin && (app.status === 'approved' || app.status === 'suspended') && (
-              <Section id="admin" title={app.status === 'suspended' ? 'Reinstate' : 'Suspend'}>
-                <SuspendForm appId={app.id} suspended={app.status === 'suspended'} />
-              </Section>
-            )}
 
             <Section
               id="owners"

@@ -1,0 +1,62 @@
+import { test, expect } from '@playwright/test';
+import { seedApp, seedUser, uid } from '../test/support/seed';
+import { audit } from '../lib/audit';
+import { MODEL, signIn, signedIn } from './support/fixtures';
+
+test('owners add and remove co-owners by email; an app keeps at least one owner', async ({ browser }) => {
+  const s = await seedApp({ models: [MODEL] });
+  const colleague = await seedUser('member');
+  const ctx = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
+  const o = await ctx.newPage();
+  await signIn(o, s.owner.email, s.owner.password);
+  await o.goto(`/apps/${s.app.id}`);
+  const owners = o.getByRole('region', { name: 'Owners' });
+  await expect(owners.getByRole('button', { name: /^Remove/ })).toBeDisabled();
+
+  await owners.getByLabel('Add an owner by email').fill(`nobody-${uid()}@test.portico`);
+  await owners.getByRole('button', { name: 'Add owner' }).click();
+  await expect(owners.getByRole('alert')).toContainText('they must sign in once (single sign-on), or an admin must create their account first');
+  await owners.getByLabel('Add an owner by email').fill(colleague.email.toUpperCase());
+  await owners.getByRole('button', { name: 'Add owner' }).click();
+  await expect(owners.getByText(`${colleague.email} is now an owner.`)).toBeVisible();
+  await expect(owners.getByRole('listitem')).toHaveCount(2);
+
+  // The colleague now sees the app and may manage it; the original owner steps down.
+  const c = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
+  const cp = await c.newPage();
+  await signIn(cp, colleague.email, colleague.password);
+  await cp.goto('/apps');
+  await cp.getByRole('link', { name: s.app.name }).click();
+  await expect(cp.getByRole('button', { name: 'Create key' })).toBeVisible();
+  await c.close();
+
+  await owners.getByRole('button', { name: `Remove ${s.owner.email} (you)` }).click();
+  await expect(o).toHaveURL(/\/apps\?left=1/);
+  await expect(o.getByText('You are no longer an owner of that app.')).toBeVisible();
+  expect((await o.goto(`/apps/${s.app.id}`))?.status()).toBe(404);
+  await ctx.close();
+});
+
+test('the audit log filters by actor, action and dates, and pages through results', async ({ browser }) => {
+  const actor = `bulk-${uid()}@test.portico`;
+  for (let i = 0; i < 55; i++) await audit({ email: actor }, 'app.policy_changed', { type: 'app', id: `bulk${uid()}${i}` }, { rpmLimit: i });
+  const reviewer = await signedIn(browser, 'reviewer');
+  const r = reviewer.page;
+  await r.goto('/audit');
+  await r.getByLabel('Actor').fill(actor);
+  await r.getByLabel('Action').selectOption('app.policy_changed');
+  const today = new Date().toISOString().slice(0, 10);
+  await r.getByLabel('From (UTC)').fill(today);
+  await r.getByLabel('To (UTC, inclusive)').fill(today);
+  await r.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(r.getByText('1–50 of 55 events, newest first')).toBeVisible();
+  await expect(r.getByRole('row')).toHaveCount(51);
+  await r.getByRole('link', { name: 'Older →' }).click();
+  await expect(r.getByText('51–55 of 55 events, newest first')).toBeVisible();
+  await expect(r.getByText('Page 2 of 2')).toBeVisible();
+  await expect(r.getByLabel('Actor')).toHaveValue(actor);
+  await r.getByLabel('To (UTC, inclusive)').fill('2020-01-01');
+  await r.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(r.getByText('No events match these filters')).toBeVisible();
+  await reviewer.context.close();
+});
