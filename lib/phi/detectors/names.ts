@@ -44,7 +44,24 @@ interface Token {
   gap: string;
   /** Glued to a slash or a digit ("d/c", "c/o", "PDE5"). */
   slash: boolean;
+  /** Which word lists hold this word (bits of `F`): one lookup instead of one per rule. */
+  flags: number;
 }
+
+const F = {
+  GIVEN: 1,
+  CITY_FIRST: 2,
+  TITLE: 4,
+  RELATION: 8,
+  CREDENTIAL: 16,
+  FACILITY: 32,
+  REGION: 64,
+  RESIDENCE: 128,
+  PLACE_PREP: 256,
+  STREET_SUFFIX: 512,
+} as const;
+// Lists matched on the word without its possessive ("son's" is a son); the others on the word as written.
+const BASE_FLAGS = F.GIVEN | F.CITY_FIRST | F.RELATION | F.FACILITY | F.REGION | F.RESIDENCE;
 
 const POSSESSIVE = /['’]s$/;
 
@@ -87,6 +104,28 @@ function kindMap(d: Dictionaries): Map<string, Kind> {
 // O'Brien, D'Angelo, McNeil's kin: the prefix makes a surname whatever the lists say.
 const SURNAME_PREFIX = /^(?:o|d)['’][a-z]{3,}$/;
 
+let flagMap: Map<string, number> | undefined;
+
+function wordFlags(d: Dictionaries): Map<string, number> {
+  if (flagMap) return flagMap;
+  const m = new Map<string, number>();
+  const add = (list: Iterable<string>, bit: number): void => {
+    for (const w of list) m.set(w, (m.get(w) ?? 0) | bit);
+  };
+  add(d.givenNames, F.GIVEN);
+  add(d.cityFirstWords, F.CITY_FIRST);
+  add(TITLES, F.TITLE);
+  add(RELATION_WORDS, F.RELATION);
+  add(CREDENTIALS, F.CREDENTIAL);
+  add(FACILITY_WORDS, F.FACILITY);
+  add(REGION_HEADS, F.REGION);
+  add(RESIDENCE_VERBS, F.RESIDENCE);
+  add(PLACE_PREPOSITIONS, F.PLACE_PREP);
+  add(STREET_SUFFIXES, F.STREET_SUFFIX);
+  flagMap = m;
+  return m;
+}
+
 function classify(base: string, lower: string, m: Map<string, Kind>): Kind {
   // The small stop list first: it answers for a third of the words without touching the big map.
   if (STOP_WORDS.has(base) || (lower !== base && STOP_WORDS.has(lower))) return Kind.Stop;
@@ -116,6 +155,7 @@ function isCapital(ch: string): boolean {
 /** Words are runs of ASCII letters, joined by an apostrophe ("O'Brien", "Parkinson's"); scanned by hand to spare a match object per word. */
 function tokenize(text: string, d: Dictionaries): Token[] {
   const m = kindMap(d);
+  const fm = wordFlags(d);
   const tokens: Token[] = [];
   let prevEnd = 0;
   let i = 0;
@@ -149,6 +189,10 @@ function tokenize(text: string, d: Dictionaries): Token[] {
       cap: isCapital(word[0] ?? ''),
       gap: text.slice(prevEnd, start),
       slash: gluedBefore(text[start - 1]) || gluedAfter(text[i]),
+      flags:
+        lower === base
+          ? (fm.get(base) ?? 0)
+          : ((fm.get(base) ?? 0) & BASE_FLAGS) | ((fm.get(lower) ?? 0) & ~BASE_FLAGS),
     });
     prevEnd = i;
   }
@@ -315,7 +359,7 @@ function titleRule(c: Ctx): void {
   for (let i = 0; i < tokens.length - 1; i++) {
     const t = tokens[i];
     const next = tokens[i + 1];
-    if (!t || !next || !TITLES.has(t.lower) || !TITLE_GAP.test(next.gap)) continue;
+    if (!t || !next || !(t.flags & F.TITLE) || !TITLE_GAP.test(next.gap)) continue;
     if (c.mixed && !t.cap && (t.lower === 'ms' || t.lower === 'hi')) continue;
     // "MS" is also multiple sclerosis and mental status: only a real name may follow it.
     const ambiguous = t.lower === 'ms' || t.lower === 'hi' || t.lower === 'dear' || t.lower === 'hello';
@@ -351,7 +395,7 @@ function relationRule(c: Ctx): void {
   const { tokens } = c;
   for (let i = 0; i < tokens.length - 1; i++) {
     const t = tokens[i];
-    if (!t || !RELATION_WORDS.has(t.base)) continue;
+    if (!t || !(t.flags & F.RELATION)) continue;
     let j = i + 1;
     // "son-in-law Bob", "dtr in law: Rita"
     const inLaw = tokens[j]?.lower === 'in' && tokens[j + 1]?.lower === 'law';
@@ -465,7 +509,7 @@ function fullNameRule(c: Ctx): void {
   for (let i = 0; i < tokens.length - 1; i++) {
     const t = tokens[i];
     const n = tokens[i + 1];
-    if (!t || !n || !c.d.givenNames.has(t.base) || t.slash || n.slash || !SAME_PHRASE.test(n.gap)) continue;
+    if (!t || !n || !(t.flags & F.GIVEN) || t.slash || n.slash || !SAME_PHRASE.test(n.gap)) continue;
     if (t.kind === Kind.Stop || CLINICAL_WORDS.has(t.base)) continue;
     if (
       n.kind === Kind.Stop ||
@@ -597,7 +641,7 @@ function credentialTitleRule(c: Ctx): void {
     if (
       !t ||
       !n ||
-      !CREDENTIALS.has(t.lower) ||
+      !(t.flags & F.CREDENTIAL) ||
       AMBIGUOUS_CREDENTIALS.has(t.lower) ||
       (c.mixed && !t.cap) ||
       !SAME_PHRASE.test(n.gap) ||
@@ -626,7 +670,7 @@ function signatureRule(c: Ctx): void {
   const { tokens, text } = c;
   for (let i = 1; i < tokens.length; i++) {
     const cred = tokens[i];
-    if (!cred || !CREDENTIALS.has(cred.lower) || !CREDENTIAL_GAP.test(cred.gap)) continue;
+    if (!cred || !(cred.flags & F.CREDENTIAL) || !CREDENTIAL_GAP.test(cred.gap)) continue;
     if (c.mixed && !cred.cap) continue;
     const p1 = tokens[i - 1];
     const p2 = tokens[i - 2];
@@ -836,7 +880,7 @@ const FACILITY_QUALIFIERS = new Set([
 
 function cityAt(c: Ctx, i: number): number {
   const { tokens, d } = c;
-  if (!d.cityFirstWords.has(tokens[i]?.base ?? '')) return 0;
+  if (!((tokens[i]?.flags ?? 0) & F.CITY_FIRST)) return 0;
   let best = 0;
   let phrase = '';
   for (let n = 0; n < d.maxCityWords; n++) {
@@ -877,7 +921,7 @@ function placeRules(c: Ctx): void {
     if (!t) continue;
     // Facility names: the capitalised or unknown words before "Hospital", "Rehab", "Medical Center".
     // "Sacred Heart memorial": a lower-case facility word still ends a capitalised name.
-    if (FACILITY_WORDS.has(t.base) && (caseOk(t, c.mixed) || tokens[i - 1]?.cap === true)) {
+    if (t.flags & F.FACILITY && (caseOk(t, c.mixed) || tokens[i - 1]?.cap === true)) {
       let k = i - 1;
       let strong = false;
       let first = -1;
@@ -967,7 +1011,7 @@ function placeRules(c: Ctx): void {
       }
     }
     // "the Eastern Shore", "Baltimore County": regions below a state.
-    if (REGION_HEADS.has(t.base) && i > 0) {
+    if (t.flags & F.REGION && i > 0) {
       const p = tokens[i - 1];
       if (p && SPACE_OR_HYPHEN_GAP.test(t.gap) && caseOk(p, c.mixed) && caseOk(t, c.mixed) && !p.slash) {
         const directional = DIRECTIONS.has(p.base);
@@ -984,7 +1028,7 @@ function placeRules(c: Ctx): void {
       }
     }
     // "lives in DC", "moved from Hampton": where someone lives.
-    if (RESIDENCE_VERBS.has(t.base)) {
+    if (t.flags & F.RESIDENCE) {
       const link = tokens[i + 1];
       const n = tokens[i + 2];
       if (
@@ -1066,7 +1110,7 @@ function placeRules(c: Ctx): void {
       }
     }
     // "transferred to Quartermain 5", "followed at gh", "went to Holy Cross".
-    if (PLACE_PREPOSITIONS.has(t.lower) && t.lower !== 'of') {
+    if (t.flags & F.PLACE_PREP && t.lower !== 'of') {
       const verb = tokens[i - 1];
       let j = i + 1;
       if (tokens[j]?.lower === 'the') j++;
@@ -1160,7 +1204,7 @@ function streetRules(text: string, c: Ctx, out: Candidate[]): void {
   let suffixes = false;
   let box = false;
   for (const t of c.tokens) {
-    if (STREET_SUFFIXES.has(t.lower)) suffixes = true;
+    if (t.flags & F.STREET_SUFFIX) suffixes = true;
     if (t.lower === 'box') box = true;
   }
   STREET.lastIndex = 0;
