@@ -944,7 +944,15 @@ function placeRules(c: Ctx): void {
           (FACILITY_WORDS.has(p.base) && !FACILITY_GENERIC.has(p.base));
         if (c.mixed) {
           if (!p.cap || (CLINICAL_WORDS.has(p.base) && !named)) break;
-        } else if ((p.kind === Kind.Clinical || p.kind === Kind.Word) && !named) break;
+        } else if ((p.kind === Kind.Clinical || p.kind === Kind.Word) && !named) {
+          // "to sacred heart hospital": an ordinary word opens the name right after "to", "at", "from".
+          const before = tokens[k - 1];
+          const opens =
+            !!before && (before.flags & F.PLACE_PREP) !== 0 && !CLINICAL_WORDS.has(p.base) && first >= 0;
+          if (!opens) break;
+          first = k;
+          break;
+        }
         // "Keeley House" but not "HOUSE STAFF": a house needs a real name before it.
         if (t.base === 'house' && p.kind !== Kind.Name && p.kind !== Kind.Unknown) break;
         strong = true;
