@@ -6,7 +6,8 @@ export default function NotFound() {
       <p className="text-sm font-semibold text-brand-600">404</p>
       <h1 className="mt-2 text-2xl font-semibold tracking-tight">Not found</h1>
       <p className="mt-2 text-slate-600">
-        This page does not exist, or you do not have access to it. If someone sent you a link to an app, ask one of its owners to add you.
+        This page does not exist, or you do not have access to it. If someone sent you a link to an app, ask
+        one of its owners to add you.
       </p>
       <Link href="/" className="mt-6 inline-block font-semibold text-brand-700 underline underline-offset-2">
         Back to Portico

@@ -6,7 +6,10 @@ export default function Unauthorized() {
       <p className="text-sm font-semibold text-brand-600">401</p>
       <h1 className="mt-2 text-2xl font-semibold tracking-tight">Sign in again</h1>
       <p className="mt-2 text-slate-600">Your session has ended. Sign in and try again.</p>
-      <Link href="/signin" className="mt-6 inline-block font-semibold text-brand-700 underline underline-offset-2">
+      <Link
+        href="/signin"
+        className="mt-6 inline-block font-semibold text-brand-700 underline underline-offset-2"
+      >
         Sign in
       </Link>
     </div>

@@ -3,7 +3,9 @@ import { seedApp, uid } from '../test/support/seed';
 import { callWithKey, MODEL, screenshot, signedIn, signIn } from './support/fixtures';
 import { rememberSecret } from './support/secrets';
 
-test('admins create users, change roles, disable accounts, suspend and reinstate apps and edit their policy', async ({ browser }) => {
+test('admins create users, change roles, disable accounts, suspend and reinstate apps and edit their policy', async ({
+  browser,
+}) => {
   const admin = await signedIn(browser, 'admin');
   const a = admin.page;
   const email = `nurse-${uid()}@test.portico`;
@@ -30,7 +32,9 @@ test('admins create users, change roles, disable accounts, suspend and reinstate
     await expect(row.getByText('Role changed to reviewer.')).toBeVisible();
     await row.getByRole('button', { name: `Disable ${email}` }).click();
     await expect(row.getByText('Disabled', { exact: true })).toBeVisible();
-    await expect(a.getByRole('row', { name: new RegExp(admin.user.email) })).toContainText('You (another admin can change your role)');
+    await expect(a.getByRole('row', { name: new RegExp(admin.user.email) })).toContainText(
+      'You (another admin can change your role)',
+    );
     await screenshot(a, 'users');
 
     const ctx = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
@@ -44,7 +48,9 @@ test('admins create users, change roles, disable accounts, suspend and reinstate
     await row.getByRole('button', { name: `Enable ${email}` }).click();
     await expect(row.getByText('Account enabled.')).toBeVisible();
     await signIn(p, email, password);
-    await expect(p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Review queue/ })).toBeVisible();
+    await expect(
+      p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Review queue/ }),
+    ).toBeVisible();
     await ctx.close();
 
     await a.goto(`/audit?action=user.role_changed&actor=${encodeURIComponent(admin.user.email)}`);
@@ -56,8 +62,12 @@ test('admins create users, change roles, disable accounts, suspend and reinstate
     expect((await callWithKey(s.key!)).status).toBe(200);
     await a.goto(`/apps/${s.app.id}`);
     await a.getByRole('button', { name: 'Suspend app' }).click();
-    await expect(a.getByText('The reason must say what the owner should know (at least 3 characters).')).toBeVisible();
-    await a.getByLabel('Reason for suspending').fill('Unexpected volume at night; investigating with the owners.');
+    await expect(
+      a.getByText('The reason must say what the owner should know (at least 3 characters).'),
+    ).toBeVisible();
+    await a
+      .getByLabel('Reason for suspending')
+      .fill('Unexpected volume at night; investigating with the owners.');
     await a.getByRole('button', { name: 'Suspend app' }).click();
     await expect(a.getByText('App suspended: its keys are refused with 403 from now on.')).toBeVisible();
     await expect(a.getByRole('heading', { level: 1 })).toContainText('Suspended');

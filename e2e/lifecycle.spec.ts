@@ -25,19 +25,27 @@ test('an app from request to revoked key', async ({ browser }) => {
     await o.getByRole('button', { name: 'Submit request' }).click();
     await expect(o.getByText('App name must be at least 3 characters.')).toBeVisible();
     await expect(o.getByText('Choose at least one model.')).toBeVisible();
-    await expect(o.getByText('The internal-use attestation must be confirmed to submit the request.')).toBeVisible();
+    await expect(
+      o.getByText('The internal-use attestation must be confirmed to submit the request.'),
+    ).toBeVisible();
     await expect(o.getByLabel('App name')).toBeFocused();
     await screenshot(o, 'request-access-errors');
 
     await o.getByLabel('App name').fill(name);
-    await o.getByLabel('Description').fill('Drafts discharge summaries from the ward notes for a clinician to check.');
-    await o.getByLabel('Use case').fill('Hospitalists on medical wards get a first draft of the discharge summary.');
+    await o
+      .getByLabel('Description')
+      .fill('Drafts discharge summaries from the ward notes for a clinician to check.');
+    await o
+      .getByLabel('Use case')
+      .fill('Hospitalists on medical wards get a first draft of the discharge summary.');
     await o.getByLabel('Executive sponsor').fill('Dr. A. Example, Chief Medical Officer');
     await o.getByLabel('Expected volume').fill('300 requests a day');
     await o.getByLabel('Expected return / KPI').fill('20 minutes saved per discharge');
     await o.getByLabel('Yes, it may contain PHI').check();
     await o.getByLabel(MODEL).check();
-    await o.getByLabel('I confirm this app is for internal use only and will not be offered to customers.').check();
+    await o
+      .getByLabel('I confirm this app is for internal use only and will not be offered to customers.')
+      .check();
     await o.getByRole('button', { name: 'Submit request' }).click();
     await expect(o.getByText('Request sent')).toBeVisible();
     await expect(o.getByRole('heading', { level: 1 })).toContainText('Pending review');
@@ -48,7 +56,14 @@ test('an app from request to revoked key', async ({ browser }) => {
 
   await test.step('the reviewer approves it from the queue with limits and a PHI policy', async () => {
     await r.goto('/review');
-    await expect(r.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['My apps', 'Request access', 'Getting started', /Review queue/, 'All apps', 'Audit log']);
+    await expect(r.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText([
+      'My apps',
+      'Request access',
+      'Getting started',
+      /Review queue/,
+      'All apps',
+      'Audit log',
+    ]);
     await screenshot(r, 'review-queue');
     await r.getByRole('link', { name: `Review ${name}` }).click();
     await expect(r.getByRole('heading', { level: 1 })).toContainText(`Review ${name}`);
@@ -80,7 +95,10 @@ test('an app from request to revoked key', async ({ browser }) => {
     await expect(row).toContainText(owner.user.email);
     // The page never shows the key again.
     await expect(o.locator('body')).not.toContainText(firstKey);
-    expect(await callWithKey(firstKey, 'first key works')).toEqual({ status: 200, content: 'first key works' });
+    expect(await callWithKey(firstKey, 'first key works')).toEqual({
+      status: 200,
+      content: 'first key works',
+    });
   });
 
   let secondKey = '';
@@ -106,7 +124,9 @@ test('an app from request to revoked key', async ({ browser }) => {
     await o.getByRole('link', { name: 'Getting started' }).first().click();
     await expect(o.getByTestId('endpoint')).toHaveText(`${process.env.E2E_BASE_URL}/api/public/oai`);
     await expect(o.getByRole('region', { name: 'Connection details' })).toContainText(MODEL);
-    await expect(o.locator('pre').first()).toContainText(`azure_endpoint="${process.env.E2E_BASE_URL}/api/public/oai"`);
+    await expect(o.locator('pre').first()).toContainText(
+      `azure_endpoint="${process.env.E2E_BASE_URL}/api/public/oai"`,
+    );
     await expect(o.locator('pre').first()).toContainText(`model="${MODEL}"`);
     await o.getByText('How should I handle keys?').click();
     await screenshot(o, 'getting-started');
@@ -132,7 +152,9 @@ test('an app from request to revoked key', async ({ browser }) => {
   });
 
   await test.step('after the grace the old key stops; the new one keeps working', async () => {
-    await expect.poll(async () => (await callWithKey(firstKey)).status, { timeout: 90_000, intervals: [2_000] }).toBe(401);
+    await expect
+      .poll(async () => (await callWithKey(firstKey)).status, { timeout: 90_000, intervals: [2_000] })
+      .toBe(401);
     expect((await callWithKey(secondKey)).status).toBe(200);
     await o.goto(`/apps/${appId}`);
     await expect(keyRow(o, firstKey)).toContainText('Replaced (expired)');
@@ -153,14 +175,19 @@ test('an app from request to revoked key', async ({ browser }) => {
       .poll(
         async () => {
           await o.reload();
-          return o.getByRole('region', { name: 'Usage this month' }).getByRole('rowheader', { name: 'Total' }).count();
+          return o
+            .getByRole('region', { name: 'Usage this month' })
+            .getByRole('rowheader', { name: 'Total' })
+            .count();
         },
         { timeout: 10_000 },
       )
       .toBe(1);
     const usage = o.getByRole('region', { name: 'Usage this month' });
     await expect(usage.getByRole('row', { name: new RegExp(MODEL) })).toBeVisible();
-    await expect(o.getByRole('region', { name: 'Status history' })).toContainText(`Approved by ${reviewer.user.email}`);
+    await expect(o.getByRole('region', { name: 'Status history' })).toContainText(
+      `Approved by ${reviewer.user.email}`,
+    );
     await screenshot(o, 'app-page');
     await o.setViewportSize({ width: 820, height: 1180 });
     await screenshot(o, 'app-page-tablet');

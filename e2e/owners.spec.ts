@@ -15,7 +15,9 @@ test('owners add and remove co-owners by email; an app keeps at least one owner'
 
   await owners.getByLabel('Add an owner by email').fill(`nobody-${uid()}@test.portico`);
   await owners.getByRole('button', { name: 'Add owner' }).click();
-  await expect(owners.getByRole('alert')).toContainText('they must sign in once (single sign-on), or an admin must create their account first');
+  await expect(owners.getByRole('alert')).toContainText(
+    'they must sign in once (single sign-on), or an admin must create their account first',
+  );
   await owners.getByLabel('Add an owner by email').fill(colleague.email.toUpperCase());
   await owners.getByRole('button', { name: 'Add owner' }).click();
   await expect(owners.getByText(`${colleague.email} is now an owner.`)).toBeVisible();
@@ -39,7 +41,13 @@ test('owners add and remove co-owners by email; an app keeps at least one owner'
 
 test('the audit log filters by actor, action and dates, and pages through results', async ({ browser }) => {
   const actor = `bulk-${uid()}@test.portico`;
-  for (let i = 0; i < 55; i++) await audit({ email: actor }, 'app.policy_changed', { type: 'app', id: `bulk${uid()}${i}` }, { rpmLimit: i });
+  for (let i = 0; i < 55; i++)
+    await audit(
+      { email: actor },
+      'app.policy_changed',
+      { type: 'app', id: `bulk${uid()}${i}` },
+      { rpmLimit: i },
+    );
   const reviewer = await signedIn(browser, 'reviewer');
   const r = reviewer.page;
   await r.goto('/audit');

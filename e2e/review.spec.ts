@@ -3,7 +3,9 @@ import { seedApp } from '../test/support/seed';
 import { db } from '../lib/db';
 import { MODEL, screenshot, signedIn, signIn } from './support/fixtures';
 
-test('a reviewer rejects with a reason, or sends back for changes, and the owner sees why and resubmits', async ({ browser }) => {
+test('a reviewer rejects with a reason, or sends back for changes, and the owner sees why and resubmits', async ({
+  browser,
+}) => {
   const reviewer = await signedIn(browser, 'reviewer');
   const r = reviewer.page;
   const first = await seedApp({ models: [MODEL], approved: false });
@@ -12,9 +14,13 @@ test('a reviewer rejects with a reason, or sends back for changes, and the owner
   await test.step('reject needs a reason the owner can act on', async () => {
     await r.goto(`/review/${first.app.id}`);
     await r.getByRole('button', { name: 'Reject' }).click();
-    await expect(r.getByText('The reason must say what the owner should know (at least 3 characters).')).toBeVisible();
+    await expect(
+      r.getByText('The reason must say what the owner should know (at least 3 characters).'),
+    ).toBeVisible();
     await expect(r.getByLabel('Reason or comment for the owner')).toHaveAttribute('aria-invalid', 'true');
-    await r.getByLabel('Reason or comment for the owner').fill('Patient-facing chat is out of scope: Portico is for internal tools.');
+    await r
+      .getByLabel('Reason or comment for the owner')
+      .fill('Patient-facing chat is out of scope: Portico is for internal tools.');
     await r.getByRole('button', { name: 'Reject' }).click();
     await expect(r.getByText(`${first.app.name}: rejected.`)).toBeVisible();
   });
@@ -27,8 +33,12 @@ test('a reviewer rejects with a reason, or sends back for changes, and the owner
     await expect(o.getByRole('row', { name: new RegExp(first.app.name) })).toContainText('Rejected');
     await o.getByRole('link', { name: first.app.name }).click();
     await expect(o.getByText('Request rejected')).toBeVisible();
-    await expect(o.getByText('Reason: “Patient-facing chat is out of scope: Portico is for internal tools.”')).toBeVisible();
-    await expect(o.getByRole('region', { name: 'Status history' })).toContainText(`Rejected by ${reviewer.user.email}`);
+    await expect(
+      o.getByText('Reason: “Patient-facing chat is out of scope: Portico is for internal tools.”'),
+    ).toBeVisible();
+    await expect(o.getByRole('region', { name: 'Status history' })).toContainText(
+      `Rejected by ${reviewer.user.email}`,
+    );
     await expect(o.getByRole('button', { name: 'Create key' })).toHaveCount(0);
     await screenshot(o, 'app-rejected');
     await ctx.close();
@@ -37,7 +47,9 @@ test('a reviewer rejects with a reason, or sends back for changes, and the owner
   await test.step('sent back for changes, the owner edits and resubmits; the request is back in the queue', async () => {
     await r.goto('/review');
     await r.getByRole('link', { name: `Review ${second.app.name}` }).click();
-    await r.getByLabel('Reason or comment for the owner').fill('Name the executive sponsor and give a measurable KPI.');
+    await r
+      .getByLabel('Reason or comment for the owner')
+      .fill('Name the executive sponsor and give a measurable KPI.');
     await r.getByRole('button', { name: 'Send back for changes' }).click();
     await expect(r.getByText(`${second.app.name}: changes requested.`)).toBeVisible();
     await expect(r.getByRole('heading', { name: /Sent back to owners/ })).toBeVisible();
@@ -53,10 +65,14 @@ test('a reviewer rejects with a reason, or sends back for changes, and the owner
     await o.getByRole('link', { name: 'Edit and resubmit' }).click();
     await expect(o.getByLabel('App name')).toHaveValue(second.app.name);
     await o.getByLabel('Executive sponsor').fill('Dr. B. Example, Chief Nursing Officer');
-    await o.getByLabel('Expected return / KPI').fill('Discharge letters out within 2 hours for 90% of patients');
+    await o
+      .getByLabel('Expected return / KPI')
+      .fill('Discharge letters out within 2 hours for 90% of patients');
     // The attestation is given again on every submission.
     await o.getByRole('button', { name: 'Resubmit request' }).click();
-    await expect(o.getByText('The internal-use attestation must be confirmed to submit the request.')).toBeVisible();
+    await expect(
+      o.getByText('The internal-use attestation must be confirmed to submit the request.'),
+    ).toBeVisible();
     await expect(o.getByLabel('Executive sponsor')).toHaveValue('Dr. B. Example, Chief Nursing Officer');
     await o.getByLabel(/I confirm this app is for internal use only/).check();
     await screenshot(o, 'resubmit');
@@ -64,7 +80,9 @@ test('a reviewer rejects with a reason, or sends back for changes, and the owner
     await expect(o.getByText('Resubmitted: the request is back in the review queue.')).toBeVisible();
     await expect(o.getByRole('heading', { level: 1 })).toContainText('Pending review');
     await expect(o.getByRole('region', { name: 'Status history' })).toContainText('Sent back for changes');
-    await expect(o.getByRole('region', { name: 'Status history' })).toContainText(`Resubmitted by ${second.owner.email}`);
+    await expect(o.getByRole('region', { name: 'Status history' })).toContainText(
+      `Resubmitted by ${second.owner.email}`,
+    );
     await ctx.close();
     const saved = await db().app.findUniqueOrThrow({ where: { id: second.app.id } });
     expect(saved).toMatchObject({ status: 'pending', sponsor: 'Dr. B. Example, Chief Nursing Officer' });

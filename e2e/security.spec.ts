@@ -34,14 +34,18 @@ function replay(ctx: BrowserContext, a: Captured, opts: { origin?: string; body?
       'content-type': a.headers['content-type']!,
       accept: 'text/x-component',
       origin: opts.origin ?? new URL(a.url).origin,
-      ...(a.headers['next-router-state-tree'] ? { 'next-router-state-tree': a.headers['next-router-state-tree'] } : {}),
+      ...(a.headers['next-router-state-tree']
+        ? { 'next-router-state-tree': a.headers['next-router-state-tree'] }
+        : {}),
     },
     data: opts.body ?? a.body,
     maxRedirects: 0,
   });
 }
 
-test('a member cannot see or touch another owner’s app, nor review; actions check the caller and the origin', async ({ browser }) => {
+test('a member cannot see or touch another owner’s app, nor review; actions check the caller and the origin', async ({
+  browser,
+}) => {
   const other = await seedApp({ models: [MODEL] });
   const pending = await seedApp({ models: [MODEL], approved: false });
   const mine = await seedApp({ models: [MODEL] });
@@ -50,12 +54,22 @@ test('a member cannot see or touch another owner’s app, nor review; actions ch
   await signIn(m, mine.owner.email, mine.owner.password);
 
   await test.step('another owner’s app and the reviewer and admin pages answer 404', async () => {
-    for (const path of [`/apps/${other.app.id}`, `/apps/${other.app.id}/edit`, '/review', `/review/${pending.app.id}`, '/all-apps', '/audit', '/users']) {
+    for (const path of [
+      `/apps/${other.app.id}`,
+      `/apps/${other.app.id}/edit`,
+      '/review',
+      `/review/${pending.app.id}`,
+      '/all-apps',
+      '/audit',
+      '/users',
+    ]) {
       const res = await m.goto(path);
       expect(res?.status(), path).toBe(404);
       await expect(m.getByRole('heading', { name: 'Not found' })).toBeVisible();
     }
-    await expect(m.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Review queue/ })).toHaveCount(0);
+    await expect(
+      m.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Review queue/ }),
+    ).toHaveCount(0);
     await m.goto(`/getting-started?app=${other.app.id}`);
     await expect(m.locator('body')).not.toContainText(other.app.name);
   });
@@ -63,7 +77,9 @@ test('a member cannot see or touch another owner’s app, nor review; actions ch
   await test.step('pages carry a nonce CSP and the other security headers; the session cookie is HttpOnly and SameSite', async () => {
     const res = (await m.goto('/apps'))!;
     const h = res.headers();
-    expect(h['content-security-policy']).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(h['content-security-policy']).toMatch(
+      /script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/,
+    );
     expect(h['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(h['content-security-policy']).toContain("object-src 'none'");
     expect(h['x-frame-options']).toBe('DENY');
@@ -90,7 +106,9 @@ test('a member cannot see or touch another owner’s app, nor review; actions ch
   await test.step('approving: a member’s replay gets 403, a cross-origin POST is refused, the reviewer’s own goes through', async () => {
     const reviewer = await signedIn(browser, 'reviewer');
     await reviewer.page.goto(`/review/${pending.app.id}`);
-    const approve = await captureAction(reviewer.page, () => reviewer.page.getByRole('button', { name: 'Approve' }).click());
+    const approve = await captureAction(reviewer.page, () =>
+      reviewer.page.getByRole('button', { name: 'Approve' }).click(),
+    );
     expect((await replay(memberCtx, approve)).status()).toBe(403);
     expect((await db().app.findUniqueOrThrow({ where: { id: pending.app.id } })).status).toBe('pending');
     // Next.js compares Origin with Host before running any action: this is the CSRF protection.
@@ -106,12 +124,22 @@ test('a member cannot see or touch another owner’s app, nor review; actions ch
   await test.step('revoking: another owner’s key id, or app id, answers 404 and changes nothing', async () => {
     await m.goto(`/apps/${mine.app.id}`);
     await m.getByRole('button', { name: /^Revoke key test/ }).click();
-    const revoke = await captureAction(m, () => m.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click());
+    const revoke = await captureAction(m, () =>
+      m.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click(),
+    );
     const body = revoke.body.toString('latin1');
     expect(body).toContain(mine.keyId!);
     const swap = (s: string) => Buffer.from(s, 'latin1');
-    expect((await replay(memberCtx, revoke, { body: swap(body.replaceAll(mine.keyId!, other.keyId!)) })).status()).toBe(404);
-    expect((await replay(memberCtx, revoke, { body: swap(body.replaceAll(mine.keyId!, other.keyId!).replaceAll(mine.app.id, other.app.id)) })).status()).toBe(404);
+    expect(
+      (await replay(memberCtx, revoke, { body: swap(body.replaceAll(mine.keyId!, other.keyId!)) })).status(),
+    ).toBe(404);
+    expect(
+      (
+        await replay(memberCtx, revoke, {
+          body: swap(body.replaceAll(mine.keyId!, other.keyId!).replaceAll(mine.app.id, other.app.id)),
+        })
+      ).status(),
+    ).toBe(404);
     expect((await db().apiKey.findUniqueOrThrow({ where: { id: other.keyId! } })).revokedAt).toBeNull();
     expect((await callWithKey(other.key!)).status).toBe(200);
     // The same request, unmodified, does revoke the member's own key.

@@ -9,7 +9,9 @@ test('a first single sign-on creates a member; the next one finds the same accou
   const ssoSignIn = async () => {
     await page.goto('/signin');
     await page.getByRole('button', { name: 'Continue with Hospital SSO' }).click();
-    await page.waitForURL((u) => u.port === (process.env.PORTICO_E2E_OIDC_PORT ?? '3918') || u.pathname.startsWith('/apps'));
+    await page.waitForURL(
+      (u) => u.port === (process.env.PORTICO_E2E_OIDC_PORT ?? '3918') || u.pathname.startsWith('/apps'),
+    );
     if (new URL(page.url()).pathname.startsWith('/interaction')) {
       await page.locator('input[name="login"]').fill(email);
       await page.locator('input[name="password"]').fill('any password works here');
@@ -21,12 +23,18 @@ test('a first single sign-on creates a member; the next one finds the same accou
 
   await ssoSignIn();
   await expect(page.getByRole('banner')).toContainText('member');
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['My apps', 'Request access', 'Getting started']);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText([
+    'My apps',
+    'Request access',
+    'Getting started',
+  ]);
   await screenshot(page, 'sso-first-sign-in');
   const user = await db().user.findUniqueOrThrow({ where: { email }, omit: { passwordHash: false } });
   expect(user).toMatchObject({ role: 'member', passwordHash: null });
   expect(user.ssoSubject).toContain(email);
-  expect(await db().auditEvent.count({ where: { action: 'user.created_by_sso', targetId: user.id } })).toBe(1);
+  expect(await db().auditEvent.count({ where: { action: 'user.created_by_sso', targetId: user.id } })).toBe(
+    1,
+  );
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/signin/);

@@ -2,7 +2,13 @@
 
 import { Button } from '@/components/ui/button';
 
-export default function PortalError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+export default function PortalError({
+  error,
+  reset,
+}: {
+  error: Error & { digest?: string };
+  reset: () => void;
+}) {
   return (
     <div role="alert" className="mx-auto max-w-xl py-12 text-center">
       <h1 className="text-2xl font-semibold tracking-tight">Something went wrong</h1>

@@ -16,25 +16,40 @@ export default async function PortalLayout({ children }: { children: ReactNode }
     { href: '/getting-started', label: 'Getting started' },
   ];
   if (isReviewer(user)) {
-    items.push({ href: '/review', label: 'Review queue', badge: await countPending() }, { href: '/all-apps', label: 'All apps' }, { href: '/audit', label: 'Audit log' });
+    items.push(
+      { href: '/review', label: 'Review queue', badge: await countPending() },
+      { href: '/all-apps', label: 'All apps' },
+      { href: '/audit', label: 'Audit log' },
+    );
   }
   if (user.role === 'admin') items.push({ href: '/users', label: 'Users' });
   const organisation = gatewayConfig().portal.organisation;
   return (
     <div className="min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow"
+      >
         Skip to content
       </a>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto max-w-6xl px-4">
           <div className="flex flex-wrap items-center justify-between gap-3 pt-3 pb-1">
-            <Link href="/" className="flex items-baseline gap-2 text-lg font-semibold tracking-tight text-slate-900">
+            <Link
+              href="/"
+              className="flex items-baseline gap-2 text-lg font-semibold tracking-tight text-slate-900"
+            >
               Portico
-              {organisation !== 'Portico' && <span className="text-sm font-normal text-slate-500">{organisation}</span>}
+              {organisation !== 'Portico' && (
+                <span className="text-sm font-normal text-slate-500">{organisation}</span>
+              )}
             </Link>
             <div className="flex items-center gap-3 text-sm text-slate-600">
               <span>
-                {user.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{user.role}</span>
+                {user.email}{' '}
+                <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">
+                  {user.role}
+                </span>
               </span>
               <SignOutButton />
             </div>

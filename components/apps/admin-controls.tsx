@@ -21,12 +21,26 @@ export function SuspendForm({ appId, suspended }: { appId: string; suspended: bo
         id={id}
         label={suspended ? 'Note (optional)' : 'Reason for suspending'}
         required={!suspended}
-        hint={suspended ? 'Recorded in the history, shown to the owners.' : 'The owners see it. Every key of the app is refused with 403 until it is reinstated.'}
+        hint={
+          suspended
+            ? 'Recorded in the history, shown to the owners.'
+            : 'The owners see it. Every key of the app is refused with 403 until it is reinstated.'
+        }
         error={err}
       >
-        <Textarea key={state.at ?? 0} id={id} name="reason" rows={2} defaultValue={state.ok ? '' : ((state.values?.reason as string) ?? '')} {...describedBy(id, { hint: 1, error: err })} />
+        <Textarea
+          key={state.at ?? 0}
+          id={id}
+          name="reason"
+          rows={2}
+          defaultValue={state.ok ? '' : ((state.values?.reason as string) ?? '')}
+          {...describedBy(id, { hint: 1, error: err })}
+        />
       </Field>
-      <SubmitButton variant={suspended ? 'primary' : 'danger'} pendingText={suspended ? 'Reinstating…' : 'Suspending…'}>
+      <SubmitButton
+        variant={suspended ? 'primary' : 'danger'}
+        pendingText={suspended ? 'Reinstating…' : 'Suspending…'}
+      >
         {suspended ? 'Reinstate app' : 'Suspend app'}
       </SubmitButton>
     </form>

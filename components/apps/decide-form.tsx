@@ -15,8 +15,23 @@ export function DecideForm({ appId, canSendBack }: { appId: string; canSendBack:
     <form action={action} className="space-y-4" noValidate>
       <input type="hidden" name="appId" value={appId} />
       {state.error && !err && <Alert tone="error">{state.error}</Alert>}
-      <Field id="decision-reason" label="Reason or comment for the owner" required hint="Say what is missing or why, so the owner can act on it." error={err}>
-        <Textarea key={state.at ?? 0} id="decision-reason" name="reason" rows={4} maxLength={2000} defaultValue={(state.values?.reason as string) ?? ''} autoFocus={Boolean(err)} {...describedBy('decision-reason', { hint: 1, error: err })} />
+      <Field
+        id="decision-reason"
+        label="Reason or comment for the owner"
+        required
+        hint="Say what is missing or why, so the owner can act on it."
+        error={err}
+      >
+        <Textarea
+          key={state.at ?? 0}
+          id="decision-reason"
+          name="reason"
+          rows={4}
+          maxLength={2000}
+          defaultValue={(state.values?.reason as string) ?? ''}
+          autoFocus={Boolean(err)}
+          {...describedBy('decision-reason', { hint: 1, error: err })}
+        />
       </Field>
       <div className="flex flex-wrap gap-2">
         {canSendBack && (

@@ -49,7 +49,8 @@ export function StatusHistory({ reviews }: { reviews: Review[] }) {
   return (
     <ol className="space-y-4">
       {reviews.map((r) => {
-        const summary = r.decision === 'approved' || r.decision === 'policy_changed' ? policySummary(r.details) : null;
+        const summary =
+          r.decision === 'approved' || r.decision === 'policy_changed' ? policySummary(r.details) : null;
         return (
           <li key={r.id} className="flex gap-3">
             <span aria-hidden="true" className={`mt-1.5 size-2.5 shrink-0 rounded-full ${DOT[r.decision]}`} />
@@ -61,7 +62,11 @@ export function StatusHistory({ reviews }: { reviews: Review[] }) {
               <p className="text-xs text-slate-500">
                 <Time date={r.createdAt} />
               </p>
-              {r.reason && <blockquote className="mt-1 border-l-2 border-slate-200 pl-3 whitespace-pre-line text-slate-800">{r.reason}</blockquote>}
+              {r.reason && (
+                <blockquote className="mt-1 border-l-2 border-slate-200 pl-3 whitespace-pre-line text-slate-800">
+                  {r.reason}
+                </blockquote>
+              )}
               {summary && <p className="mt-1 text-slate-600">{summary}</p>}
             </div>
           </li>

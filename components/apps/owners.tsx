@@ -15,7 +15,17 @@ export interface OwnerRow {
 }
 
 /** Owners: anyone listed may manage keys and owners; an app keeps at least one. */
-export function Owners({ appId, owners, canManage, me }: { appId: string; owners: OwnerRow[]; canManage: boolean; me: string }) {
+export function Owners({
+  appId,
+  owners,
+  canManage,
+  me,
+}: {
+  appId: string;
+  owners: OwnerRow[];
+  canManage: boolean;
+  me: string;
+}) {
   const [removed, remove] = useActionState(removeOwnerAction, {} as FormState);
   const [added, add] = useActionState(addOwnerAction, {} as FormState);
   const emailRef = useRef<HTMLInputElement>(null);
@@ -40,11 +50,23 @@ export function Owners({ appId, owners, canManage, me }: { appId: string; owners
                 <input type="hidden" name="appId" value={appId} />
                 <input type="hidden" name="userId" value={o.userId} />
                 {last ? (
-                  <Button variant="ghost" size="sm" disabled title="An app keeps at least one owner" aria-label={`Remove ${o.email} (not possible: the last owner)`}>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    disabled
+                    title="An app keeps at least one owner"
+                    aria-label={`Remove ${o.email} (not possible: the last owner)`}
+                  >
                     Remove
                   </Button>
                 ) : (
-                  <SubmitButton variant="ghost" size="sm" className="text-red-700 hover:bg-red-50" pendingText="Removing…" label={`Remove ${o.email}${o.userId === me ? ' (you)' : ''}`}>
+                  <SubmitButton
+                    variant="ghost"
+                    size="sm"
+                    className="text-red-700 hover:bg-red-50"
+                    pendingText="Removing…"
+                    label={`Remove ${o.email}${o.userId === me ? ' (you)' : ''}`}
+                  >
                     Remove
                   </SubmitButton>
                 )}
@@ -62,7 +84,19 @@ export function Owners({ appId, owners, canManage, me }: { appId: string; owners
             <label htmlFor="owner-email" className="block text-sm font-medium text-slate-800">
               Add an owner by email
             </label>
-             <Input key={added.at ?? 0} defaultValue={added.ok ? '' : ((added.values?.email as string | undefined) ?? '')} ref={emailRef} id="owner-email" name="email" type="email" autoComplete="off" required placeholder="colleague@example.org" className="mt-1" {...describedBy('owner-email', { error: added.fieldErrors?.email })} />
+            <Input
+              key={added.at ?? 0}
+              defaultValue={added.ok ? '' : ((added.values?.email as string | undefined) ?? '')}
+              ref={emailRef}
+              id="owner-email"
+              name="email"
+              type="email"
+              autoComplete="off"
+              required
+              placeholder="colleague@example.org"
+              className="mt-1"
+              {...describedBy('owner-email', { error: added.fieldErrors?.email })}
+            />
           </div>
           <SubmitButton variant="secondary" pendingText="Adding…">
             Add owner
@@ -74,7 +108,11 @@ export function Owners({ appId, owners, canManage, me }: { appId: string; owners
           )}
         </form>
       )}
-      {canManage && last && <p className="text-xs text-slate-500">An app keeps at least one owner: add another before removing this one.</p>}
+      {canManage && last && (
+        <p className="text-xs text-slate-500">
+          An app keeps at least one owner: add another before removing this one.
+        </p>
+      )}
     </div>
   );
 }

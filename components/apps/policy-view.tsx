@@ -11,12 +11,43 @@ export function PolicyView({ app }: { app: AppDetail }) {
     <DefinitionList
       stacked
       items={[
-        ['Allowed models', app.allowedModels.length ? <span className="font-mono text-xs">{app.allowedModels.join(', ')}</span> : <span className="text-slate-500">None yet</span>],
-        ['PHI policy', policy ? <><span className="font-semibold">{policy.label}</span><span className="block text-xs text-slate-600">{policy.summary}</span></> : app.phiPolicy],
+        [
+          'Allowed models',
+          app.allowedModels.length ? (
+            <span className="font-mono text-xs">{app.allowedModels.join(', ')}</span>
+          ) : (
+            <span className="text-slate-500">None yet</span>
+          ),
+        ],
+        [
+          'PHI policy',
+          policy ? (
+            <>
+              <span className="font-semibold">{policy.label}</span>
+              <span className="block text-xs text-slate-600">{policy.summary}</span>
+            </>
+          ) : (
+            app.phiPolicy
+          ),
+        ],
         ['Requests per minute', app.rpmLimit ? formatNumber(app.rpmLimit) : none],
         ['Tokens per minute', app.tpmLimit ? formatNumber(app.tpmLimit) : none],
-        ['Monthly tokens', app.monthlyTokenBudget ? formatNumber(app.monthlyTokenBudget) : <span className="text-slate-500">No budget</span>],
-        ['Monthly cost', app.monthlyCostBudgetUsd ? formatUsd(app.monthlyCostBudgetUsd) : <span className="text-slate-500">No budget</span>],
+        [
+          'Monthly tokens',
+          app.monthlyTokenBudget ? (
+            formatNumber(app.monthlyTokenBudget)
+          ) : (
+            <span className="text-slate-500">No budget</span>
+          ),
+        ],
+        [
+          'Monthly cost',
+          app.monthlyCostBudgetUsd ? (
+            formatUsd(app.monthlyCostBudgetUsd)
+          ) : (
+            <span className="text-slate-500">No budget</span>
+          ),
+        ],
       ]}
     />
   );
@@ -33,7 +64,12 @@ export function RequestDetails({ app, stacked = false }: { app: AppDetail; stack
         ['Expected return', app.expectedReturn],
         ['Expected volume', app.expectedVolume],
         ['Handles PHI', app.involvesPhi ? 'Yes' : 'No'],
-        ['Requested models', <span key="m" className="font-mono text-xs">{app.requestedModels.join(', ')}</span>],
+        [
+          'Requested models',
+          <span key="m" className="font-mono text-xs">
+            {app.requestedModels.join(', ')}
+          </span>,
+        ],
         ['Internal use only', app.internalOnlyAttested ? 'Attested by the requester' : 'Not attested'],
       ]}
     />

@@ -17,27 +17,46 @@ export interface RequestValues {
   expectedVolume: string;
 }
 
-const asList = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : v ? [v] : []);
+const asList = (v: string | string[] | undefined) =>
+  v === undefined ? undefined : Array.isArray(v) ? v : v ? [v] : [];
 
 /** Moves focus to the first field with an error (or the error message) after a failed submit. */
 export function useFocusFirstError(state: FormState) {
   const ref = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (!state.error || !ref.current) return;
-    let target = ref.current.querySelector<HTMLElement>('[aria-invalid="true"]') ?? ref.current.querySelector<HTMLElement>('[role="alert"]');
+    let target =
+      ref.current.querySelector<HTMLElement>('[aria-invalid="true"]') ??
+      ref.current.querySelector<HTMLElement>('[role="alert"]');
     // A group (radios) is marked on its fieldset: focus its first control.
-    if (target?.tagName === 'FIELDSET') target = target.querySelector<HTMLElement>('input, select, textarea') ?? target;
+    if (target?.tagName === 'FIELDSET')
+      target = target.querySelector<HTMLElement>('input, select, textarea') ?? target;
     target?.focus();
   }, [state]);
   return ref;
 }
 
 /** The access request (new, or resubmitted after the reviewer asked for changes). */
-export function RequestForm({ action, models, attestation, initial, appId, submitLabel }: { action: (s: FormState, fd: FormData) => Promise<FormState>; models: string[]; attestation: string; initial?: RequestValues; appId?: string; submitLabel: string }) {
+export function RequestForm({
+  action,
+  models,
+  attestation,
+  initial,
+  appId,
+  submitLabel,
+}: {
+  action: (s: FormState, fd: FormData) => Promise<FormState>;
+  models: string[];
+  attestation: string;
+  initial?: RequestValues;
+  appId?: string;
+  submitLabel: string;
+}) {
   const [state, formAction] = useActionState(action, {} as FormState);
   const ref = useFocusFirstError(state);
   const v = state.values;
-  const val = (k: keyof RequestValues) => (typeof v?.[k] === 'string' ? (v[k] as string) : ((initial?.[k] as string | undefined) ?? ''));
+  const val = (k: keyof RequestValues) =>
+    typeof v?.[k] === 'string' ? (v[k] as string) : ((initial?.[k] as string | undefined) ?? '');
   const chosen = new Set(asList(v?.requestedModels) ?? initial?.requestedModels ?? []);
   const phi = v ? (v.involvesPhi as string) : (initial?.involvesPhi ?? '');
   const err = state.fieldErrors ?? {};
@@ -45,7 +64,13 @@ export function RequestForm({ action, models, attestation, initial, appId, submi
   const k = state.at ?? 0;
 
   return (
-    <form ref={ref} action={formAction} noValidate className="space-y-8" aria-describedby="form-required-note">
+    <form
+      ref={ref}
+      action={formAction}
+      noValidate
+      className="space-y-8"
+      aria-describedby="form-required-note"
+    >
       {appId && <input type="hidden" name="appId" value={appId} />}
       <p id="form-required-note" className="text-sm text-slate-500">
         Fields marked <span className="text-red-700">*</span> are required.
@@ -58,45 +83,140 @@ export function RequestForm({ action, models, attestation, initial, appId, submi
 
       <fieldset key={`about-${k}`} className="space-y-5">
         <legend className="text-base font-semibold text-slate-900">About the app</legend>
-        <Field id="name" label="App name" required hint="Letters, digits, spaces, dots, dashes. Shown to reviewers and in usage reports." error={err.name}>
-          <Input id="name" name="name" defaultValue={val('name')} required maxLength={60} autoComplete="off" {...describedBy('name', { hint: 1, error: err.name })} />
+        <Field
+          id="name"
+          label="App name"
+          required
+          hint="Letters, digits, spaces, dots, dashes. Shown to reviewers and in usage reports."
+          error={err.name}
+        >
+          <Input
+            id="name"
+            name="name"
+            defaultValue={val('name')}
+            required
+            maxLength={60}
+            autoComplete="off"
+            {...describedBy('name', { hint: 1, error: err.name })}
+          />
         </Field>
-        <Field id="description" label="Description" required hint="What the app is, in a sentence or two." error={err.description}>
-          <Textarea id="description" name="description" defaultValue={val('description')} required maxLength={2000} {...describedBy('description', { hint: 1, error: err.description })} />
+        <Field
+          id="description"
+          label="Description"
+          required
+          hint="What the app is, in a sentence or two."
+          error={err.description}
+        >
+          <Textarea
+            id="description"
+            name="description"
+            defaultValue={val('description')}
+            required
+            maxLength={2000}
+            {...describedBy('description', { hint: 1, error: err.description })}
+          />
         </Field>
-        <Field id="useCase" label="Use case" required hint="The one use case this app is for: who uses it, for what. Another use case needs its own app." error={err.useCase}>
-          <Textarea id="useCase" name="useCase" rows={4} defaultValue={val('useCase')} required maxLength={2000} {...describedBy('useCase', { hint: 1, error: err.useCase })} />
+        <Field
+          id="useCase"
+          label="Use case"
+          required
+          hint="The one use case this app is for: who uses it, for what. Another use case needs its own app."
+          error={err.useCase}
+        >
+          <Textarea
+            id="useCase"
+            name="useCase"
+            rows={4}
+            defaultValue={val('useCase')}
+            required
+            maxLength={2000}
+            {...describedBy('useCase', { hint: 1, error: err.useCase })}
+          />
         </Field>
       </fieldset>
 
       <fieldset key={`business-${k}`} className="space-y-5">
         <legend className="text-base font-semibold text-slate-900">Business case</legend>
         <div className="grid gap-5 md:grid-cols-2">
-          <Field id="sponsor" label="Executive sponsor" required hint="Name and title of the executive who backs this use." error={err.sponsor}>
-            <Input id="sponsor" name="sponsor" defaultValue={val('sponsor')} required maxLength={200} {...describedBy('sponsor', { hint: 1, error: err.sponsor })} />
+          <Field
+            id="sponsor"
+            label="Executive sponsor"
+            required
+            hint="Name and title of the executive who backs this use."
+            error={err.sponsor}
+          >
+            <Input
+              id="sponsor"
+              name="sponsor"
+              defaultValue={val('sponsor')}
+              required
+              maxLength={200}
+              {...describedBy('sponsor', { hint: 1, error: err.sponsor })}
+            />
           </Field>
-          <Field id="expectedVolume" label="Expected volume" required hint="For example: 2,000 requests a day, short prompts." error={err.expectedVolume}>
-            <Input id="expectedVolume" name="expectedVolume" defaultValue={val('expectedVolume')} required maxLength={200} {...describedBy('expectedVolume', { hint: 1, error: err.expectedVolume })} />
+          <Field
+            id="expectedVolume"
+            label="Expected volume"
+            required
+            hint="For example: 2,000 requests a day, short prompts."
+            error={err.expectedVolume}
+          >
+            <Input
+              id="expectedVolume"
+              name="expectedVolume"
+              defaultValue={val('expectedVolume')}
+              required
+              maxLength={200}
+              {...describedBy('expectedVolume', { hint: 1, error: err.expectedVolume })}
+            />
           </Field>
         </div>
-        <Field id="expectedReturn" label="Expected return / KPI" required hint="How you will know it works: hours saved, turnaround time, quality measure." error={err.expectedReturn}>
-          <Textarea id="expectedReturn" name="expectedReturn" defaultValue={val('expectedReturn')} required maxLength={2000} {...describedBy('expectedReturn', { hint: 1, error: err.expectedReturn })} />
+        <Field
+          id="expectedReturn"
+          label="Expected return / KPI"
+          required
+          hint="How you will know it works: hours saved, turnaround time, quality measure."
+          error={err.expectedReturn}
+        >
+          <Textarea
+            id="expectedReturn"
+            name="expectedReturn"
+            defaultValue={val('expectedReturn')}
+            required
+            maxLength={2000}
+            {...describedBy('expectedReturn', { hint: 1, error: err.expectedReturn })}
+          />
         </Field>
       </fieldset>
 
       <fieldset key={`data-${k}`} className="space-y-5">
         <legend className="text-base font-semibold text-slate-900">Data and models</legend>
-        <fieldset aria-describedby={`phi-hint${err.involvesPhi ? ' phi-error' : ''}`} aria-invalid={err.involvesPhi ? true : undefined}>
+        <fieldset
+          aria-describedby={`phi-hint${err.involvesPhi ? ' phi-error' : ''}`}
+          aria-invalid={err.involvesPhi ? true : undefined}
+        >
           <legend className="text-sm font-medium text-slate-800">
-            Will the app send protected health information (PHI)?<span className="text-red-700" aria-hidden="true"> *</span>
+            Will the app send protected health information (PHI)?
+            <span className="text-red-700" aria-hidden="true">
+              {' '}
+              *
+            </span>
           </legend>
           <p id="phi-hint" className="mt-0.5 text-sm text-slate-500">
-            Names, dates, record numbers, addresses… Portico removes PHI before it leaves, but reviewers need to know.
+            Names, dates, record numbers, addresses… Portico removes PHI before it leaves, but reviewers need
+            to know.
           </p>
           <div className="mt-2 flex gap-6">
             {(['yes', 'no'] as const).map((o) => (
               <label key={o} className="flex items-center gap-2 text-sm">
-                <input type="radio" name="involvesPhi" value={o} defaultChecked={phi === o} required className="size-4 accent-brand-600" />
+                <input
+                  type="radio"
+                  name="involvesPhi"
+                  value={o}
+                  defaultChecked={phi === o}
+                  required
+                  className="size-4 accent-brand-600"
+                />
                 {o === 'yes' ? 'Yes, it may contain PHI' : 'No PHI'}
               </label>
             ))}
@@ -109,15 +229,29 @@ export function RequestForm({ action, models, attestation, initial, appId, submi
         </fieldset>
         <fieldset aria-describedby={`models-hint${err.requestedModels ? ' models-error' : ''}`}>
           <legend className="text-sm font-medium text-slate-800">
-            Requested models<span className="text-red-700" aria-hidden="true"> *</span>
+            Requested models
+            <span className="text-red-700" aria-hidden="true">
+              {' '}
+              *
+            </span>
           </legend>
           <p id="models-hint" className="mt-0.5 text-sm text-slate-500">
             The deployments your code will call. The reviewer decides which are allowed.
           </p>
           <div className="mt-2 grid gap-2 sm:grid-cols-2">
             {models.map((m) => (
-              <label key={m} className="flex items-center gap-2 rounded-md border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-brand-500 has-[:checked]:bg-brand-50">
-                <input type="checkbox" name="requestedModels" value={m} defaultChecked={chosen.has(m)} className="size-4 accent-brand-600" aria-invalid={err.requestedModels ? true : undefined} />
+              <label
+                key={m}
+                className="flex items-center gap-2 rounded-md border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-brand-500 has-[:checked]:bg-brand-50"
+              >
+                <input
+                  type="checkbox"
+                  name="requestedModels"
+                  value={m}
+                  defaultChecked={chosen.has(m)}
+                  className="size-4 accent-brand-600"
+                  aria-invalid={err.requestedModels ? true : undefined}
+                />
                 <span className="font-mono text-xs">{m}</span>
               </label>
             ))}

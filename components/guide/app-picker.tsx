@@ -5,7 +5,13 @@ import { buttonClass } from '@/components/ui/button';
 import { Select } from '@/components/ui/field';
 
 /** Chooses which app the samples are for; works without JavaScript too (a GET form). */
-export function AppPicker({ apps, current }: { apps: { id: string; name: string; status: string }[]; current: string }) {
+export function AppPicker({
+  apps,
+  current,
+}: {
+  apps: { id: string; name: string; status: string }[];
+  current: string;
+}) {
   const router = useRouter();
   return (
     <form method="get" className="flex flex-wrap items-end gap-2">
@@ -13,7 +19,15 @@ export function AppPicker({ apps, current }: { apps: { id: string; name: string;
         <label htmlFor="app-picker" className="block text-sm font-medium text-slate-700">
           Samples for
         </label>
-        <Select id="app-picker" name="app" defaultValue={current} className="mt-1 w-72 max-w-full" onChange={(e) => router.replace(`/getting-started?app=${encodeURIComponent(e.currentTarget.value)}`)}>
+        <Select
+          id="app-picker"
+          name="app"
+          defaultValue={current}
+          className="mt-1 w-72 max-w-full"
+          onChange={(e) =>
+            router.replace(`/getting-started?app=${encodeURIComponent(e.currentTarget.value)}`)
+          }
+        >
           {apps.map((a) => (
             <option key={a.id} value={a.id}>
               {a.name}

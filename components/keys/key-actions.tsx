@@ -30,7 +30,12 @@ export function CreateKeyButton({ appId }: { appId: string }) {
   return (
     <>
       <Button onClick={d.show}>Create key</Button>
-      <Dialog open={d.open} onClose={d.close} title="Create an API key" description="One key per deployment or environment makes rotation and revocation painless.">
+      <Dialog
+        open={d.open}
+        onClose={d.close}
+        title="Create an API key"
+        description="One key per deployment or environment makes rotation and revocation painless."
+      >
         <CreateKeyForm key={d.round} appId={appId} onDone={d.close} />
       </Dialog>
     </>
@@ -57,11 +62,36 @@ function CreateKeyForm({ appId, onDone }: { appId: string; onDone: () => void })
     <form action={action} className="space-y-4" noValidate>
       <input type="hidden" name="appId" value={appId} />
       {state.error && <Alert tone="error">{state.error}</Alert>}
-      <Field id="key-name" label="Key name" required hint="Where it will be used, e.g. “production backend”." error={err.name}>
-        <Input id="key-name" name="name" required maxLength={80} autoFocus defaultValue={(v.name as string) ?? ''} autoComplete="off" {...describedBy('key-name', { hint: 1, error: err.name })} />
+      <Field
+        id="key-name"
+        label="Key name"
+        required
+        hint="Where it will be used, e.g. “production backend”."
+        error={err.name}
+      >
+        <Input
+          id="key-name"
+          name="name"
+          required
+          maxLength={80}
+          autoFocus
+          defaultValue={(v.name as string) ?? ''}
+          autoComplete="off"
+          {...describedBy('key-name', { hint: 1, error: err.name })}
+        />
       </Field>
-      <Field id="key-expiry" label="Expiry" hint="An expiring key limits the damage of a leak; rotate before it ends." error={err.expiresInDays}>
-        <Select id="key-expiry" name="expiresInDays" defaultValue={(v.expiresInDays as string) ?? '90'} {...describedBy('key-expiry', { hint: 1, error: err.expiresInDays })}>
+      <Field
+        id="key-expiry"
+        label="Expiry"
+        hint="An expiring key limits the damage of a leak; rotate before it ends."
+        error={err.expiresInDays}
+      >
+        <Select
+          id="key-expiry"
+          name="expiresInDays"
+          defaultValue={(v.expiresInDays as string) ?? '90'}
+          {...describedBy('key-expiry', { hint: 1, error: err.expiresInDays })}
+        >
           <option value="30">30 days</option>
           <option value="90">90 days</option>
           <option value="180">180 days</option>
@@ -87,7 +117,17 @@ const GRACE = [
   ['custom', 'Custom'],
 ] as const;
 
-export function RotateKeyButton({ appId, keyId, display, name }: { appId: string; keyId: string; display: string; name: string }) {
+export function RotateKeyButton({
+  appId,
+  keyId,
+  display,
+  name,
+}: {
+  appId: string;
+  keyId: string;
+  display: string;
+  name: string;
+}) {
   const d = useDialog();
   return (
     <>
@@ -100,8 +140,8 @@ export function RotateKeyButton({ appId, keyId, display, name }: { appId: string
         title={`Rotate ${name}`}
         description={
           <>
-            A new key replaces <span className="font-mono">{display}</span>. The old key keeps working for the grace period you choose, so you can deploy the new one
-            without downtime.
+            A new key replaces <span className="font-mono">{display}</span>. The old key keeps working for the
+            grace period you choose, so you can deploy the new one without downtime.
           </>
         }
       >
@@ -121,18 +161,33 @@ function RotateKeyForm({ appId, keyId, onDone }: { appId: string; keyId: string;
       <input type="hidden" name="keyId" value={keyId} />
       {state.error && <Alert tone="error">{state.error}</Alert>}
       <fieldset>
-        <legend className="text-sm font-medium text-slate-800">How long should the old key keep working?</legend>
+        <legend className="text-sm font-medium text-slate-800">
+          How long should the old key keep working?
+        </legend>
         <div className="mt-2 space-y-2">
           {GRACE.map(([value, label]) => (
             <label key={value} className="flex items-center gap-2 text-sm">
-              <input type="radio" name="grace" value={value} checked={grace === value} onChange={() => setGrace(value)} className="size-4 accent-brand-600" />
+              <input
+                type="radio"
+                name="grace"
+                value={value}
+                checked={grace === value}
+                onChange={() => setGrace(value)}
+                className="size-4 accent-brand-600"
+              />
               {label}
             </label>
           ))}
         </div>
       </fieldset>
       {grace === 'custom' && (
-        <Field id="grace-minutes" label="Minutes" required hint="From 1 minute to 10,080 (7 days)." error={err.customMinutes}>
+        <Field
+          id="grace-minutes"
+          label="Minutes"
+          required
+          hint="From 1 minute to 10,080 (7 days)."
+          error={err.customMinutes}
+        >
           <Input
             id="grace-minutes"
             name="customMinutes"
@@ -159,11 +214,27 @@ function RotateKeyForm({ appId, keyId, onDone }: { appId: string; keyId: string;
   );
 }
 
-export function RevokeKeyButton({ appId, keyId, display, name }: { appId: string; keyId: string; display: string; name: string }) {
+export function RevokeKeyButton({
+  appId,
+  keyId,
+  display,
+  name,
+}: {
+  appId: string;
+  keyId: string;
+  display: string;
+  name: string;
+}) {
   const d = useDialog();
   return (
     <>
-      <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50" onClick={d.show} aria-label={`Revoke key ${name} (${display})`}>
+      <Button
+        variant="ghost"
+        size="sm"
+        className="text-red-700 hover:bg-red-50"
+        onClick={d.show}
+        aria-label={`Revoke key ${name} (${display})`}
+      >
         Revoke
       </Button>
       <Dialog
@@ -172,7 +243,8 @@ export function RevokeKeyButton({ appId, keyId, display, name }: { appId: string
         title={`Revoke ${name}?`}
         description={
           <>
-            Requests with <span className="font-mono">{display}</span> are refused with 401 within seconds, on every Portico instance. This cannot be undone.
+            Requests with <span className="font-mono">{display}</span> are refused with 401 within seconds, on
+            every Portico instance. This cannot be undone.
           </>
         }
       >

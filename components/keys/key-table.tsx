@@ -16,7 +16,9 @@ export function KeyStateBadge({ state }: { state: KeyState }) {
       return (
         <>
           <Badge tone="blue">Rotating until</Badge>
-          <span className="mt-1 block text-xs whitespace-nowrap text-slate-600">{formatDateTime(state.until)}</span>
+          <span className="mt-1 block text-xs whitespace-nowrap text-slate-600">
+            {formatDateTime(state.until)}
+          </span>
         </>
       );
     case 'expired':
@@ -27,18 +29,38 @@ export function KeyStateBadge({ state }: { state: KeyState }) {
 }
 
 /** An app's keys with their state; owners and admins get rotate and revoke on keys that still work. */
-export function KeyTable({ appId, keys, canManage, canCreate }: { appId: string; keys: AppKey[]; canManage: boolean; canCreate: boolean }) {
+export function KeyTable({
+  appId,
+  keys,
+  canManage,
+  canCreate,
+}: {
+  appId: string;
+  keys: AppKey[];
+  canManage: boolean;
+  canCreate: boolean;
+}) {
   return (
     <div className="relative -mx-5 overflow-x-auto">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">API keys</caption>
         <thead className="text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
           <tr>
-            <th scope="col" className="px-5 py-2">Key</th>
-            <th scope="col" className="px-3 py-2">Created</th>
-            <th scope="col" className="px-3 py-2 whitespace-nowrap">Last used</th>
-            <th scope="col" className="px-3 py-2">Expires</th>
-            <th scope="col" className="px-3 py-2">Status</th>
+            <th scope="col" className="px-5 py-2">
+              Key
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Created
+            </th>
+            <th scope="col" className="px-3 py-2 whitespace-nowrap">
+              Last used
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Expires
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Status
+            </th>
             {canManage && (
               <th scope="col" className="px-5 py-2 text-right">
                 <span className="sr-only">Actions</span>
@@ -50,7 +72,8 @@ export function KeyTable({ appId, keys, canManage, canCreate }: { appId: string;
           {keys.map((k) => {
             const state = keyState(k);
             const display = displayKey(k);
-            const usable = state.kind === 'active' || state.kind === 'expires_soon' || state.kind === 'rotating';
+            const usable =
+              state.kind === 'active' || state.kind === 'expires_soon' || state.kind === 'rotating';
             return (
               <tr key={k.id} className="align-top" data-key-id={k.id}>
                 <td className="px-5 py-3">
@@ -59,26 +82,51 @@ export function KeyTable({ appId, keys, canManage, canCreate }: { appId: string;
                   <div className="mt-0.5 text-xs whitespace-nowrap text-slate-500">
                     ID <span className="font-mono select-all">{k.id}</span>
                   </div>
-                  {k.rotatedFrom && <div className="mt-0.5 text-xs whitespace-nowrap text-slate-500">Replaces {displayKey(k.rotatedFrom)}</div>}
-                  {k.rotatedTo && <div className="mt-0.5 text-xs whitespace-nowrap text-slate-500">Replaced by {displayKey(k.rotatedTo)}</div>}
+                  {k.rotatedFrom && (
+                    <div className="mt-0.5 text-xs whitespace-nowrap text-slate-500">
+                      Replaces {displayKey(k.rotatedFrom)}
+                    </div>
+                  )}
+                  {k.rotatedTo && (
+                    <div className="mt-0.5 text-xs whitespace-nowrap text-slate-500">
+                      Replaced by {displayKey(k.rotatedTo)}
+                    </div>
+                  )}
                 </td>
                 <td className="px-3 py-3 text-slate-700">
                   <Time date={k.createdAt} rel />
-                  <div className="max-w-48 truncate text-xs text-slate-500" title={k.createdBy?.email ?? undefined}>
+                  <div
+                    className="max-w-48 truncate text-xs text-slate-500"
+                    title={k.createdBy?.email ?? undefined}
+                  >
                     by {k.createdBy?.email ?? 'the command line'}
                   </div>
                 </td>
-                <td className="px-3 py-3 whitespace-nowrap text-slate-700">{k.lastUsedAt ? <Time date={k.lastUsedAt} rel /> : <span className="text-slate-400">Never</span>}</td>
-                <td className="px-3 py-3 whitespace-nowrap text-slate-700">{k.expiresAt ? <Time date={k.expiresAt} /> : 'Never'}</td>
+                <td className="px-3 py-3 whitespace-nowrap text-slate-700">
+                  {k.lastUsedAt ? (
+                    <Time date={k.lastUsedAt} rel />
+                  ) : (
+                    <span className="text-slate-400">Never</span>
+                  )}
+                </td>
+                <td className="px-3 py-3 whitespace-nowrap text-slate-700">
+                  {k.expiresAt ? <Time date={k.expiresAt} /> : 'Never'}
+                </td>
                 <td className="px-3 py-3">
                   <KeyStateBadge state={state} />
-                  {k.revokedAt && <div className="mt-1 text-xs whitespace-nowrap text-slate-500">{formatDateTime(k.revokedAt)}</div>}
+                  {k.revokedAt && (
+                    <div className="mt-1 text-xs whitespace-nowrap text-slate-500">
+                      {formatDateTime(k.revokedAt)}
+                    </div>
+                  )}
                 </td>
                 {canManage && (
                   <td className="px-5 py-3">
                     {usable && (
                       <div className="flex justify-end gap-1">
-                        {!k.rotatedTo && canCreate && <RotateKeyButton appId={appId} keyId={k.id} display={display} name={k.name} />}
+                        {!k.rotatedTo && canCreate && (
+                          <RotateKeyButton appId={appId} keyId={k.id} display={display} name={k.name} />
+                        )}
                         <RevokeKeyButton appId={appId} keyId={k.id} display={display} name={k.name} />
                       </div>
                     )}

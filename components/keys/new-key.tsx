@@ -7,13 +7,19 @@ import { formatDateTime, relative } from '@/components/ui/format';
 import type { NewKeyState } from '@/app/(portal)/_actions/state';
 
 /** The one time a key is visible: copy it, with the warning that it cannot be shown again. */
-export function NewKeyPanel({ secret, onDone }: { secret: NonNullable<NewKeyState['secret']>; onDone: () => void }) {
+export function NewKeyPanel({
+  secret,
+  onDone,
+}: {
+  secret: NonNullable<NewKeyState['secret']>;
+  onDone: () => void;
+}) {
   const oldEnds = secret.oldKeyExpiresAt ? new Date(secret.oldKeyExpiresAt) : null;
   return (
     <div className="space-y-4">
       <Alert tone="warning" title="Copy this key now: it will not be shown again">
-        Store it in your secret manager or your deployment’s environment, like a password. Portico keeps only a hash of it: if you lose it, rotate or
-        create another key.
+        Store it in your secret manager or your deployment’s environment, like a password. Portico keeps only
+        a hash of it: if you lose it, rotate or create another key.
       </Alert>
       <div>
         <label htmlFor="new-key" className="block text-sm font-medium text-slate-800">
@@ -45,8 +51,8 @@ export function NewKeyPanel({ secret, onDone }: { secret: NonNullable<NewKeyStat
         <Alert tone="info" live={false} title="Both keys work during the grace period">
           {secret.oldStillWorks ? (
             <>
-              The old key <span className="font-mono">{secret.oldDisplay}</span> keeps working until {formatDateTime(oldEnds)} ({relative(oldEnds)}). Deploy the new key
-              before then.
+              The old key <span className="font-mono">{secret.oldDisplay}</span> keeps working until{' '}
+              {formatDateTime(oldEnds)} ({relative(oldEnds)}). Deploy the new key before then.
             </>
           ) : (
             <>

@@ -18,7 +18,12 @@ export function ShownKeyProvider({ children }: { children: ReactNode }) {
   return (
     <ShowKey.Provider value={setSecret}>
       {children}
-      <Dialog open={secret !== null} onClose={() => setSecret(null)} title={secret?.oldDisplay ? 'Copy the new key' : 'Copy your new key'} wide>
+      <Dialog
+        open={secret !== null}
+        onClose={() => setSecret(null)}
+        title={secret?.oldDisplay ? 'Copy the new key' : 'Copy your new key'}
+        wide
+      >
         {secret && <NewKeyPanel secret={secret} onDone={() => setSecret(null)} />}
       </Dialog>
     </ShowKey.Provider>

@@ -8,9 +8,25 @@ const tones = {
 };
 
 /** A message box. Errors are announced (role=alert); the others are polite status messages. */
-export function Alert({ tone = 'info', title, children, className = '', live = true }: { tone?: keyof typeof tones; title?: ReactNode; children?: ReactNode; className?: string; live?: boolean }) {
+export function Alert({
+  tone = 'info',
+  title,
+  children,
+  className = '',
+  live = true,
+}: {
+  tone?: keyof typeof tones;
+  title?: ReactNode;
+  children?: ReactNode;
+  className?: string;
+  live?: boolean;
+}) {
   return (
-    <div role={live ? (tone === 'error' ? 'alert' : 'status') : undefined} tabIndex={-1} className={`rounded-md border px-4 py-3 text-sm focus:outline-none ${tones[tone]} ${className}`}>
+    <div
+      role={live ? (tone === 'error' ? 'alert' : 'status') : undefined}
+      tabIndex={-1}
+      className={`rounded-md border px-4 py-3 text-sm focus:outline-none ${tones[tone]} ${className}`}
+    >
       {title && <p className="font-semibold">{title}</p>}
       {children && <div className={title ? 'mt-1' : ''}>{children}</div>}
     </div>

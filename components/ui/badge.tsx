@@ -12,7 +12,13 @@ const tones = {
 export type Tone = keyof typeof tones;
 
 export function Badge({ tone = 'slate', children }: { tone?: Tone; children: ReactNode }) {
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${tones[tone]}`}>{children}</span>;
+  return (
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${tones[tone]}`}
+    >
+      {children}
+    </span>
+  );
 }
 
 export const STATUS_LABEL: Record<AppStatus, string> = {
@@ -22,7 +28,13 @@ export const STATUS_LABEL: Record<AppStatus, string> = {
   rejected: 'Rejected',
   suspended: 'Suspended',
 };
-const STATUS_TONE: Record<AppStatus, Tone> = { pending: 'amber', changes_requested: 'purple', approved: 'green', rejected: 'red', suspended: 'red' };
+const STATUS_TONE: Record<AppStatus, Tone> = {
+  pending: 'amber',
+  changes_requested: 'purple',
+  approved: 'green',
+  rejected: 'red',
+  suspended: 'red',
+};
 
 export function StatusBadge({ status }: { status: AppStatus }) {
   return <Badge tone={STATUS_TONE[status]}>{STATUS_LABEL[status]}</Badge>;

@@ -17,10 +17,21 @@ export function buttonClass(variant: Variant = 'primary', size: 'sm' | 'md' = 'm
   return `${base} ${variants[variant]} ${sizes[size]} ${extra}`;
 }
 
-export function Button({ variant = 'primary', size = 'md', className = '', type = 'button', ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; size?: 'sm' | 'md' }) {
+export function Button({
+  variant = 'primary',
+  size = 'md',
+  className = '',
+  type = 'button',
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; size?: 'sm' | 'md' }) {
   return <button type={type} className={buttonClass(variant, size, className)} {...props} />;
 }
 
-export function LinkButton({ variant = 'primary', size = 'md', className = '', ...props }: ComponentProps<typeof Link> & { variant?: Variant; size?: 'sm' | 'md' }) {
+export function LinkButton({
+  variant = 'primary',
+  size = 'md',
+  className = '',
+  ...props
+}: ComponentProps<typeof Link> & { variant?: Variant; size?: 'sm' | 'md' }) {
   return <Link className={buttonClass(variant, size, className)} {...props} />;
 }

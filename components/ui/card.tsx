@@ -1,16 +1,37 @@
 import type { ReactNode } from 'react';
 
 export function Card({ children, className = '' }: { children: ReactNode; className?: string }) {
-  return <div className={`rounded-lg border border-slate-200 bg-white shadow-sm ${className}`}>{children}</div>;
+  return (
+    <div className={`rounded-lg border border-slate-200 bg-white shadow-sm ${className}`}>{children}</div>
+  );
 }
 
 /** A titled card; the heading labels the region for screen readers. */
-export function Section({ id, title, description, actions, children, className = '' }: { id: string; title: string; description?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Section({
+  id,
+  title,
+  description,
+  actions,
+  children,
+  className = '',
+}: {
+  id: string;
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
-    <section aria-labelledby={`${id}-title`} className={`rounded-lg border border-slate-200 bg-white shadow-sm ${className}`}>
+    <section
+      aria-labelledby={`${id}-title`}
+      className={`rounded-lg border border-slate-200 bg-white shadow-sm ${className}`}
+    >
       <div className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-100 px-5 py-4">
         <div>
-          <h2 id={`${id}-title`} className="text-base font-semibold text-slate-900">{title}</h2>
+          <h2 id={`${id}-title`} className="text-base font-semibold text-slate-900">
+            {title}
+          </h2>
           {description && <p className="mt-0.5 text-sm text-slate-600">{description}</p>}
         </div>
         {actions}
@@ -20,7 +41,17 @@ export function Section({ id, title, description, actions, children, className =
   );
 }
 
-export function PageHeader({ title, description, actions, eyebrow }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; eyebrow?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+  eyebrow,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+  eyebrow?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div className="min-w-0">
@@ -33,7 +64,15 @@ export function PageHeader({ title, description, actions, eyebrow }: { title: Re
   );
 }
 
-export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
+export function EmptyState({
+  title,
+  children,
+  action,
+}: {
+  title: string;
+  children?: ReactNode;
+  action?: ReactNode;
+}) {
   return (
     <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-10 text-center">
       <p className="font-semibold text-slate-900">{title}</p>
@@ -44,7 +83,13 @@ export function EmptyState({ title, children, action }: { title: string; childre
 }
 
 /** Term / value pairs. */
-export function DefinitionList({ items, stacked = false }: { items: [string, ReactNode][]; stacked?: boolean }) {
+export function DefinitionList({
+  items,
+  stacked = false,
+}: {
+  items: [string, ReactNode][];
+  stacked?: boolean;
+}) {
   if (stacked) {
     return (
       <dl className="space-y-3 text-sm">

@@ -22,7 +22,17 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-export function CopyButton({ text, label = 'Copy', className = '', variant = 'secondary' }: { text: string; label?: string; className?: string; variant?: 'primary' | 'secondary' }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  className = '',
+  variant = 'secondary',
+}: {
+  text: string;
+  label?: string;
+  className?: string;
+  variant?: 'primary' | 'secondary';
+}) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   return (
     <>
@@ -37,7 +47,11 @@ export function CopyButton({ text, label = 'Copy', className = '', variant = 'se
         {state === 'copied' ? 'Copied' : state === 'failed' ? 'Select and copy' : label}
       </button>
       <span role="status" className="sr-only">
-        {state === 'copied' ? 'Copied to the clipboard' : state === 'failed' ? 'Could not copy: select the text and copy it yourself' : ''}
+        {state === 'copied'
+          ? 'Copied to the clipboard'
+          : state === 'failed'
+            ? 'Could not copy: select the text and copy it yourself'
+            : ''}
       </span>
     </>
   );

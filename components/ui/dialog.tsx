@@ -6,7 +6,21 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
  * A modal built on <dialog>: the browser traps focus, Escape closes it, and the rest of the page is inert
  * while it is open. `onClose` runs however it was closed.
  */
-export function Dialog({ open, onClose, title, description, children, wide = false }: { open: boolean; onClose: () => void; title: ReactNode; description?: ReactNode; children: ReactNode; wide?: boolean }) {
+export function Dialog({
+  open,
+  onClose,
+  title,
+  description,
+  children,
+  wide = false,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  description?: ReactNode;
+  children: ReactNode;
+  wide?: boolean;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   useEffect(() => {

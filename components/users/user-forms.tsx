@@ -25,13 +25,32 @@ export function CreateUserForm({ sso }: { sso: boolean }) {
       {state.ok && state.message && <Alert tone="success">{state.message}</Alert>}
       <div className="grid gap-4 md:grid-cols-2">
         <Field id="u-email" label="Email" required error={err.email}>
-          <Input id="u-email" name="email" type="email" autoComplete="off" required defaultValue={(v.email as string) ?? ''} {...describedBy('u-email', { error: err.email })} />
+          <Input
+            id="u-email"
+            name="email"
+            type="email"
+            autoComplete="off"
+            required
+            defaultValue={(v.email as string) ?? ''}
+            {...describedBy('u-email', { error: err.email })}
+          />
         </Field>
         <Field id="u-name" label="Name" error={err.name}>
-          <Input id="u-name" name="name" autoComplete="off" defaultValue={(v.name as string) ?? ''} {...describedBy('u-name', { error: err.name })} />
+          <Input
+            id="u-name"
+            name="name"
+            autoComplete="off"
+            defaultValue={(v.name as string) ?? ''}
+            {...describedBy('u-name', { error: err.name })}
+          />
         </Field>
         <Field id="u-role" label="Role" required error={err.role}>
-          <Select id="u-role" name="role" defaultValue={(v.role as string) ?? 'member'} {...describedBy('u-role', { error: err.role })}>
+          <Select
+            id="u-role"
+            name="role"
+            defaultValue={(v.role as string) ?? 'member'}
+            {...describedBy('u-role', { error: err.role })}
+          >
             {ROLES.map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
@@ -39,8 +58,24 @@ export function CreateUserForm({ sso }: { sso: boolean }) {
             ))}
           </Select>
         </Field>
-        <Field id="u-password" label="Password" hint={sso ? 'At least 12 characters. Leave empty for a single sign-on user.' : 'At least 12 characters.'} required={!sso} error={err.password}>
-          <Input id="u-password" name="password" type="password" autoComplete="new-password" minLength={12} maxLength={256} {...describedBy('u-password', { hint: 1, error: err.password })} />
+        <Field
+          id="u-password"
+          label="Password"
+          hint={
+            sso ? 'At least 12 characters. Leave empty for a single sign-on user.' : 'At least 12 characters.'
+          }
+          required={!sso}
+          error={err.password}
+        >
+          <Input
+            id="u-password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            minLength={12}
+            maxLength={256}
+            {...describedBy('u-password', { hint: 1, error: err.password })}
+          />
         </Field>
       </div>
       <SubmitButton pendingText="Creating…">Create user</SubmitButton>
@@ -49,7 +84,17 @@ export function CreateUserForm({ sso }: { sso: boolean }) {
 }
 
 /** A user's role and whether the account is enabled; the admin's own row has no controls (see the page). */
-export function UserControls({ userId, email, role, disabled }: { userId: string; email: string; role: string; disabled: boolean }) {
+export function UserControls({
+  userId,
+  email,
+  role,
+  disabled,
+}: {
+  userId: string;
+  email: string;
+  role: string;
+  disabled: boolean;
+}) {
   const [roleState, changeRole] = useActionState(setRoleAction, {} as FormState);
   const [disState, toggle] = useActionState(setDisabledAction, {} as FormState);
   const latest = (roleState.at ?? 0) > (disState.at ?? 0) ? roleState : disState;
@@ -61,7 +106,13 @@ export function UserControls({ userId, email, role, disabled }: { userId: string
           <label htmlFor={`role-${userId}`} className="sr-only">
             Role of {email}
           </label>
-          <Select id={`role-${userId}`} name="role" defaultValue={role} key={`${role}-${roleState.at ?? 0}`} className="w-32 py-1">
+          <Select
+            id={`role-${userId}`}
+            name="role"
+            defaultValue={role}
+            key={`${role}-${roleState.at ?? 0}`}
+            className="w-32 py-1"
+          >
             <option value="member">Member</option>
             <option value="reviewer">Reviewer</option>
             <option value="admin">Admin</option>
@@ -73,7 +124,13 @@ export function UserControls({ userId, email, role, disabled }: { userId: string
         <form action={toggle}>
           <input type="hidden" name="userId" value={userId} />
           <input type="hidden" name="disabled" value={disabled ? 'false' : 'true'} />
-          <SubmitButton variant={disabled ? 'secondary' : 'ghost'} size="sm" className={disabled ? '' : 'text-red-700 hover:bg-red-50'} pendingText="…" label={`${disabled ? 'Enable' : 'Disable'} ${email}`}>
+          <SubmitButton
+            variant={disabled ? 'secondary' : 'ghost'}
+            size="sm"
+            className={disabled ? '' : 'text-red-700 hover:bg-red-50'}
+            pendingText="…"
+            label={`${disabled ? 'Enable' : 'Disable'} ${email}`}
+          >
             {disabled ? 'Enable' : 'Disable'}
           </SubmitButton>
         </form>

@@ -20,9 +20,16 @@ export async function signIn(page: Page, email: string, password: string) {
 }
 
 /** A new user of the role, signed in, in a browser context of their own. */
-export async function signedIn(browser: Browser, role: 'admin' | 'reviewer' | 'member', viewport?: { width: number; height: number }) {
+export async function signedIn(
+  browser: Browser,
+  role: 'admin' | 'reviewer' | 'member',
+  viewport?: { width: number; height: number },
+) {
   const user = await seedUser(role);
-  const context = await browser.newContext({ baseURL: process.env.E2E_BASE_URL, ...(viewport ? { viewport } : {}) });
+  const context = await browser.newContext({
+    baseURL: process.env.E2E_BASE_URL,
+    ...(viewport ? { viewport } : {}),
+  });
   const page = await context.newPage();
   await signIn(page, user.email, user.password);
   return { user, context, page };
@@ -33,8 +40,17 @@ export async function screenshot(page: Page, name: string) {
 }
 
 /** A chat completion through the proxy with the openai SDK, as a backend would send it: the status it got. */
-export async function callWithKey(key: string, content = 'hello from e2e'): Promise<{ status: number; content?: string | null }> {
-  const client = new AzureOpenAI({ endpoint: `${process.env.E2E_BASE_URL}/api/public/oai`, apiKey: key, apiVersion: '2025-01-01-preview', deployment: MODEL, maxRetries: 0 });
+export async function callWithKey(
+  key: string,
+  content = 'hello from e2e',
+): Promise<{ status: number; content?: string | null }> {
+  const client = new AzureOpenAI({
+    endpoint: `${process.env.E2E_BASE_URL}/api/public/oai`,
+    apiKey: key,
+    apiVersion: '2025-01-01-preview',
+    deployment: MODEL,
+    maxRetries: 0,
+  });
   try {
     const res = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content }] });
     return { status: 200, content: res.choices[0]?.message.content };

@@ -18,7 +18,12 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export default async function globalSetup() {
   process.env.NEXT_TELEMETRY_DISABLED = '1';
   buildIfNeeded(ROOT, (m) => process.stdout.write(`[e2e] ${m}\n`));
-  const database = await prepareDatabase({ dataDir: '.data/e2e', port: Number(process.env.PORTICO_E2E_PG_PORT ?? 54359), root: ROOT, fast: true });
+  const database = await prepareDatabase({
+    dataDir: '.data/e2e',
+    port: Number(process.env.PORTICO_E2E_PG_PORT ?? 54359),
+    root: ROOT,
+    fast: true,
+  });
   const upstream = await startFakeUpstream();
   const dir = mkdtempSync(path.join(tmpdir(), 'portico-e2e-'));
   const configFile = path.join(dir, 'portico.config.yaml');
@@ -45,7 +50,10 @@ portal:
   const port = Number(process.env.PORTICO_E2E_PORT ?? 3917);
   const baseUrl = `http://localhost:${port}`;
   // A real OpenID provider for the single sign-on test, started before the server that points at it.
-  const oidc = await startLocalOidc({ port: Number(process.env.PORTICO_E2E_OIDC_PORT ?? 3918), redirectUri: `${baseUrl}/api/auth/callback/oidc` });
+  const oidc = await startLocalOidc({
+    port: Number(process.env.PORTICO_E2E_OIDC_PORT ?? 3918),
+    redirectUri: `${baseUrl}/api/auth/callback/oidc`,
+  });
   writeFileSync(SECRETS_FILE, '');
   const env = {
     DATABASE_URL: database.url,
@@ -64,12 +72,14 @@ portal:
     OIDC_NAME: 'Hospital SSO',
     ...(process.env.E2E_EXTRA_ENV ? (JSON.parse(process.env.E2E_EXTRA_ENV) as Record<string, string>) : {}),
   };
-  const server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], env, 120_000).catch(async (err: unknown) => {
-    await oidc.close();
-    await upstream.close();
-    await database.stop();
-    throw err;
-  });
+  const server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], env, 120_000).catch(
+    async (err: unknown) => {
+      await oidc.close();
+      await upstream.close();
+      await database.stop();
+      throw err;
+    },
+  );
   process.env.DATABASE_URL = database.url;
   process.env.E2E_BASE_URL = baseUrl;
   const state = globalThis as unknown as { __e2e: unknown };

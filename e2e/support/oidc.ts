@@ -35,7 +35,12 @@ export async function startLocalOidc(opts: { port: number; redirectUri: string }
       return {
         accountId: sub,
         async claims() {
-          return { sub, email: sub.includes('@') ? sub : `${sub}@sso.test`, email_verified: true, name: `SSO ${sub.split('@')[0]}` };
+          return {
+            sub,
+            email: sub.includes('@') ? sub : `${sub}@sso.test`,
+            email_verified: true,
+            name: `SSO ${sub.split('@')[0]}`,
+          };
         },
       };
     },

@@ -5,14 +5,18 @@ import { DomainError, emailSchema } from '../users';
 /** Adds an existing Portico user as an owner of the app. */
 export async function addOwner(appId: string, email: string, actor: Actor) {
   const address = emailSchema.parse(email);
-  const user = await db().user.findUnique({ where: { email: address }, select: { id: true, disabled: true } });
+  const user = await db().user.findUnique({
+    where: { email: address },
+    select: { id: true, disabled: true },
+  });
   if (!user) {
     throw new DomainError(
       'invalid',
       `no Portico user has the email ${address}: they must sign in once (single sign-on), or an admin must create their account first`,
     );
   }
-  if (user.disabled) throw new DomainError('invalid', `the account ${address} is disabled; ask an admin to enable it first`);
+  if (user.disabled)
+    throw new DomainError('invalid', `the account ${address} is disabled; ask an admin to enable it first`);
   const existing = await db().appOwner.findUnique({ where: { appId_userId: { appId, userId: user.id } } });
   if (existing) throw new DomainError('conflict', `${address} is already an owner of this app`);
   await db().appOwner.create({ data: { appId, userId: user.id, addedById: actor.id ?? null } });
@@ -25,10 +29,17 @@ export async function removeOwner(appId: string, userId: string, actor: Actor) {
   const removed = await db().$transaction(async (tx) => {
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM apps WHERE id = ${appId} FOR UPDATE`;
     if (locked.length === 0) throw new DomainError('not_found', 'no such app');
-    const owners = await tx.appOwner.findMany({ where: { appId }, select: { userId: true, user: { select: { email: true } } } });
+    const owners = await tx.appOwner.findMany({
+      where: { appId },
+      select: { userId: true, user: { select: { email: true } } },
+    });
     const target = owners.find((o) => o.userId === userId);
     if (!target) throw new DomainError('not_found', 'that user is not an owner of this app');
-    if (owners.length <= 1) throw new DomainError('invalid', 'an app keeps at least one owner: add another owner before removing this one');
+    if (owners.length <= 1)
+      throw new DomainError(
+        'invalid',
+        'an app keeps at least one owner: add another owner before removing this one',
+      );
     await tx.appOwner.delete({ where: { appId_userId: { appId, userId } } });
     return target.user.email;
   });

@@ -15,16 +15,27 @@ const listSelect = {
   updatedAt: true,
   owners: { select: { user: { select: { email: true } } }, orderBy: { addedAt: 'asc' as const } },
   _count: { select: { keys: { where: { revokedAt: null } } } },
-  reviews: { orderBy: { createdAt: 'desc' as const }, take: 1, select: { decision: true, reason: true, createdAt: true } },
+  reviews: {
+    orderBy: { createdAt: 'desc' as const },
+    take: 1,
+    select: { decision: true, reason: true, createdAt: true },
+  },
 };
 
 /** The apps a user owns, newest first. */
 export function listOwnedApps(userId: string) {
-  return db().app.findMany({ where: { owners: { some: { userId } } }, orderBy: { createdAt: 'desc' }, select: listSelect });
+  return db().app.findMany({
+    where: { owners: { some: { userId } } },
+    orderBy: { createdAt: 'desc' },
+    select: listSelect,
+  });
 }
 
 /** Every app the viewer may see, filtered by status and a name search. */
-export function listApps(viewer: { id: string; role: Role }, filter: { status?: AppStatus; q?: string } = {}) {
+export function listApps(
+  viewer: { id: string; role: Role },
+  filter: { status?: AppStatus; q?: string } = {},
+) {
   return db().app.findMany({
     where: {
       ...visibleApps(viewer),
@@ -41,7 +52,11 @@ export function listApps(viewer: { id: string; role: Role }, filter: { status?: 
 export async function reviewQueue() {
   const [pending, sentBack] = await Promise.all([
     db().app.findMany({ where: { status: 'pending' }, orderBy: { updatedAt: 'asc' }, select: listSelect }),
-    db().app.findMany({ where: { status: 'changes_requested' }, orderBy: { updatedAt: 'desc' }, select: listSelect }),
+    db().app.findMany({
+      where: { status: 'changes_requested' },
+      orderBy: { updatedAt: 'desc' },
+      select: listSelect,
+    }),
   ]);
   return { pending, sentBack };
 }
@@ -55,8 +70,21 @@ export function appDetail(appId: string) {
   return db().app.findUnique({
     where: { id: appId },
     include: {
-      owners: { orderBy: { addedAt: 'asc' }, select: { userId: true, addedAt: true, user: { select: { email: true, name: true } } } },
-      reviews: { orderBy: { createdAt: 'asc' }, select: { id: true, decision: true, reason: true, details: true, createdAt: true, reviewer: { select: { email: true } } } },
+      owners: {
+        orderBy: { addedAt: 'asc' },
+        select: { userId: true, addedAt: true, user: { select: { email: true, name: true } } },
+      },
+      reviews: {
+        orderBy: { createdAt: 'asc' },
+        select: {
+          id: true,
+          decision: true,
+          reason: true,
+          details: true,
+          createdAt: true,
+          reviewer: { select: { email: true } },
+        },
+      },
     },
   });
 }
@@ -119,7 +147,14 @@ export async function usageThisMonth(appId: string, now = new Date()) {
       completionTokens: t.completionTokens + m.completionTokens,
       costUsd: t.costUsd + m.costUsd,
     }),
-    { model: 'total', requests: 0, errors: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 } as ModelUsage,
+    {
+      model: 'total',
+      requests: 0,
+      errors: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      costUsd: 0,
+    } as ModelUsage,
   );
   return { from, models, total };
 }

@@ -11,7 +11,17 @@ import { echo, runForm, text, texts } from './run';
 import { idOr404, modelsSchema, requireManage } from './guard';
 import type { FormState } from './state';
 
-const REQUEST_FIELDS = ['name', 'description', 'useCase', 'sponsor', 'expectedReturn', 'involvesPhi', 'requestedModels', 'expectedVolume', 'internalOnlyAttested'];
+const REQUEST_FIELDS = [
+  'name',
+  'description',
+  'useCase',
+  'sponsor',
+  'expectedReturn',
+  'involvesPhi',
+  'requestedModels',
+  'expectedVolume',
+  'internalOnlyAttested',
+];
 const REQUEST_LABELS: Record<string, string> = {
   name: 'App name',
   description: 'Description',
@@ -25,9 +35,13 @@ const REQUEST_LABELS: Record<string, string> = {
 };
 
 const requestForm = accessRequestSchema.extend({
-  involvesPhi: z.enum(['yes', 'no'], { error: 'Choose whether the app will handle PHI' }).transform((v) => v === 'yes'),
+  involvesPhi: z
+    .enum(['yes', 'no'], { error: 'Choose whether the app will handle PHI' })
+    .transform((v) => v === 'yes'),
   requestedModels: modelsSchema('Choose at least one model'),
-  internalOnlyAttested: z.literal('on', { error: 'must be confirmed to submit the request' }).transform(() => true as const),
+  internalOnlyAttested: z
+    .literal('on', { error: 'must be confirmed to submit the request' })
+    .transform(() => true as const),
 });
 
 function readRequest(fd: FormData) {

@@ -37,6 +37,10 @@ export function modelsSchema(empty: string) {
     .superRefine((list, ctx) => {
       const known = new Set(configuredModels());
       const unknown = list.filter((m) => !known.has(m));
-      if (unknown.length) ctx.addIssue({ code: 'custom', message: `names unknown models (${unknown.join(', ')}); choose from the list` });
+      if (unknown.length)
+        ctx.addIssue({
+          code: 'custom',
+          message: `names unknown models (${unknown.join(', ')}); choose from the list`,
+        });
     });
 }

@@ -11,21 +11,34 @@ import { echo, runForm, text } from './run';
 import { idOr404, requireManage } from './guard';
 import type { FormState, NewKeyState } from './state';
 
-const expirySchema = z.enum(['', '30', '90', '180', '365'], { error: 'is not one of the choices' }).transform((v) => (v === '' ? null : Number(v)));
+const expirySchema = z
+  .enum(['', '30', '90', '180', '365'], { error: 'is not one of the choices' })
+  .transform((v) => (v === '' ? null : Number(v)));
 
 export async function createKeyAction(_prev: NewKeyState, fd: FormData): Promise<NewKeyState> {
   const user = await requireActionUser();
   const appId = await requireManage(user, fd.get('appId'));
-  return runForm({ name: 'Key name', expiresInDays: 'Expiry' }, echo(fd, ['name', 'expiresInDays']), async () => {
-    const input = z.object({ name: keyNameSchema, expiresInDays: expirySchema }).parse({ name: text(fd, 'name'), expiresInDays: text(fd, 'expiresInDays') });
-    const { key, record } = await createKey(appId, input, await actorOf(user));
-    refresh();
-    return {
-      ok: true,
-      at: Date.now(),
-      secret: { key, name: record.name, display: displayKey(record), expiresAt: record.expiresAt?.toISOString() ?? null },
-    };
-  });
+  return runForm(
+    { name: 'Key name', expiresInDays: 'Expiry' },
+    echo(fd, ['name', 'expiresInDays']),
+    async () => {
+      const input = z
+        .object({ name: keyNameSchema, expiresInDays: expirySchema })
+        .parse({ name: text(fd, 'name'), expiresInDays: text(fd, 'expiresInDays') });
+      const { key, record } = await createKey(appId, input, await actorOf(user));
+      refresh();
+      return {
+        ok: true,
+        at: Date.now(),
+        secret: {
+          key,
+          name: record.name,
+          display: displayKey(record),
+          expiresAt: record.expiresAt?.toISOString() ?? null,
+        },
+      };
+    },
+  );
 }
 
 /** Grace periods offered, in seconds; "custom" takes minutes (1 minute to 7 days). */
@@ -38,7 +51,11 @@ const graceSchema = z
     if (g.grace !== 'custom') return Number(g.grace);
     const minutes = Number(g.customMinutes);
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) {
-      ctx.addIssue({ code: 'custom', path: ['customMinutes'], message: 'must be a whole number of minutes from 1 to 10080 (7 days)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['customMinutes'],
+        message: 'must be a whole number of minutes from 1 to 10080 (7 days)',
+      });
       return z.NEVER;
     }
     return minutes * 60;
@@ -47,27 +64,37 @@ const graceSchema = z
 export async function rotateKeyAction(_prev: NewKeyState, fd: FormData): Promise<NewKeyState> {
   const user = await requireActionUser();
   const appId = await requireManage(user, fd.get('appId'));
-  return runForm({ grace: 'Grace period', customMinutes: 'Minutes' }, echo(fd, ['grace', 'customMinutes']), async () => {
-    const keyId = idOr404(fd.get('keyId'));
-    const seconds = graceSchema.parse({ grace: text(fd, 'grace'), customMinutes: text(fd, 'customMinutes') });
-    const old = await db().apiKey.findFirst({ where: { id: keyId, appId }, select: { prefix: true, last4: true } });
-    if (!old) notFound();
-    const { key, record, oldKeyExpiresAt } = await rotateKey(keyId, seconds, await actorOf(user), appId);
-    refresh();
-    return {
-      ok: true,
-      at: Date.now(),
-      secret: {
-        key,
-        name: record.name,
-        display: displayKey(record),
-        expiresAt: record.expiresAt?.toISOString() ?? null,
-        oldKeyExpiresAt: oldKeyExpiresAt.toISOString(),
-        oldDisplay: displayKey(old),
-        oldStillWorks: oldKeyExpiresAt.getTime() > Date.now(),
-      },
-    };
-  });
+  return runForm(
+    { grace: 'Grace period', customMinutes: 'Minutes' },
+    echo(fd, ['grace', 'customMinutes']),
+    async () => {
+      const keyId = idOr404(fd.get('keyId'));
+      const seconds = graceSchema.parse({
+        grace: text(fd, 'grace'),
+        customMinutes: text(fd, 'customMinutes'),
+      });
+      const old = await db().apiKey.findFirst({
+        where: { id: keyId, appId },
+        select: { prefix: true, last4: true },
+      });
+      if (!old) notFound();
+      const { key, record, oldKeyExpiresAt } = await rotateKey(keyId, seconds, await actorOf(user), appId);
+      refresh();
+      return {
+        ok: true,
+        at: Date.now(),
+        secret: {
+          key,
+          name: record.name,
+          display: displayKey(record),
+          expiresAt: record.expiresAt?.toISOString() ?? null,
+          oldKeyExpiresAt: oldKeyExpiresAt.toISOString(),
+          oldDisplay: displayKey(old),
+          oldStillWorks: oldKeyExpiresAt.getTime() > Date.now(),
+        },
+      };
+    },
+  );
 }
 
 export async function revokeKeyAction(_prev: FormState, fd: FormData): Promise<FormState> {

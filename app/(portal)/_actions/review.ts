@@ -3,14 +3,29 @@
 import { refresh } from 'next/cache';
 import { notFound, redirect } from 'next/navigation';
 import { z } from 'zod';
-import { approve, phiPolicySchema, reinstate, reject, requestChanges, suspend, updatePolicy } from '@/lib/apps';
+import {
+  approve,
+  phiPolicySchema,
+  reinstate,
+  reject,
+  requestChanges,
+  suspend,
+  updatePolicy,
+} from '@/lib/apps';
 import { ADMINS, REVIEWERS, actorOf, requireActionUser } from '@/lib/auth/session';
 import { db } from '@/lib/db';
 import { echo, optionalNumber, runForm, text, texts } from './run';
 import { idOr404, modelsSchema } from './guard';
 import type { FormState } from './state';
 
-const POLICY_FIELDS = ['allowedModels', 'phiPolicy', 'rpmLimit', 'tpmLimit', 'monthlyTokenBudget', 'monthlyCostBudgetUsd'];
+const POLICY_FIELDS = [
+  'allowedModels',
+  'phiPolicy',
+  'rpmLimit',
+  'tpmLimit',
+  'monthlyTokenBudget',
+  'monthlyCostBudgetUsd',
+];
 const POLICY_LABELS: Record<string, string> = {
   allowedModels: 'Allowed models',
   phiPolicy: 'PHI policy',
@@ -48,7 +63,12 @@ async function readPolicy(fd: FormData, appId: string) {
   const p = policyForm
     .superRefine((v, ctx) => {
       if (v.phiPolicy === 'off' && app.involvesPhi) {
-        ctx.addIssue({ code: 'custom', path: ['phiPolicy'], message: 'PHI policy cannot be off: the owner said this app handles PHI. Choose scrub, redact or block' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['phiPolicy'],
+          message:
+            'PHI policy cannot be off: the owner said this app handles PHI. Choose scrub, redact or block',
+        });
       }
     })
     .parse({
@@ -75,7 +95,11 @@ export async function approveAction(_prev: FormState, fd: FormData): Promise<For
   });
 }
 
-const reasonSchema = z.string().trim().min(3, 'must say what the owner should know (at least 3 characters)').max(2000, 'must be at most 2000 characters');
+const reasonSchema = z
+  .string()
+  .trim()
+  .min(3, 'must say what the owner should know (at least 3 characters)')
+  .max(2000, 'must be at most 2000 characters');
 
 /** Reject, or send back for changes, with a reason the owner sees. */
 export async function decideAction(_prev: FormState, fd: FormData): Promise<FormState> {
@@ -83,7 +107,10 @@ export async function decideAction(_prev: FormState, fd: FormData): Promise<Form
   const appId = appIdFrom(fd);
   return runForm({ reason: 'The reason', decision: 'Decision' }, echo(fd, ['reason']), async () => {
     const { decision, reason } = z
-      .object({ decision: z.enum(['reject', 'changes'], { error: 'Choose reject or send back' }), reason: reasonSchema })
+      .object({
+        decision: z.enum(['reject', 'changes'], { error: 'Choose reject or send back' }),
+        reason: reasonSchema,
+      })
       .parse({ decision: fd.get('decision') ?? undefined, reason: text(fd, 'reason') });
     const actor = await actorOf(user);
     if (decision === 'reject') await reject(appId, reason, actor);
@@ -98,7 +125,11 @@ export async function updatePolicyAction(_prev: FormState, fd: FormData): Promis
   return runForm(POLICY_LABELS, echo(fd, POLICY_FIELDS), async () => {
     await updatePolicy(appId, await readPolicy(fd, appId), await actorOf(user));
     refresh();
-    return { ok: true, message: 'Policy and limits saved. The proxy applies them to the next request.', at: Date.now() };
+    return {
+      ok: true,
+      message: 'Policy and limits saved. The proxy applies them to the next request.',
+      at: Date.now(),
+    };
   });
 }
 
@@ -117,7 +148,9 @@ export async function reinstateAction(_prev: FormState, fd: FormData): Promise<F
   const user = await requireActionUser(ADMINS);
   const appId = appIdFrom(fd);
   return runForm({ reason: 'The note' }, echo(fd, ['reason']), async () => {
-    const { reason } = z.object({ reason: z.string().trim().max(2000, 'must be at most 2000 characters') }).parse({ reason: text(fd, 'reason') });
+    const { reason } = z
+      .object({ reason: z.string().trim().max(2000, 'must be at most 2000 characters') })
+      .parse({ reason: text(fd, 'reason') });
     await reinstate(appId, await actorOf(user), reason || undefined);
     refresh();
     return { ok: true, message: 'App reinstated: its keys work again.', at: Date.now() };

@@ -22,7 +22,11 @@ export function echo(fd: FormData, fields: string[]): Record<string, string | st
  * (prefixed with its label), a domain rule → its message, a missing or foreign record → 404, anything
  * else → a generic message (the detail goes to the log, never the input).
  */
-export async function runForm<S extends FormState>(labels: Record<string, string>, values: Record<string, string | string[]> | undefined, fn: () => Promise<S>): Promise<S | FormState> {
+export async function runForm<S extends FormState>(
+  labels: Record<string, string>,
+  values: Record<string, string | string[]> | undefined,
+  fn: () => Promise<S>,
+): Promise<S | FormState> {
   try {
     return await fn();
   } catch (err) {
@@ -35,11 +39,18 @@ export async function runForm<S extends FormState>(labels: Record<string, string
         const label = labels[field];
         const msg = issue.message.replace(/^Invalid input.*$/, 'is not valid');
         // Messages are predicates ("is required", "must be…") read after the field's label, or whole sentences.
-        fieldErrors[field] = !label || /^[A-Z]/.test(msg) ? sentence(msg) : /^(is|must|names|lists|are) /.test(msg) ? sentence(`${label} ${msg}`) : sentence(`${label}: ${msg}`);
+        fieldErrors[field] =
+          !label || /^[A-Z]/.test(msg)
+            ? sentence(msg)
+            : /^(is|must|names|lists|are) /.test(msg)
+              ? sentence(`${label} ${msg}`)
+              : sentence(`${label}: ${msg}`);
       }
       const unlabelled = Object.keys(fieldErrors).filter((f) => !labels[f]);
       return {
-        error: unlabelled.length ? unlabelled.map((f) => fieldErrors[f]).join(' ') : 'Some fields need attention: see the messages below them.',
+        error: unlabelled.length
+          ? unlabelled.map((f) => fieldErrors[f]).join(' ')
+          : 'Some fields need attention: see the messages below them.',
         fieldErrors,
         values,
         at: Date.now(),
@@ -51,8 +62,21 @@ export async function runForm<S extends FormState>(labels: Record<string, string
       return { error: sentence(err.message), values, at: Date.now() };
     }
     // First line only: Prisma's later lines echo the query's arguments.
-    log().error({ err: err instanceof Error ? `${err.name}: ${(err.message.split('\n')[0] ?? '').slice(0, 200)}` : 'unknown' }, 'portal action failed');
-    return { error: 'Something went wrong on our side and nothing was changed. Try again; if it keeps failing, tell your Portico admin.', values, at: Date.now() };
+    log().error(
+      {
+        err:
+          err instanceof Error
+            ? `${err.name}: ${(err.message.split('\n')[0] ?? '').slice(0, 200)}`
+            : 'unknown',
+      },
+      'portal action failed',
+    );
+    return {
+      error:
+        'Something went wrong on our side and nothing was changed. Try again; if it keeps failing, tell your Portico admin.',
+      values,
+      at: Date.now(),
+    };
   }
 }
 

@@ -14,7 +14,15 @@ export interface FormState {
 
 /** A key shown once, after creation or rotation. */
 export interface NewKeyState extends FormState {
-  secret?: { key: string; name: string; display: string; expiresAt: string | null; oldKeyExpiresAt?: string | null; oldDisplay?: string; oldStillWorks?: boolean };
+  secret?: {
+    key: string;
+    name: string;
+    display: string;
+    expiresAt: string | null;
+    oldKeyExpiresAt?: string | null;
+    oldDisplay?: string;
+    oldStillWorks?: boolean;
+  };
 }
 
 export const initialState: FormState = {};

@@ -16,7 +16,11 @@ const createForm = z.object({
   // Empty: a single sign-on user, who has no password (only when single sign-on is configured).
   password: z.string().superRefine((p, ctx) => {
     if (p === '') {
-      if (!oidcEnabled()) ctx.addIssue({ code: 'custom', message: 'is required: single sign-on is not configured, so a password is the only way to sign in' });
+      if (!oidcEnabled())
+        ctx.addIssue({
+          code: 'custom',
+          message: 'is required: single sign-on is not configured, so a password is the only way to sign in',
+        });
       return;
     }
     const r = passwordSchema.safeParse(p);
@@ -27,18 +31,41 @@ const createForm = z.object({
 export async function createUserAction(_prev: FormState, fd: FormData): Promise<FormState> {
   const user = await requireActionUser(ADMINS);
   // The password is never echoed back to the form.
-  return runForm({ email: 'Email', name: 'Name', role: 'Role', password: 'Password' }, echo(fd, ['email', 'name', 'role']), async () => {
-    const input = createForm.parse({ email: text(fd, 'email').trim(), name: text(fd, 'name'), role: fd.get('role') ?? undefined, password: text(fd, 'password') });
-    const created = await createUser({ email: input.email, name: input.name || undefined, role: input.role!, password: input.password || undefined }, await actorOf(user));
-    refresh();
-    return { ok: true, message: `Created ${created.email} (${created.role}).${input.password ? ' Give them the password through a safe channel.' : ' They sign in with single sign-on.'}`, at: Date.now() };
-  });
+  return runForm(
+    { email: 'Email', name: 'Name', role: 'Role', password: 'Password' },
+    echo(fd, ['email', 'name', 'role']),
+    async () => {
+      const input = createForm.parse({
+        email: text(fd, 'email').trim(),
+        name: text(fd, 'name'),
+        role: fd.get('role') ?? undefined,
+        password: text(fd, 'password'),
+      });
+      const created = await createUser(
+        {
+          email: input.email,
+          name: input.name || undefined,
+          role: input.role!,
+          password: input.password || undefined,
+        },
+        await actorOf(user),
+      );
+      refresh();
+      return {
+        ok: true,
+        message: `Created ${created.email} (${created.role}).${input.password ? ' Give them the password through a safe channel.' : ' They sign in with single sign-on.'}`,
+        at: Date.now(),
+      };
+    },
+  );
 }
 
 export async function setRoleAction(_prev: FormState, fd: FormData): Promise<FormState> {
   const user = await requireActionUser(ADMINS);
   return runForm({ role: 'Role' }, undefined, async () => {
-    const { userId, role } = z.object({ userId: idSchema, role: roleSchema }).parse({ userId: fd.get('userId'), role: fd.get('role') });
+    const { userId, role } = z
+      .object({ userId: idSchema, role: roleSchema })
+      .parse({ userId: fd.get('userId'), role: fd.get('role') });
     await setRole(userId, role, await actorOf(user));
     refresh();
     return { ok: true, message: `Role changed to ${role}.`, at: Date.now() };
@@ -48,9 +75,16 @@ export async function setRoleAction(_prev: FormState, fd: FormData): Promise<For
 export async function setDisabledAction(_prev: FormState, fd: FormData): Promise<FormState> {
   const user = await requireActionUser(ADMINS);
   return runForm({}, undefined, async () => {
-    const { userId, disabled } = z.object({ userId: idSchema, disabled: z.enum(['true', 'false']) }).parse({ userId: fd.get('userId'), disabled: fd.get('disabled') });
+    const { userId, disabled } = z
+      .object({ userId: idSchema, disabled: z.enum(['true', 'false']) })
+      .parse({ userId: fd.get('userId'), disabled: fd.get('disabled') });
     await setDisabled(userId, disabled === 'true', await actorOf(user));
     refresh();
-    return { ok: true, message: disabled === 'true' ? 'Account disabled: it is signed out at its next request.' : 'Account enabled.', at: Date.now() };
+    return {
+      ok: true,
+      message:
+        disabled === 'true' ? 'Account disabled: it is signed out at its next request.' : 'Account enabled.',
+      at: Date.now(),
+    };
   });
 }

@@ -11,11 +11,18 @@ import { Input, Select } from '@/components/ui/field';
 export const metadata: Metadata = { title: 'All apps' };
 
 const filterSchema = z.object({
-  status: z.enum(['pending', 'changes_requested', 'approved', 'rejected', 'suspended']).optional().catch(undefined),
+  status: z
+    .enum(['pending', 'changes_requested', 'approved', 'rejected', 'suspended'])
+    .optional()
+    .catch(undefined),
   q: z.string().trim().max(60).optional().catch(undefined),
 });
 
-export default async function AllAppsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AllAppsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser(REVIEWERS);
   const filter = filterSchema.parse(await searchParams);
   const apps = await listApps(user, filter);
@@ -23,13 +30,28 @@ export default async function AllAppsPage({ searchParams }: { searchParams: Prom
   return (
     <>
       <PageHeader title="All apps" description="Every app in Portico, whatever its status." />
-      <form method="get" className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter apps">
+      <form
+        method="get"
+        className="mb-4 flex flex-wrap items-end gap-3"
+        role="search"
+        aria-label="Filter apps"
+      >
         <div>
-          <label htmlFor="q" className="block text-sm font-medium text-slate-700">Name</label>
-          <Input id="q" name="q" defaultValue={filter.q ?? ''} placeholder="Search by name" className="mt-1 w-56" />
+          <label htmlFor="q" className="block text-sm font-medium text-slate-700">
+            Name
+          </label>
+          <Input
+            id="q"
+            name="q"
+            defaultValue={filter.q ?? ''}
+            placeholder="Search by name"
+            className="mt-1 w-56"
+          />
         </div>
         <div>
-          <label htmlFor="status" className="block text-sm font-medium text-slate-700">Status</label>
+          <label htmlFor="status" className="block text-sm font-medium text-slate-700">
+            Status
+          </label>
           <Select id="status" name="status" defaultValue={filter.status ?? ''} className="mt-1 w-48">
             <option value="">Any status</option>
             {Object.entries(STATUS_LABEL).map(([v, l]) => (
@@ -49,7 +71,9 @@ export default async function AllAppsPage({ searchParams }: { searchParams: Prom
         )}
       </form>
       {apps.length === 0 ? (
-        <EmptyState title={filtered ? 'No app matches these filters' : 'No apps yet'}>{filtered ? 'Change or clear the filters.' : 'Apps appear here when someone requests access.'}</EmptyState>
+        <EmptyState title={filtered ? 'No app matches these filters' : 'No apps yet'}>
+          {filtered ? 'Change or clear the filters.' : 'Apps appear here when someone requests access.'}
+        </EmptyState>
       ) : (
         <AppTable apps={apps} showOwners caption="All apps" />
       )}

@@ -24,9 +24,13 @@ export default async function MyAppsPage({ searchParams }: { searchParams: Promi
         </Alert>
       )}
       {apps.length === 0 ? (
-        <EmptyState title="You don’t own any apps yet" action={<LinkButton href="/apps/new">Request access for a use case</LinkButton>}>
-          Request access for a use case. Once a reviewer approves it you can create API keys and call the models from your backend. If a colleague already
-          has an app for your use case, ask them to add you as an owner.
+        <EmptyState
+          title="You don’t own any apps yet"
+          action={<LinkButton href="/apps/new">Request access for a use case</LinkButton>}
+        >
+          Request access for a use case. Once a reviewer approves it you can create API keys and call the
+          models from your backend. If a colleague already has an app for your use case, ask them to add you
+          as an owner.
         </EmptyState>
       ) : (
         <AppTable apps={apps} caption="Apps you own" />

@@ -17,7 +17,12 @@ const day = z
   .optional()
   .catch(undefined);
 const filterSchema = z.object({
-  action: z.string().max(80).regex(/^[a-z_.]*$/).optional().catch(undefined),
+  action: z
+    .string()
+    .max(80)
+    .regex(/^[a-z_.]*$/)
+    .optional()
+    .catch(undefined),
   actor: z.string().trim().max(254).optional().catch(undefined),
   target: z.string().trim().max(80).optional().catch(undefined),
   from: day,
@@ -49,7 +54,17 @@ const LABELS: Record<string, string> = {
 };
 
 // PostgreSQL's jsonb does not keep key order: show the telling ones first.
-const ORDER = ['name', 'email', 'role', 'from', 'to', 'reason', 'requestedModels', 'allowedModels', 'phiPolicy'];
+const ORDER = [
+  'name',
+  'email',
+  'role',
+  'from',
+  'to',
+  'reason',
+  'requestedModels',
+  'allowedModels',
+  'phiPolicy',
+];
 const rank = (k: string) => (ORDER.includes(k) ? ORDER.indexOf(k) : ORDER.length);
 
 function details(d: unknown): string {
@@ -57,7 +72,10 @@ function details(d: unknown): string {
   return Object.entries(d as Record<string, unknown>)
     .filter(([, v]) => v !== undefined && v !== null)
     .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .map(
+      ([k, v]) =>
+        `${k}: ${Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+    )
     .join(' · ')
     .slice(0, 400);
 }
@@ -70,13 +88,26 @@ function targetHref(type: string | null, id: string | null, d: unknown): string 
   return null;
 }
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireUser(REVIEWERS);
   const f = filterSchema.parse(await searchParams);
   const from = f.from ? new Date(`${f.from}T00:00:00Z`) : undefined;
   const to = f.to ? new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000) : undefined;
   const [log, actions] = await Promise.all([
-    listAuditEvents({ action: f.action || undefined, actor: f.actor || undefined, target: f.target || undefined, from: from && !isNaN(+from) ? from : undefined, to: to && !isNaN(+to) ? to : undefined }, f.page),
+    listAuditEvents(
+      {
+        action: f.action || undefined,
+        actor: f.actor || undefined,
+        target: f.target || undefined,
+        from: from && !isNaN(+from) ? from : undefined,
+        to: to && !isNaN(+to) ? to : undefined,
+      },
+      f.page,
+    ),
     auditActions(),
   ]);
   const filtered = Boolean(f.action || f.actor || f.target || f.from || f.to);
@@ -90,10 +121,20 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const first = (log.page - 1) * log.pageSize + 1;
   return (
     <>
-      <PageHeader title="Audit log" description="Who did what to which app, key or user, and when. Sign-in failure bursts, requests, decisions, policy, key, owner and role changes." />
-      <form method="get" role="search" aria-label="Filter the audit log" className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-6">
+      <PageHeader
+        title="Audit log"
+        description="Who did what to which app, key or user, and when. Sign-in failure bursts, requests, decisions, policy, key, owner and role changes."
+      />
+      <form
+        method="get"
+        role="search"
+        aria-label="Filter the audit log"
+        className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-6"
+      >
         <div className="lg:col-span-2">
-          <label htmlFor="f-action" className="block text-sm font-medium text-slate-700">Action</label>
+          <label htmlFor="f-action" className="block text-sm font-medium text-slate-700">
+            Action
+          </label>
           <Select id="f-action" name="action" defaultValue={f.action ?? ''} className="mt-1">
             <option value="">Any action</option>
             {actions.map((a) => (
@@ -104,19 +145,39 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Select>
         </div>
         <div>
-          <label htmlFor="f-actor" className="block text-sm font-medium text-slate-700">Actor</label>
-          <Input id="f-actor" name="actor" defaultValue={f.actor ?? ''} placeholder="Email contains" className="mt-1" />
+          <label htmlFor="f-actor" className="block text-sm font-medium text-slate-700">
+            Actor
+          </label>
+          <Input
+            id="f-actor"
+            name="actor"
+            defaultValue={f.actor ?? ''}
+            placeholder="Email contains"
+            className="mt-1"
+          />
         </div>
         <div>
-          <label htmlFor="f-target" className="block text-sm font-medium text-slate-700">Target</label>
-          <Input id="f-target" name="target" defaultValue={f.target ?? ''} placeholder="ID, or app / key / user" className="mt-1" />
+          <label htmlFor="f-target" className="block text-sm font-medium text-slate-700">
+            Target
+          </label>
+          <Input
+            id="f-target"
+            name="target"
+            defaultValue={f.target ?? ''}
+            placeholder="ID, or app / key / user"
+            className="mt-1"
+          />
         </div>
         <div>
-          <label htmlFor="f-from" className="block text-sm font-medium text-slate-700">From (UTC)</label>
+          <label htmlFor="f-from" className="block text-sm font-medium text-slate-700">
+            From (UTC)
+          </label>
           <Input id="f-from" name="from" type="date" defaultValue={f.from ?? ''} className="mt-1" />
         </div>
         <div>
-          <label htmlFor="f-to" className="block text-sm font-medium text-slate-700">To (UTC, inclusive)</label>
+          <label htmlFor="f-to" className="block text-sm font-medium text-slate-700">
+            To (UTC, inclusive)
+          </label>
           <Input id="f-to" name="to" type="date" defaultValue={f.to ?? ''} className="mt-1" />
         </div>
         <div className="flex items-center gap-3 sm:col-span-2 lg:col-span-6">
@@ -132,22 +193,36 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </form>
 
       {log.events.length === 0 ? (
-        <EmptyState title={filtered ? 'No events match these filters' : 'No events yet'}>{filtered ? 'Widen the date range or clear a filter.' : 'Events appear as people use Portico.'}</EmptyState>
+        <EmptyState title={filtered ? 'No events match these filters' : 'No events yet'}>
+          {filtered ? 'Widen the date range or clear a filter.' : 'Events appear as people use Portico.'}
+        </EmptyState>
       ) : (
         <>
           <p className="mb-2 text-sm text-slate-600" aria-live="polite">
-            {log.total === 1 ? '1 event' : `${formatNumber(first)}–${formatNumber(first + log.events.length - 1)} of ${formatNumber(log.total)} events, newest first`}
+            {log.total === 1
+              ? '1 event'
+              : `${formatNumber(first)}–${formatNumber(first + log.events.length - 1)} of ${formatNumber(log.total)} events, newest first`}
           </p>
           <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
               <caption className="sr-only">Audit events</caption>
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
                 <tr>
-                  <th scope="col" className="px-4 py-2.5">When</th>
-                  <th scope="col" className="px-4 py-2.5">Actor</th>
-                  <th scope="col" className="px-4 py-2.5">Action</th>
-                  <th scope="col" className="px-4 py-2.5">Target</th>
-                  <th scope="col" className="px-4 py-2.5">Details</th>
+                  <th scope="col" className="px-4 py-2.5">
+                    When
+                  </th>
+                  <th scope="col" className="px-4 py-2.5">
+                    Actor
+                  </th>
+                  <th scope="col" className="px-4 py-2.5">
+                    Action
+                  </th>
+                  <th scope="col" className="px-4 py-2.5">
+                    Target
+                  </th>
+                  <th scope="col" className="px-4 py-2.5">
+                    Details
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -163,7 +238,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                         {e.ip && <div className="text-xs text-slate-500">{e.ip}</div>}
                       </td>
                       <td className="px-4 py-2.5">
-                        <div className="font-medium whitespace-nowrap text-slate-900">{LABELS[e.action] ?? e.action}</div>
+                        <div className="font-medium whitespace-nowrap text-slate-900">
+                          {LABELS[e.action] ?? e.action}
+                        </div>
                         <div className="font-mono text-xs text-slate-500">{e.action}</div>
                       </td>
                       <td className="px-4 py-2.5">
@@ -177,7 +254,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                             <span className="font-mono text-xs">{e.targetId}</span>
                           ))}
                       </td>
-                      <td className="max-w-md px-4 py-2.5 break-words text-slate-600">{details(e.details)}</td>
+                      <td className="max-w-md px-4 py-2.5 break-words text-slate-600">
+                        {details(e.details)}
+                      </td>
                     </tr>
                   );
                 })}

@@ -14,19 +14,39 @@ export const metadata: Metadata = { title: 'Review queue' };
 
 type Row = Awaited<ReturnType<typeof listOwnedApps>>[number];
 
-function QueueTable({ apps, caption, sentBack = false }: { apps: Row[]; caption: string; sentBack?: boolean }) {
+function QueueTable({
+  apps,
+  caption,
+  sentBack = false,
+}: {
+  apps: Row[];
+  caption: string;
+  sentBack?: boolean;
+}) {
   return (
     <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
           <tr>
-            <th scope="col" className="px-4 py-2.5">App</th>
-            <th scope="col" className="px-4 py-2.5">Owners</th>
-            <th scope="col" className="px-4 py-2.5">Requested models</th>
-            <th scope="col" className="px-4 py-2.5">PHI</th>
-            <th scope="col" className="px-4 py-2.5">{sentBack ? 'Sent back' : 'Waiting since'}</th>
-            <th scope="col" className="px-4 py-2.5"><span className="sr-only">Action</span></th>
+            <th scope="col" className="px-4 py-2.5">
+              App
+            </th>
+            <th scope="col" className="px-4 py-2.5">
+              Owners
+            </th>
+            <th scope="col" className="px-4 py-2.5">
+              Requested models
+            </th>
+            <th scope="col" className="px-4 py-2.5">
+              PHI
+            </th>
+            <th scope="col" className="px-4 py-2.5">
+              {sentBack ? 'Sent back' : 'Waiting since'}
+            </th>
+            <th scope="col" className="px-4 py-2.5">
+              <span className="sr-only">Action</span>
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -43,7 +63,11 @@ function QueueTable({ apps, caption, sentBack = false }: { apps: Row[]; caption:
                 <Time date={a.reviews[0]?.createdAt ?? a.updatedAt} rel />
               </td>
               <td className="px-4 py-3 text-right">
-                <Link href={`/review/${a.id}`} className="font-semibold whitespace-nowrap text-brand-700 hover:underline" aria-label={`Review ${a.name}`}>
+                <Link
+                  href={`/review/${a.id}`}
+                  className="font-semibold whitespace-nowrap text-brand-700 hover:underline"
+                  aria-label={`Review ${a.name}`}
+                >
                   {sentBack ? 'Open' : 'Review'}
                 </Link>
               </td>
@@ -55,14 +79,26 @@ function QueueTable({ apps, caption, sentBack = false }: { apps: Row[]; caption:
   );
 }
 
-export default async function ReviewQueuePage({ searchParams }: { searchParams: Promise<{ decided?: string }> }) {
+export default async function ReviewQueuePage({
+  searchParams,
+}: {
+  searchParams: Promise<{ decided?: string }>;
+}) {
   await requireUser(REVIEWERS);
   const [{ pending, sentBack }, { decided }] = await Promise.all([reviewQueue(), searchParams]);
   const decidedId = idSchema.safeParse(decided);
-  const done = decidedId.success ? await db().app.findUnique({ where: { id: decidedId.data }, select: { id: true, name: true, status: true } }) : null;
+  const done = decidedId.success
+    ? await db().app.findUnique({
+        where: { id: decidedId.data },
+        select: { id: true, name: true, status: true },
+      })
+    : null;
   return (
     <>
-      <PageHeader title="Review queue" description="Requests waiting for a decision, oldest first. Approve with models, limits and a PHI policy; reject or send back with a reason the owner sees." />
+      <PageHeader
+        title="Review queue"
+        description="Requests waiting for a decision, oldest first. Approve with models, limits and a PHI policy; reject or send back with a reason the owner sees."
+      />
       {done && (
         <Alert tone="success" className="mb-6">
           <span className="font-semibold">{done.name}</span>: {STATUS_LABEL[done.status].toLowerCase()}.{' '}
@@ -74,14 +110,22 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
       <div className="space-y-8">
         <section aria-labelledby="pending-title">
           <h2 id="pending-title" className="mb-3 flex items-center gap-2 text-lg font-semibold">
-            Waiting for review <StatusBadge status="pending" /> <span className="text-sm font-normal text-slate-500">{pending.length}</span>
+            Waiting for review <StatusBadge status="pending" />{' '}
+            <span className="text-sm font-normal text-slate-500">{pending.length}</span>
           </h2>
-          {pending.length === 0 ? <EmptyState title="Nothing waiting for review">New requests appear here as owners submit them.</EmptyState> : <QueueTable apps={pending} caption="Requests waiting for review" />}
+          {pending.length === 0 ? (
+            <EmptyState title="Nothing waiting for review">
+              New requests appear here as owners submit them.
+            </EmptyState>
+          ) : (
+            <QueueTable apps={pending} caption="Requests waiting for review" />
+          )}
         </section>
         {sentBack.length > 0 && (
           <section aria-labelledby="sentback-title">
             <h2 id="sentback-title" className="mb-3 flex items-center gap-2 text-lg font-semibold">
-              Sent back to owners <StatusBadge status="changes_requested" /> <span className="text-sm font-normal text-slate-500">{sentBack.length}</span>
+              Sent back to owners <StatusBadge status="changes_requested" />{' '}
+              <span className="text-sm font-normal text-slate-500">{sentBack.length}</span>
             </h2>
             <QueueTable apps={sentBack} caption="Requests sent back to their owners" sentBack />
           </section>

@@ -32,11 +32,21 @@ export default async function UsersPage() {
               <caption className="sr-only">Users</caption>
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
                 <tr>
-                  <th scope="col" className="px-4 py-2.5">User</th>
-                  <th scope="col" className="px-4 py-2.5">Role</th>
-                  <th scope="col" className="px-4 py-2.5">Sign-in</th>
-                  <th scope="col" className="px-4 py-2.5">Last sign-in</th>
-                  <th scope="col" className="px-4 py-2.5 text-right">Manage</th>
+                  <th scope="col" className="px-4 py-2.5">
+                    User
+                  </th>
+                  <th scope="col" className="px-4 py-2.5">
+                    Role
+                  </th>
+                  <th scope="col" className="px-4 py-2.5">
+                    Sign-in
+                  </th>
+                  <th scope="col" className="px-4 py-2.5">
+                    Last sign-in
+                  </th>
+                  <th scope="col" className="px-4 py-2.5 text-right">
+                    Manage
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -47,13 +57,24 @@ export default async function UsersPage() {
                       {u.name && <div className="text-xs text-slate-500">{u.name}</div>}
                     </td>
                     <td className="px-4 py-3">
-                      <span className="capitalize">{u.role}</span> {u.disabled && <Badge tone="red">Disabled</Badge>}
+                      <span className="capitalize">{u.role}</span>{' '}
+                      {u.disabled && <Badge tone="red">Disabled</Badge>}
                     </td>
-                    <td className="px-4 py-3 text-slate-700">{[u.hasPassword && 'Password', u.sso && 'SSO'].filter(Boolean).join(', ') || '—'}</td>
-                    <td className="px-4 py-3 whitespace-nowrap text-slate-700">{u.lastLoginAt ? <Time date={u.lastLoginAt} rel /> : <span className="text-slate-400">Never</span>}</td>
+                    <td className="px-4 py-3 text-slate-700">
+                      {[u.hasPassword && 'Password', u.sso && 'SSO'].filter(Boolean).join(', ') || '—'}
+                    </td>
+                    <td className="px-4 py-3 whitespace-nowrap text-slate-700">
+                      {u.lastLoginAt ? (
+                        <Time date={u.lastLoginAt} rel />
+                      ) : (
+                        <span className="text-slate-400">Never</span>
+                      )}
+                    </td>
                     <td className="px-4 py-3">
                       {u.id === me.id ? (
-                        <p className="text-right text-xs text-slate-500">You (another admin can change your role)</p>
+                        <p className="text-right text-xs text-slate-500">
+                          You (another admin can change your role)
+                        </p>
                       ) : (
                         <UserControls userId={u.id} email={u.email} role={u.role} disabled={u.disabled} />
                       )}

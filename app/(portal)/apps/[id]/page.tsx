@@ -157,8 +157,10 @@ export default async function AppPage({ params, searchParams }: Params) {
           >
             {!hasKeys ? (
               <p className="text-sm text-slate-600">
-              {app.status === 'rejected' ? 'A rejected app has no keys.' : 'You can create keys once the app is approved.'}
-            </p>
+                {app.status === 'rejected'
+                  ? 'A rejected app has no keys.'
+                  : 'You can create keys once the app is approved.'}
+              </p>
             ) : keys.length === 0 ? (
               <p className="text-sm text-slate-600">
                 {access.manage
@@ -173,18 +175,20 @@ export default async function AppPage({ params, searchParams }: Params) {
 
         <div className="grid gap-6 lg:grid-cols-3">
           <div className="min-w-0 space-y-6 lg:col-span-2">
-            <Section
-              id="usage"
-              title="Usage this month"
-              description={`Since ${formatDate(usage.from)} (UTC). Counts and cost only: prompts and answers are never stored.`}
-            >
-              <UsageTable
-                models={usage.models}
-                total={usage.total}
-                tokenBudget={app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget)}
-                costBudget={app.monthlyCostBudgetUsd}
-              />
-            </Section>
+            {(hasKeys || usage.models.length > 0) && (
+              <Section
+                id="usage"
+                title="Usage this month"
+                description={`Since ${formatDate(usage.from)} (UTC). Counts and cost only: prompts and answers are never stored.`}
+              >
+                <UsageTable
+                  models={usage.models}
+                  total={usage.total}
+                  tokenBudget={app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget)}
+                  costBudget={app.monthlyCostBudgetUsd}
+                />
+              </Section>
+            )}
 
             {admin && (app.status === 'approved' || app.status === 'suspended') && (
               <Section
@@ -236,7 +240,11 @@ export default async function AppPage({ params, searchParams }: Params) {
             <Section
               id="policy"
               title="Policy and limits"
-              description={admin || !(approved || app.status === 'suspended') ? undefined : 'Set by the reviewer. Ask a Portico admin to change them.'}
+              description={
+                admin || !(approved || app.status === 'suspended')
+                  ? undefined
+                  : 'Set by the reviewer. Ask a Portico admin to change them.'
+              }
             >
               {app.status === 'pending' || app.status === 'changes_requested' || app.status === 'rejected' ? (
                 <p className="text-sm text-slate-600">Set when the request is approved.</p>

@@ -17,7 +17,12 @@ export default async function RequestAccessPage() {
         description="Tell reviewers about one use case. You become the app’s owner; once it is approved you can create API keys for it."
       />
       <Card className="max-w-3xl p-6">
-        <RequestForm action={requestAccessAction} models={[...config.models.keys()]} attestation={config.portal.attestation} submitLabel="Submit request" />
+        <RequestForm
+          action={requestAccessAction}
+          models={[...config.models.keys()]}
+          attestation={config.portal.attestation}
+          submitLabel="Submit request"
+        />
       </Card>
     </>
   );

@@ -60,7 +60,11 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
         </div>
         <div className="min-w-0 space-y-6 lg:col-span-3">
           {!open ? (
-            <Alert tone="info" title={`Already decided: ${STATUS_LABEL[app.status].toLowerCase()}`} live={false}>
+            <Alert
+              tone="info"
+              title={`Already decided: ${STATUS_LABEL[app.status].toLowerCase()}`}
+              live={false}
+            >
               Nothing to review here.{' '}
               <Link href={`/apps/${app.id}`} className="font-semibold underline">
                 Open the app
@@ -71,10 +75,15 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
             <>
               {app.status === 'changes_requested' && (
                 <Alert tone="info" live={false}>
-                  Sent back to the owners, who have not resubmitted yet. You can still approve or reject it as it stands.
+                  Sent back to the owners, who have not resubmitted yet. You can still approve or reject it as
+                  it stands.
                 </Alert>
               )}
-              <Section id="approve" title="Approve" description="The app can call only the models you allow, within these limits, with this PHI policy. Admins can change them later.">
+              <Section
+                id="approve"
+                title="Approve"
+                description="The app can call only the models you allow, within these limits, with this PHI policy. Admins can change them later."
+              >
                 <PolicyForm
                   action={approveAction}
                   appId={app.id}

@@ -37,7 +37,11 @@ export default async function EditRequestPage({ params }: { params: Promise<{ id
       ) : (
         <div className="max-w-3xl space-y-6">
           {comment?.reason && (
-            <Alert tone="warning" title={`Comment from ${comment.reviewer?.email ?? 'the reviewer'}`} live={false}>
+            <Alert
+              tone="warning"
+              title={`Comment from ${comment.reviewer?.email ?? 'the reviewer'}`}
+              live={false}
+            >
               <p className="whitespace-pre-line">{comment.reason}</p>
             </Alert>
           )}
