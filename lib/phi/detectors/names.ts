@@ -78,12 +78,15 @@ const WEEKDAYS = words(
   `monday mon tuesday tue tues wednesday wed thursday thu thur thurs friday fri saturday sat sunday sun`,
 );
 
-let kinds: Map<string, Kind> | undefined;
+// One map for every word the engine knows: its kind in the low bits, the word lists holding it above.
+const KIND_MASK = 7;
+const FLAG_SHIFT = 3;
+let index: Map<string, number> | undefined;
 
-/** Every dictionary word's kind in one map, built once: one lookup per word at run time. */
-function kindMap(d: Dictionaries): Map<string, Kind> {
-  if (kinds) return kinds;
-  const m = new Map<string, Kind>();
+/** Built once from the dictionaries (about half a second): one lookup per word at run time. */
+function wordIndex(d: Dictionaries): Map<string, number> {
+  if (index) return index;
+  const m = new Map<string, number>();
   for (const w of d.english) m.set(w, Kind.Word);
   for (const w of d.medical) m.set(w, Kind.Clinical);
   // A name that is also a word or an eponym ("White", "Foley", "Parkinson") needs context to count.
@@ -93,46 +96,33 @@ function kindMap(d: Dictionaries): Map<string, Kind> {
     m.set(w, d.english.has(w) || common ? Kind.Weak : Kind.Name);
   }
   for (const w of CLINICAL_WORDS) m.set(w, Kind.Clinical);
-  for (const w of STOP_WORDS) m.set(w, Kind.Stop);
-  for (const w of WEEKDAYS) m.set(w, Kind.Stop);
-  for (const w of RELATION_WORDS) m.set(w, Kind.Stop);
-  for (const w of lexicon.NOT_NAMES) m.set(w, Kind.Stop);
-  kinds = m;
+  for (const list of [STOP_WORDS, WEEKDAYS, RELATION_WORDS, lexicon.NOT_NAMES])
+    for (const w of list) m.set(w, Kind.Stop);
+  const flag = (list: Iterable<string>, bit: number): void => {
+    for (const w of list) m.set(w, (m.get(w) ?? Kind.Unknown) | (bit << FLAG_SHIFT));
+  };
+  flag(d.givenNames, F.GIVEN);
+  flag(d.cityFirstWords, F.CITY_FIRST);
+  flag(TITLES, F.TITLE);
+  flag(RELATION_WORDS, F.RELATION);
+  flag(CREDENTIALS, F.CREDENTIAL);
+  flag(FACILITY_WORDS, F.FACILITY);
+  flag(REGION_HEADS, F.REGION);
+  flag(RESIDENCE_VERBS, F.RESIDENCE);
+  flag(PLACE_PREPOSITIONS, F.PLACE_PREP);
+  flag(STREET_SUFFIXES, F.STREET_SUFFIX);
+  index = m;
   return m;
 }
 
-// O'Brien, D'Angelo, McNeil's kin: the prefix makes a surname whatever the lists say.
+// O'Brien, D'Angelo: the prefix makes a surname whatever the lists say.
 const SURNAME_PREFIX = /^(?:o|d)['’][a-z]{3,}$/;
 
-let flagMap: Map<string, number> | undefined;
-
-function wordFlags(d: Dictionaries): Map<string, number> {
-  if (flagMap) return flagMap;
-  const m = new Map<string, number>();
-  const add = (list: Iterable<string>, bit: number): void => {
-    for (const w of list) m.set(w, (m.get(w) ?? 0) | bit);
-  };
-  add(d.givenNames, F.GIVEN);
-  add(d.cityFirstWords, F.CITY_FIRST);
-  add(TITLES, F.TITLE);
-  add(RELATION_WORDS, F.RELATION);
-  add(CREDENTIALS, F.CREDENTIAL);
-  add(FACILITY_WORDS, F.FACILITY);
-  add(REGION_HEADS, F.REGION);
-  add(RESIDENCE_VERBS, F.RESIDENCE);
-  add(PLACE_PREPOSITIONS, F.PLACE_PREP);
-  add(STREET_SUFFIXES, F.STREET_SUFFIX);
-  flagMap = m;
-  return m;
-}
-
-function classify(base: string, lower: string, m: Map<string, Kind>): Kind {
-  // The small stop list first: it answers for a third of the words without touching the big map.
-  if (STOP_WORDS.has(base) || (lower !== base && STOP_WORDS.has(lower))) return Kind.Stop;
-  const kind = m.get(base);
-  if (kind === undefined || kind === Kind.Clinical) {
-    if (SURNAME_PREFIX.test(base) && base !== "o'clock") return Kind.Name;
-  }
+/** The kind of a word from its index entry, with the shapes no list holds. */
+function kindOf(entry: number | undefined, base: string): Kind {
+  const kind = entry === undefined ? undefined : ((entry & KIND_MASK) as Kind);
+  if ((kind === undefined || kind === Kind.Clinical) && SURNAME_PREFIX.test(base) && base !== "o'clock")
+    return Kind.Name;
   // "con't", "rec'd", "he'll": contractions, never names.
   if (kind === undefined && APOSTROPHE.test(base)) return Kind.Stop;
   return kind ?? Kind.Unknown;
@@ -154,8 +144,7 @@ function isCapital(ch: string): boolean {
 
 /** Words are runs of ASCII letters, joined by an apostrophe ("O'Brien", "Parkinson's"); scanned by hand to spare a match object per word. */
 function tokenize(text: string, d: Dictionaries): Token[] {
-  const m = kindMap(d);
-  const fm = wordFlags(d);
+  const m = wordIndex(d);
   const tokens: Token[] = [];
   let prevEnd = 0;
   let i = 0;
@@ -179,20 +168,26 @@ function tokenize(text: string, d: Dictionaries): Token[] {
       n > 2 && lower[n - 1] === 's' && (lower[n - 2] === "'" || lower[n - 2] === '’')
         ? lower.slice(0, -2)
         : lower;
+    const entry = m.get(base);
+    let kind = kindOf(entry, base);
+    let flags = entry === undefined ? 0 : entry >> FLAG_SHIFT;
+    if (lower !== base) {
+      // "pt's": the possessive's own entry may say stop word; lists of written forms read the whole word.
+      const whole = m.get(lower);
+      if (whole !== undefined && (whole & KIND_MASK) === Kind.Stop) kind = Kind.Stop;
+      flags = (flags & BASE_FLAGS) | ((whole === undefined ? 0 : whole >> FLAG_SHIFT) & ~BASE_FLAGS);
+    }
     tokens.push({
       start,
       end: i,
       raw: word,
       lower,
       base,
-      kind: classify(base, lower, m),
+      kind,
       cap: isCapital(word[0] ?? ''),
       gap: text.slice(prevEnd, start),
       slash: gluedBefore(text[start - 1]) || gluedAfter(text[i]),
-      flags:
-        lower === base
-          ? (fm.get(base) ?? 0)
-          : ((fm.get(base) ?? 0) & BASE_FLAGS) | ((fm.get(lower) ?? 0) & ~BASE_FLAGS),
+      flags,
     });
     prevEnd = i;
   }

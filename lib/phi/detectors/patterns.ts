@@ -147,6 +147,23 @@ function scanAroundTlds(text: string, out: Candidate[]): void {
   }
 }
 
+const EMAIL_CHAR = /[A-Za-z0-9._%+@-]/;
+
+/** E-mail addresses: the pattern runs only on the run of address characters around each "@". */
+function scanAroundAts(text: string, out: Candidate[]): void {
+  let from = 0;
+  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', from)) {
+    let start = at;
+    while (start > from && EMAIL_CHAR.test(text[start - 1] ?? ' ')) start--;
+    let end = at + 1;
+    while (end < text.length && EMAIL_CHAR.test(text[end] ?? ' ')) end++;
+    const found: Candidate[] = [];
+    scan(text.slice(start, end), EMAIL, 'EMAIL', found);
+    for (const f of found) out.push({ ...f, start: f.start + start, end: f.end + start });
+    from = end;
+  }
+}
+
 function phoneDigits(v: string): string {
   return v.replace(NON_DIGITS, '');
 }
@@ -187,7 +204,7 @@ function hasLongRun(text: string): boolean {
 
 export function detectPatterns(text: string, lower: string, gates: number, out: Candidate[]): void {
   // Cheap gates first: most clinical text has no "@", no "://" and no domain ending.
-  if (text.includes('@')) scan(text, EMAIL, 'EMAIL', out);
+  if (text.includes('@')) scanAroundAts(text, out);
   if (text.includes('://')) scan(text, URL_SCHEME, 'URL', out);
   if (lower.includes('www.')) scan(text, URL_WWW, 'URL', out);
   if (HAS_TLD.test(text)) scanAroundTlds(text, out);
