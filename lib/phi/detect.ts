@@ -1,6 +1,6 @@
 import { detectDates } from './detectors/dates';
 import { wordGates } from './detectors/gates';
-import { detectNamesAndPlaces } from './detectors/names';
+import { detectNamesAndPlaces, tokenizeText } from './detectors/names';
 import { detectPatterns } from './detectors/patterns';
 import type { Candidate, PhiEntity } from './types';
 
@@ -32,11 +32,11 @@ function merge(candidates: Candidate[]): PhiEntity[] {
 export function detect(text: string): PhiEntity[] {
   if (text.length === 0) return [];
   const candidates: Candidate[] = [];
-  const lower = text.toLowerCase();
-  const gates = wordGates(lower);
-  detectPatterns(text, lower, gates, candidates);
+  const tokens = tokenizeText(text);
+  const gates = wordGates(text, tokens);
+  detectPatterns(text, gates, candidates);
   detectDates(text, gates, candidates);
-  detectNamesAndPlaces(text, candidates);
+  detectNamesAndPlaces(text, tokens, candidates);
   return merge(candidates);
 }
 

@@ -47,28 +47,13 @@ for (const [key, words] of Object.entries(LABELS) as [keyof typeof G, string][])
 // Ages over 89 are numbers, not words: "98 yo", "age 101".
 const OLD_AGE_NUMBER = /(?:^|\D)(?:9\d|1[0-4]\d)(?!\d)/;
 
-function isLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
-/** Bit mask of the gates whose label words occur in `lower` (the text in lower case). */
-export function wordGates(lower: string): number {
+/** Bit mask of the gates whose label words occur among the words (lower case) of `text`. */
+export function wordGates(text: string, words: readonly { lower: string }[]): number {
   let mask = 0;
-  const len = lower.length;
-  let i = 0;
-  while (i < len) {
-    if (!isLetter(lower.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const start = i;
-    while (i < len && isLetter(lower.charCodeAt(i))) i++;
-    // Long words are never labels: skip the lookup.
-    if (i - start <= 14) {
-      const g = GATE_OF.get(lower.slice(start, i));
-      if (g !== undefined) mask |= g;
-    }
+  for (const w of words) {
+    const g = GATE_OF.get(w.lower);
+    if (g !== undefined) mask |= g;
   }
-  if (OLD_AGE_NUMBER.test(lower)) mask |= G.age;
+  if (OLD_AGE_NUMBER.test(text)) mask |= G.age;
   return mask;
 }

@@ -30,7 +30,7 @@ const enum Kind {
   Unknown, // in no dictionary (a rare surname, a typo)
 }
 
-interface Token {
+export interface Token {
   start: number;
   end: number;
   /** The word as written. */
@@ -1267,9 +1267,13 @@ function emit(c: Ctx, marks: Uint8Array, type: 'NAME' | 'LOCATION', out: Candida
   }
 }
 
-export function detectNamesAndPlaces(text: string, out: Candidate[]): void {
+/** The words of a text, each classed once against the dictionaries; shared by every detector. */
+export function tokenizeText(text: string): Token[] {
+  return tokenize(text, loadDictionaries());
+}
+
+export function detectNamesAndPlaces(text: string, tokens: Token[], out: Candidate[]): void {
   const d = loadDictionaries();
-  const tokens = tokenize(text, d);
   const share = capitalShare(tokens);
   const c: Ctx = {
     text,

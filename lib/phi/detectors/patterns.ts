@@ -114,6 +114,8 @@ const NON_DIGITS = /\D/g;
 const HAS_DIGIT = /\d/;
 const HAS_CAPITAL = /[A-Z]/;
 const HEX_LETTER = /[A-Fa-f]/;
+const HAS_WWW = /www\./i;
+const HAS_SN = /s\/n/i;
 const MAC_SHAPE = /^(?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$/;
 const TEN_DIGITS = /^\d{10}$/;
 const HAS_TLD = /\.(?:com|org|net|edu|gov|io|us|info|health|care|biz|co\.uk|ly)\b/i;
@@ -202,11 +204,11 @@ function hasLongRun(text: string): boolean {
   return false;
 }
 
-export function detectPatterns(text: string, lower: string, gates: number, out: Candidate[]): void {
+export function detectPatterns(text: string, gates: number, out: Candidate[]): void {
   // Cheap gates first: most clinical text has no "@", no "://" and no domain ending.
   if (text.includes('@')) scanAroundAts(text, out);
   if (text.includes('://')) scan(text, URL_SCHEME, 'URL', out);
-  if (lower.includes('www.')) scan(text, URL_WWW, 'URL', out);
+  if (HAS_WWW.test(text)) scan(text, URL_WWW, 'URL', out);
   if (HAS_TLD.test(text)) scanAroundTlds(text, out);
   if (!HAS_DIGIT.test(text)) return;
   if (text.includes('.')) scan(text, IPV4, 'IP', out);
@@ -255,7 +257,7 @@ export function detectPatterns(text: string, lower: string, gates: number, out: 
     scan(text, PLATE, 'VEHICLE', out);
   }
   if (hasLongRun(text)) scan(text, VIN, 'VEHICLE', out, validVin);
-  if (gates & G.device || lower.includes('s/n')) {
+  if (gates & G.device || HAS_SN.test(text)) {
     scan(text, DEVICE, 'DEVICE', out);
     scan(text, DEVICE_UNLABELLED_COLON, 'DEVICE', out);
   }
