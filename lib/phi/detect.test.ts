@@ -67,6 +67,20 @@ describe('detect', () => {
     expect(detect(lower).map((e) => lower.slice(e.start, e.end))).toEqual(['healey', 'maria']);
   });
 
+  it('stays linear on hostile input (one huge word, long runs of digits and symbols)', () => {
+    const started = performance.now();
+    for (const t of [
+      'a'.repeat(100_000),
+      'transfer to ' + 'b'.repeat(50_000) + ' 5',
+      '1-'.repeat(50_000),
+      'a@'.repeat(20_000),
+      '#a1 '.repeat(20_000),
+    ]) {
+      detect(t);
+    }
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it('treats a year alone and relative dates as not PHI but month/day as a date', () => {
     const t = 'MI in 1992, CABG 7/22, seen Nov 3rd, 3 days ago.';
     expect(detect(t).map((e) => `${e.type}:${t.slice(e.start, e.end)}`)).toEqual([

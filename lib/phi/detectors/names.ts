@@ -728,9 +728,12 @@ function signatureRule(c: Ctx): void {
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
+const MAX_TYPO_LENGTH = 24;
 
 /** True when one deletion, insertion, substitution or swap turns `w` into an ordinary or medical word. */
 function nearWord(w: string, d: Dictionaries): boolean {
+  // The candidates grow with the square of the length: long words are never typos of short ones here.
+  if (w.length > MAX_TYPO_LENGTH) return false;
   const known = (x: string): boolean =>
     x !== w && x.length > 1 && (d.english.has(x) || d.medicalCommon.has(x));
   for (let i = 0; i < w.length; i++) {
