@@ -26,16 +26,21 @@ test('admins create users, change roles, disable accounts, suspend and reinstate
     await a.getByRole('button', { name: 'Create user' }).click();
     await expect(a.getByText(`Created ${email} (member).`)).toBeVisible();
 
+    await a.getByLabel('Find', { exact: true }).fill(email.slice(0, 14));
+    await a.getByRole('button', { name: 'Search' }).click();
+    await expect(a.getByRole('row')).toHaveCount(2);
     const row = a.getByRole('row', { name: new RegExp(email) });
     await row.getByLabel(`Role of ${email}`, { exact: true }).selectOption('reviewer');
     await row.getByRole('button', { name: `Save role of ${email}` }).click();
     await expect(row.getByText('Role changed to reviewer.')).toBeVisible();
     await row.getByRole('button', { name: `Disable ${email}` }).click();
     await expect(row.getByText('Disabled', { exact: true })).toBeVisible();
+    await screenshot(a, 'users');
+    await a.goto(`/users?q=${encodeURIComponent(admin.user.email)}`);
     await expect(a.getByRole('row', { name: new RegExp(admin.user.email) })).toContainText(
       'You (another admin can change your role)',
     );
-    await screenshot(a, 'users');
+    await a.goto(`/users?q=${encodeURIComponent(email)}`);
 
     const ctx = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
     const p = await ctx.newPage();

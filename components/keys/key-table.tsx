@@ -50,16 +50,10 @@ export function KeyTable({
               Key
             </th>
             <th scope="col" className="px-3 py-2">
-              Created
-            </th>
-            <th scope="col" className="px-3 py-2 whitespace-nowrap">
-              Last used
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Expires
-            </th>
-            <th scope="col" className="px-3 py-2">
               Status
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Activity
             </th>
             {canManage && (
               <th scope="col" className="px-5 py-2 text-right">
@@ -93,32 +87,33 @@ export function KeyTable({
                     </div>
                   )}
                 </td>
-                <td className="px-3 py-3 text-slate-700">
-                  <Time date={k.createdAt} rel />
-                  <div
-                    className="max-w-48 truncate text-xs text-slate-500"
-                    title={k.createdBy?.email ?? undefined}
-                  >
-                    by {k.createdBy?.email ?? 'the command line'}
-                  </div>
-                </td>
-                <td className="px-3 py-3 whitespace-nowrap text-slate-700">
-                  {k.lastUsedAt ? (
-                    <Time date={k.lastUsedAt} rel />
-                  ) : (
-                    <span className="text-slate-400">Never</span>
-                  )}
-                </td>
-                <td className="px-3 py-3 whitespace-nowrap text-slate-700">
-                  {k.expiresAt ? <Time date={k.expiresAt} /> : 'Never'}
-                </td>
                 <td className="px-3 py-3">
                   <KeyStateBadge state={state} />
-                  {k.revokedAt && (
-                    <div className="mt-1 text-xs whitespace-nowrap text-slate-500">
-                      {formatDateTime(k.revokedAt)}
-                    </div>
-                  )}
+                  <div className="mt-1 text-xs whitespace-nowrap text-slate-600">
+                    {k.revokedAt ? (
+                      <>
+                        Revoked <Time date={k.revokedAt} />
+                      </>
+                    ) : state.kind === 'rotating' ? null : k.expiresAt ? (
+                      <>
+                        {state.kind === 'expired' ? 'Expired' : 'Expires'}{' '}
+                        <Time date={k.expiresAt} dateOnly={state.kind !== 'expired'} />
+                      </>
+                    ) : (
+                      'Never expires'
+                    )}
+                  </div>
+                </td>
+                <td className="px-3 py-3 text-xs text-slate-600">
+                  <div className="whitespace-nowrap">
+                    Created <Time date={k.createdAt} rel />
+                  </div>
+                  <div className="max-w-52 truncate" title={k.createdBy?.email ?? undefined}>
+                    by {k.createdBy?.email ?? 'the command line'}
+                  </div>
+                  <div className="mt-1 whitespace-nowrap">
+                    Last used {k.lastUsedAt ? <Time date={k.lastUsedAt} rel /> : 'never'}
+                  </div>
                 </td>
                 {canManage && (
                   <td className="px-5 py-3">

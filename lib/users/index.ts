@@ -50,10 +50,12 @@ export async function findUserByEmail(email: string) {
 }
 
 /** Everyone, for the admin page: newest first, without password hashes (only whether one is set). */
-export async function listUsers() {
+export async function listUsers(filter: { q?: string; take?: number } = {}) {
+  const q = filter.q?.trim();
   const users = await db().user.findMany({
+    where: q ? { OR: [{ email: { contains: q, mode: 'insensitive' } }, { name: { contains: q, mode: 'insensitive' } }] } : {},
     orderBy: { createdAt: 'desc' },
-    take: 1000,
+    take: filter.take ?? 1000,
     select: { id: true, email: true, name: true, role: true, disabled: true, createdAt: true, lastLoginAt: true, ssoSubject: true, passwordHash: true },
   });
   return users.map(({ passwordHash, ssoSubject, ...u }) => ({ ...u, hasPassword: Boolean(passwordHash), sso: Boolean(ssoSubject) }));

@@ -220,7 +220,7 @@ export default async function AuditPage({
                   <th scope="col" className="px-4 py-2.5">
                     Target
                   </th>
-                  <th scope="col" className="px-4 py-2.5">
+                  <th scope="col" className="hidden px-4 py-2.5 lg:table-cell">
                     Details
                   </th>
                 </tr>
@@ -230,7 +230,7 @@ export default async function AuditPage({
                   const href = targetHref(e.targetType, e.targetId, e.details);
                   return (
                     <tr key={e.id} className="align-top">
-                      <td className="px-4 py-2.5 whitespace-nowrap text-slate-700">
+                      <td className="px-4 py-2.5 text-slate-700 lg:whitespace-nowrap">
                         <Time date={e.createdAt} />
                       </td>
                       <td className="px-4 py-2.5 text-slate-800">
@@ -242,19 +242,26 @@ export default async function AuditPage({
                           {LABELS[e.action] ?? e.action}
                         </div>
                         <div className="font-mono text-xs text-slate-500">{e.action}</div>
+                        {/* Narrow screens: the details under the action rather than in a column of their own. */}
+                        <div className="mt-1 max-w-xs text-xs break-words text-slate-600 lg:hidden">
+                          {details(e.details)}
+                        </div>
                       </td>
                       <td className="px-4 py-2.5">
                         {e.targetType && <span className="text-slate-500">{e.targetType} </span>}
                         {e.targetId &&
                           (href ? (
-                            <Link href={href} className="font-mono text-xs text-brand-700 hover:underline">
+                            <Link
+                              href={href}
+                              className="font-mono text-xs break-all text-brand-700 hover:underline"
+                            >
                               {e.targetId}
                             </Link>
                           ) : (
-                            <span className="font-mono text-xs">{e.targetId}</span>
+                            <span className="font-mono text-xs break-all">{e.targetId}</span>
                           ))}
                       </td>
-                      <td className="max-w-md px-4 py-2.5 break-words text-slate-600">
+                      <td className="hidden max-w-md px-4 py-2.5 break-words text-slate-600 lg:table-cell">
                         {details(e.details)}
                       </td>
                     </tr>

@@ -4,14 +4,27 @@ import { oidcEnabled } from '@/lib/auth/options';
 import { listUsers } from '@/lib/users';
 import { CreateUserForm, UserControls } from '@/components/users/user-forms';
 import { Badge } from '@/components/ui/badge';
-import { PageHeader, Section } from '@/components/ui/card';
+import Link from 'next/link';
+import { buttonClass } from '@/components/ui/button';
+import { EmptyState, PageHeader, Section } from '@/components/ui/card';
+import { Input } from '@/components/ui/field';
 import { Time } from '@/components/ui/time';
 
 export const metadata: Metadata = { title: 'Users' };
 
-export default async function UsersPage() {
+const PAGE = 200;
+
+export default async function UsersPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ q?: string | string[] }>;
+}) {
   const me = await requireUser(ADMINS);
-  const users = await listUsers();
+  const raw = (await searchParams).q;
+  const q = typeof raw === 'string' ? raw.trim().slice(0, 254) : '';
+  const users = await listUsers({ q, take: PAGE + 1 });
+  const more = users.length > PAGE;
+  if (more) users.pop();
   const sso = oidcEnabled();
   return (
     <>
@@ -24,10 +37,42 @@ export default async function UsersPage() {
           <CreateUserForm sso={sso} />
         </Section>
         <section aria-labelledby="users-title">
-          <h2 id="users-title" className="mb-3 text-lg font-semibold">
-            People <span className="text-sm font-normal text-slate-500">{users.length}</span>
-          </h2>
-          <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+          <div className="mb-3 flex flex-wrap items-end justify-between gap-3">
+            <h2 id="users-title" className="text-lg font-semibold">
+              People{' '}
+              <span className="text-sm font-normal text-slate-500">
+                {more ? `first ${PAGE}${q ? ' matching' : ''}` : users.length}
+              </span>
+            </h2>
+            <form method="get" role="search" aria-label="Find people" className="flex items-end gap-2">
+              <div>
+                <label htmlFor="user-q" className="block text-sm font-medium text-slate-700">
+                  Find
+                </label>
+                <Input
+                  id="user-q"
+                  name="q"
+                  defaultValue={q}
+                  placeholder="Email or name"
+                  className="mt-1 w-56"
+                />
+              </div>
+              <button type="submit" className={buttonClass('secondary')}>
+                Search
+              </button>
+              {q && (
+                <Link href="/users" className="py-2 text-sm font-medium text-brand-700 hover:underline">
+                  Clear
+                </Link>
+              )}
+            </form>
+          </div>
+          {users.length === 0 && (
+            <EmptyState title="Nobody matches">Try part of the email address or the name.</EmptyState>
+          )}
+          <div
+            className={`relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm ${users.length === 0 ? 'hidden' : ''}`}
+          >
             <table className="min-w-full divide-y divide-slate-200 text-sm">
               <caption className="sr-only">Users</caption>
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
