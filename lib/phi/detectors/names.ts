@@ -281,6 +281,8 @@ interface Ctx {
   contextual: Uint8Array;
   /** Wards end after their number ("Quartermain 5"): token index -> end offset. */
   wardEnd: Map<number, number>;
+  /** Typo answers for this text's words, dropped with the text. */
+  typos: Map<string, boolean>;
 }
 
 /** Marks tokens from i onward (up to `max`) that continue a name on the same line. */
@@ -753,7 +755,13 @@ function nearWord(w: string, d: Dictionaries): boolean {
 function likelyTypo(c: Ctx, t: Token): boolean {
   if (t.kind !== Kind.Name && t.kind !== Kind.Unknown) return false;
   if (t.base.length < 3 || c.d.givenNames.has(t.base) || (c.lowerText && t.cap)) return false;
-  return nearWord(t.base, c.d);
+  // Notes repeat their words: remember the answer for this text only.
+  let typo = c.typos.get(t.base);
+  if (typo === undefined) {
+    typo = nearWord(t.base, c.d);
+    c.typos.set(t.base, typo);
+  }
+  return typo;
 }
 
 function dictionaryRule(c: Ctx): void {
@@ -1105,12 +1113,11 @@ function placeRules(c: Ctx): void {
       t.end - t.start >= 6 &&
       caseOk(t, c.mixed) &&
       !c.place[i] &&
-      !c.contextual[i] &&
-      !likelyTypo(c, t)
+      !c.contextual[i]
     ) {
       const prev = tokens[i - 1];
-      const number = WARD_AFTER.exec(text.slice(t.end, t.end + 8));
-      if (prev && WARD_CUES.has(prev.lower) && SPACE_OR_COLON_GAP.test(t.gap) && number) {
+      const number = prev && WARD_CUES.has(prev.lower) ? WARD_AFTER.exec(text.slice(t.end, t.end + 8)) : null;
+      if (prev && number && SPACE_OR_COLON_GAP.test(t.gap) && !likelyTypo(c, t)) {
         markPlace(c, i, i + 1);
         c.wardEnd.set(i, t.end + number[0].length);
       }
@@ -1288,6 +1295,7 @@ export function detectNamesAndPlaces(text: string, tokens: Token[], out: Candida
     place: new Uint8Array(tokens.length),
     contextual: new Uint8Array(0),
     wardEnd: new Map(),
+    typos: new Map(),
   };
   titleRule(c);
   relationRule(c);
