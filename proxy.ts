@@ -24,6 +24,8 @@ export function proxy(request: NextRequest) {
   ].join('; ');
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-nonce', nonce);
+  // Where to come back to after signing in (overwrites anything the client sent).
+  requestHeaders.set('x-portico-path', request.nextUrl.pathname + request.nextUrl.search);
   requestHeaders.set('content-security-policy', csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set('content-security-policy', csp);

@@ -160,3 +160,27 @@ test('a member cannot see or touch another owner’s app, nor review; actions ch
   });
   await memberCtx.close();
 });
+
+test('after signing in, a deep link returns to its page, and only to a page on this site', async ({
+  page,
+}) => {
+  const pending = await seedApp({ models: [MODEL], approved: false });
+  const reviewer = await seedUser('reviewer');
+  await page.goto(`/review/${pending.app.id}`);
+  await expect(page).toHaveURL(
+    new RegExp(`/signin\\?next=${encodeURIComponent(`/review/${pending.app.id}`)}`),
+  );
+  await signIn(
+    page,
+    reviewer.email,
+    reviewer.password,
+    `/signin?next=${encodeURIComponent(`/review/${pending.app.id}`)}`,
+  );
+  await expect(page).toHaveURL(new RegExp(`/review/${pending.app.id}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(`Review ${pending.app.name}`);
+
+  for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
+    await page.goto(`/signin?next=${encodeURIComponent(next)}`);
+    await expect(page).toHaveURL(/\/(apps|review)$/);
+  }
+});

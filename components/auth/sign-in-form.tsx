@@ -4,7 +4,7 @@ import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 
-export function SignInForm({ initialError, sso }: { initialError?: string; sso: string | null }) {
+export function SignInForm({ initialError, sso, next = '/' }: { initialError?: string; sso: string | null; next?: string }) {
   const router = useRouter();
   const [error, setError] = useState(initialError);
   const [pending, setPending] = useState(false);
@@ -17,7 +17,7 @@ export function SignInForm({ initialError, sso }: { initialError?: string; sso: 
     const res = await signIn('credentials', { email: form.get('email'), password: form.get('password'), redirect: false });
     setPending(false);
     if (res?.ok) {
-      router.replace('/');
+      router.replace(next);
       router.refresh();
       return;
     }
@@ -53,7 +53,7 @@ export function SignInForm({ initialError, sso }: { initialError?: string; sso: 
           <div className="flex items-center gap-3 text-xs text-slate-500" aria-hidden="true">
             <span className="h-px flex-1 bg-slate-200" /> or <span className="h-px flex-1 bg-slate-200" />
           </div>
-          <button type="button" onClick={() => void signIn('oidc', { callbackUrl: '/' })} className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-semibold text-slate-800 shadow-sm hover:bg-slate-50">
+          <button type="button" onClick={() => void signIn('oidc', { callbackUrl: next })} className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-semibold text-slate-800 shadow-sm hover:bg-slate-50">
             Continue with {sso}
           </button>
         </>

@@ -10,9 +10,9 @@ mkdirSync(ARTIFACTS, { recursive: true });
 
 export const MODEL = 'gpt-4o-mini-2024-07-18';
 
-export async function signIn(page: Page, email: string, password: string) {
+export async function signIn(page: Page, email: string, password: string, from = '/signin') {
   rememberSecret(password);
-  await page.goto('/signin');
+  await page.goto(from);
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();

@@ -26,10 +26,21 @@ export async function currentUser(): Promise<SessionUser | null> {
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
-/** For pages: the signed-in user (with one of the roles), else sign-in, else 404. */
+/** A path on this site to return to after signing in; anything else (other hosts, odd schemes) is refused. */
+export function safeReturnPath(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > 2000) return null;
+  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\u0000-\u001f\\]/.test(value)) return null;
+  if (value.startsWith('/signin') || value.startsWith('/api/')) return null;
+  return value;
+}
+
+/** For pages: the signed-in user (with one of the roles), else sign-in (then back here), else 404. */
 export async function requireUser(roles?: Role[]): Promise<SessionUser> {
   const user = await currentUser();
-  if (!user) redirect('/signin');
+  if (!user) {
+    const back = safeReturnPath((await headers()).get('x-portico-path'));
+    redirect(back && back !== '/' ? `/signin?next=${encodeURIComponent(back)}` : '/signin');
+  }
   if (roles && !roles.includes(user.role)) notFound();
   return user;
 }

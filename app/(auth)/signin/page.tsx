@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { currentUser } from '@/lib/auth/session';
+import { currentUser, safeReturnPath } from '@/lib/auth/session';
 import { oidcEnabled } from '@/lib/auth/options';
 import { SignInForm } from '@/components/auth/sign-in-form';
 
@@ -15,16 +15,18 @@ const MESSAGES: Record<string, string> = {
   OAuthCallback: 'Single sign-on failed. Try again, or ask an administrator.',
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; callbackUrl?: string }> }) {
-  if (await currentUser()) redirect('/');
-  const { error } = await searchParams;
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; next?: string }> }) {
+  const { error, next } = await searchParams;
+  // Only a path on this site: a link cannot send someone elsewhere after they sign in.
+  const back = safeReturnPath(next) ?? '/';
+  if (await currentUser()) redirect(back);
   const message = error ? (MESSAGES[error] ?? 'Sign-in failed. Try again.') : undefined;
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
         <h1 className="text-2xl font-semibold tracking-tight">Sign in to Portico</h1>
         <p className="mt-1 text-sm text-slate-600">The gateway for your organisation&apos;s AI applications.</p>
-        <SignInForm initialError={message} sso={oidcEnabled() ? process.env.OIDC_NAME || 'Single sign-on' : null} />
+        <SignInForm initialError={message} next={back} sso={oidcEnabled() ? process.env.OIDC_NAME || 'Single sign-on' : null} />
       </div>
     </main>
   );
