@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { seedApp, seedUser, uid } from '../test/support/seed';
 import { audit } from '../lib/audit';
-import { MODEL, signIn, signedIn } from './support/fixtures';
+import { keyRow, MODEL, readShownKey, signIn, signedIn } from './support/fixtures';
 
 test('owners add and remove co-owners by email; an app keeps at least one owner', async ({ browser }) => {
   const s = await seedApp({ models: [MODEL] });
@@ -67,4 +67,35 @@ test('the audit log filters by actor, action and dates, and pages through result
   await r.getByRole('button', { name: 'Apply filters' }).click();
   await expect(r.getByText('No events match these filters')).toBeVisible();
   await reviewer.context.close();
+});
+
+test('keys can be created and revoked with the keyboard alone', async ({ browser }) => {
+  const s = await seedApp({ models: [MODEL] });
+  const ctx = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
+  const o = await ctx.newPage();
+  await signIn(o, s.owner.email, s.owner.password);
+  await o.goto(`/apps/${s.app.id}`);
+
+  await o.getByRole('button', { name: 'Create key' }).focus();
+  await o.keyboard.press('Enter');
+  await expect(o.getByLabel('Key name')).toBeFocused();
+  await o.keyboard.type('keyboard key');
+  await o.keyboard.press('Enter');
+  const key = await readShownKey(o);
+  await expect(o.getByLabel('New API key')).toBeFocused();
+  await o.keyboard.press('Escape');
+  await expect(o.getByRole('dialog')).toBeHidden();
+  await expect(o.getByRole('heading', { name: 'API keys' })).toBeFocused();
+  await expect(keyRow(o, key)).toContainText('Active');
+
+  await keyRow(o, key)
+    .getByRole('button', { name: /^Revoke/ })
+    .focus();
+  await o.keyboard.press('Enter');
+  await expect(o.getByRole('dialog').getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await o.keyboard.press('Tab');
+  await expect(o.getByRole('dialog').getByRole('button', { name: 'Revoke key' })).toBeFocused();
+  await o.keyboard.press('Enter');
+  await expect(keyRow(o, key)).toContainText('Revoked');
+  await ctx.close();
 });

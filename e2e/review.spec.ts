@@ -59,6 +59,7 @@ test('a reviewer rejects with a reason, or sends back for changes, and the owner
     await signIn(o, second.owner.email, second.owner.password);
     await o.goto('/apps');
     await expect(o.getByText('Action needed: edit and resubmit')).toBeVisible();
+    await screenshot(o, 'my-apps');
     await o.getByRole('link', { name: second.app.name }).click();
     await expect(o.getByText('The reviewer asked for changes')).toBeVisible();
     await expect(o.getByText('“Name the executive sponsor and give a measurable KPI.”')).toBeVisible();

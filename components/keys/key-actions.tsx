@@ -74,7 +74,7 @@ function CreateKeyForm({ appId, onDone }: { appId: string; onDone: () => void })
           name="name"
           required
           maxLength={80}
-          autoFocus
+          data-autofocus
           defaultValue={(v.name as string) ?? ''}
           autoComplete="off"
           {...describedBy('key-name', { hint: 1, error: err.name })}
@@ -172,6 +172,7 @@ function RotateKeyForm({ appId, keyId, onDone }: { appId: string; keyId: string;
                 name="grace"
                 value={value}
                 checked={grace === value}
+                data-autofocus={grace === value ? '' : undefined}
                 onChange={() => setGrace(value)}
                 className="size-4 accent-brand-600"
               />
@@ -266,7 +267,7 @@ function RevokeKeyForm({ appId, keyId, onDone }: { appId: string; keyId: string;
       <input type="hidden" name="keyId" value={keyId} />
       {state.error && <Alert tone="error">{state.error}</Alert>}
       <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone} autoFocus>
+        <Button variant="secondary" onClick={onDone} data-autofocus>
           Cancel
         </Button>
         <SubmitButton variant="danger" pendingText="Revoking…">

@@ -30,7 +30,7 @@ export function NewKeyPanel({
             id="new-key"
             readOnly
             value={secret.key}
-            autoFocus
+            data-autofocus
             onFocus={(e) => e.currentTarget.select()}
             spellCheck={false}
             autoComplete="off"

@@ -11,20 +11,24 @@ const ShowKey = createContext<(s: Secret) => void>(() => {});
 
 /**
  * Holds a just-created key above the key list: the list re-renders after a creation or rotation (a rotated
- * key loses its buttons), and the dialog showing the key must outlive that. Closing it forgets the key.
+ * key loses its buttons), and the dialog showing the key must outlive that. Closing it forgets the key and
+ * puts focus on the list's heading, since the button that started the flow may be gone.
  */
-export function ShownKeyProvider({ children }: { children: ReactNode }) {
+export function ShownKeyProvider({ children, returnFocusTo }: { children: ReactNode; returnFocusTo: string }) {
   const [secret, setSecret] = useState<Secret | null>(null);
+  const close = () => {
+    setSecret(null);
+    const target = document.getElementById(returnFocusTo);
+    if (target) {
+      target.tabIndex = -1;
+      requestAnimationFrame(() => target.focus());
+    }
+  };
   return (
     <ShowKey.Provider value={setSecret}>
       {children}
-      <Dialog
-        open={secret !== null}
-        onClose={() => setSecret(null)}
-        title={secret?.oldDisplay ? 'Copy the new key' : 'Copy your new key'}
-        wide
-      >
-        {secret && <NewKeyPanel secret={secret} onDone={() => setSecret(null)} />}
+      <Dialog open={secret !== null} onClose={close} title={secret?.oldDisplay ? 'Copy the new key' : 'Copy your new key'} wide>
+        {secret && <NewKeyPanel secret={secret} onDone={close} />}
       </Dialog>
     </ShowKey.Provider>
   );

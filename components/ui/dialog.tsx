@@ -4,7 +4,7 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 /**
  * A modal built on <dialog>: the browser traps focus, Escape closes it, and the rest of the page is inert
- * while it is open. `onClose` runs however it was closed.
+ * while it is open. `onClose` runs however it was closed. Mark the control to focus first with `data-autofocus`.
  */
 export function Dialog({
   open,
@@ -26,7 +26,11 @@ export function Dialog({
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (open && !d.open) d.showModal();
+    if (open && !d.open) {
+      d.showModal();
+      // showModal focuses the first focusable element; the content can name a better one.
+      d.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
     if (!open && d.open) d.close();
   }, [open]);
   return (

@@ -144,7 +144,7 @@ export default async function AppPage({ params, searchParams }: Params) {
           <Alert tone="success">Resubmitted: the request is back in the review queue.</Alert>
         )}
 
-        <ShownKeyProvider>
+        <ShownKeyProvider returnFocusTo="keys-title">
           <Section
             id="keys"
             title="API keys"
