@@ -138,7 +138,7 @@ export async function handleMedia(req: IncomingMessage, res: ServerResponse, rou
     const t0 = performance.now();
     let upstream;
     try {
-      upstream = await sendUpstream({ op, model, body, raw, apiVersion: url.searchParams.get('api-version') ?? undefined, signal: abort.signal });
+      upstream = await sendUpstream({ op, model, body, raw, apiVersion: url.searchParams.get('api-version') ?? undefined, abort });
     } catch (err) {
       if (!(err instanceof UpstreamFailure)) throw err;
       if (err.kind === 'timeout') throw errors.upstreamTimeout(name);

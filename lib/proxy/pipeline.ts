@@ -119,6 +119,38 @@ export function readUsage(u: unknown): { prompt: number; completion: number } | 
   return { prompt: n(u.prompt_tokens), completion: n(u.completion_tokens) };
 }
 
+const USAGE_KEY = Buffer.from('"usage"');
+
+/**
+ * The top-level `usage` of a JSON answer without parsing the whole answer: OpenAI-shaped answers end
+ * with it. A key inside a string cannot match (its quotes would be escaped).
+ */
+export function usageFromJsonTail(buf: Buffer): { prompt: number; completion: number } | null {
+  const at = buf.lastIndexOf(USAGE_KEY);
+  if (at < 0) return null;
+  let i = at + USAGE_KEY.length;
+  while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09 || buf[i] === 0x3a)) i++;
+  if (buf[i] !== 0x7b) return null;
+  let depth = 0;
+  let inString = false;
+  for (let j = i; j < buf.length; j++) {
+    const c = buf[j];
+    if (inString) {
+      if (c === 0x5c) j++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b) depth++;
+    else if (c === 0x7d && --depth === 0) {
+      try {
+        return readUsage(JSON.parse(buf.toString('utf8', i, j + 1)));
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
 /** Step 1 (second half): the model a request names, if this app may use it. */
 function resolveModel(cfg: GatewayConfig, p: KeyPrincipal, name: string): Model {
   const model = cfg.models.get(name);
@@ -170,13 +202,13 @@ export interface RouteVariant {
 }
 
 /** Step 6: the upstream call; a connection that fails before any answer is retried once per fallback model. */
-async function forward(op: Op, model: Model, cfg: GatewayConfig, body: Json, apiVersion: string | undefined, credentialOverride: string | undefined, signal: AbortSignal): Promise<UpstreamResponse> {
+async function forward(op: Op, model: Model, cfg: GatewayConfig, body: Json, apiVersion: string | undefined, credentialOverride: string | undefined, abort: AbortController): Promise<UpstreamResponse> {
   const candidates = [model, ...model.fallbacks.map((f) => cfg.models.get(f)).filter((m): m is Model => !!m)];
   for (let i = 0; ; i++) {
     const m = candidates[i]!;
     try {
       // A caller's own credential only ever goes to the model it named, never to a fallback's provider.
-      return await sendUpstream({ op, model: m, body, apiVersion, credentialOverride: i === 0 ? credentialOverride : undefined, signal });
+      return await sendUpstream({ op, model: m, body, apiVersion, credentialOverride: i === 0 ? credentialOverride : undefined, abort });
     } catch (err) {
       if (!(err instanceof UpstreamFailure)) throw err;
       if (err.kind === 'timeout') throw errors.upstreamTimeout(model.name);
@@ -227,7 +259,8 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
     const stream = body.stream === true;
     meter.streamed = stream;
     const clientWantsUsage = isObj(body.stream_options) && body.stream_options.include_usage === true;
-    const outgoing: Json = { ...body };
+    // The body is Portico's own parse of the request: it is rewritten in place for the upstream.
+    const outgoing: Json = body;
     if (stream && (op === 'chat' || op === 'completions')) {
       // Ask for the usage chunk so that streamed answers are metered; hidden from clients that did not ask.
       outgoing.stream_options = { ...(isObj(body.stream_options) ? body.stream_options : {}), include_usage: true };
@@ -241,7 +274,7 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
     const apiVersion = url.searchParams.get('api-version') ?? undefined;
     const credential = variant?.credential?.(req, principal, headers);
     const t0 = performance.now();
-    const upstream = await forward(op, model, cfg, outgoing, apiVersion, credential, abort.signal);
+    const upstream = await forward(op, model, cfg, outgoing, apiVersion, credential, abort);
     meter.upstreamMs = Math.round(performance.now() - t0);
     metrics().upstreamLatency.observe({ provider: model.provider.name }, meter.upstreamMs / 1000);
     if (upstream.status < 200 || upstream.status >= 300) throw await mapUpstreamError(upstream, name, !!credential);
@@ -252,6 +285,16 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
       return;
     }
     const raw = await collect(upstream.body, MAX_UPSTREAM_BODY, () => errors.upstreamError(name, upstream.status));
+    meter.status = 200;
+    if (!phi.session && !variant?.decorate) {
+      // Nothing changes the answer: send the upstream's bytes as they came, reading only its usage.
+      const usage = usageFromJsonTail(raw);
+      if (usage) {
+        meter.promptTokens = usage.prompt;
+        meter.completionTokens = usage.completion;
+      }
+      return sendRaw(res, 200, raw, 'application/json', headers);
+    }
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
@@ -263,14 +306,9 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
       meter.promptTokens = usage.prompt;
       meter.completionTokens = usage.completion;
     }
-    meter.status = 200;
-    if (phi.session || variant?.decorate) {
-      if (phi.session) restoreJson(op, json, phi.session);
-      if (variant?.decorate && isObj(json)) variant.decorate(json);
-      return sendJson(res, 200, json, headers);
-    }
-    // Nothing changes the answer: send the upstream's bytes as they came.
-    sendRaw(res, 200, raw, 'application/json', headers);
+    if (phi.session) restoreJson(op, json, phi.session);
+    if (variant?.decorate && isObj(json)) variant.decorate(json);
+    sendJson(res, 200, json, headers);
   } catch (err) {
     const proxied = toProxyError(err, meter.requestId);
     const e = variant?.mapError ? variant.mapError(proxied) : proxied;

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Agent, request, errors as undiciErrors } from 'undici';
+import { Agent, errors as undiciErrors } from 'undici';
 import type { Provider } from '../../config';
 import { azureAdapter } from './azure';
 import { echoAnswer } from './echo';
@@ -61,46 +61,37 @@ export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamRespon
   const provider = req.model.provider;
   if (provider.type === 'echo') {
     const answer = echoAnswer({ op: req.op, body: { ...req.body, model: req.model.upstreamModel } });
+    const signal = req.abort.signal;
     if (answer.bytes) {
       return { status: answer.status, headers: { 'content-type': answer.contentType ?? 'application/octet-stream' }, body: Readable.from([answer.bytes], { objectMode: false }) };
     }
     if (answer.sse) {
-      return { status: answer.status, headers: { 'content-type': 'text/event-stream' }, body: Readable.from(sseChunks(answer.sse, req.signal), { objectMode: false }) };
+      return { status: answer.status, headers: { 'content-type': 'text/event-stream' }, body: Readable.from(sseChunks(answer.sse, signal), { objectMode: false }) };
     }
     return { status: answer.status, headers: { 'content-type': 'application/json' }, body: Readable.from([Buffer.from(JSON.stringify(answer.json))], { objectMode: false }) };
   }
   const adapter = ADAPTERS[provider.type];
-  const headers: Record<string, string> = { ...provider.headers, accept: '*/*' };
-  // Multipart bodies bring their own content type (with the boundary).
-  if (!req.raw) headers['content-type'] = 'application/json';
+  let headers = baseHeaders(provider, !req.raw);
   if (req.credentialOverride) {
     const [name, value] = adapter.credentialHeader(req.credentialOverride);
+    headers = { ...headers };
     delete headers.authorization;
     delete headers.Authorization;
     delete headers['api-key'];
     headers[name] = value;
   }
-  // One controller for both the client going away and the total timeout (AbortSignal.any is costly per request).
-  const ac = new AbortController();
-  let timedOut = false;
-  const onClientAbort = () => ac.abort();
-  req.signal.addEventListener('abort', onClientAbort, { once: true });
-  const timer = setTimeout(() => {
-    timedOut = true;
-    ac.abort();
-  }, provider.totalTimeoutMs);
-  const cleanup = () => {
-    clearTimeout(timer);
-    req.signal.removeEventListener('abort', onClientAbort);
-  };
-  const signal = ac.signal;
+  // The request's own controller carries both the client going away and the total timeout.
+  const timer = setTimeout(() => req.abort.abort(TIMED_OUT), provider.totalTimeoutMs);
+  const cleanup = () => clearTimeout(timer);
+  const target = splitUrl(adapter.url(provider, req.op, req.model, req.apiVersion));
   try {
-    const res = await request(adapter.url(provider, req.op, req.model, req.apiVersion), {
+    const res = await agentFor(provider).request({
+      origin: target.origin,
+      path: target.path,
       method: 'POST',
       headers,
       body: req.raw ?? JSON.stringify(adapter.body(req.body, req.model)),
-      dispatcher: agentFor(provider),
-      signal,
+      signal: req.abort.signal,
       headersTimeout: provider.totalTimeoutMs,
       bodyTimeout: provider.totalTimeoutMs,
     });
@@ -108,12 +99,41 @@ export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamRespon
     return { status: res.statusCode, headers: res.headers, body: res.body };
   } catch (err) {
     cleanup();
-    throw classify(err, timedOut, req.signal);
+    throw classify(err, req.abort.signal);
   }
 }
 
-export function classify(err: unknown, timedOut: boolean, client: AbortSignal): UpstreamFailure {
-  if (client.aborted) return new UpstreamFailure('aborted', 'client went away');
+/** Marks an abort as the provider's total timeout (rather than the client leaving). */
+const TIMED_OUT = Symbol('upstream timeout');
+
+const HEADERS = new WeakMap<Provider, { json: Record<string, string>; raw: Record<string, string> }>();
+/** The headers every request to a provider carries (its resolved credentials included), built once. */
+function baseHeaders(p: Provider, json: boolean): Record<string, string> {
+  let h = HEADERS.get(p);
+  if (!h) {
+    const raw = { ...p.headers, accept: '*/*' };
+    h = { raw, json: { ...raw, 'content-type': 'application/json' } };
+    HEADERS.set(p, h);
+  }
+  return json ? h.json : h.raw;
+}
+
+const URLS = new Map<string, { origin: string; path: string }>();
+/** origin + path of an upstream URL, parsed once per distinct URL (bounded). */
+function splitUrl(url: string): { origin: string; path: string } {
+  let t = URLS.get(url);
+  if (!t) {
+    const u = new URL(url);
+    t = { origin: u.origin, path: u.pathname + u.search };
+    if (URLS.size > 1_000) URLS.clear();
+    URLS.set(url, t);
+  }
+  return t;
+}
+
+export function classify(err: unknown, signal: AbortSignal): UpstreamFailure {
+  const timedOut = signal.aborted && signal.reason === TIMED_OUT;
+  if (signal.aborted && !timedOut) return new UpstreamFailure('aborted', 'client went away');
   if (timedOut || err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
     return new UpstreamFailure('timeout', 'upstream timed out');
   }

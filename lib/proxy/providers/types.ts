@@ -14,7 +14,8 @@ export interface UpstreamRequest {
   credentialOverride?: string;
   /** A body sent as is instead of JSON (multipart audio uploads). */
   raw?: FormData;
-  signal: AbortSignal;
+  /** The request's controller: aborted when the client leaves, and by the provider's total timeout. */
+  abort: AbortController;
 }
 
 export interface UpstreamResponse {
@@ -26,7 +27,7 @@ export interface UpstreamResponse {
 /** How one provider type builds the upstream HTTP request. Adapters are data + two small functions. */
 export interface HttpProviderAdapter {
   url(provider: Provider, op: UpstreamRequest['op'], model: Model, apiVersion?: string): string;
-  /** Rewrites the body for the upstream (the upstream's model name, …). */
+  /** Rewrites the body for the upstream (the upstream's model name, …), in place. */
   body(body: Record<string, unknown>, model: Model): Record<string, unknown>;
   credentialHeader(key: string): [string, string];
 }

@@ -10,6 +10,6 @@ export const azureAdapter: HttpProviderAdapter = {
     const version = encodeURIComponent(apiVersion ?? provider.apiVersion ?? '2025-01-01-preview');
     return `${provider.baseUrl}/openai/deployments/${encodeURIComponent(model.deployment)}/${OP_PATH[op]}?api-version=${version}`;
   },
-  body: (body, model) => ({ ...body, model: model.deployment }),
+  body: (body, model) => Object.assign(body, { model: model.deployment }),
   credentialHeader: (key) => ['api-key', key],
 };

@@ -3,6 +3,6 @@ import { OP_PATH, type HttpProviderAdapter } from '../types';
 /** OpenAI and any OpenAI-compatible server: `{baseUrl}/{op}`, model in the body, Bearer credential. */
 export const openaiAdapter: HttpProviderAdapter = {
   url: (provider, op) => `${provider.baseUrl}/${OP_PATH[op]}`,
-  body: (body, model) => ({ ...body, model: model.upstreamModel }),
+  body: (body, model) => Object.assign(body, { model: model.upstreamModel }),
   credentialHeader: (key) => ['authorization', `Bearer ${key}`],
 };
