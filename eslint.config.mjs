@@ -5,7 +5,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: ['node_modules/**', '.next/**', '.data/**', 'lib/generated/**', 'test-results/**', 'e2e/artifacts/**', 'next-env.d.ts'],
+    ignores: ['node_modules/**', '.next/**', '.data/**', 'lib/generated/**', 'test-results/**', 'e2e/artifacts/**', 'next-env.d.ts', 'scripts/tmp/**'],
   },
   {
     files: ['**/*.cjs'],
