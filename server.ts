@@ -12,6 +12,7 @@ import { createProxyHandler, isFastPath } from './lib/proxy/handler';
 import { closeUpstreamAgents } from './lib/proxy/providers';
 import { closePgPool } from './lib/db/pool';
 import { Limiter } from './lib/limits';
+import { warmUpPhi } from './lib/phi';
 import { KeyGuard } from './lib/proxy/guard';
 import { scheduleRetention } from './lib/usage/retention';
 import { UsageRecorder, type RecorderOptions } from './lib/usage/recorder';
@@ -45,6 +46,8 @@ export interface RunningServer {
 /** The one process: the proxy's fast path on node:http, everything else handed to Next.js. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const config = opts.config ?? gatewayConfig();
+  // The PHI dictionaries take a second or two to load: load them now, not on the first request.
+  warmUpPhi();
   const usage = new UsageRecorder({ disabled: process.env.PORTICO_BENCH_NO_METERING === '1', ...opts.usage });
   const envMs = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
   const keys = new KeyCache({

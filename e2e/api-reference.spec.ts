@@ -13,15 +13,15 @@ test('the API reference at /api documents the endpoints and performs a "try it" 
   await expect(page.getByText('/api/public/v1/whoami')).toBeVisible();
   await screenshot(page, 'api-reference');
 
-  await page.getByRole('button', { name: 'Authorize' }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.locator('input').first().fill(key!);
-  await dialog.getByRole('button', { name: 'Authorize', exact: true }).first().click();
-  await dialog.getByRole('button', { name: 'Close' }).first().click();
+  // Swagger UI's authorization modal: the first scheme is the api-key header.
+  await page.getByRole('button', { name: 'Authorize' }).first().click();
+  const apiKeyScheme = page.locator('.modal-ux .auth-container').first();
+  await apiKeyScheme.locator('input').fill(key!);
+  await apiKeyScheme.getByRole('button', { name: 'Apply credentials' }).click();
+  await apiKeyScheme.getByRole('button', { name: 'Close' }).click();
 
   const op = page.locator('#operations-Portico-whoami');
   await op.locator('.opblock-summary').click();
-  await op.getByRole('button', { name: 'Try it out' }).click().catch(() => {});
   await op.getByRole('button', { name: 'Execute' }).click();
   const response = op.locator('.responses-wrapper .live-responses-table');
   await expect(response).toContainText('200');

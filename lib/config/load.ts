@@ -74,5 +74,5 @@ export function loadConfig(explicit?: string, cwd = process.cwd()): LoadedConfig
   const p = configPath(explicit, cwd);
   if (!p) return { file: parseConfig(BUILTIN_CONFIG_YAML, 'built-in'), source: 'built-in' };
   if (!existsSync(p)) throw new ConfigError(`${p}: PORTICO_CONFIG names a file that does not exist`);
-  return { file: parseConfig(readFileSync(p, 'utf8'), p), source: p };
+  return { file: parseConfig(readFileSync(/* turbopackIgnore: true */ p, 'utf8'), p), source: p };
 }
