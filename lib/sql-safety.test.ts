@@ -1,0 +1,47 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SKIP = new Set(['node_modules', '.next', '.data', 'generated', 'tmp']);
+
+function files(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir)) {
+    if (SKIP.has(e)) continue;
+    const p = path.join(dir, e);
+    if (statSync(p).isDirectory()) files(p, out);
+    else if (/\.(ts|tsx)$/.test(e) && !e.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** SQL text built with interpolation that is reviewed and bound to constants, not to input. */
+const ALLOWED = new Set([
+  'lib/events/listen.ts: LISTEN ${PG_CHANNEL}',
+  'lib/db/embedded.ts: CREATE DATABASE "${database.replace(/"/g, \'""\')}"',
+  // A column expression picked from a constant map by a typed key.
+  'lib/usage/queries.ts: SELECT ${GROUPS[group]} AS k, SUM(requests)::text AS requests, SUM(errors)::text AS errors,',
+]);
+
+describe('no SQL is built from input', () => {
+  const sources = ['lib', 'app', 'scripts', 'components'].flatMap((d) => files(path.join(ROOT, d))).concat(path.join(ROOT, 'server.ts'));
+
+  it('never uses Prisma’s unsafe raw queries', () => {
+    for (const f of sources) expect(readFileSync(f, 'utf8'), f).not.toMatch(/\$(query|execute)RawUnsafe/);
+  });
+
+  it('passes values as parameters: SQL text given to node-postgres has no interpolation but reviewed constants', () => {
+    const found: string[] = [];
+    for (const f of sources) {
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/\.query(?:<[^>]*>)?\(\s*`([^`]*)`/g)) {
+        for (const i of m[1]!.matchAll(/\$\{[^}]*\}/g)) {
+          const rel = path.relative(ROOT, f);
+          const line = m[1]!.trim().split('\n')[0]!;
+          if (!ALLOWED.has(`${rel}: ${line}`)) found.push(`${rel}: ${i[0]} in ${line}`);
+        }
+      }
+    }
+    expect(found).toEqual([]);
+  });
+});
