@@ -34,6 +34,14 @@ export function policySummary(details: unknown): string | null {
   const parts: string[] = [];
   if (Array.isArray(d.allowedModels)) parts.push(`models: ${d.allowedModels.join(', ')}`);
   if (typeof d.phiPolicy === 'string') parts.push(`PHI: ${phiPolicyLabel(d.phiPolicy).toLowerCase()}`);
+  if (Array.isArray(d.allowedAdapters))
+    parts.push(d.allowedAdapters.length ? `adapters: ${d.allowedAdapters.join(', ')}` : 'no adapters');
+  const flag = (k: string, label: string) => {
+    if (typeof d[k] === 'boolean') parts.push(`${label} ${d[k] ? 'allowed' : 'not allowed'}`);
+  };
+  flag('allowByoKey', 'own OpenAI key');
+  flag('allowImages', 'images');
+  flag('allowAudio', 'audio');
   const limit = (k: string, label: string, fmt: (n: number) => string = formatNumber) => {
     if (k in d) parts.push(d[k] === null ? `no ${label}` : `${label} ${fmt(Number(d[k]))}`);
   };

@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, type ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { describedBy, Field, Input } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -15,13 +15,58 @@ export interface PolicyValues {
   tpmLimit: number | null;
   monthlyTokenBudget: number | null;
   monthlyCostBudgetUsd: number | null;
+  allowedAdapters: string[];
+  allowByoKey: boolean;
+  allowImages: boolean;
+  allowAudio: boolean;
 }
 
-/** Models, PHI policy, rate limits and monthly budget: the approval form, and the admins' edit form. */
+/** An HTTP adapter a reviewer may allow: its name, where it goes, and whether JSON bodies are scrubbed. */
+export interface AdapterChoice {
+  name: string;
+  host: string;
+  scrubPhi: boolean;
+}
+
+const asList = (x: string | string[] | undefined) => (Array.isArray(x) ? x : x ? [x] : []);
+
+/** A checkbox with its explanation under the label, highlighted when checked. */
+function Toggle({
+  name,
+  checked,
+  label,
+  children,
+}: {
+  name: string;
+  checked: boolean;
+  label: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className="flex items-start gap-3 rounded-md border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-brand-500 has-[:checked]:bg-brand-50">
+      <input
+        type="checkbox"
+        name={name}
+        defaultChecked={checked}
+        className="mt-0.5 size-4 shrink-0 accent-brand-600"
+      />
+      <span>
+        <span className="font-semibold">{label}</span>
+        <span className="mt-0.5 block text-slate-600">{children}</span>
+      </span>
+    </label>
+  );
+}
+
+/**
+ * Models, PHI policy, other APIs (adapters, own OpenAI key, images, audio), rate limits and monthly budget:
+ * the approval form, and the admins' edit form.
+ */
 export function PolicyForm({
   action,
   appId,
   models,
+  adapters,
   initial,
   involvesPhi,
   submitLabel,
@@ -31,6 +76,7 @@ export function PolicyForm({
   action: (s: FormState, fd: FormData) => Promise<FormState>;
   appId: string;
   models: string[];
+  adapters: AdapterChoice[];
   initial: PolicyValues;
   involvesPhi: boolean;
   submitLabel: string;
@@ -41,17 +87,11 @@ export function PolicyForm({
   const ref = useFocusFirstError(state);
   const err = state.fieldErrors ?? {};
   const v = state.values;
-  const str = (k: keyof PolicyValues) =>
+  const str = (k: 'rpmLimit' | 'tpmLimit' | 'monthlyTokenBudget' | 'monthlyCostBudgetUsd') =>
     v ? String(v[k] ?? '') : initial[k] === null ? '' : String(initial[k]);
-  const chosen = new Set(
-    v
-      ? Array.isArray(v.allowedModels)
-        ? v.allowedModels
-        : v.allowedModels
-          ? [v.allowedModels]
-          : []
-      : initial.allowedModels,
-  );
+  const flag = (k: 'allowByoKey' | 'allowImages' | 'allowAudio') => (v ? v[k] === 'on' : initial[k]);
+  const chosen = new Set(v ? asList(v.allowedModels) : initial.allowedModels);
+  const chosenAdapters = new Set(v ? asList(v.allowedAdapters) : initial.allowedAdapters);
   const policy = v ? String(v.phiPolicy ?? '') : initial.phiPolicy;
   const idp = `p-${appId}`;
   return (
@@ -126,6 +166,72 @@ export function PolicyForm({
             {err.phiPolicy}
           </p>
         )}
+      </fieldset>
+
+      <fieldset aria-describedby={err.allowedAdapters ? `${idp}-adapters-error` : undefined}>
+        <legend className="text-sm font-medium text-slate-800">HTTP adapters</legend>
+        <p className="text-sm text-slate-500">
+          Pass-through to a configured upstream at{' '}
+          <code className="text-xs">/api/public/http/&lt;adapter&gt;/…</code>, its credentials added by
+          Portico.
+        </p>
+        {adapters.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-600">
+            No adapters are configured (the <code className="text-xs">adapters</code> section of the config
+            file).
+          </p>
+        ) : (
+          <div className="mt-2 grid gap-2 sm:grid-cols-2">
+            {adapters.map((a) => (
+              <label
+                key={a.name}
+                className="flex items-start gap-2 rounded-md border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-brand-500 has-[:checked]:bg-brand-50"
+              >
+                <input
+                  type="checkbox"
+                  name="allowedAdapters"
+                  value={a.name}
+                  defaultChecked={chosenAdapters.has(a.name)}
+                  className="mt-0.5 size-4 shrink-0 accent-brand-600"
+                  aria-invalid={err.allowedAdapters ? true : undefined}
+                />
+                <span className="min-w-0">
+                  <span className="font-mono text-xs">{a.name}</span>
+                  <span className="block text-xs text-slate-600">
+                    {a.host ? `to ${a.host} · ` : ''}
+                    {a.scrubPhi
+                      ? 'PHI scrubbed from JSON bodies'
+                      : 'bodies passed unchanged (no PHI scrubbing)'}
+                  </span>
+                </span>
+              </label>
+            ))}
+          </div>
+        )}
+        {err.allowedAdapters && (
+          <p id={`${idp}-adapters-error`} className="mt-1 text-sm font-medium text-red-700">
+            {err.allowedAdapters}
+          </p>
+        )}
+      </fieldset>
+
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-800">Other APIs</legend>
+        <div className="mt-2 space-y-2">
+          <Toggle name="allowByoKey" checked={flag('allowByoKey')} label="Bring your own OpenAI key">
+            The PHI-safe chat endpoint (<code className="text-xs">POST /v1/chat/completions</code>) may use
+            the caller’s <code className="text-xs">x-openai-key</code> instead of the configured upstream
+            credential. The key is forwarded, never stored or logged.
+          </Toggle>
+          <Toggle name="allowImages" checked={flag('allowImages')} label="Images (image generation)">
+            <strong className="font-semibold text-amber-800">PHI inside an image cannot be scrubbed.</strong>{' '}
+            Text prompts still are, per the PHI policy above.
+          </Toggle>
+          <Toggle name="allowAudio" checked={flag('allowAudio')} label="Audio (transcription and speech)">
+            <strong className="font-semibold text-amber-800">PHI inside audio cannot be scrubbed.</strong>{' '}
+            Text prompts still are, per the PHI policy above.
+          </Toggle>
+        </div>
       </fieldset>
 
       <fieldset>

@@ -30,6 +30,44 @@ export function PolicyView({ app }: { app: AppDetail }) {
             app.phiPolicy
           ),
         ],
+        [
+          'HTTP adapters',
+          app.allowedAdapters.length ? (
+            <span className="font-mono text-xs">{app.allowedAdapters.join(', ')}</span>
+          ) : (
+            <span className="text-slate-500">None</span>
+          ),
+        ],
+        [
+          'Own OpenAI key (x-openai-key)',
+          app.allowByoKey ? (
+            'Allowed on the PHI-safe chat endpoint'
+          ) : (
+            <span className="text-slate-500">Not allowed</span>
+          ),
+        ],
+        [
+          'Images',
+          app.allowImages ? (
+            <>
+              Allowed
+              <span className="block text-xs text-amber-800">PHI inside an image cannot be scrubbed.</span>
+            </>
+          ) : (
+            <span className="text-slate-500">Not allowed</span>
+          ),
+        ],
+        [
+          'Audio',
+          app.allowAudio ? (
+            <>
+              Allowed
+              <span className="block text-xs text-amber-800">PHI inside audio cannot be scrubbed.</span>
+            </>
+          ) : (
+            <span className="text-slate-500">Not allowed</span>
+          ),
+        ],
         ['Requests per minute', app.rpmLimit ? formatNumber(app.rpmLimit) : none],
         ['Tokens per minute', app.tpmLimit ? formatNumber(app.tpmLimit) : none],
         [

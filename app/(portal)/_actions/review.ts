@@ -15,7 +15,7 @@ import {
 import { ADMINS, REVIEWERS, actorOf, requireActionUser } from '@/lib/auth/session';
 import { db } from '@/lib/db';
 import { echo, optionalNumber, runForm, text, texts } from './run';
-import { idOr404, modelsSchema } from './guard';
+import { configuredAdapters, idOr404, modelsSchema } from './guard';
 import type { FormState } from './state';
 
 const POLICY_FIELDS = [
@@ -25,6 +25,10 @@ const POLICY_FIELDS = [
   'tpmLimit',
   'monthlyTokenBudget',
   'monthlyCostBudgetUsd',
+  'allowedAdapters',
+  'allowByoKey',
+  'allowImages',
+  'allowAudio',
 ];
 const POLICY_LABELS: Record<string, string> = {
   allowedModels: 'Allowed models',
@@ -33,7 +37,15 @@ const POLICY_LABELS: Record<string, string> = {
   tpmLimit: 'Tokens per minute',
   monthlyTokenBudget: 'Monthly token budget',
   monthlyCostBudgetUsd: 'Monthly cost budget',
+  allowedAdapters: 'HTTP adapters',
+  allowByoKey: 'Bring your own OpenAI key',
+  allowImages: 'Images',
+  allowAudio: 'Audio',
 };
+
+const checkbox = z
+  .union([z.literal('on'), z.literal('')], { error: 'is not a checkbox value' })
+  .transform((v) => v === 'on');
 
 const count = (max: number) =>
   z
@@ -54,6 +66,22 @@ const policyForm = z.object({
     .positive('must be more than 0 (leave it empty for no budget)')
     .max(1e9, 'must be at most 1,000,000,000')
     .nullable(),
+  allowedAdapters: z
+    .array(z.string().max(100))
+    .max(50)
+    .refine((list) => new Set(list).size === list.length, 'lists an adapter twice')
+    .superRefine((list, ctx) => {
+      const known = new Set(configuredAdapters());
+      const unknown = list.filter((a) => !known.has(a));
+      if (unknown.length)
+        ctx.addIssue({
+          code: 'custom',
+          message: `names adapters that are not configured (${unknown.join(', ')}); choose from the list`,
+        });
+    }),
+  allowByoKey: checkbox,
+  allowImages: checkbox,
+  allowAudio: checkbox,
 });
 
 /** Reads the policy fields of the approve / edit form, and checks the PHI policy fits what the owner declared. */
@@ -78,6 +106,10 @@ async function readPolicy(fd: FormData, appId: string) {
       tpmLimit: optionalNumber(fd.get('tpmLimit')),
       monthlyTokenBudget: optionalNumber(fd.get('monthlyTokenBudget')),
       monthlyCostBudgetUsd: optionalNumber(fd.get('monthlyCostBudgetUsd')),
+      allowedAdapters: texts(fd, 'allowedAdapters'),
+      allowByoKey: text(fd, 'allowByoKey'),
+      allowImages: text(fd, 'allowImages'),
+      allowAudio: text(fd, 'allowAudio'),
     });
   return { ...p, phiPolicy: p.phiPolicy! };
 }

@@ -20,6 +20,7 @@ import { LinkButton } from '@/components/ui/button';
 import { PageHeader, Section } from '@/components/ui/card';
 import { formatDate } from '@/components/ui/format';
 import { updatePolicyAction } from '../../_actions/review';
+import { adapterChoices } from '../../_actions/guard';
 
 export const metadata: Metadata = { title: 'App' };
 
@@ -206,6 +207,7 @@ export default async function AppPage({ params, searchParams }: Params) {
                         action={updatePolicyAction}
                         appId={app.id}
                         models={[...new Set([...models, ...app.allowedModels])]}
+                        adapters={adapterChoices(app.allowedAdapters)}
                         involvesPhi={app.involvesPhi}
                         initial={{
                           allowedModels: app.allowedModels,
@@ -215,6 +217,10 @@ export default async function AppPage({ params, searchParams }: Params) {
                           monthlyTokenBudget:
                             app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget),
                           monthlyCostBudgetUsd: app.monthlyCostBudgetUsd,
+                          allowedAdapters: app.allowedAdapters,
+                          allowByoKey: app.allowByoKey,
+                          allowImages: app.allowImages,
+                          allowAudio: app.allowAudio,
                         }}
                         submitLabel="Save policy"
                         pendingText="Saving…"

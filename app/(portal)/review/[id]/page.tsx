@@ -12,7 +12,7 @@ import { Alert } from '@/components/ui/alert';
 import { StatusBadge, STATUS_LABEL } from '@/components/ui/badge';
 import { PageHeader, Section } from '@/components/ui/card';
 import { approveAction } from '../../_actions/review';
-import { idSchema } from '../../_actions/guard';
+import { adapterChoices, idSchema } from '../../_actions/guard';
 
 export const metadata: Metadata = { title: 'Review' };
 
@@ -88,6 +88,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
                   action={approveAction}
                   appId={app.id}
                   models={models}
+                  adapters={adapterChoices()}
                   involvesPhi={app.involvesPhi}
                   initial={{
                     allowedModels: app.requestedModels.filter((m) => models.includes(m)),
@@ -96,6 +97,10 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
                     tpmLimit: null,
                     monthlyTokenBudget: null,
                     monthlyCostBudgetUsd: null,
+                    allowedAdapters: [],
+                    allowByoKey: false,
+                    allowImages: false,
+                    allowAudio: false,
                   }}
                   submitLabel="Approve"
                   pendingText="Approving…"
