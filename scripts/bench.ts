@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
+import { execFile, spawnSync } from 'node:child_process';
 import { spawnReady, type Child } from './lib/spawn';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,12 +32,28 @@ interface Target {
   headers: Record<string, string>;
 }
 
-async function throughput(t: Target, stream: boolean, connections = 32) {
+let wrkAvailable: boolean | undefined;
+function hasWrk(): boolean {
+  wrkAvailable ??= spawnSync('wrk', ['--version']).error === undefined;
+  return wrkAvailable;
+}
+
+/** Requests/s at N connections: with wrk (C, light on the CPU it shares with the servers) when installed, else autocannon. */
+async function throughput(t: Target, stream: boolean, connections = 32, payload = body(stream)) {
+  if (hasWrk()) {
+    const lua = path.join(mkdtempSync(path.join(tmpdir(), 'portico-wrk-')), 'post.lua');
+    writeFileSync(lua, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(payload)}\nwrk.headers["content-type"] = "application/json"\n`);
+    const args = ['-t2', `-c${connections}`, `-d${SECONDS}s`, '-s', lua, ...Object.entries(t.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), t.origin + t.path];
+    const out = await new Promise<string>((resolve, reject) => execFile('wrk', args, (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    const n = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+    const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)?.slice(1).reduce((a, b) => a + Number(b), 0) ?? 0);
+    return { rps: n / SECONDS, errors };
+  }
   const r = await autocannon({
     url: t.origin + t.path,
     method: 'POST',
     headers: { ...t.headers, 'content-type': 'application/json' },
-    body: body(stream),
+    body: payload,
     connections,
     duration: SECONDS,
   });
@@ -118,28 +135,38 @@ async function main() {
     const through = (port: number, key: string): Target => ({ name: 'portico', origin: `http://127.0.0.1:${port}`, path: `/api/public/oai/openai/deployments/${MODEL}/chat/completions?api-version=2025-01-01-preview`, headers: { 'api-key': key } });
 
     const portico = await startPortico();
+    const bare = await spawnReady(ROOT, 'scripts/lib/bare-forwarder.ts', [`http://127.0.0.1:${upstream.port}/v1/chat/completions`], {});
+    children.push(bare);
+    const bareTarget: Target = { name: 'bare', origin: `http://127.0.0.1:${bare.port}`, path: '/x', headers: {} };
     const rows: Record<string, string | number>[] = [];
+    // Warm up (JIT, keep-alive pools, key cache) before anything is measured.
+    say('warming up');
+    for (const t of [direct, bareTarget, through(portico.port, plainKey), through(portico.port, limitedKey), through(portico.port, phiKey)]) await latency(t, false, 1_500);
     for (const stream of [false, true]) {
       const kind = stream ? 'streamed' : 'plain';
       say(`${kind}: latency at 1 connection`);
       const ld = await latency(direct, stream);
+      const lb = stream ? undefined : await latency(bareTarget, stream);
       const lp = await latency(through(portico.port, plainKey), stream);
       say(`${kind}: throughput at 32 connections, ${SECONDS} s each`);
       const td = await throughput(direct, stream);
+      const tb = stream ? undefined : await throughput(bareTarget, stream);
       const tp = await throughput(through(portico.port, plainKey), stream);
       rows.push({
         answer: kind,
         'direct req/s': Math.round(td.rps),
+        ...(tb ? { 'bare forward req/s': Math.round(tb.rps) } : {}),
         'Portico req/s': Math.round(tp.rps),
         errors: td.errors + tp.errors,
         'direct p50 ms': ld.p50.toFixed(3),
+        ...(lb ? { 'bare added p50 ms': (lb.p50 - ld.p50).toFixed(3) } : {}),
         'Portico p50 ms': lp.p50.toFixed(3),
         'added p50 ms': (lp.p50 - ld.p50).toFixed(3),
         'added p99 ms': (lp.p99 - ld.p99).toFixed(3),
         ...(stream ? { 'TTFB direct p50 ms': ld.ttfbP50.toFixed(3), 'TTFB Portico p50 ms': lp.ttfbP50.toFixed(3), 'TTFB added p99 ms': (lp.ttfbP99 - ld.ttfbP99).toFixed(3) } : {}),
       });
     }
-    process.stdout.write('\nProxy: direct to the fake upstream vs through Portico (key check, policy, forward, metering)\n');
+    process.stdout.write(`\nProxy: direct to the fake upstream, through a bare node:http + undici forward (the floor: nothing of Portico's), and through Portico (key check, policy, forward, metering); load from ${hasWrk() ? 'wrk' : 'autocannon'}\n`);
     console.table(rows);
 
     say('variants: limits on, PHI scrub on a 2 KB clinical prompt, metering off');
@@ -150,11 +177,12 @@ async function main() {
     variants.push({ variant: 'metering + limits (rpm, tpm, monthly budget)', 'req/s': Math.round(limited.rps), 'vs base': `${(((limited.rps - base) / base) * 100).toFixed(1)}%`, errors: limited.errors });
     const phiTarget = { ...through(portico.port, phiKey) };
     const phiBody = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: CLINICAL }] });
-    const phiRun = await autocannon({ url: phiTarget.origin + phiTarget.path, method: 'POST', headers: { ...phiTarget.headers, 'content-type': 'application/json' }, body: phiBody, connections: 32, duration: SECONDS });
-    variants.push({ variant: 'PHI scrub + restore, 2 KB clinical prompt', 'req/s': Math.round(phiRun.requests.average), 'vs base': `${(((phiRun.requests.average - base) / base) * 100).toFixed(1)}%`, errors: phiRun.errors + phiRun.non2xx });
+    const phiRun = await throughput(phiTarget, false, 32, phiBody);
+    variants.push({ variant: 'PHI scrub + restore, 2 KB clinical prompt', 'req/s': Math.round(phiRun.rps), 'vs base': `${(((phiRun.rps - base) / base) * 100).toFixed(1)}%`, errors: phiRun.errors });
     await portico.stop();
     children.splice(children.indexOf(portico), 1);
     const unmetered = await startPortico({ PORTICO_BENCH_NO_METERING: '1' });
+    await latency(through(unmetered.port, plainKey), false, 1_500);
     const nm = await throughput(through(unmetered.port, plainKey), false);
     variants.push({ variant: 'metering off (benchmark-only switch)', 'req/s': Math.round(nm.rps), 'vs base': `${(((nm.rps - base) / base) * 100).toFixed(1)}%` });
     process.stdout.write('\nPortico variants, plain answers at 32 connections\n');
