@@ -13,7 +13,7 @@ import { closeUpstreamAgents } from './lib/proxy/providers';
 import { closePgPool } from './lib/db/pool';
 import { Limiter } from './lib/limits';
 import { warmUpPhi } from './lib/phi';
-import { KeyGuard } from './lib/proxy/guard';
+import { clientAddress, KeyGuard } from './lib/proxy/guard';
 import { scheduleRetention } from './lib/usage/retention';
 import { UsageRecorder, type RecorderOptions } from './lib/usage/recorder';
 
@@ -100,6 +100,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (isFastPath(url.pathname)) {
       void proxy(req, res, url);
     } else if (nextHandle) {
+      // The portal's sign-in throttle needs the client's address; whatever a client sent under this name is replaced.
+      req.headers['x-portico-client-ip'] = clientAddress(req);
       nextHandle(req, res).catch((err: unknown) => {
         log().error({ err: (err as Error).message }, 'portal request failed');
         if (!res.headersSent) res.writeHead(500).end();

@@ -16,3 +16,25 @@ test('a user signs in with email and password and sees the portal', async ({ pag
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/signin/);
 });
+
+test('repeated wrong passwords lock the account for a while, and the burst is audited', async ({ page }) => {
+  const user = await seedUser('member');
+  const attempt = async (password: string) => {
+    await page.goto('/signin');
+    await page.getByLabel('Email', { exact: true }).fill(user.email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  };
+  for (let i = 0; i < 5; i++) {
+    await attempt(`wrong password number ${i}`);
+    await expect(page.getByText('That email and password do not match')).toBeVisible();
+  }
+  // Even the right password is refused until the lock ends.
+  await attempt(user.password);
+  await expect(page.getByText('Too many failed attempts')).toBeVisible();
+  await expect(page).toHaveURL(/\/signin/);
+  const { db } = await import('../lib/db');
+  const events = await db().auditEvent.findMany({ where: { action: 'auth.signin_failure_burst', targetId: user.id } });
+  expect(events).toHaveLength(1);
+  expect(JSON.stringify(events)).not.toContain('wrong password');
+});

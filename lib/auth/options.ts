@@ -5,10 +5,10 @@ import { audit } from '../audit';
 import { dummyHash, verifyPassword } from './password';
 import { lockedFor, recordFailure, recordSuccess } from './throttle';
 
+/** The client's address, as server.ts stamped it on the request (x-portico-client-ip; callers cannot set it). */
 function clientIp(headers: Record<string, unknown> | undefined): string {
-  const fwd = headers?.['x-forwarded-for'];
-  if (typeof fwd === 'string' && fwd) return fwd.split(',')[0]!.trim();
-  return 'local';
+  const ip = headers?.['x-portico-client-ip'];
+  return typeof ip === 'string' && ip ? ip : 'unknown';
 }
 
 export const OIDC_ID = 'oidc';

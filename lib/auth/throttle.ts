@@ -3,8 +3,9 @@
  * are refused for a while that grows with each burst. In memory (per instance) and bounded.
  */
 const WINDOW_MS = 15 * 60_000;
-const BURST = 5;
 const MAX_ENTRIES = 50_000;
+/** Failures allowed per window: few for one account, more for one address (many people share a NAT or proxy). */
+const burstFor = (key: string) => (key.startsWith('ip:') ? 30 : 5);
 
 interface Entry {
   failures: number[];
@@ -37,7 +38,7 @@ export function recordFailure(keys: string[], now = Date.now()): boolean {
     const e = t.get(k) ?? { failures: [], lockedUntil: 0, bursts: 0 };
     e.failures = e.failures.filter((at) => now - at < WINDOW_MS);
     e.failures.push(now);
-    if (e.failures.length >= BURST) {
+    if (e.failures.length >= burstFor(k)) {
       e.bursts++;
       e.lockedUntil = now + Math.min(30_000 * 2 ** (e.bursts - 1), WINDOW_MS);
       e.failures = [];
