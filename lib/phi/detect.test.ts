@@ -81,6 +81,27 @@ describe('detect', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
+  it('keeps the shapes the newer rules look for when their cue is missing', () => {
+    const cases: [string, string[]][] = [
+      // A two-digit year after a comma needs a clock time or the line's end after it.
+      ['On Apr 3, 12 units were given.', ['DATE:Apr 3']],
+      // Feet, degrees and ranges take the same apostrophe as a year.
+      ["AMBULATED 40' X2. HOB 30'. HR 70-80' WITH PVCS.", []],
+      // A work cue needs a name after it; a lower-case generic place is no name.
+      ['Works at home; retired from teaching; director of nursing aware.', []],
+      ['She was sent to the cancer Institute for a second opinion.', []],
+      // A lower-case facility name counts only where a place is expected.
+      ['Sacred heart Memorial service planned by the family chaplain.', []],
+      // Units listed with slashes around a word that is not a name.
+      ['MICU/Surgery/CCU teams aware, vanco/zosyn continued.', []],
+    ];
+    for (const [t, want] of cases)
+      expect(
+        detect(t).map((e) => `${e.type}:${t.slice(e.start, e.end)}`),
+        t,
+      ).toEqual(want);
+  });
+
   it('treats a year alone and relative dates as not PHI but month/day as a date', () => {
     const t = 'MI in 1992, CABG 7/22, seen Nov 3rd, 3 days ago.';
     expect(detect(t).map((e) => `${e.type}:${t.slice(e.start, e.end)}`)).toEqual([

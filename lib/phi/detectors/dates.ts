@@ -4,7 +4,8 @@ import { G } from './gates';
 // Dates tied to a person (every element but the year alone) and ages over 89.
 
 const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
-const YEAR_TAIL = String.raw`(?:,?\s*(?:'\d{2}|\d{4})(?!\d))?`;
+// A two-digit year after a comma counts where a clock time or the line's end follows ("21 Apr, 21 0700").
+const YEAR_TAIL = String.raw`(?:,?\s*(?:'\d{2}|\d{4})(?!\d)|,[ \t]*\d{2}(?=[ \t]+(?:[01]\d|2[0-3]):?[0-5]\d(?!\d)|[ \t]*(?:\r?\n|$)))?`;
 
 const NUMERIC =
   /(?<=^|[^\w/.:'-]|[A-Za-z][:-])(\d{1,2})([/-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[-:]\d|\.\d|%)/g;
@@ -48,6 +49,14 @@ const PAIN_NEAR =
   /pain|\bcp\b|discomfort|\brate[sd]?\b|scale|headache|\bha\b|sore|ache|angina|pressure|c\/o/i;
 const DATE_CUE_BEFORE =
   /\b(?:on|since|from|until|till|dated|of|thru|through|post|s\/p|after|before|prior\s+to|admitted|admit|date|dob|born|started|begun|since)\s*:?\s*$/i;
+// "CVA 74'.", "AAA repair in 14'": a year written with a trailing apostrophe after a history item. Distances and
+// angles take the same mark ("ambulated 30'", "HOB 30'"), and ranges ("70-80'") are rates: those words are excluded.
+const APOSTROPHE_YEAR = /(?<![\w'’.,/-])(\d{2})['’](?![\w'’])/g;
+const APOSTROPHE_YEAR_BEFORE =
+  /(?:^|\n)[ \t]*(?:[-*•][ \t]*)?(?:[A-Za-z][A-Za-z/&]*[ \t]+){1,3}$|\b(?:in|since|s\/p|until|dx|diagnosed)[ \t]+$/i;
+const DISTANCE_WORDS =
+  /\b(?:hob|amb|ambulated?|ambulating|ambulates|walk|walks|walked|walking|x|ft|feet|foot|hall|hallway|corridor|distance|elevated|raised|head|bed|up|about|approx|approximately|tubing|line|cord|height|ht|degrees?|angle|rr|hr|bp|sbp|map|sats?|o2|fio2|peep|ps|tv|vt)\b/i;
+
 const HOLIDAY =
   /\b(?:christmas(?:\s+(?:eve|day))?|thanksgiving(?:\s+day)?|easter(?:\s+sunday)?|new\s+year'?s(?:\s+(?:day|eve))?|independence\s+day|labor\s+day|memorial\s+day|halloween|valentine'?s\s+day)\b/gi;
 
@@ -91,6 +100,7 @@ export function detectDates(text: string, gates: number, out: Candidate[]): void
   if (digits && (text.includes('/') || text.includes('-') || text.includes('.')))
     detectNumericDates(text, out);
   if (gates & G.month) detectMonthDates(text, digits, out);
+  if (digits && (text.includes("'") || text.includes('’'))) detectApostropheYears(text, out);
   if (gates & G.holiday) scanGroup(text, HOLIDAY, 'DATE', out);
   if (digits) scanGroup(text, ORDINAL_DAY, 'DATE', out);
   if (gates & G.age) detectAges(text, out);
@@ -153,6 +163,16 @@ function detectNumericDates(text: string, out: Candidate[]): void {
   scanGroup(text, GLUED_FULL_DATE, 'DATE', out);
   scanGroup(text, DATE_PAIR, 'DATE', out);
   scanGroup(text, DOT_YEAR, 'DATE', out);
+}
+
+function detectApostropheYears(text: string, out: Candidate[]): void {
+  APOSTROPHE_YEAR.lastIndex = 0;
+  for (let m = APOSTROPHE_YEAR.exec(text); m; m = APOSTROPHE_YEAR.exec(text)) {
+    const before = text.slice(Math.max(0, m.index - 40), m.index);
+    const lineBefore = before.slice(before.lastIndexOf('\n') + 1);
+    if (!APOSTROPHE_YEAR_BEFORE.test(before) || DISTANCE_WORDS.test(lineBefore)) continue;
+    push(out, m.index, m.index + 2, 'DATE');
+  }
 }
 
 function detectMonthDates(text: string, digits: boolean, out: Candidate[]): void {

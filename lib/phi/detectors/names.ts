@@ -920,6 +920,95 @@ function capitalisedRun(c: Ctx, i: number, max: number): number {
   return n;
 }
 
+// Words that make the name after "at", "for", "by", "of", "from" an employer: an organisation that identifies.
+const WORK_CUES = words(
+  `work works worked working employed employee employees employer job jobs retired ceo cfo coo cto president vp director owner founder cofounder manager engineer executive partner consultant`,
+);
+// Units a ward stands among in a list ("MICU/Quartermain/CCU").
+const WARD_UNITS = words(
+  `icu micu sicu ccu csru ctic nicu picu ticu cvicu tsicu nsicu msicu vicu ctu pacu ed er ew tele stepdown floor`,
+);
+const WORK_LINKS = words(`at for by of from`);
+const ACRONYM = /^[A-Z]{2,6}$/;
+
+function employerAfter(c: Ctx, i: number): void {
+  const { tokens, text } = c;
+  const link = tokens[i + 1];
+  let j = i + 2;
+  if (!link || !WORK_LINKS.has(link.lower) || !SPACE_GAP.test(link.gap)) return;
+  const n = tokens[j];
+  if (!n || !SPACE_GAP.test(n.gap) || n.slash || c.contextual[j] || c.place[j]) return;
+  if (US_STATES.has(n.base) || MONTHS.has(n.base) || TITLES.has(n.lower) || CLINICAL_WORDS.has(n.base))
+    return;
+  // An acronym no dictionary calls a word: "IBM", "CBS" (in a capitalised note any word is upper case).
+  const acronym =
+    ACRONYM.test(n.raw) && n.raw.length <= 4 && (n.kind === Kind.Unknown || n.kind === Kind.Name);
+  let run = 0;
+  if (acronym) run = 1;
+  else if (c.mixed && n.cap && !isAllCaps(text, n)) {
+    // "Home Depot", "Bethlehem Steel": a capitalised run holding a name or two capitalised words.
+    const len = capitalisedRun(c, j, 3);
+    const ws = tokens.slice(j, j + len);
+    const first = ws[0];
+    if (
+      first &&
+      !RUN_QUALIFIERS.has(first.base) &&
+      first.kind !== Kind.Clinical &&
+      (ws.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown) || len >= 2) &&
+      !ws.every((w) => c.d.givenNames.has(w.base))
+    )
+      run = len;
+  } else if (!c.mixed && (n.kind === Kind.Unknown || n.kind === Kind.Name) && n.end - n.start >= 3) {
+    // A short unknown word after the cue is an acronym ("ceo of ibm"); a long one may be a typo.
+    if (n.end - n.start <= 4 || !likelyTypo(c, n)) run = 1;
+  }
+  if (run > 0 && !isEponym(c, j + run - 1)) {
+    markPlace(c, j, j + run);
+    j += run;
+  }
+}
+
+// "(", "to (": what may stand between a facility cue and a name in brackets.
+const OPEN_BRACKET_GAP = /^[ \t]*\([ \t]*$/;
+
+/**
+ * "went to rehab (sacred heart Memorial)", "transferred to st ann Memorial": a name written in lower case before a
+ * capitalised facility word that is not generic ("Memorial", "Manor", "Institute"). Only where a place is expected:
+ * right after "to", "at", "from", or in brackets after a facility word or a move.
+ */
+function lowerCaseFacility(c: Ctx, i: number): void {
+  const { tokens } = c;
+  const t = tokens[i];
+  if (!t || t.slash) return;
+  let first = i;
+  let named = false;
+  for (let k = i - 1; k >= 0 && i - k <= 3; k--) {
+    const p = tokens[k];
+    const after = tokens[k + 1];
+    if (!p || !after || !SPACE_GAP.test(after.gap.replace('.', ''))) break;
+    if (p.cap || p.slash) break;
+    const saint = p.base === 'st' || p.base === 'saint';
+    if (!saint) {
+      if (p.kind === Kind.Stop || p.end - p.start < 3 || !SPACE_GAP.test(after.gap)) break;
+      if (CLINICAL_WORDS.has(p.base) || FACILITY_QUALIFIERS.has(p.base) || RUN_QUALIFIERS.has(p.base)) break;
+      if (FACILITY_WORDS.has(p.base) || US_STATES.has(p.base) || MONTHS.has(p.base)) break;
+    }
+    if (saint || p.kind === Kind.Name || p.kind === Kind.Unknown) named = true;
+    first = k;
+  }
+  // One ordinary word ("to cancer Institute") is a kind of place; two words or a name make a proper name.
+  if (first === i || (i - first < 2 && !named)) return;
+  const opener = tokens[first];
+  const cue = tokens[first - 1];
+  if (!opener || !cue) return;
+  const afterPreposition =
+    (cue.flags & F.PLACE_PREP) !== 0 && cue.lower !== 'of' && SPACE_GAP.test(opener.gap);
+  const inBrackets =
+    OPEN_BRACKET_GAP.test(opener.gap) &&
+    ((cue.flags & F.FACILITY) !== 0 || (cue.flags & F.PLACE_PREP) !== 0 || PLACE_VERBS.has(cue.base));
+  if (afterPreposition || inBrackets) markPlace(c, first, i + 1);
+}
+
 function placeRules(c: Ctx): void {
   const { tokens, text } = c;
   for (let i = 0; i < tokens.length; i++) {
@@ -982,7 +1071,18 @@ function placeRules(c: Ctx): void {
         if (c.mixed && w.cap && w.kind !== Kind.Clinical) real = true;
       }
       if (first >= 0 && strong && real) markPlace(c, first, i + 1);
+      else if (c.mixed && t.cap && !FACILITY_GENERIC.has(t.base)) lowerCaseFacility(c, i);
     }
+    // "MICU/Quartermain/CCU teams": a ward named between units, glued to them by slashes.
+    if (t.slash && (t.kind === Kind.Unknown || t.kind === Kind.Name) && t.end - t.start >= 5) {
+      const p = tokens[i - 1];
+      const n = tokens[i + 1];
+      const unitBefore = !!p && t.gap === '/' && WARD_UNITS.has(p.base);
+      const unitAfter = !!n && n.gap === '/' && WARD_UNITS.has(n.base);
+      if ((unitBefore || unitAfter) && caseOk(t, c.mixed) && !likelyTypo(c, t)) markPlace(c, i, i + 1);
+    }
+    // "works at IBM", "CEO of Acme Tools", "retired from Bethlehem Steel": an employer after a work cue.
+    if (WORK_CUES.has(t.base) && !t.slash) employerAfter(c, i);
     // "St. Mary", "Saint Agnes"
     if ((t.base === 'st' || t.base === 'saint') && caseOk(t, c.mixed) && !t.slash) {
       const n = tokens[i + 1];
