@@ -19,6 +19,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
     items.push(
       { href: '/review', label: 'Review queue', badge: await countPending() },
       { href: '/all-apps', label: 'All apps' },
+      { href: '/usage', label: 'Usage' },
       { href: '/audit', label: 'Audit log' },
     );
   }

@@ -3,14 +3,15 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireUser, isReviewer } from '@/lib/auth/session';
 import { appAccess } from '@/lib/apps/access';
-import { appDetail, appKeys, usageThisMonth, type AppDetail } from '@/lib/apps/queries';
+import { appDetail, appKeys, type AppDetail } from '@/lib/apps/queries';
 import { gatewayConfig } from '@/lib/config';
 import { StatusHistory } from '@/components/apps/history';
 import { Owners } from '@/components/apps/owners';
 import { PolicyView, RequestDetails } from '@/components/apps/policy-view';
 import { PolicyForm } from '@/components/apps/policy-form';
 import { SuspendForm } from '@/components/apps/admin-controls';
-import { UsageTable } from '@/components/apps/usage-table';
+import { AppUsage } from '@/components/usage/app-usage';
+import { parseRange } from '@/components/usage/range';
 import { CreateKeyButton } from '@/components/keys/key-actions';
 import { KeyTable } from '@/components/keys/key-table';
 import { ShownKeyProvider } from '@/components/keys/shown-key';
@@ -18,7 +19,6 @@ import { Alert } from '@/components/ui/alert';
 import { StatusBadge } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { PageHeader, Section } from '@/components/ui/card';
-import { formatDate } from '@/components/ui/format';
 import { updatePolicyAction } from '../../_actions/review';
 import { adapterChoices } from '../../_actions/guard';
 
@@ -26,7 +26,14 @@ export const metadata: Metadata = { title: 'App' };
 
 type Params = {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ requested?: string; resubmitted?: string }>;
+  searchParams: Promise<{
+    requested?: string;
+    resubmitted?: string;
+    range?: string;
+    from?: string;
+    to?: string;
+    split?: string;
+  }>;
 };
 
 /** The latest decision that explains the current status, with its reason. */
@@ -97,12 +104,7 @@ export default async function AppPage({ params, searchParams }: Params) {
   const { id } = await params;
   const access = await appAccess(user, id);
   if (!access.view) notFound();
-  const [app, keys, usage, sp] = await Promise.all([
-    appDetail(id),
-    appKeys(id),
-    usageThisMonth(id),
-    searchParams,
-  ]);
+  const [app, keys, sp] = await Promise.all([appDetail(id), appKeys(id), searchParams]);
   if (!app) notFound();
   const admin = user.role === 'admin';
   const approved = app.status === 'approved';
@@ -174,23 +176,28 @@ export default async function AppPage({ params, searchParams }: Params) {
           </Section>
         </ShownKeyProvider>
 
+        {hasKeys && (
+          <Section
+            id="usage"
+            title="Usage"
+            description="Per UTC day, from the usage records. Counts and cost only: prompts and answers are never stored."
+          >
+            <AppUsage
+              app={{
+                id: app.id,
+                rpmLimit: app.rpmLimit,
+                tpmLimit: app.tpmLimit,
+                monthlyTokenBudget: app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget),
+                monthlyCostBudgetUsd: app.monthlyCostBudgetUsd,
+              }}
+              range={parseRange(sp)}
+              split={sp.split === 'key' ? 'key' : 'model'}
+            />
+          </Section>
+        )}
+
         <div className="grid gap-6 lg:grid-cols-3">
           <div className="min-w-0 space-y-6 lg:col-span-2">
-            {(hasKeys || usage.models.length > 0) && (
-              <Section
-                id="usage"
-                title="Usage this month"
-                description={`Since ${formatDate(usage.from)} (UTC). Counts and cost only: prompts and answers are never stored.`}
-              >
-                <UsageTable
-                  models={usage.models}
-                  total={usage.total}
-                  tokenBudget={app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget)}
-                  costBudget={app.monthlyCostBudgetUsd}
-                />
-              </Section>
-            )}
-
             {admin && (app.status === 'approved' || app.status === 'suspended') && (
               <Section
                 id="admin"
