@@ -6,8 +6,8 @@ import { PhiSession } from '../phi';
 import { log } from '../log';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
-import { assertDepth, BASE_HEADERS, collect, MAX_JSON_DEPTH, readBody, sendError } from './http';
-import { applyLimits, Meter, toProxyError, type ProxyDeps } from './pipeline';
+import { assertDepth, BASE_HEADERS, collect, MAX_JSON_DEPTH, readBody } from './http';
+import { applyLimits, Meter, runExchange, type ProxyDeps } from './pipeline';
 import { mapJsonStrings } from './phi-step';
 
 export const ADAPTER_PREFIX = '/api/public/http/';
@@ -65,13 +65,7 @@ export async function handleAdapter(req: IncomingMessage, res: ServerResponse, u
   const name = slash === -1 ? rest : rest.slice(0, slash);
   const meter = new Meter('http', `http:${name}`);
   meter.model = `http:${name}`;
-  const headers: Record<string, string> = { 'x-request-id': meter.requestId };
-  const abort = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) abort.abort();
-    meter.record(deps);
-  });
-  try {
+  await runExchange(req, res, deps, meter, async ({ headers, abort }) => {
     refuseBrowser(req);
     const principal = await authenticate(deps, req, presentedKey(req));
     meter.principal = principal;
@@ -166,13 +160,5 @@ export async function handleAdapter(req: IncomingMessage, res: ServerResponse, u
         resolve();
       });
     });
-  } catch (err) {
-    const e = toProxyError(err, meter.requestId);
-    meter.fail(e);
-    req.resume();
-    if (e.status !== 499) sendError(res, e, headers);
-    else if (!res.headersSent) res.destroy();
-  } finally {
-    if (res.writableEnded) meter.record(deps);
-  }
+  });
 }

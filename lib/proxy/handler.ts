@@ -4,13 +4,13 @@ import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth'
 import { errors } from './errors';
 import { sendError, sendJson, sendRaw } from './http';
 import { metrics } from '../metrics';
-import { handleOai, toProxyError, type ProxyDeps } from './pipeline';
+import { handleOai, Meter, runExchange, toProxyError, type ProxyDeps } from './pipeline';
 import { deidentify, usage, type CustomContext } from './custom';
 import { compatChat, COMPAT_PATH } from './compat';
 import { ADAPTER_PREFIX, handleAdapter } from './adapters';
 import { handleDocs, isDocsPath } from './docs';
 import { handleMedia } from './media';
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { matchOai } from './routes';
 
 /** Paths the fast path answers; everything else goes to Next.js. */
@@ -59,46 +59,19 @@ const CUSTOM = new Map<string, CustomHandler>(Object.entries({
 
 /** The custom endpoints' wrapper: browser refusal, key auth, approved app, errors, metering. */
 async function handleCustom(req: IncomingMessage, res: ServerResponse, path: string, fn: CustomHandler, deps: ProxyDeps) {
-  const requestId = randomUUID();
-  const started = performance.now();
-  const headers = { 'x-request-id': requestId };
-  let ctx: CustomContext | undefined;
-  let status = 200;
-  let code: string | null = null;
-  try {
+  const meter = new Meter(path.slice('/api/public/v1/'.length), 'custom');
+  await runExchange(req, res, deps, meter, async ({ headers }) => {
     refuseBrowser(req);
     const principal = await authenticate(deps, req, presentedKey(req));
-    ctx = { principal, requestId, maxBodyBytes: deps.maxBodyBytes, config: deps.config() };
+    meter.principal = principal;
     authorizeApp(principal);
-    await fn(req, res, ctx, headers);
-  } catch (err) {
-    const e = toProxyError(err, requestId);
-    status = e.status;
-    code = e.code;
-    req.resume();
-    sendError(res, e, headers);
-  } finally {
-    if (ctx) {
-      deps.usage.record({
-        requestId,
-        createdAt: new Date(),
-        appId: ctx.principal.app.id,
-        keyId: ctx.principal.keyId,
-        model: '-',
-        operation: path.slice('/api/public/v1/'.length),
-        route: 'custom',
-        status,
-        streamed: false,
-        promptTokens: 0,
-        completionTokens: 0,
-        costUsd: 0,
-        latencyMs: Math.round(performance.now() - started),
-        upstreamLatencyMs: null,
-        errorCode: code,
-        phiCounts: (ctx.phiCounts as Record<string, number> | undefined) ?? null,
-      });
+    const ctx: CustomContext = { principal, requestId: meter.requestId, maxBodyBytes: deps.maxBodyBytes, config: deps.config() };
+    try {
+      await fn(req, res, ctx, headers);
+    } finally {
+      if (ctx.phiCounts && Object.keys(ctx.phiCounts).length) meter.phiCounts = ctx.phiCounts as Record<string, number>;
     }
-  }
+  });
 }
 
 function sameSecret(a: string, b: string): boolean {

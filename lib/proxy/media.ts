@@ -7,8 +7,8 @@ import type { KeyPrincipal } from '../keys/principal';
 import { PhiSession, detect } from '../phi';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
-import { BASE_HEADERS, collect, readBody, readJsonObject, sendError, sendJson, sendRaw } from './http';
-import { applyLimits, Meter, toProxyError, type ProxyDeps } from './pipeline';
+import { BASE_HEADERS, collect, readBody, readJsonObject, sendJson, sendRaw } from './http';
+import { applyLimits, Meter, runExchange, type ProxyDeps } from './pipeline';
 import { phiBlocked, sumCounts } from './phi-step';
 import { sendUpstream, UpstreamFailure } from './providers';
 import type { MediaOp, OaiRoute } from './routes';
@@ -89,13 +89,7 @@ function phiText(policy: KeyPrincipal['app']['phiPolicy'], text: string | undefi
 export async function handleMedia(req: IncomingMessage, res: ServerResponse, route: OaiRoute, url: URL, deps: ProxyDeps): Promise<void> {
   const op = route.op as MediaOp;
   const meter = new Meter(op, `${route.style}:${op}`);
-  const headers: Record<string, string> = { 'x-request-id': meter.requestId };
-  const abort = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) abort.abort();
-    meter.record(deps);
-  });
-  try {
+  await runExchange(req, res, deps, meter, async ({ headers, abort }) => {
     refuseBrowser(req);
     if (req.method !== 'POST') throw errors.methodNotAllowed(req.method ?? '?', 'POST');
     const principal = await authenticate(deps, req, presentedKey(req));
@@ -199,13 +193,5 @@ export async function handleMedia(req: IncomingMessage, res: ServerResponse, rou
       if (usage && typeof usage.output_tokens === 'number') meter.completionTokens = usage.output_tokens;
     }
     sendJson(res, 200, json, headers);
-  } catch (err) {
-    const e = toProxyError(err, meter.requestId);
-    meter.fail(e);
-    req.resume();
-    if (e.status !== 499) sendError(res, e, headers);
-    else if (!res.headersSent) res.destroy();
-  } finally {
-    if (res.writableEnded) meter.record(deps);
-  }
+  });
 }

@@ -8,7 +8,7 @@ import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth'
 import { errors, ProxyError } from './errors';
 import { BASE_HEADERS, collect, readJsonObject, sendError, sendJson, sendRaw } from './http';
 import { sendUpstream, UpstreamFailure, type UpstreamResponse } from './providers';
-import type { MediaOp, OaiRoute, Operation } from './routes';
+import type { OaiRoute, Operation } from './routes';
 import { formatSse, SseParser, type SseEvent } from './sse';
 import { applyPhiPolicy, phiBlocked, restoreJson, streamRestorer } from './phi-step';
 import type { StreamRestorer } from '../phi';
@@ -37,7 +37,8 @@ export class Meter {
   readonly at = new Date();
   principal?: KeyPrincipal;
   model = '';
-  op: Operation | 'http' | MediaOp;
+  /** The operation, for usage and metrics: chat, embeddings, images, http, phi/deidentify, … */
+  op: string;
   status = 0;
   streamed = false;
   promptTokens = 0;
@@ -55,7 +56,7 @@ export class Meter {
   private done = false;
 
   constructor(
-    op: Operation | 'http' | MediaOp,
+    op: string,
     readonly route: string,
   ) {
     this.op = op;
@@ -220,17 +221,55 @@ async function forward(op: Op, model: Model, cfg: GatewayConfig, body: Json, api
   }
 }
 
-/** Handles every OpenAI / Azure OpenAI compatible route: the request pipeline of DESIGN.md. */
-export async function handleOai(req: IncomingMessage, res: ServerResponse, route: OaiRoute, url: URL, deps: ProxyDeps, variant?: RouteVariant): Promise<void> {
-  const meter = new Meter(route.op, `${route.style}:${route.op}`);
-  const headers: Record<string, string> = { 'x-request-id': meter.requestId };
-  const abort = new AbortController();
+export interface Exchange {
+  meter: Meter;
+  /** Headers every answer of this exchange carries (request id, rate limits, PHI count). */
+  headers: Record<string, string>;
+  /** Aborted when the client goes away (and by an upstream's total timeout). */
+  abort: AbortController;
+}
+
+/**
+ * One proxied exchange, whatever the route: the request id, the abort when the client leaves, errors in
+ * OpenAI's shape (after the route family's own mapping), and exactly one usage record at the end.
+ */
+export async function runExchange(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: Pick<ProxyDeps, 'usage' | 'limiter'>,
+  meter: Meter,
+  handler: (x: Exchange) => Promise<void> | void,
+  mapError?: (e: ProxyError) => ProxyError,
+): Promise<void> {
+  const x: Exchange = { meter, headers: { 'x-request-id': meter.requestId }, abort: new AbortController() };
   res.once('close', () => {
-    if (!res.writableFinished) abort.abort();
-    if (!res.writableFinished && meter.status === 0) meter.fail(new ProxyError(499, 'client_closed', 'client closed the connection'));
+    if (!res.writableFinished) {
+      x.abort.abort();
+      if (meter.status === 0) meter.fail(new ProxyError(499, 'client_closed', 'client closed the connection'));
+    }
     meter.record(deps);
   });
   try {
+    await handler(x);
+    if (meter.status === 0) meter.status = res.statusCode;
+  } catch (err) {
+    const proxied = toProxyError(err, meter.requestId);
+    const e = mapError ? mapError(proxied) : proxied;
+    meter.fail(e);
+    if (!meter.principal || e.status === 403) metrics().authFailures.inc({ code: e.code });
+    req.resume();
+    if (e.status !== 499) sendError(res, e, x.headers);
+    else if (!res.headersSent) res.destroy();
+  } finally {
+    // Metered as soon as the answer is written; a client that left early is metered on 'close'.
+    if (res.writableEnded) meter.record(deps);
+  }
+}
+
+/** Handles every OpenAI / Azure OpenAI compatible route: the request pipeline of DESIGN.md. */
+export async function handleOai(req: IncomingMessage, res: ServerResponse, route: OaiRoute, url: URL, deps: ProxyDeps, variant?: RouteVariant): Promise<void> {
+  const meter = new Meter(route.op, `${route.style}:${route.op}`);
+  await runExchange(req, res, deps, meter, async ({ headers, abort }) => {
     refuseBrowser(req);
     const expected = route.op === 'models' ? 'GET' : 'POST';
     if (req.method !== expected && !(route.op === 'models' && req.method === 'HEAD')) throw errors.methodNotAllowed(req.method ?? '?', expected);
@@ -309,17 +348,7 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
     if (phi.session) restoreJson(op, json, phi.session);
     if (variant?.decorate && isObj(json)) variant.decorate(json);
     sendJson(res, 200, json, headers);
-  } catch (err) {
-    const proxied = toProxyError(err, meter.requestId);
-    const e = variant?.mapError ? variant.mapError(proxied) : proxied;
-    meter.fail(e);
-    if (!meter.principal || e.status === 403) metrics().authFailures.inc({ code: e.code });
-    if (e.status !== 499) sendError(res, e, headers);
-    else if (!res.headersSent) res.destroy();
-  } finally {
-    // Metered as soon as the answer is written; a client that left early is metered on 'close'.
-    if (res.writableEnded) meter.record(deps);
-  }
+  }, variant?.mapError);
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
