@@ -45,7 +45,7 @@ export interface LoadedConfig {
 export function configPath(explicit?: string, cwd = process.cwd()): string | undefined {
   if (explicit) return path.resolve(cwd, explicit);
   const fallback = path.resolve(cwd, 'portico.config.yaml');
-  return existsSync(fallback) ? fallback : undefined;
+  return existsSync(/* turbopackIgnore: true */ fallback) ? fallback : undefined;
 }
 
 /** Parses and validates YAML text; errors name the file, the path in it, the line and what is expected. */
@@ -73,6 +73,6 @@ export function parseConfig(text: string, source: string): ConfigFile {
 export function loadConfig(explicit?: string, cwd = process.cwd()): LoadedConfig {
   const p = configPath(explicit, cwd);
   if (!p) return { file: parseConfig(BUILTIN_CONFIG_YAML, 'built-in'), source: 'built-in' };
-  if (!existsSync(p)) throw new ConfigError(`${p}: PORTICO_CONFIG names a file that does not exist`);
+  if (!existsSync(/* turbopackIgnore: true */ p)) throw new ConfigError(`${p}: PORTICO_CONFIG names a file that does not exist`);
   return { file: parseConfig(readFileSync(/* turbopackIgnore: true */ p, 'utf8'), p), source: p };
 }
