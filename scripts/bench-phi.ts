@@ -2,6 +2,8 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { detect, PhiSession, warmUpPhi } from '../lib/phi';
 
 export interface BenchRow {
@@ -64,6 +66,15 @@ function measure(name: string, iterations: number, fn: () => void): BenchRow {
   };
 }
 
+/** Heap in use after a full collection, in MB (the collector exposed for this measurement only). */
+export function heapAfterGc(): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 1048576;
+}
+
 export async function benchPhi(): Promise<BenchRow[]> {
   warmUpPhi();
   const answerOf = (s: PhiSession): string => s.scrub(PROMPT).replace('Summarize', 'Summary for');
@@ -89,6 +100,14 @@ export async function benchPhi(): Promise<BenchRow[]> {
 }
 
 async function main(): Promise<void> {
+  const before = heapAfterGc();
+  const t0 = performance.now();
+  warmUpPhi();
+  const warmMs = performance.now() - t0;
+  const heap = heapAfterGc();
+  process.stdout.write(
+    `warm-up ${warmMs.toFixed(0)} ms; heap after warm-up ${heap.toFixed(1)} MB (${(heap - before).toFixed(1)} MB for the engine)\n`,
+  );
   const rows = await benchPhi();
   const lines = ['benchmark                              p50 ms    p99 ms     ops/s   cpu ms/op'];
   for (const r of rows) {

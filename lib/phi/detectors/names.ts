@@ -1,4 +1,5 @@
-import { loadDictionaries, type Dictionaries } from '../dictionaries';
+import { hasZip, loadDictionaries } from '../dictionaries';
+import { WordTable } from '../wordtable';
 import * as lexicon from '../lexicon';
 import { PRIORITY, type Candidate } from '../types';
 
@@ -59,6 +60,12 @@ const F = {
   RESIDENCE: 128,
   PLACE_PREP: 256,
   STREET_SUFFIX: 512,
+  /** An ordinary or a lower-case medical word: what a typo would be a typo of. */
+  KNOWN: 1024,
+  /** A town name that is not also a word (one word, or several joined by a space). */
+  CITY: 2048,
+  /** Any town name. */
+  ANY_CITY: 4096,
 } as const;
 // Lists matched on the word without its possessive ("son's" is a son); the others on the word as written.
 const BASE_FLAGS = F.GIVEN | F.CITY_FIRST | F.RELATION | F.FACILITY | F.REGION | F.RESIDENCE;
@@ -78,14 +85,29 @@ const WEEKDAYS = words(
   `monday mon tuesday tue tues wednesday wed thursday thu thur thurs friday fri saturday sat sunday sun`,
 );
 
-// One map for every word the engine knows: its kind in the low bits, the word lists holding it above.
+// One table for every word the engine knows: its kind in the low bits, the word lists holding it above.
 const KIND_MASK = 7;
 const FLAG_SHIFT = 3;
-let index: Map<string, number> | undefined;
+/** Kind bits of an entry that only carries list flags (a town's first word, a multi-word town). */
+const NO_KIND = 7;
 
-/** Built once from the dictionaries (about half a second): one lookup per word at run time. */
-function wordIndex(d: Dictionaries): Map<string, number> {
+interface WordIndex {
+  table: WordTable;
+  /** Valid ZIP codes, one bit each. */
+  zips: Uint8Array;
+  /** Longest town name in words. */
+  maxCityWords: number;
+}
+
+let index: WordIndex | undefined;
+
+/**
+ * Built once from the dictionaries (about a second): one lookup per word at run time. The word lists are
+ * dropped afterwards; only the packed table stays (a few MB instead of the lists' ~130 MB).
+ */
+function wordIndex(): WordIndex {
   if (index) return index;
+  const d = loadDictionaries();
   const m = new Map<string, number>();
   for (const w of d.english) m.set(w, Kind.Word);
   for (const w of d.medical) m.set(w, Kind.Clinical);
@@ -99,7 +121,7 @@ function wordIndex(d: Dictionaries): Map<string, number> {
   for (const list of [STOP_WORDS, WEEKDAYS, RELATION_WORDS, lexicon.NOT_NAMES])
     for (const w of list) m.set(w, Kind.Stop);
   const flag = (list: Iterable<string>, bit: number): void => {
-    for (const w of list) m.set(w, (m.get(w) ?? Kind.Unknown) | (bit << FLAG_SHIFT));
+    for (const w of list) m.set(w, (m.get(w) ?? NO_KIND) | (bit << FLAG_SHIFT));
   };
   flag(d.givenNames, F.GIVEN);
   flag(d.cityFirstWords, F.CITY_FIRST);
@@ -111,16 +133,30 @@ function wordIndex(d: Dictionaries): Map<string, number> {
   flag(RESIDENCE_VERBS, F.RESIDENCE);
   flag(PLACE_PREPOSITIONS, F.PLACE_PREP);
   flag(STREET_SUFFIXES, F.STREET_SUFFIX);
-  index = m;
-  return m;
+  for (const list of [d.english, d.medicalCommon])
+    for (const w of list) if (w.length > 1) m.set(w, (m.get(w) ?? NO_KIND) | (F.KNOWN << FLAG_SHIFT));
+  flag(d.cities, F.CITY);
+  flag(d.allCities, F.ANY_CITY);
+  index = { table: new WordTable(m), zips: d.zips, maxCityWords: d.maxCityWords };
+  return index;
 }
+
+/** The list flags (bits of `F`) of a word or phrase. */
+function flagsOf(w: string): number {
+  const e = wordIndex().table.get(w);
+  return e === undefined ? 0 : e >> FLAG_SHIFT;
+}
+
+const isGiven = (w: string): boolean => (flagsOf(w) & F.GIVEN) !== 0;
+const isCity = (w: string): boolean => (flagsOf(w) & F.CITY) !== 0;
 
 // O'Brien, D'Angelo: the prefix makes a surname whatever the lists say.
 const SURNAME_PREFIX = /^(?:o|d)['’][a-z]{3,}$/;
 
 /** The kind of a word from its index entry, with the shapes no list holds. */
 function kindOf(entry: number | undefined, base: string): Kind {
-  const kind = entry === undefined ? undefined : ((entry & KIND_MASK) as Kind);
+  const bits = entry === undefined ? NO_KIND : entry & KIND_MASK;
+  const kind = bits === NO_KIND ? undefined : (bits as Kind);
   if ((kind === undefined || kind === Kind.Clinical) && SURNAME_PREFIX.test(base) && base !== "o'clock")
     return Kind.Name;
   // "con't", "rec'd", "he'll": contractions, never names.
@@ -143,8 +179,8 @@ function isCapital(ch: string): boolean {
 }
 
 /** Words are runs of ASCII letters, joined by an apostrophe ("O'Brien", "Parkinson's"); scanned by hand to spare a match object per word. */
-function tokenize(text: string, d: Dictionaries): Token[] {
-  const m = wordIndex(d);
+function tokenize(text: string): Token[] {
+  const m = wordIndex().table;
   const tokens: Token[] = [];
   let prevEnd = 0;
   let i = 0;
@@ -274,7 +310,6 @@ interface Ctx {
   mixed: boolean;
   /** Almost all lower case: a capital there is a deliberate one. */
   lowerText: boolean;
-  d: Dictionaries;
   name: Uint8Array; // 1 = part of a name
   place: Uint8Array; // 1 = part of a place
   /** Names found from context ("Dr.", "son", a signature): no place rule overrides them. */
@@ -404,11 +439,11 @@ function relationRule(c: Ctx): void {
       if (!gapOk) break;
       const ok =
         n.kind === Kind.Name ||
-        (n.kind === Kind.Weak && caseOk(n, c.mixed) && (c.d.givenNames.has(n.base) || (c.mixed && n.cap))) ||
+        (n.kind === Kind.Weak && caseOk(n, c.mixed) && (isGiven(n.base) || (c.mixed && n.cap))) ||
         (n.kind === Kind.Unknown && caseOk(n, c.mixed) && n.end - n.start > 2) ||
         (n.kind === Kind.Clinical &&
           n.cap &&
-          c.d.givenNames.has(n.base) &&
+          isGiven(n.base) &&
           (!CLINICAL_WORDS.has(n.lower) || (c.mixed && !isAllCaps(c.text, n))));
       if (!ok || n.slash) break;
       if (n.kind === Kind.Clinical) c.name[j] = 1;
@@ -481,7 +516,7 @@ function contextRule(c: Ctx): void {
       c.mixed &&
       t.cap &&
       !isAllCaps(c.text, t) &&
-      (t.kind !== Kind.Weak || c.d.givenNames.has(t.base))
+      (t.kind !== Kind.Weak || isGiven(t.base))
     )
       before = true;
     const after = !!next && CONTEXT_AFTER.has(next.lower) && SPACE_OR_COMMA_GAP.test(next.gap);
@@ -490,7 +525,7 @@ function contextRule(c: Ctx): void {
     const givenCue =
       !c.mixed &&
       t.kind === Kind.Weak &&
-      c.d.givenNames.has(t.base) &&
+      isGiven(t.base) &&
       ((after && STRONG_AFTER.has(next?.lower ?? '')) ||
         (before && (CONTEXT_BEFORE.has(pair) || prev?.lower === 'named')));
     if (!named && t.kind === Kind.Weak && !(c.mixed && t.cap) && !givenCue) continue;
@@ -564,7 +599,7 @@ function extendNames(c: Ctx): void {
       !SAME_PHRASE.test(n.gap)
     )
       continue;
-    const given = c.d.givenNames.has(n.base) && n.kind !== Kind.Stop && !CLINICAL_WORDS.has(n.base);
+    const given = isGiven(n.base) && n.kind !== Kind.Stop && !CLINICAL_WORDS.has(n.base);
     if (
       (given && caseOk(n, c.mixed)) ||
       (n.kind === Kind.Name && caseOk(n, c.mixed)) ||
@@ -646,13 +681,13 @@ function credentialTitleRule(c: Ctx): void {
     )
       continue;
     if (
-      !(c.d.givenNames.has(n.base) || n.kind === Kind.Name) ||
+      !(isGiven(n.base) || n.kind === Kind.Name) ||
       n.kind === Kind.Stop ||
       CLINICAL_WORDS.has(n.base) ||
       !caseOk(n, c.mixed)
     )
       continue;
-    if (!c.mixed && !(c.lowerText && n.cap) && !c.d.givenNames.has(n.base) && nearWord(n.base, c.d)) continue;
+    if (!c.mixed && !(c.lowerText && n.cap) && !isGiven(n.base) && nearWord(n.base)) continue;
     c.name[i + 1] = 1;
     markForward(c, i + 2, 1, false);
   }
@@ -677,7 +712,7 @@ function signatureRule(c: Ctx): void {
       !!p2 &&
       SAME_PHRASE.test(cred.gap) &&
       (SAME_PHRASE.test(p1.gap) || INITIAL_GAP.test(p1.gap)) &&
-      (isInitial(text, p2) || (c.d.givenNames.has(p2.base) && p2.kind !== Kind.Stop)) &&
+      (isInitial(text, p2) || (isGiven(p2.base) && p2.kind !== Kind.Stop)) &&
       (p1.kind === Kind.Name || p1.kind === Kind.Unknown || p1.kind === Kind.Weak);
     if (
       !fullName &&
@@ -688,7 +723,7 @@ function signatureRule(c: Ctx): void {
       continue;
     // "Baltimore, MD" is a city and a state, not a signature.
     const before = tokens[i - 1];
-    if (US_STATES.has(cred.lower) && before && c.d.cities.has(before.base)) continue;
+    if (US_STATES.has(cred.lower) && before && isCity(before.base)) continue;
     let taken = 0;
     for (let j = i - 1; j >= 0 && taken < 4; j--) {
       const t = tokens[j];
@@ -707,10 +742,7 @@ function signatureRule(c: Ctx): void {
         LOOSE_CREDENTIALS.has(cred.lower)
       ) {
         const p = tokens[j - 1];
-        ok =
-          !!p &&
-          SAME_PHRASE.test(t.gap.replace('.', '')) &&
-          (isInitial(text, p) || c.d.givenNames.has(p.base));
+        ok = !!p && SAME_PHRASE.test(t.gap.replace('.', '')) && (isInitial(text, p) || isGiven(p.base));
       }
       if (!ok) break;
       c.name[j] = 1;
@@ -724,7 +756,7 @@ function signatureRule(c: Ctx): void {
     }
     // "Nancy Jones, RN": a given name and a surname sign too, even when both are also words.
     const firstOfChain = tokens[i - taken];
-    if (taken >= 2 && firstOfChain && c.d.givenNames.has(firstOfChain.base)) real = true;
+    if (taken >= 2 && firstOfChain && isGiven(firstOfChain.base)) real = true;
     if (!real) for (let j = i - taken; j < i; j++) c.name[j] = 0;
   }
 }
@@ -733,11 +765,10 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
 const MAX_TYPO_LENGTH = 24;
 
 /** True when one deletion, insertion, substitution or swap turns `w` into an ordinary or medical word. */
-function nearWord(w: string, d: Dictionaries): boolean {
+function nearWord(w: string): boolean {
   // The candidates grow with the square of the length: long words are never typos of short ones here.
   if (w.length > MAX_TYPO_LENGTH) return false;
-  const known = (x: string): boolean =>
-    x !== w && x.length > 1 && (d.english.has(x) || d.medicalCommon.has(x));
+  const known = (x: string): boolean => x !== w && x.length > 1 && (flagsOf(x) & F.KNOWN) !== 0;
   for (let i = 0; i < w.length; i++) {
     if (known(w.slice(0, i) + w.slice(i + 1))) return true;
     if (i + 1 < w.length && known(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2))) return true;
@@ -754,11 +785,11 @@ function nearWord(w: string, d: Dictionaries): boolean {
 /** A rare or unknown word one edit away from an ordinary one reads as a typo ("Cardic", "swolen"), not a name. */
 function likelyTypo(c: Ctx, t: Token): boolean {
   if (t.kind !== Kind.Name && t.kind !== Kind.Unknown) return false;
-  if (t.base.length < 3 || c.d.givenNames.has(t.base) || (c.lowerText && t.cap)) return false;
+  if (t.base.length < 3 || isGiven(t.base) || (c.lowerText && t.cap)) return false;
   // Notes repeat their words: remember the answer for this text only.
   let typo = c.typos.get(t.base);
   if (typo === undefined) {
-    typo = nearWord(t.base, c.d);
+    typo = nearWord(t.base);
     c.typos.set(t.base, typo);
   }
   return typo;
@@ -789,7 +820,7 @@ function dictionaryRule(c: Ctx): void {
         isInitial(text, prev) ||
         ((prev.kind === Kind.Weak || prev.kind === Kind.Unknown) &&
           caseOk(prev, c.mixed) &&
-          c.d.givenNames.has(prev.base))
+          isGiven(prev.base))
       )
         c.name[i - 1] = 1;
     }
@@ -885,17 +916,18 @@ const FACILITY_QUALIFIERS = new Set([
 ]);
 
 function cityAt(c: Ctx, i: number): number {
-  const { tokens, d } = c;
+  const { tokens } = c;
+  const { maxCityWords } = wordIndex();
   if (!((tokens[i]?.flags ?? 0) & F.CITY_FIRST)) return 0;
   let best = 0;
   let phrase = '';
-  for (let n = 0; n < d.maxCityWords; n++) {
+  for (let n = 0; n < maxCityWords; n++) {
     const t = tokens[i + n];
     if (!t) break;
     if (n > 0 && !SAME_PHRASE.test(t.gap)) break;
     if (t.kind === Kind.Stop || (t.kind === Kind.Clinical && CLINICAL_WORDS.has(t.base))) break;
     phrase = n === 0 ? t.base : `${phrase} ${t.base}`;
-    if (d.cities.has(phrase) && tokens.slice(i, i + n + 1).every((x) => caseOk(x, c.mixed))) best = n + 1;
+    if (isCity(phrase) && tokens.slice(i, i + n + 1).every((x) => caseOk(x, c.mixed))) best = n + 1;
   }
   return best;
 }
@@ -955,7 +987,7 @@ function employerAfter(c: Ctx, i: number): void {
       !RUN_QUALIFIERS.has(first.base) &&
       first.kind !== Kind.Clinical &&
       (ws.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown) || len >= 2) &&
-      !ws.every((w) => c.d.givenNames.has(w.base))
+      !ws.every((w) => isGiven(w.base))
     )
       run = len;
   } else if (!c.mixed && (n.kind === Kind.Unknown || n.kind === Kind.Name) && n.end - n.start >= 3) {
@@ -1062,7 +1094,7 @@ function placeRules(c: Ctx): void {
         if (
           w.kind === Kind.Name ||
           (w.kind === Kind.Unknown && w.end - w.start >= 5) ||
-          c.d.cities.has(w.base) ||
+          isCity(w.base) ||
           w.base === 'st' ||
           w.base === 'saint' ||
           US_STATES.has(w.base)
@@ -1090,9 +1122,7 @@ function placeRules(c: Ctx): void {
       const rhythm =
         RHYTHM_BEFORE.has(p1) || (LINK_WORD.test(p1) && RHYTHM_BEFORE.has(tokens[i - 2]?.lower ?? ''));
       const saintName =
-        !!n &&
-        (isInitial(text, n) ||
-          ((n.kind === Kind.Name || c.d.givenNames.has(n.base)) && n.kind !== Kind.Stop));
+        !!n && (isInitial(text, n) || ((n.kind === Kind.Name || isGiven(n.base)) && n.kind !== Kind.Stop));
       if (n && !rhythm && INITIAL_GAP.test(n.gap) && saintName && n.cap) {
         if (!NUMBER_BEFORE.test(text.slice(Math.max(0, t.start - 40), t.start))) markPlace(c, i, i + 2);
       }
@@ -1132,7 +1162,7 @@ function placeRules(c: Ctx): void {
         const named =
           p.kind === Kind.Name ||
           p.kind === Kind.Unknown ||
-          c.d.cities.has(p.base) ||
+          isCity(p.base) ||
           (c.mixed && p.cap && p.kind !== Kind.Stop && p.kind !== Kind.Clinical);
         if (
           (directional && COAST_HEADS.has(t.base)) ||
@@ -1154,7 +1184,8 @@ function placeRules(c: Ctx): void {
         !c.contextual[i + 2]
       ) {
         const dc = n.lower === 'dc' && isAllCaps(text, n); // Washington, DC
-        const town = c.d.allCities.has(n.base) && n.kind !== Kind.Stop && !CLINICAL_WORDS.has(n.base);
+        const town =
+          (flagsOf(n.base) & F.ANY_CITY) !== 0 && n.kind !== Kind.Stop && !CLINICAL_WORDS.has(n.base);
         const placeish =
           (town ||
             n.kind === Kind.Name ||
@@ -1172,7 +1203,7 @@ function placeRules(c: Ctx): void {
       let j = i + 1;
       if (tokens[j]?.lower === 'of') j++;
       const n = tokens[j];
-      if (n && INITIAL_GAP.test(n.gap) && n.cap && (US_STATES.has(n.base) || c.d.cities.has(n.base)))
+      if (n && INITIAL_GAP.test(n.gap) && n.cap && (US_STATES.has(n.base) || isCity(n.base)))
         markPlace(c, i, j + 1);
     }
     // "GBMC": an acronym ending in MC names a medical center wherever it stands.
@@ -1237,7 +1268,7 @@ function placeRules(c: Ctx): void {
         caseOk(n, c.mixed) &&
         n.end - n.start >= 3 &&
         !US_STATES.has(n.base) &&
-        (n.end - n.start < 4 || !nearWord(n.base, c.d));
+        (n.end - n.start < 4 || !nearWord(n.base));
       // Hospital acronyms end in H or MC ("GH", "MGH", "UMMC"); a ward is a name and a number ("Quartermain 5").
       const word = n.raw;
       const upper = word === word.toUpperCase();
@@ -1289,8 +1320,7 @@ function placeRules(c: Ctx): void {
         // "from Gitelman syndrome" is a disease; "to Sacred Heart Vital signs" a place before a new sentence.
         const eponym =
           isEponym(c, j + run - 1) && words.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown);
-        if (run > 0 && placeLike && !eponym && !words.every((w) => c.d.givenNames.has(w.base)))
-          markPlace(c, j, j + run);
+        if (run > 0 && placeLike && !eponym && !words.every((w) => isGiven(w.base))) markPlace(c, j, j + run);
       }
     }
   }
@@ -1348,7 +1378,7 @@ function streetRules(text: string, c: Ctx, out: Candidate[]): void {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const v = m.groups?.v ?? m[0];
-      if (m.groups?.v && !c.d.zips.has(v.slice(0, 5))) continue;
+      if (m.groups?.v && !hasZip(wordIndex().zips, v.slice(0, 5))) continue;
       const start = m.index + m[0].lastIndexOf(v);
       out.push({ start, end: start + v.length, type: 'LOCATION', priority: PRIORITY.LOCATION + 5 });
     }
@@ -1379,18 +1409,16 @@ function emit(c: Ctx, marks: Uint8Array, type: 'NAME' | 'LOCATION', out: Candida
 
 /** The words of a text, each classed once against the dictionaries; shared by every detector. */
 export function tokenizeText(text: string): Token[] {
-  return tokenize(text, loadDictionaries());
+  return tokenize(text);
 }
 
 export function detectNamesAndPlaces(text: string, tokens: Token[], out: Candidate[]): void {
-  const d = loadDictionaries();
   const share = capitalShare(tokens);
   const c: Ctx = {
     text,
     tokens,
     mixed: share > 0.02 && share < 0.5,
     lowerText: share <= 0.02,
-    d,
     name: new Uint8Array(tokens.length),
     place: new Uint8Array(tokens.length),
     contextual: new Uint8Array(0),
