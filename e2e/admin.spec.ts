@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { seedApp, uid } from '../test/support/seed';
+import { db } from '../lib/db';
 import { callWithKey, MODEL, screenshot, signedIn, signIn } from './support/fixtures';
 import { rememberSecret } from './support/secrets';
 
@@ -93,7 +94,66 @@ test('admins create users, change roles, disable accounts, suspend and reinstate
     await expect(adminPanel.getByText('Policy and limits saved.', { exact: false })).toBeVisible();
     await expect(a.getByRole('region', { name: 'Policy and limits' })).toContainText('50,000');
     await expect(a.getByRole('region', { name: 'Status history' })).toContainText('tokens/min 50,000');
+
+    await adminPanel.getByText('Edit policy and limits').click();
+    await adminPanel.getByRole('checkbox', { name: /^openai/ }).check();
+    await adminPanel.getByRole('checkbox', { name: /^Bring your own OpenAI key/ }).check();
+    const images = adminPanel.getByRole('checkbox', { name: /^Images/ });
+    await expect(images).toHaveAccessibleName(/PHI inside an image cannot be scrubbed/);
+    await images.check();
+    await adminPanel.getByRole('button', { name: 'Save policy' }).click();
+    await expect(adminPanel.getByText('Policy and limits saved.', { exact: false })).toBeVisible();
+    const policy = a.getByRole('region', { name: 'Policy and limits' });
+    await expect(policy).toContainText('openai');
+    await expect(policy).toContainText('Allowed on the PHI-safe chat endpoint');
+    await expect(policy).toContainText('PHI inside an image cannot be scrubbed.');
+    await expect(a.getByRole('region', { name: 'Status history' })).toContainText(
+      'adapters: openai · own OpenAI key allowed · images allowed · audio not allowed',
+    );
+    const app = await db().app.findUniqueOrThrow({ where: { id: s.app.id } });
+    expect(app).toMatchObject({
+      allowedAdapters: ['openai'],
+      allowByoKey: true,
+      allowImages: true,
+      allowAudio: false,
+    });
     await screenshot(a, 'app-admin');
   });
   await admin.context.close();
+});
+
+test('reviewers allow HTTP adapters and audio at approval; owners see them read-only', async ({
+  browser,
+}) => {
+  const s = await seedApp({ models: [MODEL], approved: false });
+  const reviewer = await signedIn(browser, 'reviewer');
+  const r = reviewer.page;
+  await r.goto(`/review/${s.app.id}`);
+  const form = r.getByRole('region', { name: 'Approve' });
+  const search = form.getByRole('checkbox', { name: /^search/ });
+  await expect(search).toHaveAccessibleName(/PHI scrubbed from JSON bodies/);
+  await expect(form.getByRole('checkbox', { name: /^openai/ })).toHaveAccessibleName(/no PHI scrubbing/);
+  await search.check();
+  const audio = form.getByRole('checkbox', { name: /^Audio/ });
+  await expect(audio).toHaveAccessibleName(/PHI inside audio cannot be scrubbed/);
+  await expect(audio).not.toBeChecked();
+  await audio.check();
+  await expect(form.getByRole('checkbox', { name: /^Images/ })).not.toBeChecked();
+  await expect(form.getByRole('checkbox', { name: /^Bring your own OpenAI key/ })).not.toBeChecked();
+  await form.getByRole('button', { name: 'Approve' }).click();
+  await expect(r.getByText(`${s.app.name}: approved.`)).toBeVisible();
+  await reviewer.context.close();
+
+  const ctx = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
+  const o = await ctx.newPage();
+  await signIn(o, s.owner.email, s.owner.password);
+  await o.goto(`/apps/${s.app.id}`);
+  const policy = o.getByRole('region', { name: 'Policy and limits' });
+  await expect(policy).toContainText('HTTP adapters');
+  await expect(policy).toContainText('search');
+  await expect(policy).toContainText('PHI inside audio cannot be scrubbed.');
+  await expect(policy.getByRole('checkbox')).toHaveCount(0); // read-only for owners
+  await expect(o.getByRole('region', { name: 'Administration' })).toHaveCount(0);
+  await screenshot(o, 'app-policy-owner');
+  await ctx.close();
 });

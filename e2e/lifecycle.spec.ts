@@ -62,6 +62,7 @@ test('an app from request to revoked key', async ({ browser }) => {
       'Getting started',
       /Review queue/,
       'All apps',
+      'Usage',
       'Audit log',
     ]);
     await screenshot(r, 'review-queue');
@@ -176,15 +177,16 @@ test('an app from request to revoked key', async ({ browser }) => {
         async () => {
           await o.reload();
           return o
-            .getByRole('region', { name: 'Usage this month' })
-            .getByRole('rowheader', { name: 'Total' })
+            .getByRole('region', { name: 'Usage' })
+            .getByRole('table', { name: 'By model', exact: true })
+            .getByRole('rowheader', { name: MODEL })
             .count();
         },
         { timeout: 10_000 },
       )
       .toBe(1);
-    const usage = o.getByRole('region', { name: 'Usage this month' });
-    await expect(usage.getByRole('row', { name: new RegExp(MODEL) })).toBeVisible();
+    const usage = o.getByRole('region', { name: 'Usage' });
+    await expect(usage.getByRole('figure', { name: 'Requests per day by model' })).toBeVisible();
     await expect(o.getByRole('region', { name: 'Status history' })).toContainText(
       `Approved by ${reviewer.user.email}`,
     );

@@ -1,8 +1,8 @@
 import Link from 'next/link';
 import { EmptyState } from '@/components/ui/card';
-import { formatNumber, formatUsd } from '@/components/ui/format';
+import { formatNumber, formatUsd, plural } from '@/components/ui/format';
 import { appUsageReport, budgetUse } from '@/lib/usage/queries';
-import { formatCell, longDay } from './format';
+import { formatCell, latencyPair, longDay } from './format';
 import { ChartCard, CsvLink, DataTableView, Meter, Stat } from './parts';
 import { exactRangeQuery, rangeQuery, type Range } from './range';
 import { RangePicker } from './range-picker';
@@ -114,13 +114,7 @@ export async function AppUsage({ app, range, split }: { app: UsageApp; range: Ra
             <Stat label="Cost" value={formatUsd(totals.costUsd)} note="from the price table" />
             <Stat
               label="Latency p50 / p95"
-              value={
-                <>
-                  {formatCell(totals.latencyP50Ms, 'ms')}
-                  <span className="text-slate-400"> / </span>
-                  {formatCell(totals.latencyP95Ms, 'ms')}
-                </>
-              }
+              value={latencyPair(totals.latencyP50Ms, totals.latencyP95Ms)}
               note="whole request, at Portico"
             />
             {report.units.length > 0 &&
@@ -132,7 +126,10 @@ export async function AppUsage({ app, range, split }: { app: UsageApp; range: Ra
                     report.units.filter((u) => u.unit === unit).reduce((s, u) => s + u.units, 0),
                     'amount',
                   )}
-                  note={`${formatNumber(report.units.filter((u) => u.unit === unit).reduce((s, u) => s + u.requests, 0))} requests`}
+                  note={plural(
+                    report.units.filter((u) => u.unit === unit).reduce((s, u) => s + u.requests, 0),
+                    'request',
+                  )}
                 />
               ))}
           </dl>

@@ -143,7 +143,14 @@ export function UsageChart({
     />
   );
   const legendEl = legend ? (
-    <Legend verticalAlign="top" height={28} iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12 }} />
+    <Legend
+      verticalAlign="top"
+      height={28}
+      iconType="circle"
+      iconSize={8}
+      wrapperStyle={{ fontSize: 12 }}
+      itemSorter={null}
+    />
   ) : null;
 
   if (spec.type === 'horizontal') {
@@ -200,8 +207,8 @@ export function UsageChart({
             stroke={color(s, i)}
             strokeWidth={2}
             strokeDasharray={spec.dashed?.includes(s.key) ? '5 4' : undefined}
-            dot={rows.length <= 31 ? { r: 2.5 } : false}
-            connectNulls={false}
+            dot={rows.length <= 31 ? { r: 2.5, strokeDasharray: '' } : false}
+            connectNulls
             isAnimationActive={false}
           />
         ))}

@@ -52,10 +52,16 @@ export function formatTick(v: number, kind: Kind): string {
     case 'usd':
       return v === 0 ? '$0' : compactUsd.format(v);
     case 'ms':
-      return `${compact.format(v)} ms`;
+      return v >= 1000 ? `${oneDecimal.format(v / 1000)} s` : `${compact.format(v)} ms`;
     case 'pct':
       return `${oneDecimal.format(v)}%`;
     default:
       return compact.format(v);
   }
+}
+
+/** "86 / 1,750 ms": a p50 and a p95 under one unit. */
+export function latencyPair(p50: number | null, p95: number | null): string {
+  if (p50 === null || p95 === null) return '—';
+  return `${formatNumber(Math.round(p50))} / ${formatNumber(Math.round(p95))} ms`;
 }

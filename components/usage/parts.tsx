@@ -17,7 +17,7 @@ export function DataTableView({ table, caption }: { table: DataTable; caption?: 
               <th
                 key={c.key}
                 scope="col"
-                className={`px-3 py-2 whitespace-nowrap first:pl-0 last:pr-0 ${i > 0 && c.kind !== 'text' ? 'text-right' : ''}`}
+                className={`px-2.5 py-2 align-bottom first:pl-0 last:pr-0 ${i > 0 && c.kind !== 'text' ? 'text-right' : ''}`}
               >
                 {c.label}
               </th>
@@ -50,7 +50,7 @@ export function DataTableView({ table, caption }: { table: DataTable; caption?: 
                 return (
                   <td
                     key={c.key}
-                    className={`px-3 py-1.5 last:pr-0 ${c.kind === 'text' ? 'font-mono text-xs' : 'text-right whitespace-nowrap'}`}
+                    className={`px-2.5 py-1.5 whitespace-nowrap last:pr-0 ${c.kind === 'text' ? 'font-mono text-xs' : 'text-right'}`}
                   >
                     {text}
                   </td>
@@ -90,7 +90,7 @@ export function ChartCard({
       aria-describedby={`${id}-summary`}
       className={`min-w-0 rounded-lg border border-slate-200 bg-white p-4 ${className}`}
     >
-      <div className="flex flex-wrap items-start justify-between gap-x-3 gap-y-1">
+      <div className="flex items-start justify-between gap-3">
         <div className="min-w-0">
           <h3 id={`${id}-title`} className="text-sm font-semibold text-slate-900">
             {table.title}

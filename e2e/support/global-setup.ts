@@ -43,6 +43,14 @@ models:
   gpt-4o:
     provider: upstream
     price: { inputPerMillion: 2.5, outputPerMillion: 10 }
+adapters:
+  openai:
+    baseUrl: ${upstream.url}
+    headers:
+      Authorization: Bearer \${{ UPSTREAM_KEY }}
+  search:
+    baseUrl: ${upstream.url}/search
+    scrubPhi: true
 portal:
   attestation: I confirm this app is for internal use only and will not be offered to customers.
 `,

@@ -9,6 +9,8 @@ const listSelect = {
   description: true,
   requestedModels: true,
   allowedModels: true,
+  allowedAdapters: true,
+  allowByoKey: true,
   phiPolicy: true,
   involvesPhi: true,
   createdAt: true,

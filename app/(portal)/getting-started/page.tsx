@@ -7,10 +7,10 @@ import { listOwnedApps } from '@/lib/apps/queries';
 import { db } from '@/lib/db';
 import { gatewayConfig } from '@/lib/config';
 import { AppPicker } from '@/components/guide/app-picker';
-import { API_VERSION, samples } from '@/components/guide/samples';
+import { API_VERSION, sampleGroups, type SampleGroup } from '@/components/guide/samples';
 import { Alert } from '@/components/ui/alert';
 import { StatusBadge } from '@/components/ui/badge';
-import { LinkButton } from '@/components/ui/button';
+import { buttonClass, LinkButton } from '@/components/ui/button';
 import { Card, PageHeader, Section } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
 
@@ -86,7 +86,14 @@ export default async function GettingStartedPage({
     (a, b) => Number(b.status === 'approved') - Number(a.status === 'approved'),
   );
   let app:
-    | { id: string; name: string; status: (typeof owned)[number]['status']; allowedModels: string[] }
+    | {
+        id: string;
+        name: string;
+        status: (typeof owned)[number]['status'];
+        allowedModels: string[];
+        allowedAdapters: string[];
+        allowByoKey: boolean;
+      }
     | undefined = choices.find((a) => a.id === wanted) ?? choices[0];
   if (
     wanted &&
@@ -97,12 +104,94 @@ export default async function GettingStartedPage({
     app =
       (await db().app.findUnique({
         where: { id: wanted },
-        select: { id: true, name: true, status: true, allowedModels: true },
+        select: {
+          id: true,
+          name: true,
+          status: true,
+          allowedModels: true,
+          allowedAdapters: true,
+          allowByoKey: true,
+        },
       })) ?? app;
   }
   const configured = [...gatewayConfig().models.keys()];
   const deployments = app?.status === 'approved' && app.allowedModels.length ? app.allowedModels : [];
   const deployment = deployments[0] ?? configured[0] ?? 'gpt-4o-mini-2024-07-18';
+  const approved = app?.status === 'approved';
+  const configuredAdapters = [...gatewayConfig().adapters.keys()];
+  const allowedAdapters = approved ? app!.allowedAdapters : [];
+  const byoKey = approved && app!.allowByoKey;
+  const groups = sampleGroups({
+    baseUrl: base,
+    deployment,
+    adapter: allowedAdapters[0] ?? configuredAdapters[0] ?? 'openai',
+    byoKey,
+  });
+  const code = (text: string) => <code className="rounded bg-slate-100 px-1 py-0.5 text-[13px]">{text}</code>;
+  const intro: Record<string, React.ReactNode> = {
+    sdks: (
+      <>
+        Send your key as {code('api-key')} (or {code('Authorization: Bearer')}). Azure clients use the
+        endpoint {code(`${base}/api/public/oai`)}; OpenAI-style clients the base URL{' '}
+        {code(`${base}/api/public/oai/v1`)}. Streaming, tools and the Responses API work as they do upstream.
+      </>
+    ),
+    'phi-chat': (
+      <>
+        For callers of a CompliantChatGPT-style API: {code(`POST ${base}/v1/chat/completions`)} with your
+        Portico key in {code('x-compliantchatgpt-key')}. PHI is handled by the app’s policy, and the answer is
+        OpenAI’s chat completion plus a top-level {code('content')}. Defaults: {code('model')} “gpt-3.5-turbo”
+        (mapped to a configured model), {code('temperature')} 0.7, {code('n')} 1. Errors: 400 invalid body or
+        OpenAI key, 401 missing or invalid gateway key, 429 quota, 500 server error.{' '}
+        {byoKey ? (
+          <>
+            {app!.name} may bring its own OpenAI key: send it in {code('x-openai-key')} and it is used as the
+            upstream credential, never stored or logged.
+          </>
+        ) : (
+          <>
+            Your own OpenAI key in {code('x-openai-key')} is used only for apps a reviewer allowed to bring
+            their own key{app ? `; ${app.name} is not, so the header is ignored` : ''}.
+          </>
+        )}
+      </>
+    ),
+    adapters: (
+      <>
+        {code(`ANY ${base}/api/public/http/<adapter>/<path>`)} passes a request to a configured upstream, with
+        its credentials added by Portico and the same {code('api-key')} header.{' '}
+        {configuredAdapters.length === 0 ? (
+          'No adapters are configured on this server.'
+        ) : allowedAdapters.length ? (
+          <>
+            Adapters {app!.name} may use:{' '}
+            {allowedAdapters.map((a, i) => (
+              <span key={a}>
+                {i > 0 && ', '}
+                {code(a)}
+              </span>
+            ))}
+            .
+          </>
+        ) : (
+          <>
+            {app
+              ? `${app.name} may not use any adapter yet`
+              : 'An app may use the adapters a reviewer allows'}
+            : ask a reviewer. Configured: {configuredAdapters.join(', ')}.
+          </>
+        )}
+      </>
+    ),
+    'portico-api': (
+      <>
+        The same {code('api-key')} header. {code('GET /api/public/v1/usage')} returns your app’s usage
+        (totals, per day, model and key) and what is left of its monthly budgets;{' '}
+        {code('POST /api/public/v1/phi/deidentify')} returns the text with each identifier replaced by a typed
+        token, and what was found (types and offsets, never values).
+      </>
+    ),
+  };
 
   return (
     <>
@@ -183,6 +272,18 @@ export default async function GettingStartedPage({
             <dd>
               <code className="rounded bg-slate-100 px-1.5 py-0.5">{`${base}/api/public/oai/v1`}</code>
             </dd>
+            <dt className="font-medium text-slate-500">Azure v1 base URL</dt>
+            <dd>
+              <code className="rounded bg-slate-100 px-1.5 py-0.5">{`${base}/api/public/oai/openai/v1`}</code>{' '}
+              <span className="text-slate-600">
+                (Vercel AI SDK’s <code>createAzure</code>:{' '}
+                <code className="rounded bg-slate-100 px-1.5 py-0.5">{`${base}/api/public/oai/openai`}</code>)
+              </span>
+            </dd>
+            <dt className="font-medium text-slate-500">PHI-safe chat</dt>
+            <dd>
+              <code className="rounded bg-slate-100 px-1.5 py-0.5">{`POST ${base}/v1/chat/completions`}</code>
+            </dd>
             <dt className="font-medium text-slate-500">Deployments (models)</dt>
             <dd>
               {deployments.length ? (
@@ -213,30 +314,50 @@ export default async function GettingStartedPage({
           </dl>
         </Section>
 
-        <section aria-labelledby="samples-title" className="space-y-4">
-          <h2 id="samples-title" className="text-lg font-semibold">
-            Samples
-          </h2>
-          {samples(base, deployment).map((s) => (
-            <Card key={s.id} className="overflow-hidden">
-              <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-100 px-5 py-3">
-                <h3 id={`sample-${s.id}`} className="font-semibold">
-                  {s.title}
-                </h3>
-                <div className="flex items-center gap-3">
-                  {s.install && <code className="text-xs text-slate-600">{s.install}</code>}
-                  <CopyButton text={s.code} label="Copy code" />
-                </div>
-              </div>
-              <pre
-                aria-labelledby={`sample-${s.id}`}
-                tabIndex={0}
-                className="relative overflow-x-auto bg-slate-900 px-5 py-4 text-[13px] leading-relaxed text-slate-100"
-              >
-                <code data-language={s.language}>{s.code}</code>
-              </pre>
-            </Card>
+        <nav aria-label="Samples" className="text-sm">
+          <span className="font-medium text-slate-700">Samples: </span>
+          {[...groups.map((g) => [g.id, g.title] as const), ['api-reference', 'API reference'] as const].map(
+            ([id, title], i) => (
+              <span key={id}>
+                {i > 0 && <span className="text-slate-400"> · </span>}
+                <a href={`#${id}`} className="text-brand-700 hover:underline">
+                  {title}
+                </a>
+              </span>
+            ),
+          )}
+        </nav>
+
+        {groups
+          .filter((g) => g.id !== 'adapters' || configuredAdapters.length > 0)
+          .map((g) => (
+            <SampleSection key={g.id} group={g} intro={intro[g.id]} />
           ))}
+        {configuredAdapters.length === 0 && (
+          <section aria-labelledby="adapters-title" className="space-y-2">
+            <h2 id="adapters-title" className="text-lg font-semibold">
+              HTTP adapters
+            </h2>
+            <p className="max-w-3xl text-sm text-slate-700">{intro.adapters}</p>
+          </section>
+        )}
+
+        <section id="api-reference" aria-labelledby="api-reference-title" className="scroll-mt-4">
+          <Card className="flex flex-wrap items-center justify-between gap-4 p-5">
+            <div className="max-w-3xl">
+              <h2 id="api-reference-title" className="text-lg font-semibold">
+                API reference
+              </h2>
+              <p className="mt-1 text-sm text-slate-700">
+                Every public endpoint with its parameters, errors and examples. Choose “Authorize”, paste your
+                key, then “Try it out”. The OpenAPI 3.1 document is at {code(`${base}/api/openapi.json`)}.
+              </p>
+            </div>
+            {/* Served by the proxy, not the portal: a plain link, not a client-side navigation. */}
+            <a href="/api" className={buttonClass('secondary')}>
+              Open the API reference
+            </a>
+          </Card>
         </section>
 
         <section aria-labelledby="faq-title">
@@ -256,5 +377,39 @@ export default async function GettingStartedPage({
         </section>
       </div>
     </>
+  );
+}
+
+/** A group of samples: a heading, what to know, and each sample with a copy button. */
+function SampleSection({ group, intro }: { group: SampleGroup; intro: React.ReactNode }) {
+  return (
+    <section id={group.id} aria-labelledby={`${group.id}-title`} className="scroll-mt-4 space-y-4">
+      <div>
+        <h2 id={`${group.id}-title`} className="text-lg font-semibold">
+          {group.title}
+        </h2>
+        {intro && <p className="mt-1 max-w-3xl text-sm leading-relaxed text-slate-700">{intro}</p>}
+      </div>
+      {group.samples.map((s) => (
+        <Card key={s.id} className="overflow-hidden">
+          <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-100 px-5 py-3">
+            <h3 id={`sample-${s.id}`} className="font-semibold">
+              {s.title}
+            </h3>
+            <div className="flex items-center gap-3">
+              {s.install && <code className="text-xs text-slate-600">{s.install}</code>}
+              <CopyButton text={s.code} label="Copy code" />
+            </div>
+          </div>
+          <pre
+            aria-labelledby={`sample-${s.id}`}
+            tabIndex={0}
+            className="relative overflow-x-auto bg-slate-900 px-5 py-4 text-[13px] leading-relaxed text-slate-100"
+          >
+            <code data-language={s.language}>{s.code}</code>
+          </pre>
+        </Card>
+      ))}
+    </section>
   );
 }

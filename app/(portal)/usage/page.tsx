@@ -4,7 +4,7 @@ import { REVIEWERS, requireUser } from '@/lib/auth/session';
 import { budgetUse, orgUsageReport } from '@/lib/usage/queries';
 import { EmptyState, PageHeader, Section } from '@/components/ui/card';
 import { formatNumber, formatUsd } from '@/components/ui/format';
-import { formatCell, longDay } from '@/components/usage/format';
+import { formatCell, latencyPair, longDay } from '@/components/usage/format';
 import { ChartCard, CsvLink, DataTableView, Meter, Stat } from '@/components/usage/parts';
 import { exactRangeQuery, parseRange } from '@/components/usage/range';
 import { RangePicker } from '@/components/usage/range-picker';
@@ -130,13 +130,7 @@ export default async function OrgUsagePage({
               <Stat label="Cost" value={formatUsd(totals.costUsd)} note={days} />
               <Stat
                 label="Latency p50 / p95"
-                value={
-                  <>
-                    {formatCell(totals.latencyP50Ms, 'ms')}
-                    <span className="text-slate-400"> / </span>
-                    {formatCell(totals.latencyP95Ms, 'ms')}
-                  </>
-                }
+                value={latencyPair(totals.latencyP50Ms, totals.latencyP95Ms)}
                 note="all apps"
               />
             </dl>
