@@ -14,7 +14,7 @@ function runNode(code: string, key: string): string {
     const file = path.join(dir, 'sample.mjs');
     writeFileSync(file, code);
     return execFileSync(process.execPath, [file], {
-      env: { PATH: process.env.PATH, PORTICO_API_KEY: key },
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', PORTICO_API_KEY: key },
       encoding: 'utf8',
       timeout: 30_000,
     });

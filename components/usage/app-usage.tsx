@@ -196,10 +196,10 @@ export async function AppUsage({ app, range, split }: { app: UsageApp; range: Ra
                   { key: 'p50', label: 'p50', kind: 'ms' },
                   { key: 'p95', label: 'p95', kind: 'ms' },
                 ],
-                yLabel: 'Milliseconds',
+                yLabel: 'Latency',
                 dashed: ['p95'],
               }}
-              description="Median (p50) and 95th percentile of the whole request time at Portico, in ms; gaps are days without requests."
+              description="Median (p50) and 95th percentile of the whole request time at Portico; days without requests have no point."
               summary={`p50 ${formatCell(totals.latencyP50Ms, 'ms')}, p95 ${formatCell(totals.latencyP95Ms, 'ms')} over the range${slowest ? `; the slowest day was ${longDay(String(slowest.day))} (p95 ${formatCell(slowest.p95 as number, 'ms')})` : ''}.`}
               csvHref={csv('latency')}
             />

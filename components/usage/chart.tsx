@@ -36,6 +36,14 @@ export interface ChartSpec {
   dashed?: string[];
 }
 
+/** A round top for the value axis, so that its five ticks fall on round numbers. */
+function niceMax(max: number): number {
+  if (!(max > 0)) return 1;
+  const exp = 10 ** Math.floor(Math.log10(max));
+  return ([1, 2, 4, 6, 8, 10].find((m) => m * exp >= max) ?? 10) * exp;
+}
+const VALUE_DOMAIN: [number, (max: number) => number] = [0, niceMax];
+
 const color = (s: ChartSeries, i: number) => (s.key === 'other' ? OTHER : COLORS[i % COLORS.length]);
 
 function TooltipBox({ active, payload, label, spec }: TooltipContentProps & { spec: ChartSpec }) {
@@ -116,6 +124,8 @@ export function UsageChart({
   const yAxis = (
     <YAxis
       tickFormatter={(v: number) => formatTick(v, kind)}
+      domain={VALUE_DOMAIN}
+      tickCount={5}
       width={64}
       tick={{ fontSize: 12, fill: '#475569' }}
       label={{
@@ -165,6 +175,8 @@ export function UsageChart({
         <CartesianGrid horizontal={false} stroke="#e2e8f0" />
         <XAxis
           type="number"
+          domain={VALUE_DOMAIN}
+          tickCount={5}
           tickFormatter={(v: number) => formatTick(v, kind)}
           tick={{ fontSize: 12, fill: '#475569' }}
           height={40}
@@ -178,9 +190,9 @@ export function UsageChart({
         <YAxis
           type="category"
           dataKey={spec.x}
-          width={150}
+          width={168}
           tick={{ fontSize: 12, fill: '#334155' }}
-          tickFormatter={(v: string) => (v.length > 22 ? `${v.slice(0, 21)}…` : v)}
+          tickFormatter={(v: string) => (v.length > 24 ? `${v.slice(0, 23)}…` : v)}
         />
         {tooltip}
         {spec.series.map((s, i) => (

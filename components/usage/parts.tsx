@@ -134,7 +134,7 @@ export function Stat({ label, value, note }: { label: string; value: ReactNode; 
   return (
     <div className="min-w-0 rounded-lg border border-slate-200 bg-white px-4 py-3">
       <dt className="text-xs font-medium text-slate-500">{label}</dt>
-      <dd className="mt-0.5 text-xl font-semibold text-slate-900 tabular-nums">{value}</dd>
+      <dd className="mt-0.5 text-lg font-semibold whitespace-nowrap text-slate-900 tabular-nums">{value}</dd>
       {note && <dd className="text-xs text-slate-500">{note}</dd>}
     </div>
   );

@@ -66,8 +66,8 @@ export const APP_CHARTS = [
 ] as const;
 export type AppChart = (typeof APP_CHARTS)[number];
 
-function usageColumns(): Column[] {
-  return [
+function usageColumns(latency = true): Column[] {
+  const columns: Column[] = [
     { key: 'requests', label: 'Requests', kind: 'int' },
     { key: 'errors', label: 'Errors', kind: 'int' },
     { key: 'errorRate', label: 'Error rate (%)', kind: 'pct' },
@@ -77,6 +77,7 @@ function usageColumns(): Column[] {
     { key: 'p50', label: 'Latency p50 (ms)', kind: 'ms' },
     { key: 'p95', label: 'Latency p95 (ms)', kind: 'ms' },
   ];
+  return latency ? columns : columns.filter((c) => c.kind !== 'ms');
 }
 
 function usageCells(r: UsageRow): Record<string, Cell> {
@@ -335,7 +336,8 @@ export function orgTables(r: OrgUsageReport, budgets: BudgetUse[]): Record<OrgCh
     apps: {
       id: 'apps',
       title: 'Usage by app',
-      columns: [app, ...usageColumns()],
+      // Latency is not kept per app org-wide (see orgUsageReport).
+      columns: [app, ...usageColumns(false)],
       rows: r.byApp.map((a) => ({ app: a.name, ...usageCells(a) })),
       hrefs: r.byApp.map((a) => href(a.appId)),
     },

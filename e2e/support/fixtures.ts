@@ -76,7 +76,7 @@ export function shownAs(key: string): string {
   return `${key.slice(0, 8)}…${key.slice(-4)}`;
 }
 
-/** The key list's row for a key. */
+/** The key list's row for a key (not the usage table's row for it). */
 export function keyRow(page: Page, key: string) {
-  return page.locator('tr', { has: page.getByText(shownAs(key), { exact: true }) });
+  return page.locator('tr[data-key-id]', { has: page.getByText(shownAs(key), { exact: true }) });
 }
