@@ -92,6 +92,11 @@ describe('detect', () => {
       ['She was sent to the cancer Institute for a second opinion.', []],
       // A lower-case facility name counts only where a place is expected.
       ['Sacred heart Memorial service planned by the family chaplain.', []],
+      // "MR d/t": mitral regurgitation, not a title; a percentage is no ward number; an old state abbreviation is no town.
+      ['Severe MR d/t MVR; daughter visiting from calif.', []],
+      ['weaned to ventimask 40% overnight, sats 94%.', []],
+      // A disease named after a person after "from" is no place.
+      ['How is Bartter syndrome told apart from Gitelman syndrome or from Liddle syndrome?', []],
       // Units listed with slashes around a word that is not a name.
       ['MICU/Surgery/CCU teams aware, vanco/zosyn continued.', []],
     ];

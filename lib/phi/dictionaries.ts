@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { sep } from 'node:path';
+import { BRAND_DRUGS, DEVICE_WORDS, EPONYMS, GENERIC_DRUGS, JARGON } from './clinical-terms';
 import { CLINICAL_WORDS, STOP_WORDS, US_STATES } from './lexicon';
 
 const require = createRequire(import.meta.url);
@@ -21,6 +20,8 @@ export interface Dictionaries {
   medical: Set<string>;
   /** Medical words the list writes in lower case: common nouns, not proper names ("bell", not "David"). */
   medicalCommon: Set<string>;
+  /** Names of diseases, signs and devices after people ("parkinson", "kussmaul"). */
+  eponyms: Set<string>;
   /** City and town names, lower case, multi-word names joined by one space. */
   cities: Set<string>;
   /** Every town name, ordinary words included ("Boston", "Mobile"): for places named after "lives in". */
@@ -110,26 +111,19 @@ function loadNames(): { names: Set<string>; givenNames: Set<string> } {
   return { names, givenNames };
 }
 
-function loadMedical(givenNames: Set<string>): { medical: Set<string>; medicalCommon: Set<string> } {
-  // The package exports only its cspell config; the word list sits beside it.
-  const base = dirname(require.resolve('@cspell/dict-medicalterms/cspell-ext.json'));
-  const text = gunzipSync(readFileSync(join(base, 'dict', 'medicalterms-en.txt.gz'))).toString('utf8');
+function loadMedical(): { medical: Set<string>; medicalCommon: Set<string>; eponyms: Set<string> } {
+  // Hand-written clinical vocabulary (clinical-terms.ts), permissively licensed with the rest of the code:
+  // drugs, eponyms, devices and jargon are common nouns and what a typo is a typo of; brand names are medical
+  // words too, but proper nouns.
   const medical = new Set<string>(CLINICAL_WORDS);
   const medicalCommon = new Set<string>(CLINICAL_WORDS);
-  for (const line of text.split('\n')) {
-    const w = line.trim();
-    if (!w || w.startsWith('#')) continue;
-    const lower = w.toLowerCase();
-    medical.add(lower);
-    if (w === lower) medicalCommon.add(lower);
-    // An eponym the list spells with a possessive ("Parkinson's") is a disease name more than a person;
-    // a given name with a possessive ("David's") stays a name.
-    if (lower.endsWith("'s") && !givenNames.has(lower.slice(0, -2))) {
-      medical.add(lower.slice(0, -2));
-      medicalCommon.add(lower.slice(0, -2));
+  for (const list of [GENERIC_DRUGS, EPONYMS, DEVICE_WORDS, JARGON])
+    for (const w of list) {
+      medical.add(w);
+      medicalCommon.add(w);
     }
-  }
-  return { medical, medicalCommon };
+  for (const w of BRAND_DRUGS) medical.add(w);
+  return { medical, medicalCommon, eponyms: new Set([...EPONYMS, ...DEVICE_WORDS]) };
 }
 
 interface ZipRecord {
@@ -183,7 +177,7 @@ function loadPlaces(english: Set<string>): {
 export function loadDictionaries(): Dictionaries {
   const english = new Set<string>(requireData<string[]>('an-array-of-english-words'));
   const { names, givenNames } = loadNames();
-  const { medical, medicalCommon } = loadMedical(givenNames);
+  const { medical, medicalCommon, eponyms } = loadMedical();
   const { cities, allCities, cityFirstWords, zips, maxCityWords } = loadPlaces(english);
   return {
     names,
@@ -191,6 +185,7 @@ export function loadDictionaries(): Dictionaries {
     english,
     medical,
     medicalCommon,
+    eponyms,
     cities,
     allCities,
     cityFirstWords,

@@ -25,6 +25,7 @@ export const NOT_NAMES = words(`
 russian spanish chinese portuguese haitian italian greek polish vietnamese korean english french german arabic hindi
 creole cantonese mandarin european american african asian hispanic latino latina caucasian jewish catholic christian
 muslim europe asia africa america canada mexico law ceo usa
+fla calif ariz colo okla tenn wisc minn mich
 `);
 
 /** Clinical abbreviations and words a name list may hold ("HR", "IV", "Foley"): never names alone. */

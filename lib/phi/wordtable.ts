@@ -16,21 +16,22 @@ export class WordTable {
   readonly size: number;
   private readonly keys: string;
   private readonly starts: Uint32Array;
-  private readonly values: Uint16Array;
+  private readonly values: Uint32Array;
   private readonly slots: Int32Array;
   private readonly mask: number;
 
-  /** Values must fit in 16 bits. */
+  /** Values are unsigned 32-bit integers. */
   constructor(entries: Map<string, number>) {
     const n = entries.size;
     this.size = n;
     const list: string[] = new Array<string>(n);
     this.starts = new Uint32Array(n + 1);
-    this.values = new Uint16Array(n);
+    this.values = new Uint32Array(n);
     let i = 0;
     let at = 0;
     for (const [k, v] of entries) {
-      if (v < 0 || v > 0xffff) throw new Error(`WordTable value out of range for ${k}`);
+      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+        throw new Error(`WordTable value out of range for ${k}`);
       list[i] = k;
       this.starts[i] = at;
       this.values[i] = v;

@@ -66,6 +66,8 @@ const F = {
   CITY: 2048,
   /** Any town name. */
   ANY_CITY: 4096,
+  /** A disease, sign or device named after a person ("Gitelman", "Kussmaul"). */
+  EPONYM: 8192,
 } as const;
 // Lists matched on the word without its possessive ("son's" is a son); the others on the word as written.
 const BASE_FLAGS = F.GIVEN | F.CITY_FIRST | F.RELATION | F.FACILITY | F.REGION | F.RESIDENCE;
@@ -137,6 +139,7 @@ function wordIndex(): WordIndex {
     for (const w of list) if (w.length > 1) m.set(w, (m.get(w) ?? NO_KIND) | (F.KNOWN << FLAG_SHIFT));
   flag(d.cities, F.CITY);
   flag(d.allCities, F.ANY_CITY);
+  flag(d.eponyms, F.EPONYM);
   index = { table: new WordTable(m), zips: d.zips, maxCityWords: d.maxCityWords };
   return index;
 }
@@ -392,6 +395,8 @@ function titleRule(c: Ctx): void {
     const t = tokens[i];
     const next = tokens[i + 1];
     if (!t || !next || !(t.flags & F.TITLE) || !TITLE_GAP.test(next.gap)) continue;
+    // "MR d/t MVR": mitral regurgitation before an abbreviation, not a title before a name.
+    if (next.slash && next.end - next.start === 1) continue;
     if (c.mixed && !t.cap && (t.lower === 'ms' || t.lower === 'hi')) continue;
     // "MS" is also multiple sclerosis and mental status: only a real name may follow it.
     const ambiguous = t.lower === 'ms' || t.lower === 'hi' || t.lower === 'dear' || t.lower === 'hello';
@@ -856,9 +861,8 @@ const PLACE_LINKS = words(`in to from at near`);
 const RESIDENCE_VERBS = words(`lives live living resides reside residing moved relocated`);
 const MEDICAL_CENTER = /^[A-Z]{1,4}MC$/;
 const HOSPITAL_ACRONYM = /^(?:[A-Za-z]{0,3}[Hh]|[A-Za-z]{1,3}[Mm][Cc])$/;
-const WARD_NUMBER = /^[ \t]?\d{1,2}\b/;
 const WARD_AFTER =
-  /^[ \t]?\d{1,2}(?!\d|[.,]\d|\s*(?:mg|mcg|ml|cc|units?|%|x|hrs?|cm|mm|l|bags?|doses?|tabs?|times|days?|liters?)\b)/i;
+  /^[ \t]?\d{1,2}(?!\d|[.,]\d|\s*%|\s*(?:mg|mcg|ml|cc|units?|x|hrs?|cm|mm|l|bags?|doses?|tabs?|times|days?|liters?)\b)/i;
 const WARD_CUES = words(`to on from at or transfer plan tx trans transferred transfered admitted`);
 const PLACE_PREPOSITIONS = new Set(['in', 'from', 'to', 'at', 'near', 'of', 'outside', 'into', '@']);
 const PLACE_VERBS = words(
@@ -1282,7 +1286,7 @@ function placeRules(c: Ctx): void {
       const ward =
         (n.kind === Kind.Unknown || n.kind === Kind.Name) &&
         n.end - n.start >= 4 &&
-        WARD_NUMBER.test(text.slice(n.end, n.end + 4)) &&
+        WARD_AFTER.test(text.slice(n.end, n.end + 12)) &&
         t.lower !== 'in';
       if (unknownPlace || acronym || ward) {
         markPlace(c, j, j + 1);
@@ -1319,7 +1323,8 @@ function placeRules(c: Ctx): void {
           );
         // "from Gitelman syndrome" is a disease; "to Sacred Heart Vital signs" a place before a new sentence.
         const eponym =
-          isEponym(c, j + run - 1) && words.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown);
+          isEponym(c, j + run - 1) &&
+          words.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown || (w.flags & F.EPONYM) !== 0);
         if (run > 0 && placeLike && !eponym && !words.every((w) => isGiven(w.base))) markPlace(c, j, j + run);
       }
     }
