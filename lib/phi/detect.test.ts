@@ -97,6 +97,8 @@ describe('detect', () => {
       ['weaned to ventimask 40% overnight, sats 94%.', []],
       // A disease named after a person after "from" is no place.
       ['How is Bartter syndrome told apart from Gitelman syndrome or from Liddle syndrome?', []],
+      // Drugs and diseases no list holds, known by their endings.
+      ['Discussed Tralokinumab Lebrikizumab with the team; Nocardiosis Aspergillomas ruled out.', []],
       // Units listed with slashes around a word that is not a name.
       ['MICU/Surgery/CCU teams aware, vanco/zosyn continued.', []],
     ];

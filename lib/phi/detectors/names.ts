@@ -164,8 +164,14 @@ function kindOf(entry: number | undefined, base: string): Kind {
     return Kind.Name;
   // "con't", "rec'd", "he'll": contractions, never names.
   if (kind === undefined && APOSTROPHE.test(base)) return Kind.Stop;
+  // A word no list holds with the ending of a disease, a procedure or a drug stem is clinical, not a rare name.
+  if (kind === undefined && base.length >= 7 && MEDICAL_ENDING.test(base)) return Kind.Clinical;
   return kind ?? Kind.Unknown;
 }
+
+// Endings of diseases and procedures ("-itis", "-ectomy") and USAN drug stems ("-mycin", "-pril", "-mab").
+const MEDICAL_ENDING =
+  /(?:itis|osis|emia|aemia|ectomy|otomy|ostomy|plasty|scopy|graphy|pathy|algia|penia|megaly|uria|plegia|trophy|oma|omas|mycin|cillin|cycline|oxacin|conazole|azole|pril|sartan|olol|dipine|statin|parin|xaban|gatran|tidine|prazole|setron|triptan|tinib|mab|vir|afil|azepam|azolam|barbital|caine|curonium|profen|olone|asone|gliptin|gliflozin|glutide|lukast|terol|tropium|dronate|peridol|azine|triptyline|oxetine|faxine|pine|vudine)$/;
 
 const NON_ASCII_LETTER = /\p{L}/u;
 
