@@ -36,6 +36,25 @@ export interface ChartSpec {
   dashed?: string[];
 }
 
+/** A category label on one line (recharts would wrap it), shortened with its full text on hover. */
+function NameTick({
+  x,
+  y,
+  payload,
+}: {
+  x?: number | string;
+  y?: number | string;
+  payload?: { value?: unknown };
+}) {
+  const name = String(payload?.value ?? '');
+  return (
+    <text x={x} y={y} dx={-2} dy={4} textAnchor="end" fontSize={12} fill="#334155">
+      <title>{name}</title>
+      {name.length > 22 ? `${name.slice(0, 21)}…` : name}
+    </text>
+  );
+}
+
 /** A round top for the value axis, so that its five ticks fall on round numbers. */
 function niceMax(max: number): number {
   if (!(max > 0)) return 1;
@@ -187,13 +206,7 @@ export function UsageChart({
             style: { fontSize: 12, fill: '#475569' },
           }}
         />
-        <YAxis
-          type="category"
-          dataKey={spec.x}
-          width={168}
-          tick={{ fontSize: 12, fill: '#334155' }}
-          tickFormatter={(v: string) => (v.length > 24 ? `${v.slice(0, 23)}…` : v)}
-        />
+        <YAxis type="category" dataKey={spec.x} width={168} interval={0} tick={NameTick} />
         {tooltip}
         {spec.series.map((s, i) => (
           <Bar key={s.key} dataKey={s.key} name={s.label} fill={color(s, i)} isAnimationActive={false} />
