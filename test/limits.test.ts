@@ -162,3 +162,18 @@ describe('retention', () => {
     expect(await db().usageDaily.count({ where: { appId: s.app.id } })).toBe(1);
   });
 });
+
+describe('usage queries', () => {
+  it('tolerate rollup rows with empty or short latency histograms', async () => {
+    const s = await seedApp({ models: [MODEL] });
+    const day = new Date().toISOString().slice(0, 10);
+    await db().$executeRaw`INSERT INTO usage_daily (day, app_id, model, key_id, requests, errors, latency_buckets)
+      VALUES (${day}::date, ${s.app.id}, ${MODEL}, 'k1', 2, 0, '{}'), (${day}::date, ${s.app.id}, ${MODEL}, 'k2', 3, 1, '{0,3}')`;
+    const res = await fetch(`${a.base}/api/public/v1/usage`, { headers: { 'api-key': s.key! } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { totals: { requests: number; errors: number; latencyP50Ms: number | null } };
+    expect(body.totals.requests).toBe(5);
+    expect(body.totals.errors).toBe(1);
+    expect(body.totals.latencyP50Ms).toBeGreaterThan(5);
+  });
+});

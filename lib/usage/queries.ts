@@ -20,50 +20,80 @@ export interface AppUsage {
   byKey: (UsageRow & { keyId: string })[];
 }
 
-interface Raw {
-  k: string;
-  requests: string;
-  errors: string;
+interface RollupRow {
+  day: string;
+  model: string;
+  key_id: string;
+  requests: number;
+  errors: number;
   prompt: string;
   completion: string;
   cost: number;
-  buckets: number[][] | null;
+  latency_buckets: number[];
 }
 
-function row(r: Raw | undefined): UsageRow {
-  const buckets = (r?.buckets ?? []).reduce<number[]>((acc, b) => addBuckets(acc, b ?? []), []);
+interface Acc {
+  requests: number;
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  buckets: number[];
+}
+
+const emptyAcc = (): Acc => ({ requests: 0, errors: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, buckets: [] });
+
+function add(a: Acc, r: RollupRow): void {
+  a.requests += r.requests;
+  a.errors += r.errors;
+  a.promptTokens += Number(r.prompt);
+  a.completionTokens += Number(r.completion);
+  a.costUsd += r.cost;
+  // Latency histograms are added in code: rows may hold empty or differently sized bucket arrays.
+  a.buckets = addBuckets(a.buckets, r.latency_buckets ?? []);
+}
+
+function row(a: Acc): UsageRow {
   return {
-    requests: Number(r?.requests ?? 0),
-    errors: Number(r?.errors ?? 0),
-    promptTokens: Number(r?.prompt ?? 0),
-    completionTokens: Number(r?.completion ?? 0),
-    costUsd: Number(r?.cost ?? 0),
-    latencyP50Ms: quantile(buckets, 0.5),
-    latencyP95Ms: quantile(buckets, 0.95),
+    requests: a.requests,
+    errors: a.errors,
+    promptTokens: a.promptTokens,
+    completionTokens: a.completionTokens,
+    costUsd: a.costUsd,
+    latencyP50Ms: quantile(a.buckets, 0.5),
+    latencyP95Ms: quantile(a.buckets, 0.95),
   };
 }
 
-const GROUPS = { day: `to_char(day, 'YYYY-MM-DD')`, model: 'model', key: 'key_id', all: `''` } as const;
-
-/** Usage of one app between two days (inclusive), from the daily rollups. */
+/** Usage of one app between two days (inclusive), from the daily rollups (one read, grouped in code). */
 export async function appUsage(appId: string, from: string, to: string): Promise<AppUsage> {
-  const q = (group: keyof typeof GROUPS) =>
-    pgPool().query<Raw>(
-      `SELECT ${GROUPS[group]} AS k, SUM(requests)::text AS requests, SUM(errors)::text AS errors,
-              SUM(prompt_tokens)::text AS prompt, SUM(completion_tokens)::text AS completion, SUM(cost_usd) AS cost,
-              array_agg(latency_buckets) AS buckets
-       FROM usage_daily WHERE app_id = $1 AND day BETWEEN $2::date AND $3::date
-       GROUP BY 1 ORDER BY 1`,
-      [appId, from, to],
-    );
-  const [all, day, model, key] = await Promise.all([q('all'), q('day'), q('model'), q('key')]);
+  const { rows } = await pgPool().query<RollupRow>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, model, key_id, requests, errors, prompt_tokens::text AS prompt,
+            completion_tokens::text AS completion, cost_usd AS cost, latency_buckets
+     FROM usage_daily WHERE app_id = $1 AND day BETWEEN $2::date AND $3::date`,
+    [appId, from, to],
+  );
+  const totals = emptyAcc();
+  const groups = { day: new Map<string, Acc>(), model: new Map<string, Acc>(), key: new Map<string, Acc>() };
+  const into = (m: Map<string, Acc>, k: string, r: RollupRow) => {
+    let a = m.get(k);
+    if (!a) m.set(k, (a = emptyAcc()));
+    add(a, r);
+  };
+  for (const r of rows) {
+    add(totals, r);
+    into(groups.day, r.day, r);
+    into(groups.model, r.model, r);
+    into(groups.key, r.key_id, r);
+  }
+  const sorted = (m: Map<string, Acc>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return {
     from,
     to,
-    totals: row(all.rows[0]),
-    byDay: day.rows.map((r) => ({ day: r.k, ...row(r) })),
-    byModel: model.rows.map((r) => ({ model: r.k, ...row(r) })),
-    byKey: key.rows.map((r) => ({ keyId: r.k, ...row(r) })),
+    totals: row(totals),
+    byDay: sorted(groups.day).map(([day, a]) => ({ day, ...row(a) })),
+    byModel: sorted(groups.model).map(([model, a]) => ({ model, ...row(a) })),
+    byKey: sorted(groups.key).map(([keyId, a]) => ({ keyId, ...row(a) })),
   };
 }
 
