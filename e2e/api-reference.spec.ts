@@ -2,11 +2,14 @@ import { expect, test } from '@playwright/test';
 import { seedApp } from '../test/support/seed';
 import { screenshot } from './support/fixtures';
 
-test('the API reference at /api documents the endpoints and performs a "try it" call with an api-key', async ({ page }) => {
+test('the API reference at /api documents the endpoints and performs a "try it" call with an api-key', async ({
+  page,
+}) => {
   const { key } = await seedApp({ models: ['gpt-4o-mini-2024-07-18'] });
   const external: string[] = [];
   page.on('request', (r) => {
-    if (!r.url().startsWith(process.env.E2E_BASE_URL!) && !r.url().startsWith('data:')) external.push(r.url());
+    if (!r.url().startsWith(process.env.E2E_BASE_URL!) && !r.url().startsWith('data:'))
+      external.push(r.url());
   });
   await page.goto('/api');
   await expect(page.getByText('Portico public API')).toBeVisible();

@@ -34,7 +34,9 @@ test('repeated wrong passwords lock the account for a while, and the burst is au
   await expect(page.getByText('Too many failed attempts')).toBeVisible();
   await expect(page).toHaveURL(/\/signin/);
   const { db } = await import('../lib/db');
-  const events = await db().auditEvent.findMany({ where: { action: 'auth.signin_failure_burst', targetId: user.id } });
+  const events = await db().auditEvent.findMany({
+    where: { action: 'auth.signin_failure_burst', targetId: user.id },
+  });
   expect(events).toHaveLength(1);
   expect(JSON.stringify(events)).not.toContain('wrong password');
 });
