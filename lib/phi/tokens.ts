@@ -19,10 +19,11 @@ const TYPE_ALT = [...PHI_TYPES]
 
 /**
  * Group 1: opening bracket (bracketed form), 2: type, 3: number, 4: closing bracket;
- * group 5: type, 6: number, 7: closing bracket (bare form, which must start a word).
+ * group 5: type, 6: number, 7: closing bracket (bare form, which must start a word: checked after the type by a
+ * look-behind over it, since a pattern that opens with a look-behind is tried at every position of the text).
  */
 export const TOKEN_RE = new RegExp(
-  String.raw`(\\?\[)(${TYPE_ALT})${SEP}(\d{1,6})(?!\d)(\\?\])?|(?<![A-Za-z0-9_])(${TYPE_ALT})${SEP}(\d{1,6})(?!\d)(\\?\])?`,
+  String.raw`(\\?\[)(${TYPE_ALT})${SEP}(\d{1,6})(?!\d)(\\?\])?|(${TYPE_ALT})(?<![A-Za-z0-9_]\5)${SEP}(\d{1,6})(?!\d)(\\?\])?`,
   'gi',
 );
 

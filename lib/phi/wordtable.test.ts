@@ -18,6 +18,25 @@ describe('WordTable', () => {
     );
   });
 
+  it('looks up an edit of a word like the edited word itself', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[ab]{0,5}$/), { maxLength: 40 }),
+        fc.stringMatching(/^[ab]{0,5}$/),
+        fc.nat(),
+        fc.nat(2),
+        fc.stringMatching(/^[ab]{0,2}$/),
+        (keys, w, atSeed, skipSeed, insert) => {
+          const t = new WordTable(new Map(keys.map((k, i) => [k, i])));
+          const at = atSeed % (w.length + 1);
+          const skip = Math.min(skipSeed, w.length - at);
+          const edited = w.slice(0, at) + insert + w.slice(at + skip);
+          expect(t.getEdited(w, at, skip, insert)).toBe(t.get(edited));
+        },
+      ),
+    );
+  });
+
   it('holds accented and multi-word keys and rejects values past 32 bits', () => {
     const t = new WordTable(
       new Map([

@@ -68,6 +68,36 @@ export class WordTable {
     }
   }
 
+  /**
+   * The value of the key `s.slice(0, at) + insert + s.slice(at + skip)`, looked up without building it (a
+   * typo search tries hundreds of such edits of one word).
+   */
+  getEdited(s: string, at: number, skip: number, insert: string): number | undefined {
+    const ins = insert.length;
+    const len = s.length - skip + ins;
+    const tail = skip - ins; // from a position after the insert in the edited key to the same letter in `s`
+    const codeAt = (k: number): number =>
+      k < at ? s.charCodeAt(k) : k < at + ins ? insert.charCodeAt(k - at) : s.charCodeAt(k + tail);
+    let h = 0x811c9dc5;
+    for (let k = 0; k < len; k++) {
+      h ^= codeAt(k);
+      h = Math.imul(h, 0x01000193);
+    }
+    const { keys, starts, slots, mask } = this;
+    let slot = (h >>> 0) & mask;
+    for (;;) {
+      const e = slots[slot] ?? 0;
+      if (e === 0) return undefined;
+      const from = starts[e - 1] ?? 0;
+      if ((starts[e] ?? 0) - from === len) {
+        let k = 0;
+        while (k < len && keys.charCodeAt(from + k) === codeAt(k)) k++;
+        if (k === len) return this.values[e - 1];
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
   has(key: string): boolean {
     return this.get(key) !== undefined;
   }

@@ -7,8 +7,10 @@ const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may
 // A two-digit year after a comma counts where a clock time or the line's end follows ("21 Apr, 21 0700").
 const YEAR_TAIL = String.raw`(?:,?\s*(?:'\d{2}|\d{4})(?!\d)|,[ \t]*\d{2}(?=[ \t]+(?:[01]\d|2[0-3]):?[0-5]\d(?!\d)|[ \t]*(?:\r?\n|$)))?`;
 
+// The digits come first and the look-behind checks what stands before them: a pattern that opens with a
+// look-behind is tried at every position of the text, one that opens with a digit only where digits are.
 const NUMERIC =
-  /(?<=^|[^\w/.:'-]|[A-Za-z][:-])(\d{1,2})([/-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[-:]\d|\.\d|%)/g;
+  /(\d{1,2})(?<=(?:^|[^\w/.:'-]|[A-Za-z][:-])\1)([/-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[-:]\d|\.\d|%)/g;
 const MONTH_YEAR_NUMERIC = /(?<![\w/.:-])(0?[1-9]|1[0-2])\/(\d{4}|\d{2})(?![\w/]|\.\d)/g;
 const ISO = /(?<![\w/.-])(?:19|20)\d{2}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?![\w/]|\.\d)/g;
 const DOTTED = /(?<![\w/.-])(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}(?![\w/]|\.\d)/g;
@@ -57,6 +59,7 @@ const APOSTROPHE_YEAR_BEFORE =
 const DISTANCE_WORDS =
   /\b(?:hob|amb|ambulated?|ambulating|ambulates|walk|walks|walked|walking|x|ft|feet|foot|hall|hallway|corridor|distance|elevated|raised|head|bed|up|about|approx|approximately|tubing|line|cord|height|ht|degrees?|angle|rr|hr|bp|sbp|map|sats?|o2|fio2|peep|ps|tv|vt)\b/i;
 
+const NEW_YEAR = /new\s+year/i;
 const HOLIDAY =
   /\b(?:christmas(?:\s+(?:eve|day))?|thanksgiving(?:\s+day)?|easter(?:\s+sunday)?|new\s+year'?s(?:\s+(?:day|eve))?|independence\s+day|labor\s+day|memorial\s+day|halloween|valentine'?s\s+day)\b/gi;
 
@@ -101,7 +104,8 @@ export function detectDates(text: string, gates: number, out: Candidate[]): void
     detectNumericDates(text, out);
   if (gates & G.month) detectMonthDates(text, digits, out);
   if (digits && (text.includes("'") || text.includes('’'))) detectApostropheYears(text, out);
-  if (gates & G.holiday) scanGroup(text, HOLIDAY, 'DATE', out);
+  // "year" is in most notes ("67 year old"): New Year's is looked for only where "new year" is written.
+  if (gates & G.holiday || (gates & G.newYear && NEW_YEAR.test(text))) scanGroup(text, HOLIDAY, 'DATE', out);
   if (digits) scanGroup(text, ORDINAL_DAY, 'DATE', out);
   if (gates & G.age) detectAges(text, out);
 }

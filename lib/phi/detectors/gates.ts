@@ -16,6 +16,7 @@ export const G = {
   month: 1 << 11,
   holiday: 1 << 12,
   age: 1 << 13,
+  newYear: 1 << 14,
 } as const;
 
 const LABELS: Record<keyof typeof G, string> = {
@@ -35,8 +36,9 @@ const LABELS: Record<keyof typeof G, string> = {
   id: 'ref reference case order requisition accession confirmation conf ticket specimen tracking employee badge identifier id file record policy',
   month:
     'january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec',
-  holiday: 'christmas thanksgiving easter year years independence labor memorial halloween valentine',
+  holiday: 'christmas thanksgiving easter independence labor memorial halloween valentine',
   age: 'age aged ages ninety hundred',
+  newYear: 'new',
 };
 
 const GATE_OF = new Map<string, number>();
@@ -44,13 +46,23 @@ for (const [key, words] of Object.entries(LABELS) as [keyof typeof G, string][])
   for (const w of words.split(' ')) GATE_OF.set(w, (GATE_OF.get(w) ?? 0) | G[key]);
 }
 
+/** Every label word: the word index marks them so that only those words are looked up here. */
+export const GATE_WORDS: readonly string[] = [...GATE_OF.keys()];
+
+/** The bit of a token's list flags that says its written form (lower case) is a label word. */
+export const GATE_WORD_FLAG = 1 << 15;
+
 // Ages over 89 are numbers, not words: "98 yo", "age 101".
 const OLD_AGE_NUMBER = /(?:^|\D)(?:9\d|1[0-4]\d)(?!\d)/;
 
-/** Bit mask of the gates whose label words occur among the words (lower case) of `text`. */
-export function wordGates(text: string, words: readonly { lower: string }[]): number {
+/**
+ * Bit mask of the gates whose label words occur among the words (lower case) of `text`. A word whose `flags`
+ * lack GATE_WORD_FLAG is no label word and is not looked up.
+ */
+export function wordGates(text: string, words: readonly { lower: string; flags: number }[]): number {
   let mask = 0;
   for (const w of words) {
+    if ((w.flags & GATE_WORD_FLAG) === 0) continue;
     const g = GATE_OF.get(w.lower);
     if (g !== undefined) mask |= g;
   }

@@ -1,5 +1,6 @@
 import { hasZip, loadDictionaries } from '../dictionaries';
 import { WordTable } from '../wordtable';
+import { GATE_WORD_FLAG, GATE_WORDS } from './gates';
 import * as lexicon from '../lexicon';
 import { PRIORITY, type Candidate } from '../types';
 
@@ -68,9 +69,24 @@ const F = {
   ANY_CITY: 4096,
   /** A disease, sign or device named after a person ("Gitelman", "Kussmaul"). */
   EPONYM: 8192,
+  /** A word after which an employer is named ("works at", "CEO of"). */
+  WORK: 16384,
+  /** A label word of a pattern gate (gates.ts): matched on the word as written. */
+  GATE: GATE_WORD_FLAG,
 } as const;
 // Lists matched on the word without its possessive ("son's" is a son); the others on the word as written.
-const BASE_FLAGS = F.GIVEN | F.CITY_FIRST | F.RELATION | F.FACILITY | F.REGION | F.RESIDENCE;
+const BASE_FLAGS =
+  F.GIVEN |
+  F.CITY_FIRST |
+  F.RELATION |
+  F.FACILITY |
+  F.REGION |
+  F.RESIDENCE |
+  F.KNOWN |
+  F.CITY |
+  F.ANY_CITY |
+  F.EPONYM |
+  F.WORK;
 
 const POSSESSIVE = /['’]s$/;
 
@@ -140,6 +156,8 @@ function wordIndex(): WordIndex {
   flag(d.cities, F.CITY);
   flag(d.allCities, F.ANY_CITY);
   flag(d.eponyms, F.EPONYM);
+  flag(WORK_CUES, F.WORK);
+  flag(GATE_WORDS, F.GATE);
   index = { table: new WordTable(m), zips: d.zips, maxCityWords: d.maxCityWords };
   return index;
 }
@@ -779,15 +797,23 @@ const MAX_TYPO_LENGTH = 24;
 function nearWord(w: string): boolean {
   // The candidates grow with the square of the length: long words are never typos of short ones here.
   if (w.length > MAX_TYPO_LENGTH) return false;
-  const known = (x: string): boolean => x !== w && x.length > 1 && (flagsOf(x) & F.KNOWN) !== 0;
-  for (let i = 0; i < w.length; i++) {
-    if (known(w.slice(0, i) + w.slice(i + 1))) return true;
-    if (i + 1 < w.length && known(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2))) return true;
+  // Each candidate is looked up as an edit of `w` (no string is built for it).
+  const table = wordIndex().table;
+  const known = (at: number, skip: number, insert: string): boolean => {
+    if (w.length - skip + insert.length < 2) return false;
+    const e = table.getEdited(w, at, skip, insert);
+    return e !== undefined && ((e >> FLAG_SHIFT) & F.KNOWN) !== 0;
+  };
+  const n = w.length;
+  for (let i = 0; i < n; i++) {
+    if (known(i, 1, '')) return true;
+    // A swap of two equal letters gives the word itself.
+    if (i + 1 < n && w[i] !== w[i + 1] && known(i, 2, (w[i + 1] ?? '') + (w[i] ?? ''))) return true;
   }
-  for (let i = 0; i <= w.length; i++) {
+  for (let i = 0; i <= n; i++) {
     for (const ch of ALPHABET) {
-      if (i < w.length && known(w.slice(0, i) + ch + w.slice(i + 1))) return true;
-      if (known(w.slice(0, i) + ch + w.slice(i))) return true;
+      if (i < n && ch !== w[i] && known(i, 1, ch)) return true;
+      if (known(i, 0, ch)) return true;
     }
   }
   return false;
@@ -1124,7 +1150,7 @@ function placeRules(c: Ctx): void {
       if ((unitBefore || unitAfter) && caseOk(t, c.mixed) && !likelyTypo(c, t)) markPlace(c, i, i + 1);
     }
     // "works at IBM", "CEO of Acme Tools", "retired from Bethlehem Steel": an employer after a work cue.
-    if (WORK_CUES.has(t.base) && !t.slash) employerAfter(c, i);
+    if (t.flags & F.WORK && !t.slash) employerAfter(c, i);
     // "St. Mary", "Saint Agnes"
     if ((t.base === 'st' || t.base === 'saint') && caseOk(t, c.mixed) && !t.slash) {
       const n = tokens[i + 1];
@@ -1348,10 +1374,10 @@ const UNAMBIGUOUS_SUFFIX = words(
   `street avenue ave road rd boulevard blvd lane ln drive highway hwy parkway pkwy terrace turnpike tpke circle`,
 );
 const PO_BOX = /\bP\.?\s?O\.?\s+Box\s+\d+\b/gi;
-const ZIP_AFTER_STATE = new RegExp(
-  String.raw`\b(?:${[...US_STATES].join('|')})\.?,?[ \t]+(?<v>\d{5}(?:-\d{4})?)\b`,
-  'gi',
-);
+// A ZIP code after a state ("MD 21201"): found from the five digits, then the word before them checked.
+const ZIP_CODE = /\b\d{5}(?:-\d{4})?\b/g;
+const STATE_BEFORE = /\b([A-Za-z]+)\.?,?[ \t]+$/;
+const ZIP_WORD = /zip/i;
 const ZIP_LABEL = /\bzip(?:\s*code)?\s*[:#]?\s*(?<v>\d{5}(?:-\d{4})?)\b/gi;
 
 function streetRules(text: string, c: Ctx, out: Candidate[]): void {
@@ -1380,11 +1406,21 @@ function streetRules(text: string, c: Ctx, out: Candidate[]): void {
     });
   }
   const zip = FIVE_DIGITS.test(text);
-  for (const re of [
-    box ? PO_BOX : undefined,
-    zip ? ZIP_AFTER_STATE : undefined,
-    zip ? ZIP_LABEL : undefined,
-  ]) {
+  if (zip) {
+    ZIP_CODE.lastIndex = 0;
+    for (let m = ZIP_CODE.exec(text); m; m = ZIP_CODE.exec(text)) {
+      const state = STATE_BEFORE.exec(text.slice(Math.max(0, m.index - 24), m.index))?.[1];
+      if (!state || !US_STATES.has(state.toLowerCase()) || !hasZip(wordIndex().zips, m[0].slice(0, 5)))
+        continue;
+      out.push({
+        start: m.index,
+        end: m.index + m[0].length,
+        type: 'LOCATION',
+        priority: PRIORITY.LOCATION + 5,
+      });
+    }
+  }
+  for (const re of [box ? PO_BOX : undefined, zip && ZIP_WORD.test(text) ? ZIP_LABEL : undefined]) {
     if (!re) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
