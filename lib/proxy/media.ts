@@ -8,7 +8,7 @@ import { PhiSession, detect } from '../phi';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
 import { BASE_HEADERS, collect, readBody, readJsonObject, sendJson, sendRaw } from './http';
-import { applyLimits, Meter, runExchange, type ProxyDeps } from './pipeline';
+import { applyLimits, Meter, resolveModel, runExchange, type ProxyDeps } from './pipeline';
 import { phiBlocked, sumCounts } from './phi-step';
 import { sendUpstream, UpstreamFailure } from './providers';
 import type { MediaOp, OaiRoute } from './routes';
@@ -55,12 +55,6 @@ async function readUpload(req: IncomingMessage): Promise<Upload> {
     bb.on('close', () => setImmediate(() => resolve(out)));
     bb.end(raw);
   });
-}
-
-function resolveModel(cfg: GatewayConfig, p: KeyPrincipal, name: string): Model {
-  const model = cfg.models.get(name);
-  if (!model || !p.app.allowedModels.includes(name)) throw errors.modelNotFound(name, p.app.allowedModels.filter((m) => cfg.models.has(m)));
-  return model;
 }
 
 /** A text prompt under the app's policy: scrubbed (tokens are not restored in media answers), or refused. */

@@ -153,7 +153,7 @@ export function usageFromJsonTail(buf: Buffer): { prompt: number; completion: nu
 }
 
 /** Step 1 (second half): the model a request names, if this app may use it. */
-function resolveModel(cfg: GatewayConfig, p: KeyPrincipal, name: string): Model {
+export function resolveModel(cfg: GatewayConfig, p: KeyPrincipal, name: string): Model {
   const model = cfg.models.get(name);
   if (!model || !p.app.allowedModels.includes(name)) throw errors.modelNotFound(name, p.app.allowedModels.filter((m) => cfg.models.has(m)));
   return model;
