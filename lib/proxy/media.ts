@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import busboy from 'busboy';
 import { FormData } from 'undici';
 import { z } from 'zod';
-import type { GatewayConfig, Model } from '../config';
 import type { KeyPrincipal } from '../keys/principal';
 import { PhiSession, detect } from '../phi';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
