@@ -89,6 +89,7 @@ describe('detect', () => {
       ["AMBULATED 40' X2. HOB 30'. HR 70-80' WITH PVCS.", []],
       // A work cue needs a name after it; a lower-case generic place is no name.
       ['Works at home; retired from teaching; director of nursing aware.', []],
+      ['The Director of Nursing Services and the consultant for Pulmonary Medicine are on leave.', []],
       ['She was sent to the cancer Institute for a second opinion.', []],
       // A lower-case facility name counts only where a place is expected.
       ['Sacred heart Memorial service planned by the family chaplain.', []],

@@ -990,7 +990,7 @@ function capitalisedRun(c: Ctx, i: number, max: number): number {
 
 // Words that make the name after "at", "for", "by", "of", "from" an employer: an organisation that identifies.
 const WORK_CUES = words(
-  `work works worked working employed employee employees employer job jobs retired ceo cfo coo cto president vp director owner founder cofounder manager engineer executive partner consultant`,
+  `work works worked working employed employee employees employer job jobs retired ceo cfo coo cto president vp director owner founder cofounder manager engineer executive partner`,
 );
 // Units a ward stands among in a list ("MICU/Quartermain/CCU").
 const WARD_UNITS = words(
@@ -1014,7 +1014,8 @@ function employerAfter(c: Ctx, i: number): void {
   let run = 0;
   if (acronym) run = 1;
   else if (c.mixed && n.cap && !isAllCaps(text, n)) {
-    // "Home Depot", "Bethlehem Steel": a capitalised run holding a name or two capitalised words.
+    // "Raytheon", "Bethlehem Steel": a capitalised run holding a word no dictionary calls ordinary ("Night
+    // Shift", "Pulmonary Medicine" are no employers).
     const len = capitalisedRun(c, j, 3);
     const ws = tokens.slice(j, j + len);
     const first = ws[0];
@@ -1022,7 +1023,7 @@ function employerAfter(c: Ctx, i: number): void {
       first &&
       !RUN_QUALIFIERS.has(first.base) &&
       first.kind !== Kind.Clinical &&
-      (ws.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown) || len >= 2) &&
+      ws.some((w) => w.kind === Kind.Name || w.kind === Kind.Unknown) &&
       !ws.every((w) => isGiven(w.base))
     )
       run = len;
