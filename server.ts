@@ -96,7 +96,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     inflight.add(res);
     res.once('close', () => inflight.delete(res));
-    const url = new URL(req.url ?? '/', 'http://portico.local');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://portico.local');
+    } catch {
+      // A request target no URL parser accepts ("//", "//[", …): the client's mistake, never a crash.
+      res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"The request target is not a valid path.","type":"invalid_request_error","param":null,"code":"invalid_request_target"}}');
+      return;
+    }
     if (isFastPath(url.pathname)) {
       void proxy(req, res, url);
     } else if (nextHandle) {

@@ -177,3 +177,34 @@ describe('usage queries', () => {
     expect(body.totals.latencyP50Ms).toBeGreaterThan(5);
   });
 });
+
+describe('usage records cannot poison the batch', () => {
+  it('a NUL in a model name or an out-of-range count is cleaned, and a refused row is dropped alone', async () => {
+    const { UsageRecorder } = await import('../lib/usage/recorder');
+    const s = await seedApp({ models: [MODEL] });
+    const r = new UsageRecorder({ flushIntervalMs: 60_000 });
+    const base = { createdAt: new Date(), appId: s.app.id, keyId: s.keyId!, operation: 'chat', route: 'x', status: 200, streamed: false, costUsd: 0, latencyMs: 3, upstreamLatencyMs: null, errorCode: null, phiCounts: null };
+    r.record({ ...base, requestId: crypto.randomUUID(), model: 'a\u0000b', promptTokens: 12.5, completionTokens: 3e12 });
+    r.record({ ...base, requestId: crypto.randomUUID(), model: 'ok', promptTokens: 1, completionTokens: 1 });
+    await r.flush();
+    expect(r.pending).toBe(0);
+    const rows = await usageFor(s.app.id);
+    expect(rows.map((e) => [e.model, e.promptTokens, e.completionTokens]).sort()).toEqual([
+      ['ab', 13, 2_147_483_647],
+      ['ok', 1, 1],
+    ]);
+  });
+
+  it('a retried batch that had committed adds nothing twice to the rollup', async () => {
+    const { UsageRecorder } = await import('../lib/usage/recorder');
+    const s = await seedApp({ models: [MODEL] });
+    const rec = { requestId: crypto.randomUUID(), createdAt: new Date(), appId: s.app.id, keyId: s.keyId!, model: MODEL, operation: 'chat', route: 'x', status: 200, streamed: false, promptTokens: 5, completionTokens: 5, costUsd: 0.001, latencyMs: 3, upstreamLatencyMs: null, errorCode: null, phiCounts: null };
+    for (let i = 0; i < 2; i++) {
+      const r = new UsageRecorder({ flushIntervalMs: 60_000 });
+      r.record(rec);
+      await r.flush();
+    }
+    const daily = await db().usageDaily.findMany({ where: { appId: s.app.id } });
+    expect(daily.reduce((n, d) => n + d.requests, 0)).toBe(1);
+  });
+});

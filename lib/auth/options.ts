@@ -78,7 +78,19 @@ export function authOptions(): NextAuthOptions {
         const subject = `${issuer}|${account.providerAccountId}`;
         const email = (user.email ?? (profile as { email?: string } | undefined)?.email ?? '').toLowerCase();
         if (!email) return '/signin?error=NoEmail';
-        const existing = (await db().user.findUnique({ where: { ssoSubject: subject } })) ?? (await db().user.findUnique({ where: { email } }));
+        const bySubject = await db().user.findUnique({ where: { ssoSubject: subject } });
+        let existing = bySubject;
+        if (!existing) {
+          // Link to an account by email only when the identity provider vouches for the address and the
+          // account is not already bound to another SSO identity: an editable, unverified email claim
+          // must never open someone else's account (the "nOAuth" takeover).
+          const byEmail = await db().user.findUnique({ where: { email } });
+          if (byEmail) {
+            const verified = (profile as { email_verified?: unknown } | undefined)?.email_verified === true;
+            if (!verified || (byEmail.ssoSubject && byEmail.ssoSubject !== subject)) return '/signin?error=AccountNotLinked';
+            existing = byEmail;
+          }
+        }
         if (existing?.disabled) return '/signin?error=AccessDenied';
         const saved = existing
           ? await db().user.update({ where: { id: existing.id }, data: { ssoSubject: subject, lastLoginAt: new Date() } })

@@ -63,8 +63,7 @@ export async function handleAdapter(req: IncomingMessage, res: ServerResponse, u
   const rest = rawPath.slice(ADAPTER_PREFIX.length);
   const slash = rest.indexOf('/');
   const name = slash === -1 ? rest : rest.slice(0, slash);
-  const meter = new Meter('http', `http:${name}`);
-  meter.model = `http:${name}`;
+  const meter = new Meter('http', 'http');
   await runExchange(req, res, deps, meter, async ({ headers, abort }) => {
     refuseBrowser(req);
     const principal = await authenticate(deps, req, presentedKey(req));
@@ -75,6 +74,7 @@ export async function handleAdapter(req: IncomingMessage, res: ServerResponse, u
     if (!principal.app.allowedAdapters.includes(name)) {
       throw new ProxyError(403, 'adapter_not_allowed', `This app is not approved for the "${name}" adapter. Ask a reviewer to allow it.`);
     }
+    meter.model = `http:${name}`; // a configured adapter's name, never arbitrary path text
     const target = targetUrl(adapter, slash === -1 ? '' : rest.slice(slash + 1), url.search);
     await applyLimits(deps.limiter, principal, { inputPerMillion: 0, outputPerMillion: 0 } as never, {}, meter, headers);
 

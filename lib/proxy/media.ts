@@ -104,8 +104,8 @@ export async function handleMedia(req: IncomingMessage, res: ServerResponse, rou
     }
     const name = route.deployment ?? (typeof body.model === 'string' ? body.model : undefined);
     if (!name) throw errors.badRequest('Name the model: set "model" (or use a deployment URL).', 'model');
-    meter.model = name;
     const model = resolveModel(cfg, principal, name);
+    meter.model = name;
     await applyLimits(deps.limiter, principal, model, op === 'transcriptions' ? {} : body, meter, headers);
 
     const policy = principal.app.phiPolicy;

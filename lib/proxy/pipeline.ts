@@ -287,8 +287,9 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
     if (variant && !variant.streaming && body.stream === true) throw errors.badRequest('Streaming is not available on this endpoint; use the OpenAI-compatible routes under /api/public/oai for streamed answers.', 'stream');
     const name = route.deployment ?? (typeof body.model === 'string' ? body.model : undefined);
     if (!name) throw errors.badRequest('Name the model: set "model" in the body (or use a deployment URL).', 'model');
-    meter.model = name;
+    // Recorded (in usage and metric labels) only once it names a configured model: client text never becomes a label.
     const model = resolveModel(cfg, principal, name);
+    meter.model = name;
     meter.inputPerMillion = model.inputPerMillion;
     meter.outputPerMillion = model.outputPerMillion;
 

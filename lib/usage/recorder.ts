@@ -59,6 +59,7 @@ export class UsageRecorder {
   private failures = 0;
   dropped = 0;
   written = 0;
+  private lastDropLog = 0;
   private readonly flushIntervalMs: number;
   private readonly batchSize: number;
   private readonly maxBuffered: number;
@@ -77,12 +78,17 @@ export class UsageRecorder {
 
   record(r: UsageRecord): void {
     if (this.disabled) return;
-    this.queue.push(r);
+    this.queue.push(sanitize(r));
     if (this.queue.length > this.maxBuffered) {
-      const over = this.queue.length - this.maxBuffered;
+      // Drop a tenth at once, not one record per request: the outage that filled the buffer is long.
+      const over = this.queue.length - this.maxBuffered + Math.ceil(this.maxBuffered / 10);
       this.queue.splice(0, over);
       this.dropped += over;
-      log().error({ dropped: over, totalDropped: this.dropped }, 'usage buffer full: oldest records dropped');
+      const now = Date.now();
+      if (now - this.lastDropLog > 10_000) {
+        this.lastDropLog = now;
+        log().error({ totalDropped: this.dropped }, 'usage buffer full: oldest records dropped');
+      }
     }
     this.schedule();
   }
@@ -104,14 +110,15 @@ export class UsageRecorder {
     this.flushing = run;
     await run;
     if (this.flushing === run) this.flushing = undefined;
-    if (this.queue.length > 0) this.schedule(Math.min(this.flushIntervalMs * 2 ** Math.min(this.failures, 5), 10_000));
+    if (this.queue.length > 0)
+      this.schedule(Math.min(this.flushIntervalMs * 2 ** Math.min(this.failures, 5), 10_000));
   }
 
   private async writeQueued(): Promise<void> {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.slice(0, this.batchSize);
-        await writeBatch(batch);
+        this.dropped += await writeBatchOrBisect(batch);
         this.queue.splice(0, batch.length);
         this.written += batch.length;
         if (this.failures > 0) log().info({ pending: this.queue.length }, 'usage writes recovered');
@@ -120,7 +127,10 @@ export class UsageRecorder {
     } catch (err) {
       this.failures++;
       if (this.failures === 1 || this.failures % 20 === 0) {
-        log().warn({ err: (err as Error).message, pending: this.queue.length }, 'usage write failed; will retry');
+        log().warn(
+          { err: (err as Error).message, pending: this.queue.length },
+          'usage write failed; will retry',
+        );
       }
     }
   }
@@ -137,6 +147,60 @@ export class UsageRecorder {
     if (this.queue.length > 0) {
       log().error({ lost: this.queue.length }, 'usage records could not be written before shutdown');
     }
+  }
+}
+
+const MAX_INT = 2_147_483_647;
+const int = (v: number | null) =>
+  v === null ? null : Number.isFinite(v) ? Math.min(Math.max(Math.round(v), 0), MAX_INT) : 0;
+const num = (v: number) => (Number.isFinite(v) && v >= 0 ? v : 0);
+// PostgreSQL text cannot hold NUL; no field needs more than this.
+const text = (v: string) => (v.includes('\u0000') ? v.replaceAll('\u0000', '') : v).slice(0, 200);
+
+/** A record every column accepts: one bad value must not make a batch, and all behind it, unwritable. */
+function sanitize(r: UsageRecord): UsageRecord {
+  return {
+    ...r,
+    model: text(r.model),
+    operation: text(r.operation),
+    route: text(r.route),
+    errorCode: r.errorCode === null ? null : text(r.errorCode),
+    status: int(r.status) ?? 0,
+    promptTokens: int(r.promptTokens) ?? 0,
+    completionTokens: int(r.completionTokens) ?? 0,
+    costUsd: num(r.costUsd),
+    latencyMs: int(r.latencyMs) ?? 0,
+    upstreamLatencyMs: int(r.upstreamLatencyMs),
+    units: r.units === null || r.units === undefined ? null : num(r.units),
+    unit: r.unit ? text(r.unit) : null,
+    phiCounts: r.phiCounts
+      ? Object.fromEntries(Object.entries(r.phiCounts).map(([k, n]) => [text(k), int(n) ?? 0]))
+      : null,
+  };
+}
+
+/** A data error (SQLSTATE class 22 or 23) is about the rows, not the connection: retrying cannot help. */
+const isDataError = (err: unknown) => /^2[23]/.test(String((err as { code?: unknown })?.code ?? ''));
+
+/**
+ * Writes a batch; when PostgreSQL refuses its data, halves it until the bad rows are isolated and drops
+ * only those (logged by request id, never content). Returns how many were dropped.
+ */
+async function writeBatchOrBisect(batch: UsageRecord[]): Promise<number> {
+  try {
+    await writeBatch(batch);
+    return 0;
+  } catch (err) {
+    if (!isDataError(err)) throw err;
+    if (batch.length === 1) {
+      log().error(
+        { requestId: batch[0]!.requestId, code: (err as { code?: string }).code },
+        'usage record refused by the database; dropped',
+      );
+      return 1;
+    }
+    const mid = Math.ceil(batch.length / 2);
+    return (await writeBatchOrBisect(batch.slice(0, mid))) + (await writeBatchOrBisect(batch.slice(mid)));
   }
 }
 
@@ -177,13 +241,12 @@ function dailyDeltas(batch: UsageRecord[]): DailyDelta[] {
 }
 
 async function writeBatch(batch: UsageRecord[]): Promise<void> {
-  const deltas = dailyDeltas(batch);
   const keyIds = [...new Set(batch.map((r) => r.keyId).filter((k): k is string => !!k))];
   const col = <T>(f: (r: UsageRecord) => T) => batch.map(f);
   const client = await pgPool().connect();
   try {
     await client.query('BEGIN');
-    await client.query(
+    const inserted = await client.query<{ request_id: string }>(
       `INSERT INTO usage_events (request_id, created_at, app_id, key_id, model, operation, route, status, streamed,
          prompt_tokens, completion_tokens, cost_usd, latency_ms, upstream_latency_ms, error_code, phi_entities, phi_counts, units, unit)
        SELECT t.request_id, t.created_at::timestamptz AT TIME ZONE 'UTC', t.app_id, t.key_id, t.model, t.operation, t.route, t.status, t.streamed,
@@ -192,7 +255,8 @@ async function writeBatch(batch: UsageRecord[]): Promise<void> {
          $10::int[], $11::int[], $12::float8[], $13::int[], $14::int[], $15::text[], $16::int[], $17::jsonb[], $18::float8[], $19::text[])
          AS t(request_id, created_at, app_id, key_id, model, operation, route, status, streamed,
          prompt_tokens, completion_tokens, cost_usd, latency_ms, upstream_latency_ms, error_code, phi_entities, phi_counts, units, unit)
-       ON CONFLICT (request_id) DO NOTHING`,
+       ON CONFLICT (request_id) DO NOTHING
+       RETURNING request_id`,
       [
         col((r) => r.requestId),
         col((r) => r.createdAt.toISOString()),
@@ -215,9 +279,15 @@ async function writeBatch(batch: UsageRecord[]): Promise<void> {
         col((r) => r.unit ?? null),
       ],
     );
+    // Roll up only what this batch inserted: a retry of a batch that did commit adds nothing twice.
+    const fresh = new Set(inserted.rows.map((r) => r.request_id));
+    const deltas = dailyDeltas(
+      fresh.size === batch.length ? batch : batch.filter((r) => fresh.has(r.requestId)),
+    );
     const d = <T>(f: (x: DailyDelta) => T) => deltas.map(f);
-    await client.query(
-      `INSERT INTO usage_daily (day, app_id, model, key_id, requests, errors, prompt_tokens, completion_tokens, cost_usd, latency_ms_sum, latency_buckets, phi_entities)
+    if (deltas.length > 0)
+      await client.query(
+        `INSERT INTO usage_daily (day, app_id, model, key_id, requests, errors, prompt_tokens, completion_tokens, cost_usd, latency_ms_sum, latency_buckets, phi_entities)
        SELECT t.day, t.app_id, t.model, t.key_id, t.requests, t.errors, t.prompt_tokens, t.completion_tokens, t.cost_usd, t.latency_ms_sum, t.buckets::int[], t.phi_entities
        FROM unnest($1::date[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::bigint[], $8::bigint[], $9::float8[], $10::bigint[], $11::text[], $12::int[])
          AS t(day, app_id, model, key_id, requests, errors, prompt_tokens, completion_tokens, cost_usd, latency_ms_sum, buckets, phi_entities)
@@ -233,22 +303,23 @@ async function writeBatch(batch: UsageRecord[]): Promise<void> {
            FROM unnest(usage_daily.latency_buckets, EXCLUDED.latency_buckets) WITH ORDINALITY AS u(a, b, i)
            ORDER BY i),
          phi_entities = usage_daily.phi_entities + EXCLUDED.phi_entities`,
-      [
-        d((x) => x.day),
-        d((x) => x.appId),
-        d((x) => x.model),
-        d((x) => x.keyId),
-        d((x) => x.requests),
-        d((x) => x.errors),
-        d((x) => x.promptTokens),
-        d((x) => x.completionTokens),
-        d((x) => x.costUsd),
-        d((x) => x.latencyMsSum),
-        d((x) => `{${x.buckets.join(',')}}`),
-        d((x) => x.phiEntities),
-      ],
-    );
-    if (keyIds.length > 0) await client.query('UPDATE api_keys SET last_used_at = now() WHERE id = ANY($1::text[])', [keyIds]);
+        [
+          d((x) => x.day),
+          d((x) => x.appId),
+          d((x) => x.model),
+          d((x) => x.keyId),
+          d((x) => x.requests),
+          d((x) => x.errors),
+          d((x) => x.promptTokens),
+          d((x) => x.completionTokens),
+          d((x) => x.costUsd),
+          d((x) => x.latencyMsSum),
+          d((x) => `{${x.buckets.join(',')}}`),
+          d((x) => x.phiEntities),
+        ],
+      );
+    if (keyIds.length > 0)
+      await client.query('UPDATE api_keys SET last_used_at = now() WHERE id = ANY($1::text[])', [keyIds]);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});

@@ -13,6 +13,7 @@ const MESSAGES: Record<string, string> = {
   AccessDenied: 'This account is disabled. Ask an administrator.',
   NoEmail: 'Your identity provider did not share an email address, which Portico needs.',
   OAuthCallback: 'Single sign-on failed. Try again, or ask an administrator.',
+  AccountNotLinked: 'An account with your email already exists, and your identity provider did not verify that email. Ask an administrator to link your account.',
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; next?: string }> }) {
