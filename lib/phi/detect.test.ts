@@ -87,6 +87,7 @@ describe('detect', () => {
       ['On Apr 3, 12 units were given.', ['DATE:Apr 3']],
       // Feet, degrees and ranges take the same apostrophe as a year.
       ["AMBULATED 40' X2. HOB 30'. HR 70-80' WITH PVCS.", []],
+      ["HPI:\n Fall from ladder 12'.\n Laceration 3 cm long.", []],
       // A work cue needs a name after it; a lower-case generic place is no name.
       ['Works at home; retired from teaching; director of nursing aware.', []],
       ['The Director of Nursing Services and the consultant for Pulmonary Medicine are on leave.', []],

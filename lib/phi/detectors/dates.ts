@@ -57,7 +57,7 @@ const APOSTROPHE_YEAR = /(?<![\w'’.,/-])(\d{2})['’](?![\w'’])/g;
 const APOSTROPHE_YEAR_BEFORE =
   /(?:^|\n)[ \t]*(?:[-*•][ \t]*)?(?:[A-Za-z][A-Za-z/&]*[ \t]+){1,3}$|\b(?:in|since|s\/p|until|dx|diagnosed)[ \t]+$/i;
 const DISTANCE_WORDS =
-  /\b(?:hob|amb|ambulated?|ambulating|ambulates|walk|walks|walked|walking|x|ft|feet|foot|hall|hallway|corridor|distance|elevated|raised|head|bed|up|about|approx|approximately|tubing|line|cord|height|ht|degrees?|angle|rr|hr|bp|sbp|map|sats?|o2|fio2|peep|ps|tv|vt)\b/i;
+  /\b(?:hob|amb|ambulated?|ambulating|ambulates|walk|walks|walked|walking|x|ft|feet|foot|hall|hallway|corridor|distance|elevated|raised|head|bed|up|about|approx|approximately|tubing|line|cord|height|ht|degrees?|angle|rr|hr|bp|sbp|map|sats?|o2|fio2|peep|ps|tv|vt|falls?|fell|ladder|roof|stairs|story|storey|drop|dropped|jumped|long|wide|deep|tall)\b/i;
 
 const NEW_YEAR = /new\s+year/i;
 const HOLIDAY =
