@@ -67,6 +67,24 @@ describe('fuzzing every public endpoint from the OpenAPI document', () => {
     }
   });
 
+  it('malformed request targets and query strings: a 4xx in the documented shape, never a crash', async () => {
+    for (const target of ['//', '//[', '/%', '/api/public/v1/usage?from=2026-02-30', '/api/public/v1/usage?from=2026-13-01&to=2026-01-01', '/api/public/http/%00/x', '/api/public/oai/openai/deployments/%00/chat/completions', 'http://evil.example:99999/x', '/api/public/v1/usage?from=1900-01-01&to=2100-01-01']) {
+      const out = await rawRequest(`GET ${target} HTTP/1.1\r\nHost: x\r\napi-key: ${key}\r\nConnection: close\r\n\r\n`, 3_000);
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(out)?.[1]);
+      expect(status, `${target} → ${out.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+      expect(status, `${target} → ${out.slice(0, 200)}`).toBeLessThan(500);
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 60 }), fc.string({ maxLength: 60 }), async (from, to) => {
+        const res = await fetch(`${h.base}/api/public/v1/usage?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { headers: { 'api-key': key } });
+        expect(res.status).toBeLessThan(500);
+        await res.arrayBuffer();
+      }),
+      { numRuns: 50 },
+    );
+    expect((await fetch(`${h.base}/healthz`)).status).toBe(200);
+  });
+
   it('invalid UTF-8, bodies over the limit (413), oversized headers (431), then still healthy', async () => {
     const bad = await fetch(`${h.base}/api/public/oai/v1/chat/completions`, { method: 'POST', headers: { 'api-key': key, 'content-type': 'application/json' }, body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]) });
     expect(bad.status).toBe(400);

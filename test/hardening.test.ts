@@ -38,7 +38,7 @@ describe('upstream faults', () => {
           models: `\n  resilient:\n    provider: upstream\n    fallbacks: [resilient-backup]\n  resilient-backup:\n    provider: backup\n  lonely:\n    provider: dead`,
         }),
     });
-    const s = await seedApp({ models: [MODEL] });
+    const s = await seedApp({ models: [MODEL, 'azure-gpt-4o'] });
     key = s.key!;
     appId = s.app.id;
   });
@@ -84,6 +84,23 @@ describe('upstream faults', () => {
     await expect((async () => {
       for await (const _ of stream) void _;
     })()).rejects.toThrow(/could not be reached/);
+  });
+
+  it('a stream running past the provider’s total timeout ends with a timeout error event, not a hang', async () => {
+    // azure-gpt-4o's provider allows 3 s in all; this answer would take ~8 s.
+    h.upstream.queue({ kind: 'slow-stream', chunkDelayMs: 400 });
+    const t0 = Date.now();
+    const res = await fetch(`${h.base}/api/public/oai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'azure-gpt-4o', stream: true, messages: [{ role: 'user', content: 'a long answer that streams slowly, chunk after chunk, for a while' }] }),
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(Date.now() - t0).toBeLessThan(6_000);
+    const last = text.split('\n\n').filter(Boolean).at(-1)!;
+    expect(JSON.parse(last.replace(/^data: /, ''))).toMatchObject({ error: { code: 'upstream_timeout' } });
+    expect(text).not.toContain('[DONE]');
   });
 
   it('upstream 429 and 5xx keep Retry-After, and every case writes its usage record', async () => {

@@ -23,10 +23,12 @@ export const compatChat: RouteVariant = {
     body.temperature ??= 0.7;
     body.n ??= 1;
   },
-  credential(req, principal, headers) {
+  credential(req, principal, headers, model) {
+    // An OpenAI key only ever goes to OpenAI, never to an Azure or third-party provider.
+    const openAiProvider = model.provider.type === 'openai';
     const v = req.headers['x-openai-key'];
     if (typeof v !== 'string' || v.trim() === '') return undefined;
-    if (!principal.app.allowByoKey) {
+    if (!principal.app.allowByoKey || !openAiProvider) {
       // Callers of that API always send their key; apps not approved to bring one use the gateway's.
       headers['x-portico-openai-key'] = 'ignored';
       return undefined;

@@ -61,7 +61,10 @@ export async function deidentify(req: IncomingMessage, res: ServerResponse, ctx:
   sendJson(res, 200, { results, counts, total: sumCounts(counts) }, { ...headers, 'x-portico-phi-entities': String(sumCounts(counts)) });
 }
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'a real calendar day');
 export const usageQuery = z.object({ from: day.optional(), to: day.optional() }).strict();
 
 /** GET /api/public/v1/usage: the calling app's usage and what is left of its budgets. */
@@ -74,6 +77,7 @@ export async function usage(req: IncomingMessage, res: ServerResponse, ctx: Cust
   const from = parsed.data.from ?? month.from;
   const to = parsed.data.to ?? month.to;
   if (from > to) throw errors.badRequest('"from" must not be after "to".', 'from');
+  if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) throw errors.badRequest('Ask for at most 366 days at a time.', 'from');
   const a = ctx.principal.app;
   const [period, mtd] = await Promise.all([appUsage(a.id, from, to), appUsage(a.id, month.from, month.to)]);
   const usedTokens = mtd.totals.promptTokens + mtd.totals.completionTokens;

@@ -74,6 +74,8 @@ async function handleCustom(req: IncomingMessage, res: ServerResponse, path: str
   });
 }
 
+const isLoopback = (addr: string | undefined) => addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
+
 function sameSecret(a: string, b: string): boolean {
   const x = createHash('sha256').update(a).digest();
   const y = createHash('sha256').update(b).digest();
@@ -85,6 +87,10 @@ async function sendMetrics(req: IncomingMessage, res: ServerResponse, deps: Prox
   const token = process.env.PORTICO_METRICS_TOKEN;
   if (token && !sameSecret(req.headers.authorization ?? '', `Bearer ${token}`)) {
     return sendJson(res, 401, { error: { message: 'Send the metrics token as Authorization: Bearer <PORTICO_METRICS_TOKEN>.', type: 'authentication_error', param: null, code: 'metrics_token_required' } });
+  }
+  // Without a token, only this machine may scrape: metrics name apps and their costs.
+  if (!token && !isLoopback(req.socket.remoteAddress)) {
+    return sendJson(res, 403, { error: { message: 'Metrics are served to this machine only. Set PORTICO_METRICS_TOKEN to scrape from elsewhere.', type: 'permission_error', param: null, code: 'metrics_token_required' } });
   }
   const m = metrics();
   m.usagePending.set(deps.usage.pending);

@@ -7,7 +7,7 @@ import { PhiSession, detect } from '../phi';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
 import { BASE_HEADERS, collect, readBody, readJsonObject, sendJson, sendRaw } from './http';
-import { applyLimits, Meter, resolveModel, runExchange, type ProxyDeps } from './pipeline';
+import { applyLimits, datedApiVersion, Meter, resolveModel, runExchange, type ProxyDeps } from './pipeline';
 import { phiBlocked, sumCounts } from './phi-step';
 import { sendUpstream, UpstreamFailure } from './providers';
 import type { MediaOp, OaiRoute } from './routes';
@@ -125,7 +125,7 @@ export async function handleMedia(req: IncomingMessage, res: ServerResponse, rou
     const t0 = performance.now();
     let upstream;
     try {
-      upstream = await sendUpstream({ op, model, body, raw, apiVersion: url.searchParams.get('api-version') ?? undefined, abort });
+      upstream = await sendUpstream({ op, model, body, raw, apiVersion: datedApiVersion(url.searchParams.get('api-version')), abort });
     } catch (err) {
       if (!(err instanceof UpstreamFailure)) throw err;
       if (err.kind === 'timeout') throw errors.upstreamTimeout(name);

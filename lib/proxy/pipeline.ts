@@ -7,7 +7,8 @@ import type { UsageRecorder } from '../usage/recorder';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
 import { BASE_HEADERS, collect, readJsonObject, sendError, sendJson, sendRaw } from './http';
-import { sendUpstream, UpstreamFailure, type UpstreamResponse } from './providers';
+import { sendUpstream, timedOut, UpstreamFailure, type UpstreamResponse } from './providers';
+import { errors as undiciErrors } from 'undici';
 import type { OaiRoute, Operation } from './routes';
 import { formatSse, SseParser, type SseEvent } from './sse';
 import { applyPhiPolicy, phiBlocked, restoreJson, streamRestorer } from './phi-step';
@@ -153,6 +154,14 @@ export function usageFromJsonTail(buf: Buffer): { prompt: number; completion: nu
 }
 
 /** Step 1 (second half): the model a request names, if this app may use it. */
+/**
+ * The client's api-version when it is a dated Azure version; "v1", "preview" and the like (sent by the
+ * v1-shaped clients) are not valid on deployment URLs, where the provider's configured version applies.
+ */
+export function datedApiVersion(v: string | null): string | undefined {
+  return v && /^\d{4}-\d{2}-\d{2}(-preview)?$/.test(v) ? v : undefined;
+}
+
 export function resolveModel(cfg: GatewayConfig, p: KeyPrincipal, name: string): Model {
   const model = cfg.models.get(name);
   if (!model || !p.app.allowedModels.includes(name)) throw errors.modelNotFound(name, p.app.allowedModels.filter((m) => cfg.models.has(m)));
@@ -193,7 +202,7 @@ export interface RouteVariant {
   /** Fills documented defaults in the body before validation. */
   defaults?(body: Json, cfg: GatewayConfig): void;
   /** The caller's own upstream credential, when its app may bring one. */
-  credential?(req: IncomingMessage, p: KeyPrincipal, headers: Record<string, string>): string | undefined;
+  credential?(req: IncomingMessage, p: KeyPrincipal, headers: Record<string, string>, model: Model): string | undefined;
   /** Adds fields to a successful JSON answer (after PHI restore). */
   decorate?(json: Json): void;
   /** Maps Portico's errors to the statuses this route family documents. */
@@ -310,8 +319,8 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
     if (phi.blocked) throw phiBlocked(phi.counts);
     headers['x-portico-phi-entities'] = String(phi.total);
 
-    const apiVersion = url.searchParams.get('api-version') ?? undefined;
-    const credential = variant?.credential?.(req, principal, headers);
+    const apiVersion = datedApiVersion(url.searchParams.get('api-version'));
+    const credential = variant?.credential?.(req, principal, headers, model);
     const t0 = performance.now();
     const upstream = await forward(op, model, cfg, outgoing, apiVersion, credential, abort);
     meter.upstreamMs = Math.round(performance.now() - t0);
@@ -323,7 +332,16 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
       await pipeSse(res, upstream, { op, clientWantsUsage, meter, headers, signal: abort.signal, restorer: streamRestorer(op, phi.session) });
       return;
     }
-    const raw = await collect(upstream.body, MAX_UPSTREAM_BODY, () => errors.upstreamError(name, upstream.status));
+    let raw: Buffer;
+    try {
+      raw = await collect(upstream.body, MAX_UPSTREAM_BODY, () => errors.upstreamError(name, upstream.status));
+    } catch (err) {
+      if (err instanceof ProxyError) throw err;
+      // The answer stalled after its headers: the total or body timeout, or the client leaving.
+      if (timedOut(abort.signal) || err instanceof undiciErrors.BodyTimeoutError) throw errors.upstreamTimeout(name);
+      if (abort.signal.aborted) throw new ProxyError(499, 'client_closed', 'client closed the connection');
+      throw errors.upstreamUnavailable(name);
+    }
     meter.status = 200;
     if (!phi.session && !variant?.decorate) {
       // Nothing changes the answer: send the upstream's bytes as they came, reading only its usage.
@@ -444,7 +462,7 @@ async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeO
       resolve();
     };
     const onData = (chunk: Buffer) => {
-      if (o.signal.aborted) return finish();
+      if (o.signal.aborted) return timedOut(o.signal) ? undefined : finish();
       const out = handle(parser.push(decoder.decode(chunk, { stream: true })));
       // Back-pressure: stop reading the upstream until the client has taken what we wrote.
       if (out && !res.write(out) && !writing) {
@@ -463,11 +481,13 @@ async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeO
       finish();
     });
     body.once('error', (err: Error) => {
-      if (!o.signal.aborted) {
-        // The upstream dropped mid-stream: end with an OpenAI-style error event, never a hang.
-        o.meter.fail(errors.upstreamUnavailable(o.meter.model));
-        log().warn({ requestId: o.meter.requestId, err: err.message }, 'upstream stream failed');
-        if (!res.destroyed) res.end(formatSse({ data: JSON.stringify(errors.upstreamUnavailable(o.meter.model).body()) }));
+      if (!o.signal.aborted || timedOut(o.signal)) {
+        // The upstream dropped or ran past its total timeout mid-stream: end with an OpenAI-style error
+        // event, never a hang.
+        const e = timedOut(o.signal) ? errors.upstreamTimeout(o.meter.model) : errors.upstreamUnavailable(o.meter.model);
+        o.meter.fail(e);
+        log().warn({ requestId: o.meter.requestId, err: timedOut(o.signal) ? 'total timeout' : err.message }, 'upstream stream failed');
+        if (!res.destroyed) res.end(formatSse({ data: JSON.stringify(e.body()) }));
       }
       finish();
     });

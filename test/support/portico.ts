@@ -25,6 +25,11 @@ providers:${extra.providers ?? ''}
     headers:
       api-key: \${{ UPSTREAM_KEY }}
     timeouts: { connectMs: 2000, totalMs: 3000 }
+  openai-up:
+    type: openai
+    baseUrl: ${upstreamUrl}/v1
+    headers:
+      Authorization: Bearer \${{ UPSTREAM_KEY }}
 models:${extra.models ?? ''}
   gpt-4o-mini-2024-07-18:
     provider: upstream
@@ -38,7 +43,7 @@ models:${extra.models ?? ''}
     provider: upstream
     price: { inputPerMillion: 0.02, outputPerMillion: 0 }
   gpt-4o-2024-05-13:
-    provider: upstream
+    provider: openai-up
     upstreamModel: gpt-4o
     price: { inputPerMillion: 2.5, outputPerMillion: 10 }
   dall-e-3:

@@ -104,7 +104,10 @@ export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamRespon
 }
 
 /** Marks an abort as the provider's total timeout (rather than the client leaving). */
-const TIMED_OUT = Symbol('upstream timeout');
+export const TIMED_OUT = Symbol('upstream timeout');
+
+/** True when the exchange was aborted by the provider's total timeout (not by the client leaving). */
+export const timedOut = (signal: AbortSignal) => signal.aborted && signal.reason === TIMED_OUT;
 
 const HEADERS = new WeakMap<Provider, { json: Record<string, string>; raw: Record<string, string> }>();
 /** The headers every request to a provider carries (its resolved credentials included), built once. */
