@@ -101,6 +101,29 @@ describe('limits shared across instances through Redis', () => {
   });
 });
 
+describe('a slow Redis', () => {
+  it('a command timeout falls back for a moment only: limits are shared again afterwards', async () => {
+    const { Redis } = await import('ioredis');
+    await waitForRedis(a.portico.limiter);
+    await waitForRedis(b.portico.limiter);
+    const blocker = new Redis(redis.url);
+    try {
+      const s = await seedApp({ models: [MODEL], rpmLimit: 100 });
+      await awayFromMinuteEdge();
+      // Redis busy for 1.5 s: instance a's command times out (1 s) and it counts alone for a moment.
+      const sleeping = blocker.call('DEBUG', 'SLEEP', '1.5');
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await post(a, s.key!)).status).toBe(200);
+      await sleeping;
+      await new Promise((r) => setTimeout(r, 2_500));
+      const shared = await seedApp({ models: [MODEL], rpmLimit: 2 });
+      expect([(await post(a, shared.key!)).status, (await post(b, shared.key!)).status, (await post(a, shared.key!)).status]).toEqual([200, 200, 429]);
+    } finally {
+      blocker.disconnect();
+    }
+  });
+});
+
 describe('metering', () => {
   it('N requests, streamed and not, some failing upstream, give exactly N records with the right tokens and cost', async () => {
     const s = await seedApp({ models: [MODEL] });

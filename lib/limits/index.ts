@@ -61,6 +61,8 @@ export class Limiter {
   readonly local: MemoryLimitStore;
   readonly shared?: RedisLimitStore;
   private degraded = false;
+  /** After a failure, Redis is tried again from this time on (a command timeout does not disconnect it). */
+  private retryAt = 0;
 
   constructor(opts: { redisUrl?: string; monthToDate?: MonthToDate } = {}) {
     const mtd = opts.monthToDate ?? monthToDateFromDb;
@@ -76,34 +78,47 @@ export class Limiter {
       });
       redis.on('error', () => {}); // reported once through `degrade`
       redis.on('ready', () => {
-        if (this.degraded) log().info('Redis is back: rate limits are shared again');
-        this.degraded = false;
+        // A reconnect may follow a Redis restart that lost its data: seed budgets from the database again.
+        this.shared?.forgetSeeds();
+        this.retryAt = 0;
       });
       this.shared = new RedisLimitStore(redis, mtd);
     }
   }
 
   private store(): LimitStore {
-    return this.shared && !this.degraded && this.shared.redis.status === 'ready' ? this.shared : this.local;
+    return this.shared && this.shared.redis.status === 'ready' && Date.now() >= this.retryAt ? this.shared : this.local;
   }
 
   private degrade(err: unknown) {
-    if (!this.degraded) log().warn({ err: (err as Error)?.message }, 'Redis unreachable: rate limits fall back to this instance until it returns');
+    if (!this.degraded) {
+      log().warn({ err: (err as Error)?.message }, 'Redis unreachable: rate limits fall back to this instance until it returns');
+      // The local counters start again from the database's month-to-date.
+      this.local.reset();
+    }
     this.degraded = true;
+    this.retryAt = Date.now() + 2_000;
+  }
+
+  private recovered() {
+    if (this.degraded) log().info('Redis is back: rate limits are shared again');
+    this.degraded = false;
   }
 
   async check(appId: string, limits: AppLimits, estimate: { tokens: number; costUsd: number }, now = Date.now()): Promise<LimitCheck> {
+    // Notice an outage before counting, so that the fall-back counters start before this request.
+    if (this.shared && this.shared.redis.status !== 'ready' && !this.degraded) this.degrade(new Error(`redis ${this.shared.redis.status}`));
     let store = this.store();
     let d: Decision;
     try {
       d = await store.reserve(appId, limits, estimate, now);
+      if (store === this.shared) this.recovered();
     } catch (err) {
       if (store === this.local) throw err;
       this.degrade(err);
       store = this.local;
       d = await store.reserve(appId, limits, estimate, now);
     }
-    if (this.shared && store === this.local && this.shared.redis.status !== 'ready' && !this.degraded) this.degrade(new Error(`redis ${this.shared.redis.status}`));
     const headers = limitHeaders(limits, d.counters, now);
     if (d.ok) return { ok: true, retryAfterS: 0, headers, reservation: { ...d.reservation, store } };
     const retryAfterS = d.reason === 'rpm' || d.reason === 'tpm' ? secondsToNextMinute(now) : secondsToNextMonth(now);

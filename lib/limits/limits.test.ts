@@ -30,6 +30,19 @@ describe('in-memory limits', () => {
     expect((await s.reserve('a', l, { tokens: 60, costUsd: 0 }, T0)).ok).toBe(true);
   });
 
+  it('reserves tokens per minute before the call, so concurrent requests cannot all pass, and settles after', async () => {
+    const s = new MemoryLimitStore(async () => ({ tokens: 0, costUsd: 0 }));
+    const l = { ...none, tpm: 1_000 };
+    const first = await s.reserve('a', l, { tokens: 600, costUsd: 0 }, T0);
+    const second = await s.reserve('a', l, { tokens: 600, costUsd: 0 }, T0);
+    expect(first.ok && second.ok).toBe(true);
+    // 1,200 reserved ≥ 1,000: the third is refused before anything settled.
+    expect(await s.reserve('a', l, { tokens: 600, costUsd: 0 }, T0)).toMatchObject({ ok: false, reason: 'tpm' });
+    if (first.ok) await s.settle(first.reservation, { tokens: 50, costUsd: 0 });
+    if (second.ok) await s.settle(second.reservation, { tokens: 50, costUsd: 0 });
+    expect((await s.reserve('a', l, { tokens: 600, costUsd: 0 }, T0)).ok).toBe(true);
+  });
+
   it('gives OpenAI’s rate-limit headers for the limits an app has', () => {
     const h = limitHeaders({ rpm: 10, tpm: 1000, monthlyTokens: null, monthlyCostUsd: 5 }, { requests: 3, tokens: 250, monthTokens: 0, monthCostUsd: 1.25 }, T0);
     expect(h).toEqual({

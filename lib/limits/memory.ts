@@ -53,18 +53,26 @@ export class MemoryLimitStore implements LimitStore {
     if (limits.monthlyTokens !== null && c.monthTokens >= limits.monthlyTokens) return { ok: false, reason: 'monthly_tokens', counters: snapshot() };
     if (limits.monthlyCostUsd !== null && c.monthCostUsd >= limits.monthlyCostUsd) return { ok: false, reason: 'monthly_cost', counters: snapshot() };
     c.requests++;
+    // Reserved before the call so that concurrent requests cannot all slip under a limit; settled after.
+    const minuteReserved = limits.tpm !== null;
+    if (minuteReserved) c.tokens += estimate.tokens;
     c.monthTokens += estimate.tokens;
     c.monthCostUsd += estimate.costUsd;
-    return { ok: true, counters: snapshot(), reservation: { appId, minute: c.minute, month: c.month, tokens: estimate.tokens, costUsd: estimate.costUsd } };
+    return { ok: true, counters: snapshot(), reservation: { appId, minute: c.minute, month: c.month, tokens: estimate.tokens, costUsd: estimate.costUsd, minuteReserved, budgets: true } };
   }
 
   async settle(r: Reservation, actual: { tokens: number; costUsd: number }): Promise<void> {
     const c = this.apps.get(r.appId);
     if (!c) return;
-    if (c.minute === r.minute) c.tokens += actual.tokens;
+    if (c.minute === r.minute) c.tokens += r.minuteReserved ? actual.tokens - r.tokens : actual.tokens;
     if (c.month === r.month) {
       c.monthTokens += actual.tokens - r.tokens;
       c.monthCostUsd += actual.costUsd - r.costUsd;
     }
+  }
+
+  /** Forgets everything, so that budgets are read from the database again (after a Redis outage, say). */
+  reset(): void {
+    this.apps.clear();
   }
 }

@@ -16,18 +16,33 @@ elseif bc >= 0 and mc >= bc then reason = 4 end
 if reason == 0 then
   reqs = redis.call('INCR', KEYS[1])
   redis.call('EXPIRE', KEYS[1], 120)
-  mt = redis.call('INCRBY', KEYS[3], ARGV[5])
-  mc = tonumber(redis.call('INCRBYFLOAT', KEYS[4], ARGV[6]))
+  if tpm >= 0 then
+    toks = redis.call('INCRBY', KEYS[2], ARGV[5])
+    redis.call('EXPIRE', KEYS[2], 120)
+  end
+  if bt >= 0 or bc >= 0 then
+    mt = redis.call('INCRBY', KEYS[3], ARGV[5])
+    mc = tonumber(redis.call('INCRBYFLOAT', KEYS[4], ARGV[6]))
+    redis.call('EXPIRE', KEYS[3], ARGV[7], 'NX')
+    redis.call('EXPIRE', KEYS[4], ARGV[7], 'NX')
+  end
 end
 return {reason, reqs, toks, mt, tostring(mc)}
 `;
 
-// KEYS: tokens/minute, month tokens, month cost. ARGV: actual tokens, token correction, cost correction.
+// KEYS: tokens/minute, month tokens, month cost. ARGV: token correction (actual - reserved), cost
+// correction, whether the minute's tokens were reserved (1) or are counted now (0), whether budgets apply.
 const SETTLE = `
-redis.call('INCRBY', KEYS[1], ARGV[1])
+if ARGV[3] == '1' then
+  redis.call('INCRBY', KEYS[1], ARGV[1])
+else
+  redis.call('INCRBY', KEYS[1], ARGV[5])
+end
 redis.call('EXPIRE', KEYS[1], 120)
-redis.call('INCRBY', KEYS[2], ARGV[2])
-redis.call('INCRBYFLOAT', KEYS[3], ARGV[3])
+if ARGV[4] == '1' then
+  redis.call('INCRBY', KEYS[2], ARGV[1])
+  redis.call('INCRBYFLOAT', KEYS[3], ARGV[2])
+end
 return 1
 `;
 
@@ -85,14 +100,25 @@ export class RedisLimitStore implements LimitStore {
       limits.monthlyCostUsd ?? -1,
       Math.round(estimate.tokens),
       estimate.costUsd.toFixed(9),
+      MONTH_TTL_S,
     )) as [number, number, number, number, string];
     const counters: Counters = { requests: r[1], tokens: r[2], monthTokens: r[3], monthCostUsd: Number(r[4]) };
     if (r[0] !== 0) return { ok: false, reason: REASONS[r[0] - 1]!, counters };
-    return { ok: true, counters, reservation: { appId, minute, month, tokens: Math.round(estimate.tokens), costUsd: Number(estimate.costUsd.toFixed(9)) } };
+    return {
+      ok: true,
+      counters,
+      reservation: { appId, minute, month, tokens: Math.round(estimate.tokens), costUsd: Number(estimate.costUsd.toFixed(9)), minuteReserved: limits.tpm !== null, budgets: limits.monthlyTokens !== null || limits.monthlyCostUsd !== null },
+    };
   }
 
   async settle(r: Reservation, actual: { tokens: number; costUsd: number }): Promise<void> {
     const k = this.keys(r.appId, r.minute, r.month);
-    await this.redis.eval(SETTLE, 3, k.toks, k.mt, k.mc, Math.round(actual.tokens), Math.round(actual.tokens) - r.tokens, (actual.costUsd - r.costUsd).toFixed(9));
+    const tokens = Math.round(actual.tokens);
+    await this.redis.eval(SETTLE, 3, k.toks, k.mt, k.mc, tokens - r.tokens, (actual.costUsd - r.costUsd).toFixed(9), r.minuteReserved ? '1' : '0', r.budgets ? '1' : '0', tokens);
+  }
+
+  /** After a reconnect Redis may have lost its data: seed the month counters from the database again. */
+  forgetSeeds(): void {
+    this.seeded.clear();
   }
 }

@@ -14,6 +14,10 @@ export interface Reservation {
   month: string;
   tokens: number;
   costUsd: number;
+  /** The estimate was added to the minute's tokens (a tokens-per-minute limit applies). */
+  minuteReserved?: boolean;
+  /** The estimate was added to the month's counters (a monthly budget applies). */
+  budgets?: boolean;
 }
 
 export interface Counters {
