@@ -38,13 +38,24 @@ export class KeyCache {
     let entry = this.entries.get(hash);
     const maxAge = entry?.principal ? this.o.freshMs : this.o.negativeMs;
     if (!entry || now - entry.at > maxAge) {
-      try {
-        entry = await this.load(hash);
-      } catch {
-        // Database unreachable: a recently verified key keeps working for a bounded time.
-        if (!entry?.principal || now - entry.at > this.o.staleMs) return { ok: false, reason: 'unavailable' };
+      const stale = entry?.principal && now - entry.at <= this.o.staleMs ? entry : undefined;
+      if (stale && now < this.failedUntil) {
+        // The database failed a moment ago: serve the recently verified key without waiting on it again.
+      } else if (stale) {
+        // Stale while revalidating: a known key is answered now and refreshed in the background.
+        this.load(hash).catch(() => this.noteFailure());
+      } else if (now < this.failedUntil) {
+        return { ok: false, reason: 'unavailable' };
+      } else {
+        try {
+          entry = await this.load(hash);
+        } catch {
+          this.noteFailure();
+          return { ok: false, reason: 'unavailable' };
+        }
       }
     }
+    if (!entry) return { ok: false, reason: 'unavailable' };
     const p = entry.principal;
     if (!p) return { ok: false, reason: 'unknown' };
     if (p.revokedAt !== null && p.revokedAt <= now) return { ok: false, reason: 'revoked' };
@@ -62,13 +73,25 @@ export class KeyCache {
     return p;
   }
 
+  /** While the database is failing, lookups wait this long before trying it again. */
+  private failedUntil = 0;
+  /** Bumped by every invalidation: a load that started before one must not cache what it read. */
+  private generation = 0;
+
+  private noteFailure() {
+    this.failedUntil = this.o.now() + 2_000;
+  }
+
   private load(hash: string): Promise<Entry> {
     let p = this.inflight.get(hash);
     if (!p) {
+      const startedAt = this.generation;
       p = this.o
         .load(hash)
         .then((principal) => {
           const entry = { principal, at: this.o.now() };
+          if (startedAt !== this.generation) return entry; // read before a revocation: answer once, never cache
+          this.failedUntil = 0;
           this.entries.delete(hash);
           this.entries.set(hash, entry);
           if (this.entries.size > this.o.max) this.entries.delete(this.entries.keys().next().value as string);
@@ -81,14 +104,17 @@ export class KeyCache {
   }
 
   invalidateKey(keyId: string): void {
+    this.generation++;
     for (const [h, e] of this.entries) if (e.principal?.keyId === keyId) this.entries.delete(h);
   }
 
   invalidateApp(appId: string): void {
+    this.generation++;
     for (const [h, e] of this.entries) if (e.principal?.app.id === appId) this.entries.delete(h);
   }
 
   clear(): void {
+    this.generation++;
     this.entries.clear();
   }
 

@@ -60,6 +60,31 @@ describe('key cache', () => {
     expect(await cache.verify('other')).toEqual({ ok: false, reason: 'unavailable' });
   });
 
+  it('answers a stale known key at once while a hung database is asked in the background', async () => {
+    let now = 0;
+    let hang = false;
+    const cache = new KeyCache({ load: () => (hang ? new Promise<never>(() => {}) : Promise.resolve(principal())), now: () => now, freshMs: 1_000 });
+    expect((await cache.verify('k')).ok).toBe(true);
+    hang = true;
+    now = 5_000;
+    const t0 = Date.now();
+    expect((await cache.verify('k')).ok).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(50);
+  });
+
+  it('does not cache a read that started before a revocation', async () => {
+    let release: (p: KeyPrincipal) => void = () => {};
+    const cache = new KeyCache({ load: () => new Promise<KeyPrincipal>((r) => (release = r)) });
+    const first = cache.verify('k');
+    cache.invalidateKey('k1'); // the revocation commits while the read is in flight
+    release(principal());
+    expect((await first).ok).toBe(true); // that one request was already on its way
+    // The next request reads again instead of using the pre-revocation answer.
+    const again = cache.verify('k');
+    release(principal({ revokedAt: 1 }));
+    expect(await again).toEqual({ ok: false, reason: 'revoked' });
+  });
+
   it('remembers unknown keys briefly and stays bounded', async () => {
     let loads = 0;
     const cache = new KeyCache({ load: async () => (loads++, null), max: 10 });
