@@ -230,3 +230,23 @@ describe('PostgreSQL outage', () => {
 });
 
 void db;
+
+describe('streams without a usage chunk are still billed', () => {
+  it('estimates tokens when the upstream ignores stream_options, so budgets cannot be bypassed', async () => {
+    const h = await startHarness();
+    try {
+      const s = await seedApp({ models: [MODEL] });
+      h.upstream.queue({ kind: 'no-usage' });
+      const res = await chat(h.base, s.key!, { model: MODEL, stream: true, messages: [{ role: 'user', content: 'x'.repeat(400) }] });
+      expect(res.status).toBe(200);
+      await res.text();
+      await h.portico.usage.flush();
+      const [e] = await usageFor(s.app.id);
+      expect(e!.promptTokens).toBeGreaterThan(90);
+      expect(e!.completionTokens).toBeGreaterThan(50);
+      expect(e!.costUsd).toBeGreaterThan(0);
+    } finally {
+      await h.close();
+    }
+  });
+});

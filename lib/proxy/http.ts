@@ -56,7 +56,14 @@ export async function readJsonObject(req: IncomingMessage, limit: number): Promi
     throw errors.badRequest('The request body must be a JSON object.');
   }
   assertDepth(parsed, MAX_JSON_DEPTH);
+  BODY_BYTES.set(parsed, raw.length);
   return parsed as Record<string, unknown>;
+}
+
+const BODY_BYTES = new WeakMap<object, number>();
+/** The size of the request body a parsed object came from (for token estimates without re-serialising). */
+export function bodyBytes(body: object): number {
+  return BODY_BYTES.get(body) ?? JSON.stringify(body).length;
 }
 
 /** No real request nests this deep; refusing it keeps every later step (and its recursion) safe. */

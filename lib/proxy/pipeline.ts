@@ -6,7 +6,7 @@ import type { KeyPrincipal } from '../keys/principal';
 import type { UsageRecorder } from '../usage/recorder';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
-import { BASE_HEADERS, collect, readJsonObject, sendError, sendJson, sendRaw } from './http';
+import { BASE_HEADERS, bodyBytes, collect, readJsonObject, sendError, sendJson, sendRaw } from './http';
 import { sendUpstream, timedOut, UpstreamFailure, type UpstreamResponse } from './providers';
 import { errors as undiciErrors } from 'undici';
 import type { OaiRoute, Operation } from './routes';
@@ -184,7 +184,7 @@ export async function applyLimits(limiter: Limiter, p: KeyPrincipal, model: Mode
   if (!hasLimits(limits)) return;
   // A conservative estimate (prompt ≈ 4 characters a token, the requested maximum output) is reserved so
   // that concurrent requests cannot all slip under a budget; the actual usage replaces it afterwards.
-  const input = Math.ceil(JSON.stringify(body).length / 4);
+  const input = Math.ceil(bodyBytes(body) / 4);
   const maxOut = [body.max_tokens, body.max_completion_tokens, body.max_output_tokens].find((v) => typeof v === 'number');
   const output = meter.op === 'embeddings' ? 0 : typeof maxOut === 'number' ? maxOut : DEFAULT_OUTPUT_ESTIMATE;
   const estimate = { tokens: input + output, costUsd: (input * model.inputPerMillion + output * model.outputPerMillion) / 1e6 };
@@ -255,7 +255,8 @@ export async function runExchange(
       x.abort.abort();
       if (meter.status === 0) meter.fail(new ProxyError(499, 'client_closed', 'client closed the connection'));
     }
-    meter.record(deps);
+    // After the route's own close handlers (a cut stream estimates its tokens there) have run.
+    queueMicrotask(() => meter.record(deps));
   });
   try {
     await handler(x);
@@ -329,7 +330,7 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
 
     const contentType = String(upstream.headers['content-type'] ?? '');
     if (stream && contentType.includes('text/event-stream')) {
-      await pipeSse(res, upstream, { op, clientWantsUsage, meter, headers, signal: abort.signal, restorer: streamRestorer(op, phi.session) });
+      await pipeSse(res, upstream, { op, requestBytes: bodyBytes(body), clientWantsUsage, meter, headers, signal: abort.signal, restorer: streamRestorer(op, phi.session) });
       return;
     }
     let raw: Buffer;
@@ -384,6 +385,7 @@ const MAX_UPSTREAM_BODY = 256 * 1024 * 1024;
 
 interface PipeOptions {
   op: Op;
+  requestBytes: number;
   restorer?: StreamRestorer;
   clientWantsUsage: boolean;
   meter: Meter;
@@ -417,9 +419,14 @@ async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeO
     return out;
   };
   const flushRestorer = () => (restorer ? emit({ data: '' }, restorer.flush()) : '');
+  let sawUsage = false;
+  let dataChars = 0;
+  let chunks = 0;
   const handle = (events: SseEvent[]): string => {
     let out = '';
     for (const ev of events) {
+      dataChars += ev.data.length;
+      chunks++;
       if (ev.data === '[DONE]') {
         out += flushRestorer() + formatSse(ev);
         continue;
@@ -442,6 +449,7 @@ async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeO
       const usageHolder = o.op === 'responses' && isObj(obj.response) ? obj.response : obj;
       const usage = readUsage(usageHolder.usage);
       if (usage) {
+        sawUsage = true;
         o.meter.promptTokens = usage.prompt;
         o.meter.completionTokens = usage.completion;
         if (o.op !== 'responses' && !o.clientWantsUsage) {
@@ -455,10 +463,18 @@ async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeO
     return out;
   };
   const body = upstream.body;
+  // A stream that ends without its usage (cut short, or an upstream that ignores stream_options) is still
+  // billed: estimated from the request size and the streamed text (about 4 characters a token, less JSON).
+  const estimateIfUnknown = () => {
+    if (sawUsage) return;
+    o.meter.promptTokens = Math.ceil(o.requestBytes / 4);
+    o.meter.completionTokens = Math.max(0, Math.ceil((dataChars - chunks * 120) / 4));
+  };
   await new Promise<void>((resolve) => {
     let writing = false;
     const finish = () => {
       body.off('data', onData);
+      estimateIfUnknown();
       resolve();
     };
     const onData = (chunk: Buffer) => {
