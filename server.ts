@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gatewayConfig, type GatewayConfig } from './lib/config';
+import { env } from './lib/env';
 import { onInvalidate } from './lib/events/bus';
 import { listenForInvalidations } from './lib/events/listen';
 import { KeyCache, type KeyCacheOptions } from './lib/keys/cache';
@@ -49,13 +50,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // The PHI dictionaries take a second or two to load: load them now, not on the first request.
   warmUpPhi();
   const usage = new UsageRecorder({ disabled: process.env.PORTICO_BENCH_NO_METERING === '1', ...opts.usage });
-  const envMs = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
-  const keys = new KeyCache({
-    load: loadPrincipal,
-    ...(envMs('PORTICO_KEY_CACHE_FRESH_MS') ? { freshMs: envMs('PORTICO_KEY_CACHE_FRESH_MS') } : {}),
-    ...(envMs('PORTICO_KEY_CACHE_STALE_MS') ? { staleMs: envMs('PORTICO_KEY_CACHE_STALE_MS') } : {}),
-    ...opts.keyCache,
-  });
+  const e = env();
+  const keys = new KeyCache({ load: loadPrincipal, freshMs: e.PORTICO_KEY_CACHE_FRESH_MS, staleMs: e.PORTICO_KEY_CACHE_STALE_MS, ...opts.keyCache });
   const stopInvalidations = onInvalidate((m) => {
     if ('all' in m) keys.clear();
     else if ('keyId' in m) keys.invalidateKey(m.keyId);
@@ -70,7 +66,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     usage,
     limiter,
     guard: new KeyGuard(),
-    maxBodyBytes: opts.maxBodyBytes ?? Number(process.env.PORTICO_MAX_BODY_BYTES ?? 10 * 1024 * 1024),
+    maxBodyBytes: opts.maxBodyBytes ?? e.PORTICO_MAX_BODY_BYTES,
   });
 
   let nextHandle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | undefined;
@@ -86,8 +82,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Slow clients: headers must arrive within headersTimeout and the whole request within requestTimeout.
   const server = http.createServer({
     keepAliveTimeout: 65_000,
-    headersTimeout: envMs('PORTICO_HEADERS_TIMEOUT_MS') ?? 20_000,
-    requestTimeout: envMs('PORTICO_REQUEST_TIMEOUT_MS') ?? 300_000,
+    headersTimeout: e.PORTICO_HEADERS_TIMEOUT_MS,
+    requestTimeout: e.PORTICO_REQUEST_TIMEOUT_MS,
     maxHeaderSize: 16 * 1024,
     connectionsCheckingInterval: 2_000,
   });
@@ -132,7 +128,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
-  const drainMs = opts.drainMs ?? Number(process.env.PORTICO_DRAIN_MS ?? 10_000);
+  const drainMs = opts.drainMs ?? e.PORTICO_DRAIN_MS;
 
   let closing: Promise<void> | undefined;
   const close = () =>

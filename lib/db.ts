@@ -10,7 +10,7 @@ function create() {
   if (!url) throw new Error('DATABASE_URL is not set: start Portico with `npm start`, which sets up the database');
   const adapter = new PrismaPg({
     ...pgConfigFromUrl(url),
-    max: Number(process.env.PORTICO_DB_POOL_SIZE ?? 10),
+    max: Number(process.env.PORTICO_DB_POOL_SIZE ?? 10), // validated by lib/env.ts at start
     connectionTimeoutMillis: 5_000,
     // A dead server must fail queries quickly, not hang the request that asked.
     query_timeout: 15_000,

@@ -38,6 +38,19 @@ const schema = z.object({
   PORTICO_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   /** How long SIGTERM waits for in-flight requests before closing them, in ms. */
   PORTICO_DRAIN_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Largest audio upload, in bytes. */
+  PORTICO_MAX_AUDIO_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  /** Slow clients: headers must arrive within this, the whole request within the next (ms). */
+  PORTICO_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(20_000),
+  PORTICO_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(300_000),
+  /** Verified keys are served from memory this long; while the database is down, this long at most. */
+  PORTICO_KEY_CACHE_FRESH_MS: z.coerce.number().int().min(100).default(30_000),
+  PORTICO_KEY_CACHE_STALE_MS: z.coerce.number().int().min(1_000).default(300_000),
+  PORTICO_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** When set, /metrics requires Authorization: Bearer <token>; unset, it answers this machine only. */
+  PORTICO_METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** How many proxies in front of Portico append to X-Forwarded-For (0: use the connection's address). */
+  PORTICO_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   OIDC_ISSUER: optionalString.pipe(z.url().optional()),
   OIDC_CLIENT_ID: optionalString,
   OIDC_CLIENT_SECRET: optionalString,

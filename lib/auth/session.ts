@@ -66,6 +66,7 @@ export function isReviewer(user: { role: Role }): boolean {
 /** The audit actor for a portal request: the user and the client address the request came from. */
 export async function actorOf(user: SessionUser): Promise<Actor> {
   const h = await headers();
-  const ip = h.get('x-forwarded-for')?.split(',')[0]?.trim() || h.get('x-real-ip') || null;
+  // Stamped by server.ts from the connection (and trusted proxies only): a client cannot choose it.
+  const ip = h.get('x-portico-client-ip') || null;
   return { id: user.id, email: user.email, ip: ip ? ip.slice(0, 64) : null };
 }

@@ -47,12 +47,18 @@ export class KeyGuard {
   }
 }
 
-/** The client's address: the socket's, or the first X-Forwarded-For hop when PORTICO_TRUST_PROXY=1. */
+/**
+ * The client's address: the socket's, or — behind N trusted proxies (PORTICO_TRUST_PROXY=N) — the
+ * X-Forwarded-For entry N from the right, the one the first trusted proxy appended. Entries further left
+ * are whatever the client sent and are never trusted.
+ */
 export function clientAddress(req: { headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string } }): string {
-  if (process.env.PORTICO_TRUST_PROXY === '1') {
+  const hops = Number(process.env.PORTICO_TRUST_PROXY ?? 0); // validated by lib/env.ts at start
+  if (Number.isInteger(hops) && hops > 0) {
     const fwd = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim();
-    if (first) return first;
+    const list = (Array.isArray(fwd) ? fwd.join(',') : (fwd ?? '')).split(',').map((s) => s.trim()).filter(Boolean);
+    const addr = list[list.length - hops];
+    if (addr) return addr.slice(0, 64);
   }
   return req.socket.remoteAddress ?? 'unknown';
 }

@@ -12,10 +12,9 @@ import { phiBlocked, sumCounts } from './phi-step';
 import { sendUpstream, UpstreamFailure } from './providers';
 import type { MediaOp, OaiRoute } from './routes';
 import { mapUpstreamError } from './upstream-errors';
+import { env } from '../env';
 import type { PhiCounts } from '../phi';
 
-/** Largest audio upload accepted (OpenAI's own limit is 25 MB). */
-const MAX_AUDIO_BYTES = Number(process.env.PORTICO_MAX_AUDIO_BYTES ?? 25 * 1024 * 1024);
 
 export const imageRequest = z.looseObject({ prompt: z.string({ error: '"prompt" must be a string' }).min(1), n: z.number().int().min(1).max(10).optional(), model: z.string().optional() });
 export const speechRequest = z.looseObject({ input: z.string({ error: '"input" must be a string' }).min(1).max(10_000), voice: z.unknown(), model: z.string().optional() });
@@ -36,7 +35,8 @@ interface Upload {
 async function readUpload(req: IncomingMessage): Promise<Upload> {
   const type = String(req.headers['content-type'] ?? '');
   if (!/^multipart\/form-data/i.test(type)) throw errors.badRequest('Send the audio as multipart/form-data with a "file" part.');
-  const raw = await readBody(req, MAX_AUDIO_BYTES);
+  const limit = env().PORTICO_MAX_AUDIO_BYTES;
+  const raw = await readBody(req, limit);
   return new Promise((resolve, reject) => {
     const out: Upload = { fields: {} };
     let bb: busboy.Busboy;
@@ -48,7 +48,7 @@ async function readUpload(req: IncomingMessage): Promise<Upload> {
     bb.on('field', (name, value) => (out.fields[name] = value));
     bb.on('file', (name, stream, info) => {
       if (name !== 'file') return stream.resume();
-      collect(stream, MAX_AUDIO_BYTES, () => errors.tooLarge(MAX_AUDIO_BYTES)).then((data) => (out.file = { name: info.filename || 'audio', type: info.mimeType, data }), reject);
+      collect(stream, limit, () => errors.tooLarge(limit)).then((data) => (out.file = { name: info.filename || 'audio', type: info.mimeType, data }), reject);
     });
     bb.on('error', () => reject(errors.badRequest('The multipart body is malformed.')));
     bb.on('close', () => setImmediate(() => resolve(out)));
