@@ -49,6 +49,13 @@ describe('gateway config', () => {
     expect(() => parseConfig('providers: [', 'f')).toThrow(/not valid YAML/);
   });
 
+  it('refuses a credential written into the file instead of an environment variable, without echoing it', () => {
+    const leaky = MINIMAL.replace('Bearer ${{ UPSTREAM_KEY }}', 'Bearer sk-live-0123456789');
+    expect(() => parseConfig(leaky, 'f')).toThrow(/providers\.upstream\.headers\.Authorization .*environment variable/);
+    expect(() => parseConfig(leaky, 'f')).not.toThrow(/sk-live/);
+    expect(() => parseConfig(MINIMAL.replace('Authorization: Bearer ${{ UPSTREAM_KEY }}', 'OpenAI-Beta: assistants=v2'), 'f')).not.toThrow();
+  });
+
   it('runs with the built-in echo provider serving the guide’s model when there is no file', () => {
     const cfg = resolveConfig({ file: parseConfig(BUILTIN_CONFIG_YAML, 'built-in'), source: 'built-in' }, {});
     expect(cfg.models.get('gpt-4o-mini-2024-07-18')?.provider.type).toBe('echo');

@@ -1,7 +1,17 @@
 import { z } from 'zod';
 
 const timeoutMs = z.number().int().positive().max(3_600_000);
-const headers = z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name (letters, digits, -)'), z.string());
+const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|api-key|x-api-key|.*-key|.*token.*|.*secret.*|cookie)$/i;
+const PLACEHOLDER_IN = /\$\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}/;
+
+// Secrets never live in the file (it is versioned): a credential header must name an environment variable.
+const headers = z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name (letters, digits, -)'), z.string()).superRefine((h, ctx) => {
+  for (const [name, value] of Object.entries(h)) {
+    if (CREDENTIAL_HEADER.test(name) && !PLACEHOLDER_IN.test(value)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `carries a credential: put it in an environment variable and write \${{ VARIABLE }} here, e.g. "Bearer \${{ OPENAI_API_KEY }}"` });
+    }
+  }
+});
 
 const timeouts = z
   .object({
