@@ -44,7 +44,8 @@ async function main() {
   say(`config: ${config.source} (${models.length} models: ${models.join(', ')})`);
   say(`database: ${database.embedded ? `embedded PostgreSQL under ${path.relative(ROOT, dataDir)}/pg` : 'DATABASE_URL'}`);
   if (admin) {
-    say(`first admin: ${admin.email}${admin.password ? `  password: ${admin.password}  (shown once: sign in and keep it safe)` : ' (password from PORTICO_ADMIN_PASSWORD)'}`);
+    const how = { generated: `  password: ${admin.generatedPassword}  (shown once: sign in and keep it safe)`, environment: ' (password from PORTICO_ADMIN_PASSWORD)', kept: ' (an existing account, promoted: its password is unchanged)' };
+    say(`first admin: ${admin.email}${how[admin.password]}`);
   }
   process.stdout.write(`
   Portico is running: ${publicUrl}

@@ -1,20 +1,35 @@
 import { randomBytes } from 'node:crypto';
 import { db } from '../db';
-import { createUser } from '.';
-import { SYSTEM } from '../audit';
+import { createUser, setPassword } from '.';
+import { audit, SYSTEM } from '../audit';
 
-/** First run: create the first admin (from the environment, else with a generated password returned once). */
-export async function ensureFirstAdmin(email?: string, password?: string): Promise<{ email: string; password?: string } | null> {
+export interface FirstAdmin {
+  email: string;
+  /** A generated password, to be shown once; absent when it came from the environment or was kept. */
+  generatedPassword?: string;
+  /** Where the password comes from, for the start-up message. */
+  password: 'generated' | 'environment' | 'kept';
+}
+
+/**
+ * First run (no admin yet): create the first admin, or promote the account that already has that email
+ * (created from the CLI, say). Whoever it is must be able to sign in: an account without a password gets
+ * the environment's, else a generated one returned once.
+ */
+export async function ensureFirstAdmin(email?: string, givenPassword?: string): Promise<FirstAdmin | null> {
+  const password = givenPassword || undefined;
   const admins = await db().user.count({ where: { role: 'admin' } });
   if (admins > 0) return null;
   const adminEmail = (email ?? 'admin@portico.local').toLowerCase();
-  const existing = await db().user.findUnique({ where: { email: adminEmail }, select: { id: true } });
-  if (existing) {
-    // An account with that email exists (created from the CLI, say): make it the admin.
-    await db().user.update({ where: { id: existing.id }, data: { role: 'admin' } });
-    return { email: adminEmail };
-  }
   const generated = password ? undefined : randomBytes(15).toString('base64url');
-  await createUser({ email: adminEmail, password: password ?? generated, role: 'admin', name: 'Administrator' }, SYSTEM);
-  return { email: adminEmail, password: generated };
+  const existing = await db().user.findUnique({ where: { email: adminEmail }, select: { id: true, passwordHash: true } });
+  if (!existing) {
+    await createUser({ email: adminEmail, password: password ?? generated, role: 'admin', name: 'Administrator' }, SYSTEM);
+    return { email: adminEmail, generatedPassword: generated, password: generated ? 'generated' : 'environment' };
+  }
+  await db().user.update({ where: { id: existing.id }, data: { role: 'admin', disabled: false } });
+  await audit(SYSTEM, 'user.role_changed', { type: 'user', id: existing.id }, { role: 'admin', reason: 'first admin' });
+  if (existing.passwordHash && !password) return { email: adminEmail, password: 'kept' };
+  await setPassword(existing.id, password ?? generated!, SYSTEM);
+  return { email: adminEmail, generatedPassword: generated, password: generated ? 'generated' : 'environment' };
 }

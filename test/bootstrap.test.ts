@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/embedded';
+import { migrate } from '../lib/db/migrate';
+import { verifyPassword } from '../lib/auth/password';
+import { cli } from './support/cli';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+function firstAdmin(env: Record<string, string>): Promise<{ email: string; generatedPassword?: string; password: string } | null> {
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'test/support/first-admin.ts'], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout) =>
+      err ? reject(err) : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as never),
+    ),
+  );
+}
+
+/** A database of its own: the first-admin step only acts where there is no admin yet. */
+describe('first admin at start-up', () => {
+  let db: EmbeddedPostgres;
+  let client: pg.Client;
+  const dataDir = path.join(ROOT, '.data', `test-bootstrap-${process.pid}`);
+  beforeAll(async () => {
+    db = await startEmbeddedPostgres({ dataDir, port: 54389, fast: true });
+    await migrate(db.url, ROOT);
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.end();
+    await db?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('promotes a password-less account with the admin email and gives it a password, shown once', async () => {
+    const email = `boss-${process.pid}@example.com`;
+    expect((await cli(['app', 'add', '--name', `first-${process.pid}`, '--owner', email], { DATABASE_URL: db.url })).code).toBe(0);
+    const made = await firstAdmin({ DATABASE_URL: db.url, PORTICO_ADMIN_EMAIL: email, PORTICO_ADMIN_PASSWORD: '' });
+    expect(made).toMatchObject({ email, password: 'generated' });
+    const { rows } = await client.query('SELECT role, password_hash FROM users WHERE email = $1', [email]);
+    expect(rows[0].role).toBe('admin');
+    expect(await verifyPassword(rows[0].password_hash, made!.generatedPassword!)).toBe(true);
+    // Once there is an admin, nothing happens.
+    expect(await firstAdmin({ DATABASE_URL: db.url, PORTICO_ADMIN_EMAIL: email })).toBeNull();
+  });
+});
