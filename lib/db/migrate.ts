@@ -7,7 +7,8 @@ import { pgConfigFromUrl } from './pg-config';
 
 const run = promisify(execFile);
 
-function committedMigrations(root: string): string[] {
+/** The migrations committed under prisma/migrations, in order. */
+export function committedMigrations(root: string): string[] {
   const dir = path.join(root, 'prisma', 'migrations');
   return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'migration.sql')))

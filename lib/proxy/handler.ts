@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { db } from '../db';
+import { pgPool } from '../db/pool';
+import { committedMigrations } from '../db/migrate';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors } from './errors';
 import { sendError, sendJson, sendRaw } from './http';
@@ -27,13 +28,22 @@ export function isFastPath(pathname: string): boolean {
 
 let ready: { at: number; ok: boolean } = { at: 0, ok: false };
 
+let shipped: string[] | undefined;
+function shippedMigrations(): string[] {
+  shipped ??= committedMigrations(process.cwd());
+  return shipped;
+}
+
 async function readiness(): Promise<boolean> {
   if (Date.now() - ready.at < 1_000) return ready.ok;
   let ok = false;
   try {
-    const rows = await db().$queryRaw<{ pending: bigint }[]>`
-      SELECT count(*) AS pending FROM _prisma_migrations WHERE finished_at IS NULL AND rolled_back_at IS NULL`;
-    ok = Number(rows[0]?.pending ?? 1) === 0;
+    // Ready = the database answers and holds every migration this code was shipped with.
+    const { rows } = await pgPool().query<{ migration_name: string }>(
+      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    const applied = new Set(rows.map((r) => r.migration_name));
+    ok = shippedMigrations().every((m) => applied.has(m));
   } catch {
     ok = false;
   }
