@@ -10,7 +10,11 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 export async function verifyPassword(stored: string | null | undefined, password: string): Promise<boolean> {
-  if (!stored) return false;
+  if (!stored) {
+    // An account without a password (SSO only) takes as long to refuse as a wrong password does.
+    await verify(await dummyHash(), password).catch(() => false);
+    return false;
+  }
   try {
     return await verify(stored, password);
   } catch {

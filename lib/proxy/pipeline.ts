@@ -425,6 +425,10 @@ async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeO
   const handle = (events: SseEvent[]): string => {
     let out = '';
     for (const ev of events) {
+      if (ev.comment !== undefined && ev.data === '') {
+        out += formatSse(ev);
+        continue;
+      }
       dataChars += ev.data.length;
       chunks++;
       if (ev.data === '[DONE]') {

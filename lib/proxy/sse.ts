@@ -5,6 +5,8 @@
 export interface SseEvent {
   event?: string;
   data: string;
+  /** A comment-only block (": ping"): upstream keep-alives, passed on so idle proxies do not cut the stream. */
+  comment?: string;
 }
 
 export class SseParser {
@@ -36,8 +38,12 @@ export class SseParser {
 function parseBlock(block: string): SseEvent | undefined {
   let event: string | undefined;
   const data: string[] = [];
+  const comments: string[] = [];
   for (const line of block.split(/\r?\n/)) {
-    if (line.startsWith(':')) continue;
+    if (line.startsWith(':')) {
+      comments.push(line.slice(1).trimStart());
+      continue;
+    }
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
@@ -45,11 +51,12 @@ function parseBlock(block: string): SseEvent | undefined {
     if (field === 'data') data.push(value);
     else if (field === 'event') event = value;
   }
-  if (data.length === 0 && !event) return undefined;
+  if (data.length === 0 && !event) return comments.length ? { data: '', comment: comments.join('\n') } : undefined;
   return { event, data: data.join('\n') };
 }
 
 export function formatSse(ev: SseEvent): string {
+  if (ev.comment !== undefined && ev.data === '' && ev.event === undefined) return `: ${ev.comment}\n\n`;
   const head = ev.event ? `event: ${ev.event}\n` : '';
   return `${head}data: ${ev.data}\n\n`;
 }
