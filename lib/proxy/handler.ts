@@ -11,7 +11,7 @@ import { compatChat, COMPAT_PATH } from './compat';
 import { ADAPTER_PREFIX, handleAdapter } from './adapters';
 import { handleDocs, isDocsPath } from './docs';
 import { handleMedia } from './media';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { matchOai } from './routes';
 
 /** Paths the fast path answers; everything else goes to Next.js. */
@@ -128,7 +128,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       req.resume();
       throw errors.notFound(path);
     } catch (err) {
-      sendError(res, toProxyError(err, 'n/a'));
+      const requestId = randomUUID();
+      sendError(res, toProxyError(err, requestId), { 'x-request-id': requestId });
     }
   };
 }
