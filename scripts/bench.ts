@@ -39,15 +39,16 @@ function hasWrk(): boolean {
 }
 
 /** Requests/s at N connections: with wrk (C, light on the CPU it shares with the servers) when installed, else autocannon. */
-async function throughput(t: Target, stream: boolean, connections = 32, payload = body(stream)) {
+async function throughput(t: Target, stream: boolean, connections = 32, payload = body(stream), seconds = SECONDS) {
   if (hasWrk()) {
     const lua = path.join(mkdtempSync(path.join(tmpdir(), 'portico-wrk-')), 'post.lua');
     writeFileSync(lua, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(payload)}\nwrk.headers["content-type"] = "application/json"\n`);
-    const args = ['-t2', `-c${connections}`, `-d${SECONDS}s`, '-s', lua, ...Object.entries(t.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), t.origin + t.path];
+    const args = ['-t2', `-c${connections}`, `-d${seconds}s`, '-s', lua, ...Object.entries(t.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), t.origin + t.path];
     const out = await new Promise<string>((resolve, reject) => execFile('wrk', args, (err, stdout) => (err ? reject(err) : resolve(stdout))));
     const n = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+    const elapsed = seconds;
     const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)?.slice(1).reduce((a, b) => a + Number(b), 0) ?? 0);
-    return { rps: n / SECONDS, errors };
+    return { rps: n / elapsed, errors };
   }
   const r = await autocannon({
     url: t.origin + t.path,
@@ -55,7 +56,7 @@ async function throughput(t: Target, stream: boolean, connections = 32, payload 
     headers: { ...t.headers, 'content-type': 'application/json' },
     body: payload,
     connections,
-    duration: SECONDS,
+    duration: seconds,
   });
   return { rps: r.requests.average, errors: r.errors + r.non2xx };
 }
@@ -139,9 +140,14 @@ async function main() {
     children.push(bare);
     const bareTarget: Target = { name: 'bare', origin: `http://127.0.0.1:${bare.port}`, path: '/x', headers: {} };
     const rows: Record<string, string | number>[] = [];
-    // Warm up (JIT, keep-alive pools, key cache) before anything is measured.
+    // Warm up (JIT, keep-alive pools, key cache) under load before anything is measured.
     say('warming up');
-    for (const t of [direct, bareTarget, through(portico.port, plainKey), through(portico.port, limitedKey), through(portico.port, phiKey)]) await latency(t, false, 1_500);
+    const warm = async (t: Target, payload?: string) => {
+      await latency(t, false, 500);
+      await throughput(t, false, 32, payload, 3);
+    };
+    for (const t of [direct, bareTarget, through(portico.port, plainKey), through(portico.port, limitedKey)]) await warm(t);
+    await warm(through(portico.port, phiKey), JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: CLINICAL }] }));
     for (const stream of [false, true]) {
       const kind = stream ? 'streamed' : 'plain';
       say(`${kind}: latency at 1 connection`);
@@ -182,7 +188,7 @@ async function main() {
     await portico.stop();
     children.splice(children.indexOf(portico), 1);
     const unmetered = await startPortico({ PORTICO_BENCH_NO_METERING: '1' });
-    await latency(through(unmetered.port, plainKey), false, 1_500);
+    await warm(through(unmetered.port, plainKey));
     const nm = await throughput(through(unmetered.port, plainKey), false);
     variants.push({ variant: 'metering off (benchmark-only switch)', 'req/s': Math.round(nm.rps), 'vs base': `${(((nm.rps - base) / base) * 100).toFixed(1)}%` });
     process.stdout.write('\nPortico variants, plain answers at 32 connections\n');
