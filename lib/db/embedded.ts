@@ -1,6 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -20,6 +20,8 @@ export interface EmbeddedOptions {
   database?: string;
   /** fsync off and friends: for tests, never for data anyone keeps. */
   fast?: boolean;
+  /** Folders from the data folder up to this one are made passable for the postgres user (when run as root). */
+  within?: string;
   log?: (line: string) => void;
 }
 
@@ -78,8 +80,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const passwordFile = path.join(dataDir, 'pg-password');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const owner = runAs();
-  // The postgres user must be able to pass through the data folder (its files stay private to root).
-  if (owner) chmodSync(dataDir, 0o711);
+  // The postgres user must be able to pass through the data folder and its parents up to the project
+  // (their files stay private to root): o+x on each, nothing more.
+  if (owner) {
+    const top = path.resolve(opts.within ?? path.dirname(dataDir));
+    for (let d = dataDir; ; d = path.dirname(d)) {
+      const mode = statSync(d).mode & 0o7777;
+      if ((mode & 0o001) === 0) chmodSync(d, mode | 0o011);
+      if (d === top || path.dirname(d) === d || !d.startsWith(top)) break;
+    }
+  }
   const bin = await binaries();
 
   if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
@@ -100,7 +110,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       );
     } catch (err) {
       const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim();
-      throw new Error(`embedded PostgreSQL could not initialise ${pgDir}: ${stderr || (err as Error).message}`);
+      const hint = /Permission denied/.test(stderr) ? ' (the postgres system user must be able to pass through every folder above it: chmod o+x on them)' : '';
+      throw new Error(`embedded PostgreSQL could not initialise ${pgDir}: ${stderr || (err as Error).message}${hint}`);
     } finally {
       rmSync(pwTmp, { force: true });
     }

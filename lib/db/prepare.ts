@@ -20,7 +20,7 @@ export async function prepareDatabase(opts: { dataDir: string; port: number; roo
   let stop = async () => {};
   let embedded = false;
   if (!url) {
-    const pg = await startEmbeddedPostgres({ dataDir: path.resolve(root, opts.dataDir), port: opts.port, log, fast: opts.fast });
+    const pg = await startEmbeddedPostgres({ dataDir: path.resolve(root, opts.dataDir), port: opts.port, log, fast: opts.fast, within: root });
     url = pg.url;
     stop = pg.stop;
     embedded = true;
