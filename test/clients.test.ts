@@ -146,4 +146,31 @@ describe('images and audio, under policy', () => {
     const tooBig = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, { method: 'POST', headers: { 'api-key': mediaKey }, body: big });
     expect(tooBig.status).toBe(413);
   });
+
+  it('an upload streamed without a length is cut off with 413 once it passes the limit; a malformed one is a 400', async () => {
+    const boundary = 'portico-test-boundary';
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n`;
+    async function* chunks() {
+      yield new TextEncoder().encode(head);
+      for (let i = 0; i < 30; i++) yield new Uint8Array(1024 * 1024); // 30 MB, past the 25 MB default
+      yield new TextEncoder().encode(`\r\n--${boundary}--\r\n`);
+    }
+    const res = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, {
+      method: 'POST',
+      headers: { 'api-key': mediaKey, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: ReadableStream.from(chunks()),
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
+    expect(h.upstream.received).toHaveLength(0);
+
+    const bad = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, { method: 'POST', headers: { 'api-key': mediaKey, 'content-type': 'multipart/form-data' }, body: 'not multipart' });
+    expect(bad.status).toBe(400);
+    const noFile = new FormData();
+    noFile.set('model', 'whisper-1');
+    const missing = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, { method: 'POST', headers: { 'api-key': mediaKey }, body: noFile });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: { param: string } }).error.param).toBe('file');
+  });
 });

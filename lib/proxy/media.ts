@@ -6,7 +6,7 @@ import type { KeyPrincipal } from '../keys/principal';
 import { PhiSession, detect } from '../phi';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
-import { BASE_HEADERS, collect, readBody, readJsonObject, sendJson, sendRaw } from './http';
+import { BASE_HEADERS, collect, readJsonObject, sendJson, sendRaw } from './http';
 import { applyLimits, datedApiVersion, Meter, resolveModel, runExchange, type ProxyDeps } from './pipeline';
 import { phiBlocked, sumCounts } from './phi-step';
 import { sendUpstream, UpstreamFailure } from './providers';
@@ -31,28 +31,48 @@ interface Upload {
   file?: { name: string; type: string; data: Buffer };
 }
 
-/** Reads a multipart upload (bounded) into its fields and its one file. */
-async function readUpload(req: IncomingMessage): Promise<Upload> {
+/**
+ * Parses a multipart upload as it arrives: fields are kept, the one `file` part is collected once (bounded by
+ * PORTICO_MAX_AUDIO_BYTES, 413 the moment it is passed, before the rest is read). The file is held in memory, never
+ * on disk: the `model` field that picks the upstream often follows the file (the openai SDKs send it after).
+ */
+function readUpload(req: IncomingMessage): Promise<Upload> {
   const type = String(req.headers['content-type'] ?? '');
-  if (!/^multipart\/form-data/i.test(type)) throw errors.badRequest('Send the audio as multipart/form-data with a "file" part.');
+  if (!/^multipart\/form-data/i.test(type)) return Promise.reject(errors.badRequest('Send the audio as multipart/form-data with a "file" part.'));
   const limit = env().PORTICO_MAX_AUDIO_BYTES;
-  const raw = await readBody(req, limit);
+  if (Number(req.headers['content-length'] ?? NaN) > limit + 64 * 1024) {
+    req.resume();
+    return Promise.reject(errors.tooLarge(limit));
+  }
   return new Promise((resolve, reject) => {
     const out: Upload = { fields: {} };
+    let pending: Promise<void> = Promise.resolve();
+    let settled = false;
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(bb);
+      req.resume(); // drain what is left so the connection can answer
+      reject(err);
+    };
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { files: 1, fields: 50, fieldSize: 100_000 } });
+      bb = busboy({ headers: req.headers, limits: { files: 1, fields: 50, fieldSize: 100_000, parts: 60 } });
     } catch {
       return reject(errors.badRequest('The multipart body is malformed.'));
     }
     bb.on('field', (name, value) => (out.fields[name] = value));
     bb.on('file', (name, stream, info) => {
       if (name !== 'file') return stream.resume();
-      collect(stream, limit, () => errors.tooLarge(limit)).then((data) => (out.file = { name: info.filename || 'audio', type: info.mimeType, data }), reject);
+      pending = collect(stream, limit, () => errors.tooLarge(limit)).then(
+        (data) => void (out.file = { name: info.filename || 'audio', type: info.mimeType, data }),
+        (err: Error) => fail(err),
+      );
     });
-    bb.on('error', () => reject(errors.badRequest('The multipart body is malformed.')));
-    bb.on('close', () => setImmediate(() => resolve(out)));
-    bb.end(raw);
+    bb.on('error', () => fail(errors.badRequest('The multipart body is malformed.')));
+    bb.on('close', () => void pending.then(() => !settled && ((settled = true), resolve(out))));
+    req.on('aborted', () => fail(new Error('request aborted')));
+    req.pipe(bb);
   });
 }
 
