@@ -2,9 +2,10 @@
  * `npm run bench`: a fake upstream and Portico (each its own process) on loopback. Prints throughput at
  * 32 connections and latency at one connection, direct to the upstream vs through Portico, plain and
  * streamed (time to first byte), and the PHI engine's scrub + restore. Figures, not assertions.
- * Options: --seconds N (per throughput run, default 10), --json FILE (write the figures).
+ * Options: --seconds N (per throughput run, default 10), --rounds N (interleaved rounds of the variants, median
+ * reported; default 3), --json FILE (write the figures).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ const arg = (name: string) => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const SECONDS = Number(arg('seconds') ?? 10);
+const ROUNDS = Number(arg('rounds') ?? 3);
 const MODEL = 'gpt-4o-mini-2024-07-18';
 const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
@@ -59,6 +61,44 @@ async function throughput(t: Target, stream: boolean, connections = 32, payload 
     duration: seconds,
   });
   return { rps: r.requests.average, errors: r.errors + r.non2xx };
+}
+
+/** CPU seconds a process has used (user + system; with `reaped`, also its exited children's), from /proc. */
+function cpuSeconds(pid: number, reaped = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    return ((f[11] ?? 0) + (f[12] ?? 0) + (reaped ? (f[13] ?? 0) + (f[14] ?? 0) : 0)) / 100; // USER_HZ
+  } catch {
+    return 0;
+  }
+}
+
+/** The embedded PostgreSQL's CPU seconds: the postmaster, its exited children, and its live ones (0 for an external server). */
+function postgresCpu(pgData: string): number {
+  const pidFile = path.join(pgData, 'postmaster.pid');
+  if (!existsSync(pidFile)) return 0;
+  const master = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  let total = cpuSeconds(master, true);
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === master) total += cpuSeconds(Number(d));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
+}
+
+/** Runs `work` and returns CPU microseconds per request spent by each named process over it. */
+async function cpuPerRequest<T extends { rps: number }>(procs: Record<string, () => number>, work: () => Promise<T>, seconds = SECONDS) {
+  const before = Object.fromEntries(Object.entries(procs).map(([k, f]) => [k, f()]));
+  const r = await work();
+  const n = r.rps * seconds;
+  const cpu = Object.fromEntries(Object.entries(procs).map(([k, f]) => [k, n > 0 ? Math.round(((f() - before[k]!) * 1e6) / n) : 0]));
+  return { ...r, cpu };
 }
 
 /** Sequential requests on one connection: total latency and time to first body byte, in ms. */
@@ -140,6 +180,9 @@ async function main() {
     children.push(bare);
     const bareTarget: Target = { name: 'bare', origin: `http://127.0.0.1:${bare.port}`, path: '/x', headers: {} };
     const rows: Record<string, string | number>[] = [];
+    const pgData = path.resolve(ROOT, '.data/bench/pg');
+    const cpuOf = (p: Child) => ({ Portico: () => cpuSeconds(p.pid), PostgreSQL: () => postgresCpu(pgData), upstream: () => cpuSeconds(upstream.pid) });
+    const cpuCols = (c: Record<string, number>) => Object.fromEntries(Object.entries(c).map(([k, v]) => [`CPU µs/req ${k}`, v]));
     // Warm up (JIT, keep-alive pools, key cache) under load before anything is measured.
     say('warming up');
     const warm = async (t: Target, payload?: string) => {
@@ -175,23 +218,37 @@ async function main() {
     process.stdout.write(`\nProxy: direct to the fake upstream, through a bare node:http + undici forward (the floor: nothing of Portico's), and through Portico (key check, policy, forward, metering); load from ${hasWrk() ? 'wrk' : 'autocannon'}\n`);
     console.table(rows);
 
-    say('variants: limits on, PHI scrub on a 2 KB clinical prompt, metering off');
-    const variants: Record<string, string | number>[] = [];
-    const limited = await throughput(through(portico.port, limitedKey), false);
-    const base = Number(rows[0]!['Portico req/s']);
-    variants.push({ variant: 'metering on, no limits (above)', 'req/s': base, 'vs base': '—' });
-    variants.push({ variant: 'metering + limits (rpm, tpm, monthly budget)', 'req/s': Math.round(limited.rps), 'vs base': `${(((limited.rps - base) / base) * 100).toFixed(1)}%`, errors: limited.errors });
-    const phiTarget = { ...through(portico.port, phiKey) };
-    const phiBody = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: CLINICAL }] });
-    const phiRun = await throughput(phiTarget, false, 32, phiBody);
-    variants.push({ variant: 'PHI scrub + restore, 2 KB clinical prompt', 'req/s': Math.round(phiRun.rps), 'vs base': `${(((phiRun.rps - base) / base) * 100).toFixed(1)}%`, errors: phiRun.errors });
-    await portico.stop();
-    children.splice(children.indexOf(portico), 1);
+    // Variants run interleaved, ROUNDS times each, and report the median: one run after another would credit
+    // whichever came when the machine (shared by wrk, the upstream, PostgreSQL and Portico) was quieter.
+    say(`variants: metering off, limits on, PHI scrub on a 2 KB clinical prompt; ${ROUNDS} interleaved rounds`);
     const unmetered = await startPortico({ PORTICO_BENCH_NO_METERING: '1' });
     await warm(through(unmetered.port, plainKey));
-    const nm = await throughput(through(unmetered.port, plainKey), false);
-    variants.push({ variant: 'metering off (benchmark-only switch)', 'req/s': Math.round(nm.rps), 'vs base': `${(((nm.rps - base) / base) * 100).toFixed(1)}%` });
-    process.stdout.write('\nPortico variants, plain answers at 32 connections\n');
+    const phiBody = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: CLINICAL }] });
+    const plan: { variant: string; run: () => Promise<{ rps: number; errors: number; cpu: Record<string, number> }> }[] = [
+      { variant: 'metering on, no limits', run: () => cpuPerRequest(cpuOf(portico), () => throughput(through(portico.port, plainKey), false)) },
+      { variant: 'metering off (benchmark-only switch)', run: () => cpuPerRequest(cpuOf(unmetered), () => throughput(through(unmetered.port, plainKey), false)) },
+      { variant: 'metering + limits (rpm, tpm, monthly budget)', run: () => cpuPerRequest(cpuOf(portico), () => throughput(through(portico.port, limitedKey), false)) },
+      { variant: 'metering + PHI scrub + restore, 2 KB clinical prompt', run: () => cpuPerRequest(cpuOf(portico), () => throughput(through(portico.port, phiKey), false, 32, phiBody)) },
+    ];
+    const results = plan.map(() => [] as { rps: number; errors: number; cpu: Record<string, number> }[]);
+    for (let round = 0; round < ROUNDS; round++) for (const [i, v] of plan.entries()) results[i]!.push(await v.run());
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const summary = results.map((rs) => ({
+      rps: median(rs.map((r) => r.rps)),
+      spread: `${Math.round(Math.min(...rs.map((r) => r.rps)))}–${Math.round(Math.max(...rs.map((r) => r.rps)))}`,
+      errors: rs.reduce((n, r) => n + r.errors, 0),
+      cpu: Object.fromEntries(Object.keys(rs[0]!.cpu).map((k) => [k, median(rs.map((r) => r.cpu[k]!))])),
+    }));
+    const ref = summary[1]!.rps; // without metering and limits
+    const variants = plan.map((v, i) => ({
+      variant: v.variant,
+      'req/s (median)': Math.round(summary[i]!.rps),
+      'runs': summary[i]!.spread,
+      'vs metering off': i === 1 ? '—' : `${(((summary[i]!.rps - ref) / ref) * 100).toFixed(1)}%`,
+      ...cpuCols(summary[i]!.cpu),
+      errors: summary[i]!.errors,
+    }));
+    process.stdout.write(`\nPortico variants at 32 connections, median of ${ROUNDS} interleaved runs; CPU is per request, per process\n`);
     console.table(variants);
 
     try {

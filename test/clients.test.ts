@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
 import OpenAI, { toFile } from 'openai';
 import { generateText, streamText, tool } from 'ai';
 import { createAzure } from '@ai-sdk/azure';
@@ -158,7 +159,7 @@ describe('images and audio, under policy', () => {
     const res = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, {
       method: 'POST',
       headers: { 'api-key': mediaKey, 'content-type': `multipart/form-data; boundary=${boundary}` },
-      body: ReadableStream.from(chunks()),
+      body: Readable.toWeb(Readable.from(chunks())),
       duplex: 'half',
     } as RequestInit);
     expect(res.status).toBe(413);
