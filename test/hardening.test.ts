@@ -218,6 +218,13 @@ describe('PostgreSQL outage', () => {
         await expect
           .poll(async () => Number((await pgc.query(`SELECT count(*) FROM usage_events e JOIN apps a ON a.id = e.app_id WHERE a.name = $1`, [name])).rows[0].count), { timeout: 20_000, interval: 250 })
           .toBe(6);
+        // A database that lacks a migration this code ships with is reachable but not ready.
+        const latest = (await pgc.query(`SELECT max(migration_name) AS m FROM _prisma_migrations`)).rows[0].m as string;
+        await pgc.query(`UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1`, [latest]);
+        await expect.poll(async () => (await fetch(`${base}/readyz`)).status, { timeout: 5_000 }).toBe(503);
+        expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'not ready', database: 'unreachable or migrations pending' });
+        await pgc.query(`UPDATE _prisma_migrations SET rolled_back_at = NULL WHERE migration_name = $1`, [latest]);
+        await expect.poll(async () => (await fetch(`${base}/readyz`)).status, { timeout: 5_000 }).toBe(200);
       } finally {
         await pgc.end();
       }
