@@ -85,6 +85,16 @@ describe('policy scrub: tokens out, original values back', () => {
     expectUpstreamSawNoPhi();
   });
 
+  it('legacy completions on the Azure deployment route: prompt scrubbed, text restored, plain and streamed', async () => {
+    const res = await azure('scrub').completions.create({ model: MODEL, prompt: PROMPT, max_tokens: 200 });
+    expect(res.choices[0]!.text).toBe(PROMPT);
+    let streamed = '';
+    for await (const c of await azure('scrub').completions.create({ model: MODEL, prompt: PROMPT, stream: true })) streamed += c.choices[0]?.text ?? '';
+    expect(streamed).toBe(PROMPT);
+    expect(h.upstream.received.map((r) => r.path.split('?')[0])).toEqual(['/v1/completions', '/v1/completions']);
+    expectUpstreamSawNoPhi();
+  });
+
   it('embeddings input is scrubbed', async () => {
     await openai('scrub').embeddings.create({ model: 'text-embedding-3-small', input: [PROMPT, CLEAN] });
     expectUpstreamSawNoPhi();

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The Debian packages the tests drive, installed when missing (as root, or with passwordless sudo):
+# `chromium` for the browser tests (Playwright cannot download its own browser offline) and `redis-server`,
+# which the shared-limit tests start, stop and restart themselves. Usage: system-deps.sh [package…]
+set -euo pipefail
+wanted=("$@")
+[ ${#wanted[@]} -gt 0 ] || wanted=(chromium redis-server)
+missing=()
+for pkg in "${wanted[@]}"; do
+  case "$pkg" in
+    chromium) [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium) ;;
+    *) command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg") ;;
+  esac
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  SUDO=(sudo -n)
+else
+  echo "The tests need these Debian packages: ${missing[*]}. Install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing ${missing[*]} with apt-get (needed by the tests)…" >&2
+"${SUDO[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
