@@ -14,6 +14,8 @@ import { closeUpstreamAgents } from './lib/proxy/providers';
 import { closePgPool } from './lib/db/pool';
 import { Limiter } from './lib/limits';
 import { warmUpPhi } from './lib/phi';
+import { PhiOffload } from './lib/phi/offload';
+import { metrics } from './lib/metrics';
 import { clientAddress, KeyGuard } from './lib/proxy/guard';
 import { scheduleRetention } from './lib/usage/retention';
 import { UsageRecorder, type RecorderOptions } from './lib/usage/recorder';
@@ -32,6 +34,8 @@ export interface ServerOptions {
   keyCache?: Partial<KeyCacheOptions>;
   limiter?: Limiter;
   usage?: RecorderOptions;
+  /** PHI worker threads and the request size (characters) from which they scan; default from the environment. */
+  phiWorkers?: { threads: number; minChars: number };
 }
 
 export interface RunningServer {
@@ -60,6 +64,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const listener = process.env.DATABASE_URL ? listenForInvalidations(process.env.DATABASE_URL) : undefined;
   const stopRetention = scheduleRetention(config.usage.retentionDays);
   const limiter = opts.limiter ?? new Limiter({ redisUrl: process.env.REDIS_URL || undefined });
+  const phiWorkers = opts.phiWorkers ?? { threads: e.PORTICO_PHI_WORKERS, minChars: e.PORTICO_PHI_OFFLOAD_CHARS };
+  const phiOffload = phiWorkers.threads > 0 ? new PhiOffload(phiWorkers.minChars, phiWorkers.threads, () => metrics().phiOffloaded.inc()) : undefined;
   const proxy = createProxyHandler({
     config: () => config,
     keys,
@@ -67,6 +73,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     limiter,
     guard: new KeyGuard(),
     maxBodyBytes: opts.maxBodyBytes ?? e.PORTICO_MAX_BODY_BYTES,
+    phiOffload,
   });
 
   let nextHandle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | undefined;
@@ -148,6 +155,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       stopRetention();
       await listener?.stop();
       await closeUpstreamAgents();
+      await phiOffload?.close();
       await limiter.close();
       await closePgPool();
       await nextApp?.close?.().catch(() => {});

@@ -36,6 +36,10 @@ const schema = z.object({
     .default('ptc'),
   /** Largest request body the proxy accepts, in bytes. */
   PORTICO_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  /** Worker threads that scan large requests for PHI off the event loop (0: every scan runs inline). */
+  PORTICO_PHI_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
+  /** Requests whose texts total at least this many characters are scanned on a PHI worker thread. */
+  PORTICO_PHI_OFFLOAD_CHARS: z.coerce.number().int().min(0).default(32 * 1024),
   /** How long SIGTERM waits for in-flight requests before closing them, in ms. */
   PORTICO_DRAIN_MS: z.coerce.number().int().min(0).default(10_000),
   /** Largest audio upload, in bytes. */

@@ -26,6 +26,7 @@ function create() {
     upstreamErrors: new Counter({ name: 'portico_upstream_errors_total', help: 'Upstream failures by kind', labelNames: ['kind'] as const, registers: [registry] }),
     limiter: new Counter({ name: 'portico_limiter_decisions_total', help: 'Rate limit and budget decisions', labelNames: ['decision'] as const, registers: [registry] }),
     authFailures: new Counter({ name: 'portico_auth_failures_total', help: 'Requests refused before reaching an app (401/403)', labelNames: ['code'] as const, registers: [registry] }),
+    phiOffloaded: new Counter({ name: 'portico_phi_offloaded_total', help: 'Requests whose PHI scan ran on a worker thread (large bodies)', registers: [registry] }),
     usagePending: new Gauge({ name: 'portico_usage_pending', help: 'Usage records waiting to be written', registers: [registry] }),
     usageDropped: new Gauge({ name: 'portico_usage_dropped', help: 'Usage records dropped because the buffer was full', registers: [registry] }),
   };

@@ -251,6 +251,50 @@ async function main() {
     process.stdout.write(`\nPortico variants at 32 connections, median of ${ROUNDS} interleaved runs; CPU is per request, per process\n`);
     console.table(variants);
 
+    // One long chart must not stall everyone else: small requests' latency while 512 KB prompts full of
+    // PHI are scrubbed back to back on another connection, with the PHI worker thread and without.
+    say('small requests beside 512 KB PHI prompts: PHI worker thread on and off');
+    const stall: Record<string, string | number>[] = [];
+    const bigBody = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: CLINICAL.repeat(256) }] });
+    for (const workers of ['1', '0']) {
+      const p = await startPortico({ PORTICO_PHI_WORKERS: workers });
+      const t = through(p.port, phiKey);
+      const bigPool = new Pool(t.origin, { connections: 1 });
+      const smallPool = new Pool(t.origin, { connections: 1 });
+      const send = async (pool: Pool, payload: string) => {
+        const r = await pool.request({ method: 'POST', path: t.path, headers: { ...t.headers, 'content-type': 'application/json' }, body: payload });
+        await r.body.dump();
+        if (r.statusCode !== 200) throw new Error(`PHI stall run: HTTP ${r.statusCode}`);
+      };
+      for (let i = 0; i < 3; i++) await send(bigPool, bigBody);
+      for (let i = 0; i < 200; i++) await send(smallPool, body(false));
+      let stop = false;
+      let bigs = 0;
+      const bigLoop = (async () => {
+        while (!stop) {
+          await send(bigPool, bigBody);
+          bigs++;
+        }
+      })();
+      const lat: number[] = [];
+      const until = Date.now() + Math.min(SECONDS, 10) * 1000;
+      while (Date.now() < until) {
+        const t0 = performance.now();
+        await send(smallPool, body(false));
+        lat.push(performance.now() - t0);
+      }
+      stop = true;
+      await bigLoop;
+      await Promise.all([bigPool.close(), smallPool.close()]);
+      lat.sort((a, b) => a - b);
+      const q = (f: number) => lat[Math.min(lat.length - 1, Math.floor(f * lat.length))]!.toFixed(2);
+      stall.push({ 'PHI worker thread': workers === '1' ? 'on (default)' : 'off (PORTICO_PHI_WORKERS=0)', '512 KB prompts/s': (bigs / Math.min(SECONDS, 10)).toFixed(1), 'small req/s': Math.round(lat.length / Math.min(SECONDS, 10)), 'small p50 ms': q(0.5), 'small p99 ms': q(0.99) });
+      await p.stop();
+      children.splice(children.indexOf(p), 1);
+    }
+    process.stdout.write('\nSmall requests on one connection while 512 KB PHI prompts are scrubbed back to back on another\n');
+    console.table(stall);
+
     try {
       const { benchPhi } = await import('./bench-phi');
       process.stdout.write('\nPHI engine (in process)\n');

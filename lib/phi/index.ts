@@ -5,6 +5,7 @@ export { detect, warmUpPhi } from './detect';
 export { PhiSession, type TextStreamRestorer } from './session';
 export {
   scrubRequestBody,
+  requestTexts,
   detectInRequestBody,
   restoreResponseBody,
   createStreamRestorer,

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { PhiSession } from './session';
-import { createStreamRestorer, detectInRequestBody, restoreResponseBody, scrubRequestBody } from './payloads';
+import { createStreamRestorer, detectInRequestBody, requestTexts, restoreResponseBody, scrubRequestBody } from './payloads';
 
 type Json = Record<string, unknown>;
 
@@ -197,15 +197,29 @@ describe('scrubRequestBody', () => {
   });
 });
 
+describe('requestTexts', () => {
+  it('lists every text the scrub would scan (JSON arguments by value) and leaves the body as it was', () => {
+    const body: Json = {
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"patient_name":"Ann Lee","n":3}' } }] },
+        { role: 'user', name: 'clinician', content: [{ type: 'text', text: 'Call Ann Lee.' }, { type: 'image_url', image_url: { url: 'https://x' } }] },
+      ],
+    };
+    const copy = structuredClone(body);
+    expect(requestTexts('chat', body)).toEqual(['Be brief.', 'Ann Lee', 'clinician', 'Call Ann Lee.']);
+    expect(body).toEqual(copy);
+  });
+});
+
 describe('engine failure', () => {
   it('lets the error reach the caller so that the request fails', () => {
-    class BrokenSession extends PhiSession {
-      override scrub(): string {
-        throw new Error('dictionary missing');
-      }
-    }
+    const broken = (): never => {
+      throw new Error('dictionary missing');
+    };
     const body: Json = { messages: [{ role: 'user', content: 'Mr. Nicholson' }] };
-    expect(() => scrubRequestBody('chat', body, new BrokenSession())).toThrow('dictionary missing');
+    expect(() => scrubRequestBody('chat', body, new PhiSession(), broken)).toThrow('dictionary missing');
+    expect(() => detectInRequestBody('chat', body, broken)).toThrow('dictionary missing');
     expect((body.messages as Json[])[0]?.content).toBe('Mr. Nicholson');
   });
 });

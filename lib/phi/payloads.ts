@@ -1,6 +1,6 @@
 import { detect } from './detect';
 import type { PhiSession, TextStreamRestorer } from './session';
-import type { PhiCounts, PhiType } from './types';
+import type { PhiCounts, PhiEntity, PhiType } from './types';
 
 // Walks OpenAI-shaped request and response bodies (already parsed JSON) and rewrites their text
 // fields in place. Fields this module does not know pass through untouched.
@@ -185,9 +185,15 @@ function looksLikeJson(text: string): boolean {
 /**
  * Replaces PHI in every text-bearing field of a request body with the session's tokens.
  * Mutates `body` in place. Throws if detection fails: the caller must then fail the request.
+ * `find` locates the entities of one text (`detect`, or a worker thread's answers for a large request).
  */
-export function scrubRequestBody(op: PhiOperation, body: Record<string, unknown>, session: PhiSession): void {
-  const scrub = (s: string): string => session.scrub(s);
+export function scrubRequestBody(
+  op: PhiOperation,
+  body: Record<string, unknown>,
+  session: PhiSession,
+  find: (text: string) => PhiEntity[] = detect,
+): void {
+  const scrub = (s: string): string => session.scrubEntities(s, find(s));
   const whole = (s: string, type: PhiType): string =>
     session.scrubEntities(s, [{ start: 0, end: s.length, type }]);
   visitRequest(op, body, (text, kind) => {
@@ -198,12 +204,27 @@ export function scrubRequestBody(op: PhiOperation, body: Record<string, unknown>
   });
 }
 
+/** Every text `scrubRequestBody` would scan, in order, without changing the body (to scan them elsewhere first). */
+export function requestTexts(op: PhiOperation, body: Record<string, unknown>): string[] {
+  const texts: string[] = [];
+  const note = (s: string): string => (texts.push(s), s);
+  // Every visit returns its text unchanged, so the walk leaves the body as it was (no copy of a large body).
+  visitRequest(op, body, (text, kind) =>
+    kind === 'json' && looksLikeJson(text) ? scrubJsonText(text, note, (s) => s) : note(text),
+  );
+  return texts;
+}
+
 /** Counts the identifiers in a request body by type, without changing it (policy `block`). */
-export function detectInRequestBody(op: PhiOperation, body: Record<string, unknown>): PhiCounts {
+export function detectInRequestBody(
+  op: PhiOperation,
+  body: Record<string, unknown>,
+  find: (text: string) => PhiEntity[] = detect,
+): PhiCounts {
   const counts: PhiCounts = {};
   // Returns a changed string when something was found, as scrubbing would; the walked copy is discarded.
   const count = (s: string): string => {
-    const found = detect(s);
+    const found = find(s);
     for (const e of found) counts[e.type] = (counts[e.type] ?? 0) + 1;
     return found.length > 0 ? `\u0000${s}` : s;
   };

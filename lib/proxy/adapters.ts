@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import { Agent, request, errors as undiciErrors } from 'undici';
 import type { Adapter } from '../config';
-import { PhiSession } from '../phi';
+import { detect, PhiSession } from '../phi';
 import { log } from '../log';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
@@ -97,7 +97,10 @@ export async function handleAdapter(req: IncomingMessage, res: ServerResponse, u
         throw errors.badRequest('The request body is not valid JSON.');
       }
       assertDepth(parsed, MAX_JSON_DEPTH);
-      body = Buffer.from(JSON.stringify(mapJsonStrings(parsed, (s) => session.scrub(s))));
+      const texts: string[] = [];
+      mapJsonStrings(parsed, (s) => (texts.push(s), s));
+      const find = deps.phiOffload ? await deps.phiOffload.finderFor(texts) : detect;
+      body = Buffer.from(JSON.stringify(mapJsonStrings(parsed, (s) => session.scrubEntities(s, find(s)))));
       if (session.total() > 0) meter.phiCounts = session.counts() as Record<string, number>;
       delete out['accept-encoding']; // the answer is restored, so it must arrive uncompressed
     } else if (hasBody) {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { detect, PhiSession, type PhiCounts } from '../phi';
 import type { KeyPrincipal } from '../keys/principal';
+import type { PhiOffload } from '../phi/offload';
 import type { GatewayConfig } from '../config';
 import { errors, ProxyError } from './errors';
 import { readJsonObject, sendJson } from './http';
@@ -33,6 +34,7 @@ export interface CustomContext {
   requestId: string;
   maxBodyBytes: number;
   config: GatewayConfig;
+  phiOffload?: PhiOffload;
   /** Entity counts for the usage record. */
   phiCounts?: PhiCounts;
 }
@@ -49,8 +51,9 @@ export async function deidentify(req: IncomingMessage, res: ServerResponse, ctx:
   const session = new PhiSession();
   let results;
   try {
+    const find = ctx.phiOffload ? await ctx.phiOffload.finderFor(texts) : detect;
     results = texts.map((t) => {
-      const entities = detect(t);
+      const entities = find(t);
       return { text: session.scrubEntities(t, entities), entities: entities.map((e) => ({ type: e.type, start: e.start, end: e.end })) };
     });
   } catch {

@@ -75,7 +75,7 @@ async function handleCustom(req: IncomingMessage, res: ServerResponse, path: str
     const principal = await authenticate(deps, req, presentedKey(req));
     meter.principal = principal;
     authorizeApp(principal);
-    const ctx: CustomContext = { principal, requestId: meter.requestId, maxBodyBytes: deps.maxBodyBytes, config: deps.config() };
+    const ctx: CustomContext = { principal, requestId: meter.requestId, maxBodyBytes: deps.maxBodyBytes, config: deps.config(), phiOffload: deps.phiOffload };
     try {
       await fn(req, res, ctx, headers);
     } finally {

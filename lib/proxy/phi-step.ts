@@ -1,4 +1,5 @@
-import { createStreamRestorer, detectInRequestBody, PhiSession, restoreResponseBody, scrubRequestBody, type PhiCounts, type StreamRestorer } from '../phi';
+import { createStreamRestorer, detect, detectInRequestBody, PhiSession, requestTexts, restoreResponseBody, scrubRequestBody, type PhiCounts, type StreamRestorer } from '../phi';
+import type { PhiOffload } from '../phi/offload';
 import type { PhiPolicy } from '../generated/prisma/enums';
 import { log } from '../log';
 import { ProxyError } from './errors';
@@ -29,18 +30,20 @@ export const sumCounts = (c: PhiCounts) => Object.values(c).reduce((s, n) => s +
 /**
  * Step 5: applies the app's PHI policy to the outgoing body (mutated in place). `block` refuses a request
  * that contains PHI, naming the types; `scrub` and `redact` tokenize; `off` passes. If detection fails the
- * request fails: PHI never leaves because of an error.
+ * request fails: PHI never leaves because of an error. A large body (`size` bytes, at least the offload's
+ * threshold) is scanned on a worker thread, so that the event loop keeps serving everyone else meanwhile.
  */
-export function applyPhiPolicy(policy: PhiPolicy, op: TextOp, body: Record<string, unknown>, requestId: string): PhiState {
+export async function applyPhiPolicy(policy: PhiPolicy, op: TextOp, body: Record<string, unknown>, requestId: string, offload?: PhiOffload, size = 0): Promise<PhiState> {
   if (policy === 'off') return { counts: {}, total: 0 };
   try {
+    const find = offload && size >= offload.minChars ? await offload.finderFor(requestTexts(op, body)) : detect;
     if (policy === 'block') {
-      const counts = detectInRequestBody(op, body);
+      const counts = detectInRequestBody(op, body, find);
       const total = sumCounts(counts);
       return { counts, total, blocked: total > 0 };
     }
     const session = new PhiSession();
-    scrubRequestBody(op, body, session);
+    scrubRequestBody(op, body, session, find);
     const counts = session.counts();
     return { counts, total: session.total(), session: policy === 'scrub' && session.hasTokens() ? session : undefined };
   } catch (err) {

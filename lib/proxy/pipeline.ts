@@ -12,6 +12,7 @@ import { errors as undiciErrors } from 'undici';
 import type { OaiRoute, Operation } from './routes';
 import { formatSse, SseParser, type SseEvent } from './sse';
 import { applyPhiPolicy, phiBlocked, restoreJson, streamRestorer } from './phi-step';
+import type { PhiOffload } from '../phi/offload';
 import type { StreamRestorer } from '../phi';
 import { mapUpstreamError } from './upstream-errors';
 import { validateBody } from './validate';
@@ -27,6 +28,8 @@ export interface ProxyDeps {
   limiter: Limiter;
   guard: KeyGuard;
   maxBodyBytes: number;
+  /** Worker threads for the PHI scan of large requests (none: every scan runs inline). */
+  phiOffload?: PhiOffload;
 }
 
 type Op = Exclude<Operation, 'models'>;
@@ -315,7 +318,7 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
       outgoing.stream_options = { ...(isObj(body.stream_options) ? body.stream_options : {}), include_usage: true };
     }
 
-    const phi = applyPhiPolicy(principal.app.phiPolicy, op, outgoing, meter.requestId);
+    const phi = await applyPhiPolicy(principal.app.phiPolicy, op, outgoing, meter.requestId, deps.phiOffload, bodyBytes(body));
     if (phi.total > 0) meter.phiCounts = phi.counts as Record<string, number>;
     if (phi.blocked) throw phiBlocked(phi.counts);
     headers['x-portico-phi-entities'] = String(phi.total);
