@@ -2,8 +2,8 @@
  * `npm run bench`: a fake upstream and Portico (each its own process) on loopback. Prints throughput at
  * 32 connections and latency at one connection, direct to the upstream vs through Portico, plain and
  * streamed (time to first byte), and the PHI engine's scrub + restore. Figures, not assertions.
- * Options: --seconds N (per throughput run, default 10), --rounds N (interleaved rounds of the variants, median
- * reported; default 3), --json FILE (write the figures).
+ * Options: --seconds N (per throughput run, default 10), --rounds N and --round-seconds N (the variants run
+ * interleaved in short slices, median reported; default 10 rounds of 2 s), --json FILE (write the figures).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,8 @@ const arg = (name: string) => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const SECONDS = Number(arg('seconds') ?? 10);
-const ROUNDS = Number(arg('rounds') ?? 3);
+const ROUNDS = Number(arg('rounds') ?? 10);
+const ROUND_SECONDS = Number(arg('round-seconds') ?? 2);
 const MODEL = 'gpt-4o-mini-2024-07-18';
 const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
@@ -96,6 +97,7 @@ function postgresCpu(pgData: string): number {
 async function cpuPerRequest<T extends { rps: number }>(procs: Record<string, () => number>, work: () => Promise<T>, seconds = SECONDS) {
   const before = Object.fromEntries(Object.entries(procs).map(([k, f]) => [k, f()]));
   const r = await work();
+  await new Promise((resolve) => setTimeout(resolve, 700)); // the last usage batch (written within 0.5 s) counts here
   const n = r.rps * seconds;
   const cpu = Object.fromEntries(Object.entries(procs).map(([k, f]) => [k, n > 0 ? Math.round(((f() - before[k]!) * 1e6) / n) : 0]));
   return { ...r, cpu };
@@ -218,17 +220,18 @@ async function main() {
     process.stdout.write(`\nProxy: direct to the fake upstream, through a bare node:http + undici forward (the floor: nothing of Portico's), and through Portico (key check, policy, forward, metering); load from ${hasWrk() ? 'wrk' : 'autocannon'}\n`);
     console.table(rows);
 
-    // Variants run interleaved, ROUNDS times each, and report the median: one run after another would credit
-    // whichever came when the machine (shared by wrk, the upstream, PostgreSQL and Portico) was quieter.
+    // Variants run interleaved in short slices, ROUNDS times each, and report the median: the machine (shared by
+    // wrk, the upstream, PostgreSQL and Portico, and by whatever else runs on the host) drifts by ±30% over tens
+    // of seconds, so one long run after another would credit whichever came when it was quieter.
     say(`variants: metering off, limits on, PHI scrub on a 2 KB clinical prompt; ${ROUNDS} interleaved rounds`);
     const unmetered = await startPortico({ PORTICO_BENCH_NO_METERING: '1' });
     await warm(through(unmetered.port, plainKey));
     const phiBody = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: CLINICAL }] });
     const plan: { variant: string; run: () => Promise<{ rps: number; errors: number; cpu: Record<string, number> }> }[] = [
-      { variant: 'metering on, no limits', run: () => cpuPerRequest(cpuOf(portico), () => throughput(through(portico.port, plainKey), false)) },
-      { variant: 'metering off (benchmark-only switch)', run: () => cpuPerRequest(cpuOf(unmetered), () => throughput(through(unmetered.port, plainKey), false)) },
-      { variant: 'metering + limits (rpm, tpm, monthly budget)', run: () => cpuPerRequest(cpuOf(portico), () => throughput(through(portico.port, limitedKey), false)) },
-      { variant: 'metering + PHI scrub + restore, 2 KB clinical prompt', run: () => cpuPerRequest(cpuOf(portico), () => throughput(through(portico.port, phiKey), false, 32, phiBody)) },
+      { variant: 'metering on, no limits', run: () => cpuPerRequest(cpuOf(portico), () => throughput(through(portico.port, plainKey), false, 32, undefined, ROUND_SECONDS), ROUND_SECONDS) },
+      { variant: 'metering off (benchmark-only switch)', run: () => cpuPerRequest(cpuOf(unmetered), () => throughput(through(unmetered.port, plainKey), false, 32, undefined, ROUND_SECONDS), ROUND_SECONDS) },
+      { variant: 'metering + limits (rpm, tpm, monthly budget)', run: () => cpuPerRequest(cpuOf(portico), () => throughput(through(portico.port, limitedKey), false, 32, undefined, ROUND_SECONDS), ROUND_SECONDS) },
+      { variant: 'metering + PHI scrub + restore, 2 KB clinical prompt', run: () => cpuPerRequest(cpuOf(portico), () => throughput(through(portico.port, phiKey), false, 32, phiBody, ROUND_SECONDS), ROUND_SECONDS) },
     ];
     const results = plan.map(() => [] as { rps: number; errors: number; cpu: Record<string, number> }[]);
     for (let round = 0; round < ROUNDS; round++) for (const [i, v] of plan.entries()) results[i]!.push(await v.run());
@@ -248,7 +251,7 @@ async function main() {
       ...cpuCols(summary[i]!.cpu),
       errors: summary[i]!.errors,
     }));
-    process.stdout.write(`\nPortico variants at 32 connections, median of ${ROUNDS} interleaved runs; CPU is per request, per process\n`);
+    process.stdout.write(`\nPortico variants at 32 connections, median of ${ROUNDS} interleaved ${ROUND_SECONDS} s runs; CPU is per request, per process\n`);
     console.table(variants);
 
     // One long chart must not stall everyone else: small requests' latency while 512 KB prompts full of
