@@ -1,5 +1,6 @@
 import { Piscina } from 'piscina';
 import { detect } from './detect';
+import { exportWordIndex } from './detectors/names';
 import type { PhiEntity } from './types';
 
 /** Finds the entities of one text. */
@@ -22,6 +23,8 @@ export class PhiOffload {
   ) {
     this.#pool = new Piscina({
       filename: new URL('./worker-boot.mjs', import.meta.url).href,
+      // The word index this thread built, so that the workers do not load the word lists again.
+      workerData: { wordIndex: exportWordIndex() },
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: Number.POSITIVE_INFINITY,

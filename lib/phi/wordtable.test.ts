@@ -13,6 +13,9 @@ describe('WordTable', () => {
           const t = new WordTable(m);
           expect(t.size).toBe(m.size);
           for (const k of [...keys, ...probes]) expect(t.get(k)).toBe(m.get(k));
+          // Rebuilt from its packed form (as a worker thread does, after a structured clone): the same answers.
+          const copy = new WordTable(structuredClone(t.pack()));
+          for (const k of [...keys, ...probes]) expect(copy.get(k)).toBe(m.get(k));
         },
       ),
     );
@@ -35,6 +38,11 @@ describe('WordTable', () => {
         },
       ),
     );
+  });
+
+  it('refuses a packed table whose parts do not fit together', () => {
+    const p = new WordTable(new Map([['a', 1], ['b', 2]])).pack();
+    expect(() => new WordTable({ ...p, values: new Uint32Array(1) })).toThrow(/inconsistent/);
   });
 
   it('holds accented and multi-word keys and rejects values past 32 bits', () => {

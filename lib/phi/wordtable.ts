@@ -12,6 +12,16 @@ function hashOf(s: string, from: number, to: number): number {
   return h >>> 0;
 }
 
+/** A table's contents as plain data, to build the same table elsewhere (a worker thread) without its word lists. */
+export interface PackedWordTable {
+  size: number;
+  keys: string;
+  starts: Uint32Array;
+  values: Uint32Array;
+  slots: Int32Array;
+  mask: number;
+}
+
 export class WordTable {
   readonly size: number;
   private readonly keys: string;
@@ -21,7 +31,13 @@ export class WordTable {
   private readonly mask: number;
 
   /** Values are unsigned 32-bit integers. */
-  constructor(entries: Map<string, number>) {
+  constructor(entries: Map<string, number> | PackedWordTable) {
+    if (!(entries instanceof Map)) {
+      ({ size: this.size, keys: this.keys, starts: this.starts, values: this.values, slots: this.slots, mask: this.mask } = entries);
+      if (this.starts.length !== this.size + 1 || this.values.length !== this.size || this.slots.length !== this.mask + 1)
+        throw new Error('WordTable: inconsistent packed table');
+      return;
+    }
     const n = entries.size;
     this.size = n;
     const list: string[] = new Array<string>(n);
@@ -100,5 +116,10 @@ export class WordTable {
 
   has(key: string): boolean {
     return this.get(key) !== undefined;
+  }
+
+  /** The table as plain data (typed arrays and one string), for `new WordTable(packed)`. */
+  pack(): PackedWordTable {
+    return { size: this.size, keys: this.keys, starts: this.starts, values: this.values, slots: this.slots, mask: this.mask };
   }
 }

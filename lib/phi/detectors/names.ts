@@ -1,5 +1,5 @@
 import { hasZip, loadDictionaries } from '../dictionaries';
-import { WordTable } from '../wordtable';
+import { WordTable, type PackedWordTable } from '../wordtable';
 import { GATE_WORD_FLAG, GATE_WORDS } from './gates';
 import * as lexicon from '../lexicon';
 import { PRIORITY, type Candidate } from '../types';
@@ -160,6 +160,23 @@ function wordIndex(): WordIndex {
   flag(GATE_WORDS, F.GATE);
   index = { table: new WordTable(m), zips: d.zips, maxCityWords: d.maxCityWords };
   return index;
+}
+
+/** The built word index as plain data, so that a worker thread can use it without loading the word lists. */
+export interface PackedWordIndex {
+  table: PackedWordTable;
+  zips: Uint8Array;
+  maxCityWords: number;
+}
+
+export function exportWordIndex(): PackedWordIndex {
+  const i = wordIndex();
+  return { table: i.table.pack(), zips: i.zips, maxCityWords: i.maxCityWords };
+}
+
+/** Installs an index built elsewhere (see exportWordIndex); the word lists are then never loaded here. */
+export function importWordIndex(p: PackedWordIndex): void {
+  index = { table: new WordTable(p.table), zips: p.zips, maxCityWords: p.maxCityWords };
 }
 
 /** The list flags (bits of `F`) of a word or phrase. */
