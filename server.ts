@@ -65,7 +65,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const stopRetention = scheduleRetention(config.usage.retentionDays);
   const limiter = opts.limiter ?? new Limiter({ redisUrl: process.env.REDIS_URL || undefined });
   const phiWorkers = opts.phiWorkers ?? { threads: e.PORTICO_PHI_WORKERS, minChars: e.PORTICO_PHI_OFFLOAD_CHARS };
-  const phiOffload = phiWorkers.threads > 0 ? new PhiOffload(phiWorkers.minChars, phiWorkers.threads, () => metrics().phiOffloaded.inc()) : undefined;
+  const phiOffload = phiWorkers.threads > 0 ? new PhiOffload(phiWorkers.minChars, phiWorkers.threads, () => metrics().phiOffloaded.inc(), (err) => log().error({ err: err.name }, 'PHI worker thread failed')) : undefined;
   const proxy = createProxyHandler({
     config: () => config,
     keys,

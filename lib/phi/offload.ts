@@ -20,15 +20,19 @@ export class PhiOffload {
     threads: number,
     /** Told of each scan that ran on a worker thread (for metrics). */
     private readonly onOffload: () => void = () => {},
+    /** Told of a worker thread's failure outside a task. */
+    onError: (err: Error) => void = () => {},
   ) {
     this.#pool = new Piscina({
-      filename: new URL('./worker-boot.mjs', import.meta.url).href,
+      filename: new URL('./worker-boot.cjs', import.meta.url).href,
       // The word index this thread built, so that the workers do not load the word lists again.
       workerData: { wordIndex: exportWordIndex() },
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: Number.POSITIVE_INFINITY,
     });
+    // A worker that dies is replaced by piscina; its tasks fail (and their requests with them). Never the process.
+    this.#pool.on('error', (err: Error) => onError(err));
   }
 
   /**
@@ -39,7 +43,8 @@ export class PhiOffload {
     let chars = 0;
     for (const t of texts) chars += t.length;
     if (chars < this.minChars) return detect;
-    const found = (await this.#pool.run(texts)) as PhiEntity[][];
+    // A scan that takes this long has gone wrong (10 MB take about 1.5 s): the thread is stopped, the request refused.
+    const found = (await this.#pool.run(texts, { signal: AbortSignal.timeout(30_000) })) as PhiEntity[][];
     this.onOffload();
     const byText = new Map<string, PhiEntity[]>();
     texts.forEach((t, i) => byText.set(t, found[i] ?? detect(t)));
