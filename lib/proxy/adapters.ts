@@ -121,7 +121,7 @@ export async function handleAdapter(req: IncomingMessage, res: ServerResponse, u
       if ((err as { code?: string })?.code === 'request_too_large' || (err as Error)?.message?.includes('larger than')) throw errors.tooLarge(deps.maxBodyBytes);
       if (abort.signal.reason instanceof Error && abort.signal.reason.message === 'timeout') throw errors.upstreamTimeout(`http:${name}`);
       if (err instanceof undiciErrors.HeadersTimeoutError) throw errors.upstreamTimeout(`http:${name}`);
-      if (res.destroyed) throw new ProxyError(499, 'client_closed', 'client closed the connection');
+      if (res.destroyed) throw errors.clientClosed();
       throw errors.upstreamUnavailable(`http:${name}`);
     }
     meter.upstreamMs = Math.round(performance.now() - t0);

@@ -81,6 +81,8 @@ export const errors = {
     new ProxyError(405, 'method_not_allowed', `${method} is not supported here; use ${allowed}.`, {
       headers: { allow: allowed },
     }),
+  /** The client went away mid-request: recorded as 499, not logged as a server fault. */
+  clientClosed: () => new ProxyError(499, 'client_closed', 'client closed the connection'),
   tooLarge: (limit: number) =>
     new ProxyError(413, 'request_too_large', `The request body is larger than ${limit} bytes, the most Portico accepts.`),
   upstreamTimeout: (model: string) =>

@@ -26,7 +26,7 @@ export function collect(stream: Readable, limit: number, tooBig: () => Error): P
     stream.on('data', onData);
     stream.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     stream.once('error', reject);
-    stream.once('aborted', () => reject(new Error('request aborted')));
+    stream.once('aborted', () => reject(errors.clientClosed()));
   });
 }
 

@@ -71,7 +71,7 @@ function readUpload(req: IncomingMessage): Promise<Upload> {
     });
     bb.on('error', () => fail(errors.badRequest('The multipart body is malformed.')));
     bb.on('close', () => void pending.then(() => !settled && ((settled = true), resolve(out))));
-    req.on('aborted', () => fail(new Error('request aborted')));
+    req.on('aborted', () => fail(errors.clientClosed()));
     req.pipe(bb);
   });
 }
@@ -149,7 +149,7 @@ export async function handleMedia(req: IncomingMessage, res: ServerResponse, rou
     } catch (err) {
       if (!(err instanceof UpstreamFailure)) throw err;
       if (err.kind === 'timeout') throw errors.upstreamTimeout(name);
-      if (err.kind === 'aborted') throw new ProxyError(499, 'client_closed', 'client closed the connection');
+      if (err.kind === 'aborted') throw errors.clientClosed();
       throw errors.upstreamUnavailable(name);
     }
     meter.upstreamMs = Math.round(performance.now() - t0);

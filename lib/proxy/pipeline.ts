@@ -224,7 +224,7 @@ async function forward(op: Op, model: Model, cfg: GatewayConfig, body: Json, api
     } catch (err) {
       if (!(err instanceof UpstreamFailure)) throw err;
       if (err.kind === 'timeout') throw errors.upstreamTimeout(model.name);
-      if (err.kind === 'aborted') throw new ProxyError(499, 'client_closed', 'client closed the connection');
+      if (err.kind === 'aborted') throw errors.clientClosed();
       metrics().upstreamErrors.inc({ kind: `connect:${m.provider.name}` });
       if (i + 1 >= candidates.length || (credentialOverride && i === 0)) throw errors.upstreamUnavailable(model.name);
       log().warn({ model: model.name, from: m.provider.name, to: candidates[i + 1]!.provider.name }, 'upstream unreachable; trying the fallback');
@@ -256,7 +256,7 @@ export async function runExchange(
   res.once('close', () => {
     if (!res.writableFinished) {
       x.abort.abort();
-      if (meter.status === 0) meter.fail(new ProxyError(499, 'client_closed', 'client closed the connection'));
+      if (meter.status === 0) meter.fail(errors.clientClosed());
     }
     // After the route's own close handlers (a cut stream estimates its tokens there) have run.
     queueMicrotask(() => meter.record(deps));
@@ -343,7 +343,7 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
       if (err instanceof ProxyError) throw err;
       // The answer stalled after its headers: the total or body timeout, or the client leaving.
       if (timedOut(abort.signal) || err instanceof undiciErrors.BodyTimeoutError) throw errors.upstreamTimeout(name);
-      if (abort.signal.aborted) throw new ProxyError(499, 'client_closed', 'client closed the connection');
+      if (abort.signal.aborted) throw errors.clientClosed();
       throw errors.upstreamUnavailable(name);
     }
     meter.status = 200;
