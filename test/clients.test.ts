@@ -168,6 +168,14 @@ describe('images and audio, under policy', () => {
 
     const bad = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, { method: 'POST', headers: { 'api-key': mediaKey, 'content-type': 'multipart/form-data' }, body: 'not multipart' });
     expect(bad.status).toBe(400);
+    const longPrompt = new FormData();
+    longPrompt.set('model', 'whisper-1');
+    longPrompt.set('prompt', 'x'.repeat(40_000));
+    longPrompt.set('file', new Blob([new Uint8Array(1000)]), 'a.wav');
+    const tooLong = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, { method: 'POST', headers: { 'api-key': mediaKey }, body: longPrompt });
+    expect(tooLong.status).toBe(400);
+    expect(((await tooLong.json()) as { error: { param: string } }).error.param).toBe('prompt');
+    expect(h.upstream.received).toHaveLength(0);
     const noFile = new FormData();
     noFile.set('model', 'whisper-1');
     const missing = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, { method: 'POST', headers: { 'api-key': mediaKey }, body: noFile });

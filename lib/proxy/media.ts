@@ -16,7 +16,8 @@ import { env } from '../env';
 import type { PhiCounts } from '../phi';
 
 
-export const imageRequest = z.looseObject({ prompt: z.string({ error: '"prompt" must be a string' }).min(1), n: z.number().int().min(1).max(10).optional(), model: z.string().optional() });
+// Bounded like OpenAI's own (32,000 characters for gpt-image-1): the PHI check of a media prompt runs inline.
+export const imageRequest = z.looseObject({ prompt: z.string({ error: '"prompt" must be a string' }).min(1).max(32_000), n: z.number().int().min(1).max(10).optional(), model: z.string().optional() });
 export const speechRequest = z.looseObject({ input: z.string({ error: '"input" must be a string' }).min(1).max(10_000), voice: z.unknown(), model: z.string().optional() });
 
 const notAllowed = (op: MediaOp) =>
@@ -30,6 +31,9 @@ interface Upload {
   fields: Record<string, string>;
   file?: { name: string; type: string; data: Buffer };
 }
+
+/** Longest text field of an upload (a transcription prompt is a few hundred characters in practice). */
+const MAX_FIELD_CHARS = 32_000;
 
 /**
  * Parses a multipart upload as it arrives: fields are kept, the one `file` part is collected once (bounded by
@@ -57,11 +61,15 @@ function readUpload(req: IncomingMessage): Promise<Upload> {
     };
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { files: 1, fields: 50, fieldSize: 100_000, parts: 60 } });
+      bb = busboy({ headers: req.headers, limits: { files: 1, fields: 50, fieldSize: MAX_FIELD_CHARS, parts: 60 } });
     } catch {
       return reject(errors.badRequest('The multipart body is malformed.'));
     }
-    bb.on('field', (name, value) => (out.fields[name] = value));
+    bb.on('field', (name, value, info) => {
+      // busboy cuts a longer field short; forwarding a cut prompt would be wrong, so it is refused.
+      if (info.valueTruncated) fail(errors.badRequest(`The "${name.slice(0, 40)}" field is longer than ${MAX_FIELD_CHARS} characters.`, name.slice(0, 40)));
+      else out.fields[name] = value;
+    });
     bb.on('file', (name, stream, info) => {
       if (name !== 'file') return stream.resume();
       pending = collect(stream, limit, () => errors.tooLarge(limit)).then(
