@@ -174,15 +174,7 @@ export async function AppUsage({ app, range, split }: { app: UsageApp; range: Ra
             />
             <ChartCard
               table={t.tokens}
-              spec={{
-                type: 'stacked',
-                x: 'day',
-                series: [
-                  { key: 'promptTokens', label: 'Tokens in (prompt)', kind: 'int' },
-                  { key: 'completionTokens', label: 'Tokens out (completion)', kind: 'int' },
-                ],
-                yLabel: 'Tokens',
-              }}
+              spec={{ type: 'stacked', x: 'day', series: t.tokens.series!, yLabel: 'Tokens' }}
               description="Prompt (in) and completion (out) tokens per UTC day."
               summary={`${formatNumber(tokens)} tokens: ${formatNumber(totals.promptTokens)} in, ${formatNumber(totals.completionTokens)} out.`}
               csvHref={csv('tokens')}

@@ -41,6 +41,30 @@ export function keyLabel(k: { keyId: string; name: string | null; display: strin
   return k.name && k.display ? `${k.name} (${k.display})` : 'Deleted key';
 }
 
+const DAY: Column = { key: 'day', label: 'Day (UTC)', kind: 'day' };
+const totalTokens = (r: { promptTokens: number; completionTokens: number }) =>
+  r.promptTokens + r.completionTokens;
+
+/** Tokens in and out per day: the same chart on the app page and the org-wide page. */
+function tokensPerDay(byDay: (UsageRow & { day: string })[]): DataTable {
+  const series: Column[] = [
+    { key: 'promptTokens', label: 'Tokens in (prompt)', kind: 'int' },
+    { key: 'completionTokens', label: 'Tokens out (completion)', kind: 'int' },
+  ];
+  return {
+    id: 'tokens',
+    title: 'Tokens per day',
+    columns: [DAY, ...series, { key: 'total', label: 'Total', kind: 'int' }],
+    series,
+    rows: byDay.map((d) => ({
+      day: d.day,
+      promptTokens: d.promptTokens,
+      completionTokens: d.completionTokens,
+      total: totalTokens(d),
+    })),
+  };
+}
+
 const MAX_SERIES = 6;
 
 /** The biggest series get their own colour; the rest are summed as "Other". */
@@ -130,44 +154,28 @@ export function appTables(r: AppUsageReport, split: Split): Record<AppChart, Dat
     return rows;
   };
   const seriesOf = (kind: Kind) => series.map((s) => ({ ...s, kind }));
-  const day: Column = { key: 'day', label: 'Day (UTC)', kind: 'day' };
   const by = split === 'model' ? 'by model' : 'by key';
   return {
     requests: {
       id: 'requests',
       title: `Requests per day ${by}`,
-      columns: [day, ...seriesOf('int'), { key: 'total', label: 'Total', kind: 'int' }],
+      columns: [DAY, ...seriesOf('int'), { key: 'total', label: 'Total', kind: 'int' }],
       series: seriesOf('int'),
       rows: stacked('requests', 'int'),
     },
     cost: {
       id: 'cost',
       title: `Cost per day ${by}`,
-      columns: [day, ...seriesOf('usd'), { key: 'total', label: 'Total (USD)', kind: 'usd' }],
+      columns: [DAY, ...seriesOf('usd'), { key: 'total', label: 'Total (USD)', kind: 'usd' }],
       series: seriesOf('usd'),
       rows: stacked('costUsd', 'usd'),
     },
-    tokens: {
-      id: 'tokens',
-      title: 'Tokens per day',
-      columns: [
-        day,
-        { key: 'promptTokens', label: 'Tokens in (prompt)', kind: 'int' },
-        { key: 'completionTokens', label: 'Tokens out (completion)', kind: 'int' },
-        { key: 'total', label: 'Total', kind: 'int' },
-      ],
-      rows: r.byDay.map((d) => ({
-        day: d.day,
-        promptTokens: d.promptTokens,
-        completionTokens: d.completionTokens,
-        total: d.promptTokens + d.completionTokens,
-      })),
-    },
+    tokens: tokensPerDay(r.byDay),
     latency: {
       id: 'latency',
       title: 'Latency per day',
       columns: [
-        day,
+        DAY,
         { key: 'p50', label: 'p50 (ms)', kind: 'ms' },
         { key: 'p95', label: 'p95 (ms)', kind: 'ms' },
         { key: 'requests', label: 'Requests', kind: 'int' },
@@ -183,7 +191,7 @@ export function appTables(r: AppUsageReport, split: Split): Record<AppChart, Dat
       id: 'errors',
       title: 'Error rate per day',
       columns: [
-        day,
+        DAY,
         { key: 'errorRate', label: 'Error rate (%)', kind: 'pct' },
         { key: 'errors', label: 'Errors', kind: 'int' },
         { key: 'requests', label: 'Requests', kind: 'int' },
@@ -249,13 +257,11 @@ export const NEAR_BUDGET = 0.8;
 
 /** Every table of the org-wide usage page. */
 export function orgTables(r: OrgUsageReport, budgets: BudgetUse[]): Record<OrgChart, DataTable> {
-  const day: Column = { key: 'day', label: 'Day (UTC)', kind: 'day' };
   const app: Column = { key: 'app', label: 'App', kind: 'text' };
-  const tokens = (a: UsageRow) => a.promptTokens + a.completionTokens;
   const topCost = [...r.byApp].filter((a) => a.costUsd > 0).slice(0, TOP_APPS);
   const topTokens = [...r.byApp]
-    .filter((a) => tokens(a) > 0)
-    .sort((a, b) => tokens(b) - tokens(a) || a.name.localeCompare(b.name))
+    .filter((a) => totalTokens(a) > 0)
+    .sort((a, b) => totalTokens(b) - totalTokens(a) || a.name.localeCompare(b.name))
     .slice(0, TOP_APPS);
   const href = (id: string) => `/apps/${id}`;
   return {
@@ -263,7 +269,7 @@ export function orgTables(r: OrgUsageReport, budgets: BudgetUse[]): Record<OrgCh
       id: 'requests',
       title: 'Requests per day',
       columns: [
-        day,
+        DAY,
         { key: 'requests', label: 'Requests', kind: 'int' },
         { key: 'errors', label: 'Errors', kind: 'int' },
         { key: 'errorRate', label: 'Error rate (%)', kind: 'pct' },
@@ -275,26 +281,11 @@ export function orgTables(r: OrgUsageReport, budgets: BudgetUse[]): Record<OrgCh
         errorRate: pct(d.errors, d.requests),
       })),
     },
-    tokens: {
-      id: 'tokens',
-      title: 'Tokens per day',
-      columns: [
-        day,
-        { key: 'promptTokens', label: 'Tokens in (prompt)', kind: 'int' },
-        { key: 'completionTokens', label: 'Tokens out (completion)', kind: 'int' },
-        { key: 'total', label: 'Total', kind: 'int' },
-      ],
-      rows: r.byDay.map((d) => ({
-        day: d.day,
-        promptTokens: d.promptTokens,
-        completionTokens: d.completionTokens,
-        total: tokens(d),
-      })),
-    },
+    tokens: tokensPerDay(r.byDay),
     cost: {
       id: 'cost',
       title: 'Cost per day',
-      columns: [day, { key: 'costUsd', label: 'Cost (USD)', kind: 'usd' }],
+      columns: [DAY, { key: 'costUsd', label: 'Cost (USD)', kind: 'usd' }],
       rows: r.byDay.map((d) => ({ day: d.day, costUsd: usd(d.costUsd) })),
     },
     'top-cost': {
@@ -310,7 +301,7 @@ export function orgTables(r: OrgUsageReport, budgets: BudgetUse[]): Record<OrgCh
         app: a.name,
         costUsd: usd(a.costUsd),
         requests: a.requests,
-        tokens: tokens(a),
+        tokens: totalTokens(a),
       })),
       hrefs: topCost.map((a) => href(a.appId)),
     },
@@ -328,7 +319,7 @@ export function orgTables(r: OrgUsageReport, budgets: BudgetUse[]): Record<OrgCh
         app: a.name,
         promptTokens: a.promptTokens,
         completionTokens: a.completionTokens,
-        tokens: tokens(a),
+        tokens: totalTokens(a),
         costUsd: usd(a.costUsd),
       })),
       hrefs: topTokens.map((a) => href(a.appId)),

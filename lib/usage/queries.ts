@@ -20,80 +20,22 @@ export interface AppUsage {
   byKey: (UsageRow & { keyId: string })[];
 }
 
-interface RollupRow {
-  day: string;
-  model: string;
-  key_id: string;
-  requests: number;
-  errors: number;
-  prompt: string;
-  completion: string;
-  cost: number;
-  latency_buckets: number[];
-}
-
-interface Acc {
-  requests: number;
-  errors: number;
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
-  buckets: number[];
-}
-
-const emptyAcc = (): Acc => ({ requests: 0, errors: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, buckets: [] });
-
-function add(a: Acc, r: RollupRow): void {
-  a.requests += r.requests;
-  a.errors += r.errors;
-  a.promptTokens += Number(r.prompt);
-  a.completionTokens += Number(r.completion);
-  a.costUsd += r.cost;
-  // Latency histograms are added in code: rows may hold empty or differently sized bucket arrays.
-  a.buckets = addBuckets(a.buckets, r.latency_buckets ?? []);
-}
-
-function row(a: Acc): UsageRow {
-  return {
-    requests: a.requests,
-    errors: a.errors,
-    promptTokens: a.promptTokens,
-    completionTokens: a.completionTokens,
-    costUsd: a.costUsd,
-    latencyP50Ms: quantile(a.buckets, 0.5),
-    latencyP95Ms: quantile(a.buckets, 0.95),
-  };
-}
-
 /** Usage of one app between two days (inclusive), from the daily rollups (one read, grouped in code). */
 export async function appUsage(appId: string, from: string, to: string): Promise<AppUsage> {
-  const { rows } = await pgPool().query<RollupRow>(
-    `SELECT to_char(day, 'YYYY-MM-DD') AS day, model, key_id, requests, errors, prompt_tokens::text AS prompt,
-            completion_tokens::text AS completion, cost_usd AS cost, latency_buckets
-     FROM usage_daily WHERE app_id = $1 AND day BETWEEN $2::date AND $3::date`,
-    [appId, from, to],
-  );
-  const totals = emptyAcc();
-  const groups = { day: new Map<string, Acc>(), model: new Map<string, Acc>(), key: new Map<string, Acc>() };
-  const into = (m: Map<string, Acc>, k: string, r: RollupRow) => {
-    let a = m.get(k);
-    if (!a) m.set(k, (a = emptyAcc()));
-    add(a, r);
-  };
-  for (const r of rows) {
-    add(totals, r);
-    into(groups.day, r.day, r);
-    into(groups.model, r.model, r);
-    into(groups.key, r.key_id, r);
-  }
-  const sorted = (m: Map<string, Acc>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const rows = await dailyRows(appId, from, to);
+  const total = new Sum();
+  for (const r of rows) total.add(dailyValue(r));
+  const grouped = <K extends string>(field: K, key: (r: DailyRaw) => string) =>
+    [...sumBy(rows, key, dailyValue)]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, sum]) => ({ [field]: k, ...sum.row() }) as UsageRow & Record<K, string>);
   return {
     from,
     to,
-    totals: row(totals),
-    byDay: sorted(groups.day).map(([day, a]) => ({ day, ...row(a) })),
-    byModel: sorted(groups.model).map(([model, a]) => ({ model, ...row(a) })),
-    byKey: sorted(groups.key).map(([keyId, a]) => ({ keyId, ...row(a) })),
+    totals: total.row(),
+    byDay: grouped('day', (r) => r.day),
+    byModel: grouped('model', (r) => r.model),
+    byKey: grouped('keyId', (r) => r.key_id),
   };
 }
 
@@ -213,6 +155,17 @@ interface DailyRaw {
   buckets: number[] | null;
 }
 
+/** An app's rollup rows between two days (inclusive): at most days × models × keys of them. */
+async function dailyRows(appId: string, from: string, to: string): Promise<DailyRaw[]> {
+  const { rows } = await pgPool().query<DailyRaw>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, model, key_id, requests, errors, prompt_tokens::text AS prompt,
+            completion_tokens::text AS completion, cost_usd AS cost, latency_buckets AS buckets
+     FROM usage_daily WHERE app_id = $1 AND day BETWEEN $2::date AND $3::date`,
+    [appId, from, to],
+  );
+  return rows;
+}
+
 const dailyValue = (r: DailyRaw) => ({
   requests: r.requests,
   errors: r.errors,
@@ -228,13 +181,8 @@ const dailyValue = (r: DailyRaw) => ({
  */
 export async function appUsageReport(appId: string, from: string, to: string): Promise<AppUsageReport> {
   const pool = pgPool();
-  const [daily, units, keys] = await Promise.all([
-    pool.query<DailyRaw>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, model, key_id, requests, errors, prompt_tokens::text AS prompt,
-              completion_tokens::text AS completion, cost_usd AS cost, latency_buckets AS buckets
-       FROM usage_daily WHERE app_id = $1 AND day BETWEEN $2::date AND $3::date`,
-      [appId, from, to],
-    ),
+  const [rows, units, keys] = await Promise.all([
+    dailyRows(appId, from, to),
     pool.query<{ model: string; unit: string; units: number; requests: string }>(
       `SELECT model, unit, SUM(units)::float8 AS units, COUNT(*)::text AS requests
        FROM usage_events
@@ -247,7 +195,6 @@ export async function appUsageReport(appId: string, from: string, to: string): P
       [appId],
     ),
   ]);
-  const rows = daily.rows;
   const total = new Sum();
   for (const r of rows) total.add(dailyValue(r));
   const perDay = sumBy(rows, (r) => r.day, dailyValue);

@@ -167,15 +167,7 @@ export default async function OrgUsagePage({
                 <ChartCard
                   className="lg:col-span-2"
                   table={t.tokens}
-                  spec={{
-                    type: 'stacked',
-                    x: 'day',
-                    series: [
-                      { key: 'promptTokens', label: 'Tokens in (prompt)', kind: 'int' },
-                      { key: 'completionTokens', label: 'Tokens out (completion)', kind: 'int' },
-                    ],
-                    yLabel: 'Tokens',
-                  }}
+                  spec={{ type: 'stacked', x: 'day', series: t.tokens.series!, yLabel: 'Tokens' }}
                   description="Prompt (in) and completion (out) tokens per UTC day, all apps."
                   summary={`${formatNumber(tokensOf(totals))} tokens: ${formatNumber(totals.promptTokens)} in, ${formatNumber(totals.completionTokens)} out.`}
                   csvHref={csv('tokens')}
