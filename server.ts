@@ -53,7 +53,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const config = opts.config ?? gatewayConfig();
   // The PHI dictionaries take a second or two to load: load them now, not on the first request.
   warmUpPhi();
-  const usage = new UsageRecorder({ disabled: process.env.PORTICO_BENCH_NO_METERING === '1', ...opts.usage });
+  const usage = new UsageRecorder(opts.usage);
   const e = env();
   const keys = new KeyCache({ load: loadPrincipal, freshMs: e.PORTICO_KEY_CACHE_FRESH_MS, staleMs: e.PORTICO_KEY_CACHE_STALE_MS, ...opts.keyCache });
   const stopInvalidations = onInvalidate((m) => {

@@ -63,12 +63,14 @@ describe('PHI scan of large requests on a worker thread', () => {
   });
 
   it('block policy: a large request with PHI is refused, naming the types, and nothing is sent', async () => {
+    const before = await offloaded();
     const res = await fetch(`${h.base}/api/public/oai/v1/chat/completions`, { method: 'POST', headers: { 'api-key': blockKey, 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: big }] }) });
     expect(res.status).toBe(400);
     const err = ((await res.json()) as { error: { code: string; message: string } }).error;
     expect(err.code).toBe('phi_detected');
     expect(err.message).toMatch(/DATE.*MRN.*NAME.*PHONE/);
     expect(h.upstream.received).toHaveLength(0);
+    expect(await offloaded()).toBe(before + 1);
   });
 
   it('deidentify: the same tokens and offsets as the inline engine', async () => {
@@ -84,9 +86,16 @@ describe('PHI scan of large requests on a worker thread', () => {
   });
 
   it('HTTP adapter with PHI scrubbing: a large JSON body is scrubbed and the answer restored', async () => {
-    const res = await fetch(`${h.base}/api/public/http/openai-phi/chat/completions`, { method: 'POST', headers: { 'api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: big }] }) });
+    const before = await offloaded();
+    const sent = { model: 'm', messages: [{ role: 'user', content: big }] };
+    const session = new PhiSession();
+    const expected = { model: 'm', messages: [{ role: 'user', content: session.scrub(big) }] };
+    const res = await fetch(`${h.base}/api/public/http/openai-phi/chat/completions`, { method: 'POST', headers: { 'api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(sent) });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe(big);
     for (const v of VALUES) expect(h.upstream.received[0]!.raw).not.toContain(v);
+    // Every string of the JSON is scrubbed in one session, as the inline engine does it.
+    expect(h.upstream.received[0]!.body).toEqual(expected);
+    expect(await offloaded()).toBe(before + 1);
   });
 });

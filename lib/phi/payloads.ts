@@ -232,10 +232,13 @@ export function detectInRequestBody(
     counts[type] = (counts[type] ?? 0) + 1;
     return s;
   };
-  // Walk a copy so that the caller's body is never touched.
-  visitRequest(op, structuredClone(body), (text, kind) =>
-    kind === 'json' && looksLikeJson(text) ? scrubJsonText(text, count, whole) : count(text),
-  );
+  // Counted for their side effect only: every visit hands back the text it got, so the body is never touched
+  // (and never copied, however large).
+  visitRequest(op, body, (text, kind) => {
+    if (kind === 'json' && looksLikeJson(text)) scrubJsonText(text, count, whole);
+    else count(text);
+    return text;
+  });
   return counts;
 }
 

@@ -82,8 +82,10 @@ export async function usage(req: IncomingMessage, res: ServerResponse, ctx: Cust
   if (from > to) throw errors.badRequest('"from" must not be after "to".', 'from');
   if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) throw errors.badRequest('Ask for at most 366 days at a time.', 'from');
   const a = ctx.principal.app;
-  const [period, mtd] = await Promise.all([appUsage(a.id, from, to), appUsage(a.id, month.from, month.to)]);
-  const usedTokens = mtd.totals.promptTokens + mtd.totals.completionTokens;
+  const sameMonth = from === month.from && to === month.to;
+  const [period, mtd] = await Promise.all([appUsage(a.id, from, to), sameMonth ? undefined : appUsage(a.id, month.from, month.to)]);
+  const monthToDate = mtd ?? period;
+  const usedTokens = monthToDate.totals.promptTokens + monthToDate.totals.completionTokens;
   sendJson(res, 200, {
     app: { id: a.id, name: a.name },
     ...period,
@@ -91,9 +93,9 @@ export async function usage(req: IncomingMessage, res: ServerResponse, ctx: Cust
     budget: {
       month: month.month,
       tokensUsed: usedTokens,
-      costUsdUsed: mtd.totals.costUsd,
+      costUsdUsed: monthToDate.totals.costUsd,
       tokensRemaining: a.monthlyTokenBudget === null ? null : Math.max(0, a.monthlyTokenBudget - usedTokens),
-      costUsdRemaining: a.monthlyCostBudgetUsd === null ? null : Math.max(0, a.monthlyCostBudgetUsd - mtd.totals.costUsd),
+      costUsdRemaining: a.monthlyCostBudgetUsd === null ? null : Math.max(0, a.monthlyCostBudgetUsd - monthToDate.totals.costUsd),
     },
   }, headers);
 }

@@ -30,19 +30,10 @@ describe('client address', () => {
   const req = (xff: string | undefined, remote = '10.0.0.9') => ({ headers: { 'x-forwarded-for': xff }, socket: { remoteAddress: remote } });
   it('is the socket address unless trusted proxies are configured, then the hop they appended', async () => {
     const { clientAddress } = await import('./guard');
-    const saved = process.env.PORTICO_TRUST_PROXY;
-    try {
-      delete process.env.PORTICO_TRUST_PROXY;
-      expect(clientAddress(req('1.2.3.4'))).toBe('10.0.0.9');
-      process.env.PORTICO_TRUST_PROXY = '1';
-      // The client wrote "6.6.6.6"; the trusted proxy appended the real address.
-      expect(clientAddress(req('6.6.6.6, 203.0.113.7'))).toBe('203.0.113.7');
-      process.env.PORTICO_TRUST_PROXY = '2';
-      expect(clientAddress(req('6.6.6.6, 203.0.113.7, 10.1.1.1'))).toBe('203.0.113.7');
-      expect(clientAddress(req(undefined))).toBe('10.0.0.9');
-    } finally {
-      if (saved === undefined) delete process.env.PORTICO_TRUST_PROXY;
-      else process.env.PORTICO_TRUST_PROXY = saved;
-    }
+    expect(clientAddress(req('1.2.3.4'), 0)).toBe('10.0.0.9');
+    // The client wrote "6.6.6.6"; the trusted proxy appended the real address.
+    expect(clientAddress(req('6.6.6.6, 203.0.113.7'), 1)).toBe('203.0.113.7');
+    expect(clientAddress(req('6.6.6.6, 203.0.113.7, 10.1.1.1'), 2)).toBe('203.0.113.7');
+    expect(clientAddress(req(undefined), 2)).toBe('10.0.0.9');
   });
 });

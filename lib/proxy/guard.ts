@@ -1,3 +1,4 @@
+import { env } from '../env';
 /**
  * Key guessing, throttled per client address: past a burst of invalid keys in a window, the address gets
  * 429 for a while without any key being looked up. Bounded memory; per instance.
@@ -52,9 +53,8 @@ export class KeyGuard {
  * X-Forwarded-For entry N from the right, the one the first trusted proxy appended. Entries further left
  * are whatever the client sent and are never trusted.
  */
-export function clientAddress(req: { headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string } }): string {
-  const hops = Number(process.env.PORTICO_TRUST_PROXY ?? 0); // validated by lib/env.ts at start
-  if (Number.isInteger(hops) && hops > 0) {
+export function clientAddress(req: { headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string } }, hops = env().PORTICO_TRUST_PROXY): string {
+  if (hops > 0) {
     const fwd = req.headers['x-forwarded-for'];
     const list = (Array.isArray(fwd) ? fwd.join(',') : (fwd ?? '')).split(',').map((s) => s.trim()).filter(Boolean);
     const addr = list[list.length - hops];

@@ -6,7 +6,7 @@ import type { KeyPrincipal } from '../keys/principal';
 import { PhiSession, detect } from '../phi';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
-import { BASE_HEADERS, collect, readJsonObject, sendJson, sendRaw } from './http';
+import { BASE_HEADERS, collect, readJsonObject, sendRaw } from './http';
 import { applyLimits, datedApiVersion, Meter, resolveModel, runExchange, type ProxyDeps } from './pipeline';
 import { phiBlocked, sumCounts } from './phi-step';
 import { sendUpstream, UpstreamFailure } from './providers';
@@ -148,7 +148,7 @@ export async function handleMedia(req: IncomingMessage, res: ServerResponse, rou
       raw = new FormData();
       for (const [k, v] of Object.entries(upload.fields)) raw.set(k, k === field && scrubbed !== undefined ? scrubbed : v);
       raw.set('model', model.provider.type === 'azure' ? model.deployment : model.upstreamModel);
-      raw.set('file', new Blob([new Uint8Array(upload.file!.data)], { type: upload.file!.type }), upload.file!.name);
+      raw.set('file', new Blob([upload.file!.data as Uint8Array<ArrayBuffer>], { type: upload.file!.type }), upload.file!.name);
     }
     const t0 = performance.now();
     let upstream;
@@ -213,6 +213,7 @@ export async function handleMedia(req: IncomingMessage, res: ServerResponse, rou
       if (usage && typeof usage.input_tokens === 'number') meter.promptTokens = usage.input_tokens;
       if (usage && typeof usage.output_tokens === 'number') meter.completionTokens = usage.output_tokens;
     }
-    sendJson(res, 200, json, headers);
+    // Media answers are not restored: the upstream's bytes go back as they came (no re-serialising a large b64_json).
+    sendRaw(res, 200, buf, contentType, headers);
   });
 }

@@ -13,7 +13,14 @@ if (profiler) {
   await profiler.post('Profiler.start');
 }
 
-const server = await startServer({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1', portal: process.env.PORTICO_PORTAL === '1' });
+// PORTICO_BENCH_NO_METERING=1 drops usage records, to measure metering's cost in `npm run bench`. Only this
+// benchmark entry point honours it: the product itself always meters (budgets depend on it).
+const server = await startServer({
+  port: Number(process.env.PORT ?? 0),
+  host: '127.0.0.1',
+  portal: process.env.PORTICO_PORTAL === '1',
+  usage: { disabled: process.env.PORTICO_BENCH_NO_METERING === '1' },
+});
 process.stdout.write(`ready ${server.port} pid ${process.pid}\n`);
 const stop = () =>
   void server.close().then(async () => {
