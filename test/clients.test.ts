@@ -138,6 +138,16 @@ describe('images and audio, under policy', () => {
     expect(h.upstream.received).toHaveLength(0);
   });
 
+  it('an image prompt with PHI is refused (400, types named) for an app whose policy blocks PHI; a clean one passes', async () => {
+    const blockKey = (await seedApp({ models: ['dall-e-3'], allowImages: true, phiPolicy: 'block' })).key!;
+    const err = (await client(blockKey).images.generate({ model: 'dall-e-3', prompt: 'a get-well card for Maria Gonzalez, MRN 00912345' }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err.code).toBe('phi_detected');
+    expect(err.message).toMatch(/MRN.*NAME/);
+    expect(h.upstream.received).toHaveLength(0);
+    expect((await client(blockKey).images.generate({ model: 'dall-e-3', prompt: 'a diagram of the heart' })).data).toHaveLength(1);
+  });
+
   it('Azure deployment routes for audio, and 413 past the upload limit', async () => {
     const res = await fetch(`${h.base}/api/public/oai/openai/deployments/tts-1/audio/speech?api-version=2025-01-01-preview`, { method: 'POST', headers: { 'api-key': mediaKey, 'content-type': 'application/json' }, body: JSON.stringify({ input: 'hello', voice: 'alloy' }) });
     expect(res.status).toBe(200);

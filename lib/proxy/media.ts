@@ -3,17 +3,15 @@ import busboy from 'busboy';
 import { FormData } from 'undici';
 import { z } from 'zod';
 import type { KeyPrincipal } from '../keys/principal';
-import { PhiSession, detect } from '../phi';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
 import { BASE_HEADERS, collect, readJsonObject, sendRaw } from './http';
 import { applyLimits, datedApiVersion, Meter, resolveModel, runExchange, type ProxyDeps } from './pipeline';
-import { phiBlocked, sumCounts } from './phi-step';
+import { applyPhiPolicy, phiBlocked, sumCounts } from './phi-step';
 import { sendUpstream, UpstreamFailure } from './providers';
 import type { MediaOp, OaiRoute } from './routes';
 import { mapUpstreamError } from './upstream-errors';
 import { env } from '../env';
-import type { PhiCounts } from '../phi';
 
 
 // Bounded like OpenAI's own (32,000 characters for gpt-image-1): the PHI check of a media prompt runs inline.
@@ -84,26 +82,17 @@ function readUpload(req: IncomingMessage): Promise<Upload> {
   });
 }
 
-/** A text prompt under the app's policy: scrubbed (tokens are not restored in media answers), or refused. */
-function phiText(policy: KeyPrincipal['app']['phiPolicy'], text: string | undefined, meter: Meter): string | undefined {
-  if (!text || policy === 'off') return text;
-  let counts: PhiCounts;
-  let out = text;
-  try {
-    if (policy === 'block') {
-      counts = {};
-      for (const e of detect(text)) counts[e.type] = (counts[e.type] ?? 0) + 1;
-    } else {
-      const s = new PhiSession();
-      out = s.scrub(text);
-      counts = s.counts();
-    }
-  } catch {
-    throw new ProxyError(500, 'phi_engine_error', 'Portico could not check this request for PHI, so it was not sent.');
-  }
-  if (sumCounts(counts) > 0) meter.phiCounts = counts as Record<string, number>;
-  if (policy === 'block' && sumCounts(counts) > 0) throw phiBlocked(counts);
-  return out;
+/**
+ * A text prompt under the app's policy, through the same step as every other route (a one-field
+ * completions body): scrubbed (tokens are not restored in media answers), or refused.
+ */
+async function phiText(policy: KeyPrincipal['app']['phiPolicy'], text: string | undefined, meter: Meter, deps: ProxyDeps): Promise<string | undefined> {
+  if (!text) return text;
+  const body = { prompt: text };
+  const phi = await applyPhiPolicy(policy, 'completions', body, meter.requestId, deps.phiOffload, text.length);
+  if (phi.total > 0) meter.phiCounts = phi.counts as Record<string, number>;
+  if (phi.blocked) throw phiBlocked(phi.counts);
+  return body.prompt;
 }
 
 /** Images and audio: opt-in per app, metered by what they bill (images, audio seconds, characters). */
@@ -139,7 +128,7 @@ export async function handleMedia(req: IncomingMessage, res: ServerResponse, rou
     const policy = principal.app.phiPolicy;
     const field = op === 'images' ? 'prompt' : op === 'speech' ? 'input' : 'prompt';
     const text = typeof body[field] === 'string' ? (body[field] as string) : undefined;
-    const scrubbed = phiText(policy, text, meter);
+    const scrubbed = await phiText(policy, text, meter, deps);
     if (scrubbed !== undefined) body[field] = scrubbed;
     headers['x-portico-phi-entities'] = String(meter.phiCounts ? sumCounts(meter.phiCounts) : 0);
 
