@@ -50,14 +50,26 @@ const REASONS: LimitReason[] = ['rpm', 'tpm', 'monthly_tokens', 'monthly_cost'];
 const MONTH_TTL_S = 40 * 24 * 3600;
 
 /** Limits counted in Redis with Lua scripts, shared by every instance on the same Redis. */
+type Arg = string | number;
+/** The two scripts as commands: ioredis sends them by SHA (EVALSHA), the source only once per connection. */
+interface LimitScripts {
+  porticoReserve(...args: Arg[]): Promise<[number, number, number, number, string]>;
+  porticoSettle(...args: Arg[]): Promise<unknown>;
+}
+
 export class RedisLimitStore implements LimitStore {
   private seeded = new Map<string, Promise<void>>();
+  private readonly scripts: LimitScripts;
 
   constructor(
     readonly redis: Redis,
     private readonly monthToDate: MonthToDate,
     private readonly prefix = 'portico',
-  ) {}
+  ) {
+    redis.defineCommand('porticoReserve', { numberOfKeys: 4, lua: RESERVE });
+    redis.defineCommand('porticoSettle', { numberOfKeys: 3, lua: SETTLE });
+    this.scripts = redis as unknown as LimitScripts;
+  }
 
   private keys(appId: string, minute: number, month: string) {
     const p = `${this.prefix}:{${appId}}`;
@@ -87,9 +99,7 @@ export class RedisLimitStore implements LimitStore {
     const month = monthOf(now);
     const k = this.keys(appId, minute, month);
     if (limits.monthlyTokens !== null || limits.monthlyCostUsd !== null) await this.seed(appId, month, k);
-    const r = (await this.redis.eval(
-      RESERVE,
-      4,
+    const r = await this.scripts.porticoReserve(
       k.reqs,
       k.toks,
       k.mt,
@@ -101,7 +111,7 @@ export class RedisLimitStore implements LimitStore {
       Math.round(estimate.tokens),
       estimate.costUsd.toFixed(9),
       MONTH_TTL_S,
-    )) as [number, number, number, number, string];
+    );
     const counters: Counters = { requests: r[1], tokens: r[2], monthTokens: r[3], monthCostUsd: Number(r[4]) };
     if (r[0] !== 0) return { ok: false, reason: REASONS[r[0] - 1]!, counters };
     return {
@@ -114,7 +124,7 @@ export class RedisLimitStore implements LimitStore {
   async settle(r: Reservation, actual: { tokens: number; costUsd: number }): Promise<void> {
     const k = this.keys(r.appId, r.minute, r.month);
     const tokens = Math.round(actual.tokens);
-    await this.redis.eval(SETTLE, 3, k.toks, k.mt, k.mc, tokens - r.tokens, (actual.costUsd - r.costUsd).toFixed(9), r.minuteReserved ? '1' : '0', r.budgets ? '1' : '0', tokens);
+    await this.scripts.porticoSettle(k.toks, k.mt, k.mc, tokens - r.tokens, (actual.costUsd - r.costUsd).toFixed(9), r.minuteReserved ? '1' : '0', r.budgets ? '1' : '0', tokens);
   }
 
   /** After a reconnect Redis may have lost its data: seed the month counters from the database again. */
