@@ -6,7 +6,7 @@ import { detect, PhiSession } from '../phi';
 import { log } from '../log';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
-import { assertDepth, BASE_HEADERS, collect, MAX_JSON_DEPTH, readBody } from './http';
+import { assertDepth, BASE_HEADERS, collect, MAX_JSON_DEPTH, pipeBody, readBody } from './http';
 import { applyLimits, Meter, runExchange, type ProxyDeps } from './pipeline';
 import { mapJsonStrings } from './phi-step';
 
@@ -143,25 +143,11 @@ export async function handleAdapter(req: IncomingMessage, res: ServerResponse, u
       return;
     }
     res.writeHead(upstream.statusCode, respHeaders);
-    await new Promise<void>((resolve) => {
-      upstream.body.on('data', (chunk: Buffer) => {
-        if (!res.write(chunk)) {
-          upstream.body.pause();
-          res.once('drain', () => upstream.body.resume());
-        }
-      });
-      upstream.body.once('end', () => {
-        clearTimeout(timer);
-        res.end();
-        resolve();
-      });
-      upstream.body.once('error', (err: Error) => {
-        clearTimeout(timer);
-        log().warn({ requestId: meter.requestId, adapter: name, err: err.message }, 'adapter upstream stream failed');
-        meter.fail(errors.upstreamUnavailable(`http:${name}`));
-        res.destroy();
-        resolve();
-      });
-    });
+    const cut = await pipeBody(upstream.body, res);
+    clearTimeout(timer);
+    if (cut) {
+      log().warn({ requestId: meter.requestId, adapter: name, err: cut.message }, 'adapter upstream stream failed');
+      meter.fail(errors.upstreamUnavailable(`http:${name}`));
+    }
   });
 }

@@ -30,6 +30,29 @@ export function collect(stream: Readable, limit: number, tooBig: () => Error): P
   });
 }
 
+/**
+ * Streams an upstream body to the client with back-pressure. Resolves once it has ended (the answer is then
+ * ended too), or with the error that cut it short (the client's connection is then closed).
+ */
+export function pipeBody(src: Readable, res: ServerResponse): Promise<Error | undefined> {
+  return new Promise((resolve) => {
+    src.on('data', (chunk: Buffer) => {
+      if (!res.write(chunk)) {
+        src.pause();
+        res.once('drain', () => src.resume());
+      }
+    });
+    src.once('end', () => {
+      res.end();
+      resolve(undefined);
+    });
+    src.once('error', (err: Error) => {
+      res.destroy();
+      resolve(err);
+    });
+  });
+}
+
 /** Reads the whole request body, refusing more than `limit` bytes with 413 (before reading it, when declared). */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);

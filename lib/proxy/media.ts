@@ -5,10 +5,10 @@ import { z } from 'zod';
 import type { KeyPrincipal } from '../keys/principal';
 import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
-import { BASE_HEADERS, collect, readJsonObject, sendRaw } from './http';
-import { applyLimits, datedApiVersion, Meter, resolveModel, runExchange, type ProxyDeps } from './pipeline';
+import { BASE_HEADERS, collect, pipeBody, readJsonObject, sendRaw } from './http';
+import { applyLimits, datedApiVersion, Meter, resolveModel, runExchange, upstreamFailureError, type ProxyDeps } from './pipeline';
 import { applyPhiPolicy, phiBlocked, sumCounts } from './phi-step';
-import { sendUpstream, UpstreamFailure } from './providers';
+import { sendUpstream } from './providers';
 import type { MediaOp, OaiRoute } from './routes';
 import { mapUpstreamError } from './upstream-errors';
 import { env } from '../env';
@@ -144,10 +144,7 @@ export async function handleMedia(req: IncomingMessage, res: ServerResponse, rou
     try {
       upstream = await sendUpstream({ op, model, body, raw, apiVersion: datedApiVersion(url.searchParams.get('api-version')), abort });
     } catch (err) {
-      if (!(err instanceof UpstreamFailure)) throw err;
-      if (err.kind === 'timeout') throw errors.upstreamTimeout(name);
-      if (err.kind === 'aborted') throw errors.clientClosed();
-      throw errors.upstreamUnavailable(name);
+      throw upstreamFailureError(err, name);
     }
     meter.upstreamMs = Math.round(performance.now() - t0);
     if (upstream.status < 200 || upstream.status >= 300) throw await mapUpstreamError(upstream, name);
@@ -160,23 +157,7 @@ export async function handleMedia(req: IncomingMessage, res: ServerResponse, rou
       meter.unit = 'characters';
       meter.unitCostUsd = (meter.units * model.perMillionCharacters) / 1e6;
       res.writeHead(200, { ...BASE_HEADERS, ...headers, 'content-type': contentType });
-      await new Promise<void>((resolve) => {
-        upstream.body.on('data', (c: Buffer) => {
-          if (!res.write(c)) {
-            upstream.body.pause();
-            res.once('drain', () => upstream.body.resume());
-          }
-        });
-        upstream.body.once('end', () => {
-          res.end();
-          resolve();
-        });
-        upstream.body.once('error', () => {
-          meter.fail(errors.upstreamUnavailable(name));
-          res.destroy();
-          resolve();
-        });
-      });
+      if (await pipeBody(upstream.body, res)) meter.fail(errors.upstreamUnavailable(name));
       return;
     }
     const buf = await collect(upstream.body, 256 * 1024 * 1024, () => errors.upstreamError(name, upstream.status));

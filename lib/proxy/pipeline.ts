@@ -213,6 +213,14 @@ export interface RouteVariant {
   streaming: boolean;
 }
 
+/** What an upstream call that failed before any answer means for the client: 504, 499 or 502 (other errors as they are). */
+export function upstreamFailureError(err: unknown, model: string): unknown {
+  if (!(err instanceof UpstreamFailure)) return err;
+  if (err.kind === 'timeout') return errors.upstreamTimeout(model);
+  if (err.kind === 'aborted') return errors.clientClosed();
+  return errors.upstreamUnavailable(model);
+}
+
 /** Step 6: the upstream call; a connection that fails before any answer is retried once per fallback model. */
 async function forward(op: Op, model: Model, cfg: GatewayConfig, body: Json, apiVersion: string | undefined, credentialOverride: string | undefined, abort: AbortController): Promise<UpstreamResponse> {
   const candidates = [model, ...model.fallbacks.map((f) => cfg.models.get(f)).filter((m): m is Model => !!m)];
@@ -222,9 +230,7 @@ async function forward(op: Op, model: Model, cfg: GatewayConfig, body: Json, api
       // A caller's own credential only ever goes to the model it named, never to a fallback's provider.
       return await sendUpstream({ op, model: m, body, apiVersion, credentialOverride: i === 0 ? credentialOverride : undefined, abort });
     } catch (err) {
-      if (!(err instanceof UpstreamFailure)) throw err;
-      if (err.kind === 'timeout') throw errors.upstreamTimeout(model.name);
-      if (err.kind === 'aborted') throw errors.clientClosed();
+      if (!(err instanceof UpstreamFailure) || err.kind !== 'connect') throw upstreamFailureError(err, model.name);
       metrics().upstreamErrors.inc({ kind: `connect:${m.provider.name}` });
       if (i + 1 >= candidates.length || (credentialOverride && i === 0)) throw errors.upstreamUnavailable(model.name);
       log().warn({ model: model.name, from: m.provider.name, to: candidates[i + 1]!.provider.name }, 'upstream unreachable; trying the fallback');
