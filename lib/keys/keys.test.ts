@@ -63,13 +63,27 @@ describe('key cache', () => {
   it('answers a stale known key at once while a hung database is asked in the background', async () => {
     let now = 0;
     let hang = false;
-    const cache = new KeyCache({ load: () => (hang ? new Promise<never>(() => {}) : Promise.resolve(principal())), now: () => now, freshMs: 1_000 });
+    let loads = 0;
+    let answer: (p: KeyPrincipal) => void = () => {};
+    const cache = new KeyCache({
+      load: () => {
+        loads++;
+        return hang ? new Promise<KeyPrincipal>((r) => (answer = r)) : Promise.resolve(principal());
+      },
+      now: () => now,
+      freshMs: 1_000,
+    });
     expect((await cache.verify('k')).ok).toBe(true);
     hang = true;
     now = 5_000;
     const t0 = Date.now();
     expect((await cache.verify('k')).ok).toBe(true);
     expect(Date.now() - t0).toBeLessThan(50);
+    // The database was asked again, in the background; when it answers, its answer counts.
+    expect(loads).toBe(2);
+    answer(principal({ revokedAt: 1_000 }));
+    await new Promise((r) => setImmediate(r));
+    expect(await cache.verify('k')).toEqual({ ok: false, reason: 'revoked' });
   });
 
   it('does not cache a read that started before a revocation', async () => {

@@ -1,3 +1,4 @@
+import { env } from '../env';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pgPool } from '../db/pool';
 import { committedMigrations } from '../db/migrate';
@@ -94,7 +95,7 @@ function sameSecret(a: string, b: string): boolean {
 
 /** Prometheus scrape; behind a bearer token when PORTICO_METRICS_TOKEN is set. */
 async function sendMetrics(req: IncomingMessage, res: ServerResponse, deps: ProxyDeps) {
-  const token = process.env.PORTICO_METRICS_TOKEN;
+  const token = env().PORTICO_METRICS_TOKEN; // validated (16+ characters; blank means unset)
   if (token && !sameSecret(req.headers.authorization ?? '', `Bearer ${token}`)) {
     return sendJson(res, 401, { error: { message: 'Send the metrics token as Authorization: Bearer <PORTICO_METRICS_TOKEN>.', type: 'authentication_error', param: null, code: 'metrics_token_required' } });
   }

@@ -14,12 +14,26 @@ describe('chat body validation', () => {
       },
       { requiredKeys: [] },
     );
+    // Plainly valid bodies too, so that the property is exercised where it matters (not only vacuously).
+    const valid = fc.record(
+      {
+        model: fc.string(),
+        messages: fc.array(fc.record({ role: fc.constantFrom('system', 'user', 'assistant'), content: fc.string() }), { minLength: 1, maxLength: 4 }),
+        stream: fc.boolean(),
+        n: fc.integer({ min: 1, max: 128 }),
+      },
+      { requiredKeys: ['messages'] },
+    );
+    let accepted = 0;
     fc.assert(
-      fc.property(body, (b) => {
-        if (plainlyValidChat(b)) expect(requestSchemas.chat.safeParse(b).success).toBe(true);
+      fc.property(fc.oneof(body, valid), (b) => {
+        if (!plainlyValidChat(b)) return;
+        accepted++;
+        expect(requestSchemas.chat.safeParse(b).success).toBe(true);
       }),
       { numRuns: 2_000 },
     );
+    expect(accepted).toBeGreaterThan(500);
   });
 
   it('recognises the usual request', () => {
