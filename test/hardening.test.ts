@@ -252,6 +252,16 @@ describe('streams without a usage chunk are still billed', () => {
       expect(e!.promptTokens).toBeGreaterThan(90);
       expect(e!.completionTokens).toBeGreaterThan(50);
       expect(e!.costUsd).toBeGreaterThan(0);
+
+      // And the estimate counts against a budget: after one such stream, a 150-token budget is spent.
+      const b = await seedApp({ models: [MODEL], monthlyTokenBudget: 150 });
+      h.upstream.queue({ kind: 'no-usage' });
+      const first = await chat(h.base, b.key!, { model: MODEL, stream: true, messages: [{ role: 'user', content: 'x'.repeat(400) }] });
+      expect(first.status).toBe(200);
+      await first.text();
+      const next = await chat(h.base, b.key!, { model: MODEL, messages: [{ role: 'user', content: 'hi' }] });
+      expect(next.status).toBe(429);
+      expect(((await next.json()) as { error: { code: string } }).error.code).toBe('budget_exceeded');
     } finally {
       await h.close();
     }
