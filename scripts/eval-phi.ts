@@ -1,182 +1,239 @@
-// Evaluates the PHI engine on a JSONL corpus of annotated notes (the PhysioNet deid format):
-//   npm run eval:phi -- [--corpus FILE] [--json] [--min-strict-recall 0.99] [--min-precision 0.85] [--show-misses N]
+// Evaluates the PHI engine on every development corpus in ../shared/corpus (or PHI_CORPUS_DIR), side by side:
+//   npm run eval:phi -- [--only NAME] [--json] [--check] [--show-misses N] [--show-false-positives N] [--folds]
+// Annotated sets give recall by type and precision; PHI-free sets give the share of texts the engine would alter.
+// --check fails (exit 1) when a figure is below its floor in scripts/phi-floors.json.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { detect, warmUpPhi, type PhiEntity } from '../lib/phi';
+import { US_STATES } from '../lib/phi/lexicon';
 
-interface GoldSpan {
+export interface GoldSpan {
   start: number;
   end: number;
   type: string;
-  text?: string;
 }
-interface Note {
-  pid?: number;
-  note?: number;
+export interface Doc {
+  id: string;
   text: string;
-  phi: GoldSpan[];
+  /** Annotated spans; undefined for a PHI-free set. */
+  phi?: GoldSpan[];
 }
 
-interface Options {
-  corpus?: string;
-  json: boolean;
-  minStrictRecall?: number;
-  minPrecision?: number;
-  showMisses: number;
-  showFalsePositives: number;
+/** What a gold span is to Safe Harbor: an identifier to find, or an annotation that is not one (neutral). */
+type Judge = (g: GoldSpan, text: string) => boolean;
+
+export interface CorpusSpec {
+  name: string;
+  file: string;
+  kind: 'annotated' | 'phi-free';
+  judge?: Judge;
+  read: (line: Record<string, unknown>, n: number) => Doc;
 }
 
-/** A year alone is not a Safe Harbor identifier: kept out of recall, and never a false positive. */
-const YEAR_TYPE = 'DateYear';
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+/** Country names in English, from the runtime's ICU data (ISO 3166 codes AA..ZZ). */
+const COUNTRIES: ReadonlySet<string> = (() => {
+  const out = new Set<string>(['united states of america', 'usa', 'uk', 'holland', 'czech republic']);
+  for (let a = 65; a <= 90; a++)
+    for (let b = 65; b <= 90; b++) {
+      const code = String.fromCharCode(a, b);
+      try {
+        const n = regionNames.of(code);
+        if (n && n !== code) out.add(n.toLowerCase());
+      } catch {
+        // not a region code
+      }
+    }
+  return out;
+})();
 
-function parseArgs(argv: string[]): Options {
-  const o: Options = { json: false, showMisses: 0, showFalsePositives: 0 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--corpus') o.corpus = next();
-    else if (a === '--json') o.json = true;
-    else if (a === '--min-strict-recall') o.minStrictRecall = Number(next());
-    else if (a === '--min-precision') o.minPrecision = Number(next());
-    else if (a === '--show-misses') o.showMisses = Number(next());
-    else if (a === '--show-false-positives') o.showFalsePositives = Number(next());
-    else throw new Error(`unknown option ${a}`);
+const WEEKDAY_OR_VAGUE = /^[^\d]*$/;
+const YEAR_ALONE = /^(?:(?:19|20)\d\d|'\d\d)$/;
+const MONTH_WORD = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i;
+
+// A year alone, a country or a state alone, an age under 90, a title, a nationality or an organisation are not
+// Safe Harbor identifiers: they are kept out of recall and are never counted as false alarms either.
+const presidioJudge: Judge = (g, text) => {
+  const v = text.slice(g.start, g.end).trim();
+  switch (g.type) {
+    case 'TITLE':
+    case 'NRP':
+    case 'ORGANIZATION':
+      return false;
+    case 'GPE': {
+      const l = v.toLowerCase().replace(/\s+/g, ' ');
+      return !COUNTRIES.has(l) && !US_STATES.has(l) && !(v.length === 2 && v === v.toUpperCase());
+    }
+    case 'DATE_TIME':
+      return !YEAR_ALONE.test(v) && !(WEEKDAY_OR_VAGUE.test(v) && !MONTH_WORD.test(v));
+    case 'AGE':
+      return Number(v.replace(/\D/g, '')) > 89;
+    default:
+      return true;
   }
-  return o;
+};
+
+export const CORPORA: CorpusSpec[] = [
+  {
+    name: 'physionet',
+    file: 'physionet-deid-dev.jsonl',
+    kind: 'annotated',
+    // A year alone is not a Safe Harbor identifier.
+    judge: (g) => g.type !== 'DateYear',
+    read: (l, n) => ({ id: `${String(l.pid)}/${String(l.note ?? n)}`, text: l.text as string, phi: l.phi as GoldSpan[] }),
+  },
+  {
+    name: 'presidio',
+    file: 'presidio-synth.jsonl',
+    kind: 'annotated',
+    judge: presidioJudge,
+    read: (l, n) => ({ id: String(n), text: l.text as string, phi: l.phi as GoldSpan[] }),
+  },
+  {
+    name: 'primock57',
+    file: 'primock57-notes.jsonl',
+    kind: 'phi-free',
+    read: (l, n) => ({ id: String(l.id ?? n), text: l.text as string }),
+  },
+  {
+    name: 'medquad',
+    file: 'medquad-a.jsonl',
+    kind: 'phi-free',
+    read: (l, n) => ({ id: String(l.id ?? n), text: l.text as string }),
+  },
+];
+
+export function corpusDir(): string | undefined {
+  const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  return [process.env.PHI_CORPUS_DIR, resolve(repo, '../shared/corpus'), '/work/shared/corpus'].find(
+    (d): d is string => !!d && existsSync(resolve(d, 'README.md')),
+  );
 }
 
-export function findCorpus(explicit?: string): string | undefined {
-  const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const candidates = [
-    explicit,
-    process.env.PHI_CORPUS,
-    resolve(repo, '../shared/corpus/physionet-deid-dev.jsonl'),
-    '/work/shared/corpus/physionet-deid-dev.jsonl',
-  ].filter((c): c is string => !!c);
-  if (explicit) return existsSync(explicit) ? explicit : undefined;
-  return candidates.find((c) => existsSync(c));
+export function loadCorpus(spec: CorpusSpec, dir: string): Doc[] | undefined {
+  const file = resolve(dir, spec.file);
+  if (!existsSync(file)) return undefined;
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, n) => spec.read(JSON.parse(l) as Record<string, unknown>, n));
 }
 
 const ALNUM = /[\p{L}\p{N}]/u;
-
-function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
-  return a.start < b.end && b.start < a.end;
-}
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean =>
+  a.start < b.end && b.start < a.end;
 
 interface TypeRow {
   gold: number;
   lenient: number;
   strict: number;
-}
-
-export interface EvalResult {
-  corpus: string;
-  notes: number;
-  goldSpans: number;
   lenientRecall: number;
   strictRecall: number;
-  precision: number;
-  detected: number;
-  truePositives: number;
-  falsePositives: number;
-  perGoldType: Record<string, TypeRow & { lenientRecall: number; strictRecall: number }>;
-  perDetectedType: Record<string, { detected: number; truePositives: number; precision: number }>;
-  phiFreeNotes: number;
-  phiFreeNotesFlagged: number;
-  throughput: { notesPerSec: number; kbPerSec: number; msPerNote: number };
 }
 
-export function evaluate(
-  notes: Note[],
-  corpus: string,
-  opts: Pick<Options, 'showMisses' | 'showFalsePositives'>,
-): EvalResult {
-  warmUpPhi();
-  const perGold: Record<string, TypeRow> = {};
-  const perDet: Record<string, { detected: number; truePositives: number }> = {};
+export interface CorpusResult {
+  name: string;
+  kind: CorpusSpec['kind'];
+  texts: number;
+  /** Annotated sets. */
+  goldSpans: number;
+  strictRecall: number;
+  lenientRecall: number;
+  precision: number;
+  detected: number;
+  falsePositives: number;
+  perGoldType: Record<string, TypeRow>;
+  /** Texts with no identifier (all of a PHI-free set) and how many the engine would alter. */
+  phiFreeTexts: number;
+  phiFreeAltered: number;
+  alteredShare: number;
+  msPerKb: number;
+}
+
+export type Finder = (text: string) => PhiEntity[];
+
+export interface Shown {
+  misses: string[];
+  falsePositives: string[];
+}
+
+function snippet(text: string, s: { start: number; end: number }): string {
+  const before = text.slice(Math.max(0, s.start - 40), s.start);
+  return JSON.stringify(`${before}<<${text.slice(s.start, s.end)}>>${text.slice(s.end, s.end + 25)}`);
+}
+
+export function evaluateCorpus(
+  spec: CorpusSpec,
+  docs: Doc[],
+  find: Finder = detect,
+  show?: { misses: number; falsePositives: number; out: Shown },
+): CorpusResult {
+  const perGold: Record<string, { gold: number; lenient: number; strict: number }> = {};
   let gold = 0;
   let lenient = 0;
   let strict = 0;
   let detected = 0;
-  let tp = 0;
   let fp = 0;
   let phiFree = 0;
-  let phiFreeFlagged = 0;
+  let altered = 0;
   let chars = 0;
   let elapsed = 0;
-  const misses: string[] = [];
-  const falsePositives: string[] = [];
-  for (const note of notes) {
+  for (const doc of docs) {
     const t0 = performance.now();
-    const found: PhiEntity[] = detect(note.text);
+    const found = find(doc.text);
     elapsed += performance.now() - t0;
-    chars += note.text.length;
-    const covered = new Uint8Array(note.text.length);
+    chars += doc.text.length;
+    const all = doc.phi ?? [];
+    const real = spec.judge ? all.filter((g) => spec.judge?.(g, doc.text)) : all;
+    const covered = new Uint8Array(doc.text.length);
     for (const e of found) covered.fill(1, e.start, e.end);
-    const realGold = note.phi.filter((g) => g.type !== YEAR_TYPE);
-    for (const g of realGold) {
+    for (const g of real) {
       const row = (perGold[g.type] ??= { gold: 0, lenient: 0, strict: 0 });
       row.gold++;
       gold++;
-      const hit = found.some((e) => overlaps(e, g));
-      let full = true;
-      for (let i = g.start; i < g.end; i++) if (!covered[i] && ALNUM.test(note.text[i] ?? '')) full = false;
-      if (hit) {
+      if (found.some((e) => overlaps(e, g))) {
         row.lenient++;
         lenient++;
       }
+      let full = true;
+      for (let i = g.start; i < g.end; i++) if (!covered[i] && ALNUM.test(doc.text[i] ?? '')) full = false;
       if (full) {
         row.strict++;
         strict++;
-      } else if (misses.length < opts.showMisses) {
-        misses.push(
-          `${g.type}\t${JSON.stringify(note.text.slice(Math.max(0, g.start - 40), g.start) + '<<' + note.text.slice(g.start, g.end) + '>>' + note.text.slice(g.end, g.end + 25))}`,
-        );
+      } else if (show && show.out.misses.length < show.misses) {
+        show.out.misses.push(`${spec.name} ${g.type}\t${snippet(doc.text, g)}`);
       }
     }
     let flagged = false;
     for (const e of found) {
-      const onGold = note.phi.filter((g) => overlaps(e, g));
-      if (onGold.length > 0 && onGold.every((g) => g.type === YEAR_TYPE)) continue;
-      const row = (perDet[e.type] ??= { detected: 0, truePositives: 0 });
-      row.detected++;
+      const on = all.filter((g) => overlaps(e, g));
+      // On an annotation that is not an identifier (a country, a year): neither a hit nor a false alarm.
+      if (on.length > 0 && !on.some((g) => real.includes(g))) continue;
       detected++;
-      if (onGold.length > 0) {
-        row.truePositives++;
-        tp++;
-      } else {
+      if (on.length === 0) {
         fp++;
         flagged = true;
-        if (falsePositives.length < opts.showFalsePositives) {
-          falsePositives.push(
-            `${e.type}\t${JSON.stringify(note.text.slice(Math.max(0, e.start - 30), e.start) + '<<' + note.text.slice(e.start, e.end) + '>>' + note.text.slice(e.end, e.end + 20))}`,
-          );
-        }
+        if (show && show.out.falsePositives.length < show.falsePositives)
+          show.out.falsePositives.push(`${spec.name} ${e.type}\t${snippet(doc.text, e)}`);
       }
     }
-    if (realGold.length === 0) {
+    if (real.length === 0) {
       phiFree++;
-      if (flagged) phiFreeFlagged++;
+      if (flagged) altered++;
     }
   }
-  if (misses.length) process.stderr.write(`misses:\n${misses.join('\n')}\n`);
-  if (falsePositives.length) process.stderr.write(`false positives:\n${falsePositives.join('\n')}\n`);
   const ratio = (a: number, b: number): number => (b === 0 ? 1 : a / b);
   return {
-    corpus,
-    notes: notes.length,
+    name: spec.name,
+    kind: spec.kind,
+    texts: docs.length,
     goldSpans: gold,
-    lenientRecall: ratio(lenient, gold),
     strictRecall: ratio(strict, gold),
-    precision: ratio(tp, detected),
+    lenientRecall: ratio(lenient, gold),
+    precision: ratio(detected - fp, detected),
     detected,
-    truePositives: tp,
     falsePositives: fp,
     perGoldType: Object.fromEntries(
       Object.entries(perGold).map(([k, r]) => [
@@ -184,68 +241,109 @@ export function evaluate(
         { ...r, lenientRecall: ratio(r.lenient, r.gold), strictRecall: ratio(r.strict, r.gold) },
       ]),
     ),
-    perDetectedType: Object.fromEntries(
-      Object.entries(perDet).map(([k, r]) => [k, { ...r, precision: ratio(r.truePositives, r.detected) }]),
-    ),
-    phiFreeNotes: phiFree,
-    phiFreeNotesFlagged: phiFreeFlagged,
-    throughput: {
-      notesPerSec: notes.length / (elapsed / 1000),
-      kbPerSec: chars / 1024 / (elapsed / 1000),
-      msPerNote: elapsed / notes.length,
-    },
+    phiFreeTexts: phiFree,
+    phiFreeAltered: altered,
+    alteredShare: phiFree === 0 ? 0 : altered / phiFree,
+    msPerKb: elapsed / (chars / 1024),
   };
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
-function printTable(r: EvalResult): void {
-  const lines = [
-    `corpus: ${r.corpus} (${r.notes} notes, ${r.goldSpans} gold spans, years alone excluded)`,
-    `strict recall   ${pct(r.strictRecall)}`,
-    `lenient recall  ${pct(r.lenientRecall)}`,
-    `precision       ${pct(r.precision)}  (${r.truePositives} of ${r.detected} detections overlap gold; ${r.falsePositives} false positives)`,
-    `PHI-free notes flagged: ${r.phiFreeNotesFlagged} of ${r.phiFreeNotes}`,
-    `throughput: ${r.throughput.notesPerSec.toFixed(0)} notes/s, ${r.throughput.kbPerSec.toFixed(0)} KB/s, ${r.throughput.msPerNote.toFixed(3)} ms/note`,
-    '',
-    'gold type            spans  lenient   strict',
+function table(results: CorpusResult[]): string {
+  const lines: string[] = [];
+  const head = ['', ...results.map((r) => r.name)];
+  const rows: string[][] = [
+    ['texts', ...results.map((r) => String(r.texts))],
+    ['identifiers', ...results.map((r) => (r.kind === 'annotated' ? String(r.goldSpans) : '-'))],
+    ['strict recall', ...results.map((r) => (r.kind === 'annotated' ? pct(r.strictRecall) : '-'))],
+    ['lenient recall', ...results.map((r) => (r.kind === 'annotated' ? pct(r.lenientRecall) : '-'))],
+    ['precision', ...results.map((r) => (r.kind === 'annotated' ? pct(r.precision) : '-'))],
+    ['false alarms', ...results.map((r) => String(r.falsePositives))],
+    ['PHI-free texts altered', ...results.map((r) => `${r.phiFreeAltered}/${r.phiFreeTexts} ${pct(r.alteredShare)}`)],
+    ['ms per KB', ...results.map((r) => r.msPerKb.toFixed(3))],
   ];
-  for (const [k, v] of Object.entries(r.perGoldType).sort((a, b) => b[1].gold - a[1].gold)) {
-    lines.push(
-      `${k.padEnd(20)} ${String(v.gold).padStart(5)}  ${pct(v.lenientRecall).padStart(7)}  ${pct(v.strictRecall).padStart(7)}`,
-    );
+  const widths = head.map((_, i) => Math.max(...[head, ...rows].map((r) => (r[i] ?? '').length)));
+  for (const r of [head, ...rows]) lines.push(r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  '));
+  for (const r of results) {
+    if (r.kind !== 'annotated') continue;
+    lines.push('', `${r.name}: recall by type       spans   strict  lenient`);
+    for (const [k, v] of Object.entries(r.perGoldType).sort((a, b) => b[1].gold - a[1].gold))
+      lines.push(
+        `  ${k.padEnd(28)} ${String(v.gold).padStart(5)}  ${pct(v.strictRecall).padStart(7)}  ${pct(v.lenientRecall).padStart(7)}`,
+      );
   }
-  lines.push('', 'detected type     detections  precision');
-  for (const [k, v] of Object.entries(r.perDetectedType).sort((a, b) => b[1].detected - a[1].detected)) {
-    lines.push(`${k.padEnd(20)} ${String(v.detected).padStart(7)}  ${pct(v.precision).padStart(9)}`);
+  return lines.join('\n');
+}
+
+interface Floor {
+  strictRecall?: number;
+  precision?: number;
+  /** Largest share of PHI-free texts altered. */
+  maxAltered?: number;
+  /** Per gold type: strict recall. */
+  types?: Record<string, number>;
+}
+
+function checkFloors(results: CorpusResult[]): string[] {
+  const file = resolve(dirname(fileURLToPath(import.meta.url)), 'phi-floors.json');
+  const floors = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Floor>;
+  const failures: string[] = [];
+  for (const r of results) {
+    const f = floors[r.name];
+    if (!f) continue;
+    if (f.strictRecall !== undefined && r.strictRecall < f.strictRecall)
+      failures.push(`${r.name}: strict recall ${pct(r.strictRecall)} < ${pct(f.strictRecall)}`);
+    if (f.precision !== undefined && r.precision < f.precision)
+      failures.push(`${r.name}: precision ${pct(r.precision)} < ${pct(f.precision)}`);
+    if (f.maxAltered !== undefined && r.alteredShare > f.maxAltered)
+      failures.push(`${r.name}: PHI-free texts altered ${pct(r.alteredShare)} > ${pct(f.maxAltered)}`);
+    for (const [type, min] of Object.entries(f.types ?? {})) {
+      const got = r.perGoldType[type]?.strictRecall ?? 0;
+      if (got < min) failures.push(`${r.name} ${type}: strict recall ${pct(got)} < ${pct(min)}`);
+    }
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return failures;
 }
 
 function main(): void {
-  const opts = parseArgs(process.argv.slice(2));
-  const corpus = findCorpus(opts.corpus);
-  if (!corpus) {
+  const argv = process.argv.slice(2);
+  const opt = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const json = argv.includes('--json');
+  const check = argv.includes('--check');
+  const only = opt('--only');
+  const dir = corpusDir();
+  if (!dir) {
     process.stdout.write(
-      `PHI evaluation skipped: corpus not found (${opts.corpus ?? 'give --corpus FILE, set PHI_CORPUS, or place it at ../shared/corpus/physionet-deid-dev.jsonl'})\n`,
+      'PHI evaluation skipped: no corpus folder (set PHI_CORPUS_DIR, or place the corpora at ../shared/corpus)\n',
     );
     return;
   }
-  const notes = readFileSync(corpus, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Note);
-  const r = evaluate(notes, corpus, opts);
-  if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-  else printTable(r);
-  const failures: string[] = [];
-  if (opts.minStrictRecall !== undefined && r.strictRecall < opts.minStrictRecall)
-    failures.push(`strict recall ${pct(r.strictRecall)} < ${pct(opts.minStrictRecall)}`);
-  if (opts.minPrecision !== undefined && r.precision < opts.minPrecision)
-    failures.push(`precision ${pct(r.precision)} < ${pct(opts.minPrecision)}`);
-  if (failures.length) {
-    process.stderr.write(`PHI evaluation below the floor: ${failures.join('; ')}\n`);
-    process.exitCode = 1;
+  warmUpPhi();
+  const shown: Shown = { misses: [], falsePositives: [] };
+  const show = { misses: Number(opt('--show-misses') ?? 0), falsePositives: Number(opt('--show-false-positives') ?? 0), out: shown };
+  const results: CorpusResult[] = [];
+  for (const spec of CORPORA) {
+    if (only && !only.split(',').includes(spec.name)) continue;
+    const docs = loadCorpus(spec, dir);
+    if (!docs) {
+      process.stdout.write(`${spec.name}: ${spec.file} not found in ${dir}, skipped\n`);
+      continue;
+    }
+    results.push(evaluateCorpus(spec, docs, detect, show));
+  }
+  if (shown.misses.length) process.stderr.write(`misses:\n${shown.misses.join('\n')}\n`);
+  if (shown.falsePositives.length) process.stderr.write(`false alarms:\n${shown.falsePositives.join('\n')}\n`);
+  process.stdout.write(json ? `${JSON.stringify(results, null, 2)}\n` : `corpora in ${dir}\n${table(results)}\n`);
+  if (check) {
+    const failures = checkFloors(results);
+    if (failures.length) {
+      process.stderr.write(`PHI evaluation below its floors:\n  ${failures.join('\n  ')}\n`);
+      process.exitCode = 1;
+    } else process.stdout.write('PHI evaluation: every floor in scripts/phi-floors.json holds\n');
   }
 }
 

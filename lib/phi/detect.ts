@@ -1,8 +1,12 @@
+import { detectAddresses } from './detectors/addresses';
 import { detectDates } from './detectors/dates';
 import { wordGates } from './detectors/gates';
-import { detectNamesAndPlaces, tokenizeText } from './detectors/names';
 import { detectPatterns } from './detectors/patterns';
-import type { Candidate, PhiEntity } from './types';
+import { documentCase, K_ALNUM, tokenizeForTagger, type MTok } from './model/features';
+import { shippedWeights } from './model/shipped';
+import { labelledSpans, tagTokens, type Weights } from './model/tagger';
+import { PRIORITY, type Candidate, type PhiEntity } from './types';
+import { F, Kind } from './wordindex';
 
 /** Overlapping findings become one entity typed by the most specific finding. */
 function merge(candidates: Candidate[]): PhiEntity[] {
@@ -25,22 +29,116 @@ function merge(candidates: Candidate[]): PhiEntity[] {
   return out;
 }
 
+const CAPITAL = /^\p{Lu}$/u;
+const ADDRESS_GAP = /^[\s,.;:#-]{0,6}$/;
+
 /**
- * Finds the Safe Harbor identifiers in `text`: sorted, non-overlapping, UTF-16 offsets, end exclusive.
- * Throws if a dictionary cannot be loaded: callers must fail the request rather than send PHI.
+ * What the tagger's labels imply beyond each word: a name stays a name wherever the text repeats it, and an
+ * initial beside a name belongs to it ("R. Hale", "Dana K.").
  */
-export function detect(text: string): PhiEntity[] {
+function extendLabels(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: number): void {
+  // Words labelled somewhere, by their lower-case form: ordinary words ("Heart" of a hospital's name) excluded.
+  const named = new Map<string, number>();
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    const label = labels[i] ?? 0;
+    if (!t || label === 0 || t.end - t.start < 2 || t.kind > Kind.Unknown) continue;
+    if (t.kind === Kind.Name || t.kind === Kind.Unknown || (label === 1 && t.kind === Kind.Weak)) named.set(t.lower, label);
+  }
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (!t || labels[i] || !t.alnum) continue;
+    const label = named.get(t.lower);
+    // In mixed-case text a lower-case "bill" is not the Bill named elsewhere.
+    if (label !== undefined && (docCase !== 0 || t.casing !== 0)) labels[i] = label;
+  }
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (!t || labels[i] || t.end - t.start !== 1 || !CAPITAL.test(text[t.start] ?? '')) continue;
+    const dot = toks[i + 1];
+    const after = dot && text[dot.start] === '.' ? toks[i + 2] : undefined;
+    const before = toks[i - 1];
+    if ((after && labels[i + 2] === 1 && !after.nl) || (before && labels[i - 1] === 1 && !t.nl && before.end === t.start - 1))
+      labels[i] = 1;
+  }
+}
+
+/**
+ * A run the tagger labelled holds something that can name a person or a place: a name, a word no dictionary
+ * knows, a town, a facility, or (where capitals mean something) a capitalised word. "via foley 50" does not.
+ */
+function substantive(text: string, toks: readonly MTok[], start: number, end: number, label: number, docCase: number): boolean {
+  let some = false;
+  let initialsOnly = true;
+  let regionOnly = true;
+  let firstTok: MTok | undefined;
+  for (const t of toks) {
+    if (t.end <= start) continue;
+    if (t.start >= end) break;
+    if (!t.alnum) continue;
+    firstTok ??= t;
+    if (t.end - t.start > 1) initialsOnly = false;
+    if (!(t.flags & (F.STATE | F.COUNTRY))) regionOnly = false;
+    if (t.kind === Kind.Name || t.kind === Kind.Weak || t.kind === Kind.Unknown || t.kind === K_ALNUM) some = true;
+    else if (t.flags & (F.ANY_CITY | F.FACILITY | F.STREET_SUFFIX | F.GIVEN)) some = true;
+    else if (docCase === 0 && t.casing !== 0 && t.kind <= Kind.Unknown && t.kind !== Kind.Stop && !t.first) some = true;
+  }
+  // A state or a country alone is no identifier.
+  if (regionOnly) return false;
+  // "B.S.", "I.D.", "P.T.": letters with dots are abbreviations unless a title stands before them.
+  if (label === 1 && initialsOnly) {
+    const at = firstTok ? toks.indexOf(firstTok) : -1;
+    const before = at > 0 ? (toks[at - 1]?.alnum ? toks[at - 1] : toks[at - 2]) : undefined;
+    return !!before && (before.flags & F.TITLE) !== 0 && !text.slice(before.end, start).includes('\n');
+  }
+  return some;
+}
+
+export interface DetectOptions {
+  /** The name and place tagger's weights (default: the shipped model); null: none. */
+  tagger?: Weights | null;
+}
+
+export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
   if (text.length === 0) return [];
   const candidates: Candidate[] = [];
-  const tokens = tokenizeText(text);
-  const gates = wordGates(text, tokens);
+  const toks = tokenizeForTagger(text);
+  const gates = wordGates(text, toks);
+  const docCase = documentCase(toks);
   detectPatterns(text, gates, candidates);
   detectDates(text, gates, candidates);
-  detectNamesAndPlaces(text, tokens, candidates);
+  detectAddresses(text, docCase === 0, candidates);
+  const wt = opts.tagger === undefined ? shippedWeights() : opts.tagger;
+  if (wt) {
+    const tagged = tagTokens(wt, toks);
+    extendLabels(text, toks, tagged.labels, docCase);
+    const spans = labelledSpans(text, tagged);
+    // Parts of one address ("541", "Avenida Pedro Ulisses 888", "Apt. 120") are judged together.
+    let from = 0;
+    for (let k = 0; k < spans.length; k++) {
+      const s = spans[k];
+      const next = spans[k + 1];
+      if (!s) continue;
+      if (next && next.label === s.label && s.label === 2 && ADDRESS_GAP.test(text.slice(s.end, next.start))) continue;
+      const first = spans[from] ?? s;
+      from = k + 1;
+      if (!substantive(text, toks, first.start, s.end, s.label, docCase)) continue;
+      const type = s.label === 1 ? 'NAME' : 'LOCATION';
+      candidates.push({ start: first.start, end: s.end, type, priority: PRIORITY[type] });
+    }
+  }
   return merge(candidates);
 }
 
-/** Loads the dictionaries and builds the word index now (about a second), not on the first request. */
+/**
+ * Finds the Safe Harbor identifiers in `text`: sorted, non-overlapping, UTF-16 offsets, end exclusive.
+ * Throws if a dictionary or the model cannot be loaded: callers must fail the request rather than send PHI.
+ */
+export function detect(text: string): PhiEntity[] {
+  return detectWith(text, {});
+}
+
+/** Loads the dictionaries and the model and builds the word index now (about a second), not on the first request. */
 export function warmUpPhi(): void {
   detect('Warm-up: Dr. Foley saw Mr. Nicholson on 7/22 at 410-555-0100.');
 }

@@ -1,6 +1,6 @@
 import { Piscina } from 'piscina';
 import { detect } from './detect';
-import { exportWordIndex } from './detectors/names';
+import { exportWordIndex } from './wordindex';
 import type { PhiEntity } from './types';
 
 /** Finds the entities of one text. */

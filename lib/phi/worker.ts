@@ -2,7 +2,7 @@
 // Offsets and types only travel back; the texts are the request's own, in memory, and are not kept.
 import { workerData } from 'node:worker_threads';
 import { detect, warmUpPhi } from './detect';
-import { importWordIndex, type PackedWordIndex } from './detectors/names';
+import { importWordIndex, type PackedWordIndex } from './wordindex';
 import type { PhiEntity } from './types';
 
 // The main thread's word index, copied in: loading the word lists again here would take a second and

@@ -12,7 +12,9 @@ const YEAR_TAIL = String.raw`(?:,?\s*(?:'\d{2}|\d{4})(?!\d)|,[ \t]*\d{2}(?=[ \t]
 const NUMERIC =
   /(\d{1,2})(?<=(?:^|[^\w/.:'-]|[A-Za-z][:-])\1)([/-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[-:]\d|\.\d|%)/g;
 const MONTH_YEAR_NUMERIC = /(?<![\w/.:-])(0?[1-9]|1[0-2])\/(\d{4}|\d{2})(?![\w/]|\.\d)/g;
-const ISO = /(?<![\w/.-])(?:19|20)\d{2}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?![\w/]|\.\d)/g;
+// A clock time written with the date belongs to it ("2000-04-16 11:34:35", "2021-03-04T10:00Z").
+const ISO =
+  /(?<![\w/.-])(?:19|20)\d{2}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?(?![\w/]|\.\d)/g;
 const DOTTED = /(?<![\w/.-])(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}(?![\w/]|\.\d)/g;
 const MONTH_DAY = new RegExp(
   String.raw`\b(?<m>${MONTH})\.?\s*(?<d>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:/]|\.\d)${YEAR_TAIL}`,
@@ -45,7 +47,7 @@ const STRENGTH_NEAR = /(?<![\d/])[0-5]\/5(?![\d/])|strength|motor|power/i;
 // Small pairs written near ventilator talk are settings ("SIMV/PS 600x4 & 5/10").
 const VENT_NEAR = /\b(?:simv|imv|ps|psv|peep|cpap|bi-?pap|a\/?c|vent|fio2|tv|settings?)\b[^\n]{0,30}$/i;
 const COUNT_AFTER =
-  /^\s*(?:pillows?|times|days?|hours?|hrs?|weeks?|wks?|months?|units?|tabs?|puffs?|liters?|l\b|episodes?|beats|mm|cm|mg|ml|cc|x\b|pts?|people|drops?)/i;
+  /^\s*(?:pillows?|times|days?|hours?|hrs?|weeks?|wks?|months?|years?|yrs?|units?|tabs?|puffs?|liters?|l\b|episodes?|beats|mm|cm|mg|ml|cc|x\b|pts?|people|drops?)/i;
 const AFTER_EVENT = /\b(?:post|s\/p|after|prior\s+to|dated)\s*$/i;
 const PAIN_NEAR =
   /pain|\bcp\b|discomfort|\brate[sd]?\b|scale|headache|\bha\b|sore|ache|angina|pressure|c\/o/i;
@@ -112,7 +114,24 @@ export function detectDates(text: string, gates: number, out: Candidate[]): void
 
 const HAS_DIGIT = /\d/;
 
+// British shorthand for a duration: N/7 days, N/52 weeks, N/12 months, N/40 weeks of pregnancy ("3/7 hx",
+// "review in 1/52", "6/12 ago"). N/52 and N/40 are never a month and a day; N/7 and N/12 are read as durations
+// where a duration cue stands beside them or the text uses the shorthand elsewhere.
+const DURATION_SHORTHAND = /(?<![\w/.])(?:[1-9]|[1-4]\d|5[0-2])\/(?:52|40)(?![\w/]|\.\d)|(?<![\w/.])[1-9]\/(?:7|12)[ \t]+(?:ago|hx|hist|history|duration)\b/i;
+const DURATION_BEFORE = /\b(?:for|x|past|last|over|in|within|every|each|next|another|further|approx|about|~)[ \t]*$/i;
+const DURATION_AFTER = /^[ \t]*(?:ago|hx|hist|history|duration|course|of\s+(?:symptoms|sx|pain|cough|diarrh?oea|vomiting|fever)|h\/o|sx|symptoms)\b/i;
+const DATE_LABEL_BEFORE = /\b(?:dob|d\.o\.b\.?|born|dated?|on)[ \t]*:?[ \t]*$/i;
+
+function isDuration(text: string, at: number, end: number, denominator: number, shorthand: boolean): boolean {
+  const before = text.slice(Math.max(0, at - 12), at);
+  if (DATE_LABEL_BEFORE.test(before)) return false;
+  if (denominator === 52 || denominator === 40) return true;
+  if (denominator !== 7 && denominator !== 12) return false;
+  return shorthand || DURATION_BEFORE.test(before) || DURATION_AFTER.test(text.slice(end, end + 24));
+}
+
 function detectNumericDates(text: string, out: Candidate[]): void {
+  const shorthand = DURATION_SHORTHAND.test(text);
   NUMERIC.lastIndex = 0;
   for (let m = NUMERIC.exec(text); m; m = NUMERIC.exec(text)) {
     const a = Number(m[1]);
@@ -123,6 +142,7 @@ function detectNumericDates(text: string, out: Candidate[]): void {
     // Day first ("22/7") only with a year: without one, "13/10" is a setting more often than a date.
     const dayMonth = b >= 1 && b <= 12 && a >= 1 && a <= 31 && year !== undefined;
     if (!monthDay && !dayMonth) continue;
+    if (!year && sep === '/' && isDuration(text, m.index, m.index + m[0].length, b, shorthand)) continue;
     if (!year) {
       // "1-2 days" is a range, not a date, unless a date cue comes before it ("on 7-8").
       if (sep === '-' && !DATE_CUE_BEFORE.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
@@ -158,6 +178,7 @@ function detectNumericDates(text: string, out: Candidate[]): void {
   for (let m = MONTH_YEAR_NUMERIC.exec(text); m; m = MONTH_YEAR_NUMERIC.exec(text)) {
     const y = m[2] ?? '';
     if (y.length === 2 && Number(y) <= 31) continue;
+    if (isDuration(text, m.index, m.index + m[0].length, Number(y), shorthand)) continue;
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 16);
     if (FRACTION_AFTER.test(after)) continue;
     push(out, m.index, m.index + m[0].length, 'DATE');

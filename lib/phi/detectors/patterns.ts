@@ -106,6 +106,16 @@ const GENERIC_ID =
 const HASH_ID =
   /(?<![\w&])#\s?(?<v>(?=[A-Za-z0-9-]*\d)(?:[A-Za-z]{1,4}\d[A-Za-z0-9-]*|\d{4,}[A-Za-z0-9-]*))/g;
 const LONG_NUMBER = /(?<![\w.,/-])\d{7,}(?![\w.,/-]?\d)/g;
+// International bank account numbers, plain or in groups of four; kept only when the ISO 13616 check holds.
+const IBAN = /\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,4})?\b/g;
+// Phone numbers as countries write them: groups of digits with spaces, dots or dashes, perhaps a country code and
+// an area code in brackets ("01.84.17.61.18", "+46 (0)157 548 89", "(37) 788-063", "78 651 450").
+const PHONE_GROUPED =
+  /(?<![\w.+/-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,5}(?:[ .-]\d{2,5}){1,5}(?![\w-]|[./]\d)/g;
+const PHONE_CUE =
+  /\b(?:phone|ph|tel|telephone|call|called|calling|cell|mobile|mob|fax|office|desk|home|work|contact|reach|reached|number|no|text|txt|whatsapp|answering|dial|ring)\b[^\d]{0,16}$/i;
+const OPENS_LIKE_PHONE = /^[+(]/;
+const DATE_SHAPE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
 
 const HAS_LETTER = /[A-Za-z]/;
 const TLD_END = /\.[a-z]+$/i;
@@ -168,6 +178,36 @@ function scanAroundAts(text: string, out: Candidate[]): void {
 
 function phoneDigits(v: string): string {
   return v.replace(NON_DIGITS, '');
+}
+
+/** ISO 13616: the account moved behind its country and check digits, letters as numbers, modulo 97 is 1. */
+function validIban(v: string): boolean {
+  const s = v.replace(/ /g, '').toUpperCase();
+  if (s.length < 15 || s.length > 34) return false;
+  const moved = s.slice(4) + s.slice(0, 4);
+  let rest = 0;
+  for (const ch of moved) {
+    const code = ch.charCodeAt(0);
+    const digits = code >= 65 ? String(code - 55) : ch;
+    for (const d of digits) rest = (rest * 10 + (d.charCodeAt(0) - 48)) % 97;
+  }
+  return rest === 1;
+}
+
+/** Grouped digits read as a phone number: three groups or more, or two after a phone word. */
+function groupedPhone(text: string, out: Candidate[]): void {
+  PHONE_GROUPED.lastIndex = 0;
+  for (let m = PHONE_GROUPED.exec(text); m; m = PHONE_GROUPED.exec(text)) {
+    const v = m[0];
+    const digits = phoneDigits(v).length;
+    if (digits < 7 || digits > 15 || DATE_SHAPE.test(v)) continue;
+    const groups = v.split(/[ .()-]+/).filter(Boolean).length;
+    const cue = PHONE_CUE.test(text.slice(Math.max(0, m.index - 32), m.index));
+    // "500 14 5" and "120 80" are numbers in a row; a phone has long groups or a cue before it.
+    const long = digits >= 10;
+    if (!cue && !long && (groups < 3 || digits < 8 || (v.includes(' ') && !OPENS_LIKE_PHONE.test(v) && groups < 4))) continue;
+    push(out, m.index, m.index + v.length, 'PHONE', 0);
+  }
 }
 
 const VIN_LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
@@ -237,6 +277,8 @@ export function detectPatterns(text: string, gates: number, out: Candidate[]): v
   if (text.includes('+'))
     scan(text, PHONE_INTL, 'PHONE', out, (v) => parsePhoneNumberFromString(v)?.isPossible() ?? false);
   scan(text, PHONE_SPACED, 'PHONE', out);
+  groupedPhone(text, out);
+  scan(text, IBAN, 'ACCOUNT', out, validIban);
   if (gates & G.pager) {
     scan(text, PAGER, 'PHONE', out);
     scan(text, PHONE_LOCAL, 'PHONE', out);

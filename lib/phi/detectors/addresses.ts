@@ -1,0 +1,81 @@
+import { CLINICAL_WORDS, STOP_WORDS, STREET_SUFFIXES, US_STATES, words } from '../lexicon';
+import { PRIORITY, type Candidate } from '../types';
+import { isZip } from '../wordindex';
+
+// Street addresses, post boxes and ZIP codes by their written shape: a number and a street type, a
+// street type of another language and a number, a state and five digits. The tagger finds the rest.
+
+const UNIT = String.raw`(?:,?[ \t]*(?:apt|apartment|unit|suite|ste|flat|#)\.?[ \t]*#?[A-Za-z0-9-]+)?`;
+const STREET_US = new RegExp(
+  String.raw`\b\d{1,6}(?:-\d{1,4})?[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?<words>(?:[A-Za-z][A-Za-z'.-]*[ \t]+){1,4})(?<suffix>${[...STREET_SUFFIXES].join('|')})\b\.?${UNIT}`,
+  'gi',
+);
+// Street types written before the name, and ones glued to its end, in European languages.
+const STREET_PREFIX_FOREIGN = String.raw`(?:rue|avenue|boulevard|chemin|allée|impasse|via|viale|piazza|piazzale|corso|largo|vicolo|calle|avenida|paseo|plaza|carrer|rua|travessa|praça|alameda|ul\.|ulica|aleja|al\.|utca|ulice|náměstí|strada|bulevardul|calea|sokak|caddesi)`;
+const STREET_SUFFIX_FOREIGN = String.raw`(?:stra(?:ss|ß)e|str\.|gasse|weg|allee|platz|ring|damm|ufer|vej|vei|veien|vegen|gata|gatan|vägen|väg|gränd|katu|tie|kuja|polku|kaari|laan|straat|plein|gracht|kade|steeg|dreef|singel|utca|út|tér)`;
+const STREET_FOREIGN = new RegExp(
+  String.raw`(?<![\p{L}])(?:${STREET_PREFIX_FOREIGN}[ \t]+(?:[\p{L}'.-]+[ \t]+){0,4}\d{1,5}[a-zA-Z]?\b|(?:[\p{Lu}][\p{L}'-]*[ \t]+){0,2}[\p{L}-]*${STREET_SUFFIX_FOREIGN}[ \t]+\d{1,5}[a-zA-Z]?\b)${UNIT}`,
+  'giu',
+);
+const UNAMBIGUOUS_SUFFIX = words(
+  `street avenue ave road rd boulevard blvd lane ln drive highway hwy parkway pkwy terrace turnpike tpke circle`,
+);
+const PO_BOX = /\bP\.?[ \t]?O\.?[ \t]+Box[ \t]+\d+\b/gi;
+// US military post: "PSC 3294, Box 9168", "Unit 1293 Box 4311", "APO AA 61487".
+const MILITARY_BOX = /\b(?:PSC|CMR|Unit)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{2,5}\b/g;
+const MILITARY_POST = /\b[AFD]PO[ \t]+A[AEP][ \t]+\d{5}\b/g;
+// An apartment or suite with its number stands for an address wherever it is written.
+const SECONDARY = /\b(?:apt|apartment|suite|ste|flat)\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b/gi;
+// A ZIP code after a state ("MD 21201"): found from the five digits, then the word before them checked.
+const ZIP_CODE = /\b\d{5}(?:-\d{4})?\b/g;
+const STATE_BEFORE = /\b([A-Za-z]+)\.?,?[ \t]+$/;
+// Postal codes after their label, in the shapes countries write them (US, Canada, UK, the Netherlands, others).
+const ZIP_LABEL =
+  /\b(?:[Zz][Ii][Pp](?:[ \t]*(?:[Cc]ode|CODE))?|(?:[Pp]ost(?:al)?|POST(?:AL)?)[ \t]*(?:[Cc]ode|CODE))[ \t]*(?:is[ \t]*)?[:#]?[ \t]*(?<v>\d{5}-\d{4}|[A-Z]\d[A-Z][ -]?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|\d{4}[ ]?[A-Z]{2}|\d{2,3}[ -]\d{2,3}|\d{3,6})\b/g;
+const WHITESPACE = /\s+/;
+const NON_WORD = /\W/g;
+const CAPITAL_START = /^[A-Z]/;
+const FIVE_DIGITS = /\d{5}/;
+const DIGIT = /\d/;
+const FOREIGN_HINT = new RegExp(`${STREET_PREFIX_FOREIGN}|${STREET_SUFFIX_FOREIGN}`, 'iu');
+
+function push(out: Candidate[], start: number, end: number): void {
+  out.push({ start, end, type: 'LOCATION', priority: PRIORITY.LOCATION + 5 });
+}
+
+function scan(text: string, re: RegExp, out: Candidate[]): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const v = m.groups?.v ?? m[0];
+    const start = m.index + m[0].lastIndexOf(v);
+    push(out, start, start + v.length);
+  }
+}
+
+/** `mixed`: the text uses capitals as ordinary prose does, so a capital means something. */
+export function detectAddresses(text: string, mixed: boolean, out: Candidate[]): void {
+  if (!DIGIT.test(text)) return;
+  STREET_US.lastIndex = 0;
+  for (let m = STREET_US.exec(text); m; m = STREET_US.exec(text)) {
+    const suffix = (m.groups?.suffix ?? '').toLowerCase();
+    const ws = (m.groups?.words ?? '').trim().split(WHITESPACE);
+    const plain = (w: string): string => w.toLowerCase().replace(NON_WORD, '');
+    if (ws.some((w) => STOP_WORDS.has(plain(w)) || CLINICAL_WORDS.has(plain(w)))) continue;
+    if (!UNAMBIGUOUS_SUFFIX.has(suffix) && (!mixed || !ws.every((w) => CAPITAL_START.test(w)))) continue;
+    push(out, m.index, m.index + m[0].length);
+  }
+  if (FOREIGN_HINT.test(text)) scan(text, STREET_FOREIGN, out);
+  scan(text, PO_BOX, out);
+  scan(text, MILITARY_BOX, out);
+  scan(text, MILITARY_POST, out);
+  scan(text, SECONDARY, out);
+  if (FIVE_DIGITS.test(text)) {
+    ZIP_CODE.lastIndex = 0;
+    for (let m = ZIP_CODE.exec(text); m; m = ZIP_CODE.exec(text)) {
+      const state = STATE_BEFORE.exec(text.slice(Math.max(0, m.index - 24), m.index))?.[1];
+      if (!state || !US_STATES.has(state.toLowerCase()) || !isZip(m[0].slice(0, 5))) continue;
+      push(out, m.index, m.index + m[0].length);
+    }
+  }
+  scan(text, ZIP_LABEL, out);
+}

@@ -1,0 +1,357 @@
+import { F, FLAG_SHIFT, kindOf, Kind, nearKnownWord, wordEntry } from '../wordindex';
+
+// Tokens and hashed features of the name and place tagger. The same code serves training (scripts/phi-train.ts)
+// and inference (tagger.ts): a feature is an integer, hashed from a template number and a value, never a string.
+
+export const LABELS = ['O', 'NAME', 'LOCATION'] as const;
+export type Label = 0 | 1 | 2;
+export const NUM_LABELS = 3;
+
+// Word kinds 0..5 come from the word index (stop word, clinical, name, name that is also a word, word, unknown).
+export const K_UNKNOWN = 5;
+export const K_NUMBER = 6;
+export const K_ALNUM = 7;
+export const K_PUNCT = 8;
+
+/** How a token is written: lower case, Capitalised, ALL CAPS, or no letters. */
+const CASE_LOWER = 0;
+const CASE_CAP = 1;
+const CASE_UPPER = 2;
+const CASE_NONE = 3;
+
+export interface MTok {
+  start: number;
+  end: number;
+  /** Lower case, without a possessive "'s" (empty for punctuation). */
+  lower: string;
+  kind: number;
+  /** Word-list bits (names.ts WORD_FLAGS); 0 for numbers and punctuation. */
+  flags: number;
+  /** Hash of the lower-case word (numbers: of their shape, so that no value is learned). */
+  word: number;
+  shape: number;
+  prefix: number;
+  suffix: number;
+  casing: number;
+  len: number;
+  /** A line break stands between this token and the one before. */
+  nl: boolean;
+  /** First token of a sentence or a line. */
+  first: boolean;
+  /** Letters or digits: a token the tagger labels. */
+  alnum: boolean;
+}
+
+function fnv(s: string, from = 0, to = s.length): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Mixes two 32-bit values into one (murmur3's finaliser over a combination). */
+export function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+const NON_ASCII_LETTER = /\p{L}/u;
+function isLetter(c: number): boolean {
+  if (c < 128) return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return c >= 0xc0 && NON_ASCII_LETTER.test(String.fromCharCode(c));
+}
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || c === 12 || c === 11 || (c >= 0x2000 && c <= 0x200b);
+}
+function isUpper(ch: string): boolean {
+  return ch !== ch.toLowerCase();
+}
+
+/** "Baker" Xxx, "BAKER" XX, "SBPs" XXx, "B0J" XdX, "O'Brien" X'Xxx: classes of characters, runs cut at two. */
+function shapeOf(raw: string): string {
+  let out = '';
+  let last = '';
+  let run = 0;
+  for (const ch of raw) {
+    const c = ch.charCodeAt(0);
+    const cls = isDigit(c) ? 'd' : isLetter(c) ? (isUpper(ch) ? 'X' : 'x') : ch;
+    run = cls === last ? run + 1 : 1;
+    if (run <= 2) out += cls;
+    last = cls;
+  }
+  return out;
+}
+
+const SENTENCE_END = new Set(['.', '!', '?', ':', ';', '•', '*', '>', '-']);
+
+/** Every run of letters or digits (an apostrophe inside a word kept) and every other visible character. */
+export function tokenizeForTagger(text: string): MTok[] {
+  const toks: MTok[] = [];
+  const n = text.length;
+  let i = 0;
+  let nl = true;
+  let prevPunct = '';
+  // Texts repeat their words: each unknown word is checked for a typo once.
+  const typos = new Map<string, boolean>();
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      if (c === 10) nl = true;
+      i++;
+      continue;
+    }
+    const start = i;
+    if (isLetter(c) || isDigit(c)) {
+      let letters = 0;
+      let digits = 0;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (isLetter(d)) letters++;
+        else if (isDigit(d)) digits++;
+        else if ((d === 39 || d === 0x2019) && i + 1 < n && isLetter(text.charCodeAt(i + 1)) && letters > 0) {
+          // O'Brien, Parkinson's: an apostrophe between letters belongs to the word
+        } else break;
+        i++;
+      }
+      const raw = text.slice(start, i);
+      const lower = raw.toLowerCase();
+      const first = nl || SENTENCE_END.has(prevPunct) || toks.length === 0;
+      let kind: number;
+      let flags = 0;
+      let word: number;
+      let casing: number;
+      let base = lower;
+      if (digits === 0) {
+        const len = lower.length;
+        if (len > 2 && lower[len - 1] === 's' && (lower[len - 2] === "'" || lower[len - 2] === '’')) base = lower.slice(0, -2);
+        const entry = wordEntry(base);
+        kind = kindOf(entry, base);
+        flags = entry === undefined ? 0 : entry >>> FLAG_SHIFT;
+        if (kind === Kind.Unknown && base.length >= 4) {
+          let typo = typos.get(base);
+          if (typo === undefined) typos.set(base, (typo = nearKnownWord(base)));
+          if (typo) flags |= F.TYPO;
+        }
+        word = fnv(base);
+        const cap0 = isUpper(raw[0] ?? '');
+        casing = !cap0 ? CASE_LOWER : raw.length > 1 && raw === raw.toUpperCase() ? CASE_UPPER : CASE_CAP;
+      } else {
+        kind = letters === 0 ? K_NUMBER : K_ALNUM;
+        // A number's own digits are never a feature: only how many there are.
+        word = letters === 0 ? mix(0x6e756d, Math.min(digits, 12)) : fnv(shapeOf(raw));
+        casing = letters === 0 ? CASE_NONE : raw === raw.toUpperCase() ? CASE_UPPER : CASE_LOWER;
+      }
+      const shape = shapeOf(raw);
+      toks.push({
+        start,
+        end: i,
+        lower: base,
+        kind,
+        flags,
+        word,
+        shape: fnv(shape.length > 8 ? shape.slice(0, 8) : shape),
+        prefix: digits === 0 ? fnv(lower, 0, Math.min(3, lower.length)) : 0,
+        suffix: digits === 0 ? fnv(lower, Math.max(0, lower.length - 3)) : 0,
+        casing,
+        len: raw.length,
+        nl,
+        first,
+        alnum: true,
+      });
+      prevPunct = '';
+    } else {
+      i++;
+      const ch = text[start] ?? '';
+      toks.push({
+        start,
+        end: i,
+        lower: '',
+        kind: K_PUNCT,
+        flags: 0,
+        word: fnv(ch),
+        shape: fnv(ch),
+        prefix: 0,
+        suffix: 0,
+        casing: CASE_NONE,
+        len: 1,
+        nl,
+        first: false,
+        alnum: false,
+      });
+      prevPunct = ch;
+    }
+    nl = false;
+  }
+  return toks;
+}
+
+/** Whether capitals carry information in this text: 0 mixed case, 1 all lower case, 2 all capitals. */
+export function documentCase(toks: readonly MTok[]): number {
+  let upper = 0;
+  let lower = 0;
+  for (const t of toks) {
+    if (t.kind > K_UNKNOWN) continue;
+    if (t.casing === CASE_UPPER) upper += t.len;
+    else if (t.casing === CASE_CAP) {
+      upper++;
+      lower += t.len - 1;
+    } else lower += t.len;
+  }
+  const share = upper + lower === 0 ? 0 : upper / (upper + lower);
+  return share < 0.02 ? 1 : share > 0.5 ? 2 : 0;
+}
+
+/**
+ * Per word, how else the text writes it: bit 1 somewhere in lower case, bit 2 capitalised in the middle of a
+ * sentence. A word a mixed-case text also writes in lower case is seldom a name.
+ */
+export function usage(toks: readonly MTok[]): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const t of toks) {
+    if (t.kind > K_UNKNOWN) continue;
+    const bit = t.casing === CASE_LOWER ? 1 : t.first ? 0 : 2;
+    if (bit) m.set(t.word, (m.get(t.word) ?? 0) | bit);
+  }
+  return m;
+}
+
+// Template numbers: part of the model's format (a change means retraining).
+const T = {
+  bias: 1,
+  w0: 2,
+  wm1: 3,
+  wp1: 4,
+  wm2: 5,
+  wp2: 6,
+  shape0: 7,
+  shapem1: 8,
+  shapep1: 9,
+  suffix: 10,
+  prefix: 11,
+  kind0: 12,
+  kindm1: 13,
+  kindp1: 14,
+  flag0: 15,
+  flagm1: 16,
+  flagp1: 17,
+  flagm2: 18,
+  flagp2: 19,
+  len: 20,
+  first: 21,
+  lines: 22,
+  wm1shape: 23,
+  wp1shape: 24,
+  usage: 25,
+  kind3: 26,
+  case3: 27,
+  wm2shape: 28,
+  wm1kind: 29,
+  wm2kind: 30,
+  wp1kind: 31,
+  wp2kind: 32,
+  pwkind: 33,
+  nwkind: 34,
+  w0case: 35,
+  typo: 36,
+  prev: 40,
+  prev2: 41,
+  prevShape: 42,
+  prevKind: 43,
+} as const;
+
+const NONE: MTok = {
+  start: 0,
+  end: 0,
+  lower: '',
+  kind: 9,
+  flags: 0,
+  word: 0x5eed,
+  shape: 0x5eed,
+  prefix: 0,
+  suffix: 0,
+  casing: 4,
+  len: 0,
+  nl: true,
+  first: false,
+  alnum: false,
+};
+
+function pushFlags(out: number[], template: number, flags: number): void {
+  for (let f = flags, bit = 0; f !== 0; f >>>= 1, bit++) if (f & 1) out.push(mix(template, bit));
+}
+
+/** The label-free features of token i (the caller adds `labelFeatures`). */
+export function staticFeatures(toks: readonly MTok[], i: number, docCase: number, use: Map<number, number>, out: number[]): void {
+  out.length = 0;
+  const t = toks[i] ?? NONE;
+  const m1 = toks[i - 1] ?? NONE;
+  const m2 = toks[i - 2] ?? NONE;
+  const p1 = toks[i + 1] ?? NONE;
+  const p2 = toks[i + 2] ?? NONE;
+  const kc = (x: MTok): number => x.kind * 8 + x.casing;
+  out.push(
+    mix(T.bias, 0),
+    mix(T.w0, t.word),
+    mix(T.wm1, m1.word),
+    mix(T.wp1, p1.word),
+    mix(T.wm2, m2.word),
+    mix(T.wp2, p2.word),
+    mix(T.shape0, t.shape ^ docCase),
+    mix(T.shapem1, m1.shape),
+    mix(T.shapep1, p1.shape),
+    mix(T.kind0, kc(t) * 4 + docCase),
+    mix(T.kindm1, kc(m1)),
+    mix(T.kindp1, kc(p1)),
+    mix(T.len, Math.min(t.len, 10) * 16 + t.kind),
+    mix(T.first, (t.first ? 1 : 0) * 256 + kc(t) * 4 + docCase),
+    mix(T.lines, (t.nl ? 1 : 0) + (p1.nl ? 2 : 0)),
+    mix(T.wm1shape, mix(m1.word, t.shape)),
+    mix(T.wp1shape, mix(p1.word, t.shape)),
+    mix(T.wm2shape, mix(m2.word, t.shape)),
+    mix(T.kind3, (kc(m1) * 100 + kc(t)) * 100 + kc(p1)),
+    mix(T.case3, ((m1.casing * 5 + t.casing) * 5 + p1.casing) * 3 + docCase),
+  );
+  // The nearest words, whatever punctuation stands between ("Dr. Knight", "Jones, RN").
+  let pw = NONE;
+  for (let j = i - 1; j >= 0 && j >= i - 3; j--) if (toks[j]?.alnum) {
+    pw = toks[j] ?? NONE;
+    break;
+  }
+  let nw = NONE;
+  for (let j = i + 1; j < toks.length && j <= i + 3; j++) if (toks[j]?.alnum) {
+    nw = toks[j] ?? NONE;
+    break;
+  }
+  const k0 = kc(t) * 4 + docCase;
+  out.push(
+    mix(T.w0case, mix(t.word, t.casing * 4 + docCase)),
+    mix(T.wm1kind, mix(m1.word, k0)),
+    mix(T.wm2kind, mix(m2.word, k0)),
+    mix(T.wp1kind, mix(p1.word, k0)),
+    mix(T.wp2kind, mix(p2.word, k0)),
+    mix(T.pwkind, mix(pw.word, k0)),
+    mix(T.nwkind, mix(nw.word, k0)),
+  );
+  if (t.prefix) out.push(mix(T.prefix, t.prefix), mix(T.suffix, t.suffix));
+  if (t.kind <= K_UNKNOWN) out.push(mix(T.usage, ((use.get(t.word) ?? 0) * 5 + t.casing) * 3 + docCase));
+  pushFlags(out, T.flag0, t.flags);
+  pushFlags(out, T.flagm1, m1.flags);
+  pushFlags(out, T.flagp1, p1.flags);
+  pushFlags(out, T.flagm2, m2.flags);
+  pushFlags(out, T.flagp2, p2.flags);
+}
+
+/** Features of the labels already given to the tokens before this one. */
+export function labelFeatures(t: MTok, prev: number, prev2: number, out: number[]): void {
+  out.push(
+    mix(T.prev, prev),
+    mix(T.prev2, prev * 4 + prev2),
+    mix(T.prevShape, mix(prev, t.shape)),
+    mix(T.prevKind, prev * 64 + t.kind * 8 + t.casing),
+  );
+}

@@ -1,0 +1,126 @@
+import { documentCase, labelFeatures, NUM_LABELS, staticFeatures, tokenizeForTagger, usage, type MTok } from './features';
+
+// A linear tagger over hashed features (an averaged perceptron), decoded greedily from left to right: each word
+// or number gets O, NAME or LOCATION from its own shape, its neighbours, the word lists and the labels before it.
+
+export interface Weights {
+  /** log2 of the number of feature buckets. */
+  bits: number;
+  /** One row of NUM_LABELS weights per bucket. */
+  w: Float32Array | Int8Array;
+  /** What one unit of `w` is worth (1 for float weights). */
+  scale: number;
+  /** Added to a label's score: raising NAME and LOCATION trades precision for recall. */
+  bias: readonly number[];
+}
+
+export interface Tagged {
+  toks: MTok[];
+  /** Per token: 0 O, 1 NAME, 2 LOCATION (punctuation always 0). */
+  labels: Uint8Array;
+}
+
+/** Previous label of a word, with a bit for punctuation between the two. */
+function prevCode(labels: Uint8Array, toks: readonly MTok[], i: number, back: number): number {
+  let seen = 0;
+  let punct = false;
+  for (let j = i - 1; j >= 0; j--) {
+    const t = toks[j];
+    if (!t) break;
+    if (!t.alnum) {
+      punct = true;
+      continue;
+    }
+    if (++seen === back) return (labels[j] ?? 0) + (punct ? 3 : 0) + (t.nl || toks[j + 1]?.nl ? 6 : 0);
+  }
+  return 9;
+}
+
+const feats: number[] = [];
+const scores = new Float64Array(NUM_LABELS);
+
+export function score(wt: Weights, features: readonly number[], out: Float64Array): void {
+  const mask = (1 << wt.bits) - 1;
+  const w = wt.w;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  for (const f of features) {
+    const at = (f & mask) * NUM_LABELS;
+    s0 += w[at] ?? 0;
+    s1 += w[at + 1] ?? 0;
+    s2 += w[at + 2] ?? 0;
+  }
+  out[0] = s0 * wt.scale + (wt.bias[0] ?? 0);
+  out[1] = s1 * wt.scale + (wt.bias[1] ?? 0);
+  out[2] = s2 * wt.scale + (wt.bias[2] ?? 0);
+}
+
+/**
+ * Labels every word and number of `text`. `learn`, used in training only, is called per word with its features
+ * and the predicted label, and returns the label to continue with.
+ */
+export function tag(wt: Weights, text: string): Tagged {
+  return tagTokens(wt, tokenizeForTagger(text));
+}
+
+export function tagTokens(
+  wt: Weights,
+  toks: MTok[],
+  learn?: (i: number, features: readonly number[], predicted: number) => number,
+): Tagged {
+  const labels = new Uint8Array(toks.length);
+  const docCase = documentCase(toks);
+  const use = usage(toks);
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (!t?.alnum) continue;
+    staticFeatures(toks, i, docCase, use, feats);
+    labelFeatures(t, prevCode(labels, toks, i, 1), prevCode(labels, toks, i, 2), feats);
+    score(wt, feats, scores);
+    let best = 0;
+    for (let c = 1; c < NUM_LABELS; c++) if ((scores[c] ?? 0) > (scores[best] ?? 0)) best = c;
+    labels[i] = learn ? learn(i, feats, best) : best;
+  }
+  return { toks, labels };
+}
+
+// What may stand between two words of one name ("O'Brien", "J. Smith", "Mary-Ann") or one place, whose
+// parts an address also separates by commas, hashes, slashes and line breaks.
+const NAME_JOIN = new Set(['.', '-', "'", '’']);
+const PLACE_JOIN = new Set(['.', '-', "'", '’', ',', '#', '/', '(', ')']);
+
+/** Runs of words with one label, as offsets into the text. */
+export function labelledSpans(text: string, { toks, labels }: Tagged): { start: number; end: number; label: number }[] {
+  const out: { start: number; end: number; label: number }[] = [];
+  let i = 0;
+  while (i < toks.length) {
+    const label = labels[i] ?? 0;
+    const first = toks[i];
+    if (!first || label === 0) {
+      i++;
+      continue;
+    }
+    const join = label === 1 ? NAME_JOIN : PLACE_JOIN;
+    let last = i;
+    let j = i + 1;
+    for (; j < toks.length; j++) {
+      const t = toks[j];
+      if (!t) break;
+      if (t.nl && label === 1) break;
+      if (t.alnum) {
+        if ((labels[j] ?? 0) !== label) break;
+        last = j;
+      } else if (!join.has(text[t.start] ?? '')) break;
+    }
+    const lt = toks[last];
+    if (lt) {
+      let end = lt.end;
+      // An initial keeps its dot: "J." is the name, not "J".
+      if (lt.end - lt.start === 1 && text[end] === '.') end++;
+      out.push({ start: first.start, end, label });
+    }
+    i = last + 1;
+  }
+  return out;
+}
