@@ -37,6 +37,7 @@ const ADDRESS_GAP = /^[\s,.;:#-]{0,6}$/;
  * initial beside a name belongs to it ("R. Hale", "Dana K.").
  */
 function extendLabels(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: number): void {
+  if (!labels.includes(1) && !labels.includes(2)) return;
   // Words labelled somewhere, by their lower-case form: ordinary words ("Heart" of a hospital's name) excluded.
   const named = new Map<string, number>();
   for (let i = 0; i < toks.length; i++) {
@@ -94,6 +95,49 @@ function substantive(text: string, toks: readonly MTok[], start: number, end: nu
   return some;
 }
 
+// A line of a postal address: a unit ("Suite 245"), or a few words each opening with a capital or a digit
+// ("Porto Alegre", ", RS", "Cyprus (Greek) 51034", "KRISTIANSUND N"), perhaps after a quoting ">".
+const ADDRESS_LINE =
+  /^[ \t>]*,?[ \t]*(?:(?:apt|apartment|suite|ste|unit|flat|box|p\.?o\.? box)\.?[ \t]*#?[ \t]*[\p{L}\d-]+|[\p{Lu}\d(][\p{L}\p{N}'’.()/-]*(?:[ \t]*,?[ \t]+[\p{Lu}\d(][\p{L}\p{N}'’.()/-]*){0,5})[ \t]*,?[ \t]*$/u;
+
+/**
+ * Addresses are written as blocks of short lines (street, unit, town, region and postcode, country): a place
+ * found at the end of a line takes the address-like lines after it, and the rest of its own line when that is
+ * a list of capitalised words ("…Apt. 105, ISHAM, United Kingdom").
+ */
+function extendAddresses(text: string, entities: PhiEntity[]): void {
+  for (const e of entities) {
+    if (e.type !== 'LOCATION') continue;
+    let end = e.end;
+    let lineEnd = text.indexOf('\n', end);
+    if (lineEnd < 0) lineEnd = text.length;
+    const rest = text.slice(end, lineEnd);
+    if (rest.trim() && (!rest.trimStart().startsWith(',') || !ADDRESS_LINE.test(rest))) continue;
+    if (rest.trim()) end = end + rest.trimEnd().length;
+    for (let lines = 0; lines < 4 && lineEnd < text.length; lines++) {
+      const from = lineEnd + 1;
+      let to = text.indexOf('\n', from);
+      if (to < 0) to = text.length;
+      const line = text.slice(from, to);
+      if (!line.trim() || line.length > 48 || !ADDRESS_LINE.test(line)) break;
+      end = from + line.trimEnd().length;
+      lineEnd = to;
+    }
+    e.end = end;
+  }
+  // Parts of one address found apart ("Suite 464" and "79367" on the lines after a street) become one.
+  for (let k = entities.length - 1; k > 0; k--) {
+    const a = entities[k - 1];
+    const b = entities[k];
+    if (a && b && a.type === 'LOCATION' && b.type === 'LOCATION' && ADDRESS_JOIN.test(text.slice(a.end, b.start))) {
+      a.end = Math.max(a.end, b.end);
+      entities.splice(k, 1);
+    }
+  }
+}
+
+const ADDRESS_JOIN = /^[\s,>]{0,6}$/;
+
 export interface DetectOptions {
   /** The name and place tagger's weights (default: the shipped model); null: none. */
   tagger?: Weights | null;
@@ -127,7 +171,9 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
       candidates.push({ start: first.start, end: s.end, type, priority: PRIORITY[type] });
     }
   }
-  return merge(candidates);
+  const entities = merge(candidates);
+  extendAddresses(text, entities);
+  return entities;
 }
 
 /**

@@ -22,6 +22,9 @@ export interface PackedWordTable {
   mask: number;
 }
 
+/** Scratch space for `getEdited`: keys longer than this are never looked up as edits. */
+const EDIT = new Uint16Array(64);
+
 export class WordTable {
   readonly size: number;
   private readonly keys: string;
@@ -91,12 +94,15 @@ export class WordTable {
   getEdited(s: string, at: number, skip: number, insert: string): number | undefined {
     const ins = insert.length;
     const len = s.length - skip + ins;
-    const tail = skip - ins; // from a position after the insert in the edited key to the same letter in `s`
-    const codeAt = (k: number): number =>
-      k < at ? s.charCodeAt(k) : k < at + ins ? insert.charCodeAt(k - at) : s.charCodeAt(k + tail);
+    if (len > EDIT.length) return undefined;
+    // The edited key's code units, written once into a scratch buffer (no string, no closure per lookup).
+    let n = 0;
+    for (let k = 0; k < at; k++) EDIT[n++] = s.charCodeAt(k);
+    for (let k = 0; k < ins; k++) EDIT[n++] = insert.charCodeAt(k);
+    for (let k = at + skip; k < s.length; k++) EDIT[n++] = s.charCodeAt(k);
     let h = 0x811c9dc5;
     for (let k = 0; k < len; k++) {
-      h ^= codeAt(k);
+      h ^= EDIT[k] ?? 0;
       h = Math.imul(h, 0x01000193);
     }
     const { keys, starts, slots, mask } = this;
@@ -107,7 +113,7 @@ export class WordTable {
       const from = starts[e - 1] ?? 0;
       if ((starts[e] ?? 0) - from === len) {
         let k = 0;
-        while (k < len && keys.charCodeAt(from + k) === codeAt(k)) k++;
+        while (k < len && keys.charCodeAt(from + k) === EDIT[k]) k++;
         if (k === len) return this.values[e - 1];
       }
       slot = (slot + 1) & mask;

@@ -5,17 +5,22 @@ import { isZip } from '../wordindex';
 // Street addresses, post boxes and ZIP codes by their written shape: a number and a street type, a
 // street type of another language and a number, a state and five digits. The tagger finds the rest.
 
-const UNIT = String.raw`(?:,?[ \t]*(?:apt|apartment|unit|suite|ste|flat|#)\.?[ \t]*#?[A-Za-z0-9-]+)?`;
+const UNIT = String.raw`(?:,?[ \t]*(?:[Aa]pt|APT|[Aa]partment|[Uu]nit|UNIT|[Ss]uite|SUITE|[Ss]te|STE|[Ff]lat|#)\.?[ \t]*#?[A-Za-z0-9-]+)?`;
 const STREET_US = new RegExp(
   String.raw`\b\d{1,6}(?:-\d{1,4})?[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+)?(?<words>(?:[A-Za-z][A-Za-z'.-]*[ \t]+){1,4})(?<suffix>${[...STREET_SUFFIXES].join('|')})\b\.?${UNIT}`,
   'gi',
 );
 // Street types written before the name, and ones glued to its end, in European languages.
 const STREET_PREFIX_FOREIGN = String.raw`(?:rue|avenue|boulevard|chemin|allée|impasse|via|viale|piazza|piazzale|corso|largo|vicolo|calle|avenida|paseo|plaza|carrer|rua|travessa|praça|alameda|ul\.|ulica|aleja|al\.|utca|ulice|náměstí|strada|bulevardul|calea|sokak|caddesi)`;
-const STREET_SUFFIX_FOREIGN = String.raw`(?:stra(?:ss|ß)e|str\.|gasse|weg|allee|platz|ring|damm|ufer|vej|vei|veien|vegen|gata|gatan|vägen|väg|gränd|katu|tie|kuja|polku|kaari|laan|straat|plein|gracht|kade|steeg|dreef|singel|utca|út|tér)`;
-const STREET_FOREIGN = new RegExp(
-  String.raw`(?<![\p{L}])(?:${STREET_PREFIX_FOREIGN}[ \t]+(?:[\p{L}'.-]+[ \t]+){0,4}\d{1,5}[a-zA-Z]?\b|(?:[\p{Lu}][\p{L}'-]*[ \t]+){0,2}[\p{L}-]*${STREET_SUFFIX_FOREIGN}[ \t]+\d{1,5}[a-zA-Z]?\b)${UNIT}`,
+const STREET_SUFFIX_FOREIGN = String.raw`(?:stra(?:ss|ß)e|str\.|gasse|weg|allee|platz|damm|ufer|vej|vei|veien|vegen|gata|gatan|vägen|väg|gränd|katu|tie|kuja|polku|kaari|laan|straat|plein|gracht|kade|steeg|dreef|singel|utca|út|tér)`;
+const STREET_FOREIGN_PREFIXED = new RegExp(
+  String.raw`(?<![\p{L}])${STREET_PREFIX_FOREIGN}[ \t]+(?:[\p{L}'.-]+[ \t]+){0,4}\d{1,5}[a-zA-Z]?\b${UNIT}`,
   'giu',
+);
+// Case matters here: the words before a glued street type are capitalised names ("Villacher Strasse 89").
+const STREET_FOREIGN_SUFFIXED = new RegExp(
+  String.raw`(?<![\p{L}])(?:\p{Lu}[\p{L}'-]*[ \t]+){0,2}\p{Lu}[\p{L}-]+${STREET_SUFFIX_FOREIGN}[ \t]+\d{1,5}[a-zA-Z]?\b${UNIT}`,
+  'gu',
 );
 const UNAMBIGUOUS_SUFFIX = words(
   `street avenue ave road rd boulevard blvd lane ln drive highway hwy parkway pkwy terrace turnpike tpke circle`,
@@ -64,7 +69,10 @@ export function detectAddresses(text: string, mixed: boolean, out: Candidate[]):
     if (!UNAMBIGUOUS_SUFFIX.has(suffix) && (!mixed || !ws.every((w) => CAPITAL_START.test(w)))) continue;
     push(out, m.index, m.index + m[0].length);
   }
-  if (FOREIGN_HINT.test(text)) scan(text, STREET_FOREIGN, out);
+  if (FOREIGN_HINT.test(text)) {
+    scan(text, STREET_FOREIGN_PREFIXED, out);
+    scan(text, STREET_FOREIGN_SUFFIXED, out);
+  }
   scan(text, PO_BOX, out);
   scan(text, MILITARY_BOX, out);
   scan(text, MILITARY_POST, out);

@@ -68,23 +68,38 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || c === 12 || c === 11 || (c >= 0x2000 && c <= 0x200b);
 }
-function isUpper(ch: string): boolean {
+
+function upperCode(c: number): boolean {
+  if (c < 128) return c >= 65 && c <= 90;
+  const ch = String.fromCharCode(c);
   return ch !== ch.toLowerCase();
 }
 
-/** "Baker" Xxx, "BAKER" XX, "SBPs" XXx, "B0J" XdX, "O'Brien" X'Xxx: classes of characters, runs cut at two. */
-function shapeOf(raw: string): string {
-  let out = '';
-  let last = '';
+/**
+ * Hash of a word's shape: "Baker" Xxx, "BAKER" XX, "SBPs" XXx, "B0J" XdX, "O'Brien" X'Xxx (classes of characters,
+ * runs cut at two, at most eight), computed without building the string.
+ */
+function shapeHash(text: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  let last = -1;
   let run = 0;
-  for (const ch of raw) {
-    const c = ch.charCodeAt(0);
-    const cls = isDigit(c) ? 'd' : isLetter(c) ? (isUpper(ch) ? 'X' : 'x') : ch;
+  let written = 0;
+  for (let k = from; k < to && written < 8; k++) {
+    const c = text.charCodeAt(k);
+    const cls = isDigit(c) ? 100 : isLetter(c) ? (upperCode(c) ? 88 : 120) : c;
     run = cls === last ? run + 1 : 1;
-    if (run <= 2) out += cls;
     last = cls;
+    if (run > 2) continue;
+    h = Math.imul(h ^ cls, 0x01000193);
+    written++;
   }
-  return out;
+  return h >>> 0;
+}
+
+const PUNCT_HASH: number[] = [];
+function punctHash(c: number): number {
+  if (c >= 128) return mix(0x70756e63, c);
+  return (PUNCT_HASH[c] ??= mix(0x70756e63, c));
 }
 
 const SENTENCE_END = new Set(['.', '!', '?', ':', ';', '•', '*', '>', '-']);
@@ -138,15 +153,14 @@ export function tokenizeForTagger(text: string): MTok[] {
           if (typo) flags |= F.TYPO;
         }
         word = fnv(base);
-        const cap0 = isUpper(raw[0] ?? '');
+        const cap0 = upperCode(c);
         casing = !cap0 ? CASE_LOWER : raw.length > 1 && raw === raw.toUpperCase() ? CASE_UPPER : CASE_CAP;
       } else {
         kind = letters === 0 ? K_NUMBER : K_ALNUM;
         // A number's own digits are never a feature: only how many there are.
-        word = letters === 0 ? mix(0x6e756d, Math.min(digits, 12)) : fnv(shapeOf(raw));
+        word = letters === 0 ? mix(0x6e756d, Math.min(digits, 12)) : mix(0x616c6e, shapeHash(text, start, i));
         casing = letters === 0 ? CASE_NONE : raw === raw.toUpperCase() ? CASE_UPPER : CASE_LOWER;
       }
-      const shape = shapeOf(raw);
       toks.push({
         start,
         end: i,
@@ -154,7 +168,7 @@ export function tokenizeForTagger(text: string): MTok[] {
         kind,
         flags,
         word,
-        shape: fnv(shape.length > 8 ? shape.slice(0, 8) : shape),
+        shape: shapeHash(text, start, i),
         prefix: digits === 0 ? fnv(lower, 0, Math.min(3, lower.length)) : 0,
         suffix: digits === 0 ? fnv(lower, Math.max(0, lower.length - 3)) : 0,
         casing,
@@ -167,14 +181,15 @@ export function tokenizeForTagger(text: string): MTok[] {
     } else {
       i++;
       const ch = text[start] ?? '';
+      const hash = punctHash(c);
       toks.push({
         start,
         end: i,
         lower: '',
         kind: K_PUNCT,
         flags: 0,
-        word: fnv(ch),
-        shape: fnv(ch),
+        word: hash,
+        shape: hash,
         prefix: 0,
         suffix: 0,
         casing: CASE_NONE,
@@ -213,7 +228,7 @@ export function documentCase(toks: readonly MTok[]): number {
 export function usage(toks: readonly MTok[]): Map<number, number> {
   const m = new Map<number, number>();
   for (const t of toks) {
-    if (t.kind > K_UNKNOWN) continue;
+    if (t.kind > K_UNKNOWN || t.kind === 0) continue;
     const bit = t.casing === CASE_LOWER ? 1 : t.first ? 0 : 2;
     if (bit) m.set(t.word, (m.get(t.word) ?? 0) | bit);
   }
@@ -281,6 +296,11 @@ const NONE: MTok = {
   alnum: false,
 };
 
+/** A token's kind and casing in one small number. */
+function kc(x: MTok): number {
+  return x.kind * 8 + x.casing;
+}
+
 function pushFlags(out: number[], template: number, flags: number): void {
   for (let f = flags, bit = 0; f !== 0; f >>>= 1, bit++) if (f & 1) out.push(mix(template, bit));
 }
@@ -293,7 +313,6 @@ export function staticFeatures(toks: readonly MTok[], i: number, docCase: number
   const m2 = toks[i - 2] ?? NONE;
   const p1 = toks[i + 1] ?? NONE;
   const p2 = toks[i + 2] ?? NONE;
-  const kc = (x: MTok): number => x.kind * 8 + x.casing;
   out.push(
     mix(T.bias, 0),
     mix(T.w0, t.word),

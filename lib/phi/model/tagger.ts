@@ -1,4 +1,5 @@
-import { documentCase, labelFeatures, NUM_LABELS, staticFeatures, tokenizeForTagger, usage, type MTok } from './features';
+import { Kind } from '../wordindex';
+import { K_ALNUM, K_NUMBER, documentCase, labelFeatures, NUM_LABELS, staticFeatures, tokenizeForTagger, usage, type MTok } from './features';
 
 // A linear tagger over hashed features (an averaged perceptron), decoded greedily from left to right: each word
 // or number gets O, NAME or LOCATION from its own shape, its neighbours, the word lists and the labels before it.
@@ -18,6 +19,31 @@ export interface Tagged {
   toks: MTok[];
   /** Per token: 0 O, 1 NAME, 2 LOCATION (punctuation always 0). */
   labels: Uint8Array;
+}
+
+const isCapitalised = (t: MTok | undefined): boolean => !!t && t.casing !== 0 && t.casing !== 3;
+const nameLike = (t: MTok | undefined): boolean =>
+  !!t && (t.kind === Kind.Name || t.kind === Kind.Weak || t.kind === Kind.Unknown || t.kind === K_ALNUM);
+
+/**
+ * Whether a token can be part of a name or a place at all, so that most words are never scored: function words,
+ * ordinary words written in lower case where capitals mean something, and numbers with no name or capital beside
+ * them. The same test holds in training, so the model learns only the rest.
+ */
+function candidate(toks: readonly MTok[], i: number, labels: Uint8Array, docCase: number): boolean {
+  const t = toks[i];
+  if (!t?.alnum || t.kind === Kind.Stop) return false;
+  if (t.kind === K_NUMBER) {
+    let p = i - 1;
+    while (p >= 0 && !toks[p]?.alnum) p--;
+    let n = i + 1;
+    while (n < toks.length && !toks[n]?.alnum) n++;
+    const before = toks[p];
+    const after = toks[n];
+    return (labels[p] ?? 0) === 2 || isCapitalised(before) || isCapitalised(after) || nameLike(before) || nameLike(after);
+  }
+  if (docCase === 0 && t.casing === 0 && (t.kind === Kind.Word || t.kind === Kind.Clinical)) return false;
+  return true;
 }
 
 /** Previous label of a word, with a bit for punctuation between the two. */
@@ -74,7 +100,7 @@ export function tagTokens(
   const use = usage(toks);
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
-    if (!t?.alnum) continue;
+    if (!t || !candidate(toks, i, labels, docCase)) continue;
     staticFeatures(toks, i, docCase, use, feats);
     labelFeatures(t, prevCode(labels, toks, i, 1), prevCode(labels, toks, i, 2), feats);
     score(wt, feats, scores);
@@ -109,7 +135,12 @@ export function labelledSpans(text: string, { toks, labels }: Tagged): { start: 
       if (!t) break;
       if (t.nl && label === 1) break;
       if (t.alnum) {
-        if ((labels[j] ?? 0) !== label) break;
+        if ((labels[j] ?? 0) !== label) {
+          // "University of Vermont", "Rue de la Gare", "Mary and John": a function word between two labelled words.
+          const after = toks[j + 1];
+          if (t.kind === Kind.Stop && after?.alnum && labels[j + 1] === label && !after.nl) continue;
+          break;
+        }
         last = j;
       } else if (!join.has(text[t.start] ?? '')) break;
     }
