@@ -3,6 +3,7 @@ import { detectDates } from './detectors/dates';
 import { wordGates } from './detectors/gates';
 import { detectPatterns } from './detectors/patterns';
 import { documentCase, K_ALNUM, tokenizeForTagger, type MTok } from './model/features';
+import { applyCues } from './model/cues';
 import { shippedWeights } from './model/shipped';
 import { labelledSpans, tagTokens, type Weights } from './model/tagger';
 import { PRIORITY, type Candidate, type PhiEntity } from './types';
@@ -44,6 +45,7 @@ function extendLabels(text: string, toks: readonly MTok[], labels: Uint8Array, d
     const t = toks[i];
     const label = labels[i] ?? 0;
     if (!t || label === 0 || t.end - t.start < 2 || t.kind > Kind.Unknown) continue;
+    if (t.flags & F.TYPO || (docCase === 0 && t.casing === 0)) continue;
     if (t.kind === Kind.Name || t.kind === Kind.Unknown || (label === 1 && t.kind === Kind.Weak)) named.set(t.lower, label);
   }
   for (let i = 0; i < toks.length; i++) {
@@ -138,6 +140,51 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
 
 const ADDRESS_JOIN = /^[\s,>]{0,6}$/;
 
+/**
+ * Eponyms stay: a labelled run right before a disease's or a sign's head word ("Cohen syndrome", "Brooke-Spiegler
+ * syndrome", "Duchenne muscular dystrophy") names a condition, not a person, unless a title or a relation stands
+ * before it ("Dr. Cohen").
+ */
+function vetoEponyms(text: string, toks: readonly MTok[], labels: Uint8Array): void {
+  let i = 0;
+  while (i < toks.length) {
+    if (!labels[i]) {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end + 1 < toks.length && (labels[end + 1] || (!toks[end + 1]?.alnum && JOIN_CHARS.includes(text[toks[end + 1]?.start ?? 0] ?? ''))))
+      end++;
+    // Past a hyphenated or capitalised partner ("Brooke-Spiegler", "Graham Boyle Troxell"), then the head: the next
+    // word, or the one after a medical or lower-case word, with nothing but spaces between.
+    let j = end + 1;
+    for (let n = 0; n < 4 && j + 1 < toks.length; n++) {
+      const t = toks[j];
+      const w = toks[j + 1];
+      if (t && !t.alnum && JOIN_CHARS.includes(text[t.start] ?? '') && w?.alnum) j += 2;
+      else if (t?.alnum && !t.nl && t.casing !== 0 && t.kind !== Kind.Stop && !(t.flags & F.EPONYM_HEAD)) j++;
+      else break;
+    }
+    let head = false;
+    for (let n = 0; n < 2 && j < toks.length; n++, j++) {
+      const t = toks[j];
+      if (!t?.alnum || t.nl) break;
+      if (t.flags & F.EPONYM_HEAD) {
+        head = true;
+        break;
+      }
+      if (!(t.kind === Kind.Clinical || (t.kind === Kind.Word && t.casing === 0))) break;
+    }
+    let p = i - 1;
+    while (p >= 0 && !toks[p]?.alnum) p--;
+    const cue = toks[p];
+    if (head && !(cue && cue.flags & (F.TITLE | F.RELATION))) for (let k = i; k <= end; k++) labels[k] = 0;
+    i = end + 1;
+  }
+}
+
+const JOIN_CHARS = "-'’";
+
 export interface DetectOptions {
   /** The name and place tagger's weights (default: the shipped model); null: none. */
   tagger?: Weights | null;
@@ -155,7 +202,9 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
   const wt = opts.tagger === undefined ? shippedWeights() : opts.tagger;
   if (wt) {
     const tagged = tagTokens(wt, toks);
+    applyCues(text, toks, tagged.labels, docCase);
     extendLabels(text, toks, tagged.labels, docCase);
+    vetoEponyms(text, toks, tagged.labels);
     const spans = labelledSpans(text, tagged);
     // Parts of one address ("541", "Avenida Pedro Ulisses 888", "Apt. 120") are judged together.
     let from = 0;

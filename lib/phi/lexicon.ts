@@ -136,6 +136,9 @@ equation formula index stain position incision block point space duct gland glan
 nodule spots spot murmur murmurs trial trials protocol approach tear tears study studies guideline guidelines cohort
 chapter textbook manual experience questionnaire inventory doctrine principle effect nomogram angina
 technique maneuvers sign's rules index indices tenosynovitis granulomatosis purpura thyroiditis encephalopathy
+porphyria anemia anaemia dystrophy ataxia virus disorder disorders deformity malformation dysplasia type cyst cysts
+contracture neuroma neuralgia aneurysm hernia diverticulum diverticulitis glomerulonephritis nephritis arthritis
+lymphadenopathy myopathy neuropathy retinopathy cardiomyopathy carcinoma leukemia leukaemia fever fevers ulcer
 `);
 
 /** US state names and postal codes: a state is not below state level, so never PHI alone. */

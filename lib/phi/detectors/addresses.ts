@@ -11,10 +11,11 @@ const STREET_US = new RegExp(
   'gi',
 );
 // Street types written before the name, and ones glued to its end, in European languages.
-const STREET_PREFIX_FOREIGN = String.raw`(?:rue|avenue|boulevard|chemin|allée|impasse|via|viale|piazza|piazzale|corso|largo|vicolo|calle|avenida|paseo|plaza|carrer|rua|travessa|praça|alameda|ul\.|ulica|aleja|al\.|utca|ulice|náměstí|strada|bulevardul|calea|sokak|caddesi)`;
+const STREET_PREFIX_FOREIGN = String.raw`(?:rue|avenue|boulevard|chemin|allée|impasse|viale|piazza|piazzale|corso|largo|vicolo|calle|avenida|paseo|plaza|carrer|rua|travessa|praça|alameda|ul\.|ulica|aleja|al\.|utca|ulice|náměstí|strada|bulevardul|calea|sokak|caddesi)`;
 const STREET_SUFFIX_FOREIGN = String.raw`(?:stra(?:ss|ß)e|str\.|gasse|weg|allee|platz|damm|ufer|vej|vei|veien|vegen|gata|gatan|vägen|väg|gränd|katu|tie|kuja|polku|kaari|laan|straat|plein|gracht|kade|steeg|dreef|singel|utca|út|tér)`;
+// The street's name after the type opens with a capital ("Rue de la Gare 12", "ul. Narewska 94").
 const STREET_FOREIGN_PREFIXED = new RegExp(
-  String.raw`(?<![\p{L}])${STREET_PREFIX_FOREIGN}[ \t]+(?:[\p{L}'.-]+[ \t]+){0,4}\d{1,5}[a-zA-Z]?\b${UNIT}`,
+  String.raw`(?<![\p{L}])${STREET_PREFIX_FOREIGN}[ \t]+(?=\p{Lu})(?:[\p{L}'-]+\.?[ \t]+){0,4}\d{1,5}[a-zA-Z]?\b${UNIT}`,
   'giu',
 );
 // Case matters here: the words before a glued street type are capitalised names ("Villacher Strasse 89").

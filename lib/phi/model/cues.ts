@@ -1,0 +1,123 @@
+import { F, Kind } from '../wordindex';
+import { K_ALNUM, K_NUMBER, type MTok } from './features';
+
+// Cues that outweigh what a word is otherwise: a title or a credential before a word makes it a name ("Dr. Foley",
+// "NP Carol"), a relation before a given name too ("son bill"), and words before a facility's head word name the
+// facility ("Union Hosp", "sacred heart hospital"). They add to the tagger's labels, never remove any.
+
+const NAME = 1;
+const PLACE = 2;
+
+// Titles that also mean something else ("MS" multiple sclerosis, "Dear" in a greeting) need a capital or a name.
+const AMBIGUOUS_TITLES = new Set(['ms', 'dear', 'hi', 'hello', 'miss', 'madam']);
+// Credentials that are also everyday abbreviations ("PT" patient, "DO" ditto).
+const AMBIGUOUS_CREDENTIALS = new Set(['pt', 'pa', 'ot', 'rt', 'sw', 'do', 'rd', 'ld', 'dpt', 'cns', 'phd', 'pac']);
+// Facility words that are also the kind of place ("go to rehab", "the memorial service"): they need a name before them.
+const STRONG_FACILITY = new Set(['hospital', 'hospitals', 'hosp', 'hsp', 'infirmary', 'hospice', 'sanatorium', 'clinic', 'clinics', 'manor', 'institute', 'healthcare', 'memorial', 'regional', 'adventist', 'rehab', 'rehabilitation', 'center', 'centre', 'ctr']);
+
+/** The word after token i, past at most one dot, comma or colon on the same line; -1 if there is none. */
+function next(text: string, toks: readonly MTok[], i: number): number {
+  let j = i + 1;
+  const t = toks[j];
+  if (t && !t.alnum) {
+    if (t.nl || !'.,:'.includes(text[t.start] ?? '')) return -1;
+    j++;
+  }
+  const n = toks[j];
+  return n?.alnum && !n.nl ? j : -1;
+}
+
+function nameWord(t: MTok | undefined, docCase: number): boolean {
+  if (!t || !t.alnum || t.kind === K_NUMBER || t.kind === K_ALNUM || t.kind === Kind.Stop) return false;
+  if (t.kind === Kind.Name || t.kind === Kind.Unknown || t.kind === Kind.Weak) return true;
+  // An ordinary word after a title is a surname when written like one ("Dr. Baker", "DR MILLER").
+  return docCase !== 0 || t.casing !== 0;
+}
+
+/** Marks `from` and the name-like words right after it (a middle initial, a surname). */
+function markName(text: string, toks: readonly MTok[], labels: Uint8Array, from: number, docCase: number): void {
+  labels[from] = NAME;
+  let j = from;
+  for (let n = 0; n < 2; n++) {
+    const k = next(text, toks, j);
+    const t = toks[k];
+    if (k < 0 || !t) return;
+    const gap = text.slice(toks[j]?.end ?? 0, t.start);
+    if (!/^(?:[ \t]+|\.[ \t]*|[ \t]*-[ \t]*)$/.test(gap)) return;
+    const initial = t.end - t.start === 1 && t.casing !== 0;
+    if (!(initial || ((t.kind === Kind.Name || t.kind === Kind.Unknown) && (docCase !== 0 || t.casing !== 0)))) return;
+    labels[k] = NAME;
+    j = k;
+  }
+}
+
+export function applyCues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: number): void {
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (!t?.alnum || t.kind === K_NUMBER) continue;
+    if (t.flags & F.TITLE && !(docCase === 0 && t.casing === 0 && AMBIGUOUS_TITLES.has(t.lower))) {
+      const j = next(text, toks, i);
+      const n = toks[j];
+      if (j < 0 || !n || labels[j]) continue;
+      const ambiguous = AMBIGUOUS_TITLES.has(t.lower);
+      const ok = ambiguous
+        ? (n.kind === Kind.Name || n.kind === Kind.Unknown) && (docCase !== 0 || n.casing !== 0)
+        : nameWord(n, docCase) || (n.end - n.start === 1 && n.casing !== 0);
+      if (ok && !(n.flags & (F.TITLE | F.CALENDAR | F.STATE))) markName(text, toks, labels, j, docCase);
+    } else if (t.flags & F.CREDENTIAL && !AMBIGUOUS_CREDENTIALS.has(t.lower) && (docCase !== 0 || t.casing === 2)) {
+      // "NP Carol", "RN Patty", "per md Saeed": a credential before a given name or a name.
+      const j = next(text, toks, i);
+      const n = toks[j];
+      if (j >= 0 && n && !labels[j] && (n.kind === Kind.Name || (n.flags & F.GIVEN && n.kind !== Kind.Stop && n.kind !== Kind.Clinical)))
+        markName(text, toks, labels, j, docCase);
+    } else if (t.flags & F.RELATION) {
+      // "son bill", "Son, Ed", "wife: Mary": a relation before a given name.
+      const j = next(text, toks, i);
+      const n = toks[j];
+      if (j >= 0 && n && !labels[j] && n.kind !== Kind.Stop && n.kind !== Kind.Clinical && (n.flags & F.GIVEN || n.kind === Kind.Name) && (docCase !== 0 || n.casing !== 0 || n.kind !== Kind.Word))
+        markName(text, toks, labels, j, docCase);
+    }
+    if (t.flags & F.FACILITY && STRONG_FACILITY.has(t.lower)) facility(text, toks, labels, i, docCase);
+  }
+}
+
+const PLACE_CUES = new Set(['to', 'from', 'at', 'by', 'in', 'of', 'into']);
+// Head words that name a hospital by themselves; the others ("rehab", "center", "memorial") are also the kind of
+// place or a word in its own right, and need a name before them.
+const HOSPITAL_HEADS = new Set(['hospital', 'hospitals', 'hosp', 'hsp', 'infirmary', 'sanatorium']);
+
+/**
+ * "TAKEN TO UNION HOSP", "to sacred heart hospital", "Baltimore Rehab": up to three words before a facility's head
+ * word are its name when one of them reads as a name, or when they follow a place preposition and the head is a
+ * hospital's. Only spaces, hyphens and an abbreviation's dot may stand between them.
+ */
+function facility(text: string, toks: readonly MTok[], labels: Uint8Array, head: number, docCase: number): void {
+  let first = head;
+  let named = false;
+  let k = head - 1;
+  for (let n = 0; k >= 0 && n < 3; k--) {
+    const t = toks[k];
+    if (!t) break;
+    const after = toks[k + 1];
+    if (after?.nl) break;
+    if (!t.alnum) {
+      const ch = text[t.start] ?? '';
+      const prev = toks[k - 1];
+      if (!(ch === '-' || ch === "'" || (ch === '.' && prev?.alnum && prev.end - prev.start <= 2))) break;
+      continue;
+    }
+    if (t.kind === Kind.Stop || t.kind === K_NUMBER || t.kind === Kind.Clinical) break;
+    if (docCase === 0 && t.casing === 0) break;
+    if (t.kind === Kind.Name || t.kind === Kind.Unknown || t.kind === Kind.Weak || t.flags & (F.ANY_CITY | F.STATE)) named = true;
+    first = k;
+    n++;
+  }
+  if (first === head) return;
+  let p = first - 1;
+  while (p >= 0 && !toks[p]?.alnum) p--;
+  const cue = toks[p];
+  const afterPreposition = !!cue && PLACE_CUES.has(cue.lower) && !toks[first]?.nl;
+  const hospital = HOSPITAL_HEADS.has(toks[head]?.lower ?? '');
+  if (!(named || (hospital && (afterPreposition || (docCase === 0 && toks[first]?.casing !== 0))))) return;
+  for (let j = first; j <= head; j++) if (toks[j]?.alnum && !labels[j]) labels[j] = PLACE;
+}
