@@ -77,7 +77,9 @@ const NO_KIND = 7;
 
 const WEEKDAYS = words(`monday mon tuesday tue tues wednesday wed thursday thu thur thurs friday fri saturday sat sunday sun`);
 const REGION_HEADS = words(`shore coast side end county parish township borough valley hills heights island peninsula panhandle`);
-const RESIDENCE_VERBS = words(`lives live living resides reside residing moved relocated`);
+const RESIDENCE_VERBS = words(
+  `lives live living resides reside residing moved relocated grew born originally native hometown flew travelled traveled trip vacation visiting staying stays raised`,
+);
 const PLACE_PREPOSITIONS = words(`in from to at near of outside into`);
 const WORK_CUES = words(
   `work works worked working employed employee employees employer job jobs retired ceo cfo coo cto president vp director owner founder cofounder manager engineer executive partner`,

@@ -59,7 +59,9 @@ export function applyCues(text: string, toks: readonly MTok[], labels: Uint8Arra
       const j = next(text, toks, i);
       const n = toks[j];
       if (j < 0 || !n || labels[j]) continue;
-      const ambiguous = AMBIGUOUS_TITLES.has(t.lower);
+      // "Ms." and "Ms" (not "MS", multiple sclerosis) in mixed-case text are titles like any other.
+      const dotted = text[t.end] === '.';
+      const ambiguous = AMBIGUOUS_TITLES.has(t.lower) && !((t.lower === 'ms' || t.lower === 'miss') && (dotted || (docCase === 0 && t.casing === 1)));
       const ok = ambiguous
         ? (n.kind === Kind.Name || n.kind === Kind.Unknown) && (docCase !== 0 || n.casing !== 0)
         : nameWord(n, docCase) || (n.end - n.start === 1 && n.casing !== 0);
@@ -78,7 +80,65 @@ export function applyCues(text: string, toks: readonly MTok[], labels: Uint8Arra
         markName(text, toks, labels, j, docCase);
     }
     if (t.flags & F.FACILITY && STRONG_FACILITY.has(t.lower)) facility(text, toks, labels, i, docCase);
+    if (t.flags & F.RESIDENCE) residence(toks, labels, i, docCase);
+    // "Nicole: Right.", "tracy: i'm roberto's daughter": a speaker's name opening a line before a colon.
+    // Headings ("DH:", "Plan:") are ordinary, clinical or short all-capital words.
+    if (
+      t.nl &&
+      text[toks[i + 1]?.start ?? 0] === ':' &&
+      !labels[i] &&
+      (t.kind === Kind.Name || (t.kind === Kind.Unknown && t.len >= 4) || (t.kind === Kind.Weak && t.flags & F.GIVEN)) &&
+      (docCase === 0 ? t.casing === 1 : docCase === 1) &&
+      !(t.flags & F.TYPO)
+    )
+      labels[i] = NAME;
   }
+  coordinate(text, toks, labels, docCase);
+}
+
+/** "lives in Rockport", "moved here from Fortaleza", "grew up in Laax": a place after where someone lives or is from. */
+function residence(toks: readonly MTok[], labels: Uint8Array, i: number, docCase: number): void {
+  for (let j = i + 1, n = 0; j < toks.length && n < 4; j++) {
+    const t = toks[j];
+    if (!t || t.nl) return;
+    if (!t.alnum) return;
+    n++;
+    if (!(t.flags & F.PLACE_PREP)) continue;
+    const k = j + 1;
+    const p = toks[k];
+    if (!p?.alnum || labels[k] || p.nl || p.flags & (F.STATE | F.COUNTRY | F.CALENDAR)) return;
+    const placeLike = p.kind === Kind.Name || p.kind === Kind.Unknown || p.kind === Kind.Weak || (p.flags & F.ANY_CITY) !== 0;
+    if (!placeLike || (docCase === 0 && p.casing === 0) || p.flags & F.TYPO) return;
+    labels[k] = PLACE;
+    // A town of two or three words ("Port Paien", "Novo mesto").
+    for (let m = k + 1; m < k + 3 && m < toks.length; m++) {
+      const q = toks[m];
+      if (!q?.alnum || q.nl || q.kind === Kind.Stop || (docCase === 0 && q.casing === 0) || q.flags & (F.STATE | F.COUNTRY)) break;
+      labels[m] = PLACE;
+    }
+    return;
+  }
+}
+
+/** "Monjeau, Graves and Reed": names listed with a name are names, when written as names. */
+function coordinate(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: number): void {
+  for (let pass = 0; pass < 2; pass++)
+    for (let i = 0; i < toks.length; i++) {
+      if (labels[i] !== NAME) continue;
+      for (const dir of [1, -1]) {
+        // The neighbour across ", ", " and ", " & ", " or ".
+        let j = i + dir;
+        const link = toks[j];
+        if (!link) continue;
+        const linkText = link.alnum ? link.lower : text[link.start] ?? '';
+        if (!(linkText === ',' || linkText === 'and' || linkText === '&' || linkText === 'or')) continue;
+        j += dir;
+        const n = toks[j];
+        if (!n?.alnum || labels[j] || n.nl || link.nl) continue;
+        const nameLike = n.kind === Kind.Name || n.kind === Kind.Unknown || (n.kind === Kind.Weak && (n.flags & F.GIVEN) !== 0);
+        if (nameLike && !(n.flags & (F.TYPO | F.STATE | F.COUNTRY | F.CALENDAR)) && (docCase !== 0 ? n.kind !== Kind.Weak : n.casing === 1)) labels[j] = NAME;
+      }
+    }
 }
 
 const PLACE_CUES = new Set(['to', 'from', 'at', 'by', 'in', 'of', 'into']);
