@@ -145,3 +145,88 @@ describe('policy redact and block', () => {
     expect(ok.choices[0]!.message.content).toBe(CLEAN);
   });
 });
+
+describe('every field that goes upstream', () => {
+  // PHI only outside the message text: the end user, metadata, a tool's and a parameter's description,
+  // the output schema, predicted content.
+  const side = {
+    user: 'a.b@example.org',
+    metadata: { patient_name: 'Dana Kowalczyk', ward: 'MRN 4829301' },
+    tools: [
+      {
+        type: 'function' as const,
+        function: {
+          name: 'file_note',
+          description: 'Files a note for John Doe in the chart.',
+          parameters: { type: 'object', properties: { note: { type: 'string', description: 'Note about Dr. Alice Smith, 617-555-0199' } } },
+        },
+      },
+    ],
+    response_format: {
+      type: 'json_schema' as const,
+      json_schema: { name: 'summary', description: 'Summary for john.doe@example.com', schema: { type: 'object', properties: { s: { type: 'string' } } } },
+    },
+    prediction: { type: 'content' as const, content: 'SSN 123-45-6789' },
+  };
+  const SIDE_VALUES = ['a.b@example.org', 'Dana Kowalczyk', '4829301', 'John Doe', 'Alice Smith', '617-555-0199', 'john.doe@example.com', '123-45-6789'];
+
+  it('redact: none of it reaches the upstream, and the structure stays', async () => {
+    await openai('redact').chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: CLEAN }], ...side });
+    expect(h.upstream.received).toHaveLength(1);
+    const raw = h.upstream.received[0]!.raw;
+    for (const v of SIDE_VALUES) expect(raw).not.toContain(v);
+    const sent = JSON.parse(raw) as { tools: { function: { name: string } }[]; metadata: Record<string, string>; user: string };
+    expect(sent.tools[0]!.function.name).toBe('file_note');
+    expect(Object.keys(sent.metadata)).toEqual(['patient_name', 'ward']);
+    expect(sent.metadata.patient_name).toMatch(/^\[NAME_\d+\]$/);
+    expect(sent.user).toMatch(/^\[EMAIL_\d+\]$/);
+  });
+
+  it('block: refused, nothing sent', async () => {
+    const err = (await openai('block')
+      .chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: CLEAN }], user: side.user, tools: side.tools })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err.code).toBe('phi_detected');
+    expect(h.upstream.received).toHaveLength(0);
+  });
+
+  it('Responses: instructions, items of every type and the output format are scrubbed', async () => {
+    await openai('redact').responses.create({
+      model: MODEL,
+      instructions: 'Answer for Dr. Alice Smith.',
+      input: [
+        { role: 'user', content: [{ type: 'input_text', text: CLEAN }] },
+        { type: 'function_call', call_id: 'c1', name: 'lookup', arguments: '{"patient":"John Doe"}' },
+        { type: 'function_call_output', call_id: 'c1', output: 'Phone 617-555-0199' },
+      ],
+      metadata: { contact: 'john.doe@example.com' },
+      text: { format: { type: 'json_schema', name: 'out', description: 'For SSN 123-45-6789', schema: { type: 'object', properties: {} } } },
+    });
+    const raw = h.upstream.received[0]!.raw;
+    for (const v of ['Alice Smith', 'John Doe', '617-555-0199', 'john.doe@example.com', '123-45-6789']) expect(raw).not.toContain(v);
+    expect(raw).toContain('"name":"lookup"');
+  });
+
+  it('images, audio and files are refused unless the app was enabled for them', async () => {
+    const image = { type: 'image_url' as const, image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } };
+    const err = (await openai('scrub')
+      .chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: [{ type: 'text', text: CLEAN }, image] }] })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.PermissionDeniedError>;
+    expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect(err.code).toBe('images_not_allowed');
+    expect(err.param).toBe('messages[0].content[1]');
+    const audio = (await openai('scrub')
+      .responses.create({ model: MODEL, input: [{ role: 'user', content: [{ type: 'input_file', filename: 'labs.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' }] }] })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.PermissionDeniedError>;
+    expect(audio).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect(h.upstream.received).toHaveLength(0);
+    const media = await seedApp({ models: [MODEL], phiPolicy: 'redact', allowImages: true });
+    const ok = await new OpenAI({ baseURL: `${h.base}/api/public/oai/v1`, apiKey: media.key!, maxRetries: 0 }).chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: [{ type: 'text', text: CLEAN }, image] }],
+    });
+    expect(ok.choices[0]).toBeDefined();
+    expect(h.upstream.received).toHaveLength(1);
+  });
+});

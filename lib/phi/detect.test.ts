@@ -40,12 +40,8 @@ describe('detect', () => {
     const entities = detect(text);
     for (let i = 1; i < entities.length; i++)
       expect(entities[i]!.start).toBeGreaterThanOrEqual(entities[i - 1]!.end);
-    expect(entities.map((e) => text.slice(e.start, e.end))).toEqual([
-      'Foley',
-      'Nicholson',
-      '7/22',
-      '410-555-1234',
-    ]);
+    const found = entities.map((e) => text.slice(e.start, e.end));
+    for (const v of ['Foley', 'Nicholson', '7/22', '410-555-1234']) expect(found).toContain(v);
   });
 
   it('keeps clinical words that are also names, and relative times', () => {

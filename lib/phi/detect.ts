@@ -66,6 +66,17 @@ function extendLabels(text: string, toks: readonly MTok[], labels: Uint8Array, d
   }
 }
 
+/** Whether a cue (a title, a relation, a facility's head word) labelled some word of the span. */
+function cuedWithin(toks: readonly MTok[], cued: Uint8Array, start: number, end: number): boolean {
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (!t || t.end <= start) continue;
+    if (t.start >= end) break;
+    if (cued[i]) return true;
+  }
+  return false;
+}
+
 /**
  * A run the tagger labelled holds something that can name a person or a place: a name, a word no dictionary
  * knows, a town, a facility, or (where capitals mean something) a capitalised word. "via foley 50" does not.
@@ -82,8 +93,12 @@ function substantive(text: string, toks: readonly MTok[], start: number, end: nu
     firstTok ??= t;
     if (t.end - t.start > 1) initialsOnly = false;
     if (!(t.flags & (F.STATE | F.COUNTRY))) regionOnly = false;
+    // A facility's head word ("Institute", "Hospital") or a street type is the kind of place, not its name.
+    if (t.flags & (F.FACILITY | F.STREET_SUFFIX) && !(t.kind === Kind.Name || t.kind === Kind.Unknown)) continue;
+    // Where capitals mean something, a word also in the dictionary written in lower case is that word ("heart").
+    if (docCase === 0 && t.casing === 0 && t.kind !== Kind.Name && t.kind !== Kind.Unknown && t.kind <= Kind.Unknown) continue;
     if (t.kind === Kind.Name || t.kind === Kind.Weak || t.kind === Kind.Unknown || t.kind === K_ALNUM) some = true;
-    else if (t.flags & (F.ANY_CITY | F.FACILITY | F.STREET_SUFFIX | F.GIVEN)) some = true;
+    else if (t.flags & (F.ANY_CITY | F.GIVEN)) some = true;
     else if (docCase === 0 && t.casing !== 0 && t.kind <= Kind.Unknown && t.kind !== Kind.Stop && !t.first) some = true;
   }
   // A state or a country alone is no identifier.
@@ -115,13 +130,18 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
     if (lineEnd < 0) lineEnd = text.length;
     const rest = text.slice(end, lineEnd);
     if (rest.trim() && (!rest.trimStart().startsWith(',') || !ADDRESS_LINE.test(rest))) continue;
-    if (rest.trim()) end = end + rest.trimEnd().length;
+    if (rest.trim()) {
+      if (entities.some((o) => o.type !== 'LOCATION' && o.start < lineEnd && o.end > end)) continue;
+      end = end + rest.trimEnd().length;
+    }
     for (let lines = 0; lines < 4 && lineEnd < text.length; lines++) {
       const from = lineEnd + 1;
       let to = text.indexOf('\n', from);
       if (to < 0) to = text.length;
       const line = text.slice(from, to);
       if (!line.trim() || line.length > 48 || !ADDRESS_LINE.test(line)) break;
+      // A line holding another kind of identifier ("Dr. Foley") is not part of the address.
+      if (entities.some((o) => o.type !== 'LOCATION' && o.start < to && o.end > from)) break;
       end = from + line.trimEnd().length;
       lineEnd = to;
     }
@@ -202,7 +222,7 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
   const wt = opts.tagger === undefined ? shippedWeights() : opts.tagger;
   if (wt) {
     const tagged = tagTokens(wt, toks);
-    applyCues(text, toks, tagged.labels, docCase);
+    const cued = applyCues(text, toks, tagged.labels, docCase);
     extendLabels(text, toks, tagged.labels, docCase);
     vetoEponyms(text, toks, tagged.labels);
     const spans = labelledSpans(text, tagged);
@@ -215,7 +235,7 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
       if (next && next.label === s.label && s.label === 2 && ADDRESS_GAP.test(text.slice(s.end, next.start))) continue;
       const first = spans[from] ?? s;
       from = k + 1;
-      if (!substantive(text, toks, first.start, s.end, s.label, docCase)) continue;
+      if (!cuedWithin(toks, cued, first.start, s.end) && !substantive(text, toks, first.start, s.end, s.label, docCase)) continue;
       const type = s.label === 1 ? 'NAME' : 'LOCATION';
       candidates.push({ start: first.start, end: s.end, type, priority: PRIORITY[type] });
     }

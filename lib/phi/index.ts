@@ -9,6 +9,8 @@ export {
   detectInRequestBody,
   restoreResponseBody,
   createStreamRestorer,
+  mediaParts,
+  type MediaKind,
   type PhiOperation,
   type StreamRestorer,
 } from './payloads';

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { PhiSession } from './session';
-import { createStreamRestorer, detectInRequestBody, requestTexts, restoreResponseBody, scrubRequestBody } from './payloads';
+import { createStreamRestorer, detectInRequestBody, mediaParts, requestTexts, restoreResponseBody, scrubRequestBody } from './payloads';
 
 type Json = Record<string, unknown>;
 
@@ -61,7 +61,8 @@ describe('scrubRequestBody', () => {
     };
     scrubRequestBody('chat', body, s);
     const messages = body.messages as Json[];
-    expect(body.user).toBe('Dr. Foley');
+    // The end user's id goes upstream too: it is scanned like the messages.
+    expect(body.user).toBe('Dr. [NAME_1]');
     expect(body.temperature).toBe(0.2);
     expect(messages[0]).toEqual({ role: 'system', content: 'You help clinicians.' });
     expect(messages[1]?.name).toBe('Dr. NAME_1');
@@ -72,7 +73,7 @@ describe('scrubRequestBody', () => {
     const call = (messages[2]?.tool_calls as Json[])[0] as { function: { arguments: string } };
     expect(JSON.parse(call.function.arguments)).toEqual({ patient: 'Mr. [NAME_2]', phone: '[PHONE_1]' });
     expect(messages[3]?.content).toBe('{"dob":"[DATE_2]","email":"[EMAIL_1]"}');
-    expect(s.counts()).toEqual({ NAME: 3, DATE: 2, PHONE: 1, EMAIL: 1 });
+    expect(s.counts()).toEqual({ NAME: 4, DATE: 2, PHONE: 1, EMAIL: 1 });
   });
 
   it('uses tool argument keys as hints for short values', () => {
@@ -515,5 +516,82 @@ describe('createStreamRestorer (responses)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('fields besides the messages', () => {
+  it('scans tools, schemas, metadata, the end user and the user location; names, types and patterns stay', () => {
+    const s = new PhiSession();
+    const body: Json = {
+      model: 'm',
+      user: 'john.doe@example.com',
+      metadata: { patient_name: 'Kowalczyk', team: 'cardiology' },
+      messages: [{ role: 'user', content: 'Summarize.' }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'lookup_patient',
+            description: 'Look up Mr. Nicholson',
+            parameters: {
+              type: 'object',
+              required: ['mrn'],
+              properties: { mrn: { type: 'string', pattern: '^[0-9]+$', description: 'e.g. MRN 4829301', enum: ['MRN 4829301'] } },
+            },
+          },
+        },
+      ],
+      web_search_options: { user_location: { type: 'approximate', approximate: { city: 'Tulsa', country: 'US' } } },
+    };
+    scrubRequestBody('chat', body, s);
+    expect(body.user).toBe('[EMAIL_1]');
+    expect(body.metadata).toEqual({ patient_name: '[NAME_1]', team: 'cardiology' });
+    const fn = (body.tools as { function: Json }[])[0]!.function;
+    expect(fn.name).toBe('lookup_patient');
+    expect(fn.description).toBe('Look up Mr. [NAME_2]');
+    const mrn = ((fn.parameters as Json).properties as Record<string, Json>).mrn!;
+    expect(mrn.pattern).toBe('^[0-9]+$');
+    expect(mrn.description).toBe('e.g. MRN [MRN_1]');
+    expect(mrn.enum).toEqual(['MRN [MRN_1]']);
+    expect((fn.parameters as Json).required).toEqual(['mrn']);
+    expect(((body.web_search_options as Json).user_location as { approximate: Json }).approximate).toEqual({ city: '[LOCATION_1]', country: 'US' });
+  });
+
+  it('counts PHI found only in those fields (policy block)', () => {
+    expect(detectInRequestBody('chat', { messages: [{ role: 'user', content: 'Hi' }], user: 'a.b@example.org' })).toEqual({ EMAIL: 1 });
+    expect(
+      detectInRequestBody('responses', { input: 'Hi', tools: [{ type: 'function', name: 'f', description: 'for Dr. Alice Smith' }] }),
+    ).toEqual({ NAME: 1 });
+  });
+
+  it('restores what a Responses answer echoes (instructions, metadata)', () => {
+    const s = new PhiSession();
+    const body: Json = { input: 'x', instructions: 'Answer Dr. Alice Smith', metadata: { who: 'Dr. Alice Smith' } };
+    scrubRequestBody('responses', body, s);
+    const answer: Json = { output: [], instructions: body.instructions, metadata: body.metadata };
+    restoreResponseBody('responses', answer, s);
+    expect(answer.instructions).toBe('Answer Dr. Alice Smith');
+    expect(answer.metadata).toEqual({ who: 'Dr. Alice Smith' });
+  });
+
+  it('finds images, audio and files in chat and Responses requests', () => {
+    expect(
+      mediaParts('chat', {
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'x' }, { type: 'image_url', image_url: { url: 'u' } }, { type: 'input_audio', input_audio: {} }] },
+          { role: 'user', content: [{ type: 'file', file: { file_id: 'f' } }] },
+        ],
+        modalities: ['text', 'audio'],
+      }),
+    ).toEqual([
+      { kind: 'image', param: 'messages[0].content[1]' },
+      { kind: 'audio', param: 'messages[0].content[2]' },
+      { kind: 'file', param: 'messages[1].content[0]' },
+      { kind: 'audio', param: 'modalities' },
+    ]);
+    expect(mediaParts('responses', { input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'u' }] }] })).toEqual([
+      { kind: 'image', param: 'input[0].content[0]' },
+    ]);
+    expect(mediaParts('responses', { input: 'text only' })).toEqual([]);
   });
 });

@@ -16,12 +16,74 @@ function isObject(v: unknown): v is Json {
 /** What a text field holds: prose, a JSON document (tool arguments), or an identifier (a message's `name`). */
 type FieldKind = 'text' | 'json' | 'identifier';
 
-/** A visitor over every text-bearing field. */
-type TextVisitor = (text: string, kind: FieldKind) => string;
+/**
+ * A visitor over every text-bearing field. `hint` says what a field holds when its name says so and the words
+ * alone might not ("city": "Tulsa", a metadata "patient_name").
+ */
+type TextVisitor = (text: string, kind: FieldKind, hint?: PhiType) => string;
 
-function visitField(obj: Json, key: string, visit: TextVisitor, kind: FieldKind = 'text'): void {
+function visitField(obj: Json, key: string, visit: TextVisitor, kind: FieldKind = 'text', hint?: PhiType): void {
   const v = obj[key];
-  if (typeof v === 'string') obj[key] = visit(v, kind);
+  if (typeof v === 'string') obj[key] = visit(v, kind, hint);
+}
+
+// Keys whose values are structure, names the API matches on, secrets or addresses it calls: never rewritten.
+const STRUCTURAL = new Set([
+  'type', 'name', 'strict', 'format', 'pattern', '$ref', '$schema', '$id', '$anchor', '$comment', 'required',
+  'id', 'call_id', 'item_id', 'file_id', 'vector_store_ids', 'server_url', 'server_label', 'headers', 'authorization',
+  'require_approval', 'allowed_tools', 'syntax', 'definition', 'container', 'connector_id', 'timezone', 'country',
+  'search_context_size', 'tool_choice', 'parallel_tool_calls',
+]);
+// Keys whose own keys are property names of a schema: the names stay, their schemas are walked.
+const NAME_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+
+/**
+ * Every string in a tool definition or a JSON schema (descriptions, titles, examples, defaults, enum values),
+ * in place; names, types and patterns stay as they are.
+ */
+function visitStrings(node: unknown, visit: TextVisitor, hintKey?: string): unknown {
+  if (typeof node === 'string') return visit(node, 'text', hintKey ? hintFor(hintKey, node) : undefined);
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) node[i] = visitStrings(node[i], visit, hintKey);
+    return node;
+  }
+  if (!isObject(node)) return node;
+  for (const key of Object.keys(node)) {
+    const v = node[key];
+    // "format" is a schema's string format ("date-time") but also the Responses API's output format object.
+    if (STRUCTURAL.has(key) && !(key === 'format' && isObject(v))) continue;
+    if (NAME_MAPS.has(key) && isObject(v)) {
+      for (const k of Object.keys(v)) v[k] = visitStrings(v[k], visit);
+      continue;
+    }
+    node[key] = visitStrings(v, visit, key);
+  }
+  return node;
+}
+
+/** Free-form string values of `metadata` (and prompt variables): their keys hint at what they hold. */
+function visitValues(obj: unknown, visit: TextVisitor): void {
+  if (!isObject(obj)) return;
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    if (typeof v === 'string') obj[key] = visit(v, 'text', hintFor(key, v));
+    else if (isObject(v) || Array.isArray(v)) visitStrings(v, visit, key);
+  }
+}
+
+/** The fields every operation may carry besides its text: who the end user is, metadata, tools, output schemas. */
+function visitCommon(body: Json, visit: TextVisitor): void {
+  visitField(body, 'user', visit);
+  visitField(body, 'safety_identifier', visit);
+  visitValues(body.metadata, visit);
+  if (Array.isArray(body.tools)) visitStrings(body.tools, visit);
+  if (Array.isArray(body.functions)) visitStrings(body.functions, visit);
+  if (isObject(body.response_format)) visitStrings(body.response_format, visit);
+  if (isObject(body.text)) visitStrings(body.text, visit);
+  if (isObject(body.prediction)) visitContent(body.prediction, 'content', visit);
+  // Where the end user is, for web search: a town and a region are identifiers below the state.
+  if (isObject(body.web_search_options)) visitStrings(body.web_search_options, visit);
+  if (isObject(body.prompt)) visitValues(body.prompt.variables, visit);
 }
 
 /** Chat `content`: a string, or an array of parts whose `text` parts carry text. */
@@ -42,6 +104,11 @@ function visitContent(obj: Json, key: string, visit: TextVisitor): void {
     ) {
       visitField(part, 'text', visit);
       visitField(part, 'refusal', visit);
+    } else if (part.type === 'input_file') {
+      // A file's name often is the patient's ("smith_john_mri.pdf").
+      visitField(part, 'filename', visit);
+    } else if (part.type === 'file' && isObject(part.file)) {
+      visitField(part.file, 'filename', visit);
     }
   }
 }
@@ -81,17 +148,41 @@ function visitResponseItems(items: unknown, visit: TextVisitor): void {
       visitContent(item, 'content', visit);
     } else if (item.type === 'reasoning' && Array.isArray(item.summary)) {
       for (const s of item.summary) if (isObject(s)) visitField(s, 'text', visit);
+    } else if (item.type === 'custom_tool_call') {
+      visitField(item, 'input', visit);
+    } else if (item.type === 'custom_tool_call_output' || item.type === 'computer_call_output' || item.type === 'local_shell_call_output') {
+      visitField(item, 'output', visit);
+      if (Array.isArray(item.output)) visitContent(item, 'output', visit);
+    } else if (item.type === 'mcp_call') {
+      visitField(item, 'arguments', visit, 'json');
+      visitField(item, 'output', visit);
+      visitField(item, 'error', visit);
+    } else if (item.type === 'mcp_approval_response') {
+      visitField(item, 'reason', visit);
+    } else if (item.type === 'file_search_call' && Array.isArray(item.queries)) {
+      item.queries = item.queries.map((q: unknown) => (typeof q === 'string' ? visit(q, 'text') : q));
+    } else if (item.type === 'web_search_call' && isObject(item.action)) {
+      visitField(item.action, 'query', visit);
+    } else if (item.type === 'local_shell_call' && isObject(item.action) && Array.isArray(item.action.command)) {
+      item.action.command = item.action.command.map((c: unknown) => (typeof c === 'string' ? visit(c, 'text') : c));
+    } else if (item.type === 'item_reference') {
+      // A reference to an item the upstream already holds: nothing to read.
+    } else {
+      // An item type this version does not know: every string in it, as for a tool's definition.
+      visitStrings(item, visit);
     }
   }
 }
 
 function visitRequest(op: PhiOperation, body: Json, visit: TextVisitor): void {
+  visitCommon(body, visit);
   switch (op) {
     case 'chat':
       visitChatMessages(body.messages, visit);
       return;
     case 'responses':
       visitField(body, 'instructions', visit);
+      if (Array.isArray(body.instructions)) visitResponseItems(body.instructions, visit);
       if (typeof body.input === 'string') body.input = visit(body.input, 'text');
       else visitResponseItems(body.input, visit);
       return;
@@ -103,6 +194,7 @@ function visitRequest(op: PhiOperation, body: Json, visit: TextVisitor): void {
       }
       return;
     case 'completions':
+      visitField(body, 'suffix', visit);
       if (typeof body.prompt === 'string') body.prompt = visit(body.prompt, 'text');
       else if (Array.isArray(body.prompt))
         body.prompt = body.prompt.map((x: unknown) => (typeof x === 'string' ? visit(x, 'text') : x));
@@ -148,6 +240,10 @@ function scrubJsonText(
   text: string,
   scrub: (s: string) => string,
   whole: (s: string, type: PhiType) => string,
+  hinted: (s: string, type: PhiType) => string = (s, type) => {
+    const out = scrub(s);
+    return out === s ? whole(s, type) : out;
+  },
 ): string {
   let changed = false;
   let key: string | undefined;
@@ -165,9 +261,9 @@ function scrubJsonText(
     }
     const hint = hintFor(key, value);
     key = undefined;
-    // The words decide first, so that a value keeps the token it gets elsewhere; the key only fills in.
-    let scrubbed = scrub(value);
-    if (scrubbed === value && hint) scrubbed = whole(value, hint);
+    // The words decide first, so that a value keeps the token it gets elsewhere; the key fills in what they
+    // missed, and names the type when they found the whole value ("city": "Springfield" is a place).
+    const scrubbed = hint ? hinted(value, hint) : scrub(value);
     if (scrubbed === value) return literal;
     changed = true;
     return JSON.stringify(scrubbed);
@@ -175,6 +271,7 @@ function scrubJsonText(
   return changed ? out : text;
 }
 
+const NON_SPACE = /\S/;
 const BRACKETED_TOKEN = /\[([A-Z]+(?:_[A-Z]+)?_\d+)\]/g;
 
 function looksLikeJson(text: string): boolean {
@@ -196,11 +293,16 @@ export function scrubRequestBody(
   const scrub = (s: string): string => session.scrubEntities(s, find(s));
   const whole = (s: string, type: PhiType): string =>
     session.scrubEntities(s, [{ start: 0, end: s.length, type }]);
-  visitRequest(op, body, (text, kind) => {
-    if (kind === 'json' && looksLikeJson(text)) return scrubJsonText(text, scrub, whole);
+  const hinted = (s: string, type: PhiType): string => {
+    const found = find(s);
+    const covers = found.length === 1 && (found[0]?.start ?? 1) <= s.search(NON_SPACE) && (found[0]?.end ?? 0) >= s.trimEnd().length;
+    return found.length === 0 || covers ? whole(s, type) : session.scrubEntities(s, found);
+  };
+  visitRequest(op, body, (text, kind, hint) => {
+    if (kind === 'json' && looksLikeJson(text)) return scrubJsonText(text, scrub, whole, hinted);
     // A message `name` must stay a bare identifier for the upstream: "NAME_1", not "[NAME_1]".
     if (kind === 'identifier') return scrub(text).replace(BRACKETED_TOKEN, '$1');
-    return scrub(text);
+    return hint ? hinted(text, hint) : scrub(text);
   });
 }
 
@@ -234,9 +336,15 @@ export function detectInRequestBody(
   };
   // Counted for their side effect only: every visit hands back the text it got, so the body is never touched
   // (and never copied, however large).
-  visitRequest(op, body, (text, kind) => {
-    if (kind === 'json' && looksLikeJson(text)) scrubJsonText(text, count, whole);
-    else count(text);
+  const hinted = (s: string, type: PhiType): string => {
+    const found = find(s);
+    const covers = found.length === 1 && (found[0]?.start ?? 1) <= s.search(NON_SPACE) && (found[0]?.end ?? 0) >= s.trimEnd().length;
+    if (found.length === 0 || covers) return whole(s, type);
+    return count(s);
+  };
+  visitRequest(op, body, (text, kind, hint) => {
+    if (kind === 'json' && looksLikeJson(text)) scrubJsonText(text, count, whole, hinted);
+    else if (count(text) === text && hint) whole(text, hint);
     return text;
   });
   return counts;
@@ -276,7 +384,51 @@ export function restoreResponseBody(op: PhiOperation, body: unknown, session: Ph
   } else if (op === 'responses') {
     restoreResponseOutput(body.output, session);
     visitField(body, 'output_text', (t) => session.restore(t));
+    // A response echoes the request's instructions, metadata, tools and output format.
+    const restore: TextVisitor = (t) => session.restore(t);
+    visitCommon(body, restore);
+    visitField(body, 'instructions', restore);
+    if (Array.isArray(body.instructions)) visitResponseItems(body.instructions, restore);
   }
+}
+
+export type MediaKind = 'image' | 'audio' | 'file';
+
+/**
+ * The parts of a request that are not text (images, audio, files), with where they are: PHI inside them cannot be
+ * scrubbed, so they follow the app's media setting. Audio asked for in the answer counts too.
+ */
+export function mediaParts(op: PhiOperation, body: Record<string, unknown>): { kind: MediaKind; param: string }[] {
+  const found: { kind: MediaKind; param: string }[] = [];
+  const parts = (content: unknown, at: string): void => {
+    if (!Array.isArray(content)) return;
+    content.forEach((part: unknown, j) => {
+      if (!isObject(part)) return;
+      const kind: MediaKind | undefined =
+        part.type === 'image_url' || part.type === 'input_image'
+          ? 'image'
+          : part.type === 'input_audio'
+            ? 'audio'
+            : part.type === 'file' || part.type === 'input_file'
+              ? 'file'
+              : undefined;
+      if (kind) found.push({ kind, param: `${at}[${j}]` });
+    });
+  };
+  if (op === 'chat' && Array.isArray(body.messages)) {
+    body.messages.forEach((m: unknown, i) => {
+      if (isObject(m)) parts(m.content, `messages[${i}].content`);
+    });
+    const audioOut = isObject(body.audio) || (Array.isArray(body.modalities) && body.modalities.includes('audio'));
+    if (audioOut) found.push({ kind: 'audio', param: isObject(body.audio) ? 'audio' : 'modalities' });
+  } else if (op === 'responses' && Array.isArray(body.input)) {
+    body.input.forEach((item: unknown, i) => {
+      if (!isObject(item)) return;
+      parts(item.content, `input[${i}].content`);
+      if (item.type === 'function_call_output' || item.type === 'custom_tool_call_output') parts(item.output, `input[${i}].output`);
+    });
+  }
+  return found;
 }
 
 export interface StreamRestorer {

@@ -1,4 +1,4 @@
-import { createStreamRestorer, detect, detectInRequestBody, PhiSession, requestTexts, restoreResponseBody, scrubRequestBody, type PhiCounts, type StreamRestorer } from '../phi';
+import { createStreamRestorer, detect, detectInRequestBody, mediaParts, PhiSession, requestTexts, restoreResponseBody, scrubRequestBody, type PhiCounts, type StreamRestorer } from '../phi';
 import type { PhiOffload } from '../phi/offload';
 import type { PhiPolicy } from '../generated/prisma/enums';
 import { log } from '../log';
@@ -50,6 +50,25 @@ export async function applyPhiPolicy(policy: PhiPolicy, op: TextOp, body: Record
     if (err instanceof ProxyError) throw err;
     log().error({ requestId, err: err instanceof Error ? err.name : 'unknown' }, 'PHI engine failed; request refused');
     throw phiEngineFailed();
+  }
+}
+
+/**
+ * Images, audio and files inside a chat or Responses request carry PHI the engine cannot read: they pass only
+ * for an app a reviewer enabled for them (images and files with images, audio with audio).
+ */
+export function checkMediaParts(op: TextOp, body: Record<string, unknown>, app: { allowImages: boolean; allowAudio: boolean }): void {
+  if (op !== 'chat' && op !== 'responses') return;
+  for (const part of mediaParts(op, body)) {
+    const allowed = part.kind === 'audio' ? app.allowAudio : app.allowImages;
+    if (allowed) continue;
+    const what = part.kind === 'audio' ? 'Audio' : part.kind === 'image' ? 'Images' : 'Files';
+    throw new ProxyError(
+      403,
+      part.kind === 'audio' ? 'audio_not_allowed' : 'images_not_allowed',
+      `${what} are disabled for this app: Portico cannot remove PHI from inside ${part.kind === 'audio' ? 'audio' : part.kind === 'image' ? 'an image' : 'a file'}, so only an app a reviewer enabled for ${part.kind === 'audio' ? 'audio' : 'images and files'} may send one. Send text, or ask a reviewer.`,
+      { param: part.param },
+    );
   }
 }
 

@@ -11,7 +11,7 @@ import { sendUpstream, timedOut, UpstreamFailure, type UpstreamResponse } from '
 import { errors as undiciErrors } from 'undici';
 import type { OaiRoute, Operation } from './routes';
 import { formatSse, SseParser, type SseEvent } from './sse';
-import { applyPhiPolicy, phiBlocked, restoreJson, streamRestorer } from './phi-step';
+import { applyPhiPolicy, checkMediaParts, phiBlocked, restoreJson, streamRestorer } from './phi-step';
 import type { PhiOffload } from '../phi/offload';
 import type { StreamRestorer } from '../phi';
 import { mapUpstreamError } from './upstream-errors';
@@ -303,6 +303,7 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
     const body = await readJsonObject(req, deps.maxBodyBytes);
     variant?.defaults?.(body, cfg);
     validateBody(op, body);
+    checkMediaParts(op, body, principal.app);
     if (variant && !variant.streaming && body.stream === true) throw errors.badRequest('Streaming is not available on this endpoint; use the OpenAI-compatible routes under /api/public/oai for streamed answers.', 'stream');
     const name = route.deployment ?? (typeof body.model === 'string' ? body.model : undefined);
     if (!name) throw errors.badRequest('Name the model: set "model" in the body (or use a deployment URL).', 'model');

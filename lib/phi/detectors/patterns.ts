@@ -115,6 +115,7 @@ const PHONE_GROUPED =
 const PHONE_CUE =
   /\b(?:phone|ph|tel|telephone|call|called|calling|cell|mobile|mob|fax|office|desk|home|work|contact|reach|reached|number|no|text|txt|whatsapp|answering|dial|ring)\b[^\d]{0,16}$/i;
 const OPENS_LIKE_PHONE = /^[+(]/;
+const CLOCK_RANGE = /(?:^|\D)(?:[01]\d|2[0-3])[0-5]\d[ ]?-[ ]?(?:[01]\d|2[0-3])[0-5]\d(?:\D|$)/;
 const DATE_SHAPE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
 
 const HAS_LETTER = /[A-Za-z]/;
@@ -206,7 +207,10 @@ function groupedPhone(text: string, out: Candidate[]): void {
     // "500 14 5" and "120 80" are numbers in a row; a phone has long groups or a cue before it.
     const long = digits >= 10;
     if (!cue && !long && (groups < 3 || digits < 8 || (v.includes(' ') && !OPENS_LIKE_PHONE.test(v) && groups < 4))) continue;
-    push(out, m.index, m.index + v.length, 'PHONE', 0);
+    // "0700-1900" is a shift, not a number to call.
+    if (CLOCK_RANGE.test(v)) continue;
+    // Below a labelled identifier's priority: "Case # 2023-11-0045" is an ID, whatever its shape.
+    push(out, m.index, m.index + v.length, 'PHONE', -10);
   }
 }
 

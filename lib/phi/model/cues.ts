@@ -29,6 +29,8 @@ function next(text: string, toks: readonly MTok[], i: number): number {
 
 function nameWord(t: MTok | undefined, docCase: number): boolean {
   if (!t || !t.alnum || t.kind === K_NUMBER || t.kind === K_ALNUM || t.kind === Kind.Stop) return false;
+  // "MR d/t MVR": a letter glued to a slash is an abbreviation.
+  if (t.end - t.start === 1) return false;
   if (t.kind === Kind.Name || t.kind === Kind.Unknown || t.kind === Kind.Weak) return true;
   // An ordinary word after a title is a surname when written like one ("Dr. Baker", "DR MILLER").
   return docCase !== 0 || t.casing !== 0;
@@ -51,7 +53,15 @@ function markName(text: string, toks: readonly MTok[], labels: Uint8Array, from:
   }
 }
 
-export function applyCues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: number): void {
+/** Applies every cue; returns, per token, whether a cue (not the tagger) gave it its label. */
+export function applyCues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: number): Uint8Array {
+  const before = labels.slice();
+  cues(text, toks, labels, docCase);
+  for (let i = 0; i < before.length; i++) before[i] = labels[i] !== before[i] ? 1 : 0;
+  return before;
+}
+
+function cues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: number): void {
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
     if (!t?.alnum || t.kind === K_NUMBER) continue;
@@ -64,7 +74,7 @@ export function applyCues(text: string, toks: readonly MTok[], labels: Uint8Arra
       const ambiguous = AMBIGUOUS_TITLES.has(t.lower) && !((t.lower === 'ms' || t.lower === 'miss') && (dotted || (docCase === 0 && t.casing === 1)));
       const ok = ambiguous
         ? (n.kind === Kind.Name || n.kind === Kind.Unknown) && (docCase !== 0 || n.casing !== 0)
-        : nameWord(n, docCase) || (n.end - n.start === 1 && n.casing !== 0);
+        : nameWord(n, docCase) || (n.end - n.start === 1 && n.casing !== 0 && text[n.end] === '.');
       if (ok && !(n.flags & (F.TITLE | F.CALENDAR | F.STATE))) markName(text, toks, labels, j, docCase);
     } else if (t.flags & F.CREDENTIAL && !AMBIGUOUS_CREDENTIALS.has(t.lower) && (docCase !== 0 || t.casing === 2)) {
       // "NP Carol", "RN Patty", "per md Saeed": a credential before a given name or a name.
@@ -81,6 +91,8 @@ export function applyCues(text: string, toks: readonly MTok[], labels: Uint8Arra
     }
     if (t.flags & F.FACILITY && STRONG_FACILITY.has(t.lower)) facility(text, toks, labels, i, docCase);
     if (t.flags & F.RESIDENCE) residence(toks, labels, i, docCase);
+    if ((t.lower === 'st' || t.lower === 'saint') && (docCase !== 0 || t.casing !== 0)) saintName(text, toks, labels, i);
+    if (t.flags & F.PLACE_PREP) hospitalAcronym(text, toks, labels, i);
     // "Nicole: Right.", "tracy: i'm roberto's daughter": a speaker's name opening a line before a colon.
     // Headings ("DH:", "Plan:") are ordinary, clinical or short all-capital words.
     if (
@@ -154,6 +166,7 @@ const HOSPITAL_HEADS = new Set(['hospital', 'hospitals', 'hosp', 'hsp', 'infirma
 function facility(text: string, toks: readonly MTok[], labels: Uint8Array, head: number, docCase: number): void {
   let first = head;
   let named = false;
+  let lowerRun = 0;
   let k = head - 1;
   for (let n = 0; k >= 0 && n < 3; k--) {
     const t = toks[k];
@@ -166,18 +179,46 @@ function facility(text: string, toks: readonly MTok[], labels: Uint8Array, head:
       if (!(ch === '-' || ch === "'" || (ch === '.' && prev?.alnum && prev.end - prev.start <= 2))) break;
       continue;
     }
-    if (t.kind === Kind.Stop || t.kind === K_NUMBER || t.kind === Kind.Clinical) break;
-    if (docCase === 0 && t.casing === 0) break;
-    if (t.kind === Kind.Name || t.kind === Kind.Unknown || t.kind === Kind.Weak || t.flags & (F.ANY_CITY | F.STATE)) named = true;
+    const saint = t.lower === 'st' || t.lower === 'saint';
+    if (t.kind === Kind.Stop || t.kind === K_NUMBER || (t.kind === Kind.Clinical && !saint)) break;
+    // In mixed-case text a capitalised head ("oak hollow Manor") may follow a name written in lower case.
+    if (docCase === 0 && t.casing === 0 && toks[head]?.casing !== 1) break;
+    if (docCase === 0 && t.casing === 0) lowerRun++;
+    if (saint || t.kind === Kind.Name || t.kind === Kind.Unknown || t.kind === Kind.Weak || t.flags & (F.ANY_CITY | F.STATE)) named = true;
     first = k;
     n++;
   }
   if (first === head) return;
   let p = first - 1;
-  while (p >= 0 && !toks[p]?.alnum) p--;
+  while (p >= 0 && !toks[p]?.alnum && text[toks[p]?.start ?? 0] !== '(') p--;
   const cue = toks[p];
-  const afterPreposition = !!cue && PLACE_CUES.has(cue.lower) && !toks[first]?.nl;
+  const bracket = !!cue && !cue.alnum;
+  const afterPreposition = !!cue && (bracket || PLACE_CUES.has(cue.lower)) && !toks[first]?.nl;
   const hospital = HOSPITAL_HEADS.has(toks[head]?.lower ?? '');
+  // A lower-case name needs a place expected before it and two words or a name ("to cancer Institute" is a kind).
+  if (lowerRun > 0 && !(afterPreposition && (named || head - first >= 2))) return;
   if (!(named || (hospital && (afterPreposition || (docCase === 0 && toks[first]?.casing !== 0))))) return;
   for (let j = first; j <= head; j++) if (toks[j]?.alnum && !labels[j]) labels[j] = PLACE;
+}
+
+/** "St. Agnes", "Saint Joseph's", "ST MARY": a saint's name names a hospital or a town (a street after a number). */
+function saintName(text: string, toks: readonly MTok[], labels: Uint8Array, i: number): void {
+  const j = next(text, toks, i);
+  const n = toks[j];
+  if (j < 0 || !n || labels[j] || n.kind === Kind.Stop || !(n.flags & F.GIVEN || n.kind === Kind.Name)) return;
+  // "12 Main St. Mary …": the street's suffix, not a saint.
+  for (let k = i - 1; k >= 0 && k >= i - 4; k--) if (toks[k]?.kind === K_NUMBER) return;
+  labels[i] = PLACE;
+  labels[j] = PLACE;
+}
+
+// Hospitals called by acronym end in H or MC ("MGH", "BWH", "UMMC").
+const HOSPITAL_ACRONYM = /^(?:[A-Z]{1,4}H|[A-Z]{1,3}MC)$/;
+
+/** "TRANSFER TO MGH", "seen at BWH": a hospital's acronym after a place preposition. */
+function hospitalAcronym(text: string, toks: readonly MTok[], labels: Uint8Array, i: number): void {
+  const n = toks[i + 1];
+  if (!n?.alnum || labels[i + 1] || n.nl || !(n.kind === Kind.Unknown || n.kind === Kind.Name)) return;
+  if (n.casing !== 2 || n.flags & (F.STATE | F.COUNTRY)) return;
+  if (HOSPITAL_ACRONYM.test(text.slice(n.start, n.end))) labels[i + 1] = PLACE;
 }

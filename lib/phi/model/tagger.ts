@@ -115,6 +115,15 @@ export function tagTokens(
 // parts an address also separates by commas, hashes, slashes and line breaks.
 const NAME_JOIN = new Set(['.', '-', "'", '’']);
 const PLACE_JOIN = new Set(['.', '-', "'", '’', ',', '#', '/', '(', ')']);
+// Small words inside names of people and places: "University of Vermont", "Rue de la Gare", "Mary and John".
+const CONNECTORS = new Set(['of', 'de', 'la', 'le', 'les', 'del', 'della', 'van', 'von', 'der', 'den', 'da', 'di', 'du', 'dos', 'das', 'do', 'y', 'e', 'et', 'and', 'upon', 'on', 'the', 'al', 'el', 'bin', 'ibn', 'ter', 'ten', 'op']);
+
+/** A dot after a word joins a name only after an initial ("J. Smith"), a place only after an abbreviation or a number ("St. Agnes"). */
+function dotJoins(prev: MTok | undefined, label: number): boolean {
+  if (!prev?.alnum) return false;
+  const n = prev.end - prev.start;
+  return label === 1 ? n === 1 : n <= 3 || prev.kind === K_NUMBER;
+}
 
 /** Runs of words with one label, as offsets into the text. */
 export function labelledSpans(text: string, { toks, labels }: Tagged): { start: number; end: number; label: number }[] {
@@ -136,13 +145,18 @@ export function labelledSpans(text: string, { toks, labels }: Tagged): { start: 
       if (t.nl && label === 1) break;
       if (t.alnum) {
         if ((labels[j] ?? 0) !== label) {
-          // "University of Vermont", "Rue de la Gare", "Mary and John": a function word between two labelled words.
+          const before = toks[j - 1];
           const after = toks[j + 1];
-          if (t.kind === Kind.Stop && after?.alnum && labels[j + 1] === label && !after.nl) continue;
+          const bridge =
+            CONNECTORS.has(t.lower) && before?.alnum && before.kind !== K_NUMBER && after?.alnum && after.kind !== K_NUMBER && labels[j + 1] === label && !after.nl;
+          if (bridge) continue;
           break;
         }
         last = j;
-      } else if (!join.has(text[t.start] ?? '')) break;
+      } else {
+        const ch = text[t.start] ?? '';
+        if (!join.has(ch) || (ch === '.' && !dotJoins(toks[j - 1], label))) break;
+      }
     }
     const lt = toks[last];
     if (lt) {
