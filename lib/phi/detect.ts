@@ -39,6 +39,8 @@ const ADDRESS_GAP = /^[\s,.;:#-]{0,6}$/;
  */
 function extendLabels(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: number): void {
   if (!labels.includes(1) && !labels.includes(2)) return;
+  // A title is never part of the name it announces ("Dr", "Mrs").
+  for (let i = 0; i < toks.length; i++) if (labels[i] === 1 && (toks[i]?.flags ?? 0) & F.TITLE) labels[i] = 0;
   // Words labelled somewhere, by their lower-case form: ordinary words ("Heart" of a hospital's name) excluded.
   const named = new Map<string, number>();
   for (let i = 0; i < toks.length; i++) {
@@ -182,14 +184,14 @@ function vetoEponyms(text: string, toks: readonly MTok[], labels: Uint8Array): v
       const t = toks[j];
       const w = toks[j + 1];
       if (t && !t.alnum && JOIN_CHARS.includes(text[t.start] ?? '') && w?.alnum) j += 2;
-      else if (t?.alnum && !t.nl && t.casing !== 0 && t.kind !== Kind.Stop && !(t.flags & F.EPONYM_HEAD)) j++;
+      else if (t?.alnum && !t.nl && t.casing !== 0 && t.kind !== Kind.Stop && !EPONYM_VETO_HEADS.has(t.lower)) j++;
       else break;
     }
     let head = false;
     for (let n = 0; n < 2 && j < toks.length; n++, j++) {
       const t = toks[j];
       if (!t?.alnum || t.nl) break;
-      if (t.flags & F.EPONYM_HEAD) {
+      if (EPONYM_VETO_HEADS.has(t.lower)) {
         head = true;
         break;
       }
@@ -204,6 +206,16 @@ function vetoEponyms(text: string, toks: readonly MTok[], labels: Uint8Array): v
 }
 
 const JOIN_CHARS = "-'’";
+// Heads that make the name before them a condition, a sign or a method; generic nouns ("cell", "line", "study")
+// follow names of people as often.
+const EPONYM_VETO_HEADS = new Set(
+  `disease diseases syndrome syndromes sign signs test maneuver manoeuvre palsy reflex criteria score scale classification
+procedure operation repair fracture phenomenon law triad tetrad pentad lymphoma sarcoma tumor tumour equation formula
+index stain murmur angina tenosynovitis granulomatosis purpura thyroiditis encephalopathy porphyria anemia anaemia
+dystrophy ataxia virus disorder deformity malformation dysplasia type cyst contracture neuroma neuralgia aneurysm
+hernia diverticulum diverticulitis glomerulonephritis nephritis arthritis myopathy neuropathy cardiomyopathy
+carcinoma leukemia leukaemia fever ulcer effect method rule nomogram`.split(/\s+/),
+);
 
 export interface DetectOptions {
   /** The name and place tagger's weights (default: the shipped model); null: none. */

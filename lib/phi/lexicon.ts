@@ -57,6 +57,7 @@ groshong broviac dobhoff yankauer ambu pleurovac sengstaken blakemore minerva mi
 holter coude mckesson passy muir jackson pratt kerlix telfa xeroform duoderm mepilex tegaderm allevyn
 carevue metavision epic cerner careview vue esp brady tachy hoh cath lab labs neb nebs trach vent ems tr atc fmv cvvhf brbpr fsbg oett
 lad lcx rca om pda svg lima rima bb ue le ft ho cdb bsd ada nbp dka vicu tsicu nsicu msicu csicu
+asap fyi pls plz thx tia imo aka
 colace senna dulcolax contin oxycontin msc dsd hoyer shiley permacath allegra destin
 sinemet bactrim keflex augmentin unasyn eliquis xarelto plavix lipitor zocor seroquel zyprexa precedex
 dilaudid lasix coumadin heparin levophed vasopressin propofol fentanyl versed ativan haldol morphine tylenol motrin

@@ -50,7 +50,7 @@ const COUNT_AFTER =
   /^\s*(?:pillows?|times|days?|hours?|hrs?|weeks?|wks?|months?|years?|yrs?|units?|tabs?|puffs?|liters?|l\b|episodes?|beats|mm|cm|mg|ml|cc|x\b|pts?|people|drops?)/i;
 const AFTER_EVENT = /\b(?:post|s\/p|after|prior\s+to|dated)\s*$/i;
 const PAIN_NEAR =
-  /pain|\bcp\b|discomfort|\brate[sd]?\b|scale|headache|\bha\b|sore|ache|angina|pressure|c\/o/i;
+  /pain|\bcp\b|discomfort|\brate[sd]?\b|rating|scale|score|severity|severe|intensity|worst|headache|\bha\b|sore|ache|angina|pressure|radiat|c\/o/i;
 const DATE_CUE_BEFORE =
   /\b(?:on|since|from|until|till|dated|of|thru|through|post|s\/p|after|before|prior\s+to|admitted|admit|date|dob|born|started|begun|since)\s*:?\s*$/i;
 // "CVA 74'.", "AAA repair in 14'": a year written with a trailing apostrophe after a history item. Distances and
@@ -122,9 +122,13 @@ const DURATION_BEFORE = /\b(?:for|x|past|last|over|in|within|every|each|next|ano
 const DURATION_AFTER = /^[ \t]*(?:ago|hx|hist|history|duration|course|of\s+(?:symptoms|sx|pain|cough|diarrh?oea|vomiting|fever)|h\/o|sx|symptoms)\b/i;
 const DATE_LABEL_BEFORE = /\b(?:dob|d\.o\.b\.?|born|dated?|on)[ \t]*:?[ \t]*$/i;
 
+const DURATION_NOUN_AFTER = /^[ \t]*(?:ago|hx|hist|history)\b/i;
+
 function isDuration(text: string, at: number, end: number, denominator: number, shorthand: boolean): boolean {
   const before = text.slice(Math.max(0, at - 12), at);
   if (DATE_LABEL_BEFORE.test(before)) return false;
+  // "2/5 hx of SOB", "4/7 ago": a date is never followed by "ago" or "history".
+  if (DURATION_NOUN_AFTER.test(text.slice(end, end + 12))) return true;
   if (denominator === 52 || denominator === 40) return true;
   if (denominator !== 7 && denominator !== 12) return false;
   return shorthand || DURATION_BEFORE.test(before) || DURATION_AFTER.test(text.slice(end, end + 24));

@@ -115,6 +115,7 @@ const PHONE_GROUPED =
 const PHONE_CUE =
   /\b(?:phone|ph|tel|telephone|call|called|calling|cell|mobile|mob|fax|office|desk|home|work|contact|reach|reached|number|no|text|txt|whatsapp|answering|dial|ring)\b[^\d]{0,16}$/i;
 const OPENS_LIKE_PHONE = /^[+(]/;
+const DECIMAL_START = /^\d\.\d/;
 const CLOCK_RANGE = /(?:^|\D)(?:[01]\d|2[0-3])[0-5]\d[ ]?-[ ]?(?:[01]\d|2[0-3])[0-5]\d(?:\D|$)/;
 const DATE_SHAPE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
 
@@ -202,6 +203,8 @@ function groupedPhone(text: string, out: Candidate[]): void {
     const v = m[0];
     const digits = phoneDigits(v).length;
     if (digits < 7 || digits > 15 || DATE_SHAPE.test(v)) continue;
+    // "7.38-33-169", "7.38 47 72 95": a blood gas opens with a decimal, a phone number never does.
+    if (DECIMAL_START.test(v)) continue;
     const groups = v.split(/[ .()-]+/).filter(Boolean).length;
     const cue = PHONE_CUE.test(text.slice(Math.max(0, m.index - 32), m.index));
     // "500 14 5" and "120 80" are numbers in a row; a phone has long groups or a cue before it.

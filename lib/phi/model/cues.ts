@@ -15,12 +15,12 @@ const AMBIGUOUS_CREDENTIALS = new Set(['pt', 'pa', 'ot', 'rt', 'sw', 'do', 'rd',
 // Facility words that are also the kind of place ("go to rehab", "the memorial service"): they need a name before them.
 const STRONG_FACILITY = new Set(['hospital', 'hospitals', 'hosp', 'hsp', 'infirmary', 'hospice', 'sanatorium', 'clinic', 'clinics', 'manor', 'institute', 'healthcare', 'memorial', 'regional', 'adventist', 'rehab', 'rehabilitation', 'center', 'centre', 'ctr']);
 
-/** The word after token i, past at most one dot, comma or colon on the same line; -1 if there is none. */
-function next(text: string, toks: readonly MTok[], i: number): number {
+/** The word after token i, past at most one of `between` (a dot, a comma, a colon) on the same line; -1 if none. */
+function next(text: string, toks: readonly MTok[], i: number, between = '.,:'): number {
   let j = i + 1;
   const t = toks[j];
   if (t && !t.alnum) {
-    if (t.nl || !'.,:'.includes(text[t.start] ?? '')) return -1;
+    if (t.nl || !between.includes(text[t.start] ?? '')) return -1;
     j++;
   }
   const n = toks[j];
@@ -28,7 +28,7 @@ function next(text: string, toks: readonly MTok[], i: number): number {
 }
 
 function nameWord(t: MTok | undefined, docCase: number): boolean {
-  if (!t || !t.alnum || t.kind === K_NUMBER || t.kind === K_ALNUM || t.kind === Kind.Stop) return false;
+  if (!t || !t.alnum || t.kind === K_NUMBER || t.kind === K_ALNUM || t.kind === Kind.Stop || t.kind === Kind.Clinical) return false;
   // "MR d/t MVR": a letter glued to a slash is an abbreviation.
   if (t.end - t.start === 1) return false;
   if (t.kind === Kind.Name || t.kind === Kind.Unknown || t.kind === Kind.Weak) return true;
@@ -38,7 +38,7 @@ function nameWord(t: MTok | undefined, docCase: number): boolean {
 
 /** Marks `from` and the name-like words right after it (a middle initial, a surname). */
 function markName(text: string, toks: readonly MTok[], labels: Uint8Array, from: number, docCase: number): void {
-  labels[from] = NAME;
+  put(labels, from, NAME);
   let j = from;
   for (let n = 0; n < 2; n++) {
     const k = next(text, toks, j);
@@ -48,17 +48,28 @@ function markName(text: string, toks: readonly MTok[], labels: Uint8Array, from:
     if (!/^(?:[ \t]+|\.[ \t]*|[ \t]*-[ \t]*)$/.test(gap)) return;
     const initial = t.end - t.start === 1 && t.casing !== 0;
     if (!(initial || ((t.kind === Kind.Name || t.kind === Kind.Unknown) && (docCase !== 0 || t.casing !== 0)))) return;
-    labels[k] = NAME;
+    put(labels, k, NAME);
     j = k;
   }
 }
 
-/** Applies every cue; returns, per token, whether a cue (not the tagger) gave it its label. */
+let marks = new Uint8Array(0);
+
+function put(labels: Uint8Array, i: number, label: number): void {
+  labels[i] = label;
+  marks[i] = 1;
+}
+
+/** Applies every cue; returns, per token, whether a cue asserted its label (whatever the tagger said). */
 export function applyCues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: number): Uint8Array {
-  const before = labels.slice();
-  cues(text, toks, labels, docCase);
-  for (let i = 0; i < before.length; i++) before[i] = labels[i] !== before[i] ? 1 : 0;
-  return before;
+  const mine = new Uint8Array(toks.length);
+  marks = mine;
+  try {
+    cues(text, toks, labels, docCase);
+  } finally {
+    marks = new Uint8Array(0);
+  }
+  return mine;
 }
 
 function cues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: number): void {
@@ -66,33 +77,41 @@ function cues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: 
     const t = toks[i];
     if (!t?.alnum || t.kind === K_NUMBER) continue;
     if (t.flags & F.TITLE && !(docCase === 0 && t.casing === 0 && AMBIGUOUS_TITLES.has(t.lower))) {
-      const j = next(text, toks, i);
+      // A title is followed by its name, or its dot and its name ("ms: cont" is a heading).
+      const j = next(text, toks, i, '.');
       const n = toks[j];
-      if (j < 0 || !n || labels[j]) continue;
+      if (j < 0 || !n) continue;
       // "Ms." and "Ms" (not "MS", multiple sclerosis) in mixed-case text are titles like any other.
       const dotted = text[t.end] === '.';
       const ambiguous = AMBIGUOUS_TITLES.has(t.lower) && !((t.lower === 'ms' || t.lower === 'miss') && (dotted || (docCase === 0 && t.casing === 1)));
+      // "Dr. griffin": after a title and its dot even a word written in lower case is the name.
+      const afterDot = text[t.end] === '.' && n.kind !== Kind.Clinical && n.end - n.start > 2;
       const ok = ambiguous
-        ? (n.kind === Kind.Name || n.kind === Kind.Unknown) && (docCase !== 0 || n.casing !== 0)
-        : nameWord(n, docCase) || (n.end - n.start === 1 && n.casing !== 0 && text[n.end] === '.');
+        ? (n.kind === Kind.Name || n.kind === Kind.Unknown) && (docCase !== 0 || n.casing !== 0) && !(n.flags & F.TYPO)
+        : nameWord(n, docCase) || afterDot || (n.end - n.start === 1 && n.casing !== 0 && text[n.end] === '.');
       if (ok && !(n.flags & (F.TITLE | F.CALENDAR | F.STATE))) markName(text, toks, labels, j, docCase);
     } else if (t.flags & F.CREDENTIAL && !AMBIGUOUS_CREDENTIALS.has(t.lower) && (docCase !== 0 || t.casing === 2)) {
       // "NP Carol", "RN Patty", "per md Saeed": a credential before a given name or a name.
       const j = next(text, toks, i);
       const n = toks[j];
-      if (j >= 0 && n && !labels[j] && (n.kind === Kind.Name || (n.flags & F.GIVEN && n.kind !== Kind.Stop && n.kind !== Kind.Clinical)))
+      if (j >= 0 && n && labels[j] !== PLACE && (n.kind === Kind.Name || (n.flags & F.GIVEN && n.kind !== Kind.Stop && n.kind !== Kind.Clinical)))
         markName(text, toks, labels, j, docCase);
     } else if (t.flags & F.RELATION) {
       // "son bill", "Son, Ed", "wife: Mary": a relation before a given name.
       const j = next(text, toks, i);
       const n = toks[j];
-      if (j >= 0 && n && !labels[j] && n.kind !== Kind.Stop && n.kind !== Kind.Clinical && (n.flags & F.GIVEN || n.kind === Kind.Name) && (docCase !== 0 || n.casing !== 0 || n.kind !== Kind.Word))
+      if (j >= 0 && n && labels[j] !== PLACE && n.kind !== Kind.Stop && n.kind !== Kind.Clinical && (n.flags & F.GIVEN || n.kind === Kind.Name) && (docCase !== 0 || n.casing !== 0 || n.kind !== Kind.Word))
         markName(text, toks, labels, j, docCase);
     }
     if (t.flags & F.FACILITY && STRONG_FACILITY.has(t.lower)) facility(text, toks, labels, i, docCase);
     if (t.flags & F.RESIDENCE) residence(toks, labels, i, docCase);
     if ((t.lower === 'st' || t.lower === 'saint') && (docCase !== 0 || t.casing !== 0)) saintName(text, toks, labels, i);
-    if (t.flags & F.PLACE_PREP) hospitalAcronym(text, toks, labels, i);
+    if (t.flags & F.PLACE_PREP && t.lower !== 'in' && t.lower !== 'of') hospitalAcronym(text, toks, labels, i);
+    unknownPair(toks, labels, i, docCase);
+    if (t.flags & F.CREDENTIAL) signature(text, toks, labels, i, docCase);
+    if (t.flags & F.PLACE_PREP) cityAfter(toks, labels, i, docCase);
+    // "GBMC", "UMMC": an acronym ending in MC names a medical center wherever it stands.
+    if (t.kind === Kind.Unknown && t.casing === 2 && t.len <= 5 && MEDICAL_CENTER.test(text.slice(t.start, t.end))) put(labels, i, PLACE);
     // "Nicole: Right.", "tracy: i'm roberto's daughter": a speaker's name opening a line before a colon.
     // Headings ("DH:", "Plan:") are ordinary, clinical or short all-capital words.
     if (
@@ -103,9 +122,73 @@ function cues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: 
       (docCase === 0 ? t.casing === 1 : docCase === 1) &&
       !(t.flags & F.TYPO)
     )
-      labels[i] = NAME;
+      put(labels, i, NAME);
   }
   coordinate(text, toks, labels, docCase);
+  ofPlace(toks, labels, docCase);
+}
+
+const MEDICAL_CENTER = /^[A-Z]{1,3}MC$/;
+// Credentials that are also everyday words or abbreviations sign only at a line's end ("PT" patient).
+const LOOSE_SIGN = new Set(['rn', 'rrt', 'crt', 'lpn', 'licsw', 'lcsw', 'msw', 'cna', 'md', 'crnp', 'pharmd', 'aprn', 'fnp', 'np', 'pa']);
+
+/** "Jean Hudson, RN", "Q. LANDER RRT", "Stord-Painter MD plans…": the words before a credential sign a note. */
+function signature(text: string, toks: readonly MTok[], labels: Uint8Array, i: number, docCase: number): void {
+  const cred = toks[i];
+  if (!cred || (docCase === 0 && cred.casing === 0)) return;
+  const after = toks[i + 1];
+  const atEnd = !after || after.nl || (!after.alnum && ',.;)'.includes(text[after.start] ?? ''));
+  if (!LOOSE_SIGN.has(cred.lower) && !atEnd) return;
+  if (AMBIGUOUS_CREDENTIALS.has(cred.lower) && !atEnd) return;
+  // Back over the name: words and initials on the same line, a comma at most before the credential.
+  let k = i - 1;
+  if (toks[k] && !toks[k]?.alnum && text[toks[k]?.start ?? 0] === ',') k--;
+  const words: number[] = [];
+  for (; k >= 0 && words.length < 4; k--) {
+    const t = toks[k];
+    if (!t || toks[k + 1]?.nl) break;
+    if (!t.alnum) {
+      const ch = text[t.start] ?? '';
+      if (ch === '-' || (ch === '.' && toks[k - 1]?.len === 1)) continue;
+      break;
+    }
+    const initial = t.len === 1 && t.casing !== 0;
+    if (!(initial || t.kind === Kind.Name || t.kind === Kind.Unknown || t.kind === Kind.Weak || (t.flags & F.GIVEN && t.kind !== Kind.Stop))) break;
+    if (docCase === 0 && t.casing === 0) break;
+    words.push(k);
+  }
+  // A real name holds a given name, a name or an unknown word, not only initials or ordinary words ("SKIN CARE RN").
+  const strong = words.some((w) => {
+    const t = toks[w];
+    return !!t && t.len > 1 && (t.kind === Kind.Name || t.kind === Kind.Unknown) && !(t.flags & F.TYPO);
+  });
+  const first = toks[words[words.length - 1] ?? -1];
+  // An initial and a surname ("Q. LANDER"), a given name and a surname, or a double-barrelled name ("Stord-Painter").
+  const initialAndMore = words.length >= 2 && words.some((w) => toks[w]?.len === 1) && words.some((w) => (toks[w]?.len ?? 0) > 1);
+  const hyphenated = words.length >= 2 && words.some((w) => text[toks[w]?.end ?? 0] === '-');
+  const real = strong || initialAndMore || hyphenated || (words.length >= 2 && !!first && (first.flags & F.GIVEN) !== 0);
+  if (real) for (const w of words) put(labels, w, NAME);
+}
+
+/** "moved from Seattle", "transfer to Baltimore": a town no dictionary calls a word, after a place preposition. */
+function cityAfter(toks: readonly MTok[], labels: Uint8Array, i: number, docCase: number): void {
+  const n = toks[i + 1];
+  if (!n?.alnum || n.nl || labels[i + 1]) return;
+  if (!(n.flags & F.CITY) || n.kind === Kind.Word || n.kind === Kind.Clinical || n.kind === Kind.Stop) return;
+  if (docCase === 0 && n.casing === 0) return;
+  put(labels, i + 1, PLACE);
+}
+
+/** "Neil Meitz of Towson", "daughter Grace of Reisterstown": a place after a person's name and "of". */
+function ofPlace(toks: readonly MTok[], labels: Uint8Array, docCase: number): void {
+  for (let i = 1; i + 1 < toks.length; i++) {
+    const of = toks[i];
+    if (of?.lower !== 'of' || labels[i - 1] !== NAME || !toks[i - 1]?.alnum) continue;
+    const n = toks[i + 1];
+    if (!n?.alnum || n.nl || labels[i + 1] || n.flags & (F.STATE | F.COUNTRY)) continue;
+    const placeLike = n.kind === Kind.Name || n.kind === Kind.Unknown || (n.flags & F.ANY_CITY && n.kind !== Kind.Word && n.kind !== Kind.Clinical);
+    if (placeLike && (docCase !== 0 || n.casing === 1)) put(labels, i + 1, PLACE);
+  }
 }
 
 /** "lives in Rockport", "moved here from Fortaleza", "grew up in Laax": a place after where someone lives or is from. */
@@ -119,14 +202,21 @@ function residence(toks: readonly MTok[], labels: Uint8Array, i: number, docCase
     const k = j + 1;
     const p = toks[k];
     if (!p?.alnum || labels[k] || p.nl || p.flags & (F.STATE | F.COUNTRY | F.CALENDAR)) return;
-    const placeLike = p.kind === Kind.Name || p.kind === Kind.Unknown || p.kind === Kind.Weak || (p.flags & F.ANY_CITY) !== 0;
-    if (!placeLike || (docCase === 0 && p.casing === 0) || p.flags & F.TYPO) return;
-    labels[k] = PLACE;
+    const placeLike =
+      p.kind === Kind.Name ||
+      p.kind === Kind.Unknown ||
+      (p.flags & F.CITY) !== 0 ||
+      // A name that is also a word ("Early", "Hope") is a town only where it is written as one.
+      (docCase === 0 && p.casing === 1 && (p.kind === Kind.Weak || ((p.flags & F.ANY_CITY) !== 0 && p.kind !== Kind.Clinical)));
+    // Where capitals mean something a lower-case place must be a word no dictionary knows ("lives in rockport").
+    const lowerOk = p.kind === Kind.Name || p.kind === Kind.Unknown;
+    if (!placeLike || (docCase === 0 && p.casing === 0 && !lowerOk) || p.flags & F.TYPO) return;
+    put(labels, k, PLACE);
     // A town of two or three words ("Port Paien", "Novo mesto").
     for (let m = k + 1; m < k + 3 && m < toks.length; m++) {
       const q = toks[m];
       if (!q?.alnum || q.nl || q.kind === Kind.Stop || (docCase === 0 && q.casing === 0) || q.flags & (F.STATE | F.COUNTRY)) break;
-      labels[m] = PLACE;
+      put(labels, m, PLACE);
     }
     return;
   }
@@ -148,7 +238,7 @@ function coordinate(text: string, toks: readonly MTok[], labels: Uint8Array, doc
         const n = toks[j];
         if (!n?.alnum || labels[j] || n.nl || link.nl) continue;
         const nameLike = n.kind === Kind.Name || n.kind === Kind.Unknown || (n.kind === Kind.Weak && (n.flags & F.GIVEN) !== 0);
-        if (nameLike && !(n.flags & (F.TYPO | F.STATE | F.COUNTRY | F.CALENDAR)) && (docCase !== 0 ? n.kind !== Kind.Weak : n.casing === 1)) labels[j] = NAME;
+        if (nameLike && !(n.flags & (F.TYPO | F.STATE | F.COUNTRY | F.CALENDAR)) && (docCase !== 0 ? n.kind !== Kind.Weak : n.casing === 1)) put(labels, j, NAME);
       }
     }
 }
@@ -184,7 +274,8 @@ function facility(text: string, toks: readonly MTok[], labels: Uint8Array, head:
     // In mixed-case text a capitalised head ("oak hollow Manor") may follow a name written in lower case.
     if (docCase === 0 && t.casing === 0 && toks[head]?.casing !== 1) break;
     if (docCase === 0 && t.casing === 0) lowerRun++;
-    if (saint || t.kind === Kind.Name || t.kind === Kind.Unknown || t.kind === Kind.Weak || t.flags & (F.ANY_CITY | F.STATE)) named = true;
+    const nameLike = t.kind === Kind.Name || (t.kind === Kind.Unknown && t.len >= 4 && !(t.flags & F.TYPO)) || t.kind === Kind.Weak;
+    if (saint || nameLike || t.flags & (F.ANY_CITY | F.STATE)) named = true;
     first = k;
     n++;
   }
@@ -197,8 +288,10 @@ function facility(text: string, toks: readonly MTok[], labels: Uint8Array, head:
   const hospital = HOSPITAL_HEADS.has(toks[head]?.lower ?? '');
   // A lower-case name needs a place expected before it and two words or a name ("to cancer Institute" is a kind).
   if (lowerRun > 0 && !(afterPreposition && (named || head - first >= 2))) return;
+  // "poss rehab", "BEGIN REHAB": where capitals say nothing, a generic head needs a place expected before it too.
+  if (!hospital && docCase !== 0 && !afterPreposition) return;
   if (!(named || (hospital && (afterPreposition || (docCase === 0 && toks[first]?.casing !== 0))))) return;
-  for (let j = first; j <= head; j++) if (toks[j]?.alnum && !labels[j]) labels[j] = PLACE;
+  for (let j = first; j <= head; j++) if (toks[j]?.alnum && labels[j] !== NAME) put(labels, j, PLACE);
 }
 
 /** "St. Agnes", "Saint Joseph's", "ST MARY": a saint's name names a hospital or a town (a street after a number). */
@@ -208,17 +301,32 @@ function saintName(text: string, toks: readonly MTok[], labels: Uint8Array, i: n
   if (j < 0 || !n || labels[j] || n.kind === Kind.Stop || !(n.flags & F.GIVEN || n.kind === Kind.Name)) return;
   // "12 Main St. Mary …": the street's suffix, not a saint.
   for (let k = i - 1; k >= 0 && k >= i - 4; k--) if (toks[k]?.kind === K_NUMBER) return;
-  labels[i] = PLACE;
-  labels[j] = PLACE;
+  put(labels, i, PLACE);
+  put(labels, j, PLACE);
 }
 
 // Hospitals called by acronym end in H or MC ("MGH", "BWH", "UMMC").
-const HOSPITAL_ACRONYM = /^(?:[A-Z]{1,4}H|[A-Z]{1,3}MC)$/;
+const HOSPITAL_ACRONYM = /^(?:[A-Z]{2,4}H|[A-Z]{1,3}MC)$/;
 
 /** "TRANSFER TO MGH", "seen at BWH": a hospital's acronym after a place preposition. */
 function hospitalAcronym(text: string, toks: readonly MTok[], labels: Uint8Array, i: number): void {
   const n = toks[i + 1];
   if (!n?.alnum || labels[i + 1] || n.nl || !(n.kind === Kind.Unknown || n.kind === Kind.Name)) return;
   if (n.casing !== 2 || n.flags & (F.STATE | F.COUNTRY)) return;
-  if (HOSPITAL_ACRONYM.test(text.slice(n.start, n.end))) labels[i + 1] = PLACE;
+  if (HOSPITAL_ACRONYM.test(text.slice(n.start, n.end))) put(labels, i + 1, PLACE);
+}
+
+/**
+ * "Lopie Certusi": two capitalised words in a row that no dictionary knows (and that are no typo of a known word)
+ * are a name, where capitals mean something.
+ */
+function unknownPair(toks: readonly MTok[], labels: Uint8Array, i: number, docCase: number): void {
+  const a = toks[i];
+  const b = toks[i + 1];
+  if (docCase !== 0 || !a || !b || !b.alnum || b.nl) return;
+  const unknown = (t: MTok): boolean => t.kind === Kind.Unknown && t.casing === 1 && t.len >= 3 && !(t.flags & F.TYPO);
+  if (unknown(a) && unknown(b)) {
+    put(labels, i, NAME);
+    put(labels, i + 1, NAME);
+  }
 }
