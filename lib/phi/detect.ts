@@ -127,6 +127,9 @@ const ADDRESS_LINE =
 function extendAddresses(text: string, entities: PhiEntity[]): void {
   for (const e of entities) {
     if (e.type !== 'LOCATION') continue;
+    const from = Math.max(0, e.start - 12);
+    const before = NUMBER_BEFORE.exec(text.slice(from, e.start));
+    if (before?.[1] && /^\d/.test(text[e.start] ?? '')) e.start = from + before.index + before[0].indexOf(before[1]);
     let end = e.end;
     let lineEnd = text.indexOf('\n', end);
     if (lineEnd < 0) lineEnd = text.length;
@@ -141,7 +144,14 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
       let to = text.indexOf('\n', from);
       if (to < 0) to = text.length;
       const line = text.slice(from, to);
-      if (!line.trim() || line.length > 48 || !ADDRESS_LINE.test(line)) break;
+      if (!line.trim() || line.length > 80) break;
+      if (!ADDRESS_LINE.test(line) || line.length > 48) {
+        // The last line of an address may go on with the sentence: "Cyprus 36903? I am in…".
+        const last = ADDRESS_LAST_LINE.exec(line);
+        if (last && !entities.some((o) => o.type !== 'LOCATION' && o.start < from + last[0].length && o.end > from))
+          end = from + last[0].length;
+        break;
+      }
       // A line holding another kind of identifier ("Dr. Foley") is not part of the address.
       if (entities.some((o) => o.type !== 'LOCATION' && o.start < to && o.end > from)) break;
       end = from + line.trimEnd().length;
@@ -161,6 +171,10 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
 }
 
 const ADDRESS_JOIN = /^[\s,>]{0,6}$/;
+// A country or a town and a postcode opening a line that goes on with other words.
+const ADDRESS_LAST_LINE = /^[ \t>]*,?[ \t]*\p{Lu}[\p{L}'’.()-]*(?:[ \t]+[\p{Lu}(][\p{L}'’.()-]*){0,3}[ \t]+\d{3,6}(?:[ -]\d{2,4})?(?=[ \t]*[?.!,;]|[ \t]+\p{Ll})/u;
+// A house or building number written before the street's own number ("1987 74 Diakou Street").
+const NUMBER_BEFORE = /(?:^|[ \t>:,])(\d{1,6})[ \t]+$/;
 
 /**
  * Eponyms stay: a labelled run right before a disease's or a sign's head word ("Cohen syndrome", "Brooke-Spiegler
@@ -254,7 +268,8 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
   }
   const entities = merge(candidates);
   extendAddresses(text, entities);
-  return entities;
+  // Extending may have reached a neighbour: overlaps become one entity again (spans stay disjoint and sorted).
+  return merge(entities.map((e) => ({ ...e, priority: PRIORITY[e.type] })));
 }
 
 /**

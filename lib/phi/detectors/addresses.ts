@@ -23,6 +23,13 @@ const STREET_FOREIGN_SUFFIXED = new RegExp(
   String.raw`(?<![\p{L}])(?:\p{Lu}[\p{L}'-]*[ \t]+){0,2}\p{Lu}[\p{L}-]+${STREET_SUFFIX_FOREIGN}[ \t]+\d{1,5}[a-zA-Z]?\b${UNIT}`,
   'gu',
 );
+// A street type written as a word of its own after the name ("Király u. 15.", "Eleftheriou Venizelou str 159").
+const STREET_SEPARATE_SUFFIX = new RegExp(
+  String.raw`(?<![\p{L}])(?:\p{Lu}[\p{L}'-]*[ \t]+){1,3}(?:u\.|utca|út|tér|str\.?|stra(?:ss|ß)e|gasse|weg|vej|vei|gata|gatan|katu|tie|laan|straat|plein)[ \t]+\d{1,5}[a-zA-Z]?\b\.?${UNIT}`,
+  'gu',
+);
+// "the corner of Main St and 5th Ave": two streets that meet, up to the end of the sentence.
+const CORNER = /\b(?:the[ \t]+)?corner[ \t]+of[ \t]+(?=[\p{Lu}\d]|[\p{Ll}]+[ \t]+\d)[^\n.?!;,]{2,60}?[ \t]+and[ \t]+[^\n?!;,]{2,40}?(?=[.?!;,]?[ \t]*(?:$|\n)|[.?!;,][ \t])/gmu;
 const UNAMBIGUOUS_SUFFIX = words(
   `street avenue ave road rd boulevard blvd lane ln drive highway hwy parkway pkwy terrace turnpike tpke circle`,
 );
@@ -43,6 +50,7 @@ const NON_WORD = /\W/g;
 const CAPITAL_START = /^[A-Z]/;
 const FIVE_DIGITS = /\d{5}/;
 const DIGIT = /\d/;
+const CORNER_WORD = /corner/i;
 const FOREIGN_HINT = new RegExp(`${STREET_PREFIX_FOREIGN}|${STREET_SUFFIX_FOREIGN}`, 'iu');
 
 function push(out: Candidate[], start: number, end: number): void {
@@ -70,6 +78,8 @@ export function detectAddresses(text: string, mixed: boolean, out: Candidate[]):
     if (!UNAMBIGUOUS_SUFFIX.has(suffix) && (!mixed || !ws.every((w) => CAPITAL_START.test(w)))) continue;
     push(out, m.index, m.index + m[0].length);
   }
+  scan(text, STREET_SEPARATE_SUFFIX, out);
+  if (CORNER_WORD.test(text)) scan(text, CORNER, out);
   if (FOREIGN_HINT.test(text)) {
     scan(text, STREET_FOREIGN_PREFIXED, out);
     scan(text, STREET_FOREIGN_SUFFIXED, out);

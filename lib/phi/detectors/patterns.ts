@@ -111,9 +111,9 @@ const IBAN = /\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,
 // Phone numbers as countries write them: groups of digits with spaces, dots or dashes, perhaps a country code and
 // an area code in brackets ("01.84.17.61.18", "+46 (0)157 548 89", "(37) 788-063", "78 651 450").
 const PHONE_GROUPED =
-  /(?<![\w.+/-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,5}(?:[ .-]\d{2,5}){1,5}(?![\w-]|[./]\d)/g;
+  /(?<![\w.+/-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,5}(?:[ .-]\d{2,6}){1,5}(?!\w|-\d|[./]\d)/g;
 const PHONE_CUE =
-  /\b(?:phone|ph|tel|telephone|call|called|calling|cell|mobile|mob|fax|office|desk|home|work|contact|reach|reached|number|no|text|txt|whatsapp|answering|dial|ring)\b[^\d]{0,16}$/i;
+  /\b(?:phone|ph|tel|telephone|call|called|calling|cell|mobile|mob|fax|office|desk|home|work|contact|reach|reached|number|no|text|txt|whatsapp|answering|dial|ring|messages?|sms|receiving|reach)\b[^\d]{0,16}$/i;
 const OPENS_LIKE_PHONE = /^[+(]/;
 const DECIMAL_START = /^\d\.\d/;
 const CLOCK_RANGE = /(?:^|\D)(?:[01]\d|2[0-3])[0-5]\d[ ]?-[ ]?(?:[01]\d|2[0-3])[0-5]\d(?:\D|$)/;
