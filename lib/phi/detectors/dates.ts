@@ -122,6 +122,7 @@ const DURATION_BEFORE = /\b(?:for|x|past|last|over|in|within|every|each|next|ano
 const DURATION_AFTER = /^[ \t]*(?:ago|hx|hist|history|duration|course|of\s+(?:symptoms|sx|pain|cough|diarrh?oea|vomiting|fever)|h\/o|sx|symptoms)\b/i;
 const DATE_LABEL_BEFORE = /\b(?:dob|d\.o\.b\.?|born|dated?|on)[ \t]*:?[ \t]*$/i;
 
+const OF_BEFORE = /\bof\s*$/i;
 const DURATION_NOUN_AFTER = /^[ \t]*(?:ago|hx|hist|history)\b/i;
 
 function isDuration(text: string, at: number, end: number, denominator: number, shorthand: boolean): boolean {
@@ -154,7 +155,8 @@ function detectNumericDates(text: string, out: Candidate[]): void {
         continue;
       const before = text.slice(Math.max(0, m.index - 12), m.index);
       const after = text.slice(m.index + m[0].length, m.index + m[0].length + 16);
-      if (FRACTION_BEFORE.test(before) || FRACTION_AFTER.test(after)) continue;
+      // "1/2 of the dose" is a fraction; "the morning of 8/14" a date.
+      if ((FRACTION_BEFORE.test(before) && !(b > 8 && OF_BEFORE.test(before))) || FRACTION_AFTER.test(after)) continue;
       if (SETTINGS_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
       if (b <= 10 && a <= 25 && VENT_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
       // "4/10" is a pain score when pain is mentioned around it.

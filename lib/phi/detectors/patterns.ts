@@ -63,7 +63,7 @@ const MAC = /\b(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\b/g;
 
 const SSN_FORMATTED = /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g;
 const SSN_LABELLED =
-  /\b(?:SSN|SS#|SS\s?No\.?|social\s+security(?:\s+(?:number|no\.?|#))?)\s*(?:is\s*)?[:#]?\s*(?<v>\d{3}[- ]?\d{2}[- ]?\d{4})\b/gi;
+  /\b(?:SSN|SS#|SS\s?No\.?|social\s+security(?:\s+(?:number|no\.?|#))?)[\s:#]*(?:is[\s:#]*)?(?<v>\d{3}[- ]?\d{2}[- ]?\d{4})\b/gi;
 
 // US-style phone numbers, including the bent forms seen in notes ("(240444-1243)", "301 944-5032").
 const PHONE_US =
@@ -78,16 +78,16 @@ const PHONE_LOCAL =
 const FAX_LABEL = /\bfax\b[^\n\d]{0,24}?(?<v>\+?[\d(][\d\s().-]{6,16}\d)/gi;
 
 const MRN =
-  /\b(?:MRN|MR\s?#|MR\s?No\.?|med(?:ical)?\s+rec(?:ord)?s?(?:\s+(?:number|no\.?|#))?|hospital\s+(?:number|no\.?|#)|unit\s+(?:number|no\.?|#)|chart\s+(?:number|no\.?|#)|patient\s+(?:id|number|no\.?|#)|pt\s+(?:id|#))\s*(?:is\s*)?[:#]?\s*(?<v>[A-Z]{0,3}[-]?\d[\d-]{3,}[A-Z0-9]*)/gi;
+  /\b(?:MRN|MR\s?#|MR\s?No\.?|med(?:ical)?\s+rec(?:ord)?s?(?:\s+(?:number|no\.?|#))?|hospital\s+(?:number|no\.?|#)|unit\s+(?:number|no\.?|#)|chart\s+(?:number|no\.?|#)|patient\s+(?:id|number|no\.?|#)|pt\s+(?:id|#))[\s:#]*(?:is[\s:#]*)?(?<v>[A-Z]{0,4}[-]?\d[\d-]{3,}[A-Z0-9]*)/gi;
 const HEALTH_PLAN =
-  /\b(?:member|subscriber|beneficiary|medicare|medicaid|insurance|insurer|health\s+plan|plan|policy|group|HICN|MBI|HIC|payer|BCBS|blue\s+cross)(?:\s+(?:id|identifier|number|no\.?|#|card))*\s*(?:is\s*)?[:#]?\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{4,})/gi;
+  /\b(?:member|subscriber|beneficiary|medicare|medicaid|insurance|insurer|health\s+plan|plan|policy|group|HICN|MBI|HIC|payer|BCBS|blue\s+cross)(?:\s+(?:id|identifier|number|no\.?|#|card))*[\s:#]*(?:is[\s:#]*)?(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{4,})/gi;
 const MBI =
   /\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y]{2}\d{2}\b/g;
 const ACCOUNT =
-  /\b(?:account|acct|billing|invoice|encounter|visit|FIN|claim|bank|routing|iban)(?:\s+(?:id|number|no\.?|#))*\s*(?:is\s*)?[:#]?\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
+  /\b(?:account|acct|billing|invoice|encounter|visit|FIN|claim|bank|routing|iban)(?:\s+(?:id|number|no\.?|#))*[\s:#]*(?:is[\s:#]*)?(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
 const CARD = /(?<![\d-])(?:\d{4}[ -]?){3}\d{1,7}(?![\d-])/g;
 const LICENSE =
-  /\b(?:licen[cs]e|lic|DEA|NPI|certificate|cert|certification|registration|permit|driver'?s\s+licen[cs]e|passport)(?:\s+(?:id|number|no\.?|#))*\s*(?:is\s*)?[:#]?\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
+  /\b(?:licen[cs]e|lic|DEA|NPI|certificate|cert|certification|registration|permit|driver'?s\s+licen[cs]e|passport)(?:\s+(?:id|number|no\.?|#))*[\s:#]*(?:is[\s:#]*)?(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
 const DEA = /\b[ABCDEFGHJKLMNPRSTUX][A-Z9]\d{7}\b/g;
 const VIN = /\b[A-HJ-NPR-Z0-9]{17}\b/g;
 const VIN_LABEL =
@@ -103,6 +103,8 @@ const BIOMETRIC =
   /\b(?:fingerprint|finger\s?print|retina(?:l)?(?:\s+scan)?|iris(?:\s+(?:scan|template))?|voice\s?print|face\s?print|facial\s+template|palm\s?print|biometric|DNA\s+profile)(?:\s+(?:id|identifier|template|hash|number|no\.?|#|record))*\s*[:#]\s*(?<v>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{3,})/gi;
 const GENERIC_ID =
   /\b(?:ref|reference|case|order|requisition|accession|confirmation|conf|ticket|specimen|tracking|employee|badge|identifier|id|file|record|policy)\s*(?:#|no\.?|number)\s*[:#]?\s*(?<v>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*)/gi;
+// "ID HP-2231", "Id: 44-5521": an identifier of any shape with a digit after "ID" (case matters: "id" is a word).
+const ID_LABEL = /\b(?:ID|Id)\b[ \t]*[:#]?[ \t]*#?(?<v>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{3,})/g;
 const HASH_ID =
   /(?<![\w&])#\s?(?<v>(?=[A-Za-z0-9-]*\d)(?:[A-Za-z]{1,4}\d[A-Za-z0-9-]*|\d{4,}[A-Za-z0-9-]*))/g;
 const LONG_NUMBER = /(?<![\w.,/-])\d{7,}(?![\w.,/-]?\d)/g;
@@ -314,5 +316,6 @@ export function detectPatterns(text: string, gates: number, out: Candidate[]): v
   if (gates & G.biometric) scan(text, BIOMETRIC, 'BIOMETRIC', out);
   if (gates & G.id) scan(text, GENERIC_ID, 'ID', out);
   if (text.includes('#')) scan(text, HASH_ID, 'ID', out);
+  if (text.includes('ID') || text.includes('Id')) scan(text, ID_LABEL, 'ID', out, (v) => !DATE_SHAPE.test(v));
   scan(text, LONG_NUMBER, 'ID', out);
 }

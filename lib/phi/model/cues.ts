@@ -105,6 +105,7 @@ function cues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: 
     }
     if (t.flags & F.FACILITY && STRONG_FACILITY.has(t.lower)) facility(text, toks, labels, i, docCase);
     if (t.flags & F.RESIDENCE) residence(toks, labels, i, docCase);
+    if ((t.lower === 'university' || t.lower === 'univ') && (docCase !== 0 || t.casing !== 0)) university(toks, labels, i, docCase);
     if ((t.lower === 'st' || t.lower === 'saint') && (docCase !== 0 || t.casing !== 0)) saintName(text, toks, labels, i);
     if (t.flags & F.PLACE_PREP && t.lower !== 'in' && t.lower !== 'of') hospitalAcronym(text, toks, labels, i);
     unknownPair(toks, labels, i, docCase);
@@ -329,4 +330,19 @@ function unknownPair(toks: readonly MTok[], labels: Uint8Array, i: number, docCa
     put(labels, i, NAME);
     put(labels, i + 1, NAME);
   }
+}
+
+/** "the University of Vermont hospital", "Univ of Michigan": a university named after its state or its town. */
+function university(toks: readonly MTok[], labels: Uint8Array, i: number, docCase: number): void {
+  const of = toks[i + 1];
+  const n = toks[i + 2];
+  if (of?.lower !== 'of' || !n?.alnum || n.nl || (docCase === 0 && n.casing === 0)) return;
+  const named = n.flags & (F.STATE | F.ANY_CITY) || n.kind === Kind.Name || n.kind === Kind.Unknown;
+  if (!named && !(docCase === 0 && n.casing === 1 && n.kind !== Kind.Stop && n.kind !== Kind.Clinical)) return;
+  put(labels, i, PLACE);
+  put(labels, i + 2, PLACE);
+  // "of New Mexico", "of South Florida": a second capitalised word of the name.
+  const m = toks[i + 3];
+  if (m?.alnum && !m.nl && (docCase !== 0 || m.casing !== 0) && (m.kind !== Kind.Stop || m.flags & (F.STATE | F.COUNTRY)) && (m.flags & (F.STATE | F.COUNTRY | F.ANY_CITY | F.FACILITY) || m.kind === Kind.Name || m.kind === Kind.Unknown))
+    put(labels, i + 3, PLACE);
 }
