@@ -134,10 +134,11 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
     let lineEnd = text.indexOf('\n', end);
     if (lineEnd < 0) lineEnd = text.length;
     const rest = text.slice(end, lineEnd);
-    if (rest.trim() && (!rest.trimStart().startsWith(',') || !ADDRESS_LINE.test(rest))) continue;
+    if (rest.trim() && (!rest.trimStart().startsWith(',') || !(ADDRESS_LINE.test(rest) || ADDRESS_TAIL.test(rest)))) continue;
     if (rest.trim()) {
-      if (entities.some((o) => o.type !== 'LOCATION' && o.start < lineEnd && o.end > end)) continue;
-      end = end + rest.trimEnd().length;
+      // ", Baltimore, MD 21201": a town, a state and a ZIP code end an address whatever the town was taken for.
+      if (!ADDRESS_TAIL.test(rest) && entities.some((o) => o.type !== 'LOCATION' && o.start < lineEnd && o.end > end)) continue;
+      end = end + rest.trimEnd().replace(/\.$/, '').length;
     }
     for (let lines = 0; lines < 4 && lineEnd < text.length; lines++) {
       const from = lineEnd + 1;
@@ -171,6 +172,7 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
 }
 
 const ADDRESS_JOIN = /^[\s,>]{0,6}$/;
+const ADDRESS_TAIL = /^,[ \t]*\p{Lu}[\p{L}'’ .-]*,[ \t]*[A-Z]{2}\.?[ \t]+\d{5}(?:-\d{4})?[ \t]*\.?[ \t]*$/u;
 // A country or a town and a postcode opening a line that goes on with other words.
 const ADDRESS_LAST_LINE = /^[ \t>]*,?[ \t]*\p{Lu}[\p{L}'’.()-]*(?:[ \t]+[\p{Lu}(][\p{L}'’.()-]*){0,3}[ \t]+\d{3,6}(?:[ -]\d{2,4})?(?=[ \t]*[?.!,;]|[ \t]+\p{Ll})/u;
 // A house or building number written before the street's own number ("1987 74 Diakou Street").

@@ -86,9 +86,11 @@ function cues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: 
       const ambiguous = AMBIGUOUS_TITLES.has(t.lower) && !((t.lower === 'ms' || t.lower === 'miss') && (dotted || (docCase === 0 && t.casing === 1)));
       // "Dr. griffin": after a title and its dot even a word written in lower case is the name.
       const afterDot = text[t.end] === '.' && n.kind !== Kind.Clinical && n.end - n.start > 2;
+      // "Dr. Foley", "DR FOLEY": a medical word written as a name after a title is the surname.
+      const clinicalName = n.kind === Kind.Clinical && n.len >= 4 && (docCase !== 0 || n.casing === 1);
       const ok = ambiguous
         ? (n.kind === Kind.Name || n.kind === Kind.Unknown) && (docCase !== 0 || n.casing !== 0) && !(n.flags & F.TYPO)
-        : nameWord(n, docCase) || afterDot || (n.end - n.start === 1 && n.casing !== 0 && text[n.end] === '.');
+        : nameWord(n, docCase) || afterDot || clinicalName || (n.end - n.start === 1 && n.casing !== 0 && text[n.end] === '.');
       if (ok && !(n.flags & (F.TITLE | F.CALENDAR | F.STATE))) markName(text, toks, labels, j, docCase);
     } else if (t.flags & F.CREDENTIAL && !AMBIGUOUS_CREDENTIALS.has(t.lower) && (docCase !== 0 || t.casing === 2)) {
       // "NP Carol", "RN Patty", "per md Saeed": a credential before a given name or a name.
