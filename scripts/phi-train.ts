@@ -156,7 +156,7 @@ function main(): void {
     return i >= 0 ? Number(argv[i + 1]) : dflt;
   };
   const folds = opt('--folds', 0);
-  const o: TrainOptions = { bits: opt('--bits', 20), epochs: opt('--epochs', 8), seed: opt('--seed', 7), missCost: opt('--miss-cost', 1) };
+  const o: TrainOptions = { bits: opt('--bits', 18), epochs: opt('--epochs', 8), seed: opt('--seed', 7), missCost: opt('--miss-cost', 1) };
   const bias = [0, opt('--name-bias', 0), opt('--place-bias', 0)];
   const dir = corpusDir();
   if (!dir) throw new Error('no corpus folder: set PHI_CORPUS_DIR');

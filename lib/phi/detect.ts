@@ -207,7 +207,8 @@ function vetoEponyms(text: string, toks: readonly MTok[], labels: Uint8Array): v
     for (let n = 0; n < 2 && j < toks.length; n++, j++) {
       const t = toks[j];
       if (!t?.alnum || t.nl) break;
-      if (EPONYM_VETO_HEADS.has(t.lower)) {
+      // "cell# 410-322-1419", "line: 2": a word used as a label is no head.
+      if (EPONYM_VETO_HEADS.has(t.lower) && !LABEL_AFTER.test(text.slice(t.end, t.end + 2))) {
         head = true;
         break;
       }
@@ -222,6 +223,7 @@ function vetoEponyms(text: string, toks: readonly MTok[], labels: Uint8Array): v
 }
 
 const JOIN_CHARS = "-'’";
+const LABEL_AFTER = /^[ \t]?[#:]/;
 // Heads that make the name before them a condition, a sign or a method; generic nouns ("cell", "line", "study")
 // follow names of people as often.
 const EPONYM_VETO_HEADS = new Set(
@@ -230,7 +232,8 @@ procedure operation repair fracture phenomenon law triad tetrad pentad lymphoma 
 index stain murmur angina tenosynovitis granulomatosis purpura thyroiditis encephalopathy porphyria anemia anaemia
 dystrophy ataxia virus disorder deformity malformation dysplasia type cyst contracture neuroma neuralgia aneurysm
 hernia diverticulum diverticulitis glomerulonephritis nephritis arthritis myopathy neuropathy cardiomyopathy
-carcinoma leukemia leukaemia fever ulcer effect method rule nomogram`.split(/\s+/),
+carcinoma leukemia leukaemia fever ulcer effect method rule nomogram doctrine principle hypothesis theory theorem
+curve ratio line lines node nodes body bodies cell cells`.split(/\s+/),
 );
 
 export interface DetectOptions {
@@ -246,7 +249,7 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
   const docCase = documentCase(toks);
   detectPatterns(text, gates, candidates);
   detectDates(text, gates, candidates);
-  detectAddresses(text, docCase === 0, candidates);
+  detectAddresses(text, docCase === 0, toks, candidates);
   const wt = opts.tagger === undefined ? shippedWeights() : opts.tagger;
   if (wt) {
     const tagged = tagTokens(wt, toks);

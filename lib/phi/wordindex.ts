@@ -219,6 +219,11 @@ export function wordEntry(lower: string): number | undefined {
   return (index ?? wordIndex()).table.get(lower);
 }
 
+/** FNV-1a of the word `wordEntry` looked up last (it hashes the word anyway). */
+export function lastWordHash(): number {
+  return (index ?? wordIndex()).table.lastHash;
+}
+
 /** Whether a five-digit string is a valid US ZIP code. */
 export function isZip(code: string): boolean {
   if (code.length !== 5) return false;

@@ -70,10 +70,15 @@ export class WordTable {
     }
   }
 
+  /** FNV-1a of the last key `get` looked up: callers that hash the word anyway read it here. */
+  lastHash = 0;
+
   get(key: string): number | undefined {
     const len = key.length;
     const { keys, starts, slots, mask } = this;
-    let slot = hashOf(key, 0, len) & mask;
+    const h = hashOf(key, 0, len);
+    this.lastHash = h;
+    let slot = h & mask;
     for (;;) {
       const e = slots[slot] ?? 0;
       if (e === 0) return undefined;

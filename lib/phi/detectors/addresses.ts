@@ -51,7 +51,12 @@ const CAPITAL_START = /^[A-Z]/;
 const FIVE_DIGITS = /\d{5}/;
 const DIGIT = /\d/;
 const CORNER_WORD = /corner/i;
-const FOREIGN_HINT = new RegExp(`${STREET_PREFIX_FOREIGN}|${STREET_SUFFIX_FOREIGN}`, 'iu');
+
+/** A street name never holds a function word or a clinical abbreviation ("12 units of the drip"). */
+function ordinaryWord(w: string): boolean {
+  const plain = w.toLowerCase().replace(NON_WORD, '');
+  return STOP_WORDS.has(plain) || CLINICAL_WORDS.has(plain);
+}
 
 function push(out: Candidate[], start: number, end: number): void {
   out.push({ start, end, type: 'LOCATION', priority: PRIORITY.LOCATION + 5 });
@@ -67,27 +72,62 @@ function scan(text: string, re: RegExp, out: Candidate[]): void {
 }
 
 /** `mixed`: the text uses capitals as ordinary prose does, so a capital means something. */
-export function detectAddresses(text: string, mixed: boolean, out: Candidate[]): void {
+/** The words of a text, as the tagger's tokenizer gives them: enough to tell which patterns can match at all. */
+export interface AddressWords {
+  lower: string;
+  alnum: boolean;
+  casing: number;
+  /** Word-list bits: only STREET_SUFFIX (512) is read here. */
+  flags: number;
+  kind: number;
+}
+
+const STREET_SUFFIX_BIT = 512;
+const GLUED_SUFFIX = new RegExp(`${STREET_SUFFIX_FOREIGN}$`, 'u');
+const NUMBER_KIND = 6;
+const SECONDARY_WORDS = words(`apt apartment suite ste flat`);
+const BOX_WORDS = words(`box psc cmr apo fpo dpo`);
+const ZIP_WORDS = words(`zip postal post postcode`);
+const SEPARATE_SUFFIX_WORDS = words(`u utca út tér str straße strasse gasse weg vej vei gata gatan katu tie laan straat plein`);
+const PREFIX_WORDS = words(
+  `rue avenue boulevard chemin allée impasse viale piazza piazzale corso largo vicolo calle avenida paseo plaza carrer rua travessa praça alameda ul ulica aleja al utca ulice náměstí strada bulevardul calea sokak caddesi`,
+);
+
+/** `mixed`: the text uses capitals as ordinary prose does, so a capital means something. */
+export function detectAddresses(text: string, mixed: boolean, toks: readonly AddressWords[], out: Candidate[]): void {
   if (!DIGIT.test(text)) return;
-  STREET_US.lastIndex = 0;
-  for (let m = STREET_US.exec(text); m; m = STREET_US.exec(text)) {
-    const suffix = (m.groups?.suffix ?? '').toLowerCase();
-    const ws = (m.groups?.words ?? '').trim().split(WHITESPACE);
-    const plain = (w: string): string => w.toLowerCase().replace(NON_WORD, '');
-    if (ws.some((w) => STOP_WORDS.has(plain(w)) || CLINICAL_WORDS.has(plain(w)))) continue;
-    if (!UNAMBIGUOUS_SUFFIX.has(suffix) && (!mixed || !ws.every((w) => CAPITAL_START.test(w)))) continue;
-    push(out, m.index, m.index + m[0].length);
+  // One pass over the words decides which of the patterns can match: most prompts hold no address at all.
+  let suffix = false;
+  let secondary = false;
+  let box = false;
+  let zip = false;
+  let separate = false;
+  let prefixed = false;
+  let glued = false;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (!t?.alnum) continue;
+    if (t.flags & STREET_SUFFIX_BIT) suffix = true;
+    const w = t.lower;
+    if (SECONDARY_WORDS.has(w)) secondary = true;
+    else if (BOX_WORDS.has(w)) box = true;
+    else if (ZIP_WORDS.has(w)) zip = true;
+    if (SEPARATE_SUFFIX_WORDS.has(w)) separate = true;
+    if (PREFIX_WORDS.has(w)) prefixed = true;
+    // A capitalised word before a number may end in a street type of its own ("Ziegelgasse 19").
+    if (!glued && t.casing !== 0 && t.casing !== 3 && toks[i + 1]?.kind === NUMBER_KIND && GLUED_SUFFIX.test(w)) glued = true;
   }
-  scan(text, STREET_SEPARATE_SUFFIX, out);
+  if (suffix) scanStreetsUs(text, mixed, out);
+  if (separate) scan(text, STREET_SEPARATE_SUFFIX, out);
   if (CORNER_WORD.test(text)) scan(text, CORNER, out);
-  if (FOREIGN_HINT.test(text)) {
-    scan(text, STREET_FOREIGN_PREFIXED, out);
-    scan(text, STREET_FOREIGN_SUFFIXED, out);
+  if (prefixed) scan(text, STREET_FOREIGN_PREFIXED, out);
+  if (glued) scan(text, STREET_FOREIGN_SUFFIXED, out);
+  if (box) {
+    scan(text, PO_BOX, out);
+    scan(text, MILITARY_BOX, out);
+    scan(text, MILITARY_POST, out);
   }
-  scan(text, PO_BOX, out);
-  scan(text, MILITARY_BOX, out);
-  scan(text, MILITARY_POST, out);
-  scan(text, SECONDARY, out);
+  if (secondary) scan(text, SECONDARY, out);
   if (FIVE_DIGITS.test(text)) {
     ZIP_CODE.lastIndex = 0;
     for (let m = ZIP_CODE.exec(text); m; m = ZIP_CODE.exec(text)) {
@@ -96,5 +136,16 @@ export function detectAddresses(text: string, mixed: boolean, out: Candidate[]):
       push(out, m.index, m.index + m[0].length);
     }
   }
-  scan(text, ZIP_LABEL, out);
+  if (zip) scan(text, ZIP_LABEL, out);
+}
+
+function scanStreetsUs(text: string, mixed: boolean, out: Candidate[]): void {
+  STREET_US.lastIndex = 0;
+  for (let m = STREET_US.exec(text); m; m = STREET_US.exec(text)) {
+    const suffix = (m.groups?.suffix ?? '').toLowerCase();
+    const ws = (m.groups?.words ?? '').trim().split(WHITESPACE);
+    if (ws.some(ordinaryWord)) continue;
+    if (!UNAMBIGUOUS_SUFFIX.has(suffix) && (!mixed || !ws.every((w) => CAPITAL_START.test(w)))) continue;
+    push(out, m.index, m.index + m[0].length);
+  }
 }

@@ -109,11 +109,12 @@ const HASH_ID =
   /(?<![\w&])#\s?(?<v>(?=[A-Za-z0-9-]*\d)(?:[A-Za-z]{1,4}\d[A-Za-z0-9-]*|\d{4,}[A-Za-z0-9-]*))/g;
 const LONG_NUMBER = /(?<![\w.,/-])\d{7,}(?![\w.,/-]?\d)/g;
 // International bank account numbers, plain or in groups of four; kept only when the ISO 13616 check holds.
+const IBAN_START = /[A-Za-z]{2}\d{2}[ ]?[A-Za-z0-9]{4}/;
 const IBAN = /\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,4})?\b/g;
 // Phone numbers as countries write them: groups of digits with spaces, dots or dashes, perhaps a country code and
 // an area code in brackets ("01.84.17.61.18", "+46 (0)157 548 89", "(37) 788-063", "78 651 450").
 const PHONE_GROUPED =
-  /(?<![\w.+/-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,5}(?:[ .-]\d{2,6}){1,5}(?!\w|-\d|[./]\d)/g;
+  /(?=[\d+(])(?<![\w.+/-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,5}(?:[ .-]\d{2,6}){1,5}(?!\w|-\d|[./]\d)/g;
 const PHONE_CUE =
   /\b(?:phone|ph|tel|telephone|call|called|calling|cell|mobile|mob|fax|office|desk|home|work|contact|reach|reached|number|no|text|txt|whatsapp|answering|dial|ring|messages?|sms|receiving|reach)\b[^\d]{0,16}$/i;
 const OPENS_LIKE_PHONE = /^[+(]/;
@@ -287,7 +288,7 @@ export function detectPatterns(text: string, gates: number, out: Candidate[]): v
     scan(text, PHONE_INTL, 'PHONE', out, (v) => parsePhoneNumberFromString(v)?.isPossible() ?? false);
   scan(text, PHONE_SPACED, 'PHONE', out);
   groupedPhone(text, out);
-  scan(text, IBAN, 'ACCOUNT', out, validIban);
+  if (IBAN_START.test(text)) scan(text, IBAN, 'ACCOUNT', out, validIban);
   if (gates & G.pager) {
     scan(text, PAGER, 'PHONE', out);
     scan(text, PHONE_LOCAL, 'PHONE', out);

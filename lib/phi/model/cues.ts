@@ -107,6 +107,7 @@ function cues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: 
     }
     if (t.flags & F.FACILITY && STRONG_FACILITY.has(t.lower)) facility(text, toks, labels, i, docCase);
     if (t.flags & F.RESIDENCE) residence(toks, labels, i, docCase);
+    if (t.flags & F.WORK) employer(toks, labels, i, docCase);
     if ((t.lower === 'university' || t.lower === 'univ') && (docCase !== 0 || t.casing !== 0)) university(toks, labels, i, docCase);
     if ((t.lower === 'st' || t.lower === 'saint') && (docCase !== 0 || t.casing !== 0)) saintName(text, toks, labels, i);
     if (t.flags & F.PLACE_PREP && t.lower !== 'in' && t.lower !== 'of') hospitalAcronym(text, toks, labels, i);
@@ -291,10 +292,11 @@ function facility(text: string, toks: readonly MTok[], labels: Uint8Array, head:
   const hospital = HOSPITAL_HEADS.has(toks[head]?.lower ?? '');
   // A lower-case name needs a place expected before it and two words or a name ("to cancer Institute" is a kind).
   if (lowerRun > 0 && !(afterPreposition && (named || head - first >= 2))) return;
+  if (lowerRun >= 2 && afterPreposition) named = true;
   // "poss rehab", "BEGIN REHAB": where capitals say nothing, a generic head needs a place expected before it too.
   if (!hospital && docCase !== 0 && !afterPreposition) return;
   if (!(named || (hospital && (afterPreposition || (docCase === 0 && toks[first]?.casing !== 0))))) return;
-  for (let j = first; j <= head; j++) if (toks[j]?.alnum && labels[j] !== NAME) put(labels, j, PLACE);
+  for (let j = first; j <= head; j++) if (toks[j]?.alnum) put(labels, j, PLACE);
 }
 
 /** "St. Agnes", "Saint Joseph's", "ST MARY": a saint's name names a hospital or a town (a street after a number). */
@@ -319,16 +321,20 @@ function hospitalAcronym(text: string, toks: readonly MTok[], labels: Uint8Array
   if (HOSPITAL_ACRONYM.test(text.slice(n.start, n.end))) put(labels, i + 1, PLACE);
 }
 
+function unknownCapitalised(t: MTok): boolean {
+  return t.kind === Kind.Unknown && t.casing === 1 && t.len >= 3 && !(t.flags & F.TYPO);
+}
+
 /**
  * "Lopie Certusi": two capitalised words in a row that no dictionary knows (and that are no typo of a known word)
  * are a name, where capitals mean something.
  */
 function unknownPair(toks: readonly MTok[], labels: Uint8Array, i: number, docCase: number): void {
+  if (docCase !== 0) return;
   const a = toks[i];
   const b = toks[i + 1];
   if (docCase !== 0 || !a || !b || !b.alnum || b.nl) return;
-  const unknown = (t: MTok): boolean => t.kind === Kind.Unknown && t.casing === 1 && t.len >= 3 && !(t.flags & F.TYPO);
-  if (unknown(a) && unknown(b)) {
+  if (unknownCapitalised(a) && unknownCapitalised(b)) {
     put(labels, i, NAME);
     put(labels, i + 1, NAME);
   }
@@ -347,4 +353,25 @@ function university(toks: readonly MTok[], labels: Uint8Array, i: number, docCas
   const m = toks[i + 3];
   if (m?.alnum && !m.nl && (docCase !== 0 || m.casing !== 0) && (m.kind !== Kind.Stop || m.flags & (F.STATE | F.COUNTRY)) && (m.flags & (F.STATE | F.COUNTRY | F.ANY_CITY | F.FACILITY) || m.kind === Kind.Name || m.kind === Kind.Unknown))
     put(labels, i + 3, PLACE);
+}
+
+const WORK_LINKS = new Set(['at', 'for', 'by', 'of', 'from', 'with']);
+
+/** "EMPLOYED BY NORTEK", "CEO of QVX", "works at Raytheon": an employer names a place that identifies. */
+function employer(toks: readonly MTok[], labels: Uint8Array, i: number, docCase: number): void {
+  const link = toks[i + 1];
+  const n = toks[i + 2];
+  if (!link?.alnum || !WORK_LINKS.has(link.lower) || !n?.alnum || n.nl || labels[i + 2]) return;
+  if (n.flags & (F.STATE | F.COUNTRY | F.CALENDAR) || n.kind === Kind.Stop || n.kind === Kind.Clinical) return;
+  // Where capitals say nothing, only a word no dictionary knows; elsewhere a capitalised word or an acronym too.
+  const named = n.kind === Kind.Name || n.kind === Kind.Unknown;
+  if (!(named || (docCase === 0 && n.casing !== 0 && n.kind !== Kind.Word))) return;
+  if (docCase === 0 && n.casing === 0) return;
+  put(labels, i + 2, PLACE);
+  // "Bethlehem Steel", "Acme Tools Inc": the next capitalised words of the name.
+  for (let k = i + 3; k < i + 5; k++) {
+    const m = toks[k];
+    if (!m?.alnum || m.nl || m.kind === Kind.Stop || (docCase === 0 ? m.casing === 0 : m.kind === Kind.Word)) break;
+    put(labels, k, PLACE);
+  }
 }

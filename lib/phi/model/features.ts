@@ -1,4 +1,4 @@
-import { F, FLAG_SHIFT, kindOf, Kind, nearKnownWord, wordEntry } from '../wordindex';
+import { F, FLAG_SHIFT, kindOf, Kind, lastWordHash, nearKnownWord, wordEntry } from '../wordindex';
 
 // Tokens and hashed features of the name and place tagger. The same code serves training (scripts/phi-train.ts)
 // and inference (tagger.ts): a feature is an integer, hashed from a template number and a value, never a string.
@@ -53,10 +53,8 @@ function fnv(s: string, from = 0, to = s.length): number {
 
 /** Mixes two 32-bit values into one (murmur3's finaliser over a combination). */
 export function mix(a: number, b: number): number {
-  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  const h = Math.imul(Math.imul(a, 0x9e3779b1) ^ b, 0x85ebca6b);
+  return (h ^ (h >>> 15)) >>> 0;
 }
 
 const NON_ASCII_LETTER = /\p{L}/u;
@@ -124,10 +122,13 @@ export function tokenizeForTagger(text: string): MTok[] {
     if (isLetter(c) || isDigit(c)) {
       let letters = 0;
       let digits = 0;
+      let uppers = 0;
       while (i < n) {
         const d = text.charCodeAt(i);
-        if (isLetter(d)) letters++;
-        else if (isDigit(d)) digits++;
+        if (isLetter(d)) {
+          letters++;
+          if (upperCode(d)) uppers++;
+        } else if (isDigit(d)) digits++;
         else if ((d === 39 || d === 0x2019) && i + 1 < n && isLetter(text.charCodeAt(i + 1)) && letters > 0) {
           // O'Brien, Parkinson's: an apostrophe between letters belongs to the word
         } else break;
@@ -145,6 +146,8 @@ export function tokenizeForTagger(text: string): MTok[] {
         const len = lower.length;
         if (len > 2 && lower[len - 1] === 's' && (lower[len - 2] === "'" || lower[len - 2] === '’')) base = lower.slice(0, -2);
         const entry = wordEntry(base);
+        // The table hashed the word to look it up: the same FNV-1a the features use.
+        word = lastWordHash();
         kind = kindOf(entry, base);
         flags = entry === undefined ? 0 : entry >>> FLAG_SHIFT;
         if (kind === Kind.Unknown && base.length >= 4) {
@@ -152,14 +155,12 @@ export function tokenizeForTagger(text: string): MTok[] {
           if (typo === undefined) typos.set(base, (typo = nearKnownWord(base)));
           if (typo) flags |= F.TYPO;
         }
-        word = fnv(base);
-        const cap0 = upperCode(c);
-        casing = !cap0 ? CASE_LOWER : raw.length > 1 && raw === raw.toUpperCase() ? CASE_UPPER : CASE_CAP;
+        casing = !upperCode(c) ? CASE_LOWER : letters > 1 && uppers === letters ? CASE_UPPER : CASE_CAP;
       } else {
         kind = letters === 0 ? K_NUMBER : K_ALNUM;
         // A number's own digits are never a feature: only how many there are.
         word = letters === 0 ? mix(0x6e756d, Math.min(digits, 12)) : mix(0x616c6e, shapeHash(text, start, i));
-        casing = letters === 0 ? CASE_NONE : raw === raw.toUpperCase() ? CASE_UPPER : CASE_LOWER;
+        casing = letters === 0 ? CASE_NONE : uppers === letters ? CASE_UPPER : CASE_LOWER;
       }
       toks.push({
         start,
@@ -169,8 +170,9 @@ export function tokenizeForTagger(text: string): MTok[] {
         flags,
         word,
         shape: shapeHash(text, start, i),
-        prefix: digits === 0 ? fnv(lower, 0, Math.min(3, lower.length)) : 0,
-        suffix: digits === 0 ? fnv(lower, Math.max(0, lower.length - 3)) : 0,
+        // Affixes serve the scored word only, and function words are never scored.
+        prefix: digits === 0 && kind !== Kind.Stop ? fnv(lower, 0, Math.min(3, lower.length)) : 0,
+        suffix: digits === 0 && kind !== Kind.Stop ? fnv(lower, Math.max(0, lower.length - 3)) : 0,
         casing,
         len: raw.length,
         nl,
@@ -302,7 +304,8 @@ function kc(x: MTok): number {
 }
 
 function pushFlags(out: number[], template: number, flags: number): void {
-  for (let f = flags, bit = 0; f !== 0; f >>>= 1, bit++) if (f & 1) out.push(mix(template, bit));
+  // Only the set bits: lowest first, each cleared in turn.
+  for (let f = flags; f !== 0; f &= f - 1) out.push(mix(template, 31 - Math.clz32(f & -f)));
 }
 
 /** The label-free features of token i (the caller adds `labelFeatures`). */
@@ -331,8 +334,6 @@ export function staticFeatures(toks: readonly MTok[], i: number, docCase: number
     mix(T.lines, (t.nl ? 1 : 0) + (p1.nl ? 2 : 0)),
     mix(T.wm1shape, mix(m1.word, t.shape)),
     mix(T.wp1shape, mix(p1.word, t.shape)),
-    mix(T.wm2shape, mix(m2.word, t.shape)),
-    mix(T.kind3, (kc(m1) * 100 + kc(t)) * 100 + kc(p1)),
     mix(T.case3, ((m1.casing * 5 + t.casing) * 5 + p1.casing) * 3 + docCase),
   );
   // The nearest words, whatever punctuation stands between ("Dr. Knight", "Jones, RN").
@@ -350,19 +351,15 @@ export function staticFeatures(toks: readonly MTok[], i: number, docCase: number
   out.push(
     mix(T.w0case, mix(t.word, t.casing * 4 + docCase)),
     mix(T.wm1kind, mix(m1.word, k0)),
-    mix(T.wm2kind, mix(m2.word, k0)),
     mix(T.wp1kind, mix(p1.word, k0)),
-    mix(T.wp2kind, mix(p2.word, k0)),
     mix(T.pwkind, mix(pw.word, k0)),
     mix(T.nwkind, mix(nw.word, k0)),
   );
   if (t.prefix) out.push(mix(T.prefix, t.prefix), mix(T.suffix, t.suffix));
-  if (t.kind <= K_UNKNOWN) out.push(mix(T.usage, ((use.get(t.word) ?? 0) * 5 + t.casing) * 3 + docCase));
+  if (docCase === 0 && t.kind <= K_UNKNOWN) out.push(mix(T.usage, ((use.get(t.word) ?? 0) * 5 + t.casing) * 3 + docCase));
   pushFlags(out, T.flag0, t.flags);
   pushFlags(out, T.flagm1, m1.flags);
   pushFlags(out, T.flagp1, p1.flags);
-  pushFlags(out, T.flagm2, m2.flags);
-  pushFlags(out, T.flagp2, p2.flags);
 }
 
 /** Features of the labels already given to the tokens before this one. */

@@ -21,14 +21,17 @@ export interface Tagged {
   labels: Uint8Array;
 }
 
-const isCapitalised = (t: MTok | undefined): boolean => !!t && t.casing !== 0 && t.casing !== 3;
+/** Written with a capital, and not a clinical abbreviation ("HR", "CXR" stand beside numbers all day long). */
+function capitalisedName(t: MTok | undefined): boolean {
+  return !!t && t.casing !== 0 && t.casing !== 3 && !(t.casing === 2 && t.kind === Kind.Clinical) && t.kind !== Kind.Stop;
+}
 const nameLike = (t: MTok | undefined): boolean =>
   !!t && (t.kind === Kind.Name || t.kind === Kind.Weak || t.kind === Kind.Unknown || t.kind === K_ALNUM);
 
 /**
  * Whether a token can be part of a name or a place at all, so that most words are never scored: function words,
- * ordinary words written in lower case where capitals mean something, and numbers with no name or capital beside
- * them. The same test holds in training, so the model learns only the rest.
+ * clinical abbreviations and ordinary words written in lower case where capitals mean something, and numbers
+ * with no name or capital beside them. The same test holds in training, so the model learns only the rest.
  */
 function candidate(toks: readonly MTok[], i: number, labels: Uint8Array, docCase: number): boolean {
   const t = toks[i];
@@ -40,9 +43,13 @@ function candidate(toks: readonly MTok[], i: number, labels: Uint8Array, docCase
     while (n < toks.length && !toks[n]?.alnum) n++;
     const before = toks[p];
     const after = toks[n];
-    return (labels[p] ?? 0) === 2 || isCapitalised(before) || isCapitalised(after) || nameLike(before) || nameLike(after);
+    return (labels[p] ?? 0) === 2 || capitalisedName(before) || capitalisedName(after) || nameLike(before) || nameLike(after);
   }
-  if (docCase === 0 && t.casing === 0 && (t.kind === Kind.Word || t.kind === Kind.Clinical)) return false;
+  if (docCase === 0) {
+    if (t.casing === 0 && (t.kind === Kind.Word || t.kind === Kind.Clinical)) return false;
+    // "CXR", "BMP": an abbreviation the medical lists hold, in capitals among mixed-case text.
+    if (t.casing === 2 && t.kind === Kind.Clinical) return false;
+  }
   return true;
 }
 
@@ -63,6 +70,7 @@ function prevCode(labels: Uint8Array, toks: readonly MTok[], i: number, back: nu
 }
 
 const feats: number[] = [];
+const EMPTY_USAGE = new Map<number, number>();
 const scores = new Float64Array(NUM_LABELS);
 
 export function score(wt: Weights, features: readonly number[], out: Float64Array): void {
@@ -97,7 +105,7 @@ export function tagTokens(
 ): Tagged {
   const labels = new Uint8Array(toks.length);
   const docCase = documentCase(toks);
-  const use = usage(toks);
+  const use = docCase === 0 ? usage(toks) : EMPTY_USAGE;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
     if (!t || !candidate(toks, i, labels, docCase)) continue;
