@@ -107,6 +107,19 @@ function paths(): ZodOpenApiPathsObject {
     p[`${prefix}/embeddings`] = { post: { ...proxyOp('embeddings', tag, q), operationId: `${id}Embeddings` } };
     p[`${prefix}/responses`] = { post: { ...proxyOp('responses', tag, q), operationId: `${id}Responses` } };
     p[`${prefix}/models`] = { get: { ...modelsOp(tag), operationId: `${id}Models` } };
+    p[`${prefix}/models/{model}`] = {
+      get: {
+        tags: [tag],
+        summary: "One of this key's app's models (404 for any other)",
+        security: [{ apiKey: [] }, { bearer: [] }],
+        requestParams: { path: z.object({ model: z.string().meta({ example: 'gpt-4o-mini-2024-07-18' }) }) },
+        responses: {
+          '200': { description: 'The model', content: { 'application/json': { schema: z.object({ id: z.string(), object: z.literal('model'), created: z.number(), owned_by: z.string() }) } } },
+          ...errorResponses(['401', '403', '404']),
+        },
+        operationId: `${id}Model`,
+      },
+    };
   }
   const mediaOps = {
     images: { path: 'images/generations', summary: 'Generate images (enabled per app by a reviewer)', schema: imageRequest.meta({ id: 'ImageRequest', example: { model: 'dall-e-3', prompt: 'A labelled diagram of the heart', n: 1 } }), json: true },

@@ -296,13 +296,19 @@ export async function handleOai(req: IncomingMessage, res: ServerResponse, route
     authorizeApp(principal);
     const cfg = deps.config();
     if (route.op === 'models') {
+      if (route.modelId !== undefined) {
+        // Only the app's own models exist for it: another model is a 404, as an unknown one is.
+        resolveModel(cfg, principal, route.modelId);
+        meter.status = 200;
+        return sendJson(res, 200, { id: route.modelId, object: 'model', created: Math.floor(Date.now() / 1000), owned_by: 'portico' }, headers);
+      }
       meter.status = 200;
       return listModels(res, cfg, principal, headers);
     }
     const op = route.op as Op; // media routes go to lib/proxy/media.ts
     const body = await readJsonObject(req, deps.maxBodyBytes);
     variant?.defaults?.(body, cfg);
-    validateBody(op, body);
+    validateBody(op, body, route.deployment);
     checkMediaParts(op, body, principal.app);
     if (variant && !variant.streaming && body.stream === true) throw errors.badRequest('Streaming is not available on this endpoint; use the OpenAI-compatible routes under /api/public/oai for streamed answers.', 'stream');
     const name = route.deployment ?? (typeof body.model === 'string' ? body.model : undefined);

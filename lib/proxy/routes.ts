@@ -9,6 +9,8 @@ export interface OaiRoute {
   /** Azure style: the deployment named in the path is the model. Otherwise the body's `model`. */
   deployment?: string;
   style: 'azure-deployment' | 'azure-v1' | 'openai' | 'compat';
+  /** GET …/models/{id}: the model asked about. */
+  modelId?: string;
 }
 
 const OP_PATHS: Record<string, Operation | MediaOp> = {
@@ -42,6 +44,17 @@ export function matchOai(pathname: string): OaiRoute | null {
       return null;
     }
     return { kind: kindOf(op), op, deployment, style: 'azure-deployment' };
+  }
+  // One model: v1/models/{id} (OpenAI), openai/v1/models/{id} and openai/models/{id} (Azure v1).
+  const one = /^(v1|openai(?:\/v1)?)\/models\/(.+)$/.exec(rest);
+  if (one) {
+    let modelId: string;
+    try {
+      modelId = decodeURIComponent(one[2]!);
+    } catch {
+      return null;
+    }
+    return { kind: 'oai', op: 'models', style: one[1] === 'v1' ? 'openai' : 'azure-v1', modelId };
   }
   // Azure v1 API and the bare form the AI SDK sends: openai/v1/{op}, openai/{op}
   const v1 = /^openai\/(?:v1\/)?(.+)$/.exec(rest);
