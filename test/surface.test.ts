@@ -223,7 +223,7 @@ describe('OpenAPI document at /api/openapi.json', () => {
         // Multipart uploads are exercised in clients.test.ts.
         if (!op || (p.startsWith('/api/public/http/') && method !== 'get') || p.endsWith('/audio/transcriptions')) continue;
         const media = p.includes('/images/') ? 'dall-e-3' : p.includes('/audio/') ? 'tts-1' : 'gpt-4o-mini-2024-07-18';
-        const url = p.replace('{deployment}', media).replace('{adapter}', 'openai').replace('{path}', 'v1/models');
+        const url = p.replace('{deployment}', media).replace('{model}', media).replace('{adapter}', 'openai').replace('{path}', 'v1/models');
         const json = (op.requestBody as OpenAPIV3_1.RequestBodyObject | undefined)?.content['application/json'];
         const example = (json?.schema as { example?: unknown; $ref?: string } | undefined)?.example ?? resolveExample(doc, json?.schema);
         const headers: Record<string, string> = { 'content-type': 'application/json', 'api-key': key, 'x-compliantchatgpt-key': key };
