@@ -303,7 +303,7 @@ function facility(text: string, toks: readonly MTok[], labels: Uint8Array, head:
 function saintName(text: string, toks: readonly MTok[], labels: Uint8Array, i: number): void {
   const j = next(text, toks, i);
   const n = toks[j];
-  if (j < 0 || !n || labels[j] || n.kind === Kind.Stop || !(n.flags & F.GIVEN || n.kind === Kind.Name)) return;
+  if (j < 0 || !n || n.kind === Kind.Stop || !(n.flags & F.GIVEN || n.kind === Kind.Name)) return;
   // "12 Main St. Mary …": the street's suffix, not a saint.
   for (let k = i - 1; k >= 0 && k >= i - 4; k--) if (toks[k]?.kind === K_NUMBER) return;
   put(labels, i, PLACE);
