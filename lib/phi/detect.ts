@@ -37,8 +37,19 @@ const ADDRESS_GAP = /^[\s,.;:#-]{0,6}$/;
  * What the tagger's labels imply beyond each word: a name stays a name wherever the text repeats it, and an
  * initial beside a name belongs to it ("R. Hale", "Dana K.").
  */
-function extendLabels(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: number): void {
+function extendLabels(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: number, cued: Uint8Array): void {
   if (!labels.includes(1) && !labels.includes(2)) return;
+  // "Nil fevers" after "nil radiating": where capitals mean something, a word the text also writes in lower case is
+  // an ordinary word opening its line or sentence, not a name (unless a cue said otherwise).
+  if (docCase === 0) {
+    let lowered: Set<string> | undefined;
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i];
+      if (!t || !labels[i] || cued[i] || !t.first || t.casing !== 1 || (t.kind !== Kind.Weak && t.kind !== Kind.Word)) continue;
+      lowered ??= new Set(toks.filter((x) => x.alnum && x.casing === 0).map((x) => x.lower));
+      if (lowered.has(t.lower)) labels[i] = 0;
+    }
+  }
   // A title is never part of the name it announces ("Dr", "Mrs").
   for (let i = 0; i < toks.length; i++) if (labels[i] === 1 && (toks[i]?.flags ?? 0) & F.TITLE) labels[i] = 0;
   // Words labelled somewhere, by their lower-case form: ordinary words ("Heart" of a hospital's name) excluded.
@@ -254,7 +265,7 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
   if (wt) {
     const tagged = tagTokens(wt, toks);
     const cued = applyCues(text, toks, tagged.labels, docCase);
-    extendLabels(text, toks, tagged.labels, docCase);
+    extendLabels(text, toks, tagged.labels, docCase, cued);
     vetoEponyms(text, toks, tagged.labels);
     const spans = labelledSpans(text, tagged);
     // Parts of one address ("541", "Avenida Pedro Ulisses 888", "Apt. 120") are judged together.

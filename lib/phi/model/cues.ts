@@ -109,6 +109,14 @@ function cues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: 
     if (t.flags & F.RESIDENCE) residence(toks, labels, i, docCase);
     if (t.flags & F.WORK) employer(toks, labels, i, docCase);
     if ((t.lower === 'university' || t.lower === 'univ') && (docCase !== 0 || t.casing !== 0)) university(toks, labels, i, docCase);
+    // "U Maryland", "U Penn": a university called by its state or its town.
+    if (t.lower === 'u' && t.casing !== 0) {
+      const n = toks[i + 1];
+      if (n?.alnum && !n.nl && n.casing !== 0 && n.flags & (F.STATE | F.CITY)) {
+        put(labels, i, PLACE);
+        put(labels, i + 1, PLACE);
+      }
+    }
     if ((t.lower === 'st' || t.lower === 'saint') && (docCase !== 0 || t.casing !== 0)) saintName(text, toks, labels, i);
     if (t.flags & F.PLACE_PREP && t.lower !== 'in' && t.lower !== 'of') hospitalAcronym(text, toks, labels, i);
     unknownPair(toks, labels, i, docCase);
@@ -362,7 +370,7 @@ function employer(toks: readonly MTok[], labels: Uint8Array, i: number, docCase:
   const link = toks[i + 1];
   const n = toks[i + 2];
   if (!link?.alnum || !WORK_LINKS.has(link.lower) || !n?.alnum || n.nl || labels[i + 2]) return;
-  if (n.flags & (F.STATE | F.COUNTRY | F.CALENDAR) || n.kind === Kind.Stop || n.kind === Kind.Clinical) return;
+  if (n.kind > Kind.Unknown || n.flags & (F.STATE | F.COUNTRY | F.CALENDAR) || n.kind === Kind.Stop || n.kind === Kind.Clinical) return;
   // Where capitals say nothing, only a word no dictionary knows; elsewhere a capitalised word or an acronym too.
   const named = n.kind === Kind.Name || n.kind === Kind.Unknown;
   if (!(named || (docCase === 0 && n.casing !== 0 && n.kind !== Kind.Word))) return;
