@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
-import { Agent, request, errors as undiciErrors } from 'undici';
+import { Agent, request } from 'undici';
 import type { Adapter } from '../config';
 import { detect, PhiSession } from '../phi';
 import { log } from '../log';
-import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
 import { assertDepth, BASE_HEADERS, collect, MAX_JSON_DEPTH, pipeBody, readBody } from './http';
-import { applyLimits, Meter, runExchange, type ProxyDeps } from './pipeline';
+import { applyLimits, upstreamFailureError, withApiKey, type ApiContext, type ProxyDeps } from './exchange';
+import { classify, TIMED_OUT } from './providers';
 import { mapJsonStrings } from './phi-step';
 
 export const ADAPTER_PREFIX = '/api/public/http/';
@@ -57,97 +57,96 @@ function limitBytes(limit: number): Transform {
   });
 }
 
+const ANY_METHOD = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
 /** ANY /api/public/http/{adapter}/{path…}: an authenticated pass-through with the adapter's credentials injected. */
-export async function handleAdapter(req: IncomingMessage, res: ServerResponse, url: URL, deps: ProxyDeps): Promise<void> {
+export function handleAdapter(req: IncomingMessage, res: ServerResponse, url: URL, deps: ProxyDeps): Promise<void> {
+  return withApiKey({ op: 'http', route: 'http', methods: ANY_METHOD }, (rq, rs, ctx) => passThrough(rq, rs, url, ctx))(req, res, deps);
+}
+
+async function passThrough(req: IncomingMessage, res: ServerResponse, url: URL, ctx: ApiContext): Promise<void> {
+  const { principal, deps, meter, headers, abort } = ctx;
   const rawPath = (req.url ?? '/').split('?')[0]!;
   const rest = rawPath.slice(ADAPTER_PREFIX.length);
   const slash = rest.indexOf('/');
   const name = slash === -1 ? rest : rest.slice(0, slash);
-  const meter = new Meter('http', 'http');
-  await runExchange(req, res, deps, meter, async ({ headers, abort }) => {
-    refuseBrowser(req);
-    const principal = await authenticate(deps, req, presentedKey(req));
-    meter.principal = principal;
-    authorizeApp(principal);
-    const adapter = deps.config().adapters.get(name);
-    if (!adapter) throw new ProxyError(404, 'adapter_not_found', `There is no HTTP adapter "${name}". Adapters are configured by the Portico administrators.`);
-    if (!principal.app.allowedAdapters.includes(name)) {
-      throw new ProxyError(403, 'adapter_not_allowed', `This app is not approved for the "${name}" adapter. Ask a reviewer to allow it.`);
-    }
-    meter.model = `http:${name}`; // a configured adapter's name, never arbitrary path text
-    const target = targetUrl(adapter, slash === -1 ? '' : rest.slice(slash + 1), url.search);
-    await applyLimits(deps.limiter, principal, { inputPerMillion: 0, outputPerMillion: 0 } as never, {}, meter, headers);
+  const adapter = deps.config().adapters.get(name);
+  if (!adapter) throw new ProxyError(404, 'adapter_not_found', `There is no HTTP adapter "${name}". Adapters are configured by the Portico administrators.`);
+  if (!principal.app.allowedAdapters.includes(name)) {
+    throw new ProxyError(403, 'adapter_not_allowed', `This app is not approved for the "${name}" adapter. Ask a reviewer to allow it.`);
+  }
+  meter.model = `http:${name}`; // a configured adapter's name, never arbitrary path text
+  const target = targetUrl(adapter, slash === -1 ? '' : rest.slice(slash + 1), url.search);
+  await applyLimits(ctx, { inputPerMillion: 0, outputPerMillion: 0 }, {});
 
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) {
-      if (typeof v === 'string' && !DROP_REQUEST.has(k) && !k.startsWith('x-forwarded-')) out[k] = v;
-    }
-    Object.assign(out, adapter.headers);
-    const method = req.method ?? 'GET';
-    const hasBody = !['GET', 'HEAD', 'OPTIONS'].includes(method);
-    const json = /json/i.test(String(req.headers['content-type'] ?? ''));
-    const session = adapter.scrubPhi ? new PhiSession() : undefined;
-    let body: Buffer | Readable | undefined;
-    if (hasBody && session && json) {
-      const raw = await readBody(req, deps.maxBodyBytes);
-      let parsed: unknown;
-      try {
-        parsed = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
-      } catch {
-        throw errors.badRequest('The request body is not valid JSON.');
-      }
-      assertDepth(parsed, MAX_JSON_DEPTH);
-      const texts: string[] = [];
-      mapJsonStrings(parsed, (s) => (texts.push(s), s));
-      const find = deps.phiOffload ? await deps.phiOffload.finderFor(texts) : detect;
-      body = Buffer.from(JSON.stringify(mapJsonStrings(parsed, (s) => session.scrubEntities(s, find(s)))));
-      if (session.total() > 0) meter.phiCounts = session.counts() as Record<string, number>;
-      delete out['accept-encoding']; // the answer is restored, so it must arrive uncompressed
-    } else if (hasBody) {
-      const declared = Number(req.headers['content-length'] ?? NaN);
-      if (declared > deps.maxBodyBytes) throw errors.tooLarge(deps.maxBodyBytes);
-      body = req.pipe(limitBytes(deps.maxBodyBytes));
-    }
-    headers['x-portico-phi-entities'] = String(session ? session.total() : 0);
-
-    const t0 = performance.now();
-    let upstream;
-    const timer = setTimeout(() => abort.abort(new Error('timeout')), adapter.timeoutMs);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (typeof v === 'string' && !DROP_REQUEST.has(k) && !k.startsWith('x-forwarded-')) out[k] = v;
+  }
+  Object.assign(out, adapter.headers);
+  const method = req.method ?? 'GET';
+  const hasBody = !['GET', 'HEAD', 'OPTIONS'].includes(method);
+  const json = /json/i.test(String(req.headers['content-type'] ?? ''));
+  const session = adapter.scrubPhi ? new PhiSession() : undefined;
+  let body: Buffer | Readable | undefined;
+  if (hasBody && session && json) {
+    const raw = await readBody(req, deps.maxBodyBytes);
+    let parsed: unknown;
     try {
-      upstream = await request(target, { method: method as 'GET', headers: out, body, dispatcher: dispatcher(), signal: abort.signal, headersTimeout: adapter.timeoutMs, bodyTimeout: adapter.timeoutMs });
-    } catch (err) {
-      clearTimeout(timer);
-      if (err instanceof ProxyError) throw err;
-      if ((err as { code?: string })?.code === 'request_too_large' || (err as Error)?.message?.includes('larger than')) throw errors.tooLarge(deps.maxBodyBytes);
-      if (abort.signal.reason instanceof Error && abort.signal.reason.message === 'timeout') throw errors.upstreamTimeout(`http:${name}`);
-      if (err instanceof undiciErrors.HeadersTimeoutError) throw errors.upstreamTimeout(`http:${name}`);
-      if (res.destroyed) throw errors.clientClosed();
-      throw errors.upstreamUnavailable(`http:${name}`);
+      parsed = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+    } catch {
+      throw errors.badRequest('The request body is not valid JSON.');
     }
-    meter.upstreamMs = Math.round(performance.now() - t0);
-    meter.status = upstream.statusCode;
-    const respHeaders: Record<string, string | string[]> = { ...BASE_HEADERS, ...headers };
-    for (const [k, v] of Object.entries(upstream.headers)) if (v !== undefined && !DROP_RESPONSE.has(k)) respHeaders[k] = v;
-    const respJson = /json/i.test(String(upstream.headers['content-type'] ?? ''));
-    if (session && session.hasTokens() && respJson && !upstream.headers['content-encoding']) {
-      const raw = await collect(upstream.body, 256 * 1024 * 1024, () => errors.upstreamError(`http:${name}`, upstream.statusCode));
-      clearTimeout(timer);
-      let text = raw.toString('utf8');
-      try {
-        text = JSON.stringify(mapJsonStrings(JSON.parse(text), (s) => session.restore(s)));
-      } catch {
-        // not JSON after all: pass it as it came
-      }
-      res.writeHead(upstream.statusCode, { ...respHeaders, 'content-length': Buffer.byteLength(text) });
-      res.end(text);
-      return;
-    }
-    res.writeHead(upstream.statusCode, respHeaders);
-    const cut = await pipeBody(upstream.body, res);
+    assertDepth(parsed, MAX_JSON_DEPTH);
+    const texts: string[] = [];
+    mapJsonStrings(parsed, (s) => (texts.push(s), s));
+    const find = deps.phiOffload ? await deps.phiOffload.finderFor(texts) : detect;
+    body = Buffer.from(JSON.stringify(mapJsonStrings(parsed, (s) => session.scrubEntities(s, find(s)))));
+    if (session.total() > 0) meter.phiCounts = session.counts() as Record<string, number>;
+    delete out['accept-encoding']; // the answer is restored, so it must arrive uncompressed
+  } else if (hasBody) {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > deps.maxBodyBytes) throw errors.tooLarge(deps.maxBodyBytes);
+    body = req.pipe(limitBytes(deps.maxBodyBytes));
+  }
+  headers['x-portico-phi-entities'] = String(session ? session.total() : 0);
+
+  const t0 = performance.now();
+  let upstream;
+  const timer = setTimeout(() => abort.abort(TIMED_OUT), adapter.timeoutMs);
+  try {
+    upstream = await request(target, { method: method as 'GET', headers: out, body, dispatcher: dispatcher(), signal: abort.signal, headersTimeout: adapter.timeoutMs, bodyTimeout: adapter.timeoutMs });
+  } catch (err) {
     clearTimeout(timer);
-    if (cut) {
-      log().warn({ requestId: meter.requestId, adapter: name, err: cut.message }, 'adapter upstream stream failed');
-      meter.fail(errors.upstreamUnavailable(`http:${name}`));
+    // The body grew past the limit on its way out (limitBytes): a 413, wherever undici reports it from.
+    const cause = err instanceof ProxyError ? err : (err as { cause?: unknown })?.cause;
+    if (cause instanceof ProxyError) throw cause;
+    if ((err as { code?: string })?.code === 'request_too_large') throw errors.tooLarge(deps.maxBodyBytes);
+    throw upstreamFailureError(classify(err, abort.signal), `http:${name}`);
+  }
+  meter.upstreamMs = Math.round(performance.now() - t0);
+  meter.status = upstream.statusCode;
+  const respHeaders: Record<string, string | string[]> = { ...BASE_HEADERS, ...headers };
+  for (const [k, v] of Object.entries(upstream.headers)) if (v !== undefined && !DROP_RESPONSE.has(k)) respHeaders[k] = v;
+  const respJson = /json/i.test(String(upstream.headers['content-type'] ?? ''));
+  if (session && session.hasTokens() && respJson && !upstream.headers['content-encoding']) {
+    const raw = await collect(upstream.body, 256 * 1024 * 1024, () => errors.upstreamError(`http:${name}`, upstream.statusCode));
+    clearTimeout(timer);
+    let text = raw.toString('utf8');
+    try {
+      text = JSON.stringify(mapJsonStrings(JSON.parse(text), (s) => session.restore(s)));
+    } catch {
+      // not JSON after all: pass it as it came
     }
-  });
+    res.writeHead(upstream.statusCode, { ...respHeaders, 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+    return;
+  }
+  res.writeHead(upstream.statusCode, respHeaders);
+  const cut = await pipeBody(upstream.body, res);
+  clearTimeout(timer);
+  if (cut) {
+    log().warn({ requestId: meter.requestId, adapter: name, err: cut.message }, 'adapter upstream stream failed');
+    meter.fail(errors.upstreamUnavailable(`http:${name}`));
+  }
 }

@@ -1,5 +1,5 @@
 import { ProxyError } from './errors';
-import type { RouteVariant } from './pipeline';
+import type { RouteVariant } from './oai';
 
 /** The defaults that API documents. */
 const DOCUMENTED_DEFAULT_MODEL = 'gpt-3.5-turbo';

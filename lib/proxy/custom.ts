@@ -40,7 +40,6 @@ export interface CustomContext {
 }
 
 export async function deidentify(req: IncomingMessage, res: ServerResponse, ctx: CustomContext, headers: Record<string, string>) {
-  if (req.method !== 'POST') throw errors.methodNotAllowed(req.method ?? '?', 'POST');
   const parsed = deidentifyRequest.safeParse(await readJsonObject(req, ctx.maxBodyBytes));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -72,7 +71,6 @@ export const usageQuery = z.object({ from: day.optional(), to: day.optional() })
 
 /** GET /api/public/v1/usage: the calling app's usage and what is left of its budgets. */
 export async function usage(req: IncomingMessage, res: ServerResponse, ctx: CustomContext, headers: Record<string, string>) {
-  if (req.method !== 'GET') throw errors.methodNotAllowed(req.method ?? '?', 'GET');
   const url = new URL(req.url ?? '/', 'http://x');
   const parsed = usageQuery.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success) throw errors.badRequest(`${parsed.error.issues[0]!.path.join('.') || 'query'}: ${parsed.error.issues[0]!.message}`);

@@ -2,11 +2,11 @@ import { env } from '../env';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pgPool } from '../db/pool';
 import { committedMigrations } from '../db/migrate';
-import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors } from './errors';
 import { sendError, sendJson, sendRaw } from './http';
 import { metrics } from '../metrics';
-import { handleOai, Meter, runExchange, toProxyError, type ProxyDeps } from './pipeline';
+import { toProxyError, withApiKey, type ApiContext, type ProxyDeps } from './exchange';
+import { handleOai } from './oai';
 import { deidentify, usage, type CustomContext } from './custom';
 import { compatChat, COMPAT_PATH } from './compat';
 import { ADAPTER_PREFIX, handleAdapter } from './adapters';
@@ -54,35 +54,34 @@ async function readiness(): Promise<boolean> {
 
 type CustomHandler = (req: IncomingMessage, res: ServerResponse, ctx: CustomContext, headers: Record<string, string>) => Promise<void> | void;
 
-const CUSTOM = new Map<string, CustomHandler>(Object.entries({
-  '/api/public/v1/whoami': (req, res, ctx, headers) => {
-    if (req.method !== 'GET') throw errors.methodNotAllowed(req.method ?? '?', 'GET');
-    const p = ctx.principal;
-    sendJson(res, 200, {
-      app: { id: p.app.id, name: p.app.name, status: p.app.status, phiPolicy: p.app.phiPolicy },
-      key: { id: p.keyId, name: p.keyName, expiresAt: p.expiresAt ? new Date(p.expiresAt).toISOString() : null },
-      models: p.app.allowedModels.filter((m) => ctx.config.models.has(m)),
-    }, headers);
-  },
-  '/api/public/v1/phi/deidentify': deidentify,
-  '/api/public/v1/usage': usage,
-} satisfies Record<string, CustomHandler>));
+/** The custom endpoints, each behind the same key as the proxy, with its method. */
+const CUSTOM = new Map<string, { methods: string[]; fn: CustomHandler }>(
+  Object.entries({
+    '/api/public/v1/whoami': {
+      methods: ['GET'],
+      fn: (_req, res, ctx, headers) => {
+        const p = ctx.principal;
+        sendJson(res, 200, {
+          app: { id: p.app.id, name: p.app.name, status: p.app.status, phiPolicy: p.app.phiPolicy },
+          key: { id: p.keyId, name: p.keyName, expiresAt: p.expiresAt ? new Date(p.expiresAt).toISOString() : null },
+          models: p.app.allowedModels.filter((m) => ctx.config.models.has(m)),
+        }, headers);
+      },
+    },
+    '/api/public/v1/phi/deidentify': { methods: ['POST'], fn: deidentify },
+    '/api/public/v1/usage': { methods: ['GET'], fn: usage },
+  } satisfies Record<string, { methods: string[]; fn: CustomHandler }>),
+);
 
-/** The custom endpoints' wrapper: browser refusal, key auth, approved app, errors, metering. */
-async function handleCustom(req: IncomingMessage, res: ServerResponse, path: string, fn: CustomHandler, deps: ProxyDeps) {
-  const meter = new Meter(path.slice('/api/public/v1/'.length), 'custom');
-  await runExchange(req, res, deps, meter, async ({ headers }) => {
-    refuseBrowser(req);
-    const principal = await authenticate(deps, req, presentedKey(req));
-    meter.principal = principal;
-    authorizeApp(principal);
-    const ctx: CustomContext = { principal, requestId: meter.requestId, maxBodyBytes: deps.maxBodyBytes, config: deps.config(), phiOffload: deps.phiOffload };
+function handleCustom(req: IncomingMessage, res: ServerResponse, path: string, custom: { methods: string[]; fn: CustomHandler }, deps: ProxyDeps): Promise<void> {
+  return withApiKey({ op: path.slice('/api/public/v1/'.length), route: 'custom', methods: custom.methods }, async (rq, rs, { principal, meter, headers, config }: ApiContext) => {
+    const ctx: CustomContext = { principal, requestId: meter.requestId, maxBodyBytes: deps.maxBodyBytes, config, phiOffload: deps.phiOffload };
     try {
-      await fn(req, res, ctx, headers);
+      await custom.fn(rq, rs, ctx, headers);
     } finally {
       if (ctx.phiCounts && Object.keys(ctx.phiCounts).length) meter.phiCounts = ctx.phiCounts as Record<string, number>;
     }
-  });
+  })(req, res, deps);
 }
 
 const isLoopback = (addr: string | undefined) => addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';

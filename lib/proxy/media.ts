@@ -3,10 +3,9 @@ import busboy from 'busboy';
 import { FormData } from 'undici';
 import { z } from 'zod';
 import type { KeyPrincipal } from '../keys/principal';
-import { authenticate, authorizeApp, presentedKey, refuseBrowser } from './auth';
 import { errors, ProxyError } from './errors';
 import { BASE_HEADERS, collect, pipeBody, readJsonObject, sendRaw } from './http';
-import { applyLimits, datedApiVersion, Meter, resolveModel, runExchange, upstreamFailureError, type ProxyDeps } from './pipeline';
+import { applyLimits, datedApiVersion, resolveModel, upstreamFailureError, withApiKey, type ApiContext, type Meter, type ProxyDeps } from './exchange';
 import { applyPhiPolicy, phiBlocked, sumCounts } from './phi-step';
 import { sendUpstream } from './providers';
 import type { MediaOp, OaiRoute } from './routes';
@@ -96,94 +95,90 @@ async function phiText(policy: KeyPrincipal['app']['phiPolicy'], text: string | 
 }
 
 /** Images and audio: opt-in per app, metered by what they bill (images, audio seconds, characters). */
-export async function handleMedia(req: IncomingMessage, res: ServerResponse, route: OaiRoute, url: URL, deps: ProxyDeps): Promise<void> {
+export function handleMedia(req: IncomingMessage, res: ServerResponse, route: OaiRoute, url: URL, deps: ProxyDeps): Promise<void> {
   const op = route.op as MediaOp;
-  const meter = new Meter(op, `${route.style}:${op}`);
-  await runExchange(req, res, deps, meter, async ({ headers, abort }) => {
-    refuseBrowser(req);
-    if (req.method !== 'POST') throw errors.methodNotAllowed(req.method ?? '?', 'POST');
-    const principal = await authenticate(deps, req, presentedKey(req));
-    meter.principal = principal;
-    authorizeApp(principal);
-    if (op === 'images' ? !principal.app.allowImages : !principal.app.allowAudio) throw notAllowed(op);
-    const cfg = deps.config();
+  return withApiKey({ op, route: `${route.style}:${op}`, methods: ['POST'] }, (rq, rs, ctx) => media(rq, rs, op, route, url, ctx))(req, res, deps);
+}
 
-    let body: Record<string, unknown>;
-    let upload: Upload | undefined;
-    if (op === 'transcriptions') {
-      upload = await readUpload(req);
-      if (!upload.file) throw errors.badRequest('The upload has no "file" part.', 'file');
-      body = { ...upload.fields, file: { name: upload.file.name, size: upload.file.data.length } };
-    } else {
-      body = await readJsonObject(req, deps.maxBodyBytes);
-      const parsed = (op === 'images' ? imageRequest : speechRequest).safeParse(body);
-      if (!parsed.success) throw errors.badRequest(parsed.error.issues[0]!.message, parsed.error.issues[0]!.path.join('.') || null);
-    }
-    const name = route.deployment ?? (typeof body.model === 'string' ? body.model : undefined);
-    if (!name) throw errors.badRequest('Name the model: set "model" (or use a deployment URL).', 'model');
-    const model = resolveModel(cfg, principal, name);
-    meter.model = name;
-    await applyLimits(deps.limiter, principal, model, op === 'transcriptions' ? {} : body, meter, headers);
+async function media(req: IncomingMessage, res: ServerResponse, op: MediaOp, route: OaiRoute, url: URL, ctx: ApiContext): Promise<void> {
+  const { principal, config: cfg, deps, meter, headers, abort } = ctx;
+  if (op === 'images' ? !principal.app.allowImages : !principal.app.allowAudio) throw notAllowed(op);
 
-    const policy = principal.app.phiPolicy;
-    const field = op === 'images' ? 'prompt' : op === 'speech' ? 'input' : 'prompt';
-    const text = typeof body[field] === 'string' ? (body[field] as string) : undefined;
-    const scrubbed = await phiText(policy, text, meter, deps);
-    if (scrubbed !== undefined) body[field] = scrubbed;
-    headers['x-portico-phi-entities'] = String(meter.phiCounts ? sumCounts(meter.phiCounts) : 0);
+  let body: Record<string, unknown>;
+  let upload: Upload | undefined;
+  if (op === 'transcriptions') {
+    upload = await readUpload(req);
+    if (!upload.file) throw errors.badRequest('The upload has no "file" part.', 'file');
+    body = { ...upload.fields, file: { name: upload.file.name, size: upload.file.data.length } };
+  } else {
+    body = await readJsonObject(req, deps.maxBodyBytes);
+    const parsed = (op === 'images' ? imageRequest : speechRequest).safeParse(body);
+    if (!parsed.success) throw errors.badRequest(parsed.error.issues[0]!.message, parsed.error.issues[0]!.path.join('.') || null);
+  }
+  const name = route.deployment ?? (typeof body.model === 'string' ? body.model : undefined);
+  if (!name) throw errors.badRequest('Name the model: set "model" (or use a deployment URL).', 'model');
+  const model = resolveModel(cfg, principal, name);
+  meter.model = name;
+  await applyLimits(ctx, model, op === 'transcriptions' ? {} : body);
 
-    let raw: FormData | undefined;
-    if (upload && model.provider.type !== 'echo') {
-      raw = new FormData();
-      for (const [k, v] of Object.entries(upload.fields)) raw.set(k, k === field && scrubbed !== undefined ? scrubbed : v);
-      raw.set('model', model.provider.type === 'azure' ? model.deployment : model.upstreamModel);
-      raw.set('file', new Blob([upload.file!.data as Uint8Array<ArrayBuffer>], { type: upload.file!.type }), upload.file!.name);
-    }
-    const t0 = performance.now();
-    let upstream;
-    try {
-      upstream = await sendUpstream({ op, model, body, raw, apiVersion: datedApiVersion(url.searchParams.get('api-version')), abort });
-    } catch (err) {
-      throw upstreamFailureError(err, name);
-    }
-    meter.upstreamMs = Math.round(performance.now() - t0);
-    if (upstream.status < 200 || upstream.status >= 300) throw await mapUpstreamError(upstream, name);
-    const contentType = String(upstream.headers['content-type'] ?? 'application/octet-stream');
-    meter.status = 200;
+  const policy = principal.app.phiPolicy;
+  const field = op === 'images' ? 'prompt' : op === 'speech' ? 'input' : 'prompt';
+  const text = typeof body[field] === 'string' ? (body[field] as string) : undefined;
+  const scrubbed = await phiText(policy, text, meter, deps);
+  if (scrubbed !== undefined) body[field] = scrubbed;
+  headers['x-portico-phi-entities'] = String(meter.phiCounts ? sumCounts(meter.phiCounts) : 0);
 
-    if (op === 'speech') {
-      // Metered by input characters; the audio streams back as it comes.
-      meter.units = text?.length ?? 0;
-      meter.unit = 'characters';
-      meter.unitCostUsd = (meter.units * model.perMillionCharacters) / 1e6;
-      res.writeHead(200, { ...BASE_HEADERS, ...headers, 'content-type': contentType });
-      if (await pipeBody(upstream.body, res)) meter.fail(errors.upstreamUnavailable(name));
-      return;
-    }
-    const buf = await collect(upstream.body, 256 * 1024 * 1024, () => errors.upstreamError(name, upstream.status));
-    if (!/json/i.test(contentType)) return sendRaw(res, 200, buf, contentType, headers); // text, srt, vtt transcripts
-    let json: Record<string, unknown>;
-    try {
-      json = JSON.parse(buf.toString('utf8')) as Record<string, unknown>;
-    } catch {
-      throw errors.upstreamError(name, upstream.status);
-    }
-    const usage = json.usage as Record<string, unknown> | undefined;
-    if (op === 'images') {
-      meter.units = Array.isArray(json.data) ? json.data.length : 0;
-      meter.unit = 'images';
-      meter.unitCostUsd = meter.units * model.perImage;
-      if (usage && typeof usage.input_tokens === 'number') meter.promptTokens = usage.input_tokens;
-      if (usage && typeof usage.output_tokens === 'number') meter.completionTokens = usage.output_tokens;
-    } else {
-      const seconds = usage?.type === 'duration' && typeof usage.seconds === 'number' ? usage.seconds : typeof json.duration === 'number' ? json.duration : null;
-      meter.units = seconds;
-      meter.unit = 'seconds';
-      meter.unitCostUsd = ((seconds ?? 0) / 60) * model.perAudioMinute;
-      if (usage && typeof usage.input_tokens === 'number') meter.promptTokens = usage.input_tokens;
-      if (usage && typeof usage.output_tokens === 'number') meter.completionTokens = usage.output_tokens;
-    }
-    // Media answers are not restored: the upstream's bytes go back as they came (no re-serialising a large b64_json).
-    sendRaw(res, 200, buf, contentType, headers);
-  });
+  let raw: FormData | undefined;
+  if (upload && model.provider.type !== 'echo') {
+    raw = new FormData();
+    for (const [k, v] of Object.entries(upload.fields)) raw.set(k, k === field && scrubbed !== undefined ? scrubbed : v);
+    raw.set('model', model.provider.type === 'azure' ? model.deployment : model.upstreamModel);
+    raw.set('file', new Blob([upload.file!.data as Uint8Array<ArrayBuffer>], { type: upload.file!.type }), upload.file!.name);
+  }
+  const t0 = performance.now();
+  let upstream;
+  try {
+    upstream = await sendUpstream({ op, model, body, raw, apiVersion: datedApiVersion(url.searchParams.get('api-version')), abort });
+  } catch (err) {
+    throw upstreamFailureError(err, name);
+  }
+  meter.upstreamMs = Math.round(performance.now() - t0);
+  if (upstream.status < 200 || upstream.status >= 300) throw await mapUpstreamError(upstream, name);
+  const contentType = String(upstream.headers['content-type'] ?? 'application/octet-stream');
+  meter.status = 200;
+
+  if (op === 'speech') {
+    // Metered by input characters; the audio streams back as it comes.
+    meter.units = text?.length ?? 0;
+    meter.unit = 'characters';
+    meter.unitCostUsd = (meter.units * model.perMillionCharacters) / 1e6;
+    res.writeHead(200, { ...BASE_HEADERS, ...headers, 'content-type': contentType });
+    if (await pipeBody(upstream.body, res)) meter.fail(errors.upstreamUnavailable(name));
+    return;
+  }
+  const buf = await collect(upstream.body, 256 * 1024 * 1024, () => errors.upstreamError(name, upstream.status));
+  if (!/json/i.test(contentType)) return sendRaw(res, 200, buf, contentType, headers); // text, srt, vtt transcripts
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(buf.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw errors.upstreamError(name, upstream.status);
+  }
+  const usage = json.usage as Record<string, unknown> | undefined;
+  if (op === 'images') {
+    meter.units = Array.isArray(json.data) ? json.data.length : 0;
+    meter.unit = 'images';
+    meter.unitCostUsd = meter.units * model.perImage;
+    if (usage && typeof usage.input_tokens === 'number') meter.promptTokens = usage.input_tokens;
+    if (usage && typeof usage.output_tokens === 'number') meter.completionTokens = usage.output_tokens;
+  } else {
+    const seconds = usage?.type === 'duration' && typeof usage.seconds === 'number' ? usage.seconds : typeof json.duration === 'number' ? json.duration : null;
+    meter.units = seconds;
+    meter.unit = 'seconds';
+    meter.unitCostUsd = ((seconds ?? 0) / 60) * model.perAudioMinute;
+    if (usage && typeof usage.input_tokens === 'number') meter.promptTokens = usage.input_tokens;
+    if (usage && typeof usage.output_tokens === 'number') meter.completionTokens = usage.output_tokens;
+  }
+  // Media answers are not restored: the upstream's bytes go back as they came (no re-serialising a large b64_json).
+  sendRaw(res, 200, buf, contentType, headers);
 }

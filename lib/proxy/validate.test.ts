@@ -56,7 +56,7 @@ describe('request validation (OpenAI\'s specification)', () => {
 
 describe('usage from the tail of a JSON answer', () => {
   it('reads the top-level usage without parsing the rest, and ignores a "usage" inside strings', async () => {
-    const { usageFromJsonTail } = await import('./pipeline');
+    const { usageFromJsonTail } = await import('./usage-events');
     const answer = { id: 'x', choices: [{ message: { content: 'the "usage": {"prompt_tokens": 999} in text' } }], usage: { prompt_tokens: 12, completion_tokens: 34, total_tokens: 46, prompt_tokens_details: { cached_tokens: 0 } } };
     expect(usageFromJsonTail(Buffer.from(JSON.stringify(answer)))).toEqual({ prompt: 12, completion: 34 });
     expect(usageFromJsonTail(Buffer.from(JSON.stringify(answer, null, 2)))).toEqual({ prompt: 12, completion: 34 });
