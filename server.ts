@@ -61,9 +61,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     else if ('keyId' in m) keys.invalidateKey(m.keyId);
     else keys.invalidateApp(m.appId);
   });
-  const listener = process.env.DATABASE_URL ? listenForInvalidations(process.env.DATABASE_URL) : undefined;
+  const listener = e.DATABASE_URL ? listenForInvalidations(e.DATABASE_URL) : undefined;
   const stopRetention = scheduleRetention(config.usage.retentionDays);
-  const limiter = opts.limiter ?? new Limiter({ redisUrl: process.env.REDIS_URL || undefined });
+  const limiter = opts.limiter ?? new Limiter({ redisUrl: e.REDIS_URL });
   const phiWorkers = opts.phiWorkers ?? { threads: e.PORTICO_PHI_WORKERS, minChars: e.PORTICO_PHI_OFFLOAD_CHARS };
   const phiOffload = phiWorkers.threads > 0 ? new PhiOffload(phiWorkers.minChars, phiWorkers.threads, () => metrics().phiOffloaded.inc(), (err) => log().error({ err: err.name }, 'PHI worker thread failed')) : undefined;
   const proxy = createProxyHandler({

@@ -1,16 +1,17 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client';
 import { pgConfigFromUrl } from './db/pg-config';
+import { env } from './env';
 
 export { Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/client';
 
 function create() {
-  const url = process.env.DATABASE_URL;
+  const { DATABASE_URL: url, PORTICO_DB_POOL_SIZE } = env();
   if (!url) throw new Error('DATABASE_URL is not set: start Portico with `npm start`, which sets up the database');
   const adapter = new PrismaPg({
     ...pgConfigFromUrl(url),
-    max: Number(process.env.PORTICO_DB_POOL_SIZE ?? 10), // validated by lib/env.ts at start
+    max: PORTICO_DB_POOL_SIZE,
     connectionTimeoutMillis: 5_000,
     // A dead server must fail queries quickly, not hang the request that asked.
     query_timeout: 15_000,

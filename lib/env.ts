@@ -25,6 +25,10 @@ const schema = z.object({
       .optional(),
   ),
   NEXTAUTH_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** The portal's own URL for sign-in callbacks (next-auth reads it); start-up sets it from PORTICO_PUBLIC_URL. */
+  NEXTAUTH_URL: optionalString.pipe(z.url().optional()),
+  /** The user a postgres:// URL without one connects as (libpq's convention). */
+  PGUSER: optionalString,
   PORTICO_CONFIG: optionalString,
   PORTICO_DATA_DIR: z.string().default('.data'),
   PORTICO_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
@@ -82,7 +86,29 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
 }
 
 let cached: Env | undefined;
+/** The validated environment: the only way Portico's code reads its settings. */
 export function env(): Env {
   cached ??= parseEnv();
   return cached;
+}
+
+/** Settings start-up resolves itself (the embedded database's URL, a generated secret, the public URL). */
+export type Resolved = Partial<Record<'DATABASE_URL' | 'NEXTAUTH_SECRET' | 'NEXTAUTH_URL' | 'PORTICO_PUBLIC_URL', string>>;
+
+/**
+ * Records values start-up resolved. They go into the process environment too, because the libraries that read it
+ * themselves (Next.js and next-auth in this process, the Prisma CLI in a child) and Next.js's own copy of this
+ * module must see them; env() is parsed again on its next call.
+ */
+export function resolveEnv(values: Resolved): void {
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) process.env[k] = v;
+  cached = undefined;
+}
+
+/**
+ * The environment as it is, for what is named only at run time (the gateway config's \${{ NAME }} placeholders)
+ * and for child processes, which inherit it.
+ */
+export function rawEnv(): NodeJS.ProcessEnv {
+  return process.env;
 }

@@ -1,6 +1,16 @@
 import pino, { type Logger } from 'pino';
+import { env } from './env';
 
 const KEY = Symbol.for('portico.logger');
+
+/** The configured level; a log line must still be written while the environment itself is being refused. */
+function logLevel(): string {
+  try {
+    return env().LOG_LEVEL;
+  } catch {
+    return 'info';
+  }
+}
 type Holder = { [KEY]?: Logger };
 
 /**
@@ -10,7 +20,7 @@ type Holder = { [KEY]?: Logger };
 export function log(): Logger {
   const g = globalThis as Holder;
   g[KEY] ??= pino({
-    level: process.env.LOG_LEVEL ?? 'info',
+    level: logLevel(),
     base: { svc: 'portico' },
     redact: {
       paths: [

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseEnv, EnvError } from '../lib/env';
+import { parseEnv, EnvError, resolveEnv } from '../lib/env';
 import { ConfigError, loadConfig, resolveConfig, setGatewayConfig } from '../lib/config';
 import { buildIfNeeded } from './lib/build';
 import { persistentSecret } from './lib/secrets';
@@ -19,10 +19,9 @@ async function main() {
   setGatewayConfig(config);
   const dataDir = path.resolve(ROOT, env.PORTICO_DATA_DIR);
   const publicUrl = env.PORTICO_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
-  process.env.NEXTAUTH_URL ??= publicUrl;
-  process.env.PORTICO_PUBLIC_URL = publicUrl;
+  resolveEnv({ NEXTAUTH_URL: env.NEXTAUTH_URL ?? publicUrl, PORTICO_PUBLIC_URL: publicUrl });
   if (!env.NEXTAUTH_SECRET) {
-    process.env.NEXTAUTH_SECRET = persistentSecret(dataDir, 'nextauth-secret');
+    resolveEnv({ NEXTAUTH_SECRET: persistentSecret(dataDir, 'nextauth-secret') });
     say(`NEXTAUTH_SECRET not set: using the one generated in ${path.relative(ROOT, dataDir)}/nextauth-secret`);
   }
   process.env.NEXT_TELEMETRY_DISABLED = '1';

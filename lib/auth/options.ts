@@ -1,6 +1,7 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { db } from '../db';
+import { env } from '../env';
 import { audit } from '../audit';
 import { dummyHash, verifyPassword } from './password';
 import { lockedFor, recordFailure, recordSuccess } from './throttle';
@@ -14,7 +15,8 @@ function clientIp(headers: Record<string, unknown> | undefined): string {
 export const OIDC_ID = 'oidc';
 
 export function oidcEnabled(): boolean {
-  return Boolean(process.env.OIDC_ISSUER && process.env.OIDC_CLIENT_ID && process.env.OIDC_CLIENT_SECRET);
+  const e = env();
+  return Boolean(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET);
 }
 
 function providers(): NextAuthOptions['providers'] {
@@ -45,17 +47,17 @@ function providers(): NextAuthOptions['providers'] {
     }),
   ];
   if (oidcEnabled()) {
-    const issuer = process.env.OIDC_ISSUER!.replace(/\/+$/, '');
+    const issuer = env().OIDC_ISSUER!.replace(/\/+$/, '');
     list.push({
       id: OIDC_ID,
-      name: process.env.OIDC_NAME || 'Single sign-on',
+      name: env().OIDC_NAME,
       type: 'oauth',
       wellKnown: `${issuer}/.well-known/openid-configuration`,
       authorization: { params: { scope: 'openid email profile' } },
       idToken: true,
       checks: ['pkce', 'state'],
-      clientId: process.env.OIDC_CLIENT_ID,
-      clientSecret: process.env.OIDC_CLIENT_SECRET,
+      clientId: env().OIDC_CLIENT_ID,
+      clientSecret: env().OIDC_CLIENT_SECRET,
       profile(profile: { sub: string; email?: string; name?: string }) {
         return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? profile.email ?? null };
       },
@@ -66,7 +68,7 @@ function providers(): NextAuthOptions['providers'] {
 
 export function authOptions(): NextAuthOptions {
   return {
-    secret: process.env.NEXTAUTH_SECRET,
+    secret: env().NEXTAUTH_SECRET,
     session: { strategy: 'jwt', maxAge: 8 * 3600 },
     pages: { signIn: '/signin', error: '/signin' },
     providers: providers(),
@@ -74,7 +76,7 @@ export function authOptions(): NextAuthOptions {
       async signIn({ user, account, profile }) {
         if (account?.provider !== OIDC_ID) return true;
         // SSO: the first sign-in creates a member; later ones find the same user by subject, then email.
-        const issuer = process.env.OIDC_ISSUER!;
+        const issuer = env().OIDC_ISSUER!;
         const subject = `${issuer}|${account.providerAccountId}`;
         const email = (user.email ?? (profile as { email?: string } | undefined)?.email ?? '').toLowerCase();
         if (!email) return '/signin?error=NoEmail';
@@ -101,7 +103,7 @@ export function authOptions(): NextAuthOptions {
       },
       async jwt({ token, user, account }) {
         if (account?.provider === OIDC_ID) {
-          const sso = await db().user.findUnique({ where: { ssoSubject: `${process.env.OIDC_ISSUER}|${account.providerAccountId}` }, select: { id: true } });
+          const sso = await db().user.findUnique({ where: { ssoSubject: `${env().OIDC_ISSUER}|${account.providerAccountId}` }, select: { id: true } });
           token.uid = sso?.id;
         } else if (user) {
           token.uid = user.id;

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, resolvePlaceholders, type LoadedConfig } from './load';
 import type { ConfigFile } from './schema';
+import { env, rawEnv } from '../env';
 
 export { ConfigError, loadConfig, parseConfig, BUILTIN_CONFIG_YAML, configPath } from './load';
 export type { ConfigFile } from './schema';
@@ -53,7 +54,7 @@ export interface GatewayConfig {
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
 
 /** Turns the validated file into the runtime config, resolving ${{ VAR }} from the environment. */
-export function resolveConfig(loaded: LoadedConfig, source: Record<string, string | undefined> = process.env): GatewayConfig {
+export function resolveConfig(loaded: LoadedConfig, source: Readonly<Record<string, string | undefined>> = rawEnv()): GatewayConfig {
   const missing: string[] = [];
   const resolveHeaders = (h: Record<string, string>, where: string) =>
     Object.fromEntries(Object.entries(h).map(([k, v]) => [k, resolvePlaceholders(v, `${where}.headers.${k}`, source, missing)]));
@@ -109,7 +110,7 @@ type Holder = { [KEY]?: GatewayConfig };
 /** The process-wide config (shared by the fast path and Next.js through globalThis). */
 export function gatewayConfig(): GatewayConfig {
   const g = globalThis as Holder;
-  g[KEY] ??= resolveConfig(loadConfig(process.env.PORTICO_CONFIG));
+  g[KEY] ??= resolveConfig(loadConfig(env().PORTICO_CONFIG));
   return g[KEY];
 }
 

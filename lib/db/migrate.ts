@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { pgConfigFromUrl } from './pg-config';
+import { rawEnv } from '../env';
 
 const run = promisify(execFile);
 
@@ -42,7 +43,7 @@ export async function migrate(databaseUrl: string, root = process.cwd()): Promis
   try {
     await run(process.execPath, ['-r', path.join(root, 'scripts', 'prisma-preload.cjs'), cli, 'migrate', 'deploy'], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+      env: { ...rawEnv(), DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
       timeout: 120_000,
     });
   } catch (err) {

@@ -1,4 +1,5 @@
 import type { PoolConfig } from 'pg';
+import { env } from '../env';
 
 /** Discrete pg connection fields from a postgres:// URL (Prisma's migration adapter needs fields, not a string). */
 export function pgConfigFromUrl(url: string): PoolConfig {
@@ -10,7 +11,7 @@ export function pgConfigFromUrl(url: string): PoolConfig {
   return {
     host,
     port: u.port ? Number(u.port) : 5432,
-    user: decodeURIComponent(u.username || process.env.PGUSER || 'postgres'),
+    user: decodeURIComponent(u.username || env().PGUSER || 'postgres'),
     password: u.password ? decodeURIComponent(u.password) : undefined,
     database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
     ssl: sslFrom(u.searchParams.get('sslmode')),

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { env } from '../env';
 import { pgConfigFromUrl } from './pg-config';
 
 const KEY = Symbol.for('portico.pgPool');
@@ -11,7 +12,7 @@ type Holder = { [KEY]?: pg.Pool };
 export function pgPool(): pg.Pool {
   const g = globalThis as Holder;
   if (!g[KEY]) {
-    const url = process.env.DATABASE_URL;
+    const url = env().DATABASE_URL;
     if (!url) throw new Error('DATABASE_URL is not set');
     const pool = new pg.Pool({ ...pgConfigFromUrl(url), max: 3, connectionTimeoutMillis: 5_000, query_timeout: 30_000, allowExitOnIdle: true });
     pool.on('error', () => {}); // an idle client dropped by the server: the pool replaces it

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { env, resolveEnv } from '../env';
 import { startEmbeddedPostgres } from './embedded';
 import { migrate } from './migrate';
 
@@ -16,7 +17,7 @@ export interface PreparedDatabase {
 export async function prepareDatabase(opts: { dataDir: string; port: number; root?: string; log?: (m: string) => void; fast?: boolean }): Promise<PreparedDatabase> {
   const root = opts.root ?? process.cwd();
   const log = opts.log ?? (() => {});
-  let url = process.env.DATABASE_URL;
+  let url = env().DATABASE_URL;
   let stop = async () => {};
   let embedded = false;
   if (!url) {
@@ -24,7 +25,7 @@ export async function prepareDatabase(opts: { dataDir: string; port: number; roo
     url = pg.url;
     stop = pg.stop;
     embedded = true;
-    process.env.DATABASE_URL = url;
+    resolveEnv({ DATABASE_URL: url });
   }
   const applied = await migrate(url, root);
   if (applied.length) log(`applied migrations: ${applied.join(', ')}`);

@@ -4,12 +4,13 @@ import { audit, type Actor } from '../audit';
 import { publishInvalidation } from '../events/publish';
 import { DomainError } from '../users';
 import { generateKey } from './format';
+import { env } from '../env';
 
 export const keyNameSchema = z.string().trim().min(1, 'is required').max(80, 'must be at most 80 characters');
 export const MAX_GRACE_SECONDS = 7 * 24 * 3600;
 
 function keyPrefix() {
-  return process.env.PORTICO_KEY_PREFIX || 'ptc';
+  return env().PORTICO_KEY_PREFIX;
 }
 
 /** Mints a key for an approved app. The returned `key` is the only time it exists outside the caller. */

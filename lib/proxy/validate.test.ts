@@ -49,7 +49,8 @@ describe('request validation (OpenAI\'s specification)', () => {
     expect(param(ok('responses', { model: 'm', input: ['a'] }))).toBe('input[0]');
   });
 
-  it('lets fields it does not know through (provider extensions)', () => {
+  it('lets fields it does not know through (provider extensions), prototype names included', () => {
+    expect(ok('chat', JSON.parse('{"model":"m","messages":[{"role":"user","content":"hi"}],"__proto__":false,"constructor":1}') as Record<string, unknown>)).not.toThrow();
     expect(ok('chat', { model: 'm', messages: [{ role: 'user', content: 'hi' }], data_sources: [{ type: 'azure_search' }], top_k: 5 })).not.toThrow();
   });
 });

@@ -128,7 +128,8 @@ export function validateBody(op: Op, body: Record<string, unknown>, deployment?:
   const rules = OPENAI_FIELDS[op];
   for (const key of Object.keys(body)) {
     if (key === 'model' && deployment !== undefined) continue;
-    const rule = rules.fields[key];
+    // Own fields only: a body's "__proto__" or "constructor" is just an unknown field.
+    const rule = Object.hasOwn(rules.fields, key) ? rules.fields[key] : undefined;
     if (rule && breaks(rule, body[key])) throw bad(`"${key}" must be ${describe(rule)}.`, key);
   }
   for (const key of rules.required) {

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { currentUser, safeReturnPath } from '@/lib/auth/session';
 import { oidcEnabled } from '@/lib/auth/options';
+import { env } from '@/lib/env';
 import { SignInForm } from '@/components/auth/sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
@@ -27,7 +28,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
         <h1 className="text-2xl font-semibold tracking-tight">Sign in to Portico</h1>
         <p className="mt-1 text-sm text-slate-600">The gateway for your organisation&apos;s AI applications.</p>
-        <SignInForm initialError={message} next={back} sso={oidcEnabled() ? process.env.OIDC_NAME || 'Single sign-on' : null} />
+        <SignInForm initialError={message} next={back} sso={oidcEnabled() ? env().OIDC_NAME : null} />
       </div>
     </main>
   );

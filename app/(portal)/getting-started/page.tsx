@@ -6,8 +6,9 @@ import { appAccess } from '@/lib/apps/access';
 import { listOwnedApps } from '@/lib/apps/queries';
 import { db } from '@/lib/db';
 import { gatewayConfig } from '@/lib/config';
+import { env } from '@/lib/env';
 import { AppPicker } from '@/components/guide/app-picker';
-import { API_VERSION, sampleGroups, type SampleGroup } from '@/components/guide/samples';
+import { API_VERSION, sampleGroups, type SampleGroup } from '@/guide/samples';
 import { Alert } from '@/components/ui/alert';
 import { StatusBadge } from '@/components/ui/badge';
 import { buttonClass, LinkButton } from '@/components/ui/button';
@@ -17,7 +18,7 @@ import { CopyButton } from '@/components/ui/copy-button';
 export const metadata: Metadata = { title: 'Getting started' };
 
 async function baseUrl(): Promise<string> {
-  const configured = process.env.PORTICO_PUBLIC_URL;
+  const configured = env().PORTICO_PUBLIC_URL;
   if (configured) return configured.replace(/\/+$/, '');
   const h = await headers();
   return `${h.get('x-forwarded-proto') ?? 'http'}://${h.get('host') ?? 'localhost:3000'}`;

@@ -1,3 +1,5 @@
+// The sample programs the getting-started page shows, filled in with this server and the chosen app: documentation
+// for callers (they read their Portico key from their own environment), not code Portico runs.
 export const API_VERSION = '2025-01-01-preview';
 
 export interface Sample {
