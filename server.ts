@@ -17,6 +17,8 @@ import { warmUpPhi } from './lib/phi';
 import { PhiOffload } from './lib/phi/offload';
 import { metrics } from './lib/metrics';
 import { clientAddress, KeyGuard } from './lib/proxy/guard';
+import { ProxyError } from './lib/errors';
+import { sendError } from './lib/proxy/http';
 import { scheduleRetention } from './lib/usage/retention';
 import { UsageRecorder, type RecorderOptions } from './lib/usage/recorder';
 
@@ -104,7 +106,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       url = new URL(req.url ?? '/', 'http://portico.local');
     } catch {
       // A request target no URL parser accepts ("//", "//[", …): the client's mistake, never a crash.
-      res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"The request target is not a valid path.","type":"invalid_request_error","param":null,"code":"invalid_request_target"}}');
+      sendError(res, new ProxyError(400, 'invalid_request_target', 'The request target is not a valid path.'));
       return;
     }
     if (isFastPath(url.pathname)) {

@@ -253,9 +253,10 @@ config
 async function main() {
   try {
     await program.parseAsync(process.argv);
-  } catch (err) {
-    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
-    const { DomainError } = await import('../lib/users');
+  } catch (caught) {
+    if (caught instanceof CommanderError) process.exit(caught.exitCode === 0 ? 0 : 2);
+    const { DomainError, fromDatabase } = await import('../lib/errors');
+    const err = fromDatabase(caught);
     if (err instanceof ZodError) {
       process.stderr.write(`error: ${err.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}\n`);
     } else if (err instanceof CliError || err instanceof DomainError || (err instanceof Error && err.name === 'ConfigEditError') || (err instanceof Error && /Invalid environment|configuration|config/.test(err.message))) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { db } from '../db';
 import { audit, type Actor } from '../audit';
 import { publishInvalidation } from '../events/publish';
-import { DomainError } from '../users';
+import { DomainError } from '../errors';
 import type { AppStatus, PhiPolicy, ReviewDecision } from '../generated/prisma/enums';
 
 export const phiPolicySchema = z.enum(['scrub', 'redact', 'block', 'off']);

@@ -1,6 +1,7 @@
 import { db } from '../db';
 import { audit, type Actor } from '../audit';
-import { DomainError, emailSchema } from '../users';
+import { DomainError } from '../errors';
+import { emailSchema } from '../users';
 
 /** Adds an existing Portico user as an owner of the app. */
 export async function addOwner(appId: string, email: string, actor: Actor) {

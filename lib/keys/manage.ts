@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { db } from '../db';
 import { audit, type Actor } from '../audit';
 import { publishInvalidation } from '../events/publish';
-import { DomainError } from '../users';
+import { DomainError } from '../errors';
 import { generateKey } from './format';
 import { env } from '../env';
 

@@ -2,7 +2,7 @@ import { env } from '../env';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pgPool } from '../db/pool';
 import { committedMigrations } from '../db/migrate';
-import { errors } from './errors';
+import { errors, ProxyError } from './errors';
 import { sendError, sendJson, sendRaw } from './http';
 import { metrics } from '../metrics';
 import { toProxyError, withApiKey, type ApiContext, type ProxyDeps } from './exchange';
@@ -96,11 +96,11 @@ function sameSecret(a: string, b: string): boolean {
 async function sendMetrics(req: IncomingMessage, res: ServerResponse, deps: ProxyDeps) {
   const token = env().PORTICO_METRICS_TOKEN; // validated (16+ characters; blank means unset)
   if (token && !sameSecret(req.headers.authorization ?? '', `Bearer ${token}`)) {
-    return sendJson(res, 401, { error: { message: 'Send the metrics token as Authorization: Bearer <PORTICO_METRICS_TOKEN>.', type: 'authentication_error', param: null, code: 'metrics_token_required' } });
+    return sendError(res, new ProxyError(401, 'metrics_token_required', 'Send the metrics token as Authorization: Bearer <PORTICO_METRICS_TOKEN>.'));
   }
   // Without a token, only this machine may scrape: metrics name apps and their costs.
   if (!token && !isLoopback(req.socket.remoteAddress)) {
-    return sendJson(res, 403, { error: { message: 'Metrics are served to this machine only. Set PORTICO_METRICS_TOKEN to scrape from elsewhere.', type: 'permission_error', param: null, code: 'metrics_token_required' } });
+    return sendError(res, new ProxyError(403, 'metrics_token_required', 'Metrics are served to this machine only. Set PORTICO_METRICS_TOKEN to scrape from elsewhere.'));
   }
   const m = metrics();
   m.usagePending.set(deps.usage.pending);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DomainError } from '../errors';
 import { db } from '../db';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/password';
 import { audit, type Actor } from '../audit';
@@ -14,14 +15,6 @@ export const passwordSchema = z
   .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(256, 'must be at most 256 characters');
 
-export class DomainError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'conflict' | 'invalid' | 'forbidden',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export async function createUser(
   input: { email: string; password?: string; role: Role; name?: string },

@@ -1,6 +1,6 @@
 import { forbidden, notFound, unstable_rethrow } from 'next/navigation';
 import { ZodError } from 'zod';
-import { DomainError } from '@/lib/users';
+import { DomainError, fromDatabase } from '@/lib/errors';
 import { log } from '@/lib/log';
 import type { FormState } from './state';
 
@@ -29,8 +29,10 @@ export async function runForm<S extends FormState>(
 ): Promise<S | FormState> {
   try {
     return await fn();
-  } catch (err) {
-    unstable_rethrow(err);
+  } catch (caught) {
+    unstable_rethrow(caught);
+    // A unique name taken by a request that raced this one is a conflict the user can act on, not our failure.
+    const err = fromDatabase(caught);
     if (err instanceof ZodError) {
       const fieldErrors: Record<string, string> = {};
       for (const issue of err.issues) {
