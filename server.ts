@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gatewayConfig, type GatewayConfig } from './lib/config';
+import { gatewayConfig, setGatewayConfig, type GatewayConfig } from './lib/config';
 import { env } from './lib/env';
 import { onInvalidate } from './lib/events/bus';
 import { listenForInvalidations } from './lib/events/listen';
@@ -53,6 +53,8 @@ export interface RunningServer {
 /** The one process: the proxy's fast path on node:http, everything else handed to Next.js. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const config = opts.config ?? gatewayConfig();
+  // The domain (approvals check models and adapters against it) reads the same config as the proxy.
+  setGatewayConfig(config);
   // The PHI dictionaries take a second or two to load: load them now, not on the first request.
   warmUpPhi();
   const usage = new UsageRecorder(opts.usage);

@@ -14,19 +14,22 @@ function keyPrefix() {
 }
 
 /** Mints a key for an approved app. The returned `key` is the only time it exists outside the caller. */
+type Tx = Pick<ReturnType<typeof db>, 'app' | 'apiKey' | 'auditEvent'>;
+
 export async function createKey(
   appId: string,
   input: { name: string; expiresInDays?: number | null },
   actor: Actor,
   rotatedFromId?: string,
+  tx: Tx = db(),
 ) {
   const name = keyNameSchema.parse(input.name);
   const days = input.expiresInDays == null ? null : z.number().int().min(1).max(3650).parse(input.expiresInDays);
-  const app = await db().app.findUnique({ where: { id: appId }, select: { status: true } });
+  const app = await tx.app.findUnique({ where: { id: appId }, select: { status: true } });
   if (!app) throw new DomainError('not_found', 'no such app');
   if (app.status !== 'approved') throw new DomainError('invalid', `keys can only be created for approved apps (this one is ${app.status.replace('_', ' ')})`);
   const k = generateKey(keyPrefix());
-  const record = await db().apiKey.create({
+  const record = await tx.apiKey.create({
     data: {
       appId,
       name,
@@ -39,7 +42,7 @@ export async function createKey(
     },
     select: { id: true, name: true, prefix: true, last4: true, expiresAt: true, createdAt: true },
   });
-  await audit(actor, rotatedFromId ? 'key.rotated' : 'key.created', { type: 'key', id: record.id }, { appId, name, rotatedFromId });
+  await audit(actor, rotatedFromId ? 'key.rotated' : 'key.created', { type: 'key', id: record.id }, { appId, name, rotatedFromId }, tx);
   return { key: k.key, record };
 }
 
@@ -47,8 +50,10 @@ export async function revokeKey(keyId: string, actor: Actor, appId?: string) {
   const key = await db().apiKey.findFirst({ where: { id: keyId, ...(appId ? { appId } : {}) }, select: { id: true, appId: true, revokedAt: true } });
   if (!key) throw new DomainError('not_found', 'no such key');
   if (!key.revokedAt) {
-    await db().apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
-    await audit(actor, 'key.revoked', { type: 'key', id: keyId }, { appId: key.appId });
+    await db().$transaction(async (tx) => {
+      await tx.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
+      await audit(actor, 'key.revoked', { type: 'key', id: keyId }, { appId: key.appId }, tx);
+    });
   }
   await publishInvalidation({ keyId });
 }
@@ -71,8 +76,12 @@ export async function rotateKey(keyId: string, graceSeconds: number, actor: Acto
   const endsAt = old.expiresAt && old.expiresAt < graceEnds ? old.expiresAt : graceEnds;
   // The new key lives as long as the old one was meant to: rotating an expiring key must not make it eternal.
   const lifetimeDays = old.expiresAt ? Math.min(3650, Math.max(1, Math.ceil((old.expiresAt.getTime() - old.createdAt.getTime()) / 86_400_000))) : null;
-  const created = await createKey(old.appId, { name: old.name, expiresInDays: lifetimeDays }, actor, old.id);
-  await db().apiKey.update({ where: { id: old.id }, data: { expiresAt: endsAt } });
+  // The new key, the old one's end and the audit line together: a failure leaves neither key changed.
+  const created = await db().$transaction(async (tx) => {
+    const made = await createKey(old.appId, { name: old.name, expiresInDays: lifetimeDays }, actor, old.id, tx);
+    await tx.apiKey.update({ where: { id: old.id }, data: { expiresAt: endsAt } });
+    return made;
+  });
   await publishInvalidation({ keyId: old.id });
   return { ...created, oldKeyExpiresAt: endsAt };
 }

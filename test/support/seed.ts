@@ -23,7 +23,8 @@ export async function seedApp(opts: Partial<Approval> & { models: string[]; appr
       useCase: 'contract tests',
       sponsor: 'QA',
       expectedReturn: 'confidence',
-      involvesPhi: true,
+      // Only an app whose owner declared no PHI may be approved with the policy off.
+      involvesPhi: opts.phiPolicy !== 'off',
       requestedModels: opts.models,
       expectedVolume: 'low',
       internalOnlyAttested: true,

@@ -1,21 +1,20 @@
 'use server';
 
 import { refresh } from 'next/cache';
-import { notFound, redirect } from 'next/navigation';
+import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import {
   approve,
-  phiPolicySchema,
   reinstate,
   reject,
   requestChanges,
   suspend,
   updatePolicy,
+  type Approval,
 } from '@/lib/apps';
 import { ADMINS, REVIEWERS, actorOf, requireActionUser } from '@/lib/auth/session';
-import { db } from '@/lib/db';
 import { echo, optionalNumber, runForm, text, texts } from './run';
-import { configuredAdapters, idOr404, modelsSchema } from './guard';
+import { idOr404 } from './guard';
 import type { FormState } from './state';
 
 const POLICY_FIELDS = [
@@ -43,75 +42,21 @@ const POLICY_LABELS: Record<string, string> = {
   allowAudio: 'Audio',
 };
 
-const checkbox = z
-  .union([z.literal('on'), z.literal('')], { error: 'is not a checkbox value' })
-  .transform((v) => v === 'on');
-
-const count = (max: number) =>
-  z
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .positive('must be more than 0 (leave it empty for no limit)')
-    .max(max, `must be at most ${max.toLocaleString('en-US')}`)
-    .nullable();
-
-const policyForm = z.object({
-  allowedModels: modelsSchema('Allow at least one model'),
-  phiPolicy: phiPolicySchema.or(z.undefined()).refine((v) => v !== undefined, 'Choose a PHI policy'),
-  rpmLimit: count(1_000_000),
-  tpmLimit: count(1_000_000_000),
-  monthlyTokenBudget: count(1e15),
-  monthlyCostBudgetUsd: z
-    .number({ error: 'must be a number' })
-    .positive('must be more than 0 (leave it empty for no budget)')
-    .max(1e9, 'must be at most 1,000,000,000')
-    .nullable(),
-  allowedAdapters: z
-    .array(z.string().max(100))
-    .max(50)
-    .refine((list) => new Set(list).size === list.length, 'lists an adapter twice')
-    .superRefine((list, ctx) => {
-      const known = new Set(configuredAdapters());
-      const unknown = list.filter((a) => !known.has(a));
-      if (unknown.length)
-        ctx.addIssue({
-          code: 'custom',
-          message: `names adapters that are not configured (${unknown.join(', ')}); choose from the list`,
-        });
-    }),
-  allowByoKey: checkbox,
-  allowImages: checkbox,
-  allowAudio: checkbox,
-});
-
-/** Reads the policy fields of the approve / edit form, and checks the PHI policy fits what the owner declared. */
-async function readPolicy(fd: FormData, appId: string) {
-  const app = await db().app.findUnique({ where: { id: appId }, select: { involvesPhi: true } });
-  if (!app) notFound();
-  const p = policyForm
-    .superRefine((v, ctx) => {
-      if (v.phiPolicy === 'off' && app.involvesPhi) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['phiPolicy'],
-          message:
-            'PHI policy cannot be off: the owner said this app handles PHI. Choose scrub, redact or block',
-        });
-      }
-    })
-    .parse({
-      allowedModels: texts(fd, 'allowedModels'),
-      phiPolicy: fd.get('phiPolicy') ?? undefined,
-      rpmLimit: optionalNumber(fd.get('rpmLimit')),
-      tpmLimit: optionalNumber(fd.get('tpmLimit')),
-      monthlyTokenBudget: optionalNumber(fd.get('monthlyTokenBudget')),
-      monthlyCostBudgetUsd: optionalNumber(fd.get('monthlyCostBudgetUsd')),
-      allowedAdapters: texts(fd, 'allowedAdapters'),
-      allowByoKey: text(fd, 'allowByoKey'),
-      allowImages: text(fd, 'allowImages'),
-      allowAudio: text(fd, 'allowAudio'),
-    });
-  return { ...p, phiPolicy: p.phiPolicy! };
+/** The approve / edit form's fields as the domain takes them; lib/apps checks them (bounds, configured names, PHI rule). */
+function readPolicy(fd: FormData): Approval {
+  const checked = (name: string) => text(fd, name) === 'on';
+  return {
+    allowedModels: texts(fd, 'allowedModels'),
+    phiPolicy: (fd.get('phiPolicy') ?? undefined) as Approval['phiPolicy'],
+    rpmLimit: optionalNumber(fd.get('rpmLimit')),
+    tpmLimit: optionalNumber(fd.get('tpmLimit')),
+    monthlyTokenBudget: optionalNumber(fd.get('monthlyTokenBudget')),
+    monthlyCostBudgetUsd: optionalNumber(fd.get('monthlyCostBudgetUsd')),
+    allowedAdapters: texts(fd, 'allowedAdapters'),
+    allowByoKey: checked('allowByoKey'),
+    allowImages: checked('allowImages'),
+    allowAudio: checked('allowAudio'),
+  };
 }
 
 function appIdFrom(fd: FormData): string {
@@ -122,7 +67,7 @@ export async function approveAction(_prev: FormState, fd: FormData): Promise<For
   const user = await requireActionUser(REVIEWERS);
   const appId = appIdFrom(fd);
   return runForm(POLICY_LABELS, echo(fd, POLICY_FIELDS), async () => {
-    await approve(appId, await readPolicy(fd, appId), await actorOf(user));
+    await approve(appId, readPolicy(fd), await actorOf(user));
     redirect(`/review?decided=${appId}`);
   });
 }
@@ -155,7 +100,7 @@ export async function updatePolicyAction(_prev: FormState, fd: FormData): Promis
   const user = await requireActionUser(ADMINS);
   const appId = appIdFrom(fd);
   return runForm(POLICY_LABELS, echo(fd, POLICY_FIELDS), async () => {
-    await updatePolicy(appId, await readPolicy(fd, appId), await actorOf(user));
+    await updatePolicy(appId, readPolicy(fd), await actorOf(user));
     refresh();
     return {
       ok: true,
