@@ -151,8 +151,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         await new Promise((r) => setTimeout(r, 50));
         server.closeIdleConnections();
       }
-      if (inflight.size > 0) log().warn({ requests: inflight.size }, 'drain deadline passed; closing remaining requests');
-      for (const s of sockets) s.destroy();
+      if (inflight.size > 0) {
+        log().warn({ requests: inflight.size }, 'drain deadline passed; closing remaining requests');
+        for (const s of sockets) s.destroy();
+      } else {
+        // A finished response may still sit in a socket's write buffer: end() flushes it before closing, and a
+        // peer that never closes its side is cut after a short grace.
+        for (const s of sockets) s.end();
+        const cut = setTimeout(() => sockets.forEach((s) => s.destroy()), 2_000);
+        cut.unref();
+      }
       await closed;
       await usage.drain();
       stopInvalidations();

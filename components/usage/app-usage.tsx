@@ -6,7 +6,7 @@ import { formatCell, latencyPair, longDay } from './format';
 import { ChartCard, CsvLink, DataTableView, Meter, Stat } from './parts';
 import { exactRangeQuery, rangeQuery, type Range } from './range';
 import { RangePicker } from './range-picker';
-import { appTables, type Cell, type Split } from './tables';
+import { appTables, type Cell, type Split } from '@/lib/usage/tables';
 
 const UNIT_LABEL: Record<string, string> = {
   images: 'Images generated',

@@ -13,7 +13,7 @@ import {
   type TooltipContentProps,
 } from 'recharts';
 import { formatCell, formatTick, longDay, shortDay } from './format';
-import type { Cell, Kind } from './tables';
+import type { Cell, Kind } from '@/lib/usage/tables';
 
 /** Distinguishable colours (also for the common colour-vision deficiencies); the last one is "Other". */
 const COLORS = ['#2f6fde', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00'];

@@ -1,5 +1,5 @@
 import { formatNumber, formatUsd } from '@/components/ui/format';
-import type { Cell, Kind } from './tables';
+import type { Cell, Kind } from '@/lib/usage/tables';
 
 const dayLabel = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 const dayLong = new Intl.DateTimeFormat('en-GB', {

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { formatNumber } from '@/components/ui/format';
 import { UsageChart, type ChartSpec } from './chart';
 import { formatCell } from './format';
-import type { DataTable } from './tables';
+import type { DataTable } from '@/lib/usage/tables';
 
 /** A table as HTML: what the chart beside it draws, for screen readers, keyboards and exact numbers. */
 export function DataTableView({ table, caption }: { table: DataTable; caption?: string }) {

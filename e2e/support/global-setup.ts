@@ -89,6 +89,9 @@ portal:
     },
   );
   process.env.DATABASE_URL = database.url;
+  // Seeding in the test workers checks models and adapters against the same config as the server.
+  process.env.PORTICO_CONFIG = configFile;
+  process.env.UPSTREAM_KEY = env.UPSTREAM_KEY;
   process.env.E2E_BASE_URL = baseUrl;
   const state = globalThis as unknown as { __e2e: unknown };
   state.__e2e = { database, upstream, server, configFile, oidc };

@@ -60,6 +60,9 @@ const configuredNames = (what: string, known: () => Iterable<string>) =>
       if (unknown.length) ctx.addIssue({ code: 'custom', message: `names ${what}s that are not configured (${unknown.join(', ')}); choose from the list` });
     });
 
+/** Models an owner may ask for: configured ones, each once. */
+export const requestedModelsSchema = (empty: string) => configuredNames('model', () => gatewayConfig().models.keys()).min(1, empty);
+
 export const approvalSchema = limitsSchema.extend({
   allowedModels: configuredNames('model', () => gatewayConfig().models.keys()).min(1, 'allow at least one model'),
   phiPolicy: phiPolicySchema,

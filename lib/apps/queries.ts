@@ -113,3 +113,16 @@ export function appKeys(appId: string) {
   });
 }
 export type AppKey = Awaited<ReturnType<typeof appKeys>>[number];
+
+/** What the getting-started page fills its samples with: an app's models, adapters and bring-your-own-key setting. */
+export function appForSamples(id: string) {
+  return db().app.findUnique({
+    where: { id },
+    select: { id: true, name: true, status: true, allowedModels: true, allowedAdapters: true, allowByoKey: true },
+  });
+}
+
+/** An app's name and status (the review queue's note on the decision just taken, CSV file names). */
+export function appHeadline(id: string) {
+  return db().app.findUnique({ where: { id }, select: { id: true, name: true, status: true } });
+}

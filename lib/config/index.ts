@@ -117,3 +117,24 @@ export function gatewayConfig(): GatewayConfig {
 export function setGatewayConfig(cfg: GatewayConfig): void {
   (globalThis as Holder)[KEY] = cfg;
 }
+
+/** The models of the gateway config, by the names clients use. */
+export function configuredModels(): string[] {
+  return [...gatewayConfig().models.keys()];
+}
+
+/** The HTTP pass-through adapters of the config file, by name. */
+export function configuredAdapters(): string[] {
+  return [...gatewayConfig().adapters.keys()];
+}
+
+/**
+ * The adapters a reviewer can choose from, with where they go (host only: never headers, which may hold
+ * credentials), plus any the app is still allowed but the config file no longer has.
+ */
+export function adapterChoices(alsoAllowed: string[] = []) {
+  const configured = gatewayConfig().adapters;
+  const choices = [...configured.values()].map((a) => ({ name: a.name, host: a.baseUrl.host, scrubPhi: a.scrubPhi }));
+  for (const name of alsoAllowed) if (!configured.has(name)) choices.push({ name, host: '', scrubPhi: false });
+  return choices;
+}

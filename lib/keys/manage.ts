@@ -66,7 +66,7 @@ export async function rotateKey(keyId: string, graceSeconds: number, actor: Acto
   const grace = z.number().int().min(0).max(MAX_GRACE_SECONDS).parse(graceSeconds);
   const old = await db().apiKey.findFirst({
     where: { id: keyId, ...(appId ? { appId } : {}) },
-    select: { id: true, appId: true, name: true, createdAt: true, revokedAt: true, expiresAt: true, rotatedTo: { select: { id: true } } },
+    select: { id: true, appId: true, name: true, prefix: true, last4: true, createdAt: true, revokedAt: true, expiresAt: true, rotatedTo: { select: { id: true } } },
   });
   if (!old) throw new DomainError('not_found', 'no such key');
   if (old.revokedAt) throw new DomainError('invalid', 'a revoked key cannot be rotated; create a new key instead');
@@ -83,7 +83,7 @@ export async function rotateKey(keyId: string, graceSeconds: number, actor: Acto
     return made;
   });
   await publishInvalidation({ keyId: old.id });
-  return { ...created, oldKeyExpiresAt: endsAt };
+  return { ...created, oldKeyExpiresAt: endsAt, old: { prefix: old.prefix, last4: old.last4 } };
 }
 
 export type KeyState =

@@ -3,12 +3,12 @@
 import { refresh } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { accessRequestSchema, requestAccess, resubmit } from '@/lib/apps';
+import { accessRequestSchema, requestAccess, requestedModelsSchema, resubmit } from '@/lib/apps';
 import { appAccess } from '@/lib/apps/access';
 import { addOwner, removeOwner } from '@/lib/apps/owners';
 import { actorOf, requireActionUser } from '@/lib/auth/session';
 import { echo, runForm, text, texts } from './run';
-import { idOr404, modelsSchema, requireManage } from './guard';
+import { idOr404, requireManage } from './guard';
 import type { FormState } from './state';
 
 const REQUEST_FIELDS = [
@@ -38,7 +38,7 @@ const requestForm = accessRequestSchema.extend({
   involvesPhi: z
     .enum(['yes', 'no'], { error: 'Choose whether the app will handle PHI' })
     .transform((v) => v === 'yes'),
-  requestedModels: modelsSchema('Choose at least one model'),
+  requestedModels: requestedModelsSchema('Choose at least one model'),
   internalOnlyAttested: z
     .literal('on', { error: 'must be confirmed to submit the request' })
     .transform(() => true as const),

@@ -1,9 +1,7 @@
 'use server';
 
 import { refresh } from 'next/cache';
-import { notFound } from 'next/navigation';
 import { z } from 'zod';
-import { db } from '@/lib/db';
 import { actorOf, requireActionUser } from '@/lib/auth/session';
 import { displayKey } from '@/lib/keys/format';
 import { createKey, keyNameSchema, revokeKey, rotateKey } from '@/lib/keys/manage';
@@ -14,6 +12,11 @@ import type { FormState, NewKeyState } from './state';
 const expirySchema = z
   .enum(['', '30', '90', '180', '365'], { error: 'is not one of the choices' })
   .transform((v) => (v === '' ? null : Number(v)));
+
+/** What the one-time dialog shows of a key just minted. */
+function shown(key: string, record: { name: string; prefix: string; last4: string; expiresAt: Date | null }) {
+  return { key, name: record.name, display: displayKey(record), expiresAt: record.expiresAt?.toISOString() ?? null };
+}
 
 export async function createKeyAction(_prev: NewKeyState, fd: FormData): Promise<NewKeyState> {
   const user = await requireActionUser();
@@ -27,16 +30,7 @@ export async function createKeyAction(_prev: NewKeyState, fd: FormData): Promise
         .parse({ name: text(fd, 'name'), expiresInDays: text(fd, 'expiresInDays') });
       const { key, record } = await createKey(appId, input, await actorOf(user));
       refresh();
-      return {
-        ok: true,
-        at: Date.now(),
-        secret: {
-          key,
-          name: record.name,
-          display: displayKey(record),
-          expiresAt: record.expiresAt?.toISOString() ?? null,
-        },
-      };
+      return { ok: true, at: Date.now(), secret: shown(key, record) };
     },
   );
 }
@@ -73,21 +67,13 @@ export async function rotateKeyAction(_prev: NewKeyState, fd: FormData): Promise
         grace: text(fd, 'grace'),
         customMinutes: text(fd, 'customMinutes'),
       });
-      const old = await db().apiKey.findFirst({
-        where: { id: keyId, appId },
-        select: { prefix: true, last4: true },
-      });
-      if (!old) notFound();
-      const { key, record, oldKeyExpiresAt } = await rotateKey(keyId, seconds, await actorOf(user), appId);
+      const { key, record, oldKeyExpiresAt, old } = await rotateKey(keyId, seconds, await actorOf(user), appId);
       refresh();
       return {
         ok: true,
         at: Date.now(),
         secret: {
-          key,
-          name: record.name,
-          display: displayKey(record),
-          expiresAt: record.expiresAt?.toISOString() ?? null,
+          ...shown(key, record),
           oldKeyExpiresAt: oldKeyExpiresAt.toISOString(),
           oldDisplay: displayKey(old),
           oldStillWorks: oldKeyExpiresAt.getTime() > Date.now(),

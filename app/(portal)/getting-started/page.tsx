@@ -3,8 +3,7 @@ import Link from 'next/link';
 import { headers } from 'next/headers';
 import { requireUser } from '@/lib/auth/session';
 import { appAccess } from '@/lib/apps/access';
-import { listOwnedApps } from '@/lib/apps/queries';
-import { db } from '@/lib/db';
+import { appForSamples, listOwnedApps } from '@/lib/apps/queries';
 import { gatewayConfig } from '@/lib/config';
 import { env } from '@/lib/env';
 import { AppPicker } from '@/components/guide/app-picker';
@@ -103,17 +102,7 @@ export default async function GettingStartedPage({
     (await appAccess(user, wanted)).view
   ) {
     app =
-      (await db().app.findUnique({
-        where: { id: wanted },
-        select: {
-          id: true,
-          name: true,
-          status: true,
-          allowedModels: true,
-          allowedAdapters: true,
-          allowByoKey: true,
-        },
-      })) ?? app;
+      (await appForSamples(wanted)) ?? app;
   }
   const configured = [...gatewayConfig().models.keys()];
   const deployments = app?.status === 'approved' && app.allowedModels.length ? app.allowedModels : [];

@@ -1,8 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { REVIEWERS, requireUser } from '@/lib/auth/session';
-import { reviewQueue } from '@/lib/apps/queries';
-import { db } from '@/lib/db';
+import { appHeadline, reviewQueue } from '@/lib/apps/queries';
 import { idSchema } from '../_actions/guard';
 import { Alert } from '@/components/ui/alert';
 import { StatusBadge, STATUS_LABEL } from '@/components/ui/badge';
@@ -88,10 +87,7 @@ export default async function ReviewQueuePage({
   const [{ pending, sentBack }, { decided }] = await Promise.all([reviewQueue(), searchParams]);
   const decidedId = idSchema.safeParse(decided);
   const done = decidedId.success
-    ? await db().app.findUnique({
-        where: { id: decidedId.data },
-        select: { id: true, name: true, status: true },
-      })
+    ? await appHeadline(decidedId.data)
     : null;
   return (
     <>

@@ -8,7 +8,7 @@ import { formatCell, latencyPair, longDay } from '@/components/usage/format';
 import { ChartCard, CsvLink, DataTableView, Meter, Stat } from '@/components/usage/parts';
 import { exactRangeQuery, parseRange } from '@/components/usage/range';
 import { RangePicker } from '@/components/usage/range-picker';
-import { NEAR_BUDGET, orgTables } from '@/components/usage/tables';
+import { NEAR_BUDGET, orgTables } from '@/lib/usage/tables';
 
 export const metadata: Metadata = { title: 'Usage' };
 

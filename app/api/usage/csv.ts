@@ -1,6 +1,6 @@
 import { currentUser, type SessionUser } from '@/lib/auth/session';
 import { parseRange, type Range } from '@/components/usage/range';
-import { toCsv, type DataTable } from '@/components/usage/tables';
+import { toCsv, type DataTable } from '@/lib/usage/tables';
 
 /** A plain answer for the CSV routes (no page: these are downloads). */
 export function plain(status: number, message: string): Response {

@@ -20,7 +20,7 @@ import { StatusBadge } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { PageHeader, Section } from '@/components/ui/card';
 import { updatePolicyAction } from '../../_actions/review';
-import { adapterChoices } from '../../_actions/guard';
+import { adapterChoices } from '@/lib/config';
 
 export const metadata: Metadata = { title: 'App' };
 

@@ -12,7 +12,8 @@ import { Alert } from '@/components/ui/alert';
 import { StatusBadge, STATUS_LABEL } from '@/components/ui/badge';
 import { PageHeader, Section } from '@/components/ui/card';
 import { approveAction } from '../../_actions/review';
-import { adapterChoices, idSchema } from '../../_actions/guard';
+import { adapterChoices } from '@/lib/config';
+import { idSchema } from '../../_actions/guard';
 
 export const metadata: Metadata = { title: 'Review' };
 

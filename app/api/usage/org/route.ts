@@ -1,7 +1,7 @@
 import { isReviewer } from '@/lib/auth/session';
 import { gatewayConfig } from '@/lib/config';
 import { budgetUse, orgUsageReport } from '@/lib/usage/queries';
-import { NEAR_BUDGET, ORG_CHARTS, orgTables, type OrgChart } from '@/components/usage/tables';
+import { NEAR_BUDGET, ORG_CHARTS, orgTables, type OrgChart } from '@/lib/usage/tables';
 import { csvRequest, csvResponse, plain } from '../csv';
 
 /**

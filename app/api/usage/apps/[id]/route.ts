@@ -1,7 +1,7 @@
 import { appAccess } from '@/lib/apps/access';
-import { db } from '@/lib/db';
+import { appHeadline } from '@/lib/apps/queries';
 import { appUsageReport } from '@/lib/usage/queries';
-import { APP_CHARTS, appTables, type AppChart } from '@/components/usage/tables';
+import { APP_CHARTS, appTables, type AppChart } from '@/lib/usage/tables';
 import { csvRequest, csvResponse, plain } from '../../csv';
 
 /**
@@ -16,7 +16,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
   const chart = ctx.q.get('chart') as AppChart;
   if (!APP_CHARTS.includes(chart)) return plain(400, `chart must be one of: ${APP_CHARTS.join(', ')}.`);
   const [app, report] = await Promise.all([
-    db().app.findUnique({ where: { id }, select: { name: true } }),
+    appHeadline(id),
     appUsageReport(id, ctx.range.from, ctx.range.to),
   ]);
   if (!app) return plain(404, 'No such app.');

@@ -1,4 +1,4 @@
-import type { AppUsageReport, BudgetUse, OrgUsageReport, UsageRow } from '@/lib/usage/queries';
+import type { AppUsageReport, BudgetUse, OrgUsageReport, UsageRow } from './queries';
 
 /**
  * What each chart shows, as a table: the page draws the chart from it, renders it as the chart's table
