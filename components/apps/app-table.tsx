@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { StatusBadge } from '@/components/ui/badge';
+import { Table } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
 import type { listOwnedApps } from '@/lib/apps/queries';
 
@@ -18,66 +19,49 @@ export function AppTable({
   linkTo?: (id: string) => string;
 }) {
   return (
-    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <caption className="sr-only">{caption}</caption>
-        <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-          <tr>
-            <th scope="col" className="px-4 py-2.5">
-              App
-            </th>
-            <th scope="col" className="px-4 py-2.5">
-              Status
-            </th>
-            <th scope="col" className="px-4 py-2.5">
-              Models
-            </th>
-            <th scope="col" className="px-4 py-2.5 text-right">
-              Active keys
-            </th>
-            {showOwners && (
-              <th scope="col" className="px-4 py-2.5">
-                Owners
-              </th>
-            )}
-            <th scope="col" className="px-4 py-2.5">
-              Updated
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {apps.map((a) => {
-            const models =
-              a.status === 'approved' || a.status === 'suspended' ? a.allowedModels : a.requestedModels;
-            return (
-              <tr key={a.id} className="align-top hover:bg-slate-50">
-                <td className="px-4 py-3">
-                  <Link href={linkTo(a.id)} className="font-semibold text-brand-700 hover:underline">
-                    {a.name}
-                  </Link>
-                  <p className="mt-0.5 line-clamp-1 max-w-xs text-slate-500">{a.description}</p>
-                </td>
-                <td className="px-4 py-3">
-                  <StatusBadge status={a.status} />
-                  {a.status === 'changes_requested' && !showOwners && (
-                    <p className="mt-1 text-xs font-medium text-violet-800">
-                      Action needed: edit and resubmit
-                    </p>
-                  )}
-                </td>
-                <td className="px-4 py-3 font-mono text-xs text-slate-700">{models.join(', ') || '—'}</td>
-                <td className="px-4 py-3 text-right tabular-nums">{a._count.keys}</td>
-                {showOwners && (
-                  <td className="px-4 py-3 text-slate-700">{a.owners.map((o) => o.user.email).join(', ')}</td>
-                )}
-                <td className="px-4 py-3 whitespace-nowrap text-slate-600">
-                  <Time date={a.updatedAt} rel />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      caption={caption}
+      rows={apps}
+      rowKey={(a) => a.id}
+      rowProps={() => ({ className: 'hover:bg-slate-50' })}
+      columns={[
+        {
+          header: 'App',
+          cell: (a) => (
+            <>
+              <Link href={linkTo(a.id)} className="font-semibold text-brand-700 hover:underline">
+                {a.name}
+              </Link>
+              <p className="mt-0.5 line-clamp-1 max-w-xs text-slate-500">{a.description}</p>
+            </>
+          ),
+        },
+        {
+          header: 'Status',
+          cell: (a) => (
+            <>
+              <StatusBadge status={a.status} />
+              {a.status === 'changes_requested' && !showOwners && (
+                <p className="mt-1 text-xs font-medium text-violet-800">Action needed: edit and resubmit</p>
+              )}
+            </>
+          ),
+        },
+        {
+          header: 'Models',
+          cellClassName: 'font-mono text-xs text-slate-700',
+          cell: (a) =>
+            (a.status === 'approved' || a.status === 'suspended' ? a.allowedModels : a.requestedModels).join(', ') ||
+            '—',
+        },
+        { header: 'Active keys', right: true, cellClassName: 'tabular-nums', cell: (a) => a._count.keys },
+        showOwners && {
+          header: 'Owners',
+          cellClassName: 'text-slate-700',
+          cell: (a) => a.owners.map((o) => o.user.email).join(', '),
+        },
+        { header: 'Updated', cellClassName: 'whitespace-nowrap text-slate-600', cell: (a) => <Time date={a.updatedAt} rel /> },
+      ]}
+    />
   );
 }

@@ -2,7 +2,7 @@
 
 import { useActionState, type ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
-import { describedBy, Field, Input } from '@/components/ui/field';
+import { Checkboxes, describedBy, Field, Input } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import type { FormState } from '@/app/(portal)/_actions/state';
 import { useFocusFirstError } from './request-form';
@@ -102,24 +102,7 @@ export function PolicyForm({
 
       <fieldset aria-describedby={err.allowedModels ? `${idp}-models-error` : undefined}>
         <legend className="text-sm font-medium text-slate-800">Allowed models</legend>
-        <div className="mt-2 grid gap-2 sm:grid-cols-2">
-          {models.map((m) => (
-            <label
-              key={m}
-              className="flex items-center gap-2 rounded-md border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-brand-500 has-[:checked]:bg-brand-50"
-            >
-              <input
-                type="checkbox"
-                name="allowedModels"
-                value={m}
-                defaultChecked={chosen.has(m)}
-                className="size-4 accent-brand-600"
-                aria-invalid={err.allowedModels ? true : undefined}
-              />
-              <span className="font-mono text-xs">{m}</span>
-            </label>
-          ))}
-        </div>
+        <Checkboxes name="allowedModels" options={models.map((value) => ({ value }))} chosen={chosen} invalid={!!err.allowedModels} />
         {err.allowedModels && (
           <p id={`${idp}-models-error`} className="mt-1 text-sm font-medium text-red-700">
             {err.allowedModels}
@@ -181,32 +164,15 @@ export function PolicyForm({
             file).
           </p>
         ) : (
-          <div className="mt-2 grid gap-2 sm:grid-cols-2">
-            {adapters.map((a) => (
-              <label
-                key={a.name}
-                className="flex items-start gap-2 rounded-md border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-brand-500 has-[:checked]:bg-brand-50"
-              >
-                <input
-                  type="checkbox"
-                  name="allowedAdapters"
-                  value={a.name}
-                  defaultChecked={chosenAdapters.has(a.name)}
-                  className="mt-0.5 size-4 shrink-0 accent-brand-600"
-                  aria-invalid={err.allowedAdapters ? true : undefined}
-                />
-                <span className="min-w-0">
-                  <span className="font-mono text-xs">{a.name}</span>
-                  <span className="block text-xs text-slate-600">
-                    {a.host ? `to ${a.host} · ` : ''}
-                    {a.scrubPhi
-                      ? 'PHI scrubbed from JSON bodies'
-                      : 'bodies passed unchanged (no PHI scrubbing)'}
-                  </span>
-                </span>
-              </label>
-            ))}
-          </div>
+          <Checkboxes
+            name="allowedAdapters"
+            chosen={chosenAdapters}
+            invalid={!!err.allowedAdapters}
+            options={adapters.map((a) => ({
+              value: a.name,
+              detail: `${a.host ? `to ${a.host} · ` : ''}${a.scrubPhi ? 'PHI scrubbed from JSON bodies' : 'bodies passed unchanged (no PHI scrubbing)'}`,
+            }))}
+          />
         )}
         {err.allowedAdapters && (
           <p id={`${idp}-adapters-error`} className="mt-1 text-sm font-medium text-red-700">

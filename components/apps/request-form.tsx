@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useRef } from 'react';
 import { Alert } from '@/components/ui/alert';
-import { describedBy, Field, Input, Textarea } from '@/components/ui/field';
+import { Checkboxes, describedBy, Field, Input, Textarea } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import type { FormState } from '@/app/(portal)/_actions/state';
 
@@ -238,24 +238,7 @@ export function RequestForm({
           <p id="models-hint" className="mt-0.5 text-sm text-slate-500">
             The deployments your code will call. The reviewer decides which are allowed.
           </p>
-          <div className="mt-2 grid gap-2 sm:grid-cols-2">
-            {models.map((m) => (
-              <label
-                key={m}
-                className="flex items-center gap-2 rounded-md border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-brand-500 has-[:checked]:bg-brand-50"
-              >
-                <input
-                  type="checkbox"
-                  name="requestedModels"
-                  value={m}
-                  defaultChecked={chosen.has(m)}
-                  className="size-4 accent-brand-600"
-                  aria-invalid={err.requestedModels ? true : undefined}
-                />
-                <span className="font-mono text-xs">{m}</span>
-              </label>
-            ))}
-          </div>
+          <Checkboxes name="requestedModels" options={models.map((value) => ({ value }))} chosen={chosen} invalid={!!err.requestedModels} />
           {err.requestedModels && (
             <p id="models-error" className="mt-1 text-sm font-medium text-red-700">
               {err.requestedModels}

@@ -1,5 +1,6 @@
 import { Badge } from '@/components/ui/badge';
 import { formatDateTime, relative } from '@/components/ui/format';
+import { Table } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
 import { displayKey } from '@/lib/keys/format';
 import { keyState, type KeyState } from '@/lib/keys/manage';
@@ -40,98 +41,89 @@ export function KeyTable({
   canManage: boolean;
   canCreate: boolean;
 }) {
+  const usable = (k: AppKey) => ['active', 'expires_soon', 'rotating'].includes(keyState(k).kind);
   return (
-    <div className="relative -mx-5 overflow-x-auto">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <caption className="sr-only">API keys</caption>
-        <thead className="text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-          <tr>
-            <th scope="col" className="px-5 py-2">
-              Key
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Status
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Activity
-            </th>
-            {canManage && (
-              <th scope="col" className="px-5 py-2 text-right">
-                <span className="sr-only">Actions</span>
-              </th>
-            )}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {keys.map((k) => {
+    <Table
+      caption="API keys"
+      bare
+      rows={keys}
+      rowKey={(k) => k.id}
+      rowProps={(k) => ({ 'data-key-id': k.id })}
+      columns={[
+        {
+          header: 'Key',
+          cell: (k) => (
+            <>
+              <div className="font-semibold text-slate-900">{k.name}</div>
+              <div className="font-mono text-xs whitespace-nowrap text-slate-700">{displayKey(k)}</div>
+              <div className="mt-0.5 text-xs whitespace-nowrap text-slate-500">
+                ID <span className="font-mono select-all">{k.id}</span>
+              </div>
+              {k.rotatedFrom && (
+                <div className="mt-0.5 text-xs whitespace-nowrap text-slate-500">Replaces {displayKey(k.rotatedFrom)}</div>
+              )}
+              {k.rotatedTo && (
+                <div className="mt-0.5 text-xs whitespace-nowrap text-slate-500">Replaced by {displayKey(k.rotatedTo)}</div>
+              )}
+            </>
+          ),
+        },
+        {
+          header: 'Status',
+          cell: (k) => {
             const state = keyState(k);
-            const display = displayKey(k);
-            const usable =
-              state.kind === 'active' || state.kind === 'expires_soon' || state.kind === 'rotating';
             return (
-              <tr key={k.id} className="align-top" data-key-id={k.id}>
-                <td className="px-5 py-3">
-                  <div className="font-semibold text-slate-900">{k.name}</div>
-                  <div className="font-mono text-xs whitespace-nowrap text-slate-700">{display}</div>
-                  <div className="mt-0.5 text-xs whitespace-nowrap text-slate-500">
-                    ID <span className="font-mono select-all">{k.id}</span>
-                  </div>
-                  {k.rotatedFrom && (
-                    <div className="mt-0.5 text-xs whitespace-nowrap text-slate-500">
-                      Replaces {displayKey(k.rotatedFrom)}
-                    </div>
+              <>
+                <KeyStateBadge state={state} />
+                <div className="mt-1 text-xs whitespace-nowrap text-slate-600">
+                  {k.revokedAt ? (
+                    <>
+                      Revoked <Time date={k.revokedAt} />
+                    </>
+                  ) : state.kind === 'rotating' ? null : k.expiresAt ? (
+                    <>
+                      {state.kind === 'expired' ? 'Expired' : 'Expires'}{' '}
+                      <Time date={k.expiresAt} dateOnly={state.kind !== 'expired'} />
+                    </>
+                  ) : (
+                    'Never expires'
                   )}
-                  {k.rotatedTo && (
-                    <div className="mt-0.5 text-xs whitespace-nowrap text-slate-500">
-                      Replaced by {displayKey(k.rotatedTo)}
-                    </div>
-                  )}
-                </td>
-                <td className="px-3 py-3">
-                  <KeyStateBadge state={state} />
-                  <div className="mt-1 text-xs whitespace-nowrap text-slate-600">
-                    {k.revokedAt ? (
-                      <>
-                        Revoked <Time date={k.revokedAt} />
-                      </>
-                    ) : state.kind === 'rotating' ? null : k.expiresAt ? (
-                      <>
-                        {state.kind === 'expired' ? 'Expired' : 'Expires'}{' '}
-                        <Time date={k.expiresAt} dateOnly={state.kind !== 'expired'} />
-                      </>
-                    ) : (
-                      'Never expires'
-                    )}
-                  </div>
-                </td>
-                <td className="px-3 py-3 text-xs text-slate-600">
-                  <div className="whitespace-nowrap">
-                    Created <Time date={k.createdAt} rel />
-                  </div>
-                  <div className="max-w-52 truncate" title={k.createdBy?.email ?? undefined}>
-                    by {k.createdBy?.email ?? 'the command line'}
-                  </div>
-                  <div className="mt-1 whitespace-nowrap">
-                    Last used {k.lastUsedAt ? <Time date={k.lastUsedAt} rel /> : 'never'}
-                  </div>
-                </td>
-                {canManage && (
-                  <td className="px-5 py-3">
-                    {usable && (
-                      <div className="flex justify-end gap-1">
-                        {!k.rotatedTo && canCreate && (
-                          <RotateKeyButton appId={appId} keyId={k.id} display={display} name={k.name} />
-                        )}
-                        <RevokeKeyButton appId={appId} keyId={k.id} display={display} name={k.name} />
-                      </div>
-                    )}
-                  </td>
-                )}
-              </tr>
+                </div>
+              </>
             );
-          })}
-        </tbody>
-      </table>
-    </div>
+          },
+        },
+        {
+          header: 'Activity',
+          cellClassName: 'text-xs text-slate-600',
+          cell: (k) => (
+            <>
+              <div className="whitespace-nowrap">
+                Created <Time date={k.createdAt} rel />
+              </div>
+              <div className="max-w-52 truncate" title={k.createdBy?.email ?? undefined}>
+                by {k.createdBy?.email ?? 'the command line'}
+              </div>
+              <div className="mt-1 whitespace-nowrap">
+                Last used {k.lastUsedAt ? <Time date={k.lastUsedAt} rel /> : 'never'}
+              </div>
+            </>
+          ),
+        },
+        canManage && {
+          header: <span className="sr-only">Actions</span>,
+          right: true,
+          cell: (k) =>
+            usable(k) && (
+              <div className="flex justify-end gap-1">
+                {!k.rotatedTo && canCreate && (
+                  <RotateKeyButton appId={appId} keyId={k.id} display={displayKey(k)} name={k.name} />
+                )}
+                <RevokeKeyButton appId={appId} keyId={k.id} display={displayKey(k)} name={k.name} />
+              </div>
+            ),
+        },
+      ]}
+    />
   );
 }

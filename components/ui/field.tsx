@@ -64,3 +64,40 @@ export function Textarea(props: ComponentProps<'textarea'>) {
 export function Select(props: ComponentProps<'select'>) {
   return <select {...props} className={`${inputClass} ${props.className ?? ''}`} />;
 }
+
+/** A grid of checkboxes sharing one name (models, adapters): each a bordered card that lights up when chosen. */
+export function Checkboxes({
+  name,
+  options,
+  chosen,
+  invalid,
+}: {
+  name: string;
+  options: { value: string; detail?: ReactNode }[];
+  chosen: ReadonlySet<string>;
+  invalid?: boolean;
+}) {
+  return (
+    <div className="mt-2 grid gap-2 sm:grid-cols-2">
+      {options.map((o) => (
+        <label
+          key={o.value}
+          className="flex items-start gap-2 rounded-md border border-slate-200 px-3 py-2 text-sm has-[:checked]:border-brand-500 has-[:checked]:bg-brand-50"
+        >
+          <input
+            type="checkbox"
+            name={name}
+            value={o.value}
+            defaultChecked={chosen.has(o.value)}
+            className="mt-0.5 size-4 shrink-0 accent-brand-600"
+            aria-invalid={invalid ? true : undefined}
+          />
+          <span className="min-w-0">
+            <span className="font-mono text-xs">{o.value}</span>
+            {o.detail && <span className="block text-xs text-slate-600">{o.detail}</span>}
+          </span>
+        </label>
+      ))}
+    </div>
+  );
+}

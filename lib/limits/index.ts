@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { log } from '../log';
-import { pgPool } from '../db/pool';
+import { monthToDate } from '../usage/queries';
 import { MemoryLimitStore } from './memory';
 import { RedisLimitStore } from './redis';
 import type { AppLimits, Counters, Decision, LimitReason, LimitStore, MonthToDate, Reservation } from './types';
@@ -9,15 +9,9 @@ export type { AppLimits, LimitReason, Reservation } from './types';
 
 export const hasLimits = (l: AppLimits) => l.rpm !== null || l.tpm !== null || l.monthlyTokens !== null || l.monthlyCostUsd !== null;
 
-/** Month-to-date tokens and cost of an app, from the daily rollups. */
-export const monthToDateFromDb: MonthToDate = async (appId, month) => {
-  const { rows } = await pgPool().query<{ tokens: string; cost: number }>(
-    `SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0)::text AS tokens, COALESCE(SUM(cost_usd), 0) AS cost
-     FROM usage_daily WHERE app_id = $1 AND day >= $2::date AND day < ($2::date + INTERVAL '1 month')`,
-    [appId, `${month}-01`],
-  );
-  return { tokens: Number(rows[0]?.tokens ?? 0), costUsd: Number(rows[0]?.cost ?? 0) };
-};
+/** Month-to-date tokens and cost of an app, from the daily rollups (the query the portal's budget view uses). */
+export const monthToDateFromDb: MonthToDate = async (appId, month) =>
+  (await monthToDate(month, appId)).get(appId) ?? { tokens: 0, costUsd: 0 };
 
 export interface LimitCheck {
   ok: boolean;

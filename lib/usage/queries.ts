@@ -323,44 +323,35 @@ export interface BudgetUse {
  */
 export async function budgetUse(opts: { minShare?: number; appId?: string; now?: Date } = {}): Promise<BudgetUse[]> {
   const month = monthBounds(opts.now);
-  const { rows } = await pgPool().query<{
-    id: string;
-    name: string;
-    status: string;
-    token_budget: string | null;
-    cost_budget: number | null;
-    tokens: string;
-    cost: number;
-  }>(
-    `SELECT a.id, a.name, a.status::text AS status, a.monthly_token_budget::text AS token_budget,
-            a.monthly_cost_budget_usd AS cost_budget,
-            COALESCE(SUM(d.prompt_tokens + d.completion_tokens), 0)::text AS tokens, COALESCE(SUM(d.cost_usd), 0) AS cost
-     FROM apps a LEFT JOIN usage_daily d ON d.app_id = a.id AND d.day BETWEEN $1::date AND $2::date
-     WHERE (a.monthly_token_budget IS NOT NULL OR a.monthly_cost_budget_usd IS NOT NULL)
-       AND ($3::text IS NULL OR a.id = $3)
-     GROUP BY a.id`,
-    [month.from, month.to, opts.appId ?? null],
-  );
+  const [{ rows }, used] = await Promise.all([
+    pgPool().query<{ id: string; name: string; status: string; token_budget: string | null; cost_budget: number | null }>(
+      `SELECT id, name, status::text AS status, monthly_token_budget::text AS token_budget, monthly_cost_budget_usd AS cost_budget
+       FROM apps WHERE (monthly_token_budget IS NOT NULL OR monthly_cost_budget_usd IS NOT NULL) AND ($1::text IS NULL OR id = $1)`,
+      [opts.appId ?? null],
+    ),
+    monthToDate(month.month, opts.appId),
+  ]);
   return rows
     .map((r) => {
-      const tokensUsed = Number(r.tokens);
+      const { tokens: tokensUsed, costUsd } = used.get(r.id) ?? { tokens: 0, costUsd: 0 };
       const tokenBudget = r.token_budget === null ? null : Number(r.token_budget);
-      const share = Math.max(
-        tokenBudget ? tokensUsed / tokenBudget : 0,
-        r.cost_budget ? r.cost / r.cost_budget : 0,
-      );
-      return {
-        appId: r.id,
-        name: r.name,
-        status: r.status,
-        month: month.month,
-        tokensUsed,
-        tokenBudget,
-        costUsd: r.cost,
-        costBudgetUsd: r.cost_budget,
-        share,
-      };
+      const share = Math.max(tokenBudget ? tokensUsed / tokenBudget : 0, r.cost_budget ? costUsd / r.cost_budget : 0);
+      return { appId: r.id, name: r.name, status: r.status, month: month.month, tokensUsed, tokenBudget, costUsd, costBudgetUsd: r.cost_budget, share };
     })
     .filter((b) => opts.appId !== undefined || b.share >= (opts.minShare ?? 0))
     .sort((a, b) => b.share - a.share || a.name.localeCompare(b.name));
+}
+
+/**
+ * Month-to-date tokens and cost per app (`month` as YYYY-MM, UTC), from the daily rollups: the one definition
+ * behind the budgets the limiter enforces and the budgets the portal shows.
+ */
+export async function monthToDate(month: string, appId?: string): Promise<Map<string, { tokens: number; costUsd: number }>> {
+  const { rows } = await pgPool().query<{ app_id: string; tokens: string; cost: number }>(
+    `SELECT app_id, SUM(prompt_tokens + completion_tokens)::text AS tokens, SUM(cost_usd) AS cost
+     FROM usage_daily WHERE day >= $1::date AND day < ($1::date + INTERVAL '1 month') AND ($2::text IS NULL OR app_id = $2)
+     GROUP BY app_id`,
+    [`${month}-01`, appId ?? null],
+  );
+  return new Map(rows.map((r) => [r.app_id, { tokens: Number(r.tokens), costUsd: Number(r.cost) }]));
 }

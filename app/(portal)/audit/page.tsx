@@ -7,6 +7,7 @@ import { buttonClass } from '@/components/ui/button';
 import { EmptyState, PageHeader } from '@/components/ui/card';
 import { Input, Select } from '@/components/ui/field';
 import { formatNumber } from '@/components/ui/format';
+import { Table } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
 
 export const metadata: Metadata = { title: 'Audit log' };
@@ -203,73 +204,60 @@ export default async function AuditPage({
               ? '1 event'
               : `${formatNumber(first)}–${formatNumber(first + log.events.length - 1)} of ${formatNumber(log.total)} events, newest first`}
           </p>
-          <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <caption className="sr-only">Audit events</caption>
-              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                <tr>
-                  <th scope="col" className="px-4 py-2.5">
-                    When
-                  </th>
-                  <th scope="col" className="px-4 py-2.5">
-                    Actor
-                  </th>
-                  <th scope="col" className="px-4 py-2.5">
-                    Action
-                  </th>
-                  <th scope="col" className="px-4 py-2.5">
-                    Target
-                  </th>
-                  <th scope="col" className="hidden px-4 py-2.5 lg:table-cell">
-                    Details
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {log.events.map((e) => {
+          <Table
+            caption="Audit events"
+            rows={log.events}
+            rowKey={(e) => e.id}
+            columns={[
+              { header: 'When', cellClassName: 'text-slate-700 lg:whitespace-nowrap', cell: (e) => <Time date={e.createdAt} /> },
+              {
+                header: 'Actor',
+                cellClassName: 'text-slate-800',
+                cell: (e) => (
+                  <>
+                    {e.actorEmail ?? 'system'}
+                    {e.ip && <div className="text-xs text-slate-500">{e.ip}</div>}
+                  </>
+                ),
+              },
+              {
+                header: 'Action',
+                cell: (e) => (
+                  <>
+                    <div className="font-medium whitespace-nowrap text-slate-900">{LABELS[e.action] ?? e.action}</div>
+                    <div className="font-mono text-xs text-slate-500">{e.action}</div>
+                    {/* Narrow screens: the details under the action rather than in a column of their own. */}
+                    <div className="mt-1 max-w-xs text-xs break-words text-slate-600 lg:hidden">{details(e.details)}</div>
+                  </>
+                ),
+              },
+              {
+                header: 'Target',
+                cell: (e) => {
                   const href = targetHref(e.targetType, e.targetId, e.details);
                   return (
-                    <tr key={e.id} className="align-top">
-                      <td className="px-4 py-2.5 text-slate-700 lg:whitespace-nowrap">
-                        <Time date={e.createdAt} />
-                      </td>
-                      <td className="px-4 py-2.5 text-slate-800">
-                        {e.actorEmail ?? 'system'}
-                        {e.ip && <div className="text-xs text-slate-500">{e.ip}</div>}
-                      </td>
-                      <td className="px-4 py-2.5">
-                        <div className="font-medium whitespace-nowrap text-slate-900">
-                          {LABELS[e.action] ?? e.action}
-                        </div>
-                        <div className="font-mono text-xs text-slate-500">{e.action}</div>
-                        {/* Narrow screens: the details under the action rather than in a column of their own. */}
-                        <div className="mt-1 max-w-xs text-xs break-words text-slate-600 lg:hidden">
-                          {details(e.details)}
-                        </div>
-                      </td>
-                      <td className="px-4 py-2.5">
-                        {e.targetType && <span className="text-slate-500">{e.targetType} </span>}
-                        {e.targetId &&
-                          (href ? (
-                            <Link
-                              href={href}
-                              className="font-mono text-xs break-all text-brand-700 hover:underline"
-                            >
-                              {e.targetId}
-                            </Link>
-                          ) : (
-                            <span className="font-mono text-xs break-all">{e.targetId}</span>
-                          ))}
-                      </td>
-                      <td className="hidden max-w-md px-4 py-2.5 break-words text-slate-600 lg:table-cell">
-                        {details(e.details)}
-                      </td>
-                    </tr>
+                    <>
+                      {e.targetType && <span className="text-slate-500">{e.targetType} </span>}
+                      {e.targetId &&
+                        (href ? (
+                          <Link href={href} className="font-mono text-xs break-all text-brand-700 hover:underline">
+                            {e.targetId}
+                          </Link>
+                        ) : (
+                          <span className="font-mono text-xs break-all">{e.targetId}</span>
+                        ))}
+                    </>
                   );
-                })}
-              </tbody>
-            </table>
-          </div>
+                },
+              },
+              {
+                header: 'Details',
+                className: 'hidden lg:table-cell',
+                cellClassName: 'max-w-md break-words text-slate-600',
+                cell: (e) => details(e.details),
+              },
+            ]}
+          />
           <nav aria-label="Pagination" className="mt-4 flex items-center justify-between text-sm">
             {log.page > 1 ? (
               <Link href={pageHref(log.page - 1)} className={buttonClass('secondary', 'sm')} rel="prev">

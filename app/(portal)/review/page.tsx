@@ -6,6 +6,7 @@ import { idSchema } from '../_actions/guard';
 import { Alert } from '@/components/ui/alert';
 import { StatusBadge, STATUS_LABEL } from '@/components/ui/badge';
 import { EmptyState, PageHeader } from '@/components/ui/card';
+import { Table } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
 import type { listOwnedApps } from '@/lib/apps/queries';
 
@@ -13,68 +14,45 @@ export const metadata: Metadata = { title: 'Review queue' };
 
 type Row = Awaited<ReturnType<typeof listOwnedApps>>[number];
 
-function QueueTable({
-  apps,
-  caption,
-  sentBack = false,
-}: {
-  apps: Row[];
-  caption: string;
-  sentBack?: boolean;
-}) {
+function QueueTable({ apps, caption, sentBack = false }: { apps: Row[]; caption: string; sentBack?: boolean }) {
   return (
-    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <caption className="sr-only">{caption}</caption>
-        <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-          <tr>
-            <th scope="col" className="px-4 py-2.5">
-              App
-            </th>
-            <th scope="col" className="px-4 py-2.5">
-              Owners
-            </th>
-            <th scope="col" className="px-4 py-2.5">
-              Requested models
-            </th>
-            <th scope="col" className="px-4 py-2.5">
-              PHI
-            </th>
-            <th scope="col" className="px-4 py-2.5">
-              {sentBack ? 'Sent back' : 'Waiting since'}
-            </th>
-            <th scope="col" className="px-4 py-2.5">
-              <span className="sr-only">Action</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {apps.map((a) => (
-            <tr key={a.id} className="align-top">
-              <td className="px-4 py-3">
-                <span className="font-semibold text-slate-900">{a.name}</span>
-                <p className="mt-0.5 line-clamp-2 max-w-sm text-slate-500">{a.description}</p>
-              </td>
-              <td className="px-4 py-3 text-slate-700">{a.owners.map((o) => o.user.email).join(', ')}</td>
-              <td className="px-4 py-3 font-mono text-xs">{a.requestedModels.join(', ')}</td>
-              <td className="px-4 py-3">{a.involvesPhi ? 'Yes' : 'No'}</td>
-              <td className="px-4 py-3 whitespace-nowrap text-slate-600">
-                <Time date={a.reviews[0]?.createdAt ?? a.updatedAt} rel />
-              </td>
-              <td className="px-4 py-3 text-right">
-                <Link
-                  href={`/review/${a.id}`}
-                  className="font-semibold whitespace-nowrap text-brand-700 hover:underline"
-                  aria-label={`Review ${a.name}`}
-                >
-                  {sentBack ? 'Open' : 'Review'}
-                </Link>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      caption={caption}
+      rows={apps}
+      rowKey={(a) => a.id}
+      columns={[
+        {
+          header: 'App',
+          cell: (a) => (
+            <>
+              <span className="font-semibold text-slate-900">{a.name}</span>
+              <p className="mt-0.5 line-clamp-2 max-w-sm text-slate-500">{a.description}</p>
+            </>
+          ),
+        },
+        { header: 'Owners', cellClassName: 'text-slate-700', cell: (a) => a.owners.map((o) => o.user.email).join(', ') },
+        { header: 'Requested models', cellClassName: 'font-mono text-xs', cell: (a) => a.requestedModels.join(', ') },
+        { header: 'PHI', cell: (a) => (a.involvesPhi ? 'Yes' : 'No') },
+        {
+          header: sentBack ? 'Sent back' : 'Waiting since',
+          cellClassName: 'whitespace-nowrap text-slate-600',
+          cell: (a) => <Time date={a.reviews[0]?.createdAt ?? a.updatedAt} rel />,
+        },
+        {
+          header: <span className="sr-only">Action</span>,
+          right: true,
+          cell: (a) => (
+            <Link
+              href={`/review/${a.id}`}
+              className="font-semibold whitespace-nowrap text-brand-700 hover:underline"
+              aria-label={`Review ${a.name}`}
+            >
+              {sentBack ? 'Open' : 'Review'}
+            </Link>
+          ),
+        },
+      ]}
+    />
   );
 }
 

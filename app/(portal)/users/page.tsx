@@ -8,6 +8,7 @@ import Link from 'next/link';
 import { buttonClass } from '@/components/ui/button';
 import { EmptyState, PageHeader, Section } from '@/components/ui/card';
 import { Input } from '@/components/ui/field';
+import { Table } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
 
 export const metadata: Metadata = { title: 'Users' };
@@ -70,65 +71,52 @@ export default async function UsersPage({
           {users.length === 0 && (
             <EmptyState title="Nobody matches">Try part of the email address or the name.</EmptyState>
           )}
-          <div
-            className={`relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm ${users.length === 0 ? 'hidden' : ''}`}
-          >
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <caption className="sr-only">Users</caption>
-              <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
-                <tr>
-                  <th scope="col" className="px-4 py-2.5">
-                    User
-                  </th>
-                  <th scope="col" className="px-4 py-2.5">
-                    Role
-                  </th>
-                  <th scope="col" className="px-4 py-2.5">
-                    Sign-in
-                  </th>
-                  <th scope="col" className="px-4 py-2.5">
-                    Last sign-in
-                  </th>
-                  <th scope="col" className="px-4 py-2.5 text-right">
-                    Manage
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {users.map((u) => (
-                  <tr key={u.id} className={`align-top ${u.disabled ? 'bg-slate-50 text-slate-500' : ''}`}>
-                    <td className="px-4 py-3">
-                      <div className="font-medium text-slate-900">{u.email}</div>
-                      {u.name && <div className="text-xs text-slate-500">{u.name}</div>}
-                    </td>
-                    <td className="px-4 py-3">
-                      <span className="capitalize">{u.role}</span>{' '}
-                      {u.disabled && <Badge tone="red">Disabled</Badge>}
-                    </td>
-                    <td className="px-4 py-3 text-slate-700">
-                      {[u.hasPassword && 'Password', u.sso && 'SSO'].filter(Boolean).join(', ') || '—'}
-                    </td>
-                    <td className="px-4 py-3 whitespace-nowrap text-slate-700">
-                      {u.lastLoginAt ? (
-                        <Time date={u.lastLoginAt} rel />
-                      ) : (
-                        <span className="text-slate-400">Never</span>
-                      )}
-                    </td>
-                    <td className="px-4 py-3">
-                      {u.id === me.id ? (
-                        <p className="text-right text-xs text-slate-500">
-                          You (another admin can change your role)
-                        </p>
-                      ) : (
-                        <UserControls userId={u.id} email={u.email} role={u.role} disabled={u.disabled} />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            caption="Users"
+            className={users.length === 0 ? 'hidden' : ''}
+            rows={users}
+            rowKey={(u) => u.id}
+            rowProps={(u) => ({ className: u.disabled ? 'bg-slate-50 text-slate-500' : '' })}
+            columns={[
+              {
+                header: 'User',
+                cell: (u) => (
+                  <>
+                    <div className="font-medium text-slate-900">{u.email}</div>
+                    {u.name && <div className="text-xs text-slate-500">{u.name}</div>}
+                  </>
+                ),
+              },
+              {
+                header: 'Role',
+                cell: (u) => (
+                  <>
+                    <span className="capitalize">{u.role}</span> {u.disabled && <Badge tone="red">Disabled</Badge>}
+                  </>
+                ),
+              },
+              {
+                header: 'Sign-in',
+                cellClassName: 'text-slate-700',
+                cell: (u) => [u.hasPassword && 'Password', u.sso && 'SSO'].filter(Boolean).join(', ') || '—',
+              },
+              {
+                header: 'Last sign-in',
+                cellClassName: 'whitespace-nowrap text-slate-700',
+                cell: (u) => (u.lastLoginAt ? <Time date={u.lastLoginAt} rel /> : <span className="text-slate-400">Never</span>),
+              },
+              {
+                header: 'Manage',
+                right: true,
+                cell: (u) =>
+                  u.id === me.id ? (
+                    <p className="text-xs text-slate-500">You (another admin can change your role)</p>
+                  ) : (
+                    <UserControls userId={u.id} email={u.email} role={u.role} disabled={u.disabled} />
+                  ),
+              },
+            ]}
+          />
         </section>
       </div>
     </>
