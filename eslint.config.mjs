@@ -5,11 +5,30 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: ['node_modules/**', '.next/**', '.data/**', 'lib/generated/**', 'test-results/**', 'e2e/artifacts/**', 'next-env.d.ts', 'scripts/tmp/**'],
+    ignores: [
+      'node_modules/**',
+      '.next/**',
+      '.data/**',
+      'lib/generated/**',
+      'test-results/**',
+      'e2e/artifacts/**',
+      'next-env.d.ts',
+      'scripts/tmp/**',
+    ],
   },
   {
     files: ['**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Type-aware rules: a promise nobody awaits loses its error; one passed where a callback returns void
+    // runs unordered. Form actions given to JSX attributes are the exception React handles.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+    },
   },
   {
     rules: {

@@ -12,7 +12,15 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Server-only packages loaded from node_modules at run time rather than bundled.
-  serverExternalPackages: ['@prisma/client', '@prisma/adapter-pg', 'pg', '@node-rs/argon2', 'pino', 'ioredis', 'prom-client'],
+  serverExternalPackages: [
+    '@prisma/client',
+    '@prisma/adapter-pg',
+    'pg',
+    '@node-rs/argon2',
+    'pino',
+    'ioredis',
+    'prom-client',
+  ],
   typescript: { ignoreBuildErrors: false },
   // forbidden() / unauthorized(): server actions answer 403 / 401 instead of a generic error.
   experimental: { authInterrupts: true },
@@ -20,7 +28,10 @@ const nextConfig = {
     return [
       { source: '/:path*', headers: securityHeaders },
       // The portal's route handlers answer JSON and redirects: nothing in them may load or run.
-      { source: '/api/:path*', headers: [{ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" }] },
+      {
+        source: '/api/:path*',
+        headers: [{ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" }],
+      },
     ];
   },
 };

@@ -7,7 +7,9 @@ import { pgConfigFromUrl } from './lib/db/pg-config';
 // The schema engine's introspection returns catalog types (name, "char", regproc, oidvector, …) that the
 // adapter refuses to decode (prisma#27403). This file only configures the CLI, so its connections report
 // those columns as text.
-const CATALOG_TYPES_AS_TEXT = new Set([18, 19, 22, 24, 28, 29, 30, 194, 1033, 2202, 2203, 2204, 2205, 2206, 3734, 3769, 4089, 4096]);
+const CATALOG_TYPES_AS_TEXT = new Set([
+  18, 19, 22, 24, 28, 29, 30, 194, 1033, 2202, 2203, 2204, 2205, 2206, 3734, 3769, 4089, 4096,
+]);
 const TEXT_OID = 25;
 type Result = { fields?: { dataTypeID: number }[] } | undefined;
 const asText = (r: Result) => {
@@ -18,7 +20,8 @@ const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 pg.Client.prototype.query = function queryWithCatalogTypesAsText(this: pg.Client, ...args: unknown[]) {
   const last = args.at(-1);
   if (typeof last === 'function') {
-    args[args.length - 1] = (err: unknown, r: Result) => (last as (e: unknown, r: Result) => void)(err, asText(r));
+    args[args.length - 1] = (err: unknown, r: Result) =>
+      (last as (e: unknown, r: Result) => void)(err, asText(r));
   }
   const result = query.apply(this, args);
   return result instanceof Promise ? result.then(asText) : result;

@@ -59,7 +59,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   warmUpPhi();
   const usage = new UsageRecorder(opts.usage);
   const e = env();
-  const keys = new KeyCache({ load: loadPrincipal, freshMs: e.PORTICO_KEY_CACHE_FRESH_MS, staleMs: e.PORTICO_KEY_CACHE_STALE_MS, ...opts.keyCache });
+  const keys = new KeyCache({
+    load: loadPrincipal,
+    freshMs: e.PORTICO_KEY_CACHE_FRESH_MS,
+    staleMs: e.PORTICO_KEY_CACHE_STALE_MS,
+    ...opts.keyCache,
+  });
   const stopInvalidations = onInvalidate((m) => {
     if ('all' in m) keys.clear();
     else if ('keyId' in m) keys.invalidateKey(m.keyId);
@@ -68,8 +73,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const listener = e.DATABASE_URL ? listenForInvalidations(e.DATABASE_URL) : undefined;
   const stopRetention = scheduleRetention(config.usage.retentionDays);
   const limiter = opts.limiter ?? new Limiter({ redisUrl: e.REDIS_URL });
-  const phiWorkers = opts.phiWorkers ?? { threads: e.PORTICO_PHI_WORKERS, minChars: e.PORTICO_PHI_OFFLOAD_CHARS };
-  const phiOffload = phiWorkers.threads > 0 ? new PhiOffload(phiWorkers.minChars, phiWorkers.threads, () => metrics().phiOffloaded.inc(), (err) => log().error({ err: err.name }, 'PHI worker thread failed')) : undefined;
+  const phiWorkers = opts.phiWorkers ?? {
+    threads: e.PORTICO_PHI_WORKERS,
+    minChars: e.PORTICO_PHI_OFFLOAD_CHARS,
+  };
+  const phiOffload =
+    phiWorkers.threads > 0
+      ? new PhiOffload(
+          phiWorkers.minChars,
+          phiWorkers.threads,
+          () => metrics().phiOffloaded.inc(),
+          (err) => log().error({ err: err.name }, 'PHI worker thread failed'),
+        )
+      : undefined;
   const proxy = createProxyHandler({
     config: () => config,
     keys,
@@ -84,7 +100,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let nextApp: { close?: () => Promise<void> } | undefined;
   if (opts.portal !== false) {
     const { default: next } = await import('next');
-    const app = next({ dev: opts.dev ?? false, dir: ROOT, hostname: opts.host ?? 'localhost', port: opts.port });
+    const app = next({
+      dev: opts.dev ?? false,
+      dir: ROOT,
+      hostname: opts.host ?? 'localhost',
+      port: opts.port,
+    });
     await app.prepare();
     nextHandle = app.getRequestHandler();
     nextApp = app as unknown as { close?: () => Promise<void> };
@@ -108,7 +129,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       url = new URL(req.url ?? '/', 'http://portico.local');
     } catch {
       // A request target no URL parser accepts ("//", "//[", …): the client's mistake, never a crash.
-      sendError(res, new ProxyError(400, 'invalid_request_target', 'The request target is not a valid path.'));
+      sendError(
+        res,
+        new ProxyError(400, 'invalid_request_target', 'The request target is not a valid path.'),
+      );
       return;
     }
     if (isFastPath(url.pathname)) {

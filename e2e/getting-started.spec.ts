@@ -76,7 +76,11 @@ test('getting started: samples for every client with this server and the app fil
       .trim()
       .split('\n'),
   ).toEqual(three);
-  expect(runNode((await pre('ai-sdk-azure').textContent())!, s.key!).trim().split('\n')).toEqual(three);
+  expect(
+    runNode((await pre('ai-sdk-azure').textContent())!, s.key!)
+      .trim()
+      .split('\n'),
+  ).toEqual(three);
   await screenshot(o, 'getting-started');
 
   // Without an allowed adapter or own key, the page says so and leaves the header out.

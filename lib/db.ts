@@ -8,7 +8,8 @@ export type * from './generated/prisma/client';
 
 function create() {
   const { DATABASE_URL: url, PORTICO_DB_POOL_SIZE } = env();
-  if (!url) throw new Error('DATABASE_URL is not set: start Portico with `npm start`, which sets up the database');
+  if (!url)
+    throw new Error('DATABASE_URL is not set: start Portico with `npm start`, which sets up the database');
   const adapter = new PrismaPg({
     ...pgConfigFromUrl(url),
     max: PORTICO_DB_POOL_SIZE,

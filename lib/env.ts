@@ -33,21 +33,35 @@ const schema = z.object({
   PORTICO_DATA_DIR: z.string().default('.data'),
   PORTICO_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   PORTICO_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
-  PORTICO_ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
+  PORTICO_ADMIN_PASSWORD: optionalString.pipe(
+    z.string().min(12, 'must be at least 12 characters').optional(),
+  ),
   PORTICO_KEY_PREFIX: z
     .string()
     .regex(/^[a-z][a-z0-9]{1,11}$/, 'must be 2-12 lowercase letters or digits, starting with a letter')
     .default('ptc'),
   /** Largest request body the proxy accepts, in bytes. */
-  PORTICO_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  PORTICO_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   /** Worker threads that scan large requests for PHI off the event loop (0: every scan runs inline). */
   PORTICO_PHI_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
   /** Requests whose texts total at least this many characters are scanned on a PHI worker thread. */
-  PORTICO_PHI_OFFLOAD_CHARS: z.coerce.number().int().min(0).default(32 * 1024),
+  PORTICO_PHI_OFFLOAD_CHARS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(32 * 1024),
   /** How long SIGTERM waits for in-flight requests before closing them, in ms. */
   PORTICO_DRAIN_MS: z.coerce.number().int().min(0).default(10_000),
   /** Largest audio upload, in bytes. */
-  PORTICO_MAX_AUDIO_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  PORTICO_MAX_AUDIO_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(25 * 1024 * 1024),
   /** Slow clients: headers must arrive within this, the whole request within the next (ms). */
   PORTICO_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(20_000),
   PORTICO_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(300_000),
@@ -80,7 +94,9 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const env = result.data;
   const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
   if (oidc.some(Boolean) && !oidc.every(Boolean)) {
-    throw new EnvError('Invalid environment:\n  OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together');
+    throw new EnvError(
+      'Invalid environment:\n  OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together',
+    );
   }
   return env;
 }
@@ -93,7 +109,9 @@ export function env(): Env {
 }
 
 /** Settings start-up resolves itself (the embedded database's URL, a generated secret, the public URL). */
-export type Resolved = Partial<Record<'DATABASE_URL' | 'NEXTAUTH_SECRET' | 'NEXTAUTH_URL' | 'PORTICO_PUBLIC_URL', string>>;
+export type Resolved = Partial<
+  Record<'DATABASE_URL' | 'NEXTAUTH_SECRET' | 'NEXTAUTH_URL' | 'PORTICO_PUBLIC_URL', string>
+>;
 
 /**
  * Records values start-up resolved. They go into the process environment too, because the libraries that read it

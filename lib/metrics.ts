@@ -5,7 +5,12 @@ function create() {
   collectDefaultMetrics({ register: registry, prefix: 'portico_' });
   const m = {
     registry,
-    requests: new Counter({ name: 'portico_requests_total', help: 'Proxied requests by app, model, operation and status', labelNames: ['app', 'model', 'operation', 'status'] as const, registers: [registry] }),
+    requests: new Counter({
+      name: 'portico_requests_total',
+      help: 'Proxied requests by app, model, operation and status',
+      labelNames: ['app', 'model', 'operation', 'status'] as const,
+      registers: [registry],
+    }),
     latency: new Histogram({
       name: 'portico_request_duration_seconds',
       help: 'Time from request to the end of the answer',
@@ -20,15 +25,57 @@ function create() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),
-    tokens: new Counter({ name: 'portico_tokens_total', help: 'Tokens by app, model and direction', labelNames: ['app', 'model', 'direction'] as const, registers: [registry] }),
-    cost: new Counter({ name: 'portico_cost_usd_total', help: 'Cost in USD by app and model', labelNames: ['app', 'model'] as const, registers: [registry] }),
-    phi: new Counter({ name: 'portico_phi_entities_total', help: 'PHI entities replaced, by type', labelNames: ['type'] as const, registers: [registry] }),
-    upstreamErrors: new Counter({ name: 'portico_upstream_errors_total', help: 'Upstream failures by kind', labelNames: ['kind'] as const, registers: [registry] }),
-    limiter: new Counter({ name: 'portico_limiter_decisions_total', help: 'Rate limit and budget decisions', labelNames: ['decision'] as const, registers: [registry] }),
-    authFailures: new Counter({ name: 'portico_auth_failures_total', help: 'Requests refused before reaching an app (401/403)', labelNames: ['code'] as const, registers: [registry] }),
-    phiOffloaded: new Counter({ name: 'portico_phi_offloaded_total', help: 'Requests whose PHI scan ran on a worker thread (large bodies)', registers: [registry] }),
-    usagePending: new Gauge({ name: 'portico_usage_pending', help: 'Usage records waiting to be written', registers: [registry] }),
-    usageDropped: new Gauge({ name: 'portico_usage_dropped', help: 'Usage records dropped because the buffer was full', registers: [registry] }),
+    tokens: new Counter({
+      name: 'portico_tokens_total',
+      help: 'Tokens by app, model and direction',
+      labelNames: ['app', 'model', 'direction'] as const,
+      registers: [registry],
+    }),
+    cost: new Counter({
+      name: 'portico_cost_usd_total',
+      help: 'Cost in USD by app and model',
+      labelNames: ['app', 'model'] as const,
+      registers: [registry],
+    }),
+    phi: new Counter({
+      name: 'portico_phi_entities_total',
+      help: 'PHI entities replaced, by type',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+    upstreamErrors: new Counter({
+      name: 'portico_upstream_errors_total',
+      help: 'Upstream failures by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    limiter: new Counter({
+      name: 'portico_limiter_decisions_total',
+      help: 'Rate limit and budget decisions',
+      labelNames: ['decision'] as const,
+      registers: [registry],
+    }),
+    authFailures: new Counter({
+      name: 'portico_auth_failures_total',
+      help: 'Requests refused before reaching an app (401/403)',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    phiOffloaded: new Counter({
+      name: 'portico_phi_offloaded_total',
+      help: 'Requests whose PHI scan ran on a worker thread (large bodies)',
+      registers: [registry],
+    }),
+    usagePending: new Gauge({
+      name: 'portico_usage_pending',
+      help: 'Usage records waiting to be written',
+      registers: [registry],
+    }),
+    usageDropped: new Gauge({
+      name: 'portico_usage_dropped',
+      help: 'Usage records dropped because the buffer was full',
+      registers: [registry],
+    }),
   };
   return m;
 }

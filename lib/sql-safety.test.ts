@@ -16,10 +16,15 @@ function files(dir: string, out: string[] = []): string[] {
 }
 
 /** Interpolations into SQL text that are reviewed and bound to constants, not to input (file: expression). */
-const ALLOWED = new Set(['lib/events/listen.ts: ${PG_CHANNEL}', 'lib/db/embedded.ts: ${database.replace(/"/g, \'""\')}']);
+const ALLOWED = new Set([
+  'lib/events/listen.ts: ${PG_CHANNEL}',
+  'lib/db/embedded.ts: ${database.replace(/"/g, \'""\')}',
+]);
 
 describe('no SQL is built from input', () => {
-  const sources = ['lib', 'app', 'scripts', 'components'].flatMap((d) => files(path.join(ROOT, d))).concat(path.join(ROOT, 'server.ts'));
+  const sources = ['lib', 'app', 'scripts', 'components']
+    .flatMap((d) => files(path.join(ROOT, d)))
+    .concat(path.join(ROOT, 'server.ts'));
 
   it('never uses Prisma’s unsafe raw queries', () => {
     for (const f of sources) expect(readFileSync(f, 'utf8'), f).not.toMatch(/\$(query|execute)RawUnsafe/);

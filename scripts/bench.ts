@@ -26,7 +26,14 @@ const MODEL = 'gpt-4o-mini-2024-07-18';
 const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 const body = (stream: boolean) =>
-  JSON.stringify({ model: MODEL, stream, messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: 'How do I output all files in a directory using Python?' }] });
+  JSON.stringify({
+    model: MODEL,
+    stream,
+    messages: [
+      { role: 'system', content: 'You are a helpful assistant.' },
+      { role: 'user', content: 'How do I output all files in a directory using Python?' },
+    ],
+  });
 
 interface Target {
   name: string;
@@ -42,15 +49,41 @@ function hasWrk(): boolean {
 }
 
 /** Requests/s at N connections: with wrk (C, light on the CPU it shares with the servers) when installed, else autocannon. */
-async function throughput(t: Target, stream: boolean, connections = 32, payload = body(stream), seconds = SECONDS) {
+async function throughput(
+  t: Target,
+  stream: boolean,
+  connections = 32,
+  payload = body(stream),
+  seconds = SECONDS,
+) {
   if (hasWrk()) {
     const lua = path.join(mkdtempSync(path.join(tmpdir(), 'portico-wrk-')), 'post.lua');
-    writeFileSync(lua, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(payload)}\nwrk.headers["content-type"] = "application/json"\n`);
-    const args = ['-t2', `-c${connections}`, `-d${seconds}s`, '-s', lua, ...Object.entries(t.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), t.origin + t.path];
-    const out = await new Promise<string>((resolve, reject) => execFile('wrk', args, (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    writeFileSync(
+      lua,
+      `wrk.method = "POST"\nwrk.body = ${JSON.stringify(payload)}\nwrk.headers["content-type"] = "application/json"\n`,
+    );
+    const args = [
+      '-t2',
+      `-c${connections}`,
+      `-d${seconds}s`,
+      '-s',
+      lua,
+      ...Object.entries(t.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
+      t.origin + t.path,
+    ];
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile('wrk', args, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    );
     const n = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
     const elapsed = seconds;
-    const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)?.slice(1).reduce((a, b) => a + Number(b), 0) ?? 0);
+    const errors =
+      Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) +
+      Number(
+        /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
+          .exec(out)
+          ?.slice(1)
+          .reduce((a, b) => a + Number(b), 0) ?? 0,
+      );
     return { rps: n / elapsed, errors };
   }
   const r = await autocannon({
@@ -68,7 +101,10 @@ async function throughput(t: Target, stream: boolean, connections = 32, payload 
 function cpuSeconds(pid: number, reaped = false): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    const f = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
     return ((f[11] ?? 0) + (f[12] ?? 0) + (reaped ? (f[13] ?? 0) + (f[14] ?? 0) : 0)) / 100; // USER_HZ
   } catch {
     return 0;
@@ -85,7 +121,8 @@ function postgresCpu(pgData: string): number {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === master) total += cpuSeconds(Number(d));
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === master)
+        total += cpuSeconds(Number(d));
     } catch {
       // exited meanwhile
     }
@@ -94,12 +131,18 @@ function postgresCpu(pgData: string): number {
 }
 
 /** Runs `work` and returns CPU microseconds per request spent by each named process over it. */
-async function cpuPerRequest<T extends { rps: number }>(procs: Record<string, () => number>, work: () => Promise<T>, seconds = SECONDS) {
+async function cpuPerRequest<T extends { rps: number }>(
+  procs: Record<string, () => number>,
+  work: () => Promise<T>,
+  seconds = SECONDS,
+) {
   const before = Object.fromEntries(Object.entries(procs).map(([k, f]) => [k, f()]));
   const r = await work();
   await new Promise((resolve) => setTimeout(resolve, 700)); // the last usage batch (written within 0.5 s) counts here
   const n = r.rps * seconds;
-  const cpu = Object.fromEntries(Object.entries(procs).map(([k, f]) => [k, n > 0 ? Math.round(((f() - before[k]!) * 1e6) / n) : 0]));
+  const cpu = Object.fromEntries(
+    Object.entries(procs).map(([k, f]) => [k, n > 0 ? Math.round(((f() - before[k]!) * 1e6) / n) : 0]),
+  );
   return { ...r, cpu };
 }
 
@@ -110,7 +153,12 @@ async function latency(t: Target, stream: boolean, n = 2_000) {
   const ttfb: number[] = [];
   for (let i = 0; i < n + 200; i++) {
     const t0 = process.hrtime.bigint();
-    const res = await pool.request({ method: 'POST', path: t.path, headers: { ...t.headers, 'content-type': 'application/json' }, body: body(stream) });
+    const res = await pool.request({
+      method: 'POST',
+      path: t.path,
+      headers: { ...t.headers, 'content-type': 'application/json' },
+      body: body(stream),
+    });
     let first = 0n;
     for await (const _ of res.body) if (!first) first = process.hrtime.bigint();
     const t1 = process.hrtime.bigint();
@@ -121,7 +169,8 @@ async function latency(t: Target, stream: boolean, n = 2_000) {
     }
   }
   await pool.close();
-  const q = (a: number[], p: number) => a.sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(p * a.length))]!;
+  const q = (a: number[], p: number) =>
+    a.sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(p * a.length))]!;
   return { p50: q(total, 0.5), p99: q(total, 0.99), ttfbP50: q(ttfb, 0.5), ttfbP99: q(ttfb, 0.99) };
 }
 
@@ -132,7 +181,9 @@ const CLINICAL = (
   'HPI: 78F with CHF (EF 35%), AFib on warfarin 5 mg daily, INR 2.4, presents with 3 days of dyspnea and 2+ pitting edema. ' +
   'Meds: furosemide 40 mg PO BID, metoprolol succinate 50 mg daily, lisinopril 10 mg daily. Labs: Na 134, K 4.1, Cr 1.3, BNP 820. ' +
   'Plan: diurese with IV furosemide 40 mg BID, daily weights, strict I/O, repeat BMP in AM, cardiology consult. '
-).repeat(3).slice(0, 2048);
+)
+  .repeat(3)
+  .slice(0, 2048);
 
 async function main() {
   process.env.LOG_LEVEL ??= 'warn';
@@ -156,43 +207,105 @@ async function main() {
     const owner = await createUser({ email: `bench-${suffix}@bench.local`, role: 'member' }, SYSTEM);
     const mkApp = async (name: string, over: Partial<Parameters<typeof approve>[1]>) => {
       const app = await requestAccess(
-        { name: `bench-${name}-${suffix}`, description: 'bench', useCase: 'bench', sponsor: 'bench', expectedReturn: 'bench', involvesPhi: false, requestedModels: [MODEL], expectedVolume: 'high', internalOnlyAttested: true },
+        {
+          name: `bench-${name}-${suffix}`,
+          description: 'bench',
+          useCase: 'bench',
+          sponsor: 'bench',
+          expectedReturn: 'bench',
+          involvesPhi: false,
+          requestedModels: [MODEL],
+          expectedVolume: 'high',
+          internalOnlyAttested: true,
+        },
         owner.id,
         SYSTEM,
       );
-      await approve(app.id, { allowedModels: [MODEL], phiPolicy: 'off', rpmLimit: null, tpmLimit: null, monthlyTokenBudget: null, monthlyCostBudgetUsd: null, ...over }, SYSTEM);
+      await approve(
+        app.id,
+        {
+          allowedModels: [MODEL],
+          phiPolicy: 'off',
+          rpmLimit: null,
+          tpmLimit: null,
+          monthlyTokenBudget: null,
+          monthlyCostBudgetUsd: null,
+          ...over,
+        },
+        SYSTEM,
+      );
       return (await createKey(app.id, { name: 'bench' }, SYSTEM)).key;
     };
     const plainKey = await mkApp('plain', {});
-    const limitedKey = await mkApp('limits', { rpmLimit: 1_000_000, tpmLimit: 1_000_000_000, monthlyCostBudgetUsd: 1_000_000 });
+    const limitedKey = await mkApp('limits', {
+      rpmLimit: 1_000_000,
+      tpmLimit: 1_000_000_000,
+      monthlyCostBudgetUsd: 1_000_000,
+    });
     const phiKey = await mkApp('phi', { phiPolicy: 'scrub' });
     const { disconnectDb } = await import('../lib/db');
     await disconnectDb();
 
     const startPortico = async (extra: Record<string, string> = {}) => {
-      const p = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], { DATABASE_URL: database.url, PORTICO_CONFIG: configFile, UPSTREAM_KEY: 'sk-bench', LOG_LEVEL: 'warn', PORTICO_CPU_PROFILE: process.env.BENCH_PROFILE ?? '', ...extra });
+      const p = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], {
+        DATABASE_URL: database.url,
+        PORTICO_CONFIG: configFile,
+        UPSTREAM_KEY: 'sk-bench',
+        LOG_LEVEL: 'warn',
+        PORTICO_CPU_PROFILE: process.env.BENCH_PROFILE ?? '',
+        ...extra,
+      });
       children.push(p);
       return p;
     };
-    const direct: Target = { name: 'direct', origin: `http://127.0.0.1:${upstream.port}`, path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' } };
-    const through = (port: number, key: string): Target => ({ name: 'portico', origin: `http://127.0.0.1:${port}`, path: `/api/public/oai/openai/deployments/${MODEL}/chat/completions?api-version=2025-01-01-preview`, headers: { 'api-key': key } });
+    const direct: Target = {
+      name: 'direct',
+      origin: `http://127.0.0.1:${upstream.port}`,
+      path: '/v1/chat/completions',
+      headers: { authorization: 'Bearer sk-bench' },
+    };
+    const through = (port: number, key: string): Target => ({
+      name: 'portico',
+      origin: `http://127.0.0.1:${port}`,
+      path: `/api/public/oai/openai/deployments/${MODEL}/chat/completions?api-version=2025-01-01-preview`,
+      headers: { 'api-key': key },
+    });
 
     const portico = await startPortico();
-    const bare = await spawnReady(ROOT, 'scripts/lib/bare-forwarder.ts', [`http://127.0.0.1:${upstream.port}/v1/chat/completions`], {});
+    const bare = await spawnReady(
+      ROOT,
+      'scripts/lib/bare-forwarder.ts',
+      [`http://127.0.0.1:${upstream.port}/v1/chat/completions`],
+      {},
+    );
     children.push(bare);
-    const bareTarget: Target = { name: 'bare', origin: `http://127.0.0.1:${bare.port}`, path: '/x', headers: {} };
+    const bareTarget: Target = {
+      name: 'bare',
+      origin: `http://127.0.0.1:${bare.port}`,
+      path: '/x',
+      headers: {},
+    };
     const rows: Record<string, string | number>[] = [];
     const pgData = path.resolve(ROOT, '.data/bench/pg');
-    const cpuOf = (p: Child) => ({ Portico: () => cpuSeconds(p.pid), PostgreSQL: () => postgresCpu(pgData), upstream: () => cpuSeconds(upstream.pid) });
-    const cpuCols = (c: Record<string, number>) => Object.fromEntries(Object.entries(c).map(([k, v]) => [`CPU µs/req ${k}`, v]));
+    const cpuOf = (p: Child) => ({
+      Portico: () => cpuSeconds(p.pid),
+      PostgreSQL: () => postgresCpu(pgData),
+      upstream: () => cpuSeconds(upstream.pid),
+    });
+    const cpuCols = (c: Record<string, number>) =>
+      Object.fromEntries(Object.entries(c).map(([k, v]) => [`CPU µs/req ${k}`, v]));
     // Warm up (JIT, keep-alive pools, key cache) under load before anything is measured.
     say('warming up');
     const warm = async (t: Target, payload?: string) => {
       await latency(t, false, 500);
       await throughput(t, false, 32, payload, 3);
     };
-    for (const t of [direct, bareTarget, through(portico.port, plainKey), through(portico.port, limitedKey)]) await warm(t);
-    await warm(through(portico.port, phiKey), JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: CLINICAL }] }));
+    for (const t of [direct, bareTarget, through(portico.port, plainKey), through(portico.port, limitedKey)])
+      await warm(t);
+    await warm(
+      through(portico.port, phiKey),
+      JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: CLINICAL }] }),
+    );
     for (const stream of [false, true]) {
       const kind = stream ? 'streamed' : 'plain';
       say(`${kind}: latency at 1 connection`);
@@ -214,27 +327,73 @@ async function main() {
         'Portico p50 ms': lp.p50.toFixed(3),
         'added p50 ms': (lp.p50 - ld.p50).toFixed(3),
         'added p99 ms': (lp.p99 - ld.p99).toFixed(3),
-        ...(stream ? { 'TTFB direct p50 ms': ld.ttfbP50.toFixed(3), 'TTFB Portico p50 ms': lp.ttfbP50.toFixed(3), 'TTFB added p99 ms': (lp.ttfbP99 - ld.ttfbP99).toFixed(3) } : {}),
+        ...(stream
+          ? {
+              'TTFB direct p50 ms': ld.ttfbP50.toFixed(3),
+              'TTFB Portico p50 ms': lp.ttfbP50.toFixed(3),
+              'TTFB added p99 ms': (lp.ttfbP99 - ld.ttfbP99).toFixed(3),
+            }
+          : {}),
       });
     }
-    process.stdout.write(`\nProxy: direct to the fake upstream, through a bare node:http + undici forward (the floor: nothing of Portico's), and through Portico (key check, policy, forward, metering); load from ${hasWrk() ? 'wrk' : 'autocannon'}\n`);
+    process.stdout.write(
+      `\nProxy: direct to the fake upstream, through a bare node:http + undici forward (the floor: nothing of Portico's), and through Portico (key check, policy, forward, metering); load from ${hasWrk() ? 'wrk' : 'autocannon'}\n`,
+    );
     console.table(rows);
 
     // Variants run interleaved in short slices, ROUNDS times each, and report the median: the machine (shared by
     // wrk, the upstream, PostgreSQL and Portico, and by whatever else runs on the host) drifts by ±30% over tens
     // of seconds, so one long run after another would credit whichever came when it was quieter.
-    say(`variants: metering off, limits on, PHI scrub on a 2 KB clinical prompt; ${ROUNDS} interleaved rounds`);
+    say(
+      `variants: metering off, limits on, PHI scrub on a 2 KB clinical prompt; ${ROUNDS} interleaved rounds`,
+    );
     const unmetered = await startPortico({ PORTICO_BENCH_NO_METERING: '1' });
     await warm(through(unmetered.port, plainKey));
     const phiBody = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: CLINICAL }] });
-    const plan: { variant: string; run: () => Promise<{ rps: number; errors: number; cpu: Record<string, number> }> }[] = [
-      { variant: 'metering on, no limits', run: () => cpuPerRequest(cpuOf(portico), () => throughput(through(portico.port, plainKey), false, 32, undefined, ROUND_SECONDS), ROUND_SECONDS) },
-      { variant: 'metering off (benchmark-only switch)', run: () => cpuPerRequest(cpuOf(unmetered), () => throughput(through(unmetered.port, plainKey), false, 32, undefined, ROUND_SECONDS), ROUND_SECONDS) },
-      { variant: 'metering + limits (rpm, tpm, monthly budget)', run: () => cpuPerRequest(cpuOf(portico), () => throughput(through(portico.port, limitedKey), false, 32, undefined, ROUND_SECONDS), ROUND_SECONDS) },
-      { variant: 'metering + PHI scrub + restore, 2 KB clinical prompt', run: () => cpuPerRequest(cpuOf(portico), () => throughput(through(portico.port, phiKey), false, 32, phiBody, ROUND_SECONDS), ROUND_SECONDS) },
+    const plan: {
+      variant: string;
+      run: () => Promise<{ rps: number; errors: number; cpu: Record<string, number> }>;
+    }[] = [
+      {
+        variant: 'metering on, no limits',
+        run: () =>
+          cpuPerRequest(
+            cpuOf(portico),
+            () => throughput(through(portico.port, plainKey), false, 32, undefined, ROUND_SECONDS),
+            ROUND_SECONDS,
+          ),
+      },
+      {
+        variant: 'metering off (benchmark-only switch)',
+        run: () =>
+          cpuPerRequest(
+            cpuOf(unmetered),
+            () => throughput(through(unmetered.port, plainKey), false, 32, undefined, ROUND_SECONDS),
+            ROUND_SECONDS,
+          ),
+      },
+      {
+        variant: 'metering + limits (rpm, tpm, monthly budget)',
+        run: () =>
+          cpuPerRequest(
+            cpuOf(portico),
+            () => throughput(through(portico.port, limitedKey), false, 32, undefined, ROUND_SECONDS),
+            ROUND_SECONDS,
+          ),
+      },
+      {
+        variant: 'metering + PHI scrub + restore, 2 KB clinical prompt',
+        run: () =>
+          cpuPerRequest(
+            cpuOf(portico),
+            () => throughput(through(portico.port, phiKey), false, 32, phiBody, ROUND_SECONDS),
+            ROUND_SECONDS,
+          ),
+      },
     ];
     const results = plan.map(() => [] as { rps: number; errors: number; cpu: Record<string, number> }[]);
-    for (let round = 0; round < ROUNDS; round++) for (const [i, v] of plan.entries()) results[i]!.push(await v.run());
+    for (let round = 0; round < ROUNDS; round++)
+      for (const [i, v] of plan.entries()) results[i]!.push(await v.run());
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const summary = results.map((rs) => ({
       rps: median(rs.map((r) => r.rps)),
@@ -246,26 +405,36 @@ async function main() {
     const variants = plan.map((v, i) => ({
       variant: v.variant,
       'req/s (median)': Math.round(summary[i]!.rps),
-      'runs': summary[i]!.spread,
+      runs: summary[i]!.spread,
       'vs metering off': i === 1 ? '—' : `${(((summary[i]!.rps - ref) / ref) * 100).toFixed(1)}%`,
       ...cpuCols(summary[i]!.cpu),
       errors: summary[i]!.errors,
     }));
-    process.stdout.write(`\nPortico variants at 32 connections, median of ${ROUNDS} interleaved ${ROUND_SECONDS} s runs; CPU is per request, per process\n`);
+    process.stdout.write(
+      `\nPortico variants at 32 connections, median of ${ROUNDS} interleaved ${ROUND_SECONDS} s runs; CPU is per request, per process\n`,
+    );
     console.table(variants);
 
     // One long chart must not stall everyone else: small requests' latency while 512 KB prompts full of
     // PHI are scrubbed back to back on another connection, with the PHI worker thread and without.
     say('small requests beside 512 KB PHI prompts: PHI worker thread on and off');
     const stall: Record<string, string | number>[] = [];
-    const bigBody = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: CLINICAL.repeat(256) }] });
+    const bigBody = JSON.stringify({
+      model: MODEL,
+      messages: [{ role: 'user', content: CLINICAL.repeat(256) }],
+    });
     for (const workers of ['1', '0']) {
       const p = await startPortico({ PORTICO_PHI_WORKERS: workers });
       const t = through(p.port, phiKey);
       const bigPool = new Pool(t.origin, { connections: 1 });
       const smallPool = new Pool(t.origin, { connections: 1 });
       const send = async (pool: Pool, payload: string) => {
-        const r = await pool.request({ method: 'POST', path: t.path, headers: { ...t.headers, 'content-type': 'application/json' }, body: payload });
+        const r = await pool.request({
+          method: 'POST',
+          path: t.path,
+          headers: { ...t.headers, 'content-type': 'application/json' },
+          body: payload,
+        });
         await r.body.dump();
         if (r.statusCode !== 200) throw new Error(`PHI stall run: HTTP ${r.statusCode}`);
       };
@@ -291,17 +460,32 @@ async function main() {
       await Promise.all([bigPool.close(), smallPool.close()]);
       lat.sort((a, b) => a - b);
       const q = (f: number) => lat[Math.min(lat.length - 1, Math.floor(f * lat.length))]!.toFixed(2);
-      stall.push({ 'PHI worker thread': workers === '1' ? 'on (default)' : 'off (PORTICO_PHI_WORKERS=0)', '512 KB prompts/s': (bigs / Math.min(SECONDS, 10)).toFixed(1), 'small req/s': Math.round(lat.length / Math.min(SECONDS, 10)), 'small p50 ms': q(0.5), 'small p99 ms': q(0.99) });
+      stall.push({
+        'PHI worker thread': workers === '1' ? 'on (default)' : 'off (PORTICO_PHI_WORKERS=0)',
+        '512 KB prompts/s': (bigs / Math.min(SECONDS, 10)).toFixed(1),
+        'small req/s': Math.round(lat.length / Math.min(SECONDS, 10)),
+        'small p50 ms': q(0.5),
+        'small p99 ms': q(0.99),
+      });
       await p.stop();
       children.splice(children.indexOf(p), 1);
     }
-    process.stdout.write('\nSmall requests on one connection while 512 KB PHI prompts are scrubbed back to back on another\n');
+    process.stdout.write(
+      '\nSmall requests on one connection while 512 KB PHI prompts are scrubbed back to back on another\n',
+    );
     console.table(stall);
 
     try {
       const { benchPhi } = await import('./bench-phi');
       process.stdout.write('\nPHI engine (in process)\n');
-      console.table((await benchPhi()).map((r) => ({ case: r.name, 'p50 ms': r.p50Ms.toFixed(3), 'p99 ms': r.p99Ms.toFixed(3), 'ops/s': Math.round(r.opsPerSec) })));
+      console.table(
+        (await benchPhi()).map((r) => ({
+          case: r.name,
+          'p50 ms': r.p50Ms.toFixed(3),
+          'p99 ms': r.p99Ms.toFixed(3),
+          'ops/s': Math.round(r.opsPerSec),
+        })),
+      );
     } catch (err) {
       say(`PHI bench unavailable: ${(err as Error).message}`);
     }

@@ -17,7 +17,11 @@ class CliError extends Error {}
 async function withDb<T>(fn: () => Promise<T>): Promise<T> {
   const env = parseEnv();
   const { prepareDatabase } = await import('../lib/db/prepare');
-  const database = await prepareDatabase({ dataDir: env.PORTICO_DATA_DIR, port: env.PORTICO_EMBEDDED_PG_PORT, root: ROOT });
+  const database = await prepareDatabase({
+    dataDir: env.PORTICO_DATA_DIR,
+    port: env.PORTICO_EMBEDDED_PG_PORT,
+    root: ROOT,
+  });
   const { disconnectDb } = await import('../lib/db');
   try {
     return await fn();
@@ -39,7 +43,11 @@ const oneOf = (choices: string[]) => (v: string) => {
   if (!choices.includes(v)) throw new InvalidArgumentError(`must be one of ${choices.join(', ')}`);
   return v;
 };
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 const program = new Command('portico')
   .description('Operate Portico from the command line')
@@ -54,14 +62,16 @@ user
   .option('--password <password>', 'at least 12 characters; omit for single sign-on users')
   .requiredOption('--role <role>', 'admin | reviewer | member', oneOf(['admin', 'reviewer', 'member']))
   .option('--name <name>', 'display name')
-  .action(async (o: { email: string; password?: string; role: 'admin' | 'reviewer' | 'member'; name?: string }) => {
-    await withDb(async () => {
-      const { createUser } = await import('../lib/users');
-      const { SYSTEM } = await import('../lib/audit');
-      const u = await createUser(o, SYSTEM);
-      out(`created ${u.role} ${u.email} (id ${u.id})`);
-    });
-  });
+  .action(
+    async (o: { email: string; password?: string; role: 'admin' | 'reviewer' | 'member'; name?: string }) => {
+      await withDb(async () => {
+        const { createUser } = await import('../lib/users');
+        const { SYSTEM } = await import('../lib/audit');
+        const u = await createUser(o, SYSTEM);
+        out(`created ${u.role} ${u.email} (id ${u.id})`);
+      });
+    },
+  );
 
 const app = program.command('app').description('applications');
 app
@@ -72,50 +82,90 @@ app
   .option('--use-case <text>', 'what the app does', 'Registered from the CLI')
   .option('--approve', 'approve it now')
   .option('--models <a,b>', 'allowed models (default: every configured model)', list)
-  .option('--phi <policy>', 'scrub | redact | block | off', oneOf(['scrub', 'redact', 'block', 'off']), 'scrub')
-  .action(async (o: { name: string; owner: string; useCase: string; approve?: boolean; models?: string[]; phi: 'scrub' | 'redact' | 'block' | 'off' }) => {
-    const cfg = resolveConfig(loadConfig(process.env.PORTICO_CONFIG, ROOT));
-    const models = o.models ?? [...cfg.models.keys()];
-    const unknown = models.filter((m) => !cfg.models.has(m));
-    if (unknown.length) throw new CliError(`unknown model(s): ${unknown.join(', ')} (configured: ${[...cfg.models.keys()].join(', ')})`);
-    await withDb(async () => {
-      const { db } = await import('../lib/db');
-      const { SYSTEM } = await import('../lib/audit');
-      const { createUser } = await import('../lib/users');
-      const { requestAccess, approve } = await import('../lib/apps');
-      const email = o.owner.toLowerCase();
-      const owner = (await db().user.findUnique({ where: { email } })) ?? (await createUser({ email, role: 'member' }, SYSTEM));
-      const created = await requestAccess(
-        {
-          name: o.name,
-          description: o.useCase,
-          useCase: o.useCase,
-          sponsor: 'CLI',
-          expectedReturn: 'n/a',
-          involvesPhi: o.phi !== 'off',
-          requestedModels: models,
-          expectedVolume: 'n/a',
-          internalOnlyAttested: true,
-        },
-        owner.id,
-        SYSTEM,
-      );
-      if (o.approve) {
-        await approve(created.id, { allowedModels: models, phiPolicy: o.phi, rpmLimit: null, tpmLimit: null, monthlyTokenBudget: null, monthlyCostBudgetUsd: null }, SYSTEM);
-      }
-      out(`created app "${created.name}" (id ${created.id}), owner ${email}, ${o.approve ? `approved for ${models.join(', ')}, PHI policy ${o.phi}` : 'pending review'}`);
-    });
-  });
+  .option(
+    '--phi <policy>',
+    'scrub | redact | block | off',
+    oneOf(['scrub', 'redact', 'block', 'off']),
+    'scrub',
+  )
+  .action(
+    async (o: {
+      name: string;
+      owner: string;
+      useCase: string;
+      approve?: boolean;
+      models?: string[];
+      phi: 'scrub' | 'redact' | 'block' | 'off';
+    }) => {
+      const cfg = resolveConfig(loadConfig(process.env.PORTICO_CONFIG, ROOT));
+      const models = o.models ?? [...cfg.models.keys()];
+      const unknown = models.filter((m) => !cfg.models.has(m));
+      if (unknown.length)
+        throw new CliError(
+          `unknown model(s): ${unknown.join(', ')} (configured: ${[...cfg.models.keys()].join(', ')})`,
+        );
+      await withDb(async () => {
+        const { db } = await import('../lib/db');
+        const { SYSTEM } = await import('../lib/audit');
+        const { createUser } = await import('../lib/users');
+        const { requestAccess, approve } = await import('../lib/apps');
+        const email = o.owner.toLowerCase();
+        const owner =
+          (await db().user.findUnique({ where: { email } })) ??
+          (await createUser({ email, role: 'member' }, SYSTEM));
+        const created = await requestAccess(
+          {
+            name: o.name,
+            description: o.useCase,
+            useCase: o.useCase,
+            sponsor: 'CLI',
+            expectedReturn: 'n/a',
+            involvesPhi: o.phi !== 'off',
+            requestedModels: models,
+            expectedVolume: 'n/a',
+            internalOnlyAttested: true,
+          },
+          owner.id,
+          SYSTEM,
+        );
+        if (o.approve) {
+          await approve(
+            created.id,
+            {
+              allowedModels: models,
+              phiPolicy: o.phi,
+              rpmLimit: null,
+              tpmLimit: null,
+              monthlyTokenBudget: null,
+              monthlyCostBudgetUsd: null,
+            },
+            SYSTEM,
+          );
+        }
+        out(
+          `created app "${created.name}" (id ${created.id}), owner ${email}, ${o.approve ? `approved for ${models.join(', ')}, PHI policy ${o.phi}` : 'pending review'}`,
+        );
+      });
+    },
+  );
 app
   .command('list')
   .description('list apps')
   .action(async () => {
     await withDb(async () => {
       const { db } = await import('../lib/db');
-      const apps = await db().app.findMany({ orderBy: { createdAt: 'asc' }, include: { owners: { include: { user: { select: { email: true } } } }, _count: { select: { keys: true } } } });
+      const apps = await db().app.findMany({
+        orderBy: { createdAt: 'asc' },
+        include: {
+          owners: { include: { user: { select: { email: true } } } },
+          _count: { select: { keys: true } },
+        },
+      });
       if (apps.length === 0) return out('no apps yet');
       for (const a of apps) {
-        out(`${a.id}  ${a.name}  [${a.status}]  phi=${a.phiPolicy}  models=${a.allowedModels.join(',') || '-'}  owners=${a.owners.map((o) => o.user.email).join(',')}  keys=${a._count.keys}`);
+        out(
+          `${a.id}  ${a.name}  [${a.status}]  phi=${a.phiPolicy}  models=${a.allowedModels.join(',') || '-'}  owners=${a.owners.map((o) => o.user.email).join(',')}  keys=${a._count.keys}`,
+        );
       }
     });
   });
@@ -126,20 +176,31 @@ app
   .option('--tpm <n>', 'tokens per minute', int('--tpm'))
   .option('--monthly-tokens <n>', 'monthly token budget', int('--monthly-tokens'))
   .option('--monthly-cost <usd>', 'monthly cost budget in USD', money)
-  .action(async (name: string, o: { rpm?: number; tpm?: number; monthlyTokens?: number; monthlyCost?: number }) => {
-    if ([o.rpm, o.tpm, o.monthlyTokens, o.monthlyCost].every((v) => v === undefined)) {
-      throw new CliError('give at least one of --rpm, --tpm, --monthly-tokens, --monthly-cost');
-    }
-    const orNull = (v: number | undefined) => (v === undefined ? undefined : v === 0 ? null : v);
-    await withDb(async () => {
-      const { findAppByIdOrName, setLimits } = await import('../lib/apps');
-      const { SYSTEM } = await import('../lib/audit');
-      const a = await findAppByIdOrName(name);
-      if (!a) throw new CliError(`no app with id or name "${name}"`);
-      await setLimits(a.id, { rpmLimit: orNull(o.rpm), tpmLimit: orNull(o.tpm), monthlyTokenBudget: orNull(o.monthlyTokens), monthlyCostBudgetUsd: orNull(o.monthlyCost) }, SYSTEM);
-      out(`limits of "${a.name}" updated`);
-    });
-  });
+  .action(
+    async (name: string, o: { rpm?: number; tpm?: number; monthlyTokens?: number; monthlyCost?: number }) => {
+      if ([o.rpm, o.tpm, o.monthlyTokens, o.monthlyCost].every((v) => v === undefined)) {
+        throw new CliError('give at least one of --rpm, --tpm, --monthly-tokens, --monthly-cost');
+      }
+      const orNull = (v: number | undefined) => (v === undefined ? undefined : v === 0 ? null : v);
+      await withDb(async () => {
+        const { findAppByIdOrName, setLimits } = await import('../lib/apps');
+        const { SYSTEM } = await import('../lib/audit');
+        const a = await findAppByIdOrName(name);
+        if (!a) throw new CliError(`no app with id or name "${name}"`);
+        await setLimits(
+          a.id,
+          {
+            rpmLimit: orNull(o.rpm),
+            tpmLimit: orNull(o.tpm),
+            monthlyTokenBudget: orNull(o.monthlyTokens),
+            monthlyCostBudgetUsd: orNull(o.monthlyCost),
+          },
+          SYSTEM,
+        );
+        out(`limits of "${a.name}" updated`);
+      });
+    },
+  );
 
 const key = program.command('key').description('API keys');
 key
@@ -156,7 +217,9 @@ key
       const a = await findAppByIdOrName(o.app);
       if (!a) throw new CliError(`no app with id or name "${o.app}"`);
       const created = await createKey(a.id, { name: o.name, expiresInDays: o.expiresDays ?? null }, SYSTEM);
-      process.stderr.write(`created key ${created.record.id} for "${a.name}"${created.record.expiresAt ? `, expires ${created.record.expiresAt.toISOString()}` : ''}. It is shown once:\n`);
+      process.stderr.write(
+        `created key ${created.record.id} for "${a.name}"${created.record.expiresAt ? `, expires ${created.record.expiresAt.toISOString()}` : ''}. It is shown once:\n`,
+      );
       out(created.key);
     });
   });
@@ -172,7 +235,9 @@ key
     });
   });
 
-const adapter = program.command('adapter').description('pass-through HTTP adapters (/api/public/http/<name>/…)');
+const adapter = program
+  .command('adapter')
+  .description('pass-through HTTP adapters (/api/public/http/<name>/…)');
 adapter
   .command('add')
   .description('add an HTTP adapter to the config file, keeping its comments, and print the diff')
@@ -183,35 +248,61 @@ adapter
   .option('--scrub-phi', 'scrub PHI from JSON request bodies sent through it')
   .option('-f, --file <path>', 'config file (default: PORTICO_CONFIG, else ./portico.config.yaml)')
   .option('--force', 'replace an adapter of the same name')
-  .action(async (o: { name: string; baseUrl: string; header?: string[]; timeoutMs?: number; scrubPhi?: boolean; file?: string; force?: boolean }) => {
-    const { addAdapter } = await import('./lib/config-edit');
-    const file = path.resolve(ROOT, o.file ?? process.env.PORTICO_CONFIG ?? 'portico.config.yaml');
-    const headers: Record<string, string> = {};
-    for (const h of o.header ?? []) {
-      const m = /^\s*([A-Za-z0-9-]+)\s*:\s*(.+)$/.exec(h);
-      if (!m) throw new CliError(`-H "${h}" is not a header: use 'Name: value'`);
-      headers[m[1]!] = m[2]!.trim();
-    }
-    const { diff, created } = addAdapter(file, { name: o.name, baseUrl: o.baseUrl, headers, timeoutMs: o.timeoutMs, scrubPhi: o.scrubPhi, force: o.force });
-    out(diff);
-    const vars = [...new Set(Object.values(headers).flatMap((v) => [...v.matchAll(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!)))];
-    process.stderr.write(
-      `${created ? 'created' : 'updated'} ${path.relative(process.cwd(), file) || file}: adapter "${o.name}" → ${o.baseUrl}\n` +
-        (vars.length ? `Set ${vars.join(', ')} in Portico's environment. ` : '') +
-        `Restart Portico to load it, allow it for an app at review, then try: npm run cli -- call /api/public/http/${o.name}/v1/models --key <app key>\n`,
-    );
-  });
+  .action(
+    async (o: {
+      name: string;
+      baseUrl: string;
+      header?: string[];
+      timeoutMs?: number;
+      scrubPhi?: boolean;
+      file?: string;
+      force?: boolean;
+    }) => {
+      const { addAdapter } = await import('./lib/config-edit');
+      const file = path.resolve(ROOT, o.file ?? process.env.PORTICO_CONFIG ?? 'portico.config.yaml');
+      const headers: Record<string, string> = {};
+      for (const h of o.header ?? []) {
+        const m = /^\s*([A-Za-z0-9-]+)\s*:\s*(.+)$/.exec(h);
+        if (!m) throw new CliError(`-H "${h}" is not a header: use 'Name: value'`);
+        headers[m[1]!] = m[2]!.trim();
+      }
+      const { diff, created } = addAdapter(file, {
+        name: o.name,
+        baseUrl: o.baseUrl,
+        headers,
+        timeoutMs: o.timeoutMs,
+        scrubPhi: o.scrubPhi,
+        force: o.force,
+      });
+      out(diff);
+      const vars = [
+        ...new Set(
+          Object.values(headers).flatMap((v) =>
+            [...v.matchAll(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!),
+          ),
+        ),
+      ];
+      process.stderr.write(
+        `${created ? 'created' : 'updated'} ${path.relative(process.cwd(), file) || file}: adapter "${o.name}" → ${o.baseUrl}\n` +
+          (vars.length ? `Set ${vars.join(', ')} in Portico's environment. ` : '') +
+          `Restart Portico to load it, allow it for an app at review, then try: npm run cli -- call /api/public/http/${o.name}/v1/models --key <app key>\n`,
+      );
+    },
+  );
 
 program
   .command('call <path>')
-  .description('call a Portico route with an app key and print the answer (e.g. /api/public/http/openai/v1/models)')
+  .description(
+    'call a Portico route with an app key and print the answer (e.g. /api/public/http/openai/v1/models)',
+  )
   .requiredOption('--key <key>', "an app's API key (or set PORTICO_API_KEY)", process.env.PORTICO_API_KEY)
   .option('-X, --method <method>', 'HTTP method', 'GET')
   .option('-d, --data <json>', 'a JSON body')
   .option('--url <base>', 'Portico base URL (default: PORTICO_PUBLIC_URL, else http://localhost:$PORT)')
   .action(async (p: string, o: { key: string; method: string; data?: string; url?: string }) => {
     const base = o.url ?? process.env.PORTICO_PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
-    if (!p.startsWith('/')) throw new CliError('the path must start with /, e.g. /api/public/http/openai/v1/models');
+    if (!p.startsWith('/'))
+      throw new CliError('the path must start with /, e.g. /api/public/http/openai/v1/models');
     if (o.data !== undefined) {
       try {
         JSON.parse(o.data);
@@ -221,7 +312,11 @@ program
     }
     let res: Response;
     try {
-      res = await fetch(new URL(p, base), { method: o.method.toUpperCase(), headers: { 'api-key': o.key, ...(o.data ? { 'content-type': 'application/json' } : {}) }, body: o.data });
+      res = await fetch(new URL(p, base), {
+        method: o.method.toUpperCase(),
+        headers: { 'api-key': o.key, ...(o.data ? { 'content-type': 'application/json' } : {}) },
+        body: o.data,
+      });
     } catch (err) {
       throw new CliError(`cannot reach ${base}: ${(err as Error).message} (is Portico running? set --url)`);
     }
@@ -245,8 +340,12 @@ config
     const loaded = loadConfig(process.env.PORTICO_CONFIG, ROOT);
     const cfg = resolveConfig(loaded);
     out(`${cfg.source}: OK`);
-    for (const p of cfg.providers.values()) out(`  provider ${p.name}: ${p.type}${p.baseUrl ? ` ${p.baseUrl}` : ''}`);
-    for (const m of cfg.models.values()) out(`  model ${m.name} → ${m.provider.name}/${m.upstreamModel} ($${m.inputPerMillion}/$${m.outputPerMillion} per 1M in/out)`);
+    for (const p of cfg.providers.values())
+      out(`  provider ${p.name}: ${p.type}${p.baseUrl ? ` ${p.baseUrl}` : ''}`);
+    for (const m of cfg.models.values())
+      out(
+        `  model ${m.name} → ${m.provider.name}/${m.upstreamModel} ($${m.inputPerMillion}/$${m.outputPerMillion} per 1M in/out)`,
+      );
     for (const a of cfg.adapters.values()) out(`  adapter ${a.name} → ${a.baseUrl.href}`);
   });
 
@@ -258,8 +357,15 @@ async function main() {
     const { DomainError, fromDatabase } = await import('../lib/errors');
     const err = fromDatabase(caught);
     if (err instanceof ZodError) {
-      process.stderr.write(`error: ${err.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}\n`);
-    } else if (err instanceof CliError || err instanceof DomainError || (err instanceof Error && err.name === 'ConfigEditError') || (err instanceof Error && /Invalid environment|configuration|config/.test(err.message))) {
+      process.stderr.write(
+        `error: ${err.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}\n`,
+      );
+    } else if (
+      err instanceof CliError ||
+      err instanceof DomainError ||
+      (err instanceof Error && err.name === 'ConfigEditError') ||
+      (err instanceof Error && /Invalid environment|configuration|config/.test(err.message))
+    ) {
       process.stderr.write(`error: ${err.message}\n`);
     } else {
       process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -82,7 +82,11 @@ export const CORPORA: CorpusSpec[] = [
     kind: 'annotated',
     // A year alone is not a Safe Harbor identifier.
     judge: (g) => g.type !== 'DateYear',
-    read: (l, n) => ({ id: `${String(l.pid)}/${String(l.note ?? n)}`, text: l.text as string, phi: l.phi as GoldSpan[] }),
+    read: (l, n) => ({
+      id: `${String(l.pid)}/${String(l.note ?? n)}`,
+      text: l.text as string,
+      phi: l.phi as GoldSpan[],
+    }),
   },
   {
     name: 'presidio',
@@ -260,11 +264,15 @@ function table(results: CorpusResult[]): string {
     ['lenient recall', ...results.map((r) => (r.kind === 'annotated' ? pct(r.lenientRecall) : '-'))],
     ['precision', ...results.map((r) => (r.kind === 'annotated' ? pct(r.precision) : '-'))],
     ['false alarms', ...results.map((r) => String(r.falsePositives))],
-    ['PHI-free texts altered', ...results.map((r) => `${r.phiFreeAltered}/${r.phiFreeTexts} ${pct(r.alteredShare)}`)],
+    [
+      'PHI-free texts altered',
+      ...results.map((r) => `${r.phiFreeAltered}/${r.phiFreeTexts} ${pct(r.alteredShare)}`),
+    ],
     ['ms per KB', ...results.map((r) => r.msPerKb.toFixed(3))],
   ];
   const widths = head.map((_, i) => Math.max(...[head, ...rows].map((r) => (r[i] ?? '').length)));
-  for (const r of [head, ...rows]) lines.push(r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  '));
+  for (const r of [head, ...rows])
+    lines.push(r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  '));
   for (const r of results) {
     if (r.kind !== 'annotated') continue;
     lines.push('', `${r.name}: recall by type       spans   strict  lenient`);
@@ -324,7 +332,11 @@ function main(): void {
   }
   warmUpPhi();
   const shown: Shown = { misses: [], falsePositives: [] };
-  const show = { misses: Number(opt('--show-misses') ?? 0), falsePositives: Number(opt('--show-false-positives') ?? 0), out: shown };
+  const show = {
+    misses: Number(opt('--show-misses') ?? 0),
+    falsePositives: Number(opt('--show-false-positives') ?? 0),
+    out: shown,
+  };
   const results: CorpusResult[] = [];
   for (const spec of CORPORA) {
     if (only && !only.split(',').includes(spec.name)) continue;
@@ -336,8 +348,11 @@ function main(): void {
     results.push(evaluateCorpus(spec, docs, detect, show));
   }
   if (shown.misses.length) process.stderr.write(`misses:\n${shown.misses.join('\n')}\n`);
-  if (shown.falsePositives.length) process.stderr.write(`false alarms:\n${shown.falsePositives.join('\n')}\n`);
-  process.stdout.write(json ? `${JSON.stringify(results, null, 2)}\n` : `corpora in ${dir}\n${table(results)}\n`);
+  if (shown.falsePositives.length)
+    process.stderr.write(`false alarms:\n${shown.falsePositives.join('\n')}\n`);
+  process.stdout.write(
+    json ? `${JSON.stringify(results, null, 2)}\n` : `corpora in ${dir}\n${table(results)}\n`,
+  );
   if (check) {
     const failures = checkFloors(results);
     if (failures.length) {

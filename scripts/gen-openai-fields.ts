@@ -36,9 +36,11 @@ export const SERVED: Record<string, string> = {
 
 export function specPath(): string | undefined {
   const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  return [process.env.OPENAI_SPEC, resolve(repo, '../shared/specs/openai-openapi.yaml'), '/work/shared/specs/openai-openapi.yaml'].find(
-    (p): p is string => !!p && existsSync(p),
-  );
+  return [
+    process.env.OPENAI_SPEC,
+    resolve(repo, '../shared/specs/openai-openapi.yaml'),
+    '/work/shared/specs/openai-openapi.yaml',
+  ].find((p): p is string => !!p && existsSync(p));
 }
 
 export function loadSpec(path: string): { schemas: Record<string, Node> } {
@@ -53,7 +55,10 @@ export function deref(schemas: Record<string, Node>, n: unknown, depth = 0): Nod
 }
 
 /** The top-level properties and required fields of an object schema, through allOf. */
-export function objectShape(schemas: Record<string, Node>, name: string): { props: Record<string, Node>; required: string[] } {
+export function objectShape(
+  schemas: Record<string, Node>,
+  name: string,
+): { props: Record<string, Node>; required: string[] } {
   const props: Record<string, Node> = {};
   const required = new Set<string>();
   const visit = (n: unknown): void => {
@@ -73,7 +78,14 @@ function alternatives(schemas: Record<string, Node>, n: unknown, depth = 0): Nod
   if (!s || depth > 8) return [];
   const branches = [...(Array.isArray(s.anyOf) ? s.anyOf : []), ...(Array.isArray(s.oneOf) ? s.oneOf : [])];
   const own: Node[] = [];
-  if (s.type !== undefined || s.enum !== undefined || s.const !== undefined || s.properties !== undefined || s.items !== undefined) own.push(s);
+  if (
+    s.type !== undefined ||
+    s.enum !== undefined ||
+    s.const !== undefined ||
+    s.properties !== undefined ||
+    s.items !== undefined
+  )
+    own.push(s);
   if (Array.isArray(s.allOf)) {
     for (const a of s.allOf) own.push(...alternatives(schemas, a, depth + 1));
   }
@@ -86,7 +98,8 @@ function alternatives(schemas: Record<string, Node>, n: unknown, depth = 0): Nod
 function typesOf(n: Node): string[] {
   if (Array.isArray(n.type)) return n.type.filter((t): t is string => typeof t === 'string');
   if (typeof n.type === 'string') return [n.type];
-  if (n.const !== undefined) return [n.const === null ? 'null' : typeof n.const === 'number' ? 'number' : typeof n.const];
+  if (n.const !== undefined)
+    return [n.const === null ? 'null' : typeof n.const === 'number' ? 'number' : typeof n.const];
   if (Array.isArray(n.enum)) return [...new Set(n.enum.map((e) => (e === null ? 'null' : typeof e)))];
   if (n.properties !== undefined) return ['object'];
   if (n.items !== undefined) return ['array'];
@@ -116,7 +129,8 @@ export function ruleFor(schemas: Record<string, Node>, prop: Node): FieldRule {
     const values = Array.isArray(a.enum) ? a.enum : a.const !== undefined ? [a.const] : undefined;
     const nonNull = ts.filter((t) => t !== 'null');
     if (nonNull.length > 0) {
-      if (values && enumValues) enumValues.push(...values.filter((v): v is string | number | boolean => v !== null));
+      if (values && enumValues)
+        enumValues.push(...values.filter((v): v is string | number | boolean => v !== null));
       else enumValues = undefined;
     }
     if (nonNull.some((t) => t === 'number' || t === 'integer')) {
@@ -164,14 +178,18 @@ const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '../lib/proxy/opena
 function main(): void {
   const path = specPath();
   if (!path) {
-    process.stdout.write('OpenAI specification not found (set OPENAI_SPEC or place it at ../shared/specs/openai-openapi.yaml): nothing generated\n');
+    process.stdout.write(
+      'OpenAI specification not found (set OPENAI_SPEC or place it at ../shared/specs/openai-openapi.yaml): nothing generated\n',
+    );
     return;
   }
   const text = render(deriveRules(loadSpec(path).schemas));
   if (process.argv.includes('--check')) {
     const current = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';
     if (current !== text) {
-      process.stderr.write(`${OUT} is not what the specification gives: run npx tsx scripts/gen-openai-fields.ts\n`);
+      process.stderr.write(
+        `${OUT} is not what the specification gives: run npx tsx scripts/gen-openai-fields.ts\n`,
+      );
       process.exitCode = 1;
     } else process.stdout.write('lib/proxy/openai-fields.ts matches the specification\n');
     return;

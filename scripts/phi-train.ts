@@ -11,7 +11,15 @@ import { detectWith } from '../lib/phi/detect';
 import type { PhiEntity } from '../lib/phi';
 import { NUM_LABELS, tokenizeForTagger, type MTok } from '../lib/phi/model/features';
 import { tagTokens, type Weights } from '../lib/phi/model/tagger';
-import { CORPORA, corpusDir, evaluateCorpus, loadCorpus, type CorpusResult, type CorpusSpec, type Doc } from './eval-phi';
+import {
+  CORPORA,
+  corpusDir,
+  evaluateCorpus,
+  loadCorpus,
+  type CorpusResult,
+  type CorpusSpec,
+  type Doc,
+} from './eval-phi';
 import { generateDocuments } from './lib/phi-synth';
 
 /** A training text: its tokens and, per token, the label to learn (-1: another identifier, not learned). */
@@ -35,7 +43,11 @@ const NAME_TYPES = new Set(['HCPName', 'PTName', 'PTNameInitial', 'RelativeProxy
 const PLACE_TYPES = new Set(['Location', 'STREET_ADDRESS', 'ZIP_CODE', 'LOCATION']);
 const NEUTRAL_TYPES = new Set(['DateYear', 'ORGANIZATION', 'TITLE', 'NRP']);
 
-function spanLabel(spec: CorpusSpec | undefined, g: { start: number; end: number; type: string }, text: string): number {
+function spanLabel(
+  spec: CorpusSpec | undefined,
+  g: { start: number; end: number; type: string },
+  text: string,
+): number {
   if (NAME_TYPES.has(g.type)) return 1;
   if (PLACE_TYPES.has(g.type)) return 2;
   if (g.type === 'GPE') return spec?.judge?.(g, text) === false ? 0 : 2;
@@ -43,7 +55,13 @@ function spanLabel(spec: CorpusSpec | undefined, g: { start: number; end: number
   return -1;
 }
 
-export function example(text: string, spans: LabelledSpan[], source: string, group: string, doc?: Doc): Example {
+export function example(
+  text: string,
+  spans: LabelledSpan[],
+  source: string,
+  group: string,
+  doc?: Doc,
+): Example {
   const toks = tokenizeForTagger(text);
   const gold = new Int8Array(toks.length);
   let k = 0;
@@ -65,7 +83,11 @@ export function example(text: string, spans: LabelledSpan[], source: string, gro
 
 function corpusExamples(spec: CorpusSpec, docs: Doc[]): Example[] {
   return docs.map((d) => {
-    const spans = (d.phi ?? []).map((g) => ({ start: g.start, end: g.end, label: spanLabel(spec, g, d.text) }));
+    const spans = (d.phi ?? []).map((g) => ({
+      start: g.start,
+      end: g.end,
+      label: spanLabel(spec, g, d.text),
+    }));
     // Notes of one patient share names: they stay in one fold.
     const group = spec.name === 'physionet' ? `${spec.name}:${d.id.split('/')[0]}` : `${spec.name}:${d.id}`;
     return example(d.text, spans, spec.name, group, d);
@@ -146,7 +168,9 @@ export function serialize(wt: Weights): Buffer {
   const header = Buffer.from(JSON.stringify({ magic: MAGIC, bits: wt.bits, scale: wt.scale, bias: wt.bias }));
   const len = Buffer.alloc(4);
   len.writeUInt32LE(header.length);
-  return gzipSync(Buffer.concat([len, header, Buffer.from(wt.w.buffer, wt.w.byteOffset, wt.w.byteLength)]), { level: 9 });
+  return gzipSync(Buffer.concat([len, header, Buffer.from(wt.w.buffer, wt.w.byteOffset, wt.w.byteLength)]), {
+    level: 9,
+  });
 }
 
 function main(): void {
@@ -156,7 +180,12 @@ function main(): void {
     return i >= 0 ? Number(argv[i + 1]) : dflt;
   };
   const folds = opt('--folds', 0);
-  const o: TrainOptions = { bits: opt('--bits', 18), epochs: opt('--epochs', 8), seed: opt('--seed', 7), missCost: opt('--miss-cost', 1) };
+  const o: TrainOptions = {
+    bits: opt('--bits', 18),
+    epochs: opt('--epochs', 8),
+    seed: opt('--seed', 7),
+    missCost: opt('--miss-cost', 1),
+  };
   const bias = [0, opt('--name-bias', 0), opt('--place-bias', 0)];
   const dir = corpusDir();
   if (!dir) throw new Error('no corpus folder: set PHI_CORPUS_DIR');
@@ -166,7 +195,9 @@ function main(): void {
   for (const spec of specs) real.push(...corpusExamples(spec, loadCorpus(spec, dir) ?? []));
   const synth: Example[] = argv.includes('--no-synth')
     ? []
-    : generateDocuments(opt('--synth', 3000), o.seed).map((d, n) => example(d.text, d.spans, 'synth', `synth:${n}`));
+    : generateDocuments(opt('--synth', 3000), o.seed).map((d, n) =>
+        example(d.text, d.spans, 'synth', `synth:${n}`),
+      );
   process.stdout.write(`examples: ${real.length} from the corpora, ${synth.length} generated\n`);
   if (folds > 0) {
     const found = new Map<string, PhiEntity[]>();
@@ -179,22 +210,32 @@ function main(): void {
       const t0 = Date.now();
       const wt = train([...real.filter((e) => foldOf(e.group) !== k), ...synth], o);
       wt.bias = bias;
-      const q = argv.includes("--float") ? wt : quantize(wt);
-      for (const e of real) if (foldOf(e.group) === k && e.doc) found.set(e.doc.text, detectWith(e.doc.text, { tagger: q }));
+      const q = argv.includes('--float') ? wt : quantize(wt);
+      for (const e of real)
+        if (foldOf(e.group) === k && e.doc) found.set(e.doc.text, detectWith(e.doc.text, { tagger: q }));
       process.stdout.write(`fold ${k + 1}/${folds}: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     }
     const results: CorpusResult[] = [];
     const shown = { misses: [] as string[], falsePositives: [] as string[] };
-    const show = { misses: opt('--show-misses', 0), falsePositives: opt('--show-false-positives', 0), out: shown };
+    const show = {
+      misses: opt('--show-misses', 0),
+      falsePositives: opt('--show-false-positives', 0),
+      out: shown,
+    };
     for (const spec of specs) {
       const docs = real.filter((e) => e.source === spec.name).map((e) => e.doc as Doc);
       results.push(evaluateCorpus(spec, docs, (text) => found.get(text) ?? [], show));
     }
     if (shown.misses.length) process.stderr.write(`misses:\n${shown.misses.join('\n')}\n`);
-    if (shown.falsePositives.length) process.stderr.write(`false alarms:\n${shown.falsePositives.join('\n')}\n`);
+    if (shown.falsePositives.length)
+      process.stderr.write(`false alarms:\n${shown.falsePositives.join('\n')}\n`);
     for (const r of results)
       process.stdout.write(
-        `${r.name.padEnd(10)} strict ${(r.strictRecall * 100).toFixed(2)}%  precision ${(r.precision * 100).toFixed(2)}%  altered ${r.phiFreeAltered}/${r.phiFreeTexts}  ${Object.entries(r.perGoldType).map(([k, v]) => `${k} ${v.strict}/${v.gold}`).join(', ')}\n`,
+        `${r.name.padEnd(10)} strict ${(r.strictRecall * 100).toFixed(2)}%  precision ${(r.precision * 100).toFixed(2)}%  altered ${r.phiFreeAltered}/${r.phiFreeTexts}  ${Object.entries(
+          r.perGoldType,
+        )
+          .map(([k, v]) => `${k} ${v.strict}/${v.gold}`)
+          .join(', ')}\n`,
       );
   }
   if (argv.includes('--write')) {

@@ -22,7 +22,8 @@ const SECONDS = arg('seconds', Number(process.env.SOAK_SECONDS ?? 600));
 const CONCURRENCY = arg('concurrency', 16);
 const SAMPLE_MS = Math.min(10_000, Math.max(2_000, (SECONDS * 1000) / 12));
 const MODEL = 'gpt-4o-mini-2024-07-18';
-const PHI = 'Patient Maria Gonzalez, DOB 7/22/1948, MRN 00912345, call 413-555-0142 about her INR of 2.4 on warfarin.';
+const PHI =
+  'Patient Maria Gonzalez, DOB 7/22/1948, MRN 00912345, call 413-555-0142 about her INR of 2.4 on warfarin.';
 const CLEAN = 'What is the usual maintenance dose of warfarin and how often should INR be checked?';
 const say = (m: string) => process.stderr.write(`[soak] ${m}\n`);
 
@@ -40,7 +41,8 @@ function rssFlat(warm: { rssMb: number }[]): boolean {
   return peak(warm.slice(-third)) <= 1.5 * peak(warm.slice(0, third));
 }
 
-const q = (a: number[], p: number) => (a.length ? [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(p * a.length))]! : 0);
+const q = (a: number[], p: number) =>
+  a.length ? [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(p * a.length))]! : 0;
 
 async function main() {
   process.env.LOG_LEVEL ??= 'warn';
@@ -49,7 +51,10 @@ async function main() {
   const upstream = await startFakeUpstream({ record: false });
   upstream.always({ kind: 'flaky', rate: 0.05 });
   const configFile = path.join(mkdtempSync(path.join(tmpdir(), 'portico-soak-')), 'portico.config.yaml');
-  writeFileSync(configFile, `providers:\n  up:\n    type: openai-compatible\n    baseUrl: ${upstream.url}/v1\nmodels:\n  ${MODEL}:\n    provider: up\n    price: { inputPerMillion: 0.15, outputPerMillion: 0.6 }\n`);
+  writeFileSync(
+    configFile,
+    `providers:\n  up:\n    type: openai-compatible\n    baseUrl: ${upstream.url}/v1\nmodels:\n  ${MODEL}:\n    provider: up\n    price: { inputPerMillion: 0.15, outputPerMillion: 0.6 }\n`,
+  );
 
   const { requestAccess, approve } = await import('../lib/apps');
   const { createKey } = await import('../lib/keys/manage');
@@ -58,11 +63,41 @@ async function main() {
   const { db, disconnectDb } = await import('../lib/db');
   const tag = Date.now().toString(36);
   const owner = await createUser({ email: `soak-${tag}@soak.local`, role: 'member' }, SYSTEM);
-  const app = await requestAccess({ name: `soak-${tag}`, description: 'soak', useCase: 'soak', sponsor: 'soak', expectedReturn: 'soak', involvesPhi: true, requestedModels: [MODEL], expectedVolume: 'high', internalOnlyAttested: true }, owner.id, SYSTEM);
-  await approve(app.id, { allowedModels: [MODEL], phiPolicy: 'scrub', rpmLimit: null, tpmLimit: null, monthlyTokenBudget: null, monthlyCostBudgetUsd: null }, SYSTEM);
+  const app = await requestAccess(
+    {
+      name: `soak-${tag}`,
+      description: 'soak',
+      useCase: 'soak',
+      sponsor: 'soak',
+      expectedReturn: 'soak',
+      involvesPhi: true,
+      requestedModels: [MODEL],
+      expectedVolume: 'high',
+      internalOnlyAttested: true,
+    },
+    owner.id,
+    SYSTEM,
+  );
+  await approve(
+    app.id,
+    {
+      allowedModels: [MODEL],
+      phiPolicy: 'scrub',
+      rpmLimit: null,
+      tpmLimit: null,
+      monthlyTokenBudget: null,
+      monthlyCostBudgetUsd: null,
+    },
+    SYSTEM,
+  );
   const { key } = await createKey(app.id, { name: 'soak' }, SYSTEM);
 
-  const server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], { DATABASE_URL: database.url, PORTICO_CONFIG: configFile, LOG_LEVEL: 'warn', PORTICO_DRAIN_MS: '10000' });
+  const server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], {
+    DATABASE_URL: database.url,
+    PORTICO_CONFIG: configFile,
+    LOG_LEVEL: 'warn',
+    PORTICO_DRAIN_MS: '10000',
+  });
   const pool = new Pool(`http://127.0.0.1:${server.port}`, { connections: CONCURRENCY });
   say(`Portico pid ${server.pid} on port ${server.port}; ${CONCURRENCY} clients for ${SECONDS} s`);
 
@@ -88,7 +123,8 @@ async function main() {
         answered++;
         if (res.statusCode >= 400) statusErrors++;
         const text = await res.body.text();
-        if (res.statusCode === 200 && content === PHI && !text.includes('Maria Gonzalez')) throw new Error('PHI was not restored');
+        if (res.statusCode === 200 && content === PHI && !text.includes('Maria Gonzalez'))
+          throw new Error('PHI was not restored');
         window.push(performance.now() - t0);
       } catch (err) {
         if ((err as Error).message === 'PHI was not restored') throw err;
@@ -102,10 +138,18 @@ async function main() {
   const workers = Array.from({ length: CONCURRENCY }, worker);
   const sampler = setInterval(() => {
     const s = procStats(server.pid);
-    const row = { t: Math.round((Date.now() - started) / 1000), rps: Math.round(window.length / (SAMPLE_MS / 1000)), p50: Number(q(window, 0.5).toFixed(2)), p99: Number(q(window, 0.99).toFixed(2)), ...s };
+    const row = {
+      t: Math.round((Date.now() - started) / 1000),
+      rps: Math.round(window.length / (SAMPLE_MS / 1000)),
+      p50: Number(q(window, 0.5).toFixed(2)),
+      p99: Number(q(window, 0.99).toFixed(2)),
+      ...s,
+    };
     samples.push(row);
     window = [];
-    say(`t=${row.t}s  ${row.rps} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  RSS ${row.rssMb} MB  fds ${row.fds}`);
+    say(
+      `t=${row.t}s  ${row.rps} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  RSS ${row.rssMb} MB  fds ${row.fds}`,
+    );
   }, SAMPLE_MS);
 
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
@@ -136,7 +180,10 @@ async function main() {
     usageRows: rows,
     exitCode: code,
     throughputRps: Math.round(answered / SECONDS),
-    p50Ms: q(samples.map((s) => s.p50), 0.5),
+    p50Ms: q(
+      samples.map((s) => s.p50),
+      0.5,
+    ),
     p99Ms: Math.max(...samples.map((s) => s.p99)),
     rssMb: { afterWarmUp: first?.rssMb, end: last?.rssMb, max: Math.max(...samples.map((s) => s.rssMb)) },
     fds: { afterWarmUp: first?.fds, end: last?.fds, max: Math.max(...samples.map((s) => s.fds)) },
@@ -148,12 +195,22 @@ async function main() {
     'no descriptor growth after warm-up (±10)': !first || !last || last.fds - first.fds <= 10,
     // GC makes RSS saw-tooth: compare the peaks of the first and last thirds after warm-up.
     'RSS flat after warm-up (last third peak < 1.5 × first third peak)': rssFlat(warm),
-    'no PHI value or key in the server log': !['Maria Gonzalez', '00912345', '413-555-0142', '7/22/1948', key].some((v) => server.output().includes(v)),
+    'no PHI value or key in the server log': ![
+      'Maria Gonzalez',
+      '00912345',
+      '413-555-0142',
+      '7/22/1948',
+      key,
+    ].some((v) => server.output().includes(v)),
   };
-  process.stdout.write(`\nSoak: ${SECONDS} s, ${CONCURRENCY} clients, ${answered} answers (${statusErrors} error statuses from the flaky upstream), ${report.throughputRps} req/s\n`);
+  process.stdout.write(
+    `\nSoak: ${SECONDS} s, ${CONCURRENCY} clients, ${answered} answers (${statusErrors} error statuses from the flaky upstream), ${report.throughputRps} req/s\n`,
+  );
   console.table(samples);
   for (const [name, ok] of Object.entries(checks)) process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${name}\n`);
-  process.stdout.write(`usage rows ${rows}, answered ${answered}; RSS ${first?.rssMb} → ${last?.rssMb} MB; fds ${first?.fds} → ${last?.fds}\n`);
+  process.stdout.write(
+    `usage rows ${rows}, answered ${answered}; RSS ${first?.rssMb} → ${last?.rssMb} MB; fds ${first?.fds} → ${last?.fds}\n`,
+  );
   const out = process.argv.indexOf('--json');
   if (out >= 0) writeFileSync(process.argv[out + 1]!, JSON.stringify({ ...report, checks }, null, 2));
   process.exit(Object.values(checks).every(Boolean) ? 0 : 1);

@@ -22,7 +22,9 @@ async function main() {
   resolveEnv({ NEXTAUTH_URL: env.NEXTAUTH_URL ?? publicUrl, PORTICO_PUBLIC_URL: publicUrl });
   if (!env.NEXTAUTH_SECRET) {
     resolveEnv({ NEXTAUTH_SECRET: persistentSecret(dataDir, 'nextauth-secret') });
-    say(`NEXTAUTH_SECRET not set: using the one generated in ${path.relative(ROOT, dataDir)}/nextauth-secret`);
+    say(
+      `NEXTAUTH_SECRET not set: using the one generated in ${path.relative(ROOT, dataDir)}/nextauth-secret`,
+    );
   }
   process.env.NEXT_TELEMETRY_DISABLED = '1';
   if (!dev) {
@@ -31,19 +33,37 @@ async function main() {
   }
 
   const { prepareDatabase } = await import('../lib/db/prepare');
-  const database = await prepareDatabase({ dataDir: env.PORTICO_DATA_DIR, port: env.PORTICO_EMBEDDED_PG_PORT, root: ROOT, log: say });
+  const database = await prepareDatabase({
+    dataDir: env.PORTICO_DATA_DIR,
+    port: env.PORTICO_EMBEDDED_PG_PORT,
+    root: ROOT,
+    log: say,
+  });
   const { ensureFirstAdmin } = await import('../lib/users/bootstrap');
   const admin = await ensureFirstAdmin(env.PORTICO_ADMIN_EMAIL, env.PORTICO_ADMIN_PASSWORD);
 
   const { startServer } = await import('../server');
-  const server = await startServer({ port: env.PORT, host: env.HOST, dev, config, maxBodyBytes: env.PORTICO_MAX_BODY_BYTES, drainMs: env.PORTICO_DRAIN_MS });
+  const server = await startServer({
+    port: env.PORT,
+    host: env.HOST,
+    dev,
+    config,
+    maxBodyBytes: env.PORTICO_MAX_BODY_BYTES,
+    drainMs: env.PORTICO_DRAIN_MS,
+  });
 
   const models = [...config.models.keys()];
   const model = models[0] ?? 'gpt-4o-mini-2024-07-18';
   say(`config: ${config.source} (${models.length} models: ${models.join(', ')})`);
-  say(`database: ${database.embedded ? `embedded PostgreSQL under ${path.relative(ROOT, dataDir)}/pg` : 'DATABASE_URL'}`);
+  say(
+    `database: ${database.embedded ? `embedded PostgreSQL under ${path.relative(ROOT, dataDir)}/pg` : 'DATABASE_URL'}`,
+  );
   if (admin) {
-    const how = { generated: `  password: ${admin.generatedPassword}  (shown once: sign in and keep it safe)`, environment: ' (password from PORTICO_ADMIN_PASSWORD)', kept: ' (an existing account, promoted: its password is unchanged)' };
+    const how = {
+      generated: `  password: ${admin.generatedPassword}  (shown once: sign in and keep it safe)`,
+      environment: ' (password from PORTICO_ADMIN_PASSWORD)',
+      kept: ' (an existing account, promoted: its password is unchanged)',
+    };
     say(`first admin: ${admin.email}${how[admin.password]}`);
   }
   process.stdout.write(`
@@ -92,7 +112,9 @@ main().catch((err: unknown) => {
   if (err instanceof EnvError || err instanceof ConfigError) {
     process.stderr.write(`[portico] cannot start: ${err.message}\n`);
   } else {
-    process.stderr.write(`[portico] cannot start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `[portico] cannot start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
   }
   process.exit(1);
 });

@@ -10,10 +10,15 @@ import { cli } from './support/cli';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-function firstAdmin(env: Record<string, string>): Promise<{ email: string; generatedPassword?: string; password: string } | null> {
+function firstAdmin(
+  env: Record<string, string>,
+): Promise<{ email: string; generatedPassword?: string; password: string } | null> {
   return new Promise((resolve, reject) =>
-    execFile(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'test/support/first-admin.ts'], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout) =>
-      err ? reject(err) : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as never),
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'test/support/first-admin.ts'],
+      { cwd: ROOT, env: { ...process.env, ...env } },
+      (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as never)),
     ),
   );
 }
@@ -37,8 +42,18 @@ describe('first admin at start-up', () => {
 
   it('promotes a password-less account with the admin email and gives it a password, shown once', async () => {
     const email = `boss-${process.pid}@example.com`;
-    expect((await cli(['app', 'add', '--name', `first-${process.pid}`, '--owner', email], { DATABASE_URL: db.url })).code).toBe(0);
-    const made = await firstAdmin({ DATABASE_URL: db.url, PORTICO_ADMIN_EMAIL: email, PORTICO_ADMIN_PASSWORD: '' });
+    expect(
+      (
+        await cli(['app', 'add', '--name', `first-${process.pid}`, '--owner', email], {
+          DATABASE_URL: db.url,
+        })
+      ).code,
+    ).toBe(0);
+    const made = await firstAdmin({
+      DATABASE_URL: db.url,
+      PORTICO_ADMIN_EMAIL: email,
+      PORTICO_ADMIN_PASSWORD: '',
+    });
     expect(made).toMatchObject({ email, password: 'generated' });
     const { rows } = await client.query('SELECT role, password_hash FROM users WHERE email = $1', [email]);
     expect(rows[0].role).toBe('admin');

@@ -9,7 +9,13 @@ import { seedApp } from './support/seed';
 
 interface Recorded {
   client: string;
-  request: { method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: unknown };
+  request: {
+    method: string;
+    path: string;
+    query: Record<string, string>;
+    headers: Record<string, string>;
+    body: unknown;
+  };
 }
 
 const DIR = new URL('./fixtures/clients/', import.meta.url);
@@ -25,20 +31,36 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const fill = (s: string, deployment: string): string => s.replaceAll('{deployment}', deployment).replaceAll('{key}', key);
+const fill = (s: string, deployment: string): string =>
+  s.replaceAll('{deployment}', deployment).replaceAll('{key}', key);
 
 describe('recorded client requests get 200', () => {
   it('has the clients the issue names', () => {
     const names = fixtures.map(([f]) => f).join(' ');
-    for (const c of ['langchain-python-azure-chat', 'langchain-python-azure-embeddings', 'llamaindex', 'litellm', 'semantic-kernel']) expect(names).toContain(c);
+    for (const c of [
+      'langchain-python-azure-chat',
+      'langchain-python-azure-embeddings',
+      'llamaindex',
+      'litellm',
+      'semantic-kernel',
+    ])
+      expect(names).toContain(c);
   });
 
   it.each(fixtures)('%s', async (_file, rec) => {
-    const deployment = rec.request.path.includes('/embeddings') ? 'text-embedding-3-small' : 'gpt-4o-mini-2024-07-18';
+    const deployment = rec.request.path.includes('/embeddings')
+      ? 'text-embedding-3-small'
+      : 'gpt-4o-mini-2024-07-18';
     const query = new URLSearchParams(rec.request.query).toString();
-    const headers = Object.fromEntries(Object.entries(rec.request.headers).map(([k, v]) => [k, fill(v, deployment)]));
+    const headers = Object.fromEntries(
+      Object.entries(rec.request.headers).map(([k, v]) => [k, fill(v, deployment)]),
+    );
     const body = fill(JSON.stringify(rec.request.body), deployment);
-    const res = await request(`${h.base}/api/public/oai${fill(rec.request.path, deployment)}?${query}`, { method: rec.request.method, headers, body });
+    const res = await request(`${h.base}/api/public/oai${fill(rec.request.path, deployment)}?${query}`, {
+      method: rec.request.method,
+      headers,
+      body,
+    });
     const text = await res.body.text();
     expect(res.statusCode, text).toBe(200);
     const stream = (rec.request.body as { stream?: unknown }).stream === true;

@@ -20,7 +20,11 @@ let plainKey: string;
 beforeAll(async () => {
   h = await startHarness();
   key = (await seedApp({ models: [MODEL, 'text-embedding-3-small'] })).key!;
-  const media = await seedApp({ models: [MODEL, 'dall-e-3', 'whisper-1', 'tts-1'], allowImages: true, allowAudio: true });
+  const media = await seedApp({
+    models: [MODEL, 'dall-e-3', 'whisper-1', 'tts-1'],
+    allowImages: true,
+    allowAudio: true,
+  });
   mediaKey = media.key!;
   mediaAppId = media.app.id;
   plainKey = (await seedApp({ models: [MODEL, 'dall-e-3', 'whisper-1', 'tts-1'] })).key!;
@@ -37,7 +41,10 @@ describe('Vercel AI SDK: @ai-sdk/azure', () => {
   const azure = () => createAzure({ baseURL: `${h.base}/api/public/oai/openai`, apiKey: key });
 
   it('default model (Responses API on the bare /openai/ route)', async () => {
-    const { text, usage } = await generateText({ model: azure()(MODEL), prompt: 'responses through the AI SDK' });
+    const { text, usage } = await generateText({
+      model: azure()(MODEL),
+      prompt: 'responses through the AI SDK',
+    });
     expect(text).toBe('responses through the AI SDK');
     expect(usage.inputTokens).toBeGreaterThan(0);
     expect(lastPath()).toBe('/v1/responses');
@@ -68,7 +75,12 @@ describe('Vercel AI SDK: @ai-sdk/azure', () => {
   });
 
   it('useDeploymentBasedUrls: /openai/deployments/<d>/responses?api-version=…', async () => {
-    const dep = createAzure({ baseURL: `${h.base}/api/public/oai/openai`, apiKey: key, useDeploymentBasedUrls: true, apiVersion: '2025-04-01-preview' });
+    const dep = createAzure({
+      baseURL: `${h.base}/api/public/oai/openai`,
+      apiKey: key,
+      useDeploymentBasedUrls: true,
+      apiVersion: '2025-04-01-preview',
+    });
     const { text } = await generateText({ model: dep(MODEL), prompt: PHI });
     expect(text).toBe(PHI);
     noPhiUpstream();
@@ -78,20 +90,29 @@ describe('Vercel AI SDK: @ai-sdk/azure', () => {
 describe('@ai-sdk/openai with a base URL', () => {
   it('responses and chat', async () => {
     const openai = createOpenAI({ baseURL: `${h.base}/api/public/oai/v1`, apiKey: key });
-    expect((await generateText({ model: openai(MODEL), prompt: 'openai provider' })).text).toBe('openai provider');
-    expect((await generateText({ model: openai.chat(MODEL), prompt: 'openai chat' })).text).toBe('openai chat');
+    expect((await generateText({ model: openai(MODEL), prompt: 'openai provider' })).text).toBe(
+      'openai provider',
+    );
+    expect((await generateText({ model: openai.chat(MODEL), prompt: 'openai chat' })).text).toBe(
+      'openai chat',
+    );
   });
 });
 
 describe('openai SDK OpenAI client on the Azure v1 base URL', () => {
-  const client = () => new OpenAI({ baseURL: `${h.base}/api/public/oai/openai/v1`, apiKey: key, maxRetries: 0 });
+  const client = () =>
+    new OpenAI({ baseURL: `${h.base}/api/public/oai/openai/v1`, apiKey: key, maxRetries: 0 });
 
   it('chat, responses (PHI round trip, streamed and not), embeddings, models', async () => {
     const c = client();
-    expect((await c.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'v1 chat' }] })).choices[0]!.message.content).toBe('v1 chat');
+    expect(
+      (await c.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'v1 chat' }] }))
+        .choices[0]!.message.content,
+    ).toBe('v1 chat');
     expect((await c.responses.create({ model: MODEL, input: PHI })).output_text).toBe(PHI);
     let streamed = '';
-    for await (const ev of await c.responses.create({ model: MODEL, input: PHI, stream: true })) if (ev.type === 'response.output_text.delta') streamed += ev.delta;
+    for await (const ev of await c.responses.create({ model: MODEL, input: PHI, stream: true }))
+      if (ev.type === 'response.output_text.delta') streamed += ev.delta;
     expect(streamed).toBe(PHI);
     noPhiUpstream();
     expect((await c.embeddings.create({ model: 'text-embedding-3-small', input: 'x' })).data).toHaveLength(1);
@@ -100,19 +121,32 @@ describe('openai SDK OpenAI client on the Azure v1 base URL', () => {
 });
 
 describe('images and audio, under policy', () => {
-  const client = (k: string) => new OpenAI({ baseURL: `${h.base}/api/public/oai/v1`, apiKey: k, maxRetries: 0 });
+  const client = (k: string) =>
+    new OpenAI({ baseURL: `${h.base}/api/public/oai/v1`, apiKey: k, maxRetries: 0 });
   const audio = () => toFile(Buffer.alloc(48_000, 1), 'note.wav', { type: 'audio/wav' });
 
   it('an image and a transcription for an app allowed them, metered by images and seconds', async () => {
-    const img = await client(mediaKey).images.generate({ model: 'dall-e-3', prompt: 'a diagram of the heart for Maria Gonzalez', n: 2 });
+    const img = await client(mediaKey).images.generate({
+      model: 'dall-e-3',
+      prompt: 'a diagram of the heart for Maria Gonzalez',
+      n: 2,
+    });
     expect(img.data).toHaveLength(2);
     expect(h.upstream.received.at(-1)!.raw).not.toContain('Maria Gonzalez');
-    const t = await client(mediaKey).audio.transcriptions.create({ model: 'whisper-1', file: await audio(), prompt: 'Dictation for patient Maria Gonzalez' });
+    const t = await client(mediaKey).audio.transcriptions.create({
+      model: 'whisper-1',
+      file: await audio(),
+      prompt: 'Dictation for patient Maria Gonzalez',
+    });
     expect(t.text).toMatch(/48000 bytes of audio/);
     const up = h.upstream.received.at(-1)!;
     expect(up.path).toBe('/v1/audio/transcriptions');
     expect(up.raw).not.toContain('Maria Gonzalez');
-    const speech = await client(mediaKey).audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Take one tablet twice a day.' });
+    const speech = await client(mediaKey).audio.speech.create({
+      model: 'tts-1',
+      voice: 'alloy',
+      input: 'Take one tablet twice a day.',
+    });
     const bytes = Buffer.from(await speech.arrayBuffer());
     expect(bytes.subarray(0, 4).toString()).toBe('RIFF');
     await h.portico.usage.flush();
@@ -128,11 +162,15 @@ describe('images and audio, under policy', () => {
   });
 
   it('refused with 403 in OpenAI’s shape for an app not allowed them', async () => {
-    const img = (await client(plainKey).images.generate({ model: 'dall-e-3', prompt: 'x' }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.PermissionDeniedError>;
+    const img = (await client(plainKey)
+      .images.generate({ model: 'dall-e-3', prompt: 'x' })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.PermissionDeniedError>;
     expect(img).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect(img.code).toBe('images_not_allowed');
     expect(img.message).toMatch(/cannot be scrubbed/);
-    const tr = (await client(plainKey).audio.transcriptions.create({ model: 'whisper-1', file: await audio() }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.PermissionDeniedError>;
+    const tr = (await client(plainKey)
+      .audio.transcriptions.create({ model: 'whisper-1', file: await audio() })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.PermissionDeniedError>;
     expect(tr).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect(tr.code).toBe('audio_not_allowed');
     expect(h.upstream.received).toHaveLength(0);
@@ -140,21 +178,36 @@ describe('images and audio, under policy', () => {
 
   it('an image prompt with PHI is refused (400, types named) for an app whose policy blocks PHI; a clean one passes', async () => {
     const blockKey = (await seedApp({ models: ['dall-e-3'], allowImages: true, phiPolicy: 'block' })).key!;
-    const err = (await client(blockKey).images.generate({ model: 'dall-e-3', prompt: 'a get-well card for Maria Gonzalez, MRN 00912345' }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.BadRequestError>;
+    const err = (await client(blockKey)
+      .images.generate({ model: 'dall-e-3', prompt: 'a get-well card for Maria Gonzalez, MRN 00912345' })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.BadRequestError>;
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect(err.code).toBe('phi_detected');
     expect(err.message).toMatch(/MRN.*NAME/);
     expect(h.upstream.received).toHaveLength(0);
-    expect((await client(blockKey).images.generate({ model: 'dall-e-3', prompt: 'a diagram of the heart' })).data).toHaveLength(1);
+    expect(
+      (await client(blockKey).images.generate({ model: 'dall-e-3', prompt: 'a diagram of the heart' })).data,
+    ).toHaveLength(1);
   });
 
   it('Azure deployment routes for audio, and 413 past the upload limit', async () => {
-    const res = await fetch(`${h.base}/api/public/oai/openai/deployments/tts-1/audio/speech?api-version=2025-01-01-preview`, { method: 'POST', headers: { 'api-key': mediaKey, 'content-type': 'application/json' }, body: JSON.stringify({ input: 'hello', voice: 'alloy' }) });
+    const res = await fetch(
+      `${h.base}/api/public/oai/openai/deployments/tts-1/audio/speech?api-version=2025-01-01-preview`,
+      {
+        method: 'POST',
+        headers: { 'api-key': mediaKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ input: 'hello', voice: 'alloy' }),
+      },
+    );
     expect(res.status).toBe(200);
     const big = new FormData();
     big.set('model', 'whisper-1');
     big.set('file', new Blob([new Uint8Array(26 * 1024 * 1024)]), 'big.wav');
-    const tooBig = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, { method: 'POST', headers: { 'api-key': mediaKey }, body: big });
+    const tooBig = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, {
+      method: 'POST',
+      headers: { 'api-key': mediaKey },
+      body: big,
+    });
     expect(tooBig.status).toBe(413);
   });
 
@@ -176,19 +229,31 @@ describe('images and audio, under policy', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
     expect(h.upstream.received).toHaveLength(0);
 
-    const bad = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, { method: 'POST', headers: { 'api-key': mediaKey, 'content-type': 'multipart/form-data' }, body: 'not multipart' });
+    const bad = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, {
+      method: 'POST',
+      headers: { 'api-key': mediaKey, 'content-type': 'multipart/form-data' },
+      body: 'not multipart',
+    });
     expect(bad.status).toBe(400);
     const longPrompt = new FormData();
     longPrompt.set('model', 'whisper-1');
     longPrompt.set('prompt', 'x'.repeat(40_000));
     longPrompt.set('file', new Blob([new Uint8Array(1000)]), 'a.wav');
-    const tooLong = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, { method: 'POST', headers: { 'api-key': mediaKey }, body: longPrompt });
+    const tooLong = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, {
+      method: 'POST',
+      headers: { 'api-key': mediaKey },
+      body: longPrompt,
+    });
     expect(tooLong.status).toBe(400);
     expect(((await tooLong.json()) as { error: { param: string } }).error.param).toBe('prompt');
     expect(h.upstream.received).toHaveLength(0);
     const noFile = new FormData();
     noFile.set('model', 'whisper-1');
-    const missing = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, { method: 'POST', headers: { 'api-key': mediaKey }, body: noFile });
+    const missing = await fetch(`${h.base}/api/public/oai/v1/audio/transcriptions`, {
+      method: 'POST',
+      headers: { 'api-key': mediaKey },
+      body: noFile,
+    });
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as { error: { param: string } }).error.param).toBe('file');
   });

@@ -12,9 +12,19 @@ type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const path = specPath();
-const MODELS = { chat: 'gpt-4o-mini-2024-07-18', completions: 'gpt-4o-mini-2024-07-18', embeddings: 'text-embedding-3-small', responses: 'gpt-4o-mini-2024-07-18' } as const;
+const MODELS = {
+  chat: 'gpt-4o-mini-2024-07-18',
+  completions: 'gpt-4o-mini-2024-07-18',
+  embeddings: 'text-embedding-3-small',
+  responses: 'gpt-4o-mini-2024-07-18',
+} as const;
 type Op = keyof typeof MODELS;
-const ROUTES: Record<Op, string> = { chat: 'chat/completions', completions: 'completions', embeddings: 'embeddings', responses: 'responses' };
+const ROUTES: Record<Op, string> = {
+  chat: 'chat/completions',
+  completions: 'completions',
+  embeddings: 'embeddings',
+  responses: 'responses',
+};
 
 if (!path) {
   // Visible in the test output: the specification is not on this machine.
@@ -30,8 +40,12 @@ if (!path) {
     if (!s || depth > 12) return 'x';
     if (s.const !== undefined) return s.const;
     if (Array.isArray(s.enum)) return s.enum.find((e) => e !== null);
-    const branches = [...(Array.isArray(s.anyOf) ? s.anyOf : []), ...(Array.isArray(s.oneOf) ? s.oneOf : [])].filter((b) => deref(schemas, b)?.type !== 'null');
-    if (branches.length > 0 && s.type === undefined && s.properties === undefined) return sample(branches[0], depth + 1);
+    const branches = [
+      ...(Array.isArray(s.anyOf) ? s.anyOf : []),
+      ...(Array.isArray(s.oneOf) ? s.oneOf : []),
+    ].filter((b) => deref(schemas, b)?.type !== 'null');
+    if (branches.length > 0 && s.type === undefined && s.properties === undefined)
+      return sample(branches[0], depth + 1);
     if (Array.isArray(s.allOf)) {
       const parts = s.allOf.map((a) => sample(a, depth + 1));
       if (parts.every(isNode)) return Object.assign({}, ...parts, s.properties ? objectSample(s, depth) : {});
@@ -62,7 +76,8 @@ if (!path) {
     const props = isNode(s.properties) ? s.properties : {};
     const required = Array.isArray(s.required) ? s.required : [];
     for (const k of required) if (typeof k === 'string') out[k] = sample(props[k], depth + 1);
-    if (Object.keys(props).length === 0 && isNode(s.additionalProperties)) out.key = sample(s.additionalProperties, depth + 1);
+    if (Object.keys(props).length === 0 && isNode(s.additionalProperties))
+      out.key = sample(s.additionalProperties, depth + 1);
     return out;
   };
   /** Each branch of a union (messages by role, input items by type), sampled. */
@@ -70,7 +85,11 @@ if (!path) {
     const s = deref(schemas, n);
     if (!s) return [];
     const branches = [...(Array.isArray(s.anyOf) ? s.anyOf : []), ...(Array.isArray(s.oneOf) ? s.oneOf : [])];
-    return branches.length ? branches.flatMap((b) => (deref(schemas, b)?.anyOf || deref(schemas, b)?.oneOf ? variants(b) : [sample(b)])) : [sample(s)];
+    return branches.length
+      ? branches.flatMap((b) =>
+          deref(schemas, b)?.anyOf || deref(schemas, b)?.oneOf ? variants(b) : [sample(b)],
+        )
+      : [sample(s)];
   };
 
   let h: Harness;
@@ -79,7 +98,12 @@ if (!path) {
     h = await startHarness();
     // Policy off: the body must reach the upstream exactly as sent; images and audio allowed, since the
     // specification's content parts include them.
-    const s = await seedApp({ models: [...new Set(Object.values(MODELS))], phiPolicy: 'off', allowImages: true, allowAudio: true });
+    const s = await seedApp({
+      models: [...new Set(Object.values(MODELS))],
+      phiPolicy: 'off',
+      allowImages: true,
+      allowAudio: true,
+    });
     key = s.key!;
   });
   afterAll(async () => h?.close());
@@ -92,7 +116,10 @@ if (!path) {
       body: JSON.stringify(body),
     });
     const text = await res.body.text();
-    return { status: res.statusCode, json: JSON.parse(text) as { error?: { param?: string | null; message: string } } };
+    return {
+      status: res.statusCode,
+      json: JSON.parse(text) as { error?: { param?: string | null; message: string } },
+    };
   };
 
   /** What the upstream got, less what Portico sets on purpose (the upstream model's name). */
@@ -121,7 +148,8 @@ if (!path) {
 
       it('every optional top-level field present: accepted and forwarded unchanged', async () => {
         const body = base();
-        for (const [k, v] of Object.entries(props)) if (!skip.has(k) && body[k] === undefined) body[k] = sample(v);
+        for (const [k, v] of Object.entries(props))
+          if (!skip.has(k) && body[k] === undefined) body[k] = sample(v);
         const r = await post(op, body);
         expect(r.status, JSON.stringify(r.json)).toBe(200);
         expect(forwarded()).toEqual(sent(body));
@@ -161,7 +189,11 @@ if (!path) {
           const rule = ruleFor(schemas, v);
           if (rule.types.length === 0) continue;
           // A value of a JSON type the field does not take.
-          const wrong = !rule.types.includes('string') ? 'not-this' : !rule.types.includes('object') ? { not: 'this' } : 12.5;
+          const wrong = !rule.types.includes('string')
+            ? 'not-this'
+            : !rule.types.includes('object')
+              ? { not: 'this' }
+              : 12.5;
           const r = await post(op, { ...base(), [k]: wrong });
           expect(r.status, `${k}=${JSON.stringify(wrong)}`).toBe(400);
           expect(r.json.error?.param).toBe(k);
@@ -203,12 +235,20 @@ if (!path) {
   }
 
   describe('Azure deployment routes', () => {
-    it('ignore the body\'s model, null included, as Azure does', async () => {
-      const res = await request(`${h.base}/api/public/oai/openai/deployments/${MODELS.chat}/chat/completions?api-version=2024-10-21`, {
-        method: 'POST',
-        headers: { 'api-key': key, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: null, messages: [{ role: 'user', content: 'Hello' }], stream: null, n: null }),
-      });
+    it("ignore the body's model, null included, as Azure does", async () => {
+      const res = await request(
+        `${h.base}/api/public/oai/openai/deployments/${MODELS.chat}/chat/completions?api-version=2024-10-21`,
+        {
+          method: 'POST',
+          headers: { 'api-key': key, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: null,
+            messages: [{ role: 'user', content: 'Hello' }],
+            stream: null,
+            n: null,
+          }),
+        },
+      );
       expect(res.statusCode, await res.body.text()).toBe(200);
     });
   });

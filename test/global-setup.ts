@@ -10,7 +10,12 @@ let database: PreparedDatabase | undefined;
  */
 export async function setup(project: TestProject) {
   const root = path.resolve(import.meta.dirname, '..');
-  database = await prepareDatabase({ dataDir: '.data/test', port: Number(process.env.PORTICO_TEST_PG_PORT ?? 54339), root, fast: true });
+  database = await prepareDatabase({
+    dataDir: '.data/test',
+    port: Number(process.env.PORTICO_TEST_PG_PORT ?? 54339),
+    root,
+    fast: true,
+  });
   project.provide('databaseUrl', database.url);
 }
 

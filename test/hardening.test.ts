@@ -14,8 +14,16 @@ import { seedApp, usageFor, uid } from './support/seed';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const MODEL = 'gpt-4o-mini-2024-07-18';
-const chat = (base: string, key: string, body: object = { model: MODEL, messages: [{ role: 'user', content: 'hi' }] }) =>
-  fetch(`${base}/api/public/oai/v1/chat/completions`, { method: 'POST', headers: { 'api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const chat = (
+  base: string,
+  key: string,
+  body: object = { model: MODEL, messages: [{ role: 'user', content: 'hi' }] },
+) =>
+  fetch(`${base}/api/public/oai/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'api-key': key, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 function writeConfig(yaml: string): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'portico-hard-')), 'portico.config.yaml');
@@ -52,11 +60,19 @@ describe('upstream faults', () => {
     {
       const s = await seedApp({ models: ['resilient', 'lonely'] });
       h2.upstream.queue({ kind: 'reset' });
-      const ok = await chat(h2.base, s.key!, { model: 'resilient', messages: [{ role: 'user', content: 'served by the fallback' }] });
+      const ok = await chat(h2.base, s.key!, {
+        model: 'resilient',
+        messages: [{ role: 'user', content: 'served by the fallback' }],
+      });
       expect(ok.status).toBe(200);
-      expect(((await ok.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe('served by the fallback');
+      expect(
+        ((await ok.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content,
+      ).toBe('served by the fallback');
       expect(backup.received.at(-1)!.path).toBe('/v1/chat/completions');
-      const dead = await chat(h2.base, s.key!, { model: 'lonely', messages: [{ role: 'user', content: 'x' }] });
+      const dead = await chat(h2.base, s.key!, {
+        model: 'lonely',
+        messages: [{ role: 'user', content: 'x' }],
+      });
       expect(dead.status).toBe(502);
       expect(dead.headers.get('retry-after')).toMatch(/^\d+$/);
       await h2.portico.usage.flush();
@@ -70,20 +86,38 @@ describe('upstream faults', () => {
 
   it('a reset in the middle of a stream ends it with an OpenAI-style error event, no [DONE], never a hang', async () => {
     h.upstream.queue({ kind: 'stream-reset', afterChunks: 2 });
-    const res = await chat(h.base, key, { model: MODEL, stream: true, messages: [{ role: 'user', content: 'a stream that will break in the middle' }] });
+    const res = await chat(h.base, key, {
+      model: MODEL,
+      stream: true,
+      messages: [{ role: 'user', content: 'a stream that will break in the middle' }],
+    });
     expect(res.status).toBe(200);
     const text = await res.text();
     const events = text.split('\n\n').filter(Boolean);
     expect(events.length).toBe(3);
-    expect(JSON.parse(events.at(-1)!.replace(/^data: /, ''))).toMatchObject({ error: { code: 'upstream_unavailable', type: 'api_error' } });
+    expect(JSON.parse(events.at(-1)!.replace(/^data: /, ''))).toMatchObject({
+      error: { code: 'upstream_unavailable', type: 'api_error' },
+    });
     expect(text).not.toContain('[DONE]');
     // The SDK raises it as an error rather than ending quietly.
     h.upstream.queue({ kind: 'stream-reset', afterChunks: 2 });
-    const client = new AzureOpenAI({ endpoint: `${h.base}/api/public/oai`, apiKey: key, apiVersion: '2025-01-01-preview', deployment: MODEL, maxRetries: 0 });
-    const stream = await client.chat.completions.create({ model: MODEL, stream: true, messages: [{ role: 'user', content: 'break again please' }] });
-    await expect((async () => {
-      for await (const _ of stream) void _;
-    })()).rejects.toThrow(/could not be reached/);
+    const client = new AzureOpenAI({
+      endpoint: `${h.base}/api/public/oai`,
+      apiKey: key,
+      apiVersion: '2025-01-01-preview',
+      deployment: MODEL,
+      maxRetries: 0,
+    });
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      stream: true,
+      messages: [{ role: 'user', content: 'break again please' }],
+    });
+    await expect(
+      (async () => {
+        for await (const _ of stream) void _;
+      })(),
+    ).rejects.toThrow(/could not be reached/);
   });
 
   it('a stream running past the provider’s total timeout ends with a timeout error event, not a hang', async () => {
@@ -93,7 +127,13 @@ describe('upstream faults', () => {
     const res = await fetch(`${h.base}/api/public/oai/v1/chat/completions`, {
       method: 'POST',
       headers: { 'api-key': key, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'azure-gpt-4o', stream: true, messages: [{ role: 'user', content: 'a long answer that streams slowly, chunk after chunk, for a while' }] }),
+      body: JSON.stringify({
+        model: 'azure-gpt-4o',
+        stream: true,
+        messages: [
+          { role: 'user', content: 'a long answer that streams slowly, chunk after chunk, for a while' },
+        ],
+      }),
     });
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -129,12 +169,15 @@ describe('upstream faults', () => {
       const s = await seedApp({ models: [MODEL] });
       expect((await chat(h3.base, s.key!)).status).toBe(200);
       const statuses: number[] = [];
-      for (let i = 0; i < 31; i++) statuses.push((await chat(h3.base, `ptc_${uid()}${'g'.repeat(40)}`)).status);
+      for (let i = 0; i < 31; i++)
+        statuses.push((await chat(h3.base, `ptc_${uid()}${'g'.repeat(40)}`)).status);
       expect(statuses.slice(0, 30).every((st) => st === 401)).toBe(true);
       expect(statuses[30]).toBe(429);
       const blocked = await chat(h3.base, `ptc_${'h'.repeat(43)}`);
       expect(blocked.status).toBe(429);
-      expect(((await blocked.json()) as { error: { code: string } }).error.code).toBe('too_many_invalid_keys');
+      expect(((await blocked.json()) as { error: { code: string } }).error.code).toBe(
+        'too_many_invalid_keys',
+      );
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await chat(h3.base, s.key!)).status).toBe(200);
     } finally {
@@ -150,7 +193,13 @@ describe('many instances', () => {
     upstream = await startFakeUpstream();
     const configFile = writeConfig(testConfigYaml(upstream.url));
     for (let i = 0; i < 2; i++) {
-      servers.push(await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], { DATABASE_URL: process.env.DATABASE_URL!, PORTICO_CONFIG: configFile, ...TEST_SECRETS }));
+      servers.push(
+        await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], {
+          DATABASE_URL: process.env.DATABASE_URL!,
+          PORTICO_CONFIG: configFile,
+          ...TEST_SECRETS,
+        }),
+      );
     }
   });
   afterAll(async () => {
@@ -173,8 +222,12 @@ describe('many instances', () => {
     await revokeKey(k.keyId!, SYSTEM);
     await suspend(a.app.id, 'security review pending', SYSTEM);
     for (const b of bases) {
-      await expect.poll(async () => (await chat(b, k.key!)).status, { timeout: 5_000, interval: 100 }).toBe(401);
-      await expect.poll(async () => (await chat(b, a.key!)).status, { timeout: 5_000, interval: 100 }).toBe(403);
+      await expect
+        .poll(async () => (await chat(b, k.key!)).status, { timeout: 5_000, interval: 100 })
+        .toBe(401);
+      await expect
+        .poll(async () => (await chat(b, a.key!)).status, { timeout: 5_000, interval: 100 })
+        .toBe(403);
     }
     expect(Date.now() - t0).toBeLessThan(5_000);
   });
@@ -182,7 +235,11 @@ describe('many instances', () => {
 
 describe('PostgreSQL outage', () => {
   it('keeps serving recently verified keys, buffers usage and writes it when the database returns; /readyz says not ready', async () => {
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(ROOT, '.data', 'test-outage'), port: 54369, fast: true });
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.join(ROOT, '.data', 'test-outage'),
+      port: 54369,
+      fast: true,
+    });
     const upstream = await startFakeUpstream();
     let server: Child | undefined;
     try {
@@ -190,10 +247,20 @@ describe('PostgreSQL outage', () => {
       const configFile = writeConfig(testConfigYaml(upstream.url));
       const env = { DATABASE_URL: pg.url, PORTICO_CONFIG: configFile, ...TEST_SECRETS };
       const name = `outage-${uid()}`;
-      expect((await cli(['app', 'add', '--name', name, '--owner', `${name}@test.portico`, '--approve', '--models', MODEL], env)).code).toBe(0);
+      expect(
+        (
+          await cli(
+            ['app', 'add', '--name', name, '--owner', `${name}@test.portico`, '--approve', '--models', MODEL],
+            env,
+          )
+        ).code,
+      ).toBe(0);
       const key = (await cli(['key', 'add', '--app', name], env)).stdout.trim();
       const other = (await cli(['key', 'add', '--app', name, '--name', 'never-used'], env)).stdout.trim();
-      server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], { ...env, PORTICO_KEY_CACHE_FRESH_MS: '500' });
+      server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], {
+        ...env,
+        PORTICO_KEY_CACHE_FRESH_MS: '500',
+      });
       const base = `http://127.0.0.1:${server.port}`;
       expect((await chat(base, key)).status).toBe(200);
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
@@ -208,7 +275,11 @@ describe('PostgreSQL outage', () => {
       expect(unknown.headers.get('retry-after')).toBeTruthy();
       await expect.poll(async () => (await fetch(`${base}/readyz`)).status, { timeout: 5_000 }).toBe(503);
 
-      const again = await startEmbeddedPostgres({ dataDir: path.join(ROOT, '.data', 'test-outage'), port: 54369, fast: true });
+      const again = await startEmbeddedPostgres({
+        dataDir: path.join(ROOT, '.data', 'test-outage'),
+        port: 54369,
+        fast: true,
+      });
       pg.stop = again.stop;
       await expect.poll(async () => (await fetch(`${base}/readyz`)).status, { timeout: 15_000 }).toBe(200);
       const pgc = new (await import('pg')).default.Client({ connectionString: pg.url });
@@ -216,14 +287,33 @@ describe('PostgreSQL outage', () => {
       try {
         // 1 before + 5 during + 1 refused (503 after auth failed: not an app's usage) = 6 for the app, none lost.
         await expect
-          .poll(async () => Number((await pgc.query(`SELECT count(*) FROM usage_events e JOIN apps a ON a.id = e.app_id WHERE a.name = $1`, [name])).rows[0].count), { timeout: 20_000, interval: 250 })
+          .poll(
+            async () =>
+              Number(
+                (
+                  await pgc.query(
+                    `SELECT count(*) FROM usage_events e JOIN apps a ON a.id = e.app_id WHERE a.name = $1`,
+                    [name],
+                  )
+                ).rows[0].count,
+              ),
+            { timeout: 20_000, interval: 250 },
+          )
           .toBe(6);
         // A database that lacks a migration this code ships with is reachable but not ready.
-        const latest = (await pgc.query(`SELECT max(migration_name) AS m FROM _prisma_migrations`)).rows[0].m as string;
-        await pgc.query(`UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1`, [latest]);
+        const latest = (await pgc.query(`SELECT max(migration_name) AS m FROM _prisma_migrations`)).rows[0]
+          .m as string;
+        await pgc.query(`UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1`, [
+          latest,
+        ]);
         await expect.poll(async () => (await fetch(`${base}/readyz`)).status, { timeout: 5_000 }).toBe(503);
-        expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'not ready', database: 'unreachable or migrations pending' });
-        await pgc.query(`UPDATE _prisma_migrations SET rolled_back_at = NULL WHERE migration_name = $1`, [latest]);
+        expect(await (await fetch(`${base}/readyz`)).json()).toEqual({
+          status: 'not ready',
+          database: 'unreachable or migrations pending',
+        });
+        await pgc.query(`UPDATE _prisma_migrations SET rolled_back_at = NULL WHERE migration_name = $1`, [
+          latest,
+        ]);
         await expect.poll(async () => (await fetch(`${base}/readyz`)).status, { timeout: 5_000 }).toBe(200);
       } finally {
         await pgc.end();
@@ -244,7 +334,11 @@ describe('streams without a usage chunk are still billed', () => {
     try {
       const s = await seedApp({ models: [MODEL] });
       h.upstream.queue({ kind: 'no-usage' });
-      const res = await chat(h.base, s.key!, { model: MODEL, stream: true, messages: [{ role: 'user', content: 'x'.repeat(400) }] });
+      const res = await chat(h.base, s.key!, {
+        model: MODEL,
+        stream: true,
+        messages: [{ role: 'user', content: 'x'.repeat(400) }],
+      });
       expect(res.status).toBe(200);
       await res.text();
       await h.portico.usage.flush();
@@ -256,7 +350,11 @@ describe('streams without a usage chunk are still billed', () => {
       // And the estimate counts against a budget: after one such stream, a 150-token budget is spent.
       const b = await seedApp({ models: [MODEL], monthlyTokenBudget: 150 });
       h.upstream.queue({ kind: 'no-usage' });
-      const first = await chat(h.base, b.key!, { model: MODEL, stream: true, messages: [{ role: 'user', content: 'x'.repeat(400) }] });
+      const first = await chat(h.base, b.key!, {
+        model: MODEL,
+        stream: true,
+        messages: [{ role: 'user', content: 'x'.repeat(400) }],
+      });
       expect(first.status).toBe(200);
       await first.text();
       const next = await chat(h.base, b.key!, { model: MODEL, messages: [{ role: 'user', content: 'hi' }] });

@@ -26,10 +26,27 @@ describe('CLI', () => {
 
   it('creates an approved app and a key printed once, which works until revoked', async () => {
     const name = `cli-${uid()}`;
-    const added = await cli(['app', 'add', '--name', name, '--owner', `${name}@test.portico`, '--approve', '--models', MODEL, '--phi', 'redact'], env());
+    const added = await cli(
+      [
+        'app',
+        'add',
+        '--name',
+        name,
+        '--owner',
+        `${name}@test.portico`,
+        '--approve',
+        '--models',
+        MODEL,
+        '--phi',
+        'redact',
+      ],
+      env(),
+    );
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
-    expect(added.stdout).toMatch(new RegExp(`created app "${name}".*approved for ${MODEL}, PHI policy redact`));
+    expect(added.stdout).toMatch(
+      new RegExp(`created app "${name}".*approved for ${MODEL}, PHI policy redact`),
+    );
     const k = await cli(['key', 'add', '--app', name, '--name', 'ci', '--expires-days', '30'], env());
     expect(k.code).toBe(0);
     const key = k.stdout.trim();
@@ -37,25 +54,52 @@ describe('CLI', () => {
     const stored = await db().apiKey.findFirst({ where: { app: { name } } });
     expect(stored?.hash).not.toContain(key);
     expect(JSON.stringify(stored)).not.toContain(key.slice(8));
-    const client = new AzureOpenAI({ endpoint: `${h.base}/api/public/oai`, apiKey: key, apiVersion: '2025-01-01-preview', deployment: MODEL, maxRetries: 0 });
-    const res = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'cli key works' }] });
+    const client = new AzureOpenAI({
+      endpoint: `${h.base}/api/public/oai`,
+      apiKey: key,
+      apiVersion: '2025-01-01-preview',
+      deployment: MODEL,
+      maxRetries: 0,
+    });
+    const res = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'cli key works' }],
+    });
     expect(res.choices[0]?.message.content).toBe('cli key works');
     const list = await cli(['app', 'list'], env());
     expect(list.stdout).toMatch(new RegExp(`${name}\\s+\\[approved\\]\\s+phi=redact`));
     const revoked = await cli(['key', 'revoke', stored!.id], env());
     expect(revoked.code).toBe(0);
     // Another process revoked it: this server hears it through PostgreSQL NOTIFY.
-    await expect.poll(async () => client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] }).then(() => 200, (e: { status: number }) => e.status), { timeout: 5_000 }).toBe(401);
+    await expect
+      .poll(
+        async () =>
+          client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] }).then(
+            () => 200,
+            (e: { status: number }) => e.status,
+          ),
+        { timeout: 5_000 },
+      )
+      .toBe(401);
   });
 
   it('exits non-zero with a clear message on bad input', async () => {
-    const role = await cli(['user', 'add', '--email', 'x@test.portico', '--password', 'long enough password', '--role', 'owner'], env());
+    const role = await cli(
+      ['user', 'add', '--email', 'x@test.portico', '--password', 'long enough password', '--role', 'owner'],
+      env(),
+    );
     expect(role.code).not.toBe(0);
     expect(role.stderr).toMatch(/must be one of admin, reviewer, member/);
-    const short = await cli(['user', 'add', '--email', `u-${uid()}@test.portico`, '--password', 'short', '--role', 'member'], env());
+    const short = await cli(
+      ['user', 'add', '--email', `u-${uid()}@test.portico`, '--password', 'short', '--role', 'member'],
+      env(),
+    );
     expect(short.code).toBe(1);
     expect(short.stderr).toMatch(/at least 12 characters/);
-    const model = await cli(['app', 'add', '--name', `x-${uid()}`, '--owner', 'o@test.portico', '--models', 'nope'], env());
+    const model = await cli(
+      ['app', 'add', '--name', `x-${uid()}`, '--owner', 'o@test.portico', '--models', 'nope'],
+      env(),
+    );
     expect(model.code).toBe(1);
     expect(model.stderr).toMatch(/unknown model\(s\): nope/);
     const app = await cli(['key', 'add', '--app', 'no-such-app'], env());
@@ -70,7 +114,11 @@ describe('CLI', () => {
     const ok = await cli(['config', 'check'], env());
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/OK/);
-    const missing = await cli(['config', 'check'], { PORTICO_CONFIG: configFile, ...TEST_SECRETS, UPSTREAM_KEY: '' });
+    const missing = await cli(['config', 'check'], {
+      PORTICO_CONFIG: configFile,
+      ...TEST_SECRETS,
+      UPSTREAM_KEY: '',
+    });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/needs environment variable UPSTREAM_KEY/);
     const bad = path.join(path.dirname(configFile), 'bad.yaml');
@@ -95,13 +143,28 @@ describe('graceful shutdown', () => {
     writeFileSync(configFile, testConfigYaml(upstream.url));
     const { seedApp } = await import('./support/seed');
     const s = await seedApp({ models: [MODEL] });
-    const server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], { DATABASE_URL: process.env.DATABASE_URL!, PORTICO_CONFIG: configFile, ...TEST_SECRETS, PORTICO_DRAIN_MS: '10000' });
+    const server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], {
+      DATABASE_URL: process.env.DATABASE_URL!,
+      PORTICO_CONFIG: configFile,
+      ...TEST_SECRETS,
+      PORTICO_DRAIN_MS: '10000',
+    });
     upstream.always({ kind: 'slow-stream', chunkDelayMs: 40 });
-    const client = new AzureOpenAI({ endpoint: `http://127.0.0.1:${server.port}/api/public/oai`, apiKey: s.key!, apiVersion: '2025-01-01-preview', deployment: MODEL, maxRetries: 0 });
+    const client = new AzureOpenAI({
+      endpoint: `http://127.0.0.1:${server.port}/api/public/oai`,
+      apiKey: s.key!,
+      apiVersion: '2025-01-01-preview',
+      deployment: MODEL,
+      maxRetries: 0,
+    });
     const text = 'a streamed answer long enough to still be running when the signal arrives';
     let firstChunks = 0;
     const runs = Array.from({ length: 5 }, async () => {
-      const stream = await client.chat.completions.create({ model: MODEL, stream: true, messages: [{ role: 'user', content: text }] });
+      const stream = await client.chat.completions.create({
+        model: MODEL,
+        stream: true,
+        messages: [{ role: 'user', content: text }],
+      });
       let out = '';
       let started = false;
       for await (const c of stream) {

@@ -23,8 +23,16 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const post = (h: Harness, key: string, body: object = { model: MODEL, messages: [{ role: 'user', content: 'hello' }] }) =>
-  fetch(`${h.base}/api/public/oai/v1/chat/completions`, { method: 'POST', headers: { 'api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (
+  h: Harness,
+  key: string,
+  body: object = { model: MODEL, messages: [{ role: 'user', content: 'hello' }] },
+) =>
+  fetch(`${h.base}/api/public/oai/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'api-key': key, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 /** Per-minute windows: start a burst early in a minute so that it does not straddle two. */
 async function awayFromMinuteEdge() {
@@ -60,15 +68,27 @@ describe('limits shared across instances through Redis', () => {
       expect(body.error.message).toMatch(/5 requests per minute/);
     }
     // The SDK sees a RateLimitError.
-    const client = new AzureOpenAI({ endpoint: `${a.base}/api/public/oai`, apiKey: s.key!, apiVersion: '2025-01-01-preview', deployment: MODEL, maxRetries: 0 });
-    await expect(client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 429 });
+    const client = new AzureOpenAI({
+      endpoint: `${a.base}/api/public/oai`,
+      apiKey: s.key!,
+      apiVersion: '2025-01-01-preview',
+      deployment: MODEL,
+      maxRetries: 0,
+    });
+    await expect(
+      client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({ status: 429 });
   });
 
   it('a monthly cost budget is never overspent by more than one request’s worth, under concurrency', async () => {
     // Each echo answer costs ~(10 in + 25 out tokens) at $0.15/$0.6 per 1M ≈ $0.0000165; budget ≈ 20 requests.
     const s = await seedApp({ models: [MODEL], monthlyCostBudgetUsd: 0.0003 });
     const content = 'x'.repeat(100);
-    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => post(i % 2 ? a : b, s.key!, { model: MODEL, max_tokens: 40, messages: [{ role: 'user', content }] })));
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        post(i % 2 ? a : b, s.key!, { model: MODEL, max_tokens: 40, messages: [{ role: 'user', content }] }),
+      ),
+    );
     const ok = results.filter((r) => r.status === 200).length;
     const limited = results.filter((r) => r.status === 429);
     expect(ok + limited.length).toBe(60);
@@ -97,7 +117,11 @@ describe('limits shared across instances through Redis', () => {
     await waitForRedis(a.portico.limiter);
     await waitForRedis(b.portico.limiter);
     const s2 = await seedApp({ models: [MODEL], rpmLimit: 2 });
-    expect([(await post(a, s2.key!)).status, (await post(b, s2.key!)).status, (await post(a, s2.key!)).status]).toEqual([200, 200, 429]);
+    expect([
+      (await post(a, s2.key!)).status,
+      (await post(b, s2.key!)).status,
+      (await post(a, s2.key!)).status,
+    ]).toEqual([200, 200, 429]);
   });
 });
 
@@ -117,7 +141,11 @@ describe('a slow Redis', () => {
       await sleeping;
       await new Promise((r) => setTimeout(r, 2_500));
       const shared = await seedApp({ models: [MODEL], rpmLimit: 2 });
-      expect([(await post(a, shared.key!)).status, (await post(b, shared.key!)).status, (await post(a, shared.key!)).status]).toEqual([200, 200, 429]);
+      expect([
+        (await post(a, shared.key!)).status,
+        (await post(b, shared.key!)).status,
+        (await post(a, shared.key!)).status,
+      ]).toEqual([200, 200, 429]);
     } finally {
       blocker.disconnect();
     }
@@ -127,20 +155,37 @@ describe('a slow Redis', () => {
 describe('metering', () => {
   it('N requests, streamed and not, some failing upstream, give exactly N records with the right tokens and cost', async () => {
     const s = await seedApp({ models: [MODEL] });
-    const client = new AzureOpenAI({ endpoint: `${a.base}/api/public/oai`, apiKey: s.key!, apiVersion: '2025-01-01-preview', deployment: MODEL, maxRetries: 0 });
+    const client = new AzureOpenAI({
+      endpoint: `${a.base}/api/public/oai`,
+      apiKey: s.key!,
+      apiVersion: '2025-01-01-preview',
+      deployment: MODEL,
+      maxRetries: 0,
+    });
     const seen: { prompt: number; completion: number }[] = [];
     for (let i = 0; i < 12; i++) {
       if (i % 4 === 3) {
         a.upstream.queue({ kind: 'status', status: 500 });
-        await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: `fail ${i}` }] }).catch(() => {});
+        await client.chat.completions
+          .create({ model: MODEL, messages: [{ role: 'user', content: `fail ${i}` }] })
+          .catch(() => {});
         seen.push({ prompt: 0, completion: 0 });
       } else if (i % 2) {
-        const st = await client.chat.completions.create({ model: MODEL, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: `stream number ${i}` }] });
+        const st = await client.chat.completions.create({
+          model: MODEL,
+          stream: true,
+          stream_options: { include_usage: true },
+          messages: [{ role: 'user', content: `stream number ${i}` }],
+        });
         let u = { prompt: 0, completion: 0 };
-        for await (const c of st) if (c.usage) u = { prompt: c.usage.prompt_tokens, completion: c.usage.completion_tokens };
+        for await (const c of st)
+          if (c.usage) u = { prompt: c.usage.prompt_tokens, completion: c.usage.completion_tokens };
         seen.push(u);
       } else {
-        const r = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: `plain request ${i}` }] });
+        const r = await client.chat.completions.create({
+          model: MODEL,
+          messages: [{ role: 'user', content: `plain request ${i}` }],
+        });
         seen.push({ prompt: r.usage!.prompt_tokens, completion: r.usage!.completion_tokens });
       }
     }
@@ -148,7 +193,8 @@ describe('metering', () => {
     const events = await usageFor(s.app.id);
     expect(events).toHaveLength(12);
     expect(events.map((e) => ({ prompt: e.promptTokens, completion: e.completionTokens }))).toEqual(seen);
-    for (const e of events) expect(e.costUsd).toBeCloseTo((e.promptTokens * 0.15 + e.completionTokens * 0.6) / 1e6, 12);
+    for (const e of events)
+      expect(e.costUsd).toBeCloseTo((e.promptTokens * 0.15 + e.completionTokens * 0.6) / 1e6, 12);
     expect(events.filter((e) => e.status === 502)).toHaveLength(3);
     const daily = await db().usageDaily.findMany({ where: { appId: s.app.id } });
     expect(daily.reduce((n, d) => n + d.requests, 0)).toBe(12);
@@ -156,7 +202,11 @@ describe('metering', () => {
 
     const usage = await fetch(`${a.base}/api/public/v1/usage`, { headers: { 'api-key': s.key! } });
     expect(usage.status).toBe(200);
-    const body = (await usage.json()) as { totals: { requests: number; costUsd: number }; budget: { tokensRemaining: number | null }; byModel: { model: string }[] };
+    const body = (await usage.json()) as {
+      totals: { requests: number; costUsd: number };
+      budget: { tokensRemaining: number | null };
+      byModel: { model: string }[];
+    };
     expect(body.totals.requests).toBe(12);
     expect(body.byModel.map((m) => m.model)).toEqual([MODEL]);
     expect(body.budget.tokensRemaining).toBeNull();
@@ -166,7 +216,9 @@ describe('metering', () => {
     const res = await fetch(`${a.base}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
-    expect(text).toMatch(/portico_requests_total\{app="[^"]+",model="gpt-4o-mini-2024-07-18",operation="chat",status="200"\} \d+/);
+    expect(text).toMatch(
+      /portico_requests_total\{app="[^"]+",model="gpt-4o-mini-2024-07-18",operation="chat",status="200"\} \d+/,
+    );
     expect(text).toMatch(/portico_request_duration_seconds_bucket/);
     expect(text).toMatch(/portico_limiter_decisions_total\{decision="rpm"\} \d+/);
     expect(text).toMatch(/portico_tokens_total/);
@@ -179,7 +231,10 @@ describe('retention', () => {
     const s = await seedApp({ models: [MODEL] });
     await post(a, s.key!);
     await a.portico.usage.flush();
-    await db().usageEvent.updateMany({ where: { appId: s.app.id }, data: { createdAt: new Date(Date.now() - 100 * 86_400_000) } });
+    await db().usageEvent.updateMany({
+      where: { appId: s.app.id },
+      data: { createdAt: new Date(Date.now() - 100 * 86_400_000) },
+    });
     expect(await pruneUsageEvents(90)).toBeGreaterThanOrEqual(1);
     expect(await db().usageEvent.count({ where: { appId: s.app.id } })).toBe(0);
     expect(await db().usageDaily.count({ where: { appId: s.app.id } })).toBe(1);
@@ -190,11 +245,14 @@ describe('usage queries', () => {
   it('tolerate rollup rows with empty or short latency histograms', async () => {
     const s = await seedApp({ models: [MODEL] });
     const day = new Date().toISOString().slice(0, 10);
-    await db().$executeRaw`INSERT INTO usage_daily (day, app_id, model, key_id, requests, errors, latency_buckets)
+    await db()
+      .$executeRaw`INSERT INTO usage_daily (day, app_id, model, key_id, requests, errors, latency_buckets)
       VALUES (${day}::date, ${s.app.id}, ${MODEL}, 'k1', 2, 0, '{}'), (${day}::date, ${s.app.id}, ${MODEL}, 'k2', 3, 1, '{0,3}')`;
     const res = await fetch(`${a.base}/api/public/v1/usage`, { headers: { 'api-key': s.key! } });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { totals: { requests: number; errors: number; latencyP50Ms: number | null } };
+    const body = (await res.json()) as {
+      totals: { requests: number; errors: number; latencyP50Ms: number | null };
+    };
     expect(body.totals.requests).toBe(5);
     expect(body.totals.errors).toBe(1);
     expect(body.totals.latencyP50Ms).toBeGreaterThan(5);
@@ -206,8 +264,27 @@ describe('usage records cannot poison the batch', () => {
     const { UsageRecorder } = await import('../lib/usage/recorder');
     const s = await seedApp({ models: [MODEL] });
     const r = new UsageRecorder({ flushIntervalMs: 60_000 });
-    const base = { createdAt: new Date(), appId: s.app.id, keyId: s.keyId!, operation: 'chat', route: 'x', status: 200, streamed: false, costUsd: 0, latencyMs: 3, upstreamLatencyMs: null, errorCode: null, phiCounts: null };
-    r.record({ ...base, requestId: crypto.randomUUID(), model: 'a\u0000b', promptTokens: 12.5, completionTokens: 3e12 });
+    const base = {
+      createdAt: new Date(),
+      appId: s.app.id,
+      keyId: s.keyId!,
+      operation: 'chat',
+      route: 'x',
+      status: 200,
+      streamed: false,
+      costUsd: 0,
+      latencyMs: 3,
+      upstreamLatencyMs: null,
+      errorCode: null,
+      phiCounts: null,
+    };
+    r.record({
+      ...base,
+      requestId: crypto.randomUUID(),
+      model: 'a\u0000b',
+      promptTokens: 12.5,
+      completionTokens: 3e12,
+    });
     r.record({ ...base, requestId: crypto.randomUUID(), model: 'ok', promptTokens: 1, completionTokens: 1 });
     await r.flush();
     expect(r.pending).toBe(0);
@@ -221,7 +298,24 @@ describe('usage records cannot poison the batch', () => {
   it('a retried batch that had committed adds nothing twice to the rollup', async () => {
     const { UsageRecorder } = await import('../lib/usage/recorder');
     const s = await seedApp({ models: [MODEL] });
-    const rec = { requestId: crypto.randomUUID(), createdAt: new Date(), appId: s.app.id, keyId: s.keyId!, model: MODEL, operation: 'chat', route: 'x', status: 200, streamed: false, promptTokens: 5, completionTokens: 5, costUsd: 0.001, latencyMs: 3, upstreamLatencyMs: null, errorCode: null, phiCounts: null };
+    const rec = {
+      requestId: crypto.randomUUID(),
+      createdAt: new Date(),
+      appId: s.app.id,
+      keyId: s.keyId!,
+      model: MODEL,
+      operation: 'chat',
+      route: 'x',
+      status: 200,
+      streamed: false,
+      promptTokens: 5,
+      completionTokens: 5,
+      costUsd: 0.001,
+      latencyMs: 3,
+      upstreamLatencyMs: null,
+      errorCode: null,
+      phiCounts: null,
+    };
     for (let i = 0; i < 2; i++) {
       const r = new UsageRecorder({ flushIntervalMs: 60_000 });
       r.record(rec);

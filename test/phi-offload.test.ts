@@ -36,7 +36,20 @@ describe('PHI scan of large requests on a worker thread', () => {
   it('chat: the upstream gets exactly the inline scrub, the client the original text; small requests stay inline', async () => {
     const messages = [
       { role: 'system' as const, content: 'You are a clinical assistant.' },
-      { role: 'assistant' as const, content: null, tool_calls: [{ id: 'c1', type: 'function' as const, function: { name: 'lookup', arguments: JSON.stringify({ patient_name: 'Maria Gonzalez', mrn: '00912345' }) } }] },
+      {
+        role: 'assistant' as const,
+        content: null,
+        tool_calls: [
+          {
+            id: 'c1',
+            type: 'function' as const,
+            function: {
+              name: 'lookup',
+              arguments: JSON.stringify({ patient_name: 'Maria Gonzalez', mrn: '00912345' }),
+            },
+          },
+        ],
+      },
       { role: 'tool' as const, tool_call_id: 'c1', content: 'Found Maria Gonzalez, 413-555-0142.' },
       { role: 'user' as const, content: big },
     ];
@@ -44,7 +57,13 @@ describe('PHI scan of large requests on a worker thread', () => {
     scrubRequestBody('chat', expected as Record<string, unknown>, new PhiSession());
 
     const before = await offloaded();
-    const client = new AzureOpenAI({ endpoint: `${h.base}/api/public/oai`, apiKey: key, apiVersion: '2025-01-01-preview', deployment: MODEL, maxRetries: 0 });
+    const client = new AzureOpenAI({
+      endpoint: `${h.base}/api/public/oai`,
+      apiKey: key,
+      apiVersion: '2025-01-01-preview',
+      deployment: MODEL,
+      maxRetries: 0,
+    });
     const res = await client.chat.completions.create({ model: MODEL, messages });
     expect(res.choices[0]!.message.content).toBe(big);
     expect(await offloaded()).toBe(before + 1);
@@ -53,18 +72,26 @@ describe('PHI scan of large requests on a worker thread', () => {
     for (const v of VALUES) expect(sent.raw).not.toContain(v);
 
     let streamed = '';
-    for await (const c of await client.chat.completions.create({ model: MODEL, messages, stream: true })) streamed += c.choices[0]?.delta?.content ?? '';
+    for await (const c of await client.chat.completions.create({ model: MODEL, messages, stream: true }))
+      streamed += c.choices[0]?.delta?.content ?? '';
     expect(streamed).toBe(big);
     expect(await offloaded()).toBe(before + 2);
 
-    const small = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: NOTE }] });
+    const small = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: NOTE }],
+    });
     expect(small.choices[0]!.message.content).toBe(NOTE);
     expect(await offloaded()).toBe(before + 2);
   });
 
   it('block policy: a large request with PHI is refused, naming the types, and nothing is sent', async () => {
     const before = await offloaded();
-    const res = await fetch(`${h.base}/api/public/oai/v1/chat/completions`, { method: 'POST', headers: { 'api-key': blockKey, 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: big }] }) });
+    const res = await fetch(`${h.base}/api/public/oai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'api-key': blockKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: big }] }),
+    });
     expect(res.status).toBe(400);
     const err = ((await res.json()) as { error: { code: string; message: string } }).error;
     expect(err.code).toBe('phi_detected');
@@ -78,7 +105,11 @@ describe('PHI scan of large requests on a worker thread', () => {
     const session = new PhiSession();
     const expected = texts.map((t) => session.scrub(t));
     const before = await offloaded();
-    const res = await fetch(`${h.base}/api/public/v1/phi/deidentify`, { method: 'POST', headers: { 'api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ texts }) });
+    const res = await fetch(`${h.base}/api/public/v1/phi/deidentify`, {
+      method: 'POST',
+      headers: { 'api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ texts }),
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { results: { text: string }[] };
     expect(body.results.map((r) => r.text)).toEqual(expected);
@@ -90,9 +121,15 @@ describe('PHI scan of large requests on a worker thread', () => {
     const sent = { model: 'm', messages: [{ role: 'user', content: big }] };
     const session = new PhiSession();
     const expected = { model: 'm', messages: [{ role: 'user', content: session.scrub(big) }] };
-    const res = await fetch(`${h.base}/api/public/http/openai-phi/chat/completions`, { method: 'POST', headers: { 'api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(sent) });
+    const res = await fetch(`${h.base}/api/public/http/openai-phi/chat/completions`, {
+      method: 'POST',
+      headers: { 'api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify(sent),
+    });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe(big);
+    expect(
+      ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content,
+    ).toBe(big);
     for (const v of VALUES) expect(h.upstream.received[0]!.raw).not.toContain(v);
     // Every string of the JSON is scrubbed in one session, as the inline engine does it.
     expect(h.upstream.received[0]!.body).toEqual(expected);

@@ -7,8 +7,18 @@ import { seedApp, usageFor } from './support/seed';
 const MODEL = 'gpt-4o-mini-2024-07-18';
 const PROMPT =
   'Patient John Doe (MRN 4829301, DOB 03/14/1952) called from 617-555-0199 about his results; email john.doe@example.com, SSN 123-45-6789. Seen by Dr. Alice Smith on Nov 3rd.';
-const VALUES = ['John Doe', '4829301', '03/14/1952', '617-555-0199', 'john.doe@example.com', '123-45-6789', 'Alice Smith', 'Nov 3rd'];
-const CLEAN = 'What is the usual starting dose of metformin for a 54 year old with type 2 diabetes and an eGFR of 45?';
+const VALUES = [
+  'John Doe',
+  '4829301',
+  '03/14/1952',
+  '617-555-0199',
+  'john.doe@example.com',
+  '123-45-6789',
+  'Alice Smith',
+  'Nov 3rd',
+];
+const CLEAN =
+  'What is the usual starting dose of metformin for a 54 year old with type 2 diabetes and an eGFR of 45?';
 
 let h: Harness;
 const keys: Record<'scrub' | 'redact' | 'block', { key: string; appId: string }> = {} as never;
@@ -24,8 +34,15 @@ afterAll(async () => h?.close());
 beforeEach(() => h.upstream.reset());
 
 const azure = (policy: keyof typeof keys) =>
-  new AzureOpenAI({ endpoint: `${h.base}/api/public/oai`, apiKey: keys[policy].key, apiVersion: '2025-01-01-preview', deployment: MODEL, maxRetries: 0 });
-const openai = (policy: keyof typeof keys) => new OpenAI({ baseURL: `${h.base}/api/public/oai/v1`, apiKey: keys[policy].key, maxRetries: 0 });
+  new AzureOpenAI({
+    endpoint: `${h.base}/api/public/oai`,
+    apiKey: keys[policy].key,
+    apiVersion: '2025-01-01-preview',
+    deployment: MODEL,
+    maxRetries: 0,
+  });
+const openai = (policy: keyof typeof keys) =>
+  new OpenAI({ baseURL: `${h.base}/api/public/oai/v1`, apiKey: keys[policy].key, maxRetries: 0 });
 
 /** Nothing the upstream received contains a PHI value from the prompt. */
 function expectUpstreamSawNoPhi() {
@@ -36,7 +53,13 @@ function expectUpstreamSawNoPhi() {
 describe('policy scrub: tokens out, original values back', () => {
   it('chat completion, with the entity count in a header', async () => {
     const { data, response } = await azure('scrub')
-      .chat.completions.create({ model: MODEL, messages: [{ role: 'system', content: 'You are a clinical assistant.' }, { role: 'user', content: PROMPT }] })
+      .chat.completions.create({
+        model: MODEL,
+        messages: [
+          { role: 'system', content: 'You are a clinical assistant.' },
+          { role: 'user', content: PROMPT },
+        ],
+      })
       .withResponse();
     expect(data.choices[0]?.message.content).toBe(PROMPT);
     expectUpstreamSawNoPhi();
@@ -45,7 +68,11 @@ describe('policy scrub: tokens out, original values back', () => {
   });
 
   it('streamed chat, restored chunk by chunk', async () => {
-    const stream = await azure('scrub').chat.completions.create({ model: MODEL, stream: true, messages: [{ role: 'user', content: PROMPT }] });
+    const stream = await azure('scrub').chat.completions.create({
+      model: MODEL,
+      stream: true,
+      messages: [{ role: 'user', content: PROMPT }],
+    });
     const deltas: string[] = [];
     for await (const c of stream) if (c.choices[0]?.delta.content) deltas.push(c.choices[0].delta.content);
     expect(deltas.length).toBeGreaterThan(3);
@@ -55,11 +82,28 @@ describe('policy scrub: tokens out, original values back', () => {
   });
 
   it('tool-call arguments, plain and streamed, restored inside the JSON', async () => {
-    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'file_note', parameters: { type: 'object', properties: { note: { type: 'string' } } } } }];
-    const res = await azure('scrub').chat.completions.create({ model: MODEL, tools, messages: [{ role: 'user', content: PROMPT }] });
+    const tools: OpenAI.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: {
+          name: 'file_note',
+          parameters: { type: 'object', properties: { note: { type: 'string' } } },
+        },
+      },
+    ];
+    const res = await azure('scrub').chat.completions.create({
+      model: MODEL,
+      tools,
+      messages: [{ role: 'user', content: PROMPT }],
+    });
     const call = res.choices[0]!.message.tool_calls![0]!;
     expect(call.type === 'function' && JSON.parse(call.function.arguments)).toEqual({ note: PROMPT });
-    const stream = await azure('scrub').chat.completions.create({ model: MODEL, tools, stream: true, messages: [{ role: 'user', content: PROMPT }] });
+    const stream = await azure('scrub').chat.completions.create({
+      model: MODEL,
+      tools,
+      stream: true,
+      messages: [{ role: 'user', content: PROMPT }],
+    });
     let args = '';
     for await (const c of stream) args += c.choices[0]?.delta.tool_calls?.[0]?.function?.arguments ?? '';
     expect(JSON.parse(args)).toEqual({ note: PROMPT });
@@ -67,9 +111,17 @@ describe('policy scrub: tokens out, original values back', () => {
   });
 
   it('Responses API, plain and streamed', async () => {
-    const r = await openai('scrub').responses.create({ model: MODEL, instructions: 'Summarise for Dr. Alice Smith.', input: PROMPT });
+    const r = await openai('scrub').responses.create({
+      model: MODEL,
+      instructions: 'Summarise for Dr. Alice Smith.',
+      input: PROMPT,
+    });
     expect(r.output_text).toBe(PROMPT);
-    const stream = await openai('scrub').responses.create({ model: MODEL, input: [{ role: 'user', content: PROMPT }], stream: true });
+    const stream = await openai('scrub').responses.create({
+      model: MODEL,
+      input: [{ role: 'user', content: PROMPT }],
+      stream: true,
+    });
     let text = '';
     let done = '';
     for await (const ev of stream) {
@@ -89,9 +141,17 @@ describe('policy scrub: tokens out, original values back', () => {
     const res = await azure('scrub').completions.create({ model: MODEL, prompt: PROMPT, max_tokens: 200 });
     expect(res.choices[0]!.text).toBe(PROMPT);
     let streamed = '';
-    for await (const c of await azure('scrub').completions.create({ model: MODEL, prompt: PROMPT, stream: true })) streamed += c.choices[0]?.text ?? '';
+    for await (const c of await azure('scrub').completions.create({
+      model: MODEL,
+      prompt: PROMPT,
+      stream: true,
+    }))
+      streamed += c.choices[0]?.text ?? '';
     expect(streamed).toBe(PROMPT);
-    expect(h.upstream.received.map((r) => r.path.split('?')[0])).toEqual(['/v1/completions', '/v1/completions']);
+    expect(h.upstream.received.map((r) => r.path.split('?')[0])).toEqual([
+      '/v1/completions',
+      '/v1/completions',
+    ]);
     expectUpstreamSawNoPhi();
   });
 
@@ -101,7 +161,13 @@ describe('policy scrub: tokens out, original values back', () => {
   });
 
   it('LangChain streaming gets the original values back', async () => {
-    const model = new AzureChatOpenAI({ azureOpenAIEndpoint: `${h.base}/api/public/oai`, azureOpenAIApiKey: keys.scrub.key, azureOpenAIApiDeploymentName: MODEL, azureOpenAIApiVersion: '2025-01-01-preview', maxRetries: 0 });
+    const model = new AzureChatOpenAI({
+      azureOpenAIEndpoint: `${h.base}/api/public/oai`,
+      azureOpenAIApiKey: keys.scrub.key,
+      azureOpenAIApiDeploymentName: MODEL,
+      azureOpenAIApiVersion: '2025-01-01-preview',
+      maxRetries: 0,
+    });
     let text = '';
     for await (const c of await model.stream(PROMPT)) text += String(c.content);
     expect(text).toBe(PROMPT);
@@ -109,7 +175,9 @@ describe('policy scrub: tokens out, original values back', () => {
   });
 
   it('a PHI-free clinical question reaches the upstream byte for byte', async () => {
-    const { response } = await azure('scrub').chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: CLEAN }] }).withResponse();
+    const { response } = await azure('scrub')
+      .chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: CLEAN }] })
+      .withResponse();
     expect((h.upstream.received[0]!.body!.messages as { content: string }[])[0]!.content).toBe(CLEAN);
     expect(response.headers.get('x-portico-phi-entities')).toBe('0');
   });
@@ -127,7 +195,10 @@ describe('policy scrub: tokens out, original values back', () => {
 
 describe('policy redact and block', () => {
   it('redact: the upstream and the client both see tokens only', async () => {
-    const res = await azure('redact').chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: PROMPT }] });
+    const res = await azure('redact').chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: PROMPT }],
+    });
     const content = res.choices[0]!.message.content!;
     expect(content).toMatch(/\[NAME_1\]/);
     for (const v of VALUES) expect(content).not.toContain(v);
@@ -135,13 +206,18 @@ describe('policy redact and block', () => {
   });
 
   it('block: 400 naming the types found, nothing sent upstream', async () => {
-    const err = (await azure('block').chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: PROMPT }] }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.BadRequestError>;
+    const err = (await azure('block')
+      .chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: PROMPT }] })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.BadRequestError>;
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect(err.code).toBe('phi_detected');
     expect(err.message).toMatch(/EMAIL.*NAME.*SSN/);
     for (const v of VALUES) expect(err.message).not.toContain(v);
     expect(h.upstream.received).toHaveLength(0);
-    const ok = await azure('block').chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: CLEAN }] });
+    const ok = await azure('block').chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: CLEAN }],
+    });
     expect(ok.choices[0]!.message.content).toBe(CLEAN);
   });
 });
@@ -158,24 +234,48 @@ describe('every field that goes upstream', () => {
         function: {
           name: 'file_note',
           description: 'Files a note for John Doe in the chart.',
-          parameters: { type: 'object', properties: { note: { type: 'string', description: 'Note about Dr. Alice Smith, 617-555-0199' } } },
+          parameters: {
+            type: 'object',
+            properties: { note: { type: 'string', description: 'Note about Dr. Alice Smith, 617-555-0199' } },
+          },
         },
       },
     ],
     response_format: {
       type: 'json_schema' as const,
-      json_schema: { name: 'summary', description: 'Summary for john.doe@example.com', schema: { type: 'object', properties: { s: { type: 'string' } } } },
+      json_schema: {
+        name: 'summary',
+        description: 'Summary for john.doe@example.com',
+        schema: { type: 'object', properties: { s: { type: 'string' } } },
+      },
     },
     prediction: { type: 'content' as const, content: 'SSN 123-45-6789' },
   };
-  const SIDE_VALUES = ['a.b@example.org', 'Dana Kowalczyk', '4829301', 'John Doe', 'Alice Smith', '617-555-0199', 'john.doe@example.com', '123-45-6789'];
+  const SIDE_VALUES = [
+    'a.b@example.org',
+    'Dana Kowalczyk',
+    '4829301',
+    'John Doe',
+    'Alice Smith',
+    '617-555-0199',
+    'john.doe@example.com',
+    '123-45-6789',
+  ];
 
   it('redact: none of it reaches the upstream, and the structure stays', async () => {
-    await openai('redact').chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: CLEAN }], ...side });
+    await openai('redact').chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: CLEAN }],
+      ...side,
+    });
     expect(h.upstream.received).toHaveLength(1);
     const raw = h.upstream.received[0]!.raw;
     for (const v of SIDE_VALUES) expect(raw).not.toContain(v);
-    const sent = JSON.parse(raw) as { tools: { function: { name: string } }[]; metadata: Record<string, string>; user: string };
+    const sent = JSON.parse(raw) as {
+      tools: { function: { name: string } }[];
+      metadata: Record<string, string>;
+      user: string;
+    };
     expect(sent.tools[0]!.function.name).toBe('file_note');
     expect(Object.keys(sent.metadata)).toEqual(['patient_name', 'ward']);
     expect(sent.metadata.patient_name).toMatch(/^\[NAME_\d+\]$/);
@@ -184,7 +284,12 @@ describe('every field that goes upstream', () => {
 
   it('block: refused, nothing sent', async () => {
     const err = (await openai('block')
-      .chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: CLEAN }], user: side.user, tools: side.tools })
+      .chat.completions.create({
+        model: MODEL,
+        messages: [{ role: 'user', content: CLEAN }],
+        user: side.user,
+        tools: side.tools,
+      })
       .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.BadRequestError>;
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect(err.code).toBe('phi_detected');
@@ -201,28 +306,53 @@ describe('every field that goes upstream', () => {
         { type: 'function_call_output', call_id: 'c1', output: 'Phone 617-555-0199' },
       ],
       metadata: { contact: 'john.doe@example.com' },
-      text: { format: { type: 'json_schema', name: 'out', description: 'For SSN 123-45-6789', schema: { type: 'object', properties: {} } } },
+      text: {
+        format: {
+          type: 'json_schema',
+          name: 'out',
+          description: 'For SSN 123-45-6789',
+          schema: { type: 'object', properties: {} },
+        },
+      },
     });
     const raw = h.upstream.received[0]!.raw;
-    for (const v of ['Alice Smith', 'John Doe', '617-555-0199', 'john.doe@example.com', '123-45-6789']) expect(raw).not.toContain(v);
+    for (const v of ['Alice Smith', 'John Doe', '617-555-0199', 'john.doe@example.com', '123-45-6789'])
+      expect(raw).not.toContain(v);
     expect(raw).toContain('"name":"lookup"');
   });
 
   it('images, audio and files are refused unless the app was enabled for them', async () => {
     const image = { type: 'image_url' as const, image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } };
     const err = (await openai('scrub')
-      .chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: [{ type: 'text', text: CLEAN }, image] }] })
+      .chat.completions.create({
+        model: MODEL,
+        messages: [{ role: 'user', content: [{ type: 'text', text: CLEAN }, image] }],
+      })
       .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.PermissionDeniedError>;
     expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect(err.code).toBe('images_not_allowed');
     expect(err.param).toBe('messages[0].content[1]');
     const audio = (await openai('scrub')
-      .responses.create({ model: MODEL, input: [{ role: 'user', content: [{ type: 'input_file', filename: 'labs.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' }] }] })
+      .responses.create({
+        model: MODEL,
+        input: [
+          {
+            role: 'user',
+            content: [
+              { type: 'input_file', filename: 'labs.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' },
+            ],
+          },
+        ],
+      })
       .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.PermissionDeniedError>;
     expect(audio).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect(h.upstream.received).toHaveLength(0);
     const media = await seedApp({ models: [MODEL], phiPolicy: 'redact', allowImages: true });
-    const ok = await new OpenAI({ baseURL: `${h.base}/api/public/oai/v1`, apiKey: media.key!, maxRetries: 0 }).chat.completions.create({
+    const ok = await new OpenAI({
+      baseURL: `${h.base}/api/public/oai/v1`,
+      apiKey: media.key!,
+      maxRetries: 0,
+    }).chat.completions.create({
       model: MODEL,
       messages: [{ role: 'user', content: [{ type: 'text', text: CLEAN }, image] }],
     });

@@ -37,12 +37,18 @@ function python(): string | null {
     if (made.status !== 0) return null;
   }
   if (spawnSync(PY, ['-c', 'import openai'], { stdio: 'ignore' }).status === 0) return PY;
-  spawnSync(path.join(VENV, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', 'openai'], { stdio: 'ignore', timeout: 180_000 });
+  spawnSync(path.join(VENV, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', 'openai'], {
+    stdio: 'ignore',
+    timeout: 180_000,
+  });
   return spawnSync(PY, ['-c', 'import openai'], { stdio: 'ignore' }).status === 0 ? PY : null;
 }
 
 const py = python();
-if (!py) console.warn('SKIPPED: the Python openai package is not installable on this machine (no package mirror); the Python sample test does not run.');
+if (!py)
+  console.warn(
+    'SKIPPED: the Python openai package is not installable on this machine (no package mirror); the Python sample test does not run.',
+  );
 
 describe.skipIf(!py)('the guide’s Python AzureOpenAI sample', () => {
   let h: Harness;
@@ -55,9 +61,14 @@ describe.skipIf(!py)('the guide’s Python AzureOpenAI sample', () => {
 
   it('gets an answer through Portico', async () => {
     // Async: the server under test runs in this process and must keep serving while Python waits.
-    const { stdout: out } = await promisify(execFile)(py!, ['-c', SAMPLE(`${h.base}/api/public/oai`, key)], { encoding: 'utf8', timeout: 60_000 });
+    const { stdout: out } = await promisify(execFile)(py!, ['-c', SAMPLE(`${h.base}/api/public/oai`, key)], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     const completion = JSON.parse(out) as { choices: { message: { content: string } }[] };
-    expect(completion.choices[0]!.message.content).toBe('How do I output all files in a directory using Python?');
+    expect(completion.choices[0]!.message.content).toBe(
+      'How do I output all files in a directory using Python?',
+    );
     expect(h.upstream.received.at(-1)!.path).toBe('/v1/chat/completions');
   });
 });

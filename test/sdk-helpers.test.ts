@@ -35,16 +35,29 @@ describe('openai-node stream helpers through Portico', () => {
     const stream = client.responses.stream({
       model: MODEL,
       input: 'Call the tool for Maria Lopez.',
-      tools: [{ type: 'function', name: 'lookup', strict: false, parameters: { type: 'object', properties: { who: { type: 'string' } } } }],
+      tools: [
+        {
+          type: 'function',
+          name: 'lookup',
+          strict: false,
+          parameters: { type: 'object', properties: { who: { type: 'string' } } },
+        },
+      ],
     });
     const final = await stream.finalResponse();
     const call = final.output.find((o) => o.type === 'function_call');
-    expect(call?.type === 'function_call' && JSON.parse(call.arguments)).toEqual({ who: 'Call the tool for Maria Lopez.' });
+    expect(call?.type === 'function_call' && JSON.parse(call.arguments)).toEqual({
+      who: 'Call the tool for Maria Lopez.',
+    });
   });
 
   it('chat.completions.stream(): content deltas, the final completion and the usage asked for', async () => {
     const prompt = 'Patient Jane Roe, MRN 4829301, asks about her labs.';
-    const stream = client.chat.completions.stream({ model: MODEL, messages: [{ role: 'user', content: prompt }], stream_options: { include_usage: true } });
+    const stream = client.chat.completions.stream({
+      model: MODEL,
+      messages: [{ role: 'user', content: prompt }],
+      stream_options: { include_usage: true },
+    });
     let text = '';
     stream.on('content', (delta) => (text += delta));
     const final = await stream.finalChatCompletion();
@@ -55,7 +68,7 @@ describe('openai-node stream helpers through Portico', () => {
 });
 
 describe('models.retrieve()', () => {
-  it('answers for the app\'s models on the OpenAI and Azure v1 routes, 404 for any other', async () => {
+  it("answers for the app's models on the OpenAI and Azure v1 routes, 404 for any other", async () => {
     expect((await client.models.retrieve(MODEL)).id).toBe(MODEL);
     expect((await azureV1.models.retrieve(MODEL)).id).toBe(MODEL);
     const err = await client.models.retrieve('gpt-4o-2024-05-13').catch((e: unknown) => e);

@@ -10,11 +10,27 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 it('a short soak: throughput, flat memory and descriptors, SIGTERM under load, usage rows = answered requests, clean logs', async () => {
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'portico-soak-')), 'soak.json');
   const code = await new Promise<number>((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/soak.ts', '--seconds', '20', '--concurrency', '8', '--json', out], { cwd: ROOT, timeout: 120_000 }, (err) =>
-      resolve(err ? ((err as { code?: number }).code ?? 1) : 0),
+    execFile(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+        'scripts/soak.ts',
+        '--seconds',
+        '20',
+        '--concurrency',
+        '8',
+        '--json',
+        out,
+      ],
+      { cwd: ROOT, timeout: 120_000 },
+      (err) => resolve(err ? ((err as { code?: number }).code ?? 1) : 0),
     );
   });
-  const report = JSON.parse(readFileSync(out, 'utf8')) as { answered: number; usageRows: number; checks: Record<string, boolean> };
+  const report = JSON.parse(readFileSync(out, 'utf8')) as {
+    answered: number;
+    usageRows: number;
+    checks: Record<string, boolean>;
+  };
   expect(report.checks).toEqual({
     'usage rows = answered requests': true,
     'server exited 0 after SIGTERM': true,

@@ -17,8 +17,18 @@ let noAdapterKey: string;
 
 beforeAll(async () => {
   h = await startHarness();
-  const models = ['gpt-4o-mini-2024-07-18', 'gpt-4o-2024-05-13', 'text-embedding-3-small', 'azure-gpt-4o', 'dall-e-3', 'tts-1', 'whisper-1'];
-  key = (await seedApp({ models, allowedAdapters: ['openai', 'openai-phi'], allowImages: true, allowAudio: true })).key!;
+  const models = [
+    'gpt-4o-mini-2024-07-18',
+    'gpt-4o-2024-05-13',
+    'text-embedding-3-small',
+    'azure-gpt-4o',
+    'dall-e-3',
+    'tts-1',
+    'whisper-1',
+  ];
+  key = (
+    await seedApp({ models, allowedAdapters: ['openai', 'openai-phi'], allowImages: true, allowAudio: true })
+  ).key!;
   byoKey = (await seedApp({ models, allowByoKey: true })).key!;
   limitedKey = (await seedApp({ models, rpmLimit: 1 })).key!;
   noAdapterKey = (await seedApp({ models })).key!;
@@ -28,16 +38,27 @@ beforeEach(() => h.upstream.reset());
 
 describe('POST /v1/chat/completions (CompliantChatGPT compatible)', () => {
   /** Their Python `requests` sample, as a Node fetch: unchanged but for the URL and the keys. */
-  const sample = (gatewayKey: string | undefined, openaiKey: string | undefined, data: unknown = {
-    model: 'gpt-4o-2024-05-13',
-    messages: [
-      { role: 'system', content: 'You are a helpful medical assistant.' },
-      { role: 'user', content: 'Patient John Doe has complained about recurring headaches for the past two weeks. ' },
-    ],
-  }) =>
+  const sample = (
+    gatewayKey: string | undefined,
+    openaiKey: string | undefined,
+    data: unknown = {
+      model: 'gpt-4o-2024-05-13',
+      messages: [
+        { role: 'system', content: 'You are a helpful medical assistant.' },
+        {
+          role: 'user',
+          content: 'Patient John Doe has complained about recurring headaches for the past two weeks. ',
+        },
+      ],
+    },
+  ) =>
     fetch(`${h.base}/v1/chat/completions`, {
       method: 'POST',
-      headers: { ...(gatewayKey ? { 'x-compliantchatgpt-key': gatewayKey } : {}), ...(openaiKey ? { 'x-openai-key': openaiKey } : {}), 'Content-Type': 'application/json' },
+      headers: {
+        ...(gatewayKey ? { 'x-compliantchatgpt-key': gatewayKey } : {}),
+        ...(openaiKey ? { 'x-openai-key': openaiKey } : {}),
+        'Content-Type': 'application/json',
+      },
       body: typeof data === 'string' ? data : JSON.stringify(data),
     });
 
@@ -45,7 +66,9 @@ describe('POST /v1/chat/completions (CompliantChatGPT compatible)', () => {
     const res = await sample(key, 'sk-their-own-openai-key-000000');
     expect(res.status).toBe(200);
     const body = (await res.json()) as { content: string; choices: { message: { content: string } }[] };
-    expect(body.content).toBe('Patient John Doe has complained about recurring headaches for the past two weeks. ');
+    expect(body.content).toBe(
+      'Patient John Doe has complained about recurring headaches for the past two weeks. ',
+    );
     expect(body.choices[0]!.message.content).toBe(body.content);
     const sent = h.upstream.received[0]!;
     expect(sent.raw).not.toContain('John Doe');
@@ -56,10 +79,22 @@ describe('POST /v1/chat/completions (CompliantChatGPT compatible)', () => {
   });
 
   it('applies the documented defaults: model "gpt-3.5-turbo" maps to the configured default', async () => {
-    const res = await sample(key, undefined, { messages: [{ role: 'user', content: 'hello' }], max_tokens: 20 });
+    const res = await sample(key, undefined, {
+      messages: [{ role: 'user', content: 'hello' }],
+      max_tokens: 20,
+    });
     expect(res.status).toBe(200);
-    expect(h.upstream.received[0]!.body).toMatchObject({ model: 'gpt-4o-mini', temperature: 0.7, n: 1, max_tokens: 20 });
-    const explicit = await sample(key, undefined, { model: 'gpt-3.5-turbo', messages: [{ role: 'user', content: 'hello' }], temperature: 0.2 });
+    expect(h.upstream.received[0]!.body).toMatchObject({
+      model: 'gpt-4o-mini',
+      temperature: 0.7,
+      n: 1,
+      max_tokens: 20,
+    });
+    const explicit = await sample(key, undefined, {
+      model: 'gpt-3.5-turbo',
+      messages: [{ role: 'user', content: 'hello' }],
+      temperature: 0.2,
+    });
     expect(explicit.status).toBe(200);
     expect(h.upstream.received[1]!.body).toMatchObject({ model: 'gpt-4o-mini', temperature: 0.2 });
   });
@@ -69,7 +104,17 @@ describe('POST /v1/chat/completions (CompliantChatGPT compatible)', () => {
     const ok = await sample(byoKey, own);
     expect(ok.status).toBe(200);
     expect(h.upstream.received[0]!.headers.authorization).toBe(`Bearer ${own}`);
-    h.upstream.queue({ kind: 'status', status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } });
+    h.upstream.queue({
+      kind: 'status',
+      status: 401,
+      body: {
+        error: {
+          message: 'Incorrect API key provided',
+          type: 'invalid_request_error',
+          code: 'invalid_api_key',
+        },
+      },
+    });
     const refused = await sample(byoKey, own);
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('invalid_openai_key');
@@ -80,10 +125,15 @@ describe('POST /v1/chat/completions (CompliantChatGPT compatible)', () => {
   it('400 invalid body, 401 missing or invalid gateway key, 429 quota, 500 server error', async () => {
     expect((await sample(key, undefined, '{"messages": ')).status).toBe(400);
     expect((await sample(key, undefined, { messages: 'hi' })).status).toBe(400);
-    expect((await sample(key, undefined, { model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] })).status).toBe(400);
+    expect(
+      (await sample(key, undefined, { model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }))
+        .status,
+    ).toBe(400);
     const missing = await sample(undefined, undefined);
     expect(missing.status).toBe(401);
-    expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/x-compliantchatgpt-key/);
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(
+      /x-compliantchatgpt-key/,
+    );
     expect((await sample('ptc_' + 'y'.repeat(43), undefined)).status).toBe(401);
     expect((await sample(limitedKey, undefined)).status).toBe(200);
     const quota = await sample(limitedKey, undefined);
@@ -99,7 +149,10 @@ describe('POST /v1/chat/completions (CompliantChatGPT compatible)', () => {
 
 describe('HTTP adapters: /api/public/http/{adapter}/{path}', () => {
   const call = (p: string, init: RequestInit & { key?: string } = {}) =>
-    fetch(`${h.base}/api/public/http/${p}`, { ...init, headers: { 'api-key': init.key ?? key, ...(init.headers as Record<string, string> | undefined) } });
+    fetch(`${h.base}/api/public/http/${p}`, {
+      ...init,
+      headers: { 'api-key': init.key ?? key, ...(init.headers as Record<string, string> | undefined) },
+    });
 
   it('proxies /v1/models with the adapter’s credentials injected from the environment, not the caller’s key', async () => {
     const res = await call('openai/v1/models?limit=5');
@@ -114,16 +167,31 @@ describe('HTTP adapters: /api/public/http/{adapter}/{path}', () => {
   });
 
   it('streams a POST body through and the answer back', async () => {
-    const res = await call('openai/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'through the adapter' }] }) });
+    const res = await call('openai/v1/chat/completions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'through the adapter' }],
+      }),
+    });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe('through the adapter');
+    expect(
+      ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content,
+    ).toBe('through the adapter');
   });
 
   it('scrubs PHI from JSON bodies when the adapter says so, and restores the answer', async () => {
     const content = 'Patient John Doe, SSN 123-45-6789, asks about aspirin.';
-    const res = await call('openai-phi/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content }] }) });
+    const res = await call('openai-phi/chat/completions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content }] }),
+    });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe(content);
+    expect(
+      ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content,
+    ).toBe(content);
     expect(h.upstream.received[0]!.raw).not.toContain('John Doe');
     expect(h.upstream.received[0]!.raw).not.toContain('123-45-6789');
     expect(Number(res.headers.get('x-portico-phi-entities'))).toBeGreaterThanOrEqual(2);
@@ -149,10 +217,13 @@ describe('HTTP adapters: /api/public/http/{adapter}/{path}', () => {
     const { hostname, port } = new URL(h.base);
     const res = await new Promise<number>((resolve, reject) => {
       import('node:http').then(({ request }) => {
-        const r = request({ hostname, port, path: `/api/public/http/${p}`, headers: { 'api-key': key } }, (res) => {
-          res.resume();
-          resolve(res.statusCode!);
-        });
+        const r = request(
+          { hostname, port, path: `/api/public/http/${p}`, headers: { 'api-key': key } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          },
+        );
         r.on('error', reject);
         r.end();
       }, reject);
@@ -173,7 +244,14 @@ describe('HTTP adapters: /api/public/http/{adapter}/{path}', () => {
     const r = await cli(['call', '/api/public/http/openai/v1/models', '--key', key, '--url', h.base]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ object: 'list' });
-    const bad = await cli(['call', '/api/public/http/openai/v1/models', '--key', 'ptc_' + 'q'.repeat(43), '--url', h.base]);
+    const bad = await cli([
+      'call',
+      '/api/public/http/openai/v1/models',
+      '--key',
+      'ptc_' + 'q'.repeat(43),
+      '--url',
+      h.base,
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/HTTP 401/);
   });
@@ -182,7 +260,20 @@ describe('HTTP adapters: /api/public/http/{adapter}/{path}', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'portico-adapter-')), 'portico.config.yaml');
     copyFileSync(path.join(ROOT, 'portico.config.example.yaml'), file);
     const before = readFileSync(file, 'utf8');
-    const r = await cli(['adapter', 'add', '-f', file, '--name', 'openai2', '--base-url', 'https://api.openai.com', '-H', 'Authorization: Bearer ${{ OPENAI_API_TOKEN }}', '-H', 'OpenAI-Organization: ${{ OPENAI_ORG_ID }}']);
+    const r = await cli([
+      'adapter',
+      'add',
+      '-f',
+      file,
+      '--name',
+      'openai2',
+      '--base-url',
+      'https://api.openai.com',
+      '-H',
+      'Authorization: Bearer ${{ OPENAI_API_TOKEN }}',
+      '-H',
+      'OpenAI-Organization: ${{ OPENAI_ORG_ID }}',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\+  openai2:$/m);
     expect(r.stdout).toMatch(/^\+      Authorization: Bearer \$\{\{ OPENAI_API_TOKEN \}\}$/m);
@@ -190,11 +281,22 @@ describe('HTTP adapters: /api/public/http/{adapter}/{path}', () => {
     const after = readFileSync(file, 'utf8');
     // Every original line is still there, comments and alignment included.
     for (const line of before.split('\n')) expect(after).toContain(line);
-    const again = await cli(['adapter', 'add', '-f', file, '--name', 'openai2', '--base-url', 'https://api.openai.com']);
+    const again = await cli([
+      'adapter',
+      'add',
+      '-f',
+      file,
+      '--name',
+      'openai2',
+      '--base-url',
+      'https://api.openai.com',
+    ]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already has an adapter "openai2"/);
     writeFileSync(file, 'not: [valid');
-    expect((await cli(['adapter', 'add', '-f', file, '--name', 'x', '--base-url', 'https://x.example'])).code).toBe(1);
+    expect(
+      (await cli(['adapter', 'add', '-f', file, '--name', 'x', '--base-url', 'https://x.example'])).code,
+    ).toBe(1);
   });
 });
 
@@ -210,7 +312,20 @@ describe('OpenAPI document at /api/openapi.json', () => {
     await SwaggerParser.validate(structuredClone(doc) as never);
     expect(doc.openapi).toBe('3.1.0');
     const paths = Object.keys(doc.paths ?? {});
-    for (const p of ['/api/public/oai/openai/deployments/{deployment}/chat/completions', '/api/public/oai/v1/chat/completions', '/api/public/oai/v1/models', '/api/public/oai/openai/v1/responses', '/v1/chat/completions', '/api/public/http/{adapter}/{path}', '/api/public/v1/phi/deidentify', '/api/public/v1/usage', '/api/public/v1/whoami', '/healthz', '/readyz', '/metrics']) {
+    for (const p of [
+      '/api/public/oai/openai/deployments/{deployment}/chat/completions',
+      '/api/public/oai/v1/chat/completions',
+      '/api/public/oai/v1/models',
+      '/api/public/oai/openai/v1/responses',
+      '/v1/chat/completions',
+      '/api/public/http/{adapter}/{path}',
+      '/api/public/v1/phi/deidentify',
+      '/api/public/v1/usage',
+      '/api/public/v1/whoami',
+      '/healthz',
+      '/readyz',
+      '/metrics',
+    ]) {
       expect(paths).toContain(p);
     }
   });
@@ -221,21 +336,56 @@ describe('OpenAPI document at /api/openapi.json', () => {
         const op = item?.[method] as OpenAPIV3_1.OperationObject | undefined;
         // Pass-through answers are the upstream's own (checked in the adapter tests above).
         // Multipart uploads are exercised in clients.test.ts.
-        if (!op || (p.startsWith('/api/public/http/') && method !== 'get') || p.endsWith('/audio/transcriptions')) continue;
-        const media = p.includes('/images/') ? 'dall-e-3' : p.includes('/audio/') ? 'tts-1' : 'gpt-4o-mini-2024-07-18';
-        const url = p.replace('{deployment}', media).replace('{model}', media).replace('{adapter}', 'openai').replace('{path}', 'v1/models');
-        const json = (op.requestBody as OpenAPIV3_1.RequestBodyObject | undefined)?.content['application/json'];
-        const example = (json?.schema as { example?: unknown; $ref?: string } | undefined)?.example ?? resolveExample(doc, json?.schema);
-        const headers: Record<string, string> = { 'content-type': 'application/json', 'api-key': key, 'x-compliantchatgpt-key': key };
-        const init: RequestInit = { method: method.toUpperCase(), headers, body: method === 'post' ? JSON.stringify(example ?? {}) : undefined };
+        if (
+          !op ||
+          (p.startsWith('/api/public/http/') && method !== 'get') ||
+          p.endsWith('/audio/transcriptions')
+        )
+          continue;
+        const media = p.includes('/images/')
+          ? 'dall-e-3'
+          : p.includes('/audio/')
+            ? 'tts-1'
+            : 'gpt-4o-mini-2024-07-18';
+        const url = p
+          .replace('{deployment}', media)
+          .replace('{model}', media)
+          .replace('{adapter}', 'openai')
+          .replace('{path}', 'v1/models');
+        const json = (op.requestBody as OpenAPIV3_1.RequestBodyObject | undefined)?.content[
+          'application/json'
+        ];
+        const example =
+          (json?.schema as { example?: unknown; $ref?: string } | undefined)?.example ??
+          resolveExample(doc, json?.schema);
+        const headers: Record<string, string> = {
+          'content-type': 'application/json',
+          'api-key': key,
+          'x-compliantchatgpt-key': key,
+        };
+        const init: RequestInit = {
+          method: method.toUpperCase(),
+          headers,
+          body: method === 'post' ? JSON.stringify(example ?? {}) : undefined,
+        };
         const res = await fetch(`${h.base}${url}`, init);
         const documented = Object.keys(op.responses ?? {});
         expect(documented, `${method} ${p} answered ${res.status}`).toContain(String(res.status));
         expect(res.status, `${method} ${p}`).toBe(200);
-        const unauth = await fetch(`${h.base}${url}`, { ...init, headers: { 'content-type': 'application/json' } });
+        const unauth = await fetch(`${h.base}${url}`, {
+          ...init,
+          headers: { 'content-type': 'application/json' },
+        });
         if (op.security?.length) {
           expect(unauth.status, `${method} ${p} without a key`).toBe(401);
-          expect(((await unauth.json()) as { error: Record<string, unknown> }).error).toEqual(expect.objectContaining({ message: expect.any(String), type: expect.any(String), code: expect.any(String), param: null }));
+          expect(((await unauth.json()) as { error: Record<string, unknown> }).error).toEqual(
+            expect.objectContaining({
+              message: expect.any(String),
+              type: expect.any(String),
+              code: expect.any(String),
+              param: null,
+            }),
+          );
         } else await unauth.arrayBuffer();
       }
     }
@@ -260,11 +410,32 @@ function resolveExample(doc: OpenAPIV3_1.Document, schema: unknown): unknown {
 }
 
 describe('browser refusal on every public route', () => {
-  it.each(['/api/public/oai/v1/models', '/v1/chat/completions', '/api/public/http/openai/v1/models', '/api/public/v1/whoami', '/api/public/v1/phi/deidentify'])('%s', async (p) => {
-    const res = await fetch(`${h.base}${p}`, { method: p.includes('chat') || p.includes('phi') ? 'POST' : 'GET', headers: { 'api-key': key, 'x-compliantchatgpt-key': key, origin: 'https://intranet.example', 'content-type': 'application/json' }, body: p.includes('chat') || p.includes('phi') ? '{"text":"x","messages":[{"role":"user","content":"x"}]}' : undefined });
+  it.each([
+    '/api/public/oai/v1/models',
+    '/v1/chat/completions',
+    '/api/public/http/openai/v1/models',
+    '/api/public/v1/whoami',
+    '/api/public/v1/phi/deidentify',
+  ])('%s', async (p) => {
+    const res = await fetch(`${h.base}${p}`, {
+      method: p.includes('chat') || p.includes('phi') ? 'POST' : 'GET',
+      headers: {
+        'api-key': key,
+        'x-compliantchatgpt-key': key,
+        origin: 'https://intranet.example',
+        'content-type': 'application/json',
+      },
+      body:
+        p.includes('chat') || p.includes('phi')
+          ? '{"text":"x","messages":[{"role":"user","content":"x"}]}'
+          : undefined,
+    });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('browser_requests_refused');
-    const pre = await fetch(`${h.base}${p}`, { method: 'OPTIONS', headers: { origin: 'https://intranet.example', 'access-control-request-method': 'POST' } });
+    const pre = await fetch(`${h.base}${p}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://intranet.example', 'access-control-request-method': 'POST' },
+    });
     expect(pre.status).toBe(403);
   });
 });

@@ -51,8 +51,9 @@ export function AppTable({
           header: 'Models',
           cellClassName: 'font-mono text-xs text-slate-700',
           cell: (a) =>
-            (a.status === 'approved' || a.status === 'suspended' ? a.allowedModels : a.requestedModels).join(', ') ||
-            '—',
+            (a.status === 'approved' || a.status === 'suspended' ? a.allowedModels : a.requestedModels).join(
+              ', ',
+            ) || '—',
         },
         { header: 'Active keys', right: true, cellClassName: 'tabular-nums', cell: (a) => a._count.keys },
         showOwners && {
@@ -60,7 +61,11 @@ export function AppTable({
           cellClassName: 'text-slate-700',
           cell: (a) => a.owners.map((o) => o.user.email).join(', '),
         },
-        { header: 'Updated', cellClassName: 'whitespace-nowrap text-slate-600', cell: (a) => <Time date={a.updatedAt} rel /> },
+        {
+          header: 'Updated',
+          cellClassName: 'whitespace-nowrap text-slate-600',
+          cell: (a) => <Time date={a.updatedAt} rel />,
+        },
       ]}
     />
   );

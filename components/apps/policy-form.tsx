@@ -102,7 +102,12 @@ export function PolicyForm({
 
       <fieldset aria-describedby={err.allowedModels ? `${idp}-models-error` : undefined}>
         <legend className="text-sm font-medium text-slate-800">Allowed models</legend>
-        <Checkboxes name="allowedModels" options={models.map((value) => ({ value }))} chosen={chosen} invalid={!!err.allowedModels} />
+        <Checkboxes
+          name="allowedModels"
+          options={models.map((value) => ({ value }))}
+          chosen={chosen}
+          invalid={!!err.allowedModels}
+        />
         {err.allowedModels && (
           <p id={`${idp}-models-error`} className="mt-1 text-sm font-medium text-red-700">
             {err.allowedModels}

@@ -238,7 +238,12 @@ export function RequestForm({
           <p id="models-hint" className="mt-0.5 text-sm text-slate-500">
             The deployments your code will call. The reviewer decides which are allowed.
           </p>
-          <Checkboxes name="requestedModels" options={models.map((value) => ({ value }))} chosen={chosen} invalid={!!err.requestedModels} />
+          <Checkboxes
+            name="requestedModels"
+            options={models.map((value) => ({ value }))}
+            chosen={chosen}
+            invalid={!!err.requestedModels}
+          />
           {err.requestedModels && (
             <p id="models-error" className="mt-1 text-sm font-medium text-red-700">
               {err.requestedModels}

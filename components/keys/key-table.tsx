@@ -60,10 +60,14 @@ export function KeyTable({
                 ID <span className="font-mono select-all">{k.id}</span>
               </div>
               {k.rotatedFrom && (
-                <div className="mt-0.5 text-xs whitespace-nowrap text-slate-500">Replaces {displayKey(k.rotatedFrom)}</div>
+                <div className="mt-0.5 text-xs whitespace-nowrap text-slate-500">
+                  Replaces {displayKey(k.rotatedFrom)}
+                </div>
               )}
               {k.rotatedTo && (
-                <div className="mt-0.5 text-xs whitespace-nowrap text-slate-500">Replaced by {displayKey(k.rotatedTo)}</div>
+                <div className="mt-0.5 text-xs whitespace-nowrap text-slate-500">
+                  Replaced by {displayKey(k.rotatedTo)}
+                </div>
               )}
             </>
           ),

@@ -14,7 +14,13 @@ const ShowKey = createContext<(s: Secret) => void>(() => {});
  * key loses its buttons), and the dialog showing the key must outlive that. Closing it forgets the key and
  * puts focus on the list's heading, since the button that started the flow may be gone.
  */
-export function ShownKeyProvider({ children, returnFocusTo }: { children: ReactNode; returnFocusTo: string }) {
+export function ShownKeyProvider({
+  children,
+  returnFocusTo,
+}: {
+  children: ReactNode;
+  returnFocusTo: string;
+}) {
   const [secret, setSecret] = useState<Secret | null>(null);
   const close = () => {
     setSecret(null);
@@ -27,7 +33,12 @@ export function ShownKeyProvider({ children, returnFocusTo }: { children: ReactN
   return (
     <ShowKey.Provider value={setSecret}>
       {children}
-      <Dialog open={secret !== null} onClose={close} title={secret?.oldDisplay ? 'Copy the new key' : 'Copy your new key'} wide>
+      <Dialog
+        open={secret !== null}
+        onClose={close}
+        title={secret?.oldDisplay ? 'Copy the new key' : 'Copy your new key'}
+        wide
+      >
         {secret && <NewKeyPanel secret={secret} onDone={close} />}
       </Dialog>
     </ShowKey.Provider>

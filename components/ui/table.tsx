@@ -25,7 +25,15 @@ type Props<T> = {
 };
 
 /** The portal's list table: a caption for screen readers, scoped headers, scrolling sideways on a phone. */
-export function Table<T>({ caption, rows, columns, rowKey, rowProps, bare = false, className = '' }: Props<T>) {
+export function Table<T>({
+  caption,
+  rows,
+  columns,
+  rowKey,
+  rowProps,
+  bare = false,
+  className = '',
+}: Props<T>) {
   const cols = columns.filter((c): c is Column<T> => Boolean(c));
   const frame = bare
     ? '-mx-5 overflow-x-auto'
@@ -40,7 +48,11 @@ export function Table<T>({ caption, rows, columns, rowKey, rowProps, bare = fals
         >
           <tr>
             {cols.map((c, i) => (
-              <th key={i} scope="col" className={`${pad} py-2.5 ${c.right ? 'text-right' : ''} ${c.className ?? ''}`}>
+              <th
+                key={i}
+                scope="col"
+                className={`${pad} py-2.5 ${c.right ? 'text-right' : ''} ${c.className ?? ''}`}
+              >
                 {c.header}
               </th>
             ))}

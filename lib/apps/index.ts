@@ -6,7 +6,9 @@ import { gatewayConfig } from '../config';
 import { DomainError } from '../errors';
 import type { AppStatus, PhiPolicy, ReviewDecision } from '../generated/prisma/enums';
 
-export const phiPolicySchema = z.enum(['scrub', 'redact', 'block', 'off'], { error: 'choose scrub, redact, block or off' });
+export const phiPolicySchema = z.enum(['scrub', 'redact', 'block', 'off'], {
+  error: 'choose scrub, redact, block or off',
+});
 
 export const appNameSchema = z
   .string()
@@ -57,14 +59,22 @@ const configuredNames = (what: string, known: () => Iterable<string>) =>
     .superRefine((list, ctx) => {
       const have = new Set(known());
       const unknown = list.filter((m) => !have.has(m));
-      if (unknown.length) ctx.addIssue({ code: 'custom', message: `names ${what}s that are not configured (${unknown.join(', ')}); choose from the list` });
+      if (unknown.length)
+        ctx.addIssue({
+          code: 'custom',
+          message: `names ${what}s that are not configured (${unknown.join(', ')}); choose from the list`,
+        });
     });
 
 /** Models an owner may ask for: configured ones, each once. */
-export const requestedModelsSchema = (empty: string) => configuredNames('model', () => gatewayConfig().models.keys()).min(1, empty);
+export const requestedModelsSchema = (empty: string) =>
+  configuredNames('model', () => gatewayConfig().models.keys()).min(1, empty);
 
 export const approvalSchema = limitsSchema.extend({
-  allowedModels: configuredNames('model', () => gatewayConfig().models.keys()).min(1, 'allow at least one model'),
+  allowedModels: configuredNames('model', () => gatewayConfig().models.keys()).min(
+    1,
+    'allow at least one model',
+  ),
   phiPolicy: phiPolicySchema,
   allowedAdapters: configuredNames('adapter', () => gatewayConfig().adapters.keys()).default([]),
   allowByoKey: z.boolean().default(false),
@@ -80,7 +90,11 @@ export type Approval = z.input<typeof approvalSchema>;
 function policyFor(app: { involvesPhi: boolean }) {
   return <T extends { phiPolicy?: string }>(v: T, ctx: z.RefinementCtx) => {
     if (v.phiPolicy === 'off' && app.involvesPhi)
-      ctx.addIssue({ code: 'custom', path: ['phiPolicy'], message: 'cannot be off: the owner said this app handles PHI. Choose scrub, redact or block' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['phiPolicy'],
+        message: 'cannot be off: the owner said this app handles PHI. Choose scrub, redact or block',
+      });
   };
 }
 
@@ -92,9 +106,22 @@ async function appForPolicy(appId: string, tx: Tx = db()) {
 
 type Tx = Pick<ReturnType<typeof db>, 'app' | 'accessReview' | 'auditEvent'>;
 
-async function review(appId: string, decision: ReviewDecision, actor: Actor, reason?: string | null, details?: object, tx: Tx = db()) {
+async function review(
+  appId: string,
+  decision: ReviewDecision,
+  actor: Actor,
+  reason?: string | null,
+  details?: object,
+  tx: Tx = db(),
+) {
   await tx.accessReview.create({
-    data: { appId, decision, reason: reason ?? null, reviewerId: actor.id ?? null, details: details ?? undefined },
+    data: {
+      appId,
+      decision,
+      reason: reason ?? null,
+      reviewerId: actor.id ?? null,
+      details: details ?? undefined,
+    },
   });
 }
 
@@ -102,13 +129,20 @@ async function review(appId: string, decision: ReviewDecision, actor: Actor, rea
 export async function requestAccess(input: AccessRequest, ownerId: string, actor: Actor) {
   const data = accessRequestSchema.parse(input);
   const taken = await db().app.findUnique({ where: { name: data.name }, select: { id: true } });
-  if (taken) throw new DomainError('conflict', `an app named "${data.name}" already exists; choose another name`);
+  if (taken)
+    throw new DomainError('conflict', `an app named "${data.name}" already exists; choose another name`);
   return db().$transaction(async (tx) => {
     const app = await tx.app.create({
       data: { ...data, owners: { create: { userId: ownerId, addedById: ownerId } } },
     });
     await review(app.id, 'submitted', actor, null, undefined, tx);
-    await audit(actor, 'app.requested', { type: 'app', id: app.id }, { name: app.name, requestedModels: data.requestedModels }, tx);
+    await audit(
+      actor,
+      'app.requested',
+      { type: 'app', id: app.id },
+      { name: app.name, requestedModels: data.requestedModels },
+      tx,
+    );
     return app;
   });
 }
@@ -118,31 +152,57 @@ export async function resubmit(appId: string, input: AccessRequest, actor: Actor
   const data = accessRequestSchema.parse(input);
   const app = await db().app.findUnique({ where: { id: appId }, select: { status: true, name: true } });
   if (!app) throw new DomainError('not_found', 'no such app');
-  if (app.status !== 'changes_requested') throw new DomainError('invalid', 'only an app sent back for changes can be resubmitted');
+  if (app.status !== 'changes_requested')
+    throw new DomainError('invalid', 'only an app sent back for changes can be resubmitted');
   if (data.name !== app.name) {
     const taken = await db().app.findUnique({ where: { name: data.name }, select: { id: true } });
-    if (taken) throw new DomainError('conflict', `an app named "${data.name}" already exists; choose another name`);
+    if (taken)
+      throw new DomainError('conflict', `an app named "${data.name}" already exists; choose another name`);
   }
   await db().$transaction(async (tx) => {
     // Still sent back when the write happens: a second resubmit racing this one changes nothing.
-    const updated = await tx.app.updateMany({ where: { id: appId, status: 'changes_requested' }, data: { ...data, status: 'pending' } });
-    if (updated.count === 0) throw new DomainError('invalid', 'only an app sent back for changes can be resubmitted');
+    const updated = await tx.app.updateMany({
+      where: { id: appId, status: 'changes_requested' },
+      data: { ...data, status: 'pending' },
+    });
+    if (updated.count === 0)
+      throw new DomainError('invalid', 'only an app sent back for changes can be resubmitted');
     await review(appId, 'resubmitted', actor, null, undefined, tx);
     await audit(actor, 'app.resubmitted', { type: 'app', id: appId }, undefined, tx);
   });
 }
 
 /** Status, review and audit in one transaction; the proxies hear of it once it is committed. */
-async function transition(appId: string, from: AppStatus[], to: AppStatus, decision: ReviewDecision, actor: Actor, reason?: string | null, extra: object = {}) {
+async function transition(
+  appId: string,
+  from: AppStatus[],
+  to: AppStatus,
+  decision: ReviewDecision,
+  actor: Actor,
+  reason?: string | null,
+  extra: object = {},
+) {
   await db().$transaction(async (tx) => {
-    const updated = await tx.app.updateMany({ where: { id: appId, status: { in: from } }, data: { status: to, ...extra } });
+    const updated = await tx.app.updateMany({
+      where: { id: appId, status: { in: from } },
+      data: { status: to, ...extra },
+    });
     if (updated.count === 0) {
       const exists = await tx.app.findUnique({ where: { id: appId }, select: { status: true } });
       if (!exists) throw new DomainError('not_found', 'no such app');
-      throw new DomainError('invalid', `the app is ${exists.status.replace('_', ' ')}; it cannot be ${decision.replace('_', ' ')} now`);
+      throw new DomainError(
+        'invalid',
+        `the app is ${exists.status.replace('_', ' ')}; it cannot be ${decision.replace('_', ' ')} now`,
+      );
     }
     await review(appId, decision, actor, reason, extra, tx);
-    await audit(actor, `app.${decision}`, { type: 'app', id: appId }, { reason: reason ?? undefined, ...extra }, tx);
+    await audit(
+      actor,
+      `app.${decision}`,
+      { type: 'app', id: appId },
+      { reason: reason ?? undefined, ...extra },
+      tx,
+    );
   });
   await publishInvalidation({ appId });
 }
@@ -166,11 +226,25 @@ export async function approve(appId: string, input: Approval, actor: Actor) {
 const reasonSchema = z.string().trim().min(3, 'give a reason the owner can act on').max(2000);
 
 export async function reject(appId: string, reason: string, actor: Actor) {
-  await transition(appId, ['pending', 'changes_requested'], 'rejected', 'rejected', actor, reasonSchema.parse(reason));
+  await transition(
+    appId,
+    ['pending', 'changes_requested'],
+    'rejected',
+    'rejected',
+    actor,
+    reasonSchema.parse(reason),
+  );
 }
 
 export async function requestChanges(appId: string, comment: string, actor: Actor) {
-  await transition(appId, ['pending'], 'changes_requested', 'changes_requested', actor, reasonSchema.parse(comment));
+  await transition(
+    appId,
+    ['pending'],
+    'changes_requested',
+    'changes_requested',
+    actor,
+    reasonSchema.parse(comment),
+  );
 }
 
 export async function suspend(appId: string, reason: string, actor: Actor) {
@@ -183,7 +257,10 @@ export async function reinstate(appId: string, actor: Actor, reason?: string) {
 
 /** Admins change an approved app's policy and limits. */
 export async function updatePolicy(appId: string, input: Partial<Approval>, actor: Actor) {
-  const a = approvalSchema.partial().superRefine(policyFor(await appForPolicy(appId))).parse(input);
+  const a = approvalSchema
+    .partial()
+    .superRefine(policyFor(await appForPolicy(appId)))
+    .parse(input);
   const data = {
     ...a,
     ...(a.monthlyTokenBudget !== undefined

@@ -118,7 +118,14 @@ export type AppKey = Awaited<ReturnType<typeof appKeys>>[number];
 export function appForSamples(id: string) {
   return db().app.findUnique({
     where: { id },
-    select: { id: true, name: true, status: true, allowedModels: true, allowedAdapters: true, allowByoKey: true },
+    select: {
+      id: true,
+      name: true,
+      status: true,
+      allowedModels: true,
+      allowedAdapters: true,
+      allowByoKey: true,
+    },
   });
 }
 

@@ -45,8 +45,14 @@ function auditWhere(f: AuditFilter): Prisma.AuditEventWhereInput {
   return {
     ...(f.action ? { action: f.action } : {}),
     ...(f.actor ? { actorEmail: { contains: f.actor.trim(), mode: 'insensitive' } } : {}),
-    ...(target ? (/^[a-z]+$/.test(target) && target.length < 10 ? { targetType: target } : { targetId: target }) : {}),
-    ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
+    ...(target
+      ? /^[a-z]+$/.test(target) && target.length < 10
+        ? { targetType: target }
+        : { targetId: target }
+      : {}),
+    ...(f.from || f.to
+      ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } }
+      : {}),
   };
 }
 
@@ -54,7 +60,12 @@ function auditWhere(f: AuditFilter): Prisma.AuditEventWhereInput {
 export async function listAuditEvents(filter: AuditFilter, page: number, pageSize = 50) {
   const where = auditWhere(filter);
   const [events, total] = await Promise.all([
-    db().auditEvent.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * pageSize, take: pageSize }),
+    db().auditEvent.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    }),
     db().auditEvent.count({ where }),
   ]);
   return { events, total, page, pageSize, pages: Math.max(1, Math.ceil(total / pageSize)) };
@@ -62,6 +73,10 @@ export async function listAuditEvents(filter: AuditFilter, page: number, pageSiz
 
 /** The actions that occur in the log, for the filter's choices. */
 export async function auditActions(): Promise<string[]> {
-  const rows = await db().auditEvent.findMany({ distinct: ['action'], select: { action: true }, orderBy: { action: 'asc' } });
+  const rows = await db().auditEvent.findMany({
+    distinct: ['action'],
+    select: { action: true },
+    orderBy: { action: 'asc' },
+  });
   return rows.map((r) => r.action);
 }

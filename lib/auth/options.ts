@@ -24,19 +24,33 @@ function providers(): NextAuthOptions['providers'] {
     CredentialsProvider({
       id: 'credentials',
       name: 'Email and password',
-      credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+      credentials: {
+        email: { label: 'Email', type: 'email' },
+        password: { label: 'Password', type: 'password' },
+      },
       async authorize(credentials, req) {
-        const email = String(credentials?.email ?? '').trim().toLowerCase().slice(0, 254);
+        const email = String(credentials?.email ?? '')
+          .trim()
+          .toLowerCase()
+          .slice(0, 254);
         const password = String(credentials?.password ?? '').slice(0, 256);
         const ip = clientIp(req?.headers as Record<string, unknown> | undefined);
         const keys = [`email:${email}`, `ip:${ip}`];
         if (!email || !password) return null;
         if (lockedFor(keys) > 0) throw new Error('TooManyAttempts');
         const user = await db().user.findUnique({ where: { email }, omit: { passwordHash: false } });
-        const ok = user && !user.disabled ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
+        const ok =
+          user && !user.disabled
+            ? await verifyPassword(user.passwordHash, password)
+            : (await verifyPassword(await dummyHash(), password), false);
         if (!ok || !user) {
           if (recordFailure(keys)) {
-            await audit({ email, ip }, 'auth.signin_failure_burst', user ? { type: 'user', id: user.id } : null, { attempts: 5 });
+            await audit(
+              { email, ip },
+              'auth.signin_failure_burst',
+              user ? { type: 'user', id: user.id } : null,
+              { attempts: 5 },
+            );
           }
           return null;
         }
@@ -89,21 +103,42 @@ export function authOptions(): NextAuthOptions {
           const byEmail = await db().user.findUnique({ where: { email } });
           if (byEmail) {
             const verified = (profile as { email_verified?: unknown } | undefined)?.email_verified === true;
-            if (!verified || (byEmail.ssoSubject && byEmail.ssoSubject !== subject)) return '/signin?error=AccountNotLinked';
+            if (!verified || (byEmail.ssoSubject && byEmail.ssoSubject !== subject))
+              return '/signin?error=AccountNotLinked';
             existing = byEmail;
           }
         }
         if (existing?.disabled) return '/signin?error=AccessDenied';
         const saved = existing
-          ? await db().user.update({ where: { id: existing.id }, data: { ssoSubject: subject, lastLoginAt: new Date() } })
-          : await db().user.create({ data: { email, name: user.name ?? null, role: 'member', ssoSubject: subject, lastLoginAt: new Date() } });
-        if (!existing) await audit({ id: saved.id, email }, 'user.created_by_sso', { type: 'user', id: saved.id }, { role: 'member' });
+          ? await db().user.update({
+              where: { id: existing.id },
+              data: { ssoSubject: subject, lastLoginAt: new Date() },
+            })
+          : await db().user.create({
+              data: {
+                email,
+                name: user.name ?? null,
+                role: 'member',
+                ssoSubject: subject,
+                lastLoginAt: new Date(),
+              },
+            });
+        if (!existing)
+          await audit(
+            { id: saved.id, email },
+            'user.created_by_sso',
+            { type: 'user', id: saved.id },
+            { role: 'member' },
+          );
         user.id = saved.id;
         return true;
       },
       async jwt({ token, user, account }) {
         if (account?.provider === OIDC_ID) {
-          const sso = await db().user.findUnique({ where: { ssoSubject: `${env().OIDC_ISSUER}|${account.providerAccountId}` }, select: { id: true } });
+          const sso = await db().user.findUnique({
+            where: { ssoSubject: `${env().OIDC_ISSUER}|${account.providerAccountId}` },
+            select: { id: true },
+          });
           token.uid = sso?.id;
         } else if (user) {
           token.uid = user.id;

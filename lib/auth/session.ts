@@ -21,7 +21,10 @@ export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions());
   const uid = (session as { uid?: unknown } | null)?.uid;
   if (typeof uid !== 'string') return null;
-  const user = await db().user.findUnique({ where: { id: uid }, select: { id: true, email: true, name: true, role: true, disabled: true } });
+  const user = await db().user.findUnique({
+    where: { id: uid },
+    select: { id: true, email: true, name: true, role: true, disabled: true },
+  });
   if (!user || user.disabled) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
@@ -29,7 +32,13 @@ export async function currentUser(): Promise<SessionUser | null> {
 /** A path on this site to return to after signing in; anything else (other hosts, odd schemes) is refused. */
 export function safeReturnPath(value: unknown): string | null {
   if (typeof value !== 'string' || value.length > 2000) return null;
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\u0000-\u001f\\]/.test(value)) return null;
+  if (
+    !value.startsWith('/') ||
+    value.startsWith('//') ||
+    value.startsWith('/\\') ||
+    /[\u0000-\u001f\\]/.test(value)
+  )
+    return null;
   if (value.startsWith('/signin') || value.startsWith('/api/')) return null;
   return value;
 }

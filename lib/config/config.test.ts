@@ -15,7 +15,10 @@ models:
 
 describe('gateway config', () => {
   it('accepts the minimal file other tools write, resolving ${{ VAR }} from the environment', () => {
-    const cfg = resolveConfig({ file: parseConfig(MINIMAL, 'x.yaml'), source: 'x.yaml' }, { UPSTREAM_KEY: 'sk-1' });
+    const cfg = resolveConfig(
+      { file: parseConfig(MINIMAL, 'x.yaml'), source: 'x.yaml' },
+      { UPSTREAM_KEY: 'sk-1' },
+    );
     const model = cfg.models.get('gpt-4o-mini-2024-07-18')!;
     expect(model.upstreamModel).toBe('gpt-4o-mini');
     expect(model.provider.headers.Authorization).toBe('Bearer sk-1');
@@ -44,16 +47,25 @@ describe('gateway config', () => {
   });
 
   it('refuses a model naming an unknown provider and unknown keys', () => {
-    expect(() => parseConfig(MINIMAL.replace('provider: upstream', 'provider: nope'), 'f')).toThrow(/models\.gpt-4o-mini-2024-07-18\.provider.*"nope"/);
+    expect(() => parseConfig(MINIMAL.replace('provider: upstream', 'provider: nope'), 'f')).toThrow(
+      /models\.gpt-4o-mini-2024-07-18\.provider.*"nope"/,
+    );
     expect(() => parseConfig(MINIMAL + 'surprise: 1\n', 'f')).toThrow(/surprise/);
     expect(() => parseConfig('providers: [', 'f')).toThrow(/not valid YAML/);
   });
 
   it('refuses a credential written into the file instead of an environment variable, without echoing it', () => {
     const leaky = MINIMAL.replace('Bearer ${{ UPSTREAM_KEY }}', 'Bearer sk-live-0123456789');
-    expect(() => parseConfig(leaky, 'f')).toThrow(/providers\.upstream\.headers\.Authorization .*environment variable/);
+    expect(() => parseConfig(leaky, 'f')).toThrow(
+      /providers\.upstream\.headers\.Authorization .*environment variable/,
+    );
     expect(() => parseConfig(leaky, 'f')).not.toThrow(/sk-live/);
-    expect(() => parseConfig(MINIMAL.replace('Authorization: Bearer ${{ UPSTREAM_KEY }}', 'OpenAI-Beta: assistants=v2'), 'f')).not.toThrow();
+    expect(() =>
+      parseConfig(
+        MINIMAL.replace('Authorization: Bearer ${{ UPSTREAM_KEY }}', 'OpenAI-Beta: assistants=v2'),
+        'f',
+      ),
+    ).not.toThrow();
   });
 
   it('runs with the built-in echo provider serving the guide’s model when there is no file', () => {

@@ -54,10 +54,18 @@ export interface GatewayConfig {
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
 
 /** Turns the validated file into the runtime config, resolving ${{ VAR }} from the environment. */
-export function resolveConfig(loaded: LoadedConfig, source: Readonly<Record<string, string | undefined>> = rawEnv()): GatewayConfig {
+export function resolveConfig(
+  loaded: LoadedConfig,
+  source: Readonly<Record<string, string | undefined>> = rawEnv(),
+): GatewayConfig {
   const missing: string[] = [];
   const resolveHeaders = (h: Record<string, string>, where: string) =>
-    Object.fromEntries(Object.entries(h).map(([k, v]) => [k, resolvePlaceholders(v, `${where}.headers.${k}`, source, missing)]));
+    Object.fromEntries(
+      Object.entries(h).map(([k, v]) => [
+        k,
+        resolvePlaceholders(v, `${where}.headers.${k}`, source, missing),
+      ]),
+    );
 
   const providers = new Map<string, Provider>();
   for (const [name, p] of Object.entries(loaded.file.providers)) {
@@ -74,7 +82,8 @@ export function resolveConfig(loaded: LoadedConfig, source: Readonly<Record<stri
   const models = new Map<string, Model>();
   for (const [name, m] of Object.entries(loaded.file.models)) {
     const provider = providers.get(m.provider);
-    if (!provider) throw new ConfigError(`${loaded.source}: models.${name}.provider names an unknown provider`);
+    if (!provider)
+      throw new ConfigError(`${loaded.source}: models.${name}.provider names an unknown provider`);
     const upstreamModel = m.upstreamModel ?? name;
     models.set(name, {
       name,
@@ -99,9 +108,18 @@ export function resolveConfig(loaded: LoadedConfig, source: Readonly<Record<stri
       scrubPhi: a.scrubPhi,
     });
   }
-  if (missing.length > 0) throw new ConfigError(`${loaded.source}:\n${missing.map((m) => `  ${m}`).join('\n')}`);
+  if (missing.length > 0)
+    throw new ConfigError(`${loaded.source}:\n${missing.map((m) => `  ${m}`).join('\n')}`);
   const compatDefaultModel = loaded.file.compatChat.defaultModel ?? models.keys().next().value;
-  return { source: loaded.source, providers, models, adapters, portal: loaded.file.portal, usage: loaded.file.usage, compatDefaultModel };
+  return {
+    source: loaded.source,
+    providers,
+    models,
+    adapters,
+    portal: loaded.file.portal,
+    usage: loaded.file.usage,
+    compatDefaultModel,
+  };
 }
 
 const KEY = Symbol.for('portico.gatewayConfig');
@@ -134,7 +152,12 @@ export function configuredAdapters(): string[] {
  */
 export function adapterChoices(alsoAllowed: string[] = []) {
   const configured = gatewayConfig().adapters;
-  const choices = [...configured.values()].map((a) => ({ name: a.name, host: a.baseUrl.host, scrubPhi: a.scrubPhi }));
-  for (const name of alsoAllowed) if (!configured.has(name)) choices.push({ name, host: '', scrubPhi: false });
+  const choices = [...configured.values()].map((a) => ({
+    name: a.name,
+    host: a.baseUrl.host,
+    scrubPhi: a.scrubPhi,
+  }));
+  for (const name of alsoAllowed)
+    if (!configured.has(name)) choices.push({ name, host: '', scrubPhi: false });
   return choices;
 }

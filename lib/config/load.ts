@@ -25,7 +25,12 @@ models:
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 /** Replaces ${{ NAME }} with the environment's value; a missing variable is an error naming it. */
-export function resolvePlaceholders(value: string, where: string, source: Record<string, string | undefined>, missing: string[]): string {
+export function resolvePlaceholders(
+  value: string,
+  where: string,
+  source: Record<string, string | undefined>,
+  missing: string[],
+): string {
   return value.replace(PLACEHOLDER, (_m, name: string) => {
     const v = source[name];
     if (v === undefined || v === '') {
@@ -53,14 +58,17 @@ export function parseConfig(text: string, source: string): ConfigFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(`${source}: not valid YAML:\n${doc.errors.map((e) => `  ${e.message}`).join('\n')}`);
+    throw new ConfigError(
+      `${source}: not valid YAML:\n${doc.errors.map((e) => `  ${e.message}`).join('\n')}`,
+    );
   }
   const result = configSchema.safeParse(doc.toJS() ?? {});
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const at = issue.path.map(String);
       let node = doc.getIn(at, true) as { range?: [number, number, number] } | undefined;
-      for (let n = at.length - 1; !node?.range && n >= 0; n--) node = doc.getIn(at.slice(0, n), true) as typeof node;
+      for (let n = at.length - 1; !node?.range && n >= 0; n--)
+        node = doc.getIn(at.slice(0, n), true) as typeof node;
       const line = node?.range ? ` (line ${lineCounter.linePos(node.range[0]).line})` : '';
       return `  ${at.join('.') || '(top level)'}${line}: ${issue.message}`;
     });
@@ -73,6 +81,7 @@ export function parseConfig(text: string, source: string): ConfigFile {
 export function loadConfig(explicit?: string, cwd = process.cwd()): LoadedConfig {
   const p = configPath(explicit, cwd);
   if (!p) return { file: parseConfig(BUILTIN_CONFIG_YAML, 'built-in'), source: 'built-in' };
-  if (!existsSync(/* turbopackIgnore: true */ p)) throw new ConfigError(`${p}: PORTICO_CONFIG names a file that does not exist`);
+  if (!existsSync(/* turbopackIgnore: true */ p))
+    throw new ConfigError(`${p}: PORTICO_CONFIG names a file that does not exist`);
   return { file: parseConfig(readFileSync(/* turbopackIgnore: true */ p, 'utf8'), p), source: p };
 }

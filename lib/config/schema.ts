@@ -1,17 +1,24 @@
 import { z } from 'zod';
 
 const timeoutMs = z.number().int().positive().max(3_600_000);
-const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|api-key|x-api-key|.*-key|.*token.*|.*secret.*|cookie)$/i;
+const CREDENTIAL_HEADER =
+  /^(authorization|proxy-authorization|api-key|x-api-key|.*-key|.*token.*|.*secret.*|cookie)$/i;
 const PLACEHOLDER_IN = /\$\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}/;
 
 // Secrets never live in the file (it is versioned): a credential header must name an environment variable.
-const headers = z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name (letters, digits, -)'), z.string()).superRefine((h, ctx) => {
-  for (const [name, value] of Object.entries(h)) {
-    if (CREDENTIAL_HEADER.test(name) && !PLACEHOLDER_IN.test(value)) {
-      ctx.addIssue({ code: 'custom', path: [name], message: `carries a credential: put it in an environment variable and write \${{ VARIABLE }} here, e.g. "Bearer \${{ OPENAI_API_KEY }}"` });
+const headers = z
+  .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name (letters, digits, -)'), z.string())
+  .superRefine((h, ctx) => {
+    for (const [name, value] of Object.entries(h)) {
+      if (CREDENTIAL_HEADER.test(name) && !PLACEHOLDER_IN.test(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `carries a credential: put it in an environment variable and write \${{ VARIABLE }} here, e.g. "Bearer \${{ OPENAI_API_KEY }}"`,
+        });
+      }
     }
-  }
-});
+  });
 
 const timeouts = z
   .object({
@@ -27,7 +34,11 @@ const providerBase = {
 
 export const providerSchema = z.discriminatedUnion('type', [
   z
-    .object({ type: z.literal('openai'), baseUrl: z.url().default('https://api.openai.com/v1'), ...providerBase })
+    .object({
+      type: z.literal('openai'),
+      baseUrl: z.url().default('https://api.openai.com/v1'),
+      ...providerBase,
+    })
     .strict(),
   z.object({ type: z.literal('openai-compatible'), baseUrl: z.url(), ...providerBase }).strict(),
   z
@@ -83,7 +94,9 @@ export const configSchema = z
   .object({
     providers: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), providerSchema),
     models: z.record(z.string().regex(/^[A-Za-z0-9._:/-]+$/, 'letters, digits and . _ : / -'), modelSchema),
-    adapters: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and -'), adapterSchema).default({}),
+    adapters: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and -'), adapterSchema)
+      .default({}),
     portal: z
       .object({
         attestation: z
@@ -114,7 +127,11 @@ export const configSchema = z
   .strict()
   .superRefine((cfg, ctx) => {
     if (cfg.compatChat.defaultModel && !cfg.models[cfg.compatChat.defaultModel]) {
-      ctx.addIssue({ code: 'custom', path: ['compatChat', 'defaultModel'], message: `"${cfg.compatChat.defaultModel}" is not a model under models` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['compatChat', 'defaultModel'],
+        message: `"${cfg.compatChat.defaultModel}" is not a model under models`,
+      });
     }
     for (const [name, model] of Object.entries(cfg.models)) {
       if (!cfg.providers[model.provider]) {
@@ -126,7 +143,11 @@ export const configSchema = z
       }
       for (const [i, fb] of model.fallbacks.entries()) {
         if (!cfg.models[fb] || fb === name) {
-          ctx.addIssue({ code: 'custom', path: ['models', name, 'fallbacks', i], message: `"${fb}" is not another model under models` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['models', name, 'fallbacks', i],
+            message: `"${fb}" is not another model under models`,
+          });
         }
       }
     }

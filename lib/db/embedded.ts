@@ -1,6 +1,15 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -32,7 +41,9 @@ async function binaries(): Promise<Binaries> {
   try {
     return (await import(pkg)) as Binaries;
   } catch {
-    throw new Error(`embedded PostgreSQL has no binaries for ${process.platform}-${process.arch} (${pkg}); set DATABASE_URL`);
+    throw new Error(
+      `embedded PostgreSQL has no binaries for ${process.platform}-${process.arch} (${pkg}); set DATABASE_URL`,
+    );
   }
 }
 
@@ -43,7 +54,14 @@ function runAs(): { uid: number; gid: number } | undefined {
   try {
     return { uid: id('-u'), gid: id('-g') };
   } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+    execFileSync('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      'postgres',
+    ]);
     return { uid: id('-u'), gid: id('-g') };
   }
 }
@@ -105,13 +123,24 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       log(`initialising PostgreSQL in ${pgDir}`);
       execFileSync(
         bin.initdb,
-        [`--pgdata=${pgDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwTmp}`, '--encoding=UTF8', '--no-locale'],
+        [
+          `--pgdata=${pgDir}`,
+          '--auth=scram-sha-256',
+          '--username=postgres',
+          `--pwfile=${pwTmp}`,
+          '--encoding=UTF8',
+          '--no-locale',
+        ],
         { stdio: 'pipe', ...(owner ?? {}) },
       );
     } catch (err) {
       const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim();
-      const hint = /Permission denied/.test(stderr) ? ' (the postgres system user must be able to pass through every folder above it: chmod o+x on them)' : '';
-      throw new Error(`embedded PostgreSQL could not initialise ${pgDir}: ${stderr || (err as Error).message}${hint}`);
+      const hint = /Permission denied/.test(stderr)
+        ? ' (the postgres system user must be able to pass through every folder above it: chmod o+x on them)'
+        : '';
+      throw new Error(
+        `embedded PostgreSQL could not initialise ${pgDir}: ${stderr || (err as Error).message}${hint}`,
+      );
     } finally {
       rmSync(pwTmp, { force: true });
     }
@@ -123,17 +152,32 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const running = livePid(path.join(pgDir, 'postmaster.pid'));
   if (running) {
     if (running.port !== opts.port) {
-      throw new Error(`the embedded PostgreSQL in ${pgDir} is already running on port ${running.port} (pid ${running.pid}), not ${opts.port}`);
+      throw new Error(
+        `the embedded PostgreSQL in ${pgDir} is already running on port ${running.port} (pid ${running.pid}), not ${opts.port}`,
+      );
     }
     log(`reusing the embedded PostgreSQL already running on port ${opts.port}`);
     await ensureDatabase(clientConfig, database);
     return { url, port: opts.port, startedHere: false, stop: async () => {} };
   }
 
-  const args = ['-D', pgDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+  const args = [
+    '-D',
+    pgDir,
+    '-p',
+    String(opts.port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+  ];
   if (opts.fast) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   // Own process group: a Ctrl+C in the terminal must not stop the database before Portico has flushed to it.
-  const child = spawn(bin.postgres, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true, ...(owner ?? {}) });
+  const child = spawn(bin.postgres, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+    ...(owner ?? {}),
+  });
   await new Promise<void>((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
@@ -145,7 +189,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       }
     };
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited (code ${code}) while starting:\n${output.trim()}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`embedded PostgreSQL exited (code ${code}) while starting:\n${output.trim()}`)),
+    );
   });
   child.removeAllListeners('exit');
   child.unref();

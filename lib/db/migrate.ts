@@ -41,11 +41,15 @@ export async function migrate(databaseUrl: string, root = process.cwd()): Promis
   if (pending.length === 0) return [];
   const cli = path.join(root, 'node_modules', 'prisma', 'build', 'index.js');
   try {
-    await run(process.execPath, ['-r', path.join(root, 'scripts', 'prisma-preload.cjs'), cli, 'migrate', 'deploy'], {
-      cwd: root,
-      env: { ...rawEnv(), DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-      timeout: 120_000,
-    });
+    await run(
+      process.execPath,
+      ['-r', path.join(root, 'scripts', 'prisma-preload.cjs'), cli, 'migrate', 'deploy'],
+      {
+        cwd: root,
+        env: { ...rawEnv(), DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+        timeout: 120_000,
+      },
+    );
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     const detail = `${e.stdout ?? ''}${e.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');

@@ -14,7 +14,13 @@ export function pgPool(): pg.Pool {
   if (!g[KEY]) {
     const url = env().DATABASE_URL;
     if (!url) throw new Error('DATABASE_URL is not set');
-    const pool = new pg.Pool({ ...pgConfigFromUrl(url), max: 3, connectionTimeoutMillis: 5_000, query_timeout: 30_000, allowExitOnIdle: true });
+    const pool = new pg.Pool({
+      ...pgConfigFromUrl(url),
+      max: 3,
+      connectionTimeoutMillis: 5_000,
+      query_timeout: 30_000,
+      allowExitOnIdle: true,
+    });
     pool.on('error', () => {}); // an idle client dropped by the server: the pool replaces it
     g[KEY] = pool;
   }

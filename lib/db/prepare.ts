@@ -14,14 +14,26 @@ export interface PreparedDatabase {
  * DATABASE_URL set → that server; unset → the embedded PostgreSQL under the data folder. Either way the
  * committed migrations are applied, and DATABASE_URL is set for the rest of the process.
  */
-export async function prepareDatabase(opts: { dataDir: string; port: number; root?: string; log?: (m: string) => void; fast?: boolean }): Promise<PreparedDatabase> {
+export async function prepareDatabase(opts: {
+  dataDir: string;
+  port: number;
+  root?: string;
+  log?: (m: string) => void;
+  fast?: boolean;
+}): Promise<PreparedDatabase> {
   const root = opts.root ?? process.cwd();
   const log = opts.log ?? (() => {});
   let url = env().DATABASE_URL;
   let stop = async () => {};
   let embedded = false;
   if (!url) {
-    const pg = await startEmbeddedPostgres({ dataDir: path.resolve(root, opts.dataDir), port: opts.port, log, fast: opts.fast, within: root });
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.resolve(root, opts.dataDir),
+      port: opts.port,
+      log,
+      fast: opts.fast,
+      within: root,
+    });
     url = pg.url;
     stop = pg.stop;
     embedded = true;

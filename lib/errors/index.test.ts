@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Prisma } from '../generated/prisma/client';
 import { DomainError, fromDatabase } from '.';
 
-const known = (code: string, meta?: Record<string, unknown>) => new Prisma.PrismaClientKnownRequestError('db said no', { code, clientVersion: 'test', meta });
+const known = (code: string, meta?: Record<string, unknown>) =>
+  new Prisma.PrismaClientKnownRequestError('db said no', { code, clientVersion: 'test', meta });
 
 describe('database errors as domain errors', () => {
   it('a unique name taken by a racing request is a conflict naming the field', () => {
@@ -10,7 +11,9 @@ describe('database errors as domain errors', () => {
     expect(e).toBeInstanceOf(DomainError);
     expect((e as DomainError).code).toBe('conflict');
     expect((e as DomainError).message).toBe('that name is already taken; choose another');
-    expect((fromDatabase(known('P2002', { target: 'users_email_key' })) as DomainError).message).toMatch(/email address/);
+    expect((fromDatabase(known('P2002', { target: 'users_email_key' })) as DomainError).message).toMatch(
+      /email address/,
+    );
   });
 
   it('a record gone between read and write is not found; a dangling reference is invalid', () => {

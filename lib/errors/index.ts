@@ -28,7 +28,11 @@ export function fromDatabase(err: unknown): unknown {
   switch (err.code) {
     case 'P2002': {
       const target = (err.meta as { target?: unknown } | undefined)?.target;
-      const field = Array.isArray(target) ? String(target[0]) : typeof target === 'string' ? target.replace(/^.*_(\w+)_key$/, '$1') : '';
+      const field = Array.isArray(target)
+        ? String(target[0])
+        : typeof target === 'string'
+          ? target.replace(/^.*_(\w+)_key$/, '$1')
+          : '';
       const what = FIELD_NAMES[field] ?? (field || 'value');
       return new DomainError('conflict', `that ${what} is already taken; choose another`);
     }

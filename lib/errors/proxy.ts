@@ -14,7 +14,9 @@ export class ProxyError extends Error {
   }
 
   body(): { error: { message: string; type: string; param: string | null; code: string } } {
-    return { error: { message: this.message, type: this.type, param: this.opts.param ?? null, code: this.code } };
+    return {
+      error: { message: this.message, type: this.type, param: this.opts.param ?? null, code: this.code },
+    };
   }
 }
 

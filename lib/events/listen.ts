@@ -16,7 +16,11 @@ export function listenForInvalidations(databaseUrl: string): { stop(): Promise<v
 
   const connect = async () => {
     if (stopped) return;
-    const c = new pg.Client({ ...pgConfigFromUrl(databaseUrl), connectionTimeoutMillis: 5_000, keepAlive: true });
+    const c = new pg.Client({
+      ...pgConfigFromUrl(databaseUrl),
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
+    });
     c.on('notification', (n) => {
       if (n.channel !== PG_CHANNEL || !n.payload) return;
       try {

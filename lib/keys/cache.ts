@@ -69,7 +69,8 @@ export class KeyCache {
     const now = this.o.now();
     if (!e?.principal || now - e.at > this.o.freshMs) return null;
     const p = e.principal;
-    if ((p.revokedAt !== null && p.revokedAt <= now) || (p.expiresAt !== null && p.expiresAt <= now)) return null;
+    if ((p.revokedAt !== null && p.revokedAt <= now) || (p.expiresAt !== null && p.expiresAt <= now))
+      return null;
     return p;
   }
 

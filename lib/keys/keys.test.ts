@@ -8,7 +8,21 @@ const principal = (over: Partial<KeyPrincipal> = {}): KeyPrincipal => ({
   keyName: 'n',
   expiresAt: null,
   revokedAt: null,
-  app: { id: 'a1', name: 'app', status: 'approved', allowedModels: [], allowedAdapters: [], allowByoKey: false, allowImages: false, allowAudio: false, phiPolicy: 'scrub', rpmLimit: null, tpmLimit: null, monthlyTokenBudget: null, monthlyCostBudgetUsd: null },
+  app: {
+    id: 'a1',
+    name: 'app',
+    status: 'approved',
+    allowedModels: [],
+    allowedAdapters: [],
+    allowByoKey: false,
+    allowImages: false,
+    allowAudio: false,
+    phiPolicy: 'scrub',
+    rpmLimit: null,
+    tpmLimit: null,
+    monthlyTokenBudget: null,
+    monthlyCostBudgetUsd: null,
+  },
   ...over,
 });
 
@@ -50,7 +64,15 @@ describe('key cache', () => {
   it('keeps serving a recently verified key while the database is down, for a bounded time', async () => {
     let now = 0;
     let up = true;
-    const cache = new KeyCache({ load: async () => { if (!up) throw new Error('down'); return principal(); }, now: () => now, freshMs: 1_000, staleMs: 60_000 });
+    const cache = new KeyCache({
+      load: async () => {
+        if (!up) throw new Error('down');
+        return principal();
+      },
+      now: () => now,
+      freshMs: 1_000,
+      staleMs: 60_000,
+    });
     expect((await cache.verify('k')).ok).toBe(true);
     up = false;
     now = 59_000;

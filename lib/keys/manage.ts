@@ -24,10 +24,15 @@ export async function createKey(
   tx: Tx = db(),
 ) {
   const name = keyNameSchema.parse(input.name);
-  const days = input.expiresInDays == null ? null : z.number().int().min(1).max(3650).parse(input.expiresInDays);
+  const days =
+    input.expiresInDays == null ? null : z.number().int().min(1).max(3650).parse(input.expiresInDays);
   const app = await tx.app.findUnique({ where: { id: appId }, select: { status: true } });
   if (!app) throw new DomainError('not_found', 'no such app');
-  if (app.status !== 'approved') throw new DomainError('invalid', `keys can only be created for approved apps (this one is ${app.status.replace('_', ' ')})`);
+  if (app.status !== 'approved')
+    throw new DomainError(
+      'invalid',
+      `keys can only be created for approved apps (this one is ${app.status.replace('_', ' ')})`,
+    );
   const k = generateKey(keyPrefix());
   const record = await tx.apiKey.create({
     data: {
@@ -42,12 +47,21 @@ export async function createKey(
     },
     select: { id: true, name: true, prefix: true, last4: true, expiresAt: true, createdAt: true },
   });
-  await audit(actor, rotatedFromId ? 'key.rotated' : 'key.created', { type: 'key', id: record.id }, { appId, name, rotatedFromId }, tx);
+  await audit(
+    actor,
+    rotatedFromId ? 'key.rotated' : 'key.created',
+    { type: 'key', id: record.id },
+    { appId, name, rotatedFromId },
+    tx,
+  );
   return { key: k.key, record };
 }
 
 export async function revokeKey(keyId: string, actor: Actor, appId?: string) {
-  const key = await db().apiKey.findFirst({ where: { id: keyId, ...(appId ? { appId } : {}) }, select: { id: true, appId: true, revokedAt: true } });
+  const key = await db().apiKey.findFirst({
+    where: { id: keyId, ...(appId ? { appId } : {}) },
+    select: { id: true, appId: true, revokedAt: true },
+  });
   if (!key) throw new DomainError('not_found', 'no such key');
   if (!key.revokedAt) {
     await db().$transaction(async (tx) => {
@@ -66,19 +80,39 @@ export async function rotateKey(keyId: string, graceSeconds: number, actor: Acto
   const grace = z.number().int().min(0).max(MAX_GRACE_SECONDS).parse(graceSeconds);
   const old = await db().apiKey.findFirst({
     where: { id: keyId, ...(appId ? { appId } : {}) },
-    select: { id: true, appId: true, name: true, prefix: true, last4: true, createdAt: true, revokedAt: true, expiresAt: true, rotatedTo: { select: { id: true } } },
+    select: {
+      id: true,
+      appId: true,
+      name: true,
+      prefix: true,
+      last4: true,
+      createdAt: true,
+      revokedAt: true,
+      expiresAt: true,
+      rotatedTo: { select: { id: true } },
+    },
   });
   if (!old) throw new DomainError('not_found', 'no such key');
-  if (old.revokedAt) throw new DomainError('invalid', 'a revoked key cannot be rotated; create a new key instead');
+  if (old.revokedAt)
+    throw new DomainError('invalid', 'a revoked key cannot be rotated; create a new key instead');
   if (old.rotatedTo) throw new DomainError('invalid', 'this key has already been rotated');
-  if (old.expiresAt && old.expiresAt.getTime() <= Date.now()) throw new DomainError('invalid', 'this key has expired; create a new key instead');
+  if (old.expiresAt && old.expiresAt.getTime() <= Date.now())
+    throw new DomainError('invalid', 'this key has expired; create a new key instead');
   const graceEnds = new Date(Date.now() + grace * 1000);
   const endsAt = old.expiresAt && old.expiresAt < graceEnds ? old.expiresAt : graceEnds;
   // The new key lives as long as the old one was meant to: rotating an expiring key must not make it eternal.
-  const lifetimeDays = old.expiresAt ? Math.min(3650, Math.max(1, Math.ceil((old.expiresAt.getTime() - old.createdAt.getTime()) / 86_400_000))) : null;
+  const lifetimeDays = old.expiresAt
+    ? Math.min(3650, Math.max(1, Math.ceil((old.expiresAt.getTime() - old.createdAt.getTime()) / 86_400_000)))
+    : null;
   // The new key, the old one's end and the audit line together: a failure leaves neither key changed.
   const created = await db().$transaction(async (tx) => {
-    const made = await createKey(old.appId, { name: old.name, expiresInDays: lifetimeDays }, actor, old.id, tx);
+    const made = await createKey(
+      old.appId,
+      { name: old.name, expiresInDays: lifetimeDays },
+      actor,
+      old.id,
+      tx,
+    );
     await tx.apiKey.update({ where: { id: old.id }, data: { expiresAt: endsAt } });
     return made;
   });
@@ -101,8 +135,10 @@ export function keyState(
   now = Date.now(),
 ): KeyState {
   if (k.revokedAt && k.revokedAt.getTime() <= now) return { kind: 'revoked', at: k.revokedAt };
-  if (k.expiresAt && k.expiresAt.getTime() <= now) return { kind: 'expired', at: k.expiresAt, rotated: Boolean(k.rotatedTo) };
+  if (k.expiresAt && k.expiresAt.getTime() <= now)
+    return { kind: 'expired', at: k.expiresAt, rotated: Boolean(k.rotatedTo) };
   if (k.rotatedTo && k.expiresAt) return { kind: 'rotating', until: k.expiresAt };
-  if (k.expiresAt && k.expiresAt.getTime() - now < EXPIRES_SOON_MS) return { kind: 'expires_soon', at: k.expiresAt };
+  if (k.expiresAt && k.expiresAt.getTime() - now < EXPIRES_SOON_MS)
+    return { kind: 'expires_soon', at: k.expiresAt };
   return { kind: 'active' };
 }

@@ -3,11 +3,20 @@ import { log } from '../log';
 import { monthToDate } from '../usage/queries';
 import { MemoryLimitStore } from './memory';
 import { RedisLimitStore } from './redis';
-import type { AppLimits, Counters, Decision, LimitReason, LimitStore, MonthToDate, Reservation } from './types';
+import type {
+  AppLimits,
+  Counters,
+  Decision,
+  LimitReason,
+  LimitStore,
+  MonthToDate,
+  Reservation,
+} from './types';
 
 export type { AppLimits, LimitReason, Reservation } from './types';
 
-export const hasLimits = (l: AppLimits) => l.rpm !== null || l.tpm !== null || l.monthlyTokens !== null || l.monthlyCostUsd !== null;
+export const hasLimits = (l: AppLimits) =>
+  l.rpm !== null || l.tpm !== null || l.monthlyTokens !== null || l.monthlyCostUsd !== null;
 
 /** Month-to-date tokens and cost of an app, from the daily rollups (the query the portal's budget view uses). */
 export const monthToDateFromDb: MonthToDate = async (appId, month) =>
@@ -41,8 +50,10 @@ export function limitHeaders(l: AppLimits, c: Counters, now: number): Record<str
     h['x-ratelimit-remaining-tokens'] = String(Math.max(0, l.tpm - c.tokens));
     h['x-ratelimit-reset-tokens'] = reset;
   }
-  if (l.monthlyTokens !== null) h['x-portico-budget-remaining-tokens'] = String(Math.max(0, Math.floor(l.monthlyTokens - c.monthTokens)));
-  if (l.monthlyCostUsd !== null) h['x-portico-budget-remaining-usd'] = Math.max(0, l.monthlyCostUsd - c.monthCostUsd).toFixed(4);
+  if (l.monthlyTokens !== null)
+    h['x-portico-budget-remaining-tokens'] = String(Math.max(0, Math.floor(l.monthlyTokens - c.monthTokens)));
+  if (l.monthlyCostUsd !== null)
+    h['x-portico-budget-remaining-usd'] = Math.max(0, l.monthlyCostUsd - c.monthCostUsd).toFixed(4);
   return h;
 }
 
@@ -81,12 +92,17 @@ export class Limiter {
   }
 
   private store(): LimitStore {
-    return this.shared && this.shared.redis.status === 'ready' && Date.now() >= this.retryAt ? this.shared : this.local;
+    return this.shared && this.shared.redis.status === 'ready' && Date.now() >= this.retryAt
+      ? this.shared
+      : this.local;
   }
 
   private degrade(err: unknown) {
     if (!this.degraded) {
-      log().warn({ err: (err as Error)?.message }, 'Redis unreachable: rate limits fall back to this instance until it returns');
+      log().warn(
+        { err: (err as Error)?.message },
+        'Redis unreachable: rate limits fall back to this instance until it returns',
+      );
       // The local counters start again from the database's month-to-date.
       this.local.reset();
     }
@@ -99,9 +115,15 @@ export class Limiter {
     this.degraded = false;
   }
 
-  async check(appId: string, limits: AppLimits, estimate: { tokens: number; costUsd: number }, now = Date.now()): Promise<LimitCheck> {
+  async check(
+    appId: string,
+    limits: AppLimits,
+    estimate: { tokens: number; costUsd: number },
+    now = Date.now(),
+  ): Promise<LimitCheck> {
     // Notice an outage before counting, so that the fall-back counters start before this request.
-    if (this.shared && this.shared.redis.status !== 'ready' && !this.degraded) this.degrade(new Error(`redis ${this.shared.redis.status}`));
+    if (this.shared && this.shared.redis.status !== 'ready' && !this.degraded)
+      this.degrade(new Error(`redis ${this.shared.redis.status}`));
     let store = this.store();
     let d: Decision;
     try {
@@ -115,7 +137,8 @@ export class Limiter {
     }
     const headers = limitHeaders(limits, d.counters, now);
     if (d.ok) return { ok: true, retryAfterS: 0, headers, reservation: { ...d.reservation, store } };
-    const retryAfterS = d.reason === 'rpm' || d.reason === 'tpm' ? secondsToNextMinute(now) : secondsToNextMonth(now);
+    const retryAfterS =
+      d.reason === 'rpm' || d.reason === 'tpm' ? secondsToNextMinute(now) : secondsToNextMonth(now);
     return { ok: false, reason: d.reason, retryAfterS, headers };
   }
 

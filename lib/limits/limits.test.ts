@@ -24,7 +24,10 @@ describe('in-memory limits', () => {
     const r2 = await s.reserve('a', l, { tokens: 60, costUsd: 0 }, T0);
     expect(r1.ok && r2.ok).toBe(true);
     // 900 + two reservations of 60 ≥ 1000: a third concurrent request is refused before either settles.
-    expect(await s.reserve('a', l, { tokens: 60, costUsd: 0 }, T0)).toMatchObject({ ok: false, reason: 'monthly_tokens' });
+    expect(await s.reserve('a', l, { tokens: 60, costUsd: 0 }, T0)).toMatchObject({
+      ok: false,
+      reason: 'monthly_tokens',
+    });
     if (r1.ok) await s.settle(r1.reservation, { tokens: 10, costUsd: 0 });
     if (r2.ok) await s.settle(r2.reservation, { tokens: 10, costUsd: 0 });
     expect((await s.reserve('a', l, { tokens: 60, costUsd: 0 }, T0)).ok).toBe(true);
@@ -37,14 +40,21 @@ describe('in-memory limits', () => {
     const second = await s.reserve('a', l, { tokens: 600, costUsd: 0 }, T0);
     expect(first.ok && second.ok).toBe(true);
     // 1,200 reserved ≥ 1,000: the third is refused before anything settled.
-    expect(await s.reserve('a', l, { tokens: 600, costUsd: 0 }, T0)).toMatchObject({ ok: false, reason: 'tpm' });
+    expect(await s.reserve('a', l, { tokens: 600, costUsd: 0 }, T0)).toMatchObject({
+      ok: false,
+      reason: 'tpm',
+    });
     if (first.ok) await s.settle(first.reservation, { tokens: 50, costUsd: 0 });
     if (second.ok) await s.settle(second.reservation, { tokens: 50, costUsd: 0 });
     expect((await s.reserve('a', l, { tokens: 600, costUsd: 0 }, T0)).ok).toBe(true);
   });
 
   it('gives OpenAI’s rate-limit headers for the limits an app has', () => {
-    const h = limitHeaders({ rpm: 10, tpm: 1000, monthlyTokens: null, monthlyCostUsd: 5 }, { requests: 3, tokens: 250, monthTokens: 0, monthCostUsd: 1.25 }, T0);
+    const h = limitHeaders(
+      { rpm: 10, tpm: 1000, monthlyTokens: null, monthlyCostUsd: 5 },
+      { requests: 3, tokens: 250, monthTokens: 0, monthCostUsd: 1.25 },
+      T0,
+    );
     expect(h).toEqual({
       'x-ratelimit-limit-requests': '10',
       'x-ratelimit-remaining-requests': '7',

@@ -1,4 +1,12 @@
-import { minuteOf, monthOf, type AppLimits, type Decision, type LimitStore, type MonthToDate, type Reservation } from './types';
+import {
+  minuteOf,
+  monthOf,
+  type AppLimits,
+  type Decision,
+  type LimitStore,
+  type MonthToDate,
+  type Reservation,
+} from './types';
 
 interface AppCounters {
   minute: number;
@@ -28,7 +36,14 @@ export class MemoryLimitStore implements LimitStore {
       if (!p) {
         p = this.monthToDate(appId, month)
           .then((mtd) => {
-            this.apps.set(appId, { minute: minuteOf(now), requests: 0, tokens: 0, month, monthTokens: mtd.tokens, monthCostUsd: mtd.costUsd });
+            this.apps.set(appId, {
+              minute: minuteOf(now),
+              requests: 0,
+              tokens: 0,
+              month,
+              monthTokens: mtd.tokens,
+              monthCostUsd: mtd.costUsd,
+            });
           })
           .finally(() => this.loading.delete(appId));
         this.loading.set(appId, p);
@@ -45,20 +60,46 @@ export class MemoryLimitStore implements LimitStore {
     return c;
   }
 
-  async reserve(appId: string, limits: AppLimits, estimate: { tokens: number; costUsd: number }, now: number): Promise<Decision> {
+  async reserve(
+    appId: string,
+    limits: AppLimits,
+    estimate: { tokens: number; costUsd: number },
+    now: number,
+  ): Promise<Decision> {
     const c = await this.counters(appId, now);
-    const snapshot = () => ({ requests: c.requests, tokens: c.tokens, monthTokens: c.monthTokens, monthCostUsd: c.monthCostUsd });
-    if (limits.rpm !== null && c.requests >= limits.rpm) return { ok: false, reason: 'rpm', counters: snapshot() };
-    if (limits.tpm !== null && c.tokens >= limits.tpm) return { ok: false, reason: 'tpm', counters: snapshot() };
-    if (limits.monthlyTokens !== null && c.monthTokens >= limits.monthlyTokens) return { ok: false, reason: 'monthly_tokens', counters: snapshot() };
-    if (limits.monthlyCostUsd !== null && c.monthCostUsd >= limits.monthlyCostUsd) return { ok: false, reason: 'monthly_cost', counters: snapshot() };
+    const snapshot = () => ({
+      requests: c.requests,
+      tokens: c.tokens,
+      monthTokens: c.monthTokens,
+      monthCostUsd: c.monthCostUsd,
+    });
+    if (limits.rpm !== null && c.requests >= limits.rpm)
+      return { ok: false, reason: 'rpm', counters: snapshot() };
+    if (limits.tpm !== null && c.tokens >= limits.tpm)
+      return { ok: false, reason: 'tpm', counters: snapshot() };
+    if (limits.monthlyTokens !== null && c.monthTokens >= limits.monthlyTokens)
+      return { ok: false, reason: 'monthly_tokens', counters: snapshot() };
+    if (limits.monthlyCostUsd !== null && c.monthCostUsd >= limits.monthlyCostUsd)
+      return { ok: false, reason: 'monthly_cost', counters: snapshot() };
     c.requests++;
     // Reserved before the call so that concurrent requests cannot all slip under a limit; settled after.
     const minuteReserved = limits.tpm !== null;
     if (minuteReserved) c.tokens += estimate.tokens;
     c.monthTokens += estimate.tokens;
     c.monthCostUsd += estimate.costUsd;
-    return { ok: true, counters: snapshot(), reservation: { appId, minute: c.minute, month: c.month, tokens: estimate.tokens, costUsd: estimate.costUsd, minuteReserved, budgets: true } };
+    return {
+      ok: true,
+      counters: snapshot(),
+      reservation: {
+        appId,
+        minute: c.minute,
+        month: c.month,
+        tokens: estimate.tokens,
+        costUsd: estimate.costUsd,
+        minuteReserved,
+        budgets: true,
+      },
+    };
   }
 
   async settle(r: Reservation, actual: { tokens: number; costUsd: number }): Promise<void> {

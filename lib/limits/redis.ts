@@ -1,5 +1,15 @@
 import { Redis } from 'ioredis';
-import { type AppLimits, type Decision, type LimitStore, type MonthToDate, type Reservation, minuteOf, monthOf, type Counters, type LimitReason } from './types';
+import {
+  type AppLimits,
+  type Decision,
+  type LimitStore,
+  type MonthToDate,
+  type Reservation,
+  minuteOf,
+  monthOf,
+  type Counters,
+  type LimitReason,
+} from './types';
 
 // Check every limit and reserve, atomically: any number of instances share one count.
 // KEYS: requests/minute, tokens/minute, month tokens, month cost. ARGV: rpm, tpm, month tokens, month cost
@@ -73,7 +83,12 @@ export class RedisLimitStore implements LimitStore {
 
   private keys(appId: string, minute: number, month: string) {
     const p = `${this.prefix}:{${appId}}`;
-    return { reqs: `${p}:rpm:${minute}`, toks: `${p}:tpm:${minute}`, mt: `${p}:mt:${month}`, mc: `${p}:mc:${month}` };
+    return {
+      reqs: `${p}:rpm:${minute}`,
+      toks: `${p}:tpm:${minute}`,
+      mt: `${p}:mt:${month}`,
+      mc: `${p}:mc:${month}`,
+    };
   }
 
   /** The month's counters start from the database's month-to-date usage (SET NX: the first instance wins). */
@@ -84,7 +99,11 @@ export class RedisLimitStore implements LimitStore {
       p = (async () => {
         if ((await this.redis.exists(k.mt, k.mc)) === 2) return;
         const mtd = await this.monthToDate(appId, month);
-        await this.redis.multi().set(k.mt, String(mtd.tokens), 'EX', MONTH_TTL_S, 'NX').set(k.mc, String(mtd.costUsd), 'EX', MONTH_TTL_S, 'NX').exec();
+        await this.redis
+          .multi()
+          .set(k.mt, String(mtd.tokens), 'EX', MONTH_TTL_S, 'NX')
+          .set(k.mc, String(mtd.costUsd), 'EX', MONTH_TTL_S, 'NX')
+          .exec();
       })().catch((err: unknown) => {
         this.seeded.delete(id);
         throw err;
@@ -94,7 +113,12 @@ export class RedisLimitStore implements LimitStore {
     return p;
   }
 
-  async reserve(appId: string, limits: AppLimits, estimate: { tokens: number; costUsd: number }, now: number): Promise<Decision> {
+  async reserve(
+    appId: string,
+    limits: AppLimits,
+    estimate: { tokens: number; costUsd: number },
+    now: number,
+  ): Promise<Decision> {
     const minute = minuteOf(now);
     const month = monthOf(now);
     const k = this.keys(appId, minute, month);
@@ -112,19 +136,41 @@ export class RedisLimitStore implements LimitStore {
       estimate.costUsd.toFixed(9),
       MONTH_TTL_S,
     );
-    const counters: Counters = { requests: r[1], tokens: r[2], monthTokens: r[3], monthCostUsd: Number(r[4]) };
+    const counters: Counters = {
+      requests: r[1],
+      tokens: r[2],
+      monthTokens: r[3],
+      monthCostUsd: Number(r[4]),
+    };
     if (r[0] !== 0) return { ok: false, reason: REASONS[r[0] - 1]!, counters };
     return {
       ok: true,
       counters,
-      reservation: { appId, minute, month, tokens: Math.round(estimate.tokens), costUsd: Number(estimate.costUsd.toFixed(9)), minuteReserved: limits.tpm !== null, budgets: limits.monthlyTokens !== null || limits.monthlyCostUsd !== null },
+      reservation: {
+        appId,
+        minute,
+        month,
+        tokens: Math.round(estimate.tokens),
+        costUsd: Number(estimate.costUsd.toFixed(9)),
+        minuteReserved: limits.tpm !== null,
+        budgets: limits.monthlyTokens !== null || limits.monthlyCostUsd !== null,
+      },
     };
   }
 
   async settle(r: Reservation, actual: { tokens: number; costUsd: number }): Promise<void> {
     const k = this.keys(r.appId, r.minute, r.month);
     const tokens = Math.round(actual.tokens);
-    await this.scripts.porticoSettle(k.toks, k.mt, k.mc, tokens - r.tokens, (actual.costUsd - r.costUsd).toFixed(9), r.minuteReserved ? '1' : '0', r.budgets ? '1' : '0', tokens);
+    await this.scripts.porticoSettle(
+      k.toks,
+      k.mt,
+      k.mc,
+      tokens - r.tokens,
+      (actual.costUsd - r.costUsd).toFixed(9),
+      r.minuteReserved ? '1' : '0',
+      r.budgets ? '1' : '0',
+      tokens,
+    );
   }
 
   /** After a reconnect Redis may have lost its data: seed the month counters from the database again. */

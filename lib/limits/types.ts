@@ -33,7 +33,12 @@ export type Decision =
 
 /** Where the counters live: this process, or Redis (shared by every instance). */
 export interface LimitStore {
-  reserve(appId: string, limits: AppLimits, estimate: { tokens: number; costUsd: number }, now: number): Promise<Decision>;
+  reserve(
+    appId: string,
+    limits: AppLimits,
+    estimate: { tokens: number; costUsd: number },
+    now: number,
+  ): Promise<Decision>;
   settle(r: Reservation, actual: { tokens: number; costUsd: number }): Promise<void>;
 }
 

@@ -37,7 +37,13 @@ const ADDRESS_GAP = /^[\s,.;:#-]{0,6}$/;
  * What the tagger's labels imply beyond each word: a name stays a name wherever the text repeats it, and an
  * initial beside a name belongs to it ("R. Hale", "Dana K.").
  */
-function extendLabels(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: number, cued: Uint8Array): void {
+function extendLabels(
+  text: string,
+  toks: readonly MTok[],
+  labels: Uint8Array,
+  docCase: number,
+  cued: Uint8Array,
+): void {
   if (!labels.includes(1) && !labels.includes(2)) return;
   // "Nil fevers" after "nil radiating": where capitals mean something, a word the text also writes in lower case is
   // an ordinary word opening its line or sentence, not a name (unless a cue said otherwise).
@@ -45,7 +51,15 @@ function extendLabels(text: string, toks: readonly MTok[], labels: Uint8Array, d
     let lowered: Set<string> | undefined;
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i];
-      if (!t || !labels[i] || cued[i] || !t.first || t.casing !== 1 || (t.kind !== Kind.Weak && t.kind !== Kind.Word)) continue;
+      if (
+        !t ||
+        !labels[i] ||
+        cued[i] ||
+        !t.first ||
+        t.casing !== 1 ||
+        (t.kind !== Kind.Weak && t.kind !== Kind.Word)
+      )
+        continue;
       lowered ??= new Set(toks.filter((x) => x.alnum && x.casing === 0).map((x) => x.lower));
       if (lowered.has(t.lower)) labels[i] = 0;
     }
@@ -59,7 +73,8 @@ function extendLabels(text: string, toks: readonly MTok[], labels: Uint8Array, d
     const label = labels[i] ?? 0;
     if (!t || label === 0 || t.end - t.start < 2 || t.kind > Kind.Unknown) continue;
     if (t.flags & F.TYPO || (docCase === 0 && t.casing === 0)) continue;
-    if (t.kind === Kind.Name || t.kind === Kind.Unknown || (label === 1 && t.kind === Kind.Weak)) named.set(t.lower, label);
+    if (t.kind === Kind.Name || t.kind === Kind.Unknown || (label === 1 && t.kind === Kind.Weak))
+      named.set(t.lower, label);
   }
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
@@ -74,7 +89,10 @@ function extendLabels(text: string, toks: readonly MTok[], labels: Uint8Array, d
     const dot = toks[i + 1];
     const after = dot && text[dot.start] === '.' ? toks[i + 2] : undefined;
     const before = toks[i - 1];
-    if ((after && labels[i + 2] === 1 && !after.nl) || (before && labels[i - 1] === 1 && !t.nl && before.end === t.start - 1))
+    if (
+      (after && labels[i + 2] === 1 && !after.nl) ||
+      (before && labels[i - 1] === 1 && !t.nl && before.end === t.start - 1)
+    )
       labels[i] = 1;
   }
 }
@@ -94,7 +112,14 @@ function cuedWithin(toks: readonly MTok[], cued: Uint8Array, start: number, end:
  * A run the tagger labelled holds something that can name a person or a place: a name, a word no dictionary
  * knows, a town, a facility, or (where capitals mean something) a capitalised word. "via foley 50" does not.
  */
-function substantive(text: string, toks: readonly MTok[], start: number, end: number, label: number, docCase: number): boolean {
+function substantive(
+  text: string,
+  toks: readonly MTok[],
+  start: number,
+  end: number,
+  label: number,
+  docCase: number,
+): boolean {
   let some = false;
   let initialsOnly = true;
   let regionOnly = true;
@@ -107,12 +132,22 @@ function substantive(text: string, toks: readonly MTok[], start: number, end: nu
     if (t.end - t.start > 1) initialsOnly = false;
     if (!(t.flags & (F.STATE | F.COUNTRY))) regionOnly = false;
     // A facility's head word ("Institute", "Hospital") or a street type is the kind of place, not its name.
-    if (t.flags & (F.FACILITY | F.STREET_SUFFIX) && !(t.kind === Kind.Name || t.kind === Kind.Unknown)) continue;
+    if (t.flags & (F.FACILITY | F.STREET_SUFFIX) && !(t.kind === Kind.Name || t.kind === Kind.Unknown))
+      continue;
     // Where capitals mean something, a word also in the dictionary written in lower case is that word ("heart").
-    if (docCase === 0 && t.casing === 0 && t.kind !== Kind.Name && t.kind !== Kind.Unknown && t.kind <= Kind.Unknown) continue;
-    if (t.kind === Kind.Name || t.kind === Kind.Weak || t.kind === Kind.Unknown || t.kind === K_ALNUM) some = true;
+    if (
+      docCase === 0 &&
+      t.casing === 0 &&
+      t.kind !== Kind.Name &&
+      t.kind !== Kind.Unknown &&
+      t.kind <= Kind.Unknown
+    )
+      continue;
+    if (t.kind === Kind.Name || t.kind === Kind.Weak || t.kind === Kind.Unknown || t.kind === K_ALNUM)
+      some = true;
     else if (t.flags & (F.ANY_CITY | F.GIVEN)) some = true;
-    else if (docCase === 0 && t.casing !== 0 && t.kind <= Kind.Unknown && t.kind !== Kind.Stop && !t.first) some = true;
+    else if (docCase === 0 && t.casing !== 0 && t.kind <= Kind.Unknown && t.kind !== Kind.Stop && !t.first)
+      some = true;
   }
   // A state or a country alone is no identifier.
   if (regionOnly) return false;
@@ -140,15 +175,24 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
     if (e.type !== 'LOCATION') continue;
     const from = Math.max(0, e.start - 12);
     const before = NUMBER_BEFORE.exec(text.slice(from, e.start));
-    if (before?.[1] && /^\d/.test(text[e.start] ?? '')) e.start = from + before.index + before[0].indexOf(before[1]);
+    if (before?.[1] && /^\d/.test(text[e.start] ?? ''))
+      e.start = from + before.index + before[0].indexOf(before[1]);
     let end = e.end;
     let lineEnd = text.indexOf('\n', end);
     if (lineEnd < 0) lineEnd = text.length;
     const rest = text.slice(end, lineEnd);
-    if (rest.trim() && (!rest.trimStart().startsWith(',') || !(ADDRESS_LINE.test(rest) || ADDRESS_TAIL.test(rest)))) continue;
+    if (
+      rest.trim() &&
+      (!rest.trimStart().startsWith(',') || !(ADDRESS_LINE.test(rest) || ADDRESS_TAIL.test(rest)))
+    )
+      continue;
     if (rest.trim()) {
       // ", Baltimore, MD 21201": a town, a state and a ZIP code end an address whatever the town was taken for.
-      if (!ADDRESS_TAIL.test(rest) && entities.some((o) => o.type !== 'LOCATION' && o.start < lineEnd && o.end > end)) continue;
+      if (
+        !ADDRESS_TAIL.test(rest) &&
+        entities.some((o) => o.type !== 'LOCATION' && o.start < lineEnd && o.end > end)
+      )
+        continue;
       end = end + rest.trimEnd().replace(/\.$/, '').length;
     }
     for (let lines = 0; lines < 4 && lineEnd < text.length; lines++) {
@@ -160,7 +204,10 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
       if (!ADDRESS_LINE.test(line) || line.length > 48) {
         // The last line of an address may go on with the sentence: "Cyprus 36903? I am in…".
         const last = ADDRESS_LAST_LINE.exec(line);
-        if (last && !entities.some((o) => o.type !== 'LOCATION' && o.start < from + last[0].length && o.end > from))
+        if (
+          last &&
+          !entities.some((o) => o.type !== 'LOCATION' && o.start < from + last[0].length && o.end > from)
+        )
           end = from + last[0].length;
         break;
       }
@@ -175,7 +222,13 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
   for (let k = entities.length - 1; k > 0; k--) {
     const a = entities[k - 1];
     const b = entities[k];
-    if (a && b && a.type === 'LOCATION' && b.type === 'LOCATION' && ADDRESS_JOIN.test(text.slice(a.end, b.start))) {
+    if (
+      a &&
+      b &&
+      a.type === 'LOCATION' &&
+      b.type === 'LOCATION' &&
+      ADDRESS_JOIN.test(text.slice(a.end, b.start))
+    ) {
       a.end = Math.max(a.end, b.end);
       entities.splice(k, 1);
     }
@@ -185,7 +238,8 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
 const ADDRESS_JOIN = /^[\s,>]{0,6}$/;
 const ADDRESS_TAIL = /^,[ \t]*\p{Lu}[\p{L}'’ .-]*,[ \t]*[A-Z]{2}\.?[ \t]+\d{5}(?:-\d{4})?[ \t]*\.?[ \t]*$/u;
 // A country or a town and a postcode opening a line that goes on with other words.
-const ADDRESS_LAST_LINE = /^[ \t>]*,?[ \t]*\p{Lu}[\p{L}'’.()-]*(?:[ \t]+[\p{Lu}(][\p{L}'’.()-]*){0,3}[ \t]+\d{3,6}(?:[ -]\d{2,4})?(?=[ \t]*[?.!,;]|[ \t]+\p{Ll})/u;
+const ADDRESS_LAST_LINE =
+  /^[ \t>]*,?[ \t]*\p{Lu}[\p{L}'’.()-]*(?:[ \t]+[\p{Lu}(][\p{L}'’.()-]*){0,3}[ \t]+\d{3,6}(?:[ -]\d{2,4})?(?=[ \t]*[?.!,;]|[ \t]+\p{Ll})/u;
 // A house or building number written before the street's own number ("1987 74 Diakou Street").
 const NUMBER_BEFORE = /(?:^|[ \t>:,])(\d{1,6})[ \t]+$/;
 
@@ -202,7 +256,11 @@ function vetoEponyms(text: string, toks: readonly MTok[], labels: Uint8Array): v
       continue;
     }
     let end = i;
-    while (end + 1 < toks.length && (labels[end + 1] || (!toks[end + 1]?.alnum && JOIN_CHARS.includes(text[toks[end + 1]?.start ?? 0] ?? ''))))
+    while (
+      end + 1 < toks.length &&
+      (labels[end + 1] ||
+        (!toks[end + 1]?.alnum && JOIN_CHARS.includes(text[toks[end + 1]?.start ?? 0] ?? '')))
+    )
       end++;
     // Past a hyphenated or capitalised partner ("Brooke-Spiegler", "Graham Boyle Troxell"), then the head: the next
     // word, or the one after a medical or lower-case word, with nothing but spaces between.
@@ -211,7 +269,8 @@ function vetoEponyms(text: string, toks: readonly MTok[], labels: Uint8Array): v
       const t = toks[j];
       const w = toks[j + 1];
       if (t && !t.alnum && JOIN_CHARS.includes(text[t.start] ?? '') && w?.alnum) j += 2;
-      else if (t?.alnum && !t.nl && t.casing !== 0 && t.kind !== Kind.Stop && !EPONYM_VETO_HEADS.has(t.lower)) j++;
+      else if (t?.alnum && !t.nl && t.casing !== 0 && t.kind !== Kind.Stop && !EPONYM_VETO_HEADS.has(t.lower))
+        j++;
       else break;
     }
     let head = false;
@@ -274,10 +333,15 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
       const s = spans[k];
       const next = spans[k + 1];
       if (!s) continue;
-      if (next && next.label === s.label && s.label === 2 && ADDRESS_GAP.test(text.slice(s.end, next.start))) continue;
+      if (next && next.label === s.label && s.label === 2 && ADDRESS_GAP.test(text.slice(s.end, next.start)))
+        continue;
       const first = spans[from] ?? s;
       from = k + 1;
-      if (!cuedWithin(toks, cued, first.start, s.end) && !substantive(text, toks, first.start, s.end, s.label, docCase)) continue;
+      if (
+        !cuedWithin(toks, cued, first.start, s.end) &&
+        !substantive(text, toks, first.start, s.end, s.label, docCase)
+      )
+        continue;
       const type = s.label === 1 ? 'NAME' : 'LOCATION';
       candidates.push({ start: first.start, end: s.end, type, priority: PRIORITY[type] });
     }

@@ -1,7 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { PhiSession } from './session';
-import { createStreamRestorer, detectInRequestBody, mediaParts, requestTexts, restoreResponseBody, scrubRequestBody } from './payloads';
+import {
+  createStreamRestorer,
+  detectInRequestBody,
+  mediaParts,
+  requestTexts,
+  restoreResponseBody,
+  scrubRequestBody,
+} from './payloads';
 
 type Json = Record<string, unknown>;
 
@@ -203,8 +210,25 @@ describe('requestTexts', () => {
     const body: Json = {
       messages: [
         { role: 'system', content: 'Be brief.' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"patient_name":"Ann Lee","n":3}' } }] },
-        { role: 'user', name: 'clinician', content: [{ type: 'text', text: 'Call Ann Lee.' }, { type: 'image_url', image_url: { url: 'https://x' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            {
+              id: 'c',
+              type: 'function',
+              function: { name: 'f', arguments: '{"patient_name":"Ann Lee","n":3}' },
+            },
+          ],
+        },
+        {
+          role: 'user',
+          name: 'clinician',
+          content: [
+            { type: 'text', text: 'Call Ann Lee.' },
+            { type: 'image_url', image_url: { url: 'https://x' } },
+          ],
+        },
       ],
     };
     const copy = structuredClone(body);
@@ -536,12 +560,21 @@ describe('fields besides the messages', () => {
             parameters: {
               type: 'object',
               required: ['mrn'],
-              properties: { mrn: { type: 'string', pattern: '^[0-9]+$', description: 'e.g. MRN 4829301', enum: ['MRN 4829301'] } },
+              properties: {
+                mrn: {
+                  type: 'string',
+                  pattern: '^[0-9]+$',
+                  description: 'e.g. MRN 4829301',
+                  enum: ['MRN 4829301'],
+                },
+              },
             },
           },
         },
       ],
-      web_search_options: { user_location: { type: 'approximate', approximate: { city: 'Tulsa', country: 'US' } } },
+      web_search_options: {
+        user_location: { type: 'approximate', approximate: { city: 'Tulsa', country: 'US' } },
+      },
     };
     scrubRequestBody('chat', body, s);
     expect(body.user).toBe('[EMAIL_1]');
@@ -554,19 +587,31 @@ describe('fields besides the messages', () => {
     expect(mrn.description).toBe('e.g. MRN [MRN_1]');
     expect(mrn.enum).toEqual(['MRN [MRN_1]']);
     expect((fn.parameters as Json).required).toEqual(['mrn']);
-    expect(((body.web_search_options as Json).user_location as { approximate: Json }).approximate).toEqual({ city: '[LOCATION_1]', country: 'US' });
+    expect(((body.web_search_options as Json).user_location as { approximate: Json }).approximate).toEqual({
+      city: '[LOCATION_1]',
+      country: 'US',
+    });
   });
 
   it('counts PHI found only in those fields (policy block)', () => {
-    expect(detectInRequestBody('chat', { messages: [{ role: 'user', content: 'Hi' }], user: 'a.b@example.org' })).toEqual({ EMAIL: 1 });
     expect(
-      detectInRequestBody('responses', { input: 'Hi', tools: [{ type: 'function', name: 'f', description: 'for Dr. Alice Smith' }] }),
+      detectInRequestBody('chat', { messages: [{ role: 'user', content: 'Hi' }], user: 'a.b@example.org' }),
+    ).toEqual({ EMAIL: 1 });
+    expect(
+      detectInRequestBody('responses', {
+        input: 'Hi',
+        tools: [{ type: 'function', name: 'f', description: 'for Dr. Alice Smith' }],
+      }),
     ).toEqual({ NAME: 1 });
   });
 
   it('restores what a Responses answer echoes (instructions, metadata)', () => {
     const s = new PhiSession();
-    const body: Json = { input: 'x', instructions: 'Answer Dr. Alice Smith', metadata: { who: 'Dr. Alice Smith' } };
+    const body: Json = {
+      input: 'x',
+      instructions: 'Answer Dr. Alice Smith',
+      metadata: { who: 'Dr. Alice Smith' },
+    };
     scrubRequestBody('responses', body, s);
     const answer: Json = { output: [], instructions: body.instructions, metadata: body.metadata };
     restoreResponseBody('responses', answer, s);
@@ -578,7 +623,14 @@ describe('fields besides the messages', () => {
     expect(
       mediaParts('chat', {
         messages: [
-          { role: 'user', content: [{ type: 'text', text: 'x' }, { type: 'image_url', image_url: { url: 'u' } }, { type: 'input_audio', input_audio: {} }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'x' },
+              { type: 'image_url', image_url: { url: 'u' } },
+              { type: 'input_audio', input_audio: {} },
+            ],
+          },
           { role: 'user', content: [{ type: 'file', file: { file_id: 'f' } }] },
         ],
         modalities: ['text', 'audio'],
@@ -589,9 +641,11 @@ describe('fields besides the messages', () => {
       { kind: 'file', param: 'messages[1].content[0]' },
       { kind: 'audio', param: 'modalities' },
     ]);
-    expect(mediaParts('responses', { input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'u' }] }] })).toEqual([
-      { kind: 'image', param: 'input[0].content[0]' },
-    ]);
+    expect(
+      mediaParts('responses', {
+        input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'u' }] }],
+      }),
+    ).toEqual([{ kind: 'image', param: 'input[0].content[0]' }]);
     expect(mediaParts('responses', { input: 'text only' })).toEqual([]);
   });
 });

@@ -22,17 +22,50 @@ type FieldKind = 'text' | 'json' | 'identifier';
  */
 type TextVisitor = (text: string, kind: FieldKind, hint?: PhiType) => string;
 
-function visitField(obj: Json, key: string, visit: TextVisitor, kind: FieldKind = 'text', hint?: PhiType): void {
+function visitField(
+  obj: Json,
+  key: string,
+  visit: TextVisitor,
+  kind: FieldKind = 'text',
+  hint?: PhiType,
+): void {
   const v = obj[key];
   if (typeof v === 'string') obj[key] = visit(v, kind, hint);
 }
 
 // Keys whose values are structure, names the API matches on, secrets or addresses it calls: never rewritten.
 const STRUCTURAL = new Set([
-  'type', 'name', 'strict', 'format', 'pattern', '$ref', '$schema', '$id', '$anchor', '$comment', 'required',
-  'id', 'call_id', 'item_id', 'file_id', 'vector_store_ids', 'server_url', 'server_label', 'headers', 'authorization',
-  'require_approval', 'allowed_tools', 'syntax', 'definition', 'container', 'connector_id', 'timezone', 'country',
-  'search_context_size', 'tool_choice', 'parallel_tool_calls',
+  'type',
+  'name',
+  'strict',
+  'format',
+  'pattern',
+  '$ref',
+  '$schema',
+  '$id',
+  '$anchor',
+  '$comment',
+  'required',
+  'id',
+  'call_id',
+  'item_id',
+  'file_id',
+  'vector_store_ids',
+  'server_url',
+  'server_label',
+  'headers',
+  'authorization',
+  'require_approval',
+  'allowed_tools',
+  'syntax',
+  'definition',
+  'container',
+  'connector_id',
+  'timezone',
+  'country',
+  'search_context_size',
+  'tool_choice',
+  'parallel_tool_calls',
 ]);
 // Keys whose own keys are property names of a schema: the names stay, their schemas are walked.
 const NAME_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
@@ -150,7 +183,11 @@ function visitResponseItems(items: unknown, visit: TextVisitor): void {
       for (const s of item.summary) if (isObject(s)) visitField(s, 'text', visit);
     } else if (item.type === 'custom_tool_call') {
       visitField(item, 'input', visit);
-    } else if (item.type === 'custom_tool_call_output' || item.type === 'computer_call_output' || item.type === 'local_shell_call_output') {
+    } else if (
+      item.type === 'custom_tool_call_output' ||
+      item.type === 'computer_call_output' ||
+      item.type === 'local_shell_call_output'
+    ) {
       visitField(item, 'output', visit);
       if (Array.isArray(item.output)) visitContent(item, 'output', visit);
     } else if (item.type === 'mcp_call') {
@@ -163,8 +200,14 @@ function visitResponseItems(items: unknown, visit: TextVisitor): void {
       item.queries = item.queries.map((q: unknown) => (typeof q === 'string' ? visit(q, 'text') : q));
     } else if (item.type === 'web_search_call' && isObject(item.action)) {
       visitField(item.action, 'query', visit);
-    } else if (item.type === 'local_shell_call' && isObject(item.action) && Array.isArray(item.action.command)) {
-      item.action.command = item.action.command.map((c: unknown) => (typeof c === 'string' ? visit(c, 'text') : c));
+    } else if (
+      item.type === 'local_shell_call' &&
+      isObject(item.action) &&
+      Array.isArray(item.action.command)
+    ) {
+      item.action.command = item.action.command.map((c: unknown) =>
+        typeof c === 'string' ? visit(c, 'text') : c,
+      );
     } else if (item.type === 'item_reference') {
       // A reference to an item the upstream already holds: nothing to read.
     } else {
@@ -295,7 +338,10 @@ export function scrubRequestBody(
     session.scrubEntities(s, [{ start: 0, end: s.length, type }]);
   const hinted = (s: string, type: PhiType): string => {
     const found = find(s);
-    const covers = found.length === 1 && (found[0]?.start ?? 1) <= s.search(NON_SPACE) && (found[0]?.end ?? 0) >= s.trimEnd().length;
+    const covers =
+      found.length === 1 &&
+      (found[0]?.start ?? 1) <= s.search(NON_SPACE) &&
+      (found[0]?.end ?? 0) >= s.trimEnd().length;
     return found.length === 0 || covers ? whole(s, type) : session.scrubEntities(s, found);
   };
   visitRequest(op, body, (text, kind, hint) => {
@@ -338,7 +384,10 @@ export function detectInRequestBody(
   // (and never copied, however large).
   const hinted = (s: string, type: PhiType): string => {
     const found = find(s);
-    const covers = found.length === 1 && (found[0]?.start ?? 1) <= s.search(NON_SPACE) && (found[0]?.end ?? 0) >= s.trimEnd().length;
+    const covers =
+      found.length === 1 &&
+      (found[0]?.start ?? 1) <= s.search(NON_SPACE) &&
+      (found[0]?.end ?? 0) >= s.trimEnd().length;
     if (found.length === 0 || covers) return whole(s, type);
     return count(s);
   };
@@ -398,7 +447,10 @@ export type MediaKind = 'image' | 'audio' | 'file';
  * The parts of a request that are not text (images, audio, files), with where they are: PHI inside them cannot be
  * scrubbed, so they follow the app's media setting. Audio asked for in the answer counts too.
  */
-export function mediaParts(op: PhiOperation, body: Record<string, unknown>): { kind: MediaKind; param: string }[] {
+export function mediaParts(
+  op: PhiOperation,
+  body: Record<string, unknown>,
+): { kind: MediaKind; param: string }[] {
   const found: { kind: MediaKind; param: string }[] = [];
   const parts = (content: unknown, at: string): void => {
     if (!Array.isArray(content)) return;
@@ -419,13 +471,15 @@ export function mediaParts(op: PhiOperation, body: Record<string, unknown>): { k
     body.messages.forEach((m: unknown, i) => {
       if (isObject(m)) parts(m.content, `messages[${i}].content`);
     });
-    const audioOut = isObject(body.audio) || (Array.isArray(body.modalities) && body.modalities.includes('audio'));
+    const audioOut =
+      isObject(body.audio) || (Array.isArray(body.modalities) && body.modalities.includes('audio'));
     if (audioOut) found.push({ kind: 'audio', param: isObject(body.audio) ? 'audio' : 'modalities' });
   } else if (op === 'responses' && Array.isArray(body.input)) {
     body.input.forEach((item: unknown, i) => {
       if (!isObject(item)) return;
       parts(item.content, `input[${i}].content`);
-      if (item.type === 'function_call_output' || item.type === 'custom_tool_call_output') parts(item.output, `input[${i}].output`);
+      if (item.type === 'function_call_output' || item.type === 'custom_tool_call_output')
+        parts(item.output, `input[${i}].output`);
     });
   }
   return found;

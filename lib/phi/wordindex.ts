@@ -75,8 +75,12 @@ export const FLAG_SHIFT = 3;
 /** Kind bits of an entry that only carries list flags (a town's first word, a multi-word town). */
 const NO_KIND = 7;
 
-const WEEKDAYS = words(`monday mon tuesday tue tues wednesday wed thursday thu thur thurs friday fri saturday sat sunday sun`);
-const REGION_HEADS = words(`shore coast side end county parish township borough valley hills heights island peninsula panhandle`);
+const WEEKDAYS = words(
+  `monday mon tuesday tue tues wednesday wed thursday thu thur thurs friday fri saturday sat sunday sun`,
+);
+const REGION_HEADS = words(
+  `shore coast side end county parish township borough valley hills heights island peninsula panhandle`,
+);
 const RESIDENCE_VERBS = words(
   `lives live living resides reside residing moved relocated grew born originally native hometown flew travelled traveled trip vacation visiting staying stays raised`,
 );
@@ -109,7 +113,7 @@ function hashPair(w: string, skip: number): [number, number] {
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
     h2 ^= h2 >>> 15;
   }
-  return [h1 >>> 0, h2 >>> 0 | 1];
+  return [h1 >>> 0, (h2 >>> 0) | 1];
 }
 
 function bloomAdd(bits: Uint32Array, w: string, skip: number): void {
@@ -165,7 +169,8 @@ function wordIndex(): WordIndex {
     m.set(w, d.english.has(w) || common ? Kind.Weak : Kind.Name);
   }
   for (const w of CLINICAL_WORDS) m.set(w, Kind.Clinical);
-  for (const list of [STOP_WORDS, WEEKDAYS, RELATION_WORDS, NOT_NAMES]) for (const w of list) m.set(w, Kind.Stop);
+  for (const list of [STOP_WORDS, WEEKDAYS, RELATION_WORDS, NOT_NAMES])
+    for (const w of list) m.set(w, Kind.Stop);
   const flag = (list: Iterable<string>, bit: number): void => {
     for (const w of list) m.set(w, (m.get(w) ?? NO_KIND) | (bit << FLAG_SHIFT));
   };
@@ -192,7 +197,8 @@ function wordIndex(): WordIndex {
   flag(EPONYM_HEADS, F.EPONYM_HEAD);
   const deletions = new Uint32Array(1 << (BLOOM_BITS - 5));
   for (const list of [d.english, d.medicalCommon])
-    for (const w of list) if (w.length >= 4 && w.length <= 24) for (let k = 0; k < w.length; k++) bloomAdd(deletions, w, k);
+    for (const w of list)
+      if (w.length >= 4 && w.length <= 24) for (let k = 0; k < w.length; k++) bloomAdd(deletions, w, k);
   index = { table: new WordTable(m), zips: d.zips, deletions };
   return index;
 }
@@ -229,7 +235,7 @@ export function isZip(code: string): boolean {
   if (code.length !== 5) return false;
   const n = Number(code);
   if (!Number.isInteger(n) || n < 0) return false;
-  return (((wordIndex().zips[n >> 3] ?? 0) & (1 << (n & 7))) !== 0);
+  return ((wordIndex().zips[n >> 3] ?? 0) & (1 << (n & 7))) !== 0;
 }
 
 // O'Brien, D'Angelo: the prefix makes a surname whatever the lists say.
@@ -243,14 +249,14 @@ const MEDICAL_ENDING =
 export function kindOf(entry: number | undefined, base: string): number {
   const bits = entry === undefined ? NO_KIND : entry & KIND_MASK;
   const kind = bits === NO_KIND ? undefined : bits;
-  if ((kind === undefined || kind === Kind.Clinical) && SURNAME_PREFIX.test(base) && base !== "o'clock") return Kind.Name;
+  if ((kind === undefined || kind === Kind.Clinical) && SURNAME_PREFIX.test(base) && base !== "o'clock")
+    return Kind.Name;
   // "con't", "rec'd", "he'll": contractions, never names.
   if (kind === undefined && APOSTROPHE.test(base)) return Kind.Stop;
   // A word no list holds with the ending of a disease, a procedure or a drug stem is clinical, not a rare name.
   if (kind === undefined && base.length >= 7 && MEDICAL_ENDING.test(base)) return Kind.Clinical;
   return kind ?? Kind.Unknown;
 }
-
 
 /**
  * True when `w` (lower case) is about one edit from an ordinary or medical word ("moniotr", "acheived"): a letter

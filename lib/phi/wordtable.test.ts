@@ -41,7 +41,12 @@ describe('WordTable', () => {
   });
 
   it('refuses a packed table whose parts do not fit together', () => {
-    const p = new WordTable(new Map([['a', 1], ['b', 2]])).pack();
+    const p = new WordTable(
+      new Map([
+        ['a', 1],
+        ['b', 2],
+      ]),
+    ).pack();
     expect(() => new WordTable({ ...p, values: new Uint32Array(1) })).toThrow(/inconsistent/);
   });
 

@@ -36,8 +36,19 @@ export class WordTable {
   /** Values are unsigned 32-bit integers. */
   constructor(entries: Map<string, number> | PackedWordTable) {
     if (!(entries instanceof Map)) {
-      ({ size: this.size, keys: this.keys, starts: this.starts, values: this.values, slots: this.slots, mask: this.mask } = entries);
-      if (this.starts.length !== this.size + 1 || this.values.length !== this.size || this.slots.length !== this.mask + 1)
+      ({
+        size: this.size,
+        keys: this.keys,
+        starts: this.starts,
+        values: this.values,
+        slots: this.slots,
+        mask: this.mask,
+      } = entries);
+      if (
+        this.starts.length !== this.size + 1 ||
+        this.values.length !== this.size ||
+        this.slots.length !== this.mask + 1
+      )
         throw new Error('WordTable: inconsistent packed table');
       return;
     }
@@ -131,6 +142,13 @@ export class WordTable {
 
   /** The table as plain data (typed arrays and one string), for `new WordTable(packed)`. */
   pack(): PackedWordTable {
-    return { size: this.size, keys: this.keys, starts: this.starts, values: this.values, slots: this.slots, mask: this.mask };
+    return {
+      size: this.size,
+      keys: this.keys,
+      starts: this.starts,
+      values: this.values,
+      slots: this.slots,
+      mask: this.mask,
+    };
   }
 }

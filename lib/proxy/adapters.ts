@@ -13,11 +13,40 @@ import { mapJsonStrings } from './phi-step';
 export const ADAPTER_PREFIX = '/api/public/http/';
 
 // Never forwarded: hop-by-hop headers, the caller's credentials and browser context, and what undici sets.
-const DROP_REQUEST = new Set(['host', 'connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'api-key', 'authorization', 'cookie', 'origin', 'referer', 'x-real-ip', 'forwarded', 'content-length', 'expect']);
-const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'set-cookie', 'proxy-authenticate', 'trailer', 'upgrade', 'content-length']);
+const DROP_REQUEST = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'api-key',
+  'authorization',
+  'cookie',
+  'origin',
+  'referer',
+  'x-real-ip',
+  'forwarded',
+  'content-length',
+  'expect',
+]);
+const DROP_RESPONSE = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'set-cookie',
+  'proxy-authenticate',
+  'trailer',
+  'upgrade',
+  'content-length',
+]);
 
 let agent: Agent | undefined;
-const dispatcher = () => (agent ??= new Agent({ keepAliveTimeout: 30_000, connections: 128, connect: { timeout: 10_000 } }));
+const dispatcher = () =>
+  (agent ??= new Agent({ keepAliveTimeout: 30_000, connections: 128, connect: { timeout: 10_000 } }));
 
 /**
  * The upstream URL for a pass-through path, or an error: the path must stay under the adapter's base URL
@@ -33,8 +62,18 @@ export function targetUrl(adapter: Adapter, rawRest: string, search: string): UR
     } catch {
       throw errors.badRequest('The path has an invalid percent-encoding.');
     }
-    if (decoded === '' || decoded === '.' || decoded === '..' || /[/\\]/.test(decoded) || /[\u0000-\u001f]/.test(decoded) || seg.includes('@') || seg.includes(':')) {
-      throw errors.badRequest('The path must be a plain relative path under the adapter (no "..", ".", empty or encoded-slash segments, no "@" or ":").');
+    if (
+      decoded === '' ||
+      decoded === '.' ||
+      decoded === '..' ||
+      /[/\\]/.test(decoded) ||
+      /[\u0000-\u001f]/.test(decoded) ||
+      seg.includes('@') ||
+      seg.includes(':')
+    ) {
+      throw errors.badRequest(
+        'The path must be a plain relative path under the adapter (no "..", ".", empty or encoded-slash segments, no "@" or ":").',
+      );
     }
   }
   const base = adapter.baseUrl;
@@ -60,20 +99,41 @@ function limitBytes(limit: number): Transform {
 const ANY_METHOD = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** ANY /api/public/http/{adapter}/{path…}: an authenticated pass-through with the adapter's credentials injected. */
-export function handleAdapter(req: IncomingMessage, res: ServerResponse, url: URL, deps: ProxyDeps): Promise<void> {
-  return withApiKey({ op: 'http', route: 'http', methods: ANY_METHOD }, (rq, rs, ctx) => passThrough(rq, rs, url, ctx))(req, res, deps);
+export function handleAdapter(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  deps: ProxyDeps,
+): Promise<void> {
+  return withApiKey({ op: 'http', route: 'http', methods: ANY_METHOD }, (rq, rs, ctx) =>
+    passThrough(rq, rs, url, ctx),
+  )(req, res, deps);
 }
 
-async function passThrough(req: IncomingMessage, res: ServerResponse, url: URL, ctx: ApiContext): Promise<void> {
+async function passThrough(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  ctx: ApiContext,
+): Promise<void> {
   const { principal, deps, meter, headers, abort } = ctx;
   const rawPath = (req.url ?? '/').split('?')[0]!;
   const rest = rawPath.slice(ADAPTER_PREFIX.length);
   const slash = rest.indexOf('/');
   const name = slash === -1 ? rest : rest.slice(0, slash);
   const adapter = deps.config().adapters.get(name);
-  if (!adapter) throw new ProxyError(404, 'adapter_not_found', `There is no HTTP adapter "${name}". Adapters are configured by the Portico administrators.`);
+  if (!adapter)
+    throw new ProxyError(
+      404,
+      'adapter_not_found',
+      `There is no HTTP adapter "${name}". Adapters are configured by the Portico administrators.`,
+    );
   if (!principal.app.allowedAdapters.includes(name)) {
-    throw new ProxyError(403, 'adapter_not_allowed', `This app is not approved for the "${name}" adapter. Ask a reviewer to allow it.`);
+    throw new ProxyError(
+      403,
+      'adapter_not_allowed',
+      `This app is not approved for the "${name}" adapter. Ask a reviewer to allow it.`,
+    );
   }
   meter.model = `http:${name}`; // a configured adapter's name, never arbitrary path text
   const target = targetUrl(adapter, slash === -1 ? '' : rest.slice(slash + 1), url.search);
@@ -115,7 +175,15 @@ async function passThrough(req: IncomingMessage, res: ServerResponse, url: URL, 
   let upstream;
   const timer = setTimeout(() => abort.abort(TIMED_OUT), adapter.timeoutMs);
   try {
-    upstream = await request(target, { method: method as 'GET', headers: out, body, dispatcher: dispatcher(), signal: abort.signal, headersTimeout: adapter.timeoutMs, bodyTimeout: adapter.timeoutMs });
+    upstream = await request(target, {
+      method: method as 'GET',
+      headers: out,
+      body,
+      dispatcher: dispatcher(),
+      signal: abort.signal,
+      headersTimeout: adapter.timeoutMs,
+      bodyTimeout: adapter.timeoutMs,
+    });
   } catch (err) {
     clearTimeout(timer);
     // The body grew past the limit on its way out (limitBytes): a 413, wherever undici reports it from.
@@ -127,10 +195,13 @@ async function passThrough(req: IncomingMessage, res: ServerResponse, url: URL, 
   meter.upstreamMs = Math.round(performance.now() - t0);
   meter.status = upstream.statusCode;
   const respHeaders: Record<string, string | string[]> = { ...BASE_HEADERS, ...headers };
-  for (const [k, v] of Object.entries(upstream.headers)) if (v !== undefined && !DROP_RESPONSE.has(k)) respHeaders[k] = v;
+  for (const [k, v] of Object.entries(upstream.headers))
+    if (v !== undefined && !DROP_RESPONSE.has(k)) respHeaders[k] = v;
   const respJson = /json/i.test(String(upstream.headers['content-type'] ?? ''));
   if (session && session.hasTokens() && respJson && !upstream.headers['content-encoding']) {
-    const raw = await collect(upstream.body, 256 * 1024 * 1024, () => errors.upstreamError(`http:${name}`, upstream.statusCode));
+    const raw = await collect(upstream.body, 256 * 1024 * 1024, () =>
+      errors.upstreamError(`http:${name}`, upstream.statusCode),
+    );
     clearTimeout(timer);
     let text = raw.toString('utf8');
     try {
@@ -146,7 +217,10 @@ async function passThrough(req: IncomingMessage, res: ServerResponse, url: URL, 
   const cut = await pipeBody(upstream.body, res);
   clearTimeout(timer);
   if (cut) {
-    log().warn({ requestId: meter.requestId, adapter: name, err: cut.message }, 'adapter upstream stream failed');
+    log().warn(
+      { requestId: meter.requestId, adapter: name, err: cut.message },
+      'adapter upstream stream failed',
+    );
     meter.fail(errors.upstreamUnavailable(`http:${name}`));
   }
 }

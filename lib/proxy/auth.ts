@@ -21,7 +21,11 @@ export function presentedKey(req: IncomingMessage, header = 'api-key'): string |
  * Step 2: key → principal, from the in-memory cache (the database only on a miss). Addresses that keep
  * presenting invalid keys are throttled before any lookup.
  */
-export async function authenticate(deps: { keys: KeyCache; guard: KeyGuard }, req: IncomingMessage, key: string | undefined): Promise<KeyPrincipal> {
+export async function authenticate(
+  deps: { keys: KeyCache; guard: KeyGuard },
+  req: IncomingMessage,
+  key: string | undefined,
+): Promise<KeyPrincipal> {
   if (!key) throw errors.missingKey();
   const addr = clientAddress(req);
   const wait = deps.guard.blockedFor(addr);

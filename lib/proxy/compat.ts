@@ -17,7 +17,10 @@ export const compatChat: RouteVariant = {
   keyHeader: 'x-compliantchatgpt-key',
   streaming: false,
   defaults(body, cfg) {
-    if (body.model === undefined || (body.model === DOCUMENTED_DEFAULT_MODEL && !cfg.models.has(DOCUMENTED_DEFAULT_MODEL))) {
+    if (
+      body.model === undefined ||
+      (body.model === DOCUMENTED_DEFAULT_MODEL && !cfg.models.has(DOCUMENTED_DEFAULT_MODEL))
+    ) {
       if (cfg.compatDefaultModel) body.model = cfg.compatDefaultModel;
     }
     body.temperature ??= 0.7;
@@ -34,24 +37,39 @@ export const compatChat: RouteVariant = {
       return undefined;
     }
     const key = v.trim();
-    if (!BYO_KEY.test(key)) throw new ProxyError(400, 'invalid_openai_key', 'The x-openai-key header is not a valid OpenAI API key.', { param: 'x-openai-key' });
+    if (!BYO_KEY.test(key))
+      throw new ProxyError(
+        400,
+        'invalid_openai_key',
+        'The x-openai-key header is not a valid OpenAI API key.',
+        { param: 'x-openai-key' },
+      );
     headers['x-portico-openai-key'] = 'used';
     return key;
   },
   decorate(json: Json) {
     const first = Array.isArray(json.choices) ? (json.choices[0] as Json | undefined) : undefined;
-    const message = first && typeof first.message === 'object' && first.message !== null ? (first.message as Json) : undefined;
+    const message =
+      first && typeof first.message === 'object' && first.message !== null
+        ? (first.message as Json)
+        : undefined;
     json.content = typeof message?.content === 'string' ? message.content : null;
   },
   mapError(e) {
-    if (e.code === 'missing_api_key') return new ProxyError(401, e.code, 'No API key was sent. Send your Portico key in the x-compliantchatgpt-key header.');
+    if (e.code === 'missing_api_key')
+      return new ProxyError(
+        401,
+        e.code,
+        'No API key was sent. Send your Portico key in the x-compliantchatgpt-key header.',
+      );
     if (e.status === 401 || e.status === 400 || e.status === 429) return e;
     if (e.code === 'app_not_approved') return new ProxyError(401, e.code, e.message);
     if (e.code === 'browser_requests_refused') return e;
     if (e.status === 404 || e.status === 405 || e.status === 413 || e.status === 415 || e.status === 422) {
       return new ProxyError(400, e.code, e.message, { param: e.opts.param ?? null });
     }
-    if (e.status >= 500 || e.status === 403) return new ProxyError(500, e.code, e.message, { type: 'api_error', headers: e.opts.headers });
+    if (e.status >= 500 || e.status === 403)
+      return new ProxyError(500, e.code, e.message, { type: 'api_error', headers: e.opts.headers });
     return e;
   },
 };

@@ -16,11 +16,17 @@ export const deidentifyRequest = z
     texts: z.array(z.string().max(1_000_000)).min(1).max(100).optional(),
   })
   .strict()
-  .refine((b) => (b.text === undefined) !== (b.texts === undefined), { message: 'send either "text" (a string) or "texts" (an array of up to 100 strings)' });
+  .refine((b) => (b.text === undefined) !== (b.texts === undefined), {
+    message: 'send either "text" (a string) or "texts" (an array of up to 100 strings)',
+  });
 
 export const deidentifiedText = z.object({
   text: z.string().describe('the text with every identifier replaced by a typed token such as [NAME_1]'),
-  entities: z.array(z.object({ type: z.string(), start: z.number().int(), end: z.number().int() })).describe('what was replaced: type and UTF-16 offsets in the original text (end exclusive); never values'),
+  entities: z
+    .array(z.object({ type: z.string(), start: z.number().int(), end: z.number().int() }))
+    .describe(
+      'what was replaced: type and UTF-16 offsets in the original text (end exclusive); never values',
+    ),
 });
 
 export const deidentifyResponse = z.object({
@@ -39,7 +45,12 @@ export interface CustomContext {
   phiCounts?: PhiCounts;
 }
 
-export async function deidentify(req: IncomingMessage, res: ServerResponse, ctx: CustomContext, headers: Record<string, string>) {
+export async function deidentify(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: CustomContext,
+  headers: Record<string, string>,
+) {
   const parsed = deidentifyRequest.safeParse(await readJsonObject(req, ctx.maxBodyBytes));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -53,47 +64,89 @@ export async function deidentify(req: IncomingMessage, res: ServerResponse, ctx:
     const find = ctx.phiOffload ? await ctx.phiOffload.finderFor(texts) : detect;
     results = texts.map((t) => {
       const entities = find(t);
-      return { text: session.scrubEntities(t, entities), entities: entities.map((e) => ({ type: e.type, start: e.start, end: e.end })) };
+      return {
+        text: session.scrubEntities(t, entities),
+        entities: entities.map((e) => ({ type: e.type, start: e.start, end: e.end })),
+      };
     });
   } catch {
-    throw new ProxyError(500, 'phi_engine_error', 'Portico could not check this text for PHI. Retry; if it persists, give the x-request-id to the administrators.');
+    throw new ProxyError(
+      500,
+      'phi_engine_error',
+      'Portico could not check this text for PHI. Retry; if it persists, give the x-request-id to the administrators.',
+    );
   }
   const counts = session.counts();
   ctx.phiCounts = counts;
-  sendJson(res, 200, { results, counts, total: sumCounts(counts) }, { ...headers, 'x-portico-phi-entities': String(sumCounts(counts)) });
+  sendJson(
+    res,
+    200,
+    { results, counts, total: sumCounts(counts) },
+    { ...headers, 'x-portico-phi-entities': String(sumCounts(counts)) },
+  );
 }
 
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'a real calendar day');
+  .refine(
+    (d) =>
+      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    'a real calendar day',
+  );
 export const usageQuery = z.object({ from: day.optional(), to: day.optional() }).strict();
 
 /** GET /api/public/v1/usage: the calling app's usage and what is left of its budgets. */
-export async function usage(req: IncomingMessage, res: ServerResponse, ctx: CustomContext, headers: Record<string, string>) {
+export async function usage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: CustomContext,
+  headers: Record<string, string>,
+) {
   const url = new URL(req.url ?? '/', 'http://x');
   const parsed = usageQuery.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) throw errors.badRequest(`${parsed.error.issues[0]!.path.join('.') || 'query'}: ${parsed.error.issues[0]!.message}`);
+  if (!parsed.success)
+    throw errors.badRequest(
+      `${parsed.error.issues[0]!.path.join('.') || 'query'}: ${parsed.error.issues[0]!.message}`,
+    );
   const month = monthBounds();
   const from = parsed.data.from ?? month.from;
   const to = parsed.data.to ?? month.to;
   if (from > to) throw errors.badRequest('"from" must not be after "to".', 'from');
-  if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) throw errors.badRequest('Ask for at most 366 days at a time.', 'from');
+  if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000)
+    throw errors.badRequest('Ask for at most 366 days at a time.', 'from');
   const a = ctx.principal.app;
   const sameMonth = from === month.from && to === month.to;
-  const [period, mtd] = await Promise.all([appUsage(a.id, from, to), sameMonth ? undefined : appUsage(a.id, month.from, month.to)]);
+  const [period, mtd] = await Promise.all([
+    appUsage(a.id, from, to),
+    sameMonth ? undefined : appUsage(a.id, month.from, month.to),
+  ]);
   const monthToDate = mtd ?? period;
   const usedTokens = monthToDate.totals.promptTokens + monthToDate.totals.completionTokens;
-  sendJson(res, 200, {
-    app: { id: a.id, name: a.name },
-    ...period,
-    limits: { rpm: a.rpmLimit, tpm: a.tpmLimit, monthlyTokens: a.monthlyTokenBudget, monthlyCostUsd: a.monthlyCostBudgetUsd },
-    budget: {
-      month: month.month,
-      tokensUsed: usedTokens,
-      costUsdUsed: monthToDate.totals.costUsd,
-      tokensRemaining: a.monthlyTokenBudget === null ? null : Math.max(0, a.monthlyTokenBudget - usedTokens),
-      costUsdRemaining: a.monthlyCostBudgetUsd === null ? null : Math.max(0, a.monthlyCostBudgetUsd - monthToDate.totals.costUsd),
+  sendJson(
+    res,
+    200,
+    {
+      app: { id: a.id, name: a.name },
+      ...period,
+      limits: {
+        rpm: a.rpmLimit,
+        tpm: a.tpmLimit,
+        monthlyTokens: a.monthlyTokenBudget,
+        monthlyCostUsd: a.monthlyCostBudgetUsd,
+      },
+      budget: {
+        month: month.month,
+        tokensUsed: usedTokens,
+        costUsdUsed: monthToDate.totals.costUsd,
+        tokensRemaining:
+          a.monthlyTokenBudget === null ? null : Math.max(0, a.monthlyTokenBudget - usedTokens),
+        costUsdRemaining:
+          a.monthlyCostBudgetUsd === null
+            ? null
+            : Math.max(0, a.monthlyCostBudgetUsd - monthToDate.totals.costUsd),
+      },
     },
-  }, headers);
+    headers,
+  );
 }

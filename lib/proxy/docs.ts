@@ -49,7 +49,8 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'";
 const dir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const cache = new Map<string, Buffer>();
 let docJson: Buffer | undefined;
@@ -59,14 +60,21 @@ export function isDocsPath(p: string): boolean {
 }
 
 export function handleDocs(_req: IncomingMessage, res: ServerResponse, p: string): void {
-  const headers = { 'content-security-policy': CSP, 'x-frame-options': 'DENY', 'referrer-policy': 'same-origin', 'cache-control': 'public, max-age=300' };
-  if (p === '/api' || p === '/api/') return sendRaw(res, 200, Buffer.from(PAGE), 'text/html; charset=utf-8', headers);
+  const headers = {
+    'content-security-policy': CSP,
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'same-origin',
+    'cache-control': 'public, max-age=300',
+  };
+  if (p === '/api' || p === '/api/')
+    return sendRaw(res, 200, Buffer.from(PAGE), 'text/html; charset=utf-8', headers);
   if (p === '/api/openapi.json') {
     docJson ??= Buffer.from(JSON.stringify(openApiDocument(), null, 2));
     return sendRaw(res, 200, docJson, 'application/json', headers);
   }
   const name = p.slice('/api/docs/'.length);
-  if (name === 'init.js') return sendRaw(res, 200, Buffer.from(INIT), 'text/javascript; charset=utf-8', headers);
+  if (name === 'init.js')
+    return sendRaw(res, 200, Buffer.from(INIT), 'text/javascript; charset=utf-8', headers);
   const type = ASSETS[name];
   if (!type) return sendRaw(res, 404, Buffer.from('Not found'), 'text/plain', headers);
   let body = cache.get(name);
@@ -75,5 +83,4 @@ export function handleDocs(_req: IncomingMessage, res: ServerResponse, p: string
     cache.set(name, body);
   }
   sendRaw(res, 200, body, type, { ...headers, 'cache-control': 'public, max-age=86400' });
-
 }

@@ -67,13 +67,19 @@ export class Meter {
   }
 
   get costUsd(): number {
-    return (this.promptTokens * this.inputPerMillion + this.completionTokens * this.outputPerMillion) / 1e6 + this.unitCostUsd;
+    return (
+      (this.promptTokens * this.inputPerMillion + this.completionTokens * this.outputPerMillion) / 1e6 +
+      this.unitCostUsd
+    );
   }
 
   record(deps: Pick<ProxyDeps, 'usage' | 'limiter'>) {
     if (this.done || !this.principal) return;
     this.done = true;
-    deps.limiter.settle(this.reservation, { tokens: this.promptTokens + this.completionTokens, costUsd: this.costUsd });
+    deps.limiter.settle(this.reservation, {
+      tokens: this.promptTokens + this.completionTokens,
+      costUsd: this.costUsd,
+    });
     const latencyMs = performance.now() - this.started;
     const m = metrics();
     const app = this.principal.app.name;
@@ -118,7 +124,13 @@ export interface Exchange {
 
 export function toProxyError(err: unknown, requestId: string): ProxyError {
   if (err instanceof ProxyError) return err;
-  log().error({ requestId, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) }, 'unhandled proxy error');
+  log().error(
+    {
+      requestId,
+      err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+    },
+    'unhandled proxy error',
+  );
   return errors.internal();
 }
 
@@ -185,7 +197,10 @@ export type ApiHandler = (req: IncomingMessage, res: ServerResponse, ctx: ApiCon
  * The one way in for API callers: browsers refused, the method checked, the key authenticated and its app
  * approved, then the handler with a typed context; errors and metering as for every exchange.
  */
-export function withApiKey(route: ApiRoute, handler: ApiHandler): (req: IncomingMessage, res: ServerResponse, deps: ProxyDeps) => Promise<void> {
+export function withApiKey(
+  route: ApiRoute,
+  handler: ApiHandler,
+): (req: IncomingMessage, res: ServerResponse, deps: ProxyDeps) => Promise<void> {
   return (req, res, deps) => {
     const meter = new Meter(route.op, route.route);
     return runExchange(
@@ -196,7 +211,8 @@ export function withApiKey(route: ApiRoute, handler: ApiHandler): (req: Incoming
       async (x) => {
         refuseBrowser(req);
         const method = req.method ?? '?';
-        if (!route.methods.includes(method)) throw errors.methodNotAllowed(method, route.methods[0] ?? 'POST');
+        if (!route.methods.includes(method))
+          throw errors.methodNotAllowed(method, route.methods[0] ?? 'POST');
         const principal = await authenticate(deps, req, route.key ? route.key(req) : presentedKey(req));
         meter.principal = principal;
         authorizeApp(principal);
@@ -210,7 +226,11 @@ export function withApiKey(route: ApiRoute, handler: ApiHandler): (req: Incoming
 /** The model a request names, if this app may use it (a model it may not use is as unknown as any other). */
 export function resolveModel(cfg: GatewayConfig, p: KeyPrincipal, name: string): Model {
   const model = cfg.models.get(name);
-  if (!model || !p.app.allowedModels.includes(name)) throw errors.modelNotFound(name, p.app.allowedModels.filter((m) => cfg.models.has(m)));
+  if (!model || !p.app.allowedModels.includes(name))
+    throw errors.modelNotFound(
+      name,
+      p.app.allowedModels.filter((m) => cfg.models.has(m)),
+    );
   return model;
 }
 
@@ -239,16 +259,31 @@ export interface Price {
 const DEFAULT_OUTPUT_ESTIMATE = 512;
 
 /** The app's per-minute limits and monthly budgets, reserved before the upstream call. */
-export async function applyLimits(ctx: ApiContext, price: Price, body: Record<string, unknown>): Promise<void> {
+export async function applyLimits(
+  ctx: ApiContext,
+  price: Price,
+  body: Record<string, unknown>,
+): Promise<void> {
   const p = ctx.principal;
-  const limits = { rpm: p.app.rpmLimit, tpm: p.app.tpmLimit, monthlyTokens: p.app.monthlyTokenBudget, monthlyCostUsd: p.app.monthlyCostBudgetUsd };
+  const limits = {
+    rpm: p.app.rpmLimit,
+    tpm: p.app.tpmLimit,
+    monthlyTokens: p.app.monthlyTokenBudget,
+    monthlyCostUsd: p.app.monthlyCostBudgetUsd,
+  };
   if (!hasLimits(limits)) return;
   // A conservative estimate (prompt ≈ 4 characters a token, the requested maximum output) is reserved so
   // that concurrent requests cannot all slip under a budget; the actual usage replaces it afterwards.
   const input = Math.ceil(bodyBytes(body) / 4);
-  const maxOut = [body.max_tokens, body.max_completion_tokens, body.max_output_tokens].find((v) => typeof v === 'number');
-  const output = ctx.meter.op === 'embeddings' ? 0 : typeof maxOut === 'number' ? maxOut : DEFAULT_OUTPUT_ESTIMATE;
-  const estimate = { tokens: input + output, costUsd: (input * price.inputPerMillion + output * price.outputPerMillion) / 1e6 };
+  const maxOut = [body.max_tokens, body.max_completion_tokens, body.max_output_tokens].find(
+    (v) => typeof v === 'number',
+  );
+  const output =
+    ctx.meter.op === 'embeddings' ? 0 : typeof maxOut === 'number' ? maxOut : DEFAULT_OUTPUT_ESTIMATE;
+  const estimate = {
+    tokens: input + output,
+    costUsd: (input * price.inputPerMillion + output * price.outputPerMillion) / 1e6,
+  };
   const check = await ctx.deps.limiter.check(p.app.id, limits, estimate);
   Object.assign(ctx.headers, check.headers);
   metrics().limiter.inc({ decision: check.ok ? 'allowed' : check.reason! });

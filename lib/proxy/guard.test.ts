@@ -27,7 +27,10 @@ describe('key guessing guard', () => {
 });
 
 describe('client address', () => {
-  const req = (xff: string | undefined, remote = '10.0.0.9') => ({ headers: { 'x-forwarded-for': xff }, socket: { remoteAddress: remote } });
+  const req = (xff: string | undefined, remote = '10.0.0.9') => ({
+    headers: { 'x-forwarded-for': xff },
+    socket: { remoteAddress: remote },
+  });
   it('is the socket address unless trusted proxies are configured, then the hop they appended', async () => {
     const { clientAddress } = await import('./guard');
     expect(clientAddress(req('1.2.3.4'), 0)).toBe('10.0.0.9');

@@ -35,7 +35,8 @@ export class KeyGuard {
   fail(addr: string): void {
     const now = this.o.now();
     let e = this.table.get(addr);
-    if (!e || now - e.windowStart > this.o.windowMs) e = { failures: 0, windowStart: now, blockedUntil: e?.blockedUntil ?? 0 };
+    if (!e || now - e.windowStart > this.o.windowMs)
+      e = { failures: 0, windowStart: now, blockedUntil: e?.blockedUntil ?? 0 };
     e.failures++;
     if (e.failures >= this.o.burst) {
       e.blockedUntil = now + this.o.blockMs;
@@ -53,10 +54,16 @@ export class KeyGuard {
  * X-Forwarded-For entry N from the right, the one the first trusted proxy appended. Entries further left
  * are whatever the client sent and are never trusted.
  */
-export function clientAddress(req: { headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string } }, hops = env().PORTICO_TRUST_PROXY): string {
+export function clientAddress(
+  req: { headers: Record<string, string | string[] | undefined>; socket: { remoteAddress?: string } },
+  hops = env().PORTICO_TRUST_PROXY,
+): string {
   if (hops > 0) {
     const fwd = req.headers['x-forwarded-for'];
-    const list = (Array.isArray(fwd) ? fwd.join(',') : (fwd ?? '')).split(',').map((s) => s.trim()).filter(Boolean);
+    const list = (Array.isArray(fwd) ? fwd.join(',') : (fwd ?? ''))
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const addr = list[list.length - hops];
     if (addr) return addr.slice(0, 64);
   }

@@ -52,7 +52,12 @@ async function readiness(): Promise<boolean> {
   return ok;
 }
 
-type CustomHandler = (req: IncomingMessage, res: ServerResponse, ctx: CustomContext, headers: Record<string, string>) => Promise<void> | void;
+type CustomHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: CustomContext,
+  headers: Record<string, string>,
+) => Promise<void> | void;
 
 /** The custom endpoints, each behind the same key as the proxy, with its method. */
 const CUSTOM = new Map<string, { methods: string[]; fn: CustomHandler }>(
@@ -61,11 +66,20 @@ const CUSTOM = new Map<string, { methods: string[]; fn: CustomHandler }>(
       methods: ['GET'],
       fn: (_req, res, ctx, headers) => {
         const p = ctx.principal;
-        sendJson(res, 200, {
-          app: { id: p.app.id, name: p.app.name, status: p.app.status, phiPolicy: p.app.phiPolicy },
-          key: { id: p.keyId, name: p.keyName, expiresAt: p.expiresAt ? new Date(p.expiresAt).toISOString() : null },
-          models: p.app.allowedModels.filter((m) => ctx.config.models.has(m)),
-        }, headers);
+        sendJson(
+          res,
+          200,
+          {
+            app: { id: p.app.id, name: p.app.name, status: p.app.status, phiPolicy: p.app.phiPolicy },
+            key: {
+              id: p.keyId,
+              name: p.keyName,
+              expiresAt: p.expiresAt ? new Date(p.expiresAt).toISOString() : null,
+            },
+            models: p.app.allowedModels.filter((m) => ctx.config.models.has(m)),
+          },
+          headers,
+        );
       },
     },
     '/api/public/v1/phi/deidentify': { methods: ['POST'], fn: deidentify },
@@ -73,18 +87,35 @@ const CUSTOM = new Map<string, { methods: string[]; fn: CustomHandler }>(
   } satisfies Record<string, { methods: string[]; fn: CustomHandler }>),
 );
 
-function handleCustom(req: IncomingMessage, res: ServerResponse, path: string, custom: { methods: string[]; fn: CustomHandler }, deps: ProxyDeps): Promise<void> {
-  return withApiKey({ op: path.slice('/api/public/v1/'.length), route: 'custom', methods: custom.methods }, async (rq, rs, { principal, meter, headers, config }: ApiContext) => {
-    const ctx: CustomContext = { principal, requestId: meter.requestId, maxBodyBytes: deps.maxBodyBytes, config, phiOffload: deps.phiOffload };
-    try {
-      await custom.fn(rq, rs, ctx, headers);
-    } finally {
-      if (ctx.phiCounts && Object.keys(ctx.phiCounts).length) meter.phiCounts = ctx.phiCounts as Record<string, number>;
-    }
-  })(req, res, deps);
+function handleCustom(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  custom: { methods: string[]; fn: CustomHandler },
+  deps: ProxyDeps,
+): Promise<void> {
+  return withApiKey(
+    { op: path.slice('/api/public/v1/'.length), route: 'custom', methods: custom.methods },
+    async (rq, rs, { principal, meter, headers, config }: ApiContext) => {
+      const ctx: CustomContext = {
+        principal,
+        requestId: meter.requestId,
+        maxBodyBytes: deps.maxBodyBytes,
+        config,
+        phiOffload: deps.phiOffload,
+      };
+      try {
+        await custom.fn(rq, rs, ctx, headers);
+      } finally {
+        if (ctx.phiCounts && Object.keys(ctx.phiCounts).length)
+          meter.phiCounts = ctx.phiCounts as Record<string, number>;
+      }
+    },
+  )(req, res, deps);
 }
 
-const isLoopback = (addr: string | undefined) => addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
+const isLoopback = (addr: string | undefined) =>
+  addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
 
 function sameSecret(a: string, b: string): boolean {
   const x = createHash('sha256').update(a).digest();
@@ -96,11 +127,25 @@ function sameSecret(a: string, b: string): boolean {
 async function sendMetrics(req: IncomingMessage, res: ServerResponse, deps: ProxyDeps) {
   const token = env().PORTICO_METRICS_TOKEN; // validated (16+ characters; blank means unset)
   if (token && !sameSecret(req.headers.authorization ?? '', `Bearer ${token}`)) {
-    return sendError(res, new ProxyError(401, 'metrics_token_required', 'Send the metrics token as Authorization: Bearer <PORTICO_METRICS_TOKEN>.'));
+    return sendError(
+      res,
+      new ProxyError(
+        401,
+        'metrics_token_required',
+        'Send the metrics token as Authorization: Bearer <PORTICO_METRICS_TOKEN>.',
+      ),
+    );
   }
   // Without a token, only this machine may scrape: metrics name apps and their costs.
   if (!token && !isLoopback(req.socket.remoteAddress)) {
-    return sendError(res, new ProxyError(403, 'metrics_token_required', 'Metrics are served to this machine only. Set PORTICO_METRICS_TOKEN to scrape from elsewhere.'));
+    return sendError(
+      res,
+      new ProxyError(
+        403,
+        'metrics_token_required',
+        'Metrics are served to this machine only. Set PORTICO_METRICS_TOKEN to scrape from elsewhere.',
+      ),
+    );
   }
   const m = metrics();
   m.usagePending.set(deps.usage.pending);
@@ -115,13 +160,20 @@ export function createProxyHandler(deps: ProxyDeps) {
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (path === '/readyz') {
         const ok = await readiness();
-        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', database: ok ? 'ok' : 'unreachable or migrations pending' });
+        return sendJson(res, ok ? 200 : 503, {
+          status: ok ? 'ready' : 'not ready',
+          database: ok ? 'ok' : 'unreachable or migrations pending',
+        });
       }
       if (path === '/metrics') return await sendMetrics(req, res, deps);
       if (isDocsPath(path)) return handleDocs(req, res, path);
       const oai = matchOai(path);
-      if (oai) return oai.kind === 'media' ? await handleMedia(req, res, oai, url, deps) : await handleOai(req, res, oai, url, deps);
-      if (path === COMPAT_PATH) return await handleOai(req, res, { kind: 'oai', op: 'chat', style: 'compat' }, url, deps, compatChat);
+      if (oai)
+        return oai.kind === 'media'
+          ? await handleMedia(req, res, oai, url, deps)
+          : await handleOai(req, res, oai, url, deps);
+      if (path === COMPAT_PATH)
+        return await handleOai(req, res, { kind: 'oai', op: 'chat', style: 'compat' }, url, deps, compatChat);
       if (path.startsWith(ADAPTER_PREFIX)) return await handleAdapter(req, res, url, deps);
       const custom = CUSTOM.get(path);
       if (custom) return await handleCustom(req, res, path, custom, deps);

@@ -67,7 +67,9 @@ export async function readJsonObject(req: IncomingMessage, limit: number): Promi
   const type = String(req.headers['content-type'] ?? '');
   const raw = await readBody(req, limit);
   if (type && !/json/i.test(type)) {
-    throw errors.badRequest(`Send the body as JSON with Content-Type: application/json (got ${type.slice(0, 60)}).`);
+    throw errors.badRequest(
+      `Send the body as JSON with Content-Type: application/json (got ${type.slice(0, 60)}).`,
+    );
   }
   let parsed: unknown;
   try {
@@ -99,7 +101,8 @@ export function assertDepth(value: unknown, limit: number): void {
     const [v, d] = stack.pop()!;
     if (typeof v !== 'object' || v === null) continue;
     if (d > limit) throw errors.badRequest(`The request body nests deeper than ${limit} levels.`);
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
   }
 }
 
@@ -130,10 +133,19 @@ export function sendRaw(
   contentType: string,
   headers: Record<string, string | number> = {},
 ): void {
-  res.writeHead(status, { ...BASE_HEADERS, ...headers, 'content-type': contentType, 'content-length': body.length });
+  res.writeHead(status, {
+    ...BASE_HEADERS,
+    ...headers,
+    'content-type': contentType,
+    'content-length': body.length,
+  });
   res.end(body);
 }
 
-export function sendError(res: ServerResponse, err: ProxyError, headers: Record<string, string | number> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  err: ProxyError,
+  headers: Record<string, string | number> = {},
+): void {
   sendJson(res, err.status, err.body(), { ...headers, ...(err.opts.headers ?? {}) });
 }

@@ -5,17 +5,33 @@ import { z } from 'zod';
 import type { KeyPrincipal } from '../keys/principal';
 import { errors, ProxyError } from './errors';
 import { BASE_HEADERS, collect, pipeBody, readJsonObject, sendRaw } from './http';
-import { applyLimits, datedApiVersion, resolveModel, upstreamFailureError, withApiKey, type ApiContext, type Meter, type ProxyDeps } from './exchange';
+import {
+  applyLimits,
+  datedApiVersion,
+  resolveModel,
+  upstreamFailureError,
+  withApiKey,
+  type ApiContext,
+  type Meter,
+  type ProxyDeps,
+} from './exchange';
 import { applyPhiPolicy, phiBlocked, sumCounts } from './phi-step';
 import { sendUpstream } from './providers';
 import type { MediaOp, OaiRoute } from './routes';
 import { mapUpstreamError } from './upstream-errors';
 import { env } from '../env';
 
-
 // Bounded like OpenAI's own (32,000 characters for gpt-image-1): the PHI check of a media prompt runs inline.
-export const imageRequest = z.looseObject({ prompt: z.string({ error: '"prompt" must be a string' }).min(1).max(32_000), n: z.number().int().min(1).max(10).optional(), model: z.string().optional() });
-export const speechRequest = z.looseObject({ input: z.string({ error: '"input" must be a string' }).min(1).max(10_000), voice: z.unknown(), model: z.string().optional() });
+export const imageRequest = z.looseObject({
+  prompt: z.string({ error: '"prompt" must be a string' }).min(1).max(32_000),
+  n: z.number().int().min(1).max(10).optional(),
+  model: z.string().optional(),
+});
+export const speechRequest = z.looseObject({
+  input: z.string({ error: '"input" must be a string' }).min(1).max(10_000),
+  voice: z.unknown(),
+  model: z.string().optional(),
+});
 
 const notAllowed = (op: MediaOp) =>
   new ProxyError(
@@ -39,7 +55,8 @@ const MAX_FIELD_CHARS = 32_000;
  */
 function readUpload(req: IncomingMessage): Promise<Upload> {
   const type = String(req.headers['content-type'] ?? '');
-  if (!/^multipart\/form-data/i.test(type)) return Promise.reject(errors.badRequest('Send the audio as multipart/form-data with a "file" part.'));
+  if (!/^multipart\/form-data/i.test(type))
+    return Promise.reject(errors.badRequest('Send the audio as multipart/form-data with a "file" part.'));
   const limit = env().PORTICO_MAX_AUDIO_BYTES;
   if (Number(req.headers['content-length'] ?? NaN) > limit + 64 * 1024) {
     req.resume();
@@ -58,13 +75,22 @@ function readUpload(req: IncomingMessage): Promise<Upload> {
     };
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { files: 1, fields: 50, fieldSize: MAX_FIELD_CHARS, parts: 60 } });
+      bb = busboy({
+        headers: req.headers,
+        limits: { files: 1, fields: 50, fieldSize: MAX_FIELD_CHARS, parts: 60 },
+      });
     } catch {
       return reject(errors.badRequest('The multipart body is malformed.'));
     }
     bb.on('field', (name, value, info) => {
       // busboy cuts a longer field short; forwarding a cut prompt would be wrong, so it is refused.
-      if (info.valueTruncated) fail(errors.badRequest(`The "${name.slice(0, 40)}" field is longer than ${MAX_FIELD_CHARS} characters.`, name.slice(0, 40)));
+      if (info.valueTruncated)
+        fail(
+          errors.badRequest(
+            `The "${name.slice(0, 40)}" field is longer than ${MAX_FIELD_CHARS} characters.`,
+            name.slice(0, 40),
+          ),
+        );
       else out.fields[name] = value;
     });
     bb.on('file', (name, stream, info) => {
@@ -85,22 +111,49 @@ function readUpload(req: IncomingMessage): Promise<Upload> {
  * A text prompt under the app's policy, through the same step as every other route (a one-field
  * completions body): scrubbed (tokens are not restored in media answers), or refused.
  */
-async function phiText(policy: KeyPrincipal['app']['phiPolicy'], text: string | undefined, meter: Meter, deps: ProxyDeps): Promise<string | undefined> {
+async function phiText(
+  policy: KeyPrincipal['app']['phiPolicy'],
+  text: string | undefined,
+  meter: Meter,
+  deps: ProxyDeps,
+): Promise<string | undefined> {
   if (!text) return text;
   const body = { prompt: text };
-  const phi = await applyPhiPolicy(policy, 'completions', body, meter.requestId, deps.phiOffload, text.length);
+  const phi = await applyPhiPolicy(
+    policy,
+    'completions',
+    body,
+    meter.requestId,
+    deps.phiOffload,
+    text.length,
+  );
   if (phi.total > 0) meter.phiCounts = phi.counts as Record<string, number>;
   if (phi.blocked) throw phiBlocked(phi.counts);
   return body.prompt;
 }
 
 /** Images and audio: opt-in per app, metered by what they bill (images, audio seconds, characters). */
-export function handleMedia(req: IncomingMessage, res: ServerResponse, route: OaiRoute, url: URL, deps: ProxyDeps): Promise<void> {
+export function handleMedia(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: OaiRoute,
+  url: URL,
+  deps: ProxyDeps,
+): Promise<void> {
   const op = route.op as MediaOp;
-  return withApiKey({ op, route: `${route.style}:${op}`, methods: ['POST'] }, (rq, rs, ctx) => media(rq, rs, op, route, url, ctx))(req, res, deps);
+  return withApiKey({ op, route: `${route.style}:${op}`, methods: ['POST'] }, (rq, rs, ctx) =>
+    media(rq, rs, op, route, url, ctx),
+  )(req, res, deps);
 }
 
-async function media(req: IncomingMessage, res: ServerResponse, op: MediaOp, route: OaiRoute, url: URL, ctx: ApiContext): Promise<void> {
+async function media(
+  req: IncomingMessage,
+  res: ServerResponse,
+  op: MediaOp,
+  route: OaiRoute,
+  url: URL,
+  ctx: ApiContext,
+): Promise<void> {
   const { principal, config: cfg, deps, meter, headers, abort } = ctx;
   if (op === 'images' ? !principal.app.allowImages : !principal.app.allowAudio) throw notAllowed(op);
 
@@ -113,7 +166,11 @@ async function media(req: IncomingMessage, res: ServerResponse, op: MediaOp, rou
   } else {
     body = await readJsonObject(req, deps.maxBodyBytes);
     const parsed = (op === 'images' ? imageRequest : speechRequest).safeParse(body);
-    if (!parsed.success) throw errors.badRequest(parsed.error.issues[0]!.message, parsed.error.issues[0]!.path.join('.') || null);
+    if (!parsed.success)
+      throw errors.badRequest(
+        parsed.error.issues[0]!.message,
+        parsed.error.issues[0]!.path.join('.') || null,
+      );
   }
   const name = route.deployment ?? (typeof body.model === 'string' ? body.model : undefined);
   if (!name) throw errors.badRequest('Name the model: set "model" (or use a deployment URL).', 'model');
@@ -131,14 +188,26 @@ async function media(req: IncomingMessage, res: ServerResponse, op: MediaOp, rou
   let raw: FormData | undefined;
   if (upload && model.provider.type !== 'echo') {
     raw = new FormData();
-    for (const [k, v] of Object.entries(upload.fields)) raw.set(k, k === field && scrubbed !== undefined ? scrubbed : v);
+    for (const [k, v] of Object.entries(upload.fields))
+      raw.set(k, k === field && scrubbed !== undefined ? scrubbed : v);
     raw.set('model', model.provider.type === 'azure' ? model.deployment : model.upstreamModel);
-    raw.set('file', new Blob([upload.file!.data as Uint8Array<ArrayBuffer>], { type: upload.file!.type }), upload.file!.name);
+    raw.set(
+      'file',
+      new Blob([upload.file!.data as Uint8Array<ArrayBuffer>], { type: upload.file!.type }),
+      upload.file!.name,
+    );
   }
   const t0 = performance.now();
   let upstream;
   try {
-    upstream = await sendUpstream({ op, model, body, raw, apiVersion: datedApiVersion(url.searchParams.get('api-version')), abort });
+    upstream = await sendUpstream({
+      op,
+      model,
+      body,
+      raw,
+      apiVersion: datedApiVersion(url.searchParams.get('api-version')),
+      abort,
+    });
   } catch (err) {
     throw upstreamFailureError(err, name);
   }
@@ -156,7 +225,9 @@ async function media(req: IncomingMessage, res: ServerResponse, op: MediaOp, rou
     if (await pipeBody(upstream.body, res)) meter.fail(errors.upstreamUnavailable(name));
     return;
   }
-  const buf = await collect(upstream.body, 256 * 1024 * 1024, () => errors.upstreamError(name, upstream.status));
+  const buf = await collect(upstream.body, 256 * 1024 * 1024, () =>
+    errors.upstreamError(name, upstream.status),
+  );
   if (!/json/i.test(contentType)) return sendRaw(res, 200, buf, contentType, headers); // text, srt, vtt transcripts
   let json: Record<string, unknown>;
   try {
@@ -172,7 +243,12 @@ async function media(req: IncomingMessage, res: ServerResponse, op: MediaOp, rou
     if (usage && typeof usage.input_tokens === 'number') meter.promptTokens = usage.input_tokens;
     if (usage && typeof usage.output_tokens === 'number') meter.completionTokens = usage.output_tokens;
   } else {
-    const seconds = usage?.type === 'duration' && typeof usage.seconds === 'number' ? usage.seconds : typeof json.duration === 'number' ? json.duration : null;
+    const seconds =
+      usage?.type === 'duration' && typeof usage.seconds === 'number'
+        ? usage.seconds
+        : typeof json.duration === 'number'
+          ? json.duration
+          : null;
     meter.units = seconds;
     meter.unit = 'seconds';
     meter.unitCostUsd = ((seconds ?? 0) / 60) * model.perAudioMinute;

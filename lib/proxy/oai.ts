@@ -6,7 +6,16 @@ import { log } from '../log';
 import { metrics } from '../metrics';
 import type { StreamRestorer } from '../phi';
 import { errors, ProxyError } from './errors';
-import { applyLimits, datedApiVersion, resolveModel, upstreamFailureError, withApiKey, type ApiContext, type Meter, type ProxyDeps } from './exchange';
+import {
+  applyLimits,
+  datedApiVersion,
+  resolveModel,
+  upstreamFailureError,
+  withApiKey,
+  type ApiContext,
+  type Meter,
+  type ProxyDeps,
+} from './exchange';
 import { BASE_HEADERS, bodyBytes, collect, readJsonObject, sendJson, sendRaw } from './http';
 import { applyPhiPolicy, checkMediaParts, phiBlocked, restoreJson, streamRestorer } from './phi-step';
 import { sendUpstream, timedOut, UpstreamFailure, type UpstreamResponse } from './providers';
@@ -21,7 +30,12 @@ type Op = Exclude<Operation, 'models'>;
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function listModels(res: ServerResponse, cfg: GatewayConfig, p: KeyPrincipal, headers: Record<string, string>) {
+function listModels(
+  res: ServerResponse,
+  cfg: GatewayConfig,
+  p: KeyPrincipal,
+  headers: Record<string, string>,
+) {
   const created = Math.floor(Date.now() / 1000);
   const data = p.app.allowedModels
     .filter((m) => cfg.models.has(m))
@@ -36,7 +50,12 @@ export interface RouteVariant {
   /** Fills documented defaults in the body before validation. */
   defaults?(body: Json, cfg: GatewayConfig): void;
   /** The caller's own upstream credential, when its app may bring one. */
-  credential?(req: IncomingMessage, p: KeyPrincipal, headers: Record<string, string>, model: Model): string | undefined;
+  credential?(
+    req: IncomingMessage,
+    p: KeyPrincipal,
+    headers: Record<string, string>,
+    model: Model,
+  ): string | undefined;
   /** Adds fields to a successful JSON answer (after PHI restore). */
   decorate?(json: Json): void;
   /** Maps Portico's errors to the statuses this route family documents. */
@@ -45,24 +64,51 @@ export interface RouteVariant {
 }
 
 /** Step 6: the upstream call; a connection that fails before any answer is retried once per fallback model. */
-async function forward(op: Op, model: Model, cfg: GatewayConfig, body: Json, apiVersion: string | undefined, credentialOverride: string | undefined, abort: AbortController): Promise<UpstreamResponse> {
+async function forward(
+  op: Op,
+  model: Model,
+  cfg: GatewayConfig,
+  body: Json,
+  apiVersion: string | undefined,
+  credentialOverride: string | undefined,
+  abort: AbortController,
+): Promise<UpstreamResponse> {
   const candidates = [model, ...model.fallbacks.map((f) => cfg.models.get(f)).filter((m): m is Model => !!m)];
   for (let i = 0; ; i++) {
     const m = candidates[i]!;
     try {
       // A caller's own credential only ever goes to the model it named, never to a fallback's provider.
-      return await sendUpstream({ op, model: m, body, apiVersion, credentialOverride: i === 0 ? credentialOverride : undefined, abort });
+      return await sendUpstream({
+        op,
+        model: m,
+        body,
+        apiVersion,
+        credentialOverride: i === 0 ? credentialOverride : undefined,
+        abort,
+      });
     } catch (err) {
-      if (!(err instanceof UpstreamFailure) || err.kind !== 'connect') throw upstreamFailureError(err, model.name);
+      if (!(err instanceof UpstreamFailure) || err.kind !== 'connect')
+        throw upstreamFailureError(err, model.name);
       metrics().upstreamErrors.inc({ kind: `connect:${m.provider.name}` });
-      if (i + 1 >= candidates.length || (credentialOverride && i === 0)) throw errors.upstreamUnavailable(model.name);
-      log().warn({ model: model.name, from: m.provider.name, to: candidates[i + 1]!.provider.name }, 'upstream unreachable; trying the fallback');
+      if (i + 1 >= candidates.length || (credentialOverride && i === 0))
+        throw errors.upstreamUnavailable(model.name);
+      log().warn(
+        { model: model.name, from: m.provider.name, to: candidates[i + 1]!.provider.name },
+        'upstream unreachable; trying the fallback',
+      );
     }
   }
 }
 
 /** Handles every OpenAI / Azure OpenAI compatible route: the request pipeline of DESIGN.md. */
-export function handleOai(req: IncomingMessage, res: ServerResponse, route: OaiRoute, url: URL, deps: ProxyDeps, variant?: RouteVariant): Promise<void> {
+export function handleOai(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: OaiRoute,
+  url: URL,
+  deps: ProxyDeps,
+  variant?: RouteVariant,
+): Promise<void> {
   const models = route.op === 'models';
   return withApiKey(
     {
@@ -77,24 +123,45 @@ export function handleOai(req: IncomingMessage, res: ServerResponse, route: OaiR
 }
 
 /** GET …/models and …/models/{id}: only the app's own models exist for it (any other is a 404, as an unknown one). */
-function answerModels(res: ServerResponse, route: OaiRoute, { principal, config, meter, headers }: ApiContext): void {
+function answerModels(
+  res: ServerResponse,
+  route: OaiRoute,
+  { principal, config, meter, headers }: ApiContext,
+): void {
   meter.status = 200;
   if (route.modelId === undefined) return listModels(res, config, principal, headers);
   resolveModel(config, principal, route.modelId);
-  sendJson(res, 200, { id: route.modelId, object: 'model', created: Math.floor(Date.now() / 1000), owned_by: 'portico' }, headers);
+  sendJson(
+    res,
+    200,
+    { id: route.modelId, object: 'model', created: Math.floor(Date.now() / 1000), owned_by: 'portico' },
+    headers,
+  );
 }
 
 /** Chat, completions, embeddings and responses: steps 1 and 4 to 8 of the pipeline (2 and 3 are the wrapper's). */
-async function exchange(req: IncomingMessage, res: ServerResponse, route: OaiRoute, url: URL, ctx: ApiContext, variant?: RouteVariant): Promise<void> {
+async function exchange(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: OaiRoute,
+  url: URL,
+  ctx: ApiContext,
+  variant?: RouteVariant,
+): Promise<void> {
   const { principal, config: cfg, deps, meter, headers, abort } = ctx;
   const op = route.op as Op; // media routes go to lib/proxy/media.ts
   const body = await readJsonObject(req, deps.maxBodyBytes);
   variant?.defaults?.(body, cfg);
   validateBody(op, body, route.deployment);
   checkMediaParts(op, body, principal.app);
-  if (variant && !variant.streaming && body.stream === true) throw errors.badRequest('Streaming is not available on this endpoint; use the OpenAI-compatible routes under /api/public/oai for streamed answers.', 'stream');
+  if (variant && !variant.streaming && body.stream === true)
+    throw errors.badRequest(
+      'Streaming is not available on this endpoint; use the OpenAI-compatible routes under /api/public/oai for streamed answers.',
+      'stream',
+    );
   const name = route.deployment ?? (typeof body.model === 'string' ? body.model : undefined);
-  if (!name) throw errors.badRequest('Name the model: set "model" in the body (or use a deployment URL).', 'model');
+  if (!name)
+    throw errors.badRequest('Name the model: set "model" in the body (or use a deployment URL).', 'model');
   // Recorded (in usage and metric labels) only once it names a configured model: client text never becomes a label.
   const model = resolveModel(cfg, principal, name);
   meter.model = name;
@@ -110,10 +177,20 @@ async function exchange(req: IncomingMessage, res: ServerResponse, route: OaiRou
   const outgoing: Json = body;
   if (stream && (op === 'chat' || op === 'completions')) {
     // Ask for the usage chunk so that streamed answers are metered; hidden from clients that did not ask.
-    outgoing.stream_options = { ...(isObj(body.stream_options) ? body.stream_options : {}), include_usage: true };
+    outgoing.stream_options = {
+      ...(isObj(body.stream_options) ? body.stream_options : {}),
+      include_usage: true,
+    };
   }
 
-  const phi = await applyPhiPolicy(principal.app.phiPolicy, op, outgoing, meter.requestId, deps.phiOffload, bodyBytes(body));
+  const phi = await applyPhiPolicy(
+    principal.app.phiPolicy,
+    op,
+    outgoing,
+    meter.requestId,
+    deps.phiOffload,
+    bodyBytes(body),
+  );
   if (phi.total > 0) meter.phiCounts = phi.counts as Record<string, number>;
   if (phi.blocked) throw phiBlocked(phi.counts);
   headers['x-portico-phi-entities'] = String(phi.total);
@@ -124,11 +201,20 @@ async function exchange(req: IncomingMessage, res: ServerResponse, route: OaiRou
   const upstream = await forward(op, model, cfg, outgoing, apiVersion, credential, abort);
   meter.upstreamMs = Math.round(performance.now() - t0);
   metrics().upstreamLatency.observe({ provider: model.provider.name }, meter.upstreamMs / 1000);
-  if (upstream.status < 200 || upstream.status >= 300) throw await mapUpstreamError(upstream, name, !!credential);
+  if (upstream.status < 200 || upstream.status >= 300)
+    throw await mapUpstreamError(upstream, name, !!credential);
 
   const contentType = String(upstream.headers['content-type'] ?? '');
   if (stream && contentType.includes('text/event-stream')) {
-    await pipeSse(res, upstream, { op, requestBytes: bodyBytes(body), clientWantsUsage, meter, headers, signal: abort.signal, restorer: streamRestorer(op, phi.session) });
+    await pipeSse(res, upstream, {
+      op,
+      requestBytes: bodyBytes(body),
+      clientWantsUsage,
+      meter,
+      headers,
+      signal: abort.signal,
+      restorer: streamRestorer(op, phi.session),
+    });
     return;
   }
   let raw: Buffer;
@@ -137,7 +223,8 @@ async function exchange(req: IncomingMessage, res: ServerResponse, route: OaiRou
   } catch (err) {
     if (err instanceof ProxyError) throw err;
     // The answer stalled after its headers: the total or body timeout, or the client leaving.
-    if (timedOut(abort.signal) || err instanceof undiciErrors.BodyTimeoutError) throw errors.upstreamTimeout(name);
+    if (timedOut(abort.signal) || err instanceof undiciErrors.BodyTimeoutError)
+      throw errors.upstreamTimeout(name);
     if (abort.signal.aborted) throw errors.clientClosed();
     throw errors.upstreamUnavailable(name);
   }
@@ -183,7 +270,6 @@ interface PipeOptions {
   headers: Record<string, string>;
   signal: AbortSignal;
 }
-
 
 /** Passes an SSE answer through event by event, with back-pressure; reads usage on the way. */
 async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeOptions): Promise<void> {
@@ -247,7 +333,9 @@ async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeO
         o.meter.completionTokens = usage.completion;
       }
       if (drop) continue;
-      out += restorer ? emit(ev, restorer.transform(obj)) : formatSse({ event: ev.event, data: JSON.stringify(obj) });
+      out += restorer
+        ? emit(ev, restorer.transform(obj))
+        : formatSse({ event: ev.event, data: JSON.stringify(obj) });
     }
     return out;
   };
@@ -289,9 +377,14 @@ async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeO
       if (!o.signal.aborted || timedOut(o.signal)) {
         // The upstream dropped or ran past its total timeout mid-stream: end with an OpenAI-style error
         // event, never a hang.
-        const e = timedOut(o.signal) ? errors.upstreamTimeout(o.meter.model) : errors.upstreamUnavailable(o.meter.model);
+        const e = timedOut(o.signal)
+          ? errors.upstreamTimeout(o.meter.model)
+          : errors.upstreamUnavailable(o.meter.model);
         o.meter.fail(e);
-        log().warn({ requestId: o.meter.requestId, err: timedOut(o.signal) ? 'total timeout' : err.message }, 'upstream stream failed');
+        log().warn(
+          { requestId: o.meter.requestId, err: timedOut(o.signal) ? 'total timeout' : err.message },
+          'upstream stream failed',
+        );
         if (!res.destroyed) res.end(formatSse({ data: JSON.stringify(e.body()) }));
       }
       finish();

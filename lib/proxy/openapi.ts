@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { createDocument } from 'zod-openapi';
-import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponsesObject } from 'zod-openapi';
+import type {
+  ZodOpenApiOperationObject,
+  ZodOpenApiPathsObject,
+  ZodOpenApiResponsesObject,
+} from 'zod-openapi';
 import { deidentifyRequest, deidentifyResponse, usageQuery } from './custom';
 import { requestSchemas } from './validate';
 import { imageRequest, speechRequest } from './media';
@@ -23,7 +27,8 @@ const errorBody = z
 const ERRORS: Record<string, string> = {
   '400': 'The body is not valid JSON, misses a required field, or (policy `block`) contains PHI',
   '401': 'No key, or an unknown, revoked or expired key',
-  '403': 'The app is not approved (or suspended), may not use this resource, or the request came from a browser',
+  '403':
+    'The app is not approved (or suspended), may not use this resource, or the request came from a browser',
   '404': 'No such model / deployment for this app (`model_not_found`)',
   '413': 'The body is larger than the configured limit',
   '429': 'A rate limit or budget is reached (`Retry-After` says when to retry)',
@@ -33,41 +38,96 @@ const ERRORS: Record<string, string> = {
 };
 
 function errorResponses(codes: string[]): ZodOpenApiResponsesObject {
-  return Object.fromEntries(codes.map((c) => [c, { description: ERRORS[c]!, content: { 'application/json': { schema: errorBody } } }]));
+  return Object.fromEntries(
+    codes.map((c) => [
+      c,
+      { description: ERRORS[c]!, content: { 'application/json': { schema: errorBody } } },
+    ]),
+  );
 }
 
-const openAiObject = (id: string, description: string) => z.looseObject({ id: z.string(), object: z.string() }).meta({ id, description });
-const chatCompletion = openAiObject('ChatCompletion', "OpenAI's chat completion object (or, with `stream: true`, an SSE stream of `chat.completion.chunk` events), PHI restored");
+const openAiObject = (id: string, description: string) =>
+  z.looseObject({ id: z.string(), object: z.string() }).meta({ id, description });
+const chatCompletion = openAiObject(
+  'ChatCompletion',
+  "OpenAI's chat completion object (or, with `stream: true`, an SSE stream of `chat.completion.chunk` events), PHI restored",
+);
 const completion = openAiObject('Completion', "OpenAI's legacy text completion object");
-const embeddingList = z.looseObject({ object: z.literal('list'), data: z.array(z.looseObject({ embedding: z.union([z.array(z.number()), z.string()]) })) }).meta({ id: 'EmbeddingList' });
-const response = openAiObject('Response', 'A Responses API object (or an SSE stream of `response.*` events), PHI restored');
-const modelList = z.object({ object: z.literal('list'), data: z.array(z.object({ id: z.string(), object: z.literal('model'), created: z.number(), owned_by: z.string() })) }).meta({ id: 'ModelList' });
+const embeddingList = z
+  .looseObject({
+    object: z.literal('list'),
+    data: z.array(z.looseObject({ embedding: z.union([z.array(z.number()), z.string()]) })),
+  })
+  .meta({ id: 'EmbeddingList' });
+const response = openAiObject(
+  'Response',
+  'A Responses API object (or an SSE stream of `response.*` events), PHI restored',
+);
+const modelList = z
+  .object({
+    object: z.literal('list'),
+    data: z.array(
+      z.object({ id: z.string(), object: z.literal('model'), created: z.number(), owned_by: z.string() }),
+    ),
+  })
+  .meta({ id: 'ModelList' });
 
 const chatRequest = requestSchemas.chat.meta({
   id: 'ChatCompletionRequest',
-  description: "OpenAI's chat completion request; fields Portico does not act on pass through untouched (tools, response_format, stream_options, …)",
+  description:
+    "OpenAI's chat completion request; fields Portico does not act on pass through untouched (tools, response_format, stream_options, …)",
   example: { model: 'gpt-4o-mini-2024-07-18', messages: [{ role: 'user', content: 'Tell me a joke' }] },
 });
-const completionRequest = requestSchemas.completions.meta({ id: 'CompletionRequest', example: { model: 'gpt-4o-mini-2024-07-18', prompt: 'Say hello' } });
-const embeddingRequest = requestSchemas.embeddings.meta({ id: 'EmbeddingRequest', example: { model: 'text-embedding-3-small', input: 'aspirin' } });
-const responsesRequest = requestSchemas.responses.meta({ id: 'ResponseRequest', example: { model: 'gpt-4o-mini-2024-07-18', input: 'Tell me a joke' } });
+const completionRequest = requestSchemas.completions.meta({
+  id: 'CompletionRequest',
+  example: { model: 'gpt-4o-mini-2024-07-18', prompt: 'Say hello' },
+});
+const embeddingRequest = requestSchemas.embeddings.meta({
+  id: 'EmbeddingRequest',
+  example: { model: 'text-embedding-3-small', input: 'aspirin' },
+});
+const responsesRequest = requestSchemas.responses.meta({
+  id: 'ResponseRequest',
+  example: { model: 'gpt-4o-mini-2024-07-18', input: 'Tell me a joke' },
+});
 
-const apiVersion = z.string().optional().meta({ description: 'Azure api-version (forwarded to Azure upstreams)', example: '2025-01-01-preview' });
-const deployment = z.string().meta({ description: 'The deployment: a model name configured in Portico and approved for your app', example: 'gpt-4o-mini-2024-07-18' });
+const apiVersion = z
+  .string()
+  .optional()
+  .meta({ description: 'Azure api-version (forwarded to Azure upstreams)', example: '2025-01-01-preview' });
+const deployment = z.string().meta({
+  description: 'The deployment: a model name configured in Portico and approved for your app',
+  example: 'gpt-4o-mini-2024-07-18',
+});
 const rateHeaders = {
-  'x-request-id': z.string().meta({ description: 'Give this to the administrators when something goes wrong' }),
-  'x-portico-phi-entities': z.string().meta({ description: 'How many PHI entities were replaced in the request' }),
-  'x-ratelimit-remaining-requests': z.string().optional().meta({ description: 'When the app has a per-minute request limit' }),
+  'x-request-id': z
+    .string()
+    .meta({ description: 'Give this to the administrators when something goes wrong' }),
+  'x-portico-phi-entities': z
+    .string()
+    .meta({ description: 'How many PHI entities were replaced in the request' }),
+  'x-ratelimit-remaining-requests': z
+    .string()
+    .optional()
+    .meta({ description: 'When the app has a per-minute request limit' }),
 };
 
 const ops = {
   chat: { summary: 'Chat completion', request: chatRequest, response: chatCompletion },
   completions: { summary: 'Legacy text completion', request: completionRequest, response: completion },
-  embeddings: { summary: 'Embeddings (input scrubbed of PHI)', request: embeddingRequest, response: embeddingList },
+  embeddings: {
+    summary: 'Embeddings (input scrubbed of PHI)',
+    request: embeddingRequest,
+    response: embeddingList,
+  },
   responses: { summary: 'Responses API', request: responsesRequest, response: response },
 } as const;
 
-function proxyOp(op: keyof typeof ops, tag: string, params?: ZodOpenApiOperationObject['requestParams']): ZodOpenApiOperationObject {
+function proxyOp(
+  op: keyof typeof ops,
+  tag: string,
+  params?: ZodOpenApiOperationObject['requestParams'],
+): ZodOpenApiOperationObject {
   const o = ops[op];
   return {
     tags: [tag],
@@ -76,7 +136,20 @@ function proxyOp(op: keyof typeof ops, tag: string, params?: ZodOpenApiOperation
     requestParams: params,
     requestBody: { required: true, content: { 'application/json': { schema: o.request } } },
     responses: {
-      '200': { description: `${o.summary}, with PHI restored per the app's policy`, headers: z.object(rateHeaders), content: { 'application/json': { schema: o.response }, ...(op === 'embeddings' ? {} : { 'text/event-stream': { schema: z.string().meta({ description: 'Server-sent events when `stream: true`' }) } }) } },
+      '200': {
+        description: `${o.summary}, with PHI restored per the app's policy`,
+        headers: z.object(rateHeaders),
+        content: {
+          'application/json': { schema: o.response },
+          ...(op === 'embeddings'
+            ? {}
+            : {
+                'text/event-stream': {
+                  schema: z.string().meta({ description: 'Server-sent events when `stream: true`' }),
+                },
+              }),
+        },
+      },
       ...errorResponses(['400', '401', '403', '404', '413', '429', '500', '502', '504']),
     },
   };
@@ -86,7 +159,10 @@ const modelsOp = (tag: string): ZodOpenApiOperationObject => ({
   tags: [tag],
   summary: "The models this key's app may use",
   security: [{ apiKey: [] }, { bearer: [] }],
-  responses: { '200': { description: 'Model list', content: { 'application/json': { schema: modelList } } }, ...errorResponses(['401', '403']) },
+  responses: {
+    '200': { description: 'Model list', content: { 'application/json': { schema: modelList } } },
+    ...errorResponses(['401', '403']),
+  },
 });
 
 const AZ = 'Azure OpenAI compatible';
@@ -96,15 +172,30 @@ const AZV1 = 'Azure OpenAI v1 API';
 function paths(): ZodOpenApiPathsObject {
   const p: ZodOpenApiPathsObject = {};
   const depParams = { path: z.object({ deployment }), query: z.object({ 'api-version': apiVersion }) };
-  p['/api/public/oai/openai/deployments/{deployment}/chat/completions'] = { post: { ...proxyOp('chat', AZ, depParams), operationId: 'azureChat' } };
-  p['/api/public/oai/openai/deployments/{deployment}/completions'] = { post: { ...proxyOp('completions', AZ, depParams), operationId: 'azureCompletions' } };
-  p['/api/public/oai/openai/deployments/{deployment}/embeddings'] = { post: { ...proxyOp('embeddings', AZ, depParams), operationId: 'azureEmbeddings' } };
-  p['/api/public/oai/openai/deployments/{deployment}/responses'] = { post: { ...proxyOp('responses', AZ, depParams), operationId: 'azureResponses' } };
-  for (const [prefix, tag, id] of [['/api/public/oai/v1', OA, 'openai'], ['/api/public/oai/openai/v1', AZV1, 'azureV1']] as const) {
+  p['/api/public/oai/openai/deployments/{deployment}/chat/completions'] = {
+    post: { ...proxyOp('chat', AZ, depParams), operationId: 'azureChat' },
+  };
+  p['/api/public/oai/openai/deployments/{deployment}/completions'] = {
+    post: { ...proxyOp('completions', AZ, depParams), operationId: 'azureCompletions' },
+  };
+  p['/api/public/oai/openai/deployments/{deployment}/embeddings'] = {
+    post: { ...proxyOp('embeddings', AZ, depParams), operationId: 'azureEmbeddings' },
+  };
+  p['/api/public/oai/openai/deployments/{deployment}/responses'] = {
+    post: { ...proxyOp('responses', AZ, depParams), operationId: 'azureResponses' },
+  };
+  for (const [prefix, tag, id] of [
+    ['/api/public/oai/v1', OA, 'openai'],
+    ['/api/public/oai/openai/v1', AZV1, 'azureV1'],
+  ] as const) {
     const q = tag === AZV1 ? { query: z.object({ 'api-version': apiVersion }) } : undefined;
     p[`${prefix}/chat/completions`] = { post: { ...proxyOp('chat', tag, q), operationId: `${id}Chat` } };
-    p[`${prefix}/completions`] = { post: { ...proxyOp('completions', tag, q), operationId: `${id}Completions` } };
-    p[`${prefix}/embeddings`] = { post: { ...proxyOp('embeddings', tag, q), operationId: `${id}Embeddings` } };
+    p[`${prefix}/completions`] = {
+      post: { ...proxyOp('completions', tag, q), operationId: `${id}Completions` },
+    };
+    p[`${prefix}/embeddings`] = {
+      post: { ...proxyOp('embeddings', tag, q), operationId: `${id}Embeddings` },
+    };
     p[`${prefix}/responses`] = { post: { ...proxyOp('responses', tag, q), operationId: `${id}Responses` } };
     p[`${prefix}/models`] = { get: { ...modelsOp(tag), operationId: `${id}Models` } };
     p[`${prefix}/models/{model}`] = {
@@ -114,7 +205,19 @@ function paths(): ZodOpenApiPathsObject {
         security: [{ apiKey: [] }, { bearer: [] }],
         requestParams: { path: z.object({ model: z.string().meta({ example: 'gpt-4o-mini-2024-07-18' }) }) },
         responses: {
-          '200': { description: 'The model', content: { 'application/json': { schema: z.object({ id: z.string(), object: z.literal('model'), created: z.number(), owned_by: z.string() }) } } },
+          '200': {
+            description: 'The model',
+            content: {
+              'application/json': {
+                schema: z.object({
+                  id: z.string(),
+                  object: z.literal('model'),
+                  created: z.number(),
+                  owned_by: z.string(),
+                }),
+              },
+            },
+          },
           ...errorResponses(['401', '403', '404']),
         },
         operationId: `${id}Model`,
@@ -122,21 +225,63 @@ function paths(): ZodOpenApiPathsObject {
     };
   }
   const mediaOps = {
-    images: { path: 'images/generations', summary: 'Generate images (enabled per app by a reviewer)', schema: imageRequest.meta({ id: 'ImageRequest', example: { model: 'dall-e-3', prompt: 'A labelled diagram of the heart', n: 1 } }), json: true },
-    speech: { path: 'audio/speech', summary: 'Text to speech (enabled per app by a reviewer)', schema: speechRequest.meta({ id: 'SpeechRequest', example: { model: 'tts-1', voice: 'alloy', input: 'Take one tablet twice a day.' } }), json: true },
-    transcriptions: { path: 'audio/transcriptions', summary: 'Transcribe audio, multipart (enabled per app by a reviewer)', schema: z.object({ file: z.string().meta({ format: 'binary' }), model: z.string().optional(), prompt: z.string().optional() }).meta({ id: 'TranscriptionRequest' }), json: false },
+    images: {
+      path: 'images/generations',
+      summary: 'Generate images (enabled per app by a reviewer)',
+      schema: imageRequest.meta({
+        id: 'ImageRequest',
+        example: { model: 'dall-e-3', prompt: 'A labelled diagram of the heart', n: 1 },
+      }),
+      json: true,
+    },
+    speech: {
+      path: 'audio/speech',
+      summary: 'Text to speech (enabled per app by a reviewer)',
+      schema: speechRequest.meta({
+        id: 'SpeechRequest',
+        example: { model: 'tts-1', voice: 'alloy', input: 'Take one tablet twice a day.' },
+      }),
+      json: true,
+    },
+    transcriptions: {
+      path: 'audio/transcriptions',
+      summary: 'Transcribe audio, multipart (enabled per app by a reviewer)',
+      schema: z
+        .object({
+          file: z.string().meta({ format: 'binary' }),
+          model: z.string().optional(),
+          prompt: z.string().optional(),
+        })
+        .meta({ id: 'TranscriptionRequest' }),
+      json: false,
+    },
   } as const;
   for (const [op, m] of Object.entries(mediaOps)) {
-    const operation = (tag: string, params?: ZodOpenApiOperationObject['requestParams']): ZodOpenApiOperationObject => ({
+    const operation = (
+      tag: string,
+      params?: ZodOpenApiOperationObject['requestParams'],
+    ): ZodOpenApiOperationObject => ({
       tags: [tag],
       summary: m.summary,
-      description: 'Disabled for an app until a reviewer enables it: PHI inside an image or audio cannot be scrubbed (text prompts still are, per policy). Metered by images, audio seconds or characters.',
+      description:
+        'Disabled for an app until a reviewer enables it: PHI inside an image or audio cannot be scrubbed (text prompts still are, per policy). Metered by images, audio seconds or characters.',
       security: [{ apiKey: [] }, { bearer: [] }],
       requestParams: params,
-      requestBody: { required: true, content: { [m.json ? 'application/json' : 'multipart/form-data']: { schema: m.schema } } },
-      responses: { '200': { description: op === 'speech' ? 'Audio bytes' : 'The result' }, ...errorResponses(['400', '401', '403', '404', '413', '429', '500', '502', '504']) },
+      requestBody: {
+        required: true,
+        content: { [m.json ? 'application/json' : 'multipart/form-data']: { schema: m.schema } },
+      },
+      responses: {
+        '200': { description: op === 'speech' ? 'Audio bytes' : 'The result' },
+        ...errorResponses(['400', '401', '403', '404', '413', '429', '500', '502', '504']),
+      },
     });
-    p[`/api/public/oai/openai/deployments/{deployment}/${m.path}`] = { post: { ...operation(AZ, { path: z.object({ deployment }), query: z.object({ 'api-version': apiVersion }) }), operationId: `azure_${op}` } };
+    p[`/api/public/oai/openai/deployments/{deployment}/${m.path}`] = {
+      post: {
+        ...operation(AZ, { path: z.object({ deployment }), query: z.object({ 'api-version': apiVersion }) }),
+        operationId: `azure_${op}`,
+      },
+    };
     p[`/api/public/oai/v1/${m.path}`] = { post: { ...operation(OA), operationId: `openai_${op}` } };
     p[`/api/public/oai/openai/v1/${m.path}`] = { post: { ...operation(AZV1), operationId: `azureV1_${op}` } };
   }
@@ -145,22 +290,47 @@ function paths(): ZodOpenApiPathsObject {
       operationId: 'compatChat',
       tags: ['PHI-safe chat (CompliantChatGPT compatible)'],
       summary: 'Chat completion with PHI substitution; answer adds a top-level `content`',
-      description: 'Defaults: `model` "gpt-3.5-turbo" (mapped to a configured model), `temperature` 0.7, `n` 1. Errors: 400 invalid body or invalid OpenAI key, 401 missing or invalid gateway key, 429 quota, 500 server error.',
+      description:
+        'Defaults: `model` "gpt-3.5-turbo" (mapped to a configured model), `temperature` 0.7, `n` 1. Errors: 400 invalid body or invalid OpenAI key, 401 missing or invalid gateway key, 429 quota, 500 server error.',
       security: [{ compatKey: [] }],
-      requestParams: { header: z.object({ 'x-openai-key': z.string().optional().meta({ description: "Your own OpenAI key, used instead of the gateway's credentials when your app may bring its own; never stored or logged" }) }) },
+      requestParams: {
+        header: z.object({
+          'x-openai-key': z.string().optional().meta({
+            description:
+              "Your own OpenAI key, used instead of the gateway's credentials when your app may bring its own; never stored or logged",
+          }),
+        }),
+      },
       requestBody: {
         required: true,
         content: {
           'application/json': {
             schema: requestSchemas.chat.meta({
               id: 'CompatChatRequest',
-              example: { model: 'gpt-4o-2024-05-13', messages: [{ role: 'system', content: 'You are a helpful medical assistant.' }, { role: 'user', content: 'Patient John Doe has complained about recurring headaches for the past two weeks.' }] },
+              example: {
+                model: 'gpt-4o-2024-05-13',
+                messages: [
+                  { role: 'system', content: 'You are a helpful medical assistant.' },
+                  {
+                    role: 'user',
+                    content:
+                      'Patient John Doe has complained about recurring headaches for the past two weeks.',
+                  },
+                ],
+              },
             }),
           },
         },
       },
       responses: {
-        '200': { description: 'The chat completion plus `content`, the first choice’s text', content: { 'application/json': { schema: z.looseObject({ content: z.string().nullable(), choices: z.array(z.unknown()) }) } } },
+        '200': {
+          description: 'The chat completion plus `content`, the first choice’s text',
+          content: {
+            'application/json': {
+              schema: z.looseObject({ content: z.string().nullable(), choices: z.array(z.unknown()) }),
+            },
+          },
+        },
         ...errorResponses(['400', '401', '429', '500']),
       },
     },
@@ -172,10 +342,21 @@ function paths(): ZodOpenApiPathsObject {
         operationId: `adapter_${m}`,
         tags: ['HTTP adapters'],
         summary: `${m.toUpperCase()} through a configured HTTP adapter`,
-        description: "Streams the request to the adapter's base URL + path with its credentials injected, and the answer back. The app must be allowed the adapter.",
+        description:
+          "Streams the request to the adapter's base URL + path with its credentials injected, and the answer back. The app must be allowed the adapter.",
         security: [{ apiKey: [] }, { bearer: [] }],
-        requestParams: { path: z.object({ adapter: z.string().meta({ example: 'openai' }), path: z.string().meta({ example: 'v1/models', description: 'The upstream path (may contain slashes)' }) }) },
-        responses: { '200': { description: "The upstream's answer, as it came" }, ...errorResponses(['400', '401', '403', '404', '413', '429', '502', '504']) },
+        requestParams: {
+          path: z.object({
+            adapter: z.string().meta({ example: 'openai' }),
+            path: z
+              .string()
+              .meta({ example: 'v1/models', description: 'The upstream path (may contain slashes)' }),
+          }),
+        },
+        responses: {
+          '200': { description: "The upstream's answer, as it came" },
+          ...errorResponses(['400', '401', '403', '404', '413', '429', '502', '504']),
+        },
       } satisfies ZodOpenApiOperationObject,
     ]),
   );
@@ -186,7 +367,23 @@ function paths(): ZodOpenApiPathsObject {
       summary: "The calling key, its app and the app's models",
       security: [{ apiKey: [] }, { bearer: [] }],
       responses: {
-        '200': { description: 'Who you are', content: { 'application/json': { schema: z.object({ app: z.object({ id: z.string(), name: z.string(), status: z.string(), phiPolicy: z.string() }), key: z.object({ id: z.string(), name: z.string(), expiresAt: z.string().nullable() }), models: z.array(z.string()) }) } } },
+        '200': {
+          description: 'Who you are',
+          content: {
+            'application/json': {
+              schema: z.object({
+                app: z.object({
+                  id: z.string(),
+                  name: z.string(),
+                  status: z.string(),
+                  phiPolicy: z.string(),
+                }),
+                key: z.object({ id: z.string(), name: z.string(), expiresAt: z.string().nullable() }),
+                models: z.array(z.string()),
+              }),
+            },
+          },
+        },
         ...errorResponses(['401', '403']),
       },
     },
@@ -198,7 +395,20 @@ function paths(): ZodOpenApiPathsObject {
       summary: "The calling app's usage and what is left of its budgets",
       security: [{ apiKey: [] }, { bearer: [] }],
       requestParams: { query: usageQuery },
-      responses: { '200': { description: 'Usage totals, by day, by model and by key; limits and remaining budget', content: { 'application/json': { schema: z.looseObject({ totals: z.looseObject({ requests: z.number() }), budget: z.looseObject({ month: z.string() }) }) } } }, ...errorResponses(['400', '401', '403']) },
+      responses: {
+        '200': {
+          description: 'Usage totals, by day, by model and by key; limits and remaining budget',
+          content: {
+            'application/json': {
+              schema: z.looseObject({
+                totals: z.looseObject({ requests: z.number() }),
+                budget: z.looseObject({ month: z.string() }),
+              }),
+            },
+          },
+        },
+        ...errorResponses(['400', '401', '403']),
+      },
     },
   };
   p['/api/public/v1/phi/deidentify'] = {
@@ -206,15 +416,50 @@ function paths(): ZodOpenApiPathsObject {
       operationId: 'deidentify',
       tags: ['Portico'],
       summary: 'Replace PHI in text with typed tokens',
-      description: 'Returns the tokenized text and each entity’s type and offsets, never the values. The same value gets the same token across all texts of one request.',
+      description:
+        'Returns the tokenized text and each entity’s type and offsets, never the values. The same value gets the same token across all texts of one request.',
       security: [{ apiKey: [] }, { bearer: [] }],
-      requestBody: { required: true, content: { 'application/json': { schema: deidentifyRequest.meta({ example: { text: 'Call Maria Gonzalez at 413-555-0142.' } }) } } },
-      responses: { '200': { description: 'Tokenized texts', content: { 'application/json': { schema: deidentifyResponse } } }, ...errorResponses(['400', '401', '403', '413', '500']) },
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: deidentifyRequest.meta({ example: { text: 'Call Maria Gonzalez at 413-555-0142.' } }),
+          },
+        },
+      },
+      responses: {
+        '200': {
+          description: 'Tokenized texts',
+          content: { 'application/json': { schema: deidentifyResponse } },
+        },
+        ...errorResponses(['400', '401', '403', '413', '500']),
+      },
     },
   };
-  p['/healthz'] = { get: { operationId: 'healthz', tags: ['Operations'], summary: 'Liveness', responses: { '200': { description: 'The process is up' } } } };
-  p['/readyz'] = { get: { operationId: 'readyz', tags: ['Operations'], summary: 'Readiness: database reachable, migrations applied', responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } };
-  p['/metrics'] = { get: { operationId: 'metrics', tags: ['Operations'], summary: 'Prometheus metrics (bearer token when PORTICO_METRICS_TOKEN is set)', responses: { '200': { description: 'Prometheus text format' } } } };
+  p['/healthz'] = {
+    get: {
+      operationId: 'healthz',
+      tags: ['Operations'],
+      summary: 'Liveness',
+      responses: { '200': { description: 'The process is up' } },
+    },
+  };
+  p['/readyz'] = {
+    get: {
+      operationId: 'readyz',
+      tags: ['Operations'],
+      summary: 'Readiness: database reachable, migrations applied',
+      responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } },
+    },
+  };
+  p['/metrics'] = {
+    get: {
+      operationId: 'metrics',
+      tags: ['Operations'],
+      summary: 'Prometheus metrics (bearer token when PORTICO_METRICS_TOKEN is set)',
+      responses: { '200': { description: 'Prometheus text format' } },
+    },
+  };
   return p;
 }
 
@@ -233,8 +478,17 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
     components: {
       securitySchemes: {
         apiKey: { type: 'apiKey', in: 'header', name: 'api-key', description: 'Your Portico app key' },
-        bearer: { type: 'http', scheme: 'bearer', description: 'Your Portico app key as a bearer token (OpenAI SDKs)' },
-        compatKey: { type: 'apiKey', in: 'header', name: 'x-compliantchatgpt-key', description: 'Your Portico app key (PHI-safe chat endpoint)' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Your Portico app key as a bearer token (OpenAI SDKs)',
+        },
+        compatKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-compliantchatgpt-key',
+          description: 'Your Portico app key (PHI-safe chat endpoint)',
+        },
       },
     },
     paths: paths(),

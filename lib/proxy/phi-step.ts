@@ -1,4 +1,15 @@
-import { createStreamRestorer, detect, detectInRequestBody, mediaParts, PhiSession, requestTexts, restoreResponseBody, scrubRequestBody, type PhiCounts, type StreamRestorer } from '../phi';
+import {
+  createStreamRestorer,
+  detect,
+  detectInRequestBody,
+  mediaParts,
+  PhiSession,
+  requestTexts,
+  restoreResponseBody,
+  scrubRequestBody,
+  type PhiCounts,
+  type StreamRestorer,
+} from '../phi';
 import type { PhiOffload } from '../phi/offload';
 import type { PhiPolicy } from '../generated/prisma/enums';
 import { log } from '../log';
@@ -19,11 +30,20 @@ export interface PhiState {
 
 export function phiBlocked(counts: PhiCounts): ProxyError {
   const types = Object.keys(counts).sort().join(', ');
-  return new ProxyError(400, 'phi_detected', `This app's policy blocks requests that contain PHI, and this one contains: ${types}. Remove those identifiers and retry.`, { param: 'messages' });
+  return new ProxyError(
+    400,
+    'phi_detected',
+    `This app's policy blocks requests that contain PHI, and this one contains: ${types}. Remove those identifiers and retry.`,
+    { param: 'messages' },
+  );
 }
 
 const phiEngineFailed = () =>
-  new ProxyError(500, 'phi_engine_error', 'Portico could not check this request for PHI, so it was not sent. Retry; if it persists, give the x-request-id to the administrators.');
+  new ProxyError(
+    500,
+    'phi_engine_error',
+    'Portico could not check this request for PHI, so it was not sent. Retry; if it persists, give the x-request-id to the administrators.',
+  );
 
 export const sumCounts = (c: PhiCounts) => Object.values(c).reduce((s, n) => s + (n ?? 0), 0);
 
@@ -33,10 +53,18 @@ export const sumCounts = (c: PhiCounts) => Object.values(c).reduce((s, n) => s +
  * request fails: PHI never leaves because of an error. A large body (`size` bytes, at least the offload's
  * threshold) is scanned on a worker thread, so that the event loop keeps serving everyone else meanwhile.
  */
-export async function applyPhiPolicy(policy: PhiPolicy, op: TextOp, body: Record<string, unknown>, requestId: string, offload?: PhiOffload, size = 0): Promise<PhiState> {
+export async function applyPhiPolicy(
+  policy: PhiPolicy,
+  op: TextOp,
+  body: Record<string, unknown>,
+  requestId: string,
+  offload?: PhiOffload,
+  size = 0,
+): Promise<PhiState> {
   if (policy === 'off') return { counts: {}, total: 0 };
   try {
-    const find = offload && size >= offload.minChars ? await offload.finderFor(requestTexts(op, body)) : detect;
+    const find =
+      offload && size >= offload.minChars ? await offload.finderFor(requestTexts(op, body)) : detect;
     if (policy === 'block') {
       const counts = detectInRequestBody(op, body, find);
       const total = sumCounts(counts);
@@ -45,10 +73,17 @@ export async function applyPhiPolicy(policy: PhiPolicy, op: TextOp, body: Record
     const session = new PhiSession();
     scrubRequestBody(op, body, session, find);
     const counts = session.counts();
-    return { counts, total: session.total(), session: policy === 'scrub' && session.hasTokens() ? session : undefined };
+    return {
+      counts,
+      total: session.total(),
+      session: policy === 'scrub' && session.hasTokens() ? session : undefined,
+    };
   } catch (err) {
     if (err instanceof ProxyError) throw err;
-    log().error({ requestId, err: err instanceof Error ? err.name : 'unknown' }, 'PHI engine failed; request refused');
+    log().error(
+      { requestId, err: err instanceof Error ? err.name : 'unknown' },
+      'PHI engine failed; request refused',
+    );
     throw phiEngineFailed();
   }
 }
@@ -57,7 +92,11 @@ export async function applyPhiPolicy(policy: PhiPolicy, op: TextOp, body: Record
  * Images, audio and files inside a chat or Responses request carry PHI the engine cannot read: they pass only
  * for an app a reviewer enabled for them (images and files with images, audio with audio).
  */
-export function checkMediaParts(op: TextOp, body: Record<string, unknown>, app: { allowImages: boolean; allowAudio: boolean }): void {
+export function checkMediaParts(
+  op: TextOp,
+  body: Record<string, unknown>,
+  app: { allowImages: boolean; allowAudio: boolean },
+): void {
   if (op !== 'chat' && op !== 'responses') return;
   for (const part of mediaParts(op, body)) {
     const allowed = part.kind === 'audio' ? app.allowAudio : app.allowImages;

@@ -1,15 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { formatSse, SseParser } from './sse';
 
-const STREAM = 'data: {"a":1}\n\nevent: response.output_text.delta\ndata: {"b":2}\n\n: comment\ndata: [DONE]\n\n: ping\n\n';
+const STREAM =
+  'data: {"a":1}\n\nevent: response.output_text.delta\ndata: {"b":2}\n\n: comment\ndata: [DONE]\n\n: ping\n\n';
 
 describe('SSE parser', () => {
   it('gives the same events for every split of the stream', () => {
     for (let i = 0; i <= STREAM.length; i++) {
       for (const j of [i, Math.min(STREAM.length, i + 3)]) {
         const p = new SseParser();
-        const events = [...p.push(STREAM.slice(0, i)), ...p.push(STREAM.slice(i, j)), ...p.push(STREAM.slice(j)), ...p.end()];
-        expect(events).toEqual([{ data: '{"a":1}' }, { event: 'response.output_text.delta', data: '{"b":2}' }, { data: '[DONE]' }, { data: '', comment: 'ping' }]);
+        const events = [
+          ...p.push(STREAM.slice(0, i)),
+          ...p.push(STREAM.slice(i, j)),
+          ...p.push(STREAM.slice(j)),
+          ...p.end(),
+        ];
+        expect(events).toEqual([
+          { data: '{"a":1}' },
+          { event: 'response.output_text.delta', data: '{"b":2}' },
+          { data: '[DONE]' },
+          { data: '', comment: 'ping' },
+        ]);
       }
     }
   });

@@ -51,7 +51,8 @@ function parseBlock(block: string): SseEvent | undefined {
     if (field === 'data') data.push(value);
     else if (field === 'event') event = value;
   }
-  if (data.length === 0 && !event) return comments.length ? { data: '', comment: comments.join('\n') } : undefined;
+  if (data.length === 0 && !event)
+    return comments.length ? { data: '', comment: comments.join('\n') } : undefined;
   return { event, data: data.join('\n') };
 }
 

@@ -6,7 +6,9 @@ import { streamedUsage } from './usage-events';
 function events(text: string, cut: number): Record<string, unknown>[] {
   const p = new SseParser();
   const out = [...p.push(text.slice(0, cut)), ...p.push(text.slice(cut)), ...p.end()];
-  return out.filter((e) => e.data && e.data !== '[DONE]').map((e) => JSON.parse(e.data) as Record<string, unknown>);
+  return out
+    .filter((e) => e.data && e.data !== '[DONE]')
+    .map((e) => JSON.parse(e.data) as Record<string, unknown>);
 }
 
 const CHAT = [
@@ -34,11 +36,14 @@ describe('the streamed usage step', () => {
     const [, , last] = events(CHAT, CHAT.length).map((e) => streamedUsage('chat', e, true));
     expect(last).toEqual({ usage: { prompt: 12, completion: 3 }, drop: false });
     const riding = { choices: [{ index: 0, delta: {} }], usage: { prompt_tokens: 1, completion_tokens: 1 } };
-    expect(streamedUsage('completions', riding, false)).toEqual({ usage: { prompt: 1, completion: 1 }, drop: false });
+    expect(streamedUsage('completions', riding, false)).toEqual({
+      usage: { prompt: 1, completion: 1 },
+      drop: false,
+    });
     expect(riding).not.toHaveProperty('usage');
   });
 
-  it('reads a Responses stream\'s usage from response.completed and leaves it for everyone', () => {
+  it("reads a Responses stream's usage from response.completed and leaves it for everyone", () => {
     const got = events(RESPONSES, 30).map((e) => streamedUsage('responses', e, false));
     expect(got).toEqual([
       { usage: null, drop: false },

@@ -13,7 +13,8 @@ export interface Usage {
 export function readUsage(u: unknown): Usage | null {
   if (!isObj(u)) return null;
   const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
-  if ('input_tokens' in u || 'output_tokens' in u) return { prompt: n(u.input_tokens), completion: n(u.output_tokens) };
+  if ('input_tokens' in u || 'output_tokens' in u)
+    return { prompt: n(u.input_tokens), completion: n(u.output_tokens) };
   return { prompt: n(u.prompt_tokens), completion: n(u.completion_tokens) };
 }
 
@@ -27,7 +28,11 @@ export function usageFromJsonTail(buf: Buffer): Usage | null {
   const at = buf.lastIndexOf(USAGE_KEY);
   if (at < 0) return null;
   let i = at + USAGE_KEY.length;
-  while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09 || buf[i] === 0x3a)) i++;
+  while (
+    i < buf.length &&
+    (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09 || buf[i] === 0x3a)
+  )
+    i++;
   if (buf[i] !== 0x7b) return null;
   let depth = 0;
   let inString = false;
@@ -58,7 +63,11 @@ export const HAS_USAGE = /"usage"\s*:\s*\{/;
  * that did not ask for it must not see it (the chunk without choices is dropped, a usage field deleted).
  * Responses streams carry usage in `response.completed` for everyone.
  */
-export function streamedUsage(op: string, event: Json, clientWantsUsage: boolean): { usage: Usage | null; drop: boolean } {
+export function streamedUsage(
+  op: string,
+  event: Json,
+  clientWantsUsage: boolean,
+): { usage: Usage | null; drop: boolean } {
   const holder = op === 'responses' && isObj(event.response) ? event.response : event;
   const usage = readUsage(holder.usage);
   if (!usage || op === 'responses' || clientWantsUsage) return { usage, drop: false };

@@ -104,7 +104,8 @@ function checkMessages(messages: unknown[]): void {
         if (!isObj(part) || typeof part.type !== 'string')
           throw bad(`"${at}.content[${j}]" must be a content part with a "type".`, `${at}.content[${j}]`);
       });
-    if (m.name !== undefined && m.name !== null && typeof m.name !== 'string') throw bad(`"${at}.name" must be a string.`, `${at}.name`);
+    if (m.name !== undefined && m.name !== null && typeof m.name !== 'string')
+      throw bad(`"${at}.name" must be a string.`, `${at}.name`);
   });
 }
 
@@ -117,7 +118,11 @@ function checkTextInput(value: unknown, field: string): void {
     value.every((x) => typeof x === 'string') ||
     TOKEN_ARRAY(value) ||
     value.every((x) => Array.isArray(x) && x.length > 0 && TOKEN_ARRAY(x));
-  if (!ok) throw bad(`"${field}" must be a string, an array of strings, an array of token ids, or an array of such arrays.`, field);
+  if (!ok)
+    throw bad(
+      `"${field}" must be a string, an array of strings, an array of token ids, or an array of such arrays.`,
+      field,
+    );
 }
 
 /**
@@ -135,7 +140,12 @@ export function validateBody(op: Op, body: Record<string, unknown>, deployment?:
   for (const key of rules.required) {
     if (key === 'model' && deployment !== undefined) continue;
     if (body[key] === undefined || body[key] === null)
-      throw bad(key === 'model' ? 'Name the model: set "model" in the body (or use a deployment URL).' : `"${key}" is required.`, key);
+      throw bad(
+        key === 'model'
+          ? 'Name the model: set "model" in the body (or use a deployment URL).'
+          : `"${key}" is required.`,
+        key,
+      );
   }
   if (op === 'chat') checkMessages(body.messages as unknown[]);
   else if (op === 'embeddings') checkTextInput(body.input, 'input');
@@ -147,7 +157,10 @@ export function validateBody(op: Op, body: Record<string, unknown>, deployment?:
 }
 
 // The shapes the API reference documents (lib/proxy/openapi.ts); validation itself follows OPENAI_FIELDS.
-const message = z.looseObject({ role: z.string(), content: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]).nullish() });
+const message = z.looseObject({
+  role: z.string(),
+  content: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]).nullish(),
+});
 export const requestSchemas = {
   chat: z.looseObject({
     model: z.string().optional(),

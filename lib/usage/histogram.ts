@@ -1,5 +1,7 @@
 /** Upper bounds (ms) of the latency buckets kept in daily rollups; the last bucket is open-ended. */
-export const LATENCY_BOUNDS_MS = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000] as const;
+export const LATENCY_BOUNDS_MS = [
+  5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000,
+] as const;
 export const BUCKETS = LATENCY_BOUNDS_MS.length + 1;
 
 export function bucketOf(ms: number): number {

@@ -43,7 +43,11 @@ export function monthBounds(now = new Date()): { from: string; to: string; month
   const y = now.getUTCFullYear();
   const m = now.getUTCMonth();
   const iso = (d: Date) => d.toISOString().slice(0, 10);
-  return { from: iso(new Date(Date.UTC(y, m, 1))), to: iso(new Date(Date.UTC(y, m + 1, 0))), month: iso(now).slice(0, 7) };
+  return {
+    from: iso(new Date(Date.UTC(y, m, 1))),
+    to: iso(new Date(Date.UTC(y, m + 1, 0))),
+    month: iso(now).slice(0, 7),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -72,7 +76,14 @@ class Sum {
   costUsd = 0;
   buckets: number[] = [];
 
-  add(r: { requests: number; errors: number; promptTokens: number; completionTokens: number; costUsd: number; buckets?: number[] | null }) {
+  add(r: {
+    requests: number;
+    errors: number;
+    promptTokens: number;
+    completionTokens: number;
+    costUsd: number;
+    buckets?: number[] | null;
+  }) {
     this.requests += r.requests;
     this.errors += r.errors;
     this.promptTokens += r.promptTokens;
@@ -95,7 +106,11 @@ class Sum {
   }
 }
 
-function sumBy<T>(rows: T[], key: (r: T) => string, value: (r: T) => Parameters<Sum['add']>[0]): Map<string, Sum> {
+function sumBy<T>(
+  rows: T[],
+  key: (r: T) => string,
+  value: (r: T) => Parameters<Sum['add']>[0],
+): Map<string, Sum> {
   const out = new Map<string, Sum>();
   for (const r of rows) {
     const k = key(r);
@@ -226,7 +241,12 @@ export async function appUsageReport(appId: string, from: string, to: string): P
       .sort(byWeight((r) => r.keyId)),
     byDayModel: split('model', (r) => r.model).sort((a, b) => a.day.localeCompare(b.day)),
     byDayKey: split('keyId', (r) => r.key_id).sort((a, b) => a.day.localeCompare(b.day)),
-    units: units.rows.map((u) => ({ model: u.model, unit: u.unit, units: u.units, requests: Number(u.requests) })),
+    units: units.rows.map((u) => ({
+      model: u.model,
+      unit: u.unit,
+      units: u.units,
+      requests: Number(u.requests),
+    })),
   };
 }
 
@@ -321,10 +341,18 @@ export interface BudgetUse {
  * This calendar month's (UTC) use of the monthly budgets: of every app that has one and has used at least
  * `minShare` of it (biggest share first), or of one app (`appId`, whatever its share).
  */
-export async function budgetUse(opts: { minShare?: number; appId?: string; now?: Date } = {}): Promise<BudgetUse[]> {
+export async function budgetUse(
+  opts: { minShare?: number; appId?: string; now?: Date } = {},
+): Promise<BudgetUse[]> {
   const month = monthBounds(opts.now);
   const [{ rows }, used] = await Promise.all([
-    pgPool().query<{ id: string; name: string; status: string; token_budget: string | null; cost_budget: number | null }>(
+    pgPool().query<{
+      id: string;
+      name: string;
+      status: string;
+      token_budget: string | null;
+      cost_budget: number | null;
+    }>(
       `SELECT id, name, status::text AS status, monthly_token_budget::text AS token_budget, monthly_cost_budget_usd AS cost_budget
        FROM apps WHERE (monthly_token_budget IS NOT NULL OR monthly_cost_budget_usd IS NOT NULL) AND ($1::text IS NULL OR id = $1)`,
       [opts.appId ?? null],
@@ -335,8 +363,21 @@ export async function budgetUse(opts: { minShare?: number; appId?: string; now?:
     .map((r) => {
       const { tokens: tokensUsed, costUsd } = used.get(r.id) ?? { tokens: 0, costUsd: 0 };
       const tokenBudget = r.token_budget === null ? null : Number(r.token_budget);
-      const share = Math.max(tokenBudget ? tokensUsed / tokenBudget : 0, r.cost_budget ? costUsd / r.cost_budget : 0);
-      return { appId: r.id, name: r.name, status: r.status, month: month.month, tokensUsed, tokenBudget, costUsd, costBudgetUsd: r.cost_budget, share };
+      const share = Math.max(
+        tokenBudget ? tokensUsed / tokenBudget : 0,
+        r.cost_budget ? costUsd / r.cost_budget : 0,
+      );
+      return {
+        appId: r.id,
+        name: r.name,
+        status: r.status,
+        month: month.month,
+        tokensUsed,
+        tokenBudget,
+        costUsd,
+        costBudgetUsd: r.cost_budget,
+        share,
+      };
     })
     .filter((b) => opts.appId !== undefined || b.share >= (opts.minShare ?? 0))
     .sort((a, b) => b.share - a.share || a.name.localeCompare(b.name));
@@ -346,7 +387,10 @@ export async function budgetUse(opts: { minShare?: number; appId?: string; now?:
  * Month-to-date tokens and cost per app (`month` as YYYY-MM, UTC), from the daily rollups: the one definition
  * behind the budgets the limiter enforces and the budgets the portal shows.
  */
-export async function monthToDate(month: string, appId?: string): Promise<Map<string, { tokens: number; costUsd: number }>> {
+export async function monthToDate(
+  month: string,
+  appId?: string,
+): Promise<Map<string, { tokens: number; costUsd: number }>> {
   const { rows } = await pgPool().query<{ app_id: string; tokens: string; cost: number }>(
     `SELECT app_id, SUM(prompt_tokens + completion_tokens)::text AS tokens, SUM(cost_usd) AS cost
      FROM usage_daily WHERE day >= $1::date AND day < ($1::date + INTERVAL '1 month') AND ($2::text IS NULL OR app_id = $2)

@@ -21,7 +21,10 @@ export async function pruneUsageEvents(retentionDays: number, batch = 5_000): Pr
 }
 
 export function scheduleRetention(retentionDays: number, everyMs = 3_600_000): () => void {
-  const run = () => void pruneUsageEvents(retentionDays).catch((err: unknown) => log().warn({ err: (err as Error).message }, 'usage retention run failed'));
+  const run = () =>
+    void pruneUsageEvents(retentionDays).catch((err: unknown) =>
+      log().warn({ err: (err as Error).message }, 'usage retention run failed'),
+    );
   const first = setTimeout(run, 60_000);
   const timer = setInterval(run, everyMs);
   first.unref();

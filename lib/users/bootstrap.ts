@@ -22,14 +22,33 @@ export async function ensureFirstAdmin(email?: string, givenPassword?: string): 
   if (admins > 0) return null;
   const adminEmail = (email ?? 'admin@portico.local').toLowerCase();
   const generated = password ? undefined : randomBytes(15).toString('base64url');
-  const existing = await db().user.findUnique({ where: { email: adminEmail }, select: { id: true, passwordHash: true } });
+  const existing = await db().user.findUnique({
+    where: { email: adminEmail },
+    select: { id: true, passwordHash: true },
+  });
   if (!existing) {
-    await createUser({ email: adminEmail, password: password ?? generated, role: 'admin', name: 'Administrator' }, SYSTEM);
-    return { email: adminEmail, generatedPassword: generated, password: generated ? 'generated' : 'environment' };
+    await createUser(
+      { email: adminEmail, password: password ?? generated, role: 'admin', name: 'Administrator' },
+      SYSTEM,
+    );
+    return {
+      email: adminEmail,
+      generatedPassword: generated,
+      password: generated ? 'generated' : 'environment',
+    };
   }
   await db().user.update({ where: { id: existing.id }, data: { role: 'admin', disabled: false } });
-  await audit(SYSTEM, 'user.role_changed', { type: 'user', id: existing.id }, { role: 'admin', reason: 'first admin' });
+  await audit(
+    SYSTEM,
+    'user.role_changed',
+    { type: 'user', id: existing.id },
+    { role: 'admin', reason: 'first admin' },
+  );
   if (existing.passwordHash && !password) return { email: adminEmail, password: 'kept' };
   await setPassword(existing.id, password ?? generated!, SYSTEM);
-  return { email: adminEmail, generatedPassword: generated, password: generated ? 'generated' : 'environment' };
+  return {
+    email: adminEmail,
+    generatedPassword: generated,
+    password: generated ? 'generated' : 'environment',
+  };
 }

@@ -15,7 +15,6 @@ export const passwordSchema = z
   .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(256, 'must be at most 256 characters');
 
-
 export async function createUser(
   input: { email: string; password?: string; role: Role; name?: string },
   actor: Actor,
@@ -46,37 +45,79 @@ export async function findUserByEmail(email: string) {
 export async function listUsers(filter: { q?: string; take?: number } = {}) {
   const q = filter.q?.trim();
   const users = await db().user.findMany({
-    where: q ? { OR: [{ email: { contains: q, mode: 'insensitive' } }, { name: { contains: q, mode: 'insensitive' } }] } : {},
+    where: q
+      ? {
+          OR: [
+            { email: { contains: q, mode: 'insensitive' } },
+            { name: { contains: q, mode: 'insensitive' } },
+          ],
+        }
+      : {},
     orderBy: { createdAt: 'desc' },
     take: filter.take ?? 1000,
-    select: { id: true, email: true, name: true, role: true, disabled: true, createdAt: true, lastLoginAt: true, ssoSubject: true, passwordHash: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      disabled: true,
+      createdAt: true,
+      lastLoginAt: true,
+      ssoSubject: true,
+      passwordHash: true,
+    },
   });
-  return users.map(({ passwordHash, ssoSubject, ...u }) => ({ ...u, hasPassword: Boolean(passwordHash), sso: Boolean(ssoSubject) }));
+  return users.map(({ passwordHash, ssoSubject, ...u }) => ({
+    ...u,
+    hasPassword: Boolean(passwordHash),
+    sso: Boolean(ssoSubject),
+  }));
 }
 
 /** Admins must not lock themselves or everyone out: the last enabled admin keeps the role and the account. */
 async function assertNotLastAdmin(userId: string, change: string) {
   const others = await db().user.count({ where: { role: 'admin', disabled: false, id: { not: userId } } });
-  if (others === 0) throw new DomainError('invalid', `this is the last enabled admin: make someone else an admin before you ${change}`);
+  if (others === 0)
+    throw new DomainError(
+      'invalid',
+      `this is the last enabled admin: make someone else an admin before you ${change}`,
+    );
 }
 
 export async function setRole(userId: string, role: Role, actor: Actor): Promise<void> {
   const next = roleSchema.parse(role);
-  const user = await db().user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true } });
+  const user = await db().user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true, role: true },
+  });
   if (!user) throw new DomainError('not_found', 'no such user');
   if (user.role === next) return;
-  if (actor.id === userId) throw new DomainError('invalid', 'you cannot change your own role; ask another admin');
+  if (actor.id === userId)
+    throw new DomainError('invalid', 'you cannot change your own role; ask another admin');
   if (user.role === 'admin') await assertNotLastAdmin(userId, 'change this role');
   await db().user.update({ where: { id: userId }, data: { role: next } });
-  await audit(actor, 'user.role_changed', { type: 'user', id: userId }, { email: user.email, from: user.role, to: next });
+  await audit(
+    actor,
+    'user.role_changed',
+    { type: 'user', id: userId },
+    { email: user.email, from: user.role, to: next },
+  );
 }
 
 export async function setDisabled(userId: string, disabled: boolean, actor: Actor): Promise<void> {
-  const user = await db().user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true, disabled: true } });
+  const user = await db().user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true, role: true, disabled: true },
+  });
   if (!user) throw new DomainError('not_found', 'no such user');
   if (user.disabled === disabled) return;
   if (actor.id === userId) throw new DomainError('invalid', 'you cannot disable your own account');
   if (disabled && user.role === 'admin') await assertNotLastAdmin(userId, 'disable this account');
   await db().user.update({ where: { id: userId }, data: { disabled } });
-  await audit(actor, disabled ? 'user.disabled' : 'user.enabled', { type: 'user', id: userId }, { email: user.email });
+  await audit(
+    actor,
+    disabled ? 'user.disabled' : 'user.enabled',
+    { type: 'user', id: userId },
+    { email: user.email },
+  );
 }

@@ -11,14 +11,25 @@ const server = http.createServer((req, res) => {
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     agent
-      .request({ origin: target.origin, path: target.pathname, method: 'POST', body: Buffer.concat(chunks), headers: { 'content-type': 'application/json' } })
+      .request({
+        origin: target.origin,
+        path: target.pathname,
+        method: 'POST',
+        body: Buffer.concat(chunks),
+        headers: { 'content-type': 'application/json' },
+      })
       .then(async (up) => {
         const body = Buffer.from(await up.body.arrayBuffer());
-        res.writeHead(up.statusCode, { 'content-type': String(up.headers['content-type'] ?? 'application/json'), 'content-length': body.length });
+        res.writeHead(up.statusCode, {
+          'content-type': String(up.headers['content-type'] ?? 'application/json'),
+          'content-length': body.length,
+        });
         res.end(body);
       })
       .catch(() => res.writeHead(502).end());
   });
 });
-server.listen(0, '127.0.0.1', () => process.stdout.write(`ready ${(server.address() as AddressInfo).port} pid ${process.pid}\n`));
+server.listen(0, '127.0.0.1', () =>
+  process.stdout.write(`ready ${(server.address() as AddressInfo).port} pid ${process.pid}\n`),
+);
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

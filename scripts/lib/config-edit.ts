@@ -45,7 +45,8 @@ export function addAdapter(file: string, a: AdapterInput): { diff: string; creat
   let after: string;
   if (isMap(adapters) && !adapters.flow && adapters.items.length > 0) {
     const existing = adapters.items.find((p) => isScalar(p.key) && p.key.value === a.name);
-    if (existing && !a.force) throw new ConfigEditError(`${file} already has an adapter "${a.name}" (use --force to replace it)`);
+    if (existing && !a.force)
+      throw new ConfigEditError(`${file} already has an adapter "${a.name}" (use --force to replace it)`);
     const firstKey = adapters.items[0]!.key as Node;
     const indent = lines.linePos(firstKey.range![0]).col - 1;
     if (existing) {
@@ -63,11 +64,18 @@ export function addAdapter(file: string, a: AdapterInput): { diff: string; creat
     }
   } else if (adapters !== undefined) {
     // `adapters:` present but empty (`adapters: {}` or no value): replace that line.
-    const pair = doc.contents && isMap(doc.contents) ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'adapters') : undefined;
+    const pair =
+      doc.contents && isMap(doc.contents)
+        ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'adapters')
+        : undefined;
     const keyStart = (pair!.key as Node).range![0];
     const lineStart = before.lastIndexOf('\n', keyStart) + 1;
     const lineEnd = before.indexOf('\n', keyStart);
-    after = before.slice(0, lineStart) + 'adapters:\n' + entryYaml(a, 2) + before.slice(lineEnd === -1 ? before.length : lineEnd);
+    after =
+      before.slice(0, lineStart) +
+      'adapters:\n' +
+      entryYaml(a, 2) +
+      before.slice(lineEnd === -1 ? before.length : lineEnd);
   } else {
     after = before.replace(/\n*$/, '\n') + '\nadapters:\n' + entryYaml(a, 2) + '\n';
   }
@@ -77,9 +85,20 @@ export function addAdapter(file: string, a: AdapterInput): { diff: string; creat
   } catch (err) {
     throw new ConfigEditError((err as Error).message);
   }
-  if (parsed.adapters[a.name]?.baseUrl !== a.baseUrl) throw new ConfigEditError(`${file}: could not add the adapter without disturbing the file; add it by hand`);
+  if (parsed.adapters[a.name]?.baseUrl !== a.baseUrl)
+    throw new ConfigEditError(
+      `${file}: could not add the adapter without disturbing the file; add it by hand`,
+    );
   writeFileSync(file, after);
   const rel = path.relative(process.cwd(), file);
   const label = rel.startsWith('..') ? file : rel;
-  return { diff: createTwoFilesPatch(created ? '/dev/null' : `a/${label}`, `b/${label}`, created ? '' : before, after), created };
+  return {
+    diff: createTwoFilesPatch(
+      created ? '/dev/null' : `a/${label}`,
+      `b/${label}`,
+      created ? '' : before,
+      after,
+    ),
+    created,
+  };
 }

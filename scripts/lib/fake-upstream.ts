@@ -39,7 +39,10 @@ export interface FakeUpstream {
   close(): Promise<void>;
 }
 
-const OPS: [RegExp, 'chat' | 'completions' | 'embeddings' | 'responses' | 'images' | 'transcriptions' | 'speech'][] = [
+const OPS: [
+  RegExp,
+  'chat' | 'completions' | 'embeddings' | 'responses' | 'images' | 'transcriptions' | 'speech',
+][] = [
   [/\/images\/generations$/, 'images'],
   [/\/audio\/transcriptions$/, 'transcriptions'],
   [/\/audio\/speech$/, 'speech'],
@@ -66,14 +69,16 @@ function multipart(headers: http.IncomingHttpHeaders, raw: Buffer): Promise<Reco
   });
 }
 
-export async function startFakeUpstream(opts: { record?: boolean; port?: number } = {}): Promise<FakeUpstream> {
+export async function startFakeUpstream(
+  opts: { record?: boolean; port?: number } = {},
+): Promise<FakeUpstream> {
   const record = opts.record ?? true;
   const pending: Behaviour[] = [];
   let standing: Behaviour | null = null;
   const state = { aborted: 0 };
   const received: Received[] = [];
 
-  const server = http.createServer(async (req, res) => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -81,10 +86,13 @@ export async function startFakeUpstream(opts: { record?: boolean; port?: number 
     try {
       body = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
     } catch {
-      body = /multipart\/form-data/.test(String(req.headers['content-type'])) ? await multipart(req.headers, Buffer.concat(chunks)) : null;
+      body = /multipart\/form-data/.test(String(req.headers['content-type']))
+        ? await multipart(req.headers, Buffer.concat(chunks))
+        : null;
     }
     const path = (req.url ?? '/').split('?')[0]!;
-    if (record) received.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, raw });
+    if (record)
+      received.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, raw });
     res.once('close', () => {
       if (!res.writableFinished) state.aborted++;
     });
@@ -96,23 +104,38 @@ export async function startFakeUpstream(opts: { record?: boolean; port?: number 
       return;
     }
     if (b?.kind === 'status') {
-      const text = JSON.stringify(b.body ?? { error: { message: `fake upstream status ${b.status}`, type: 'server_error', code: null } });
+      const text = JSON.stringify(
+        b.body ?? {
+          error: { message: `fake upstream status ${b.status}`, type: 'server_error', code: null },
+        },
+      );
       res.writeHead(b.status, { 'content-type': 'application/json', ...(b.headers ?? {}) }).end(text);
       return;
     }
     if (b?.kind === 'delay') await new Promise((r) => setTimeout(r, b.ms));
     if (req.method === 'GET' && /\/models$/.test(path)) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'fake' }] }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          object: 'list',
+          data: [{ id: 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'fake' }],
+        }),
+      );
       return;
     }
     const op = OPS.find(([re]) => re.test(path))?.[1];
     if (!op || !body) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${path}`, type: 'invalid_request_error', code: 'not_found' } }));
+      res.writeHead(404, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          error: { message: `no route ${path}`, type: 'invalid_request_error', code: 'not_found' },
+        }),
+      );
       return;
     }
     const answer = echoAnswer({ op, body });
     if (answer.bytes) {
-      res.writeHead(200, { 'content-type': answer.contentType ?? 'application/octet-stream' }).end(answer.bytes);
+      res
+        .writeHead(200, { 'content-type': answer.contentType ?? 'application/octet-stream' })
+        .end(answer.bytes);
       return;
     }
     if (answer.json !== undefined) {
@@ -136,6 +159,12 @@ export async function startFakeUpstream(opts: { record?: boolean; port?: number 
       if (b?.kind === 'slow-stream') await new Promise((r) => setTimeout(r, b.chunkDelayMs));
     }
     res.end();
+  };
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`fake upstream failed: ${(err as Error).message}`);
+    });
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));

@@ -151,9 +151,106 @@ function fullName(g: Gen): string {
 
 const DR_TITLES = ['Dr.', 'Dr', 'Dr.', 'Doctor', 'dr.', 'Dr.'];
 const TITLES = ['Mr.', 'Mrs.', 'Ms.', 'Miss', 'Mr', 'Mrs', 'Ms', 'Mx.', 'Prof.', 'Sister', 'Nurse'];
-const CREDENTIALS = ['RN', 'MD', 'NP', 'PA-C', 'DO', 'RRT', 'LPN', 'CNA', 'MSW', 'LCSW', 'PharmD', 'PT', 'OT', 'FNP', 'MBBS', 'PhD', 'APRN', 'CRNA'];
-const RELATIONS = ['son', 'daughter', 'wife', 'husband', 'mother', 'father', 'sister', 'brother', 'partner', 'niece', 'nephew', 'granddaughter', 'grandson', 'aunt', 'uncle', 'friend', 'neighbor', 'fiancé', 'girlfriend', 'boyfriend', 'mom', 'dad', 'stepdaughter', 'cousin', 'caregiver', 'guardian'];
-const STATES = ['AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY'];
+const CREDENTIALS = [
+  'RN',
+  'MD',
+  'NP',
+  'PA-C',
+  'DO',
+  'RRT',
+  'LPN',
+  'CNA',
+  'MSW',
+  'LCSW',
+  'PharmD',
+  'PT',
+  'OT',
+  'FNP',
+  'MBBS',
+  'PhD',
+  'APRN',
+  'CRNA',
+];
+const RELATIONS = [
+  'son',
+  'daughter',
+  'wife',
+  'husband',
+  'mother',
+  'father',
+  'sister',
+  'brother',
+  'partner',
+  'niece',
+  'nephew',
+  'granddaughter',
+  'grandson',
+  'aunt',
+  'uncle',
+  'friend',
+  'neighbor',
+  'fiancé',
+  'girlfriend',
+  'boyfriend',
+  'mom',
+  'dad',
+  'stepdaughter',
+  'cousin',
+  'caregiver',
+  'guardian',
+];
+const STATES = [
+  'AL',
+  'AK',
+  'AZ',
+  'AR',
+  'CA',
+  'CO',
+  'CT',
+  'DE',
+  'FL',
+  'GA',
+  'HI',
+  'ID',
+  'IL',
+  'IN',
+  'IA',
+  'KS',
+  'KY',
+  'LA',
+  'ME',
+  'MD',
+  'MA',
+  'MI',
+  'MN',
+  'MS',
+  'MO',
+  'MT',
+  'NE',
+  'NV',
+  'NH',
+  'NJ',
+  'NM',
+  'NY',
+  'NC',
+  'ND',
+  'OH',
+  'OK',
+  'OR',
+  'PA',
+  'RI',
+  'SC',
+  'SD',
+  'TN',
+  'TX',
+  'UT',
+  'VT',
+  'VA',
+  'WA',
+  'WV',
+  'WI',
+  'WY',
+];
 
 function town(g: Gen): string {
   const t = loadTowns();
@@ -178,28 +275,105 @@ function street(g: Gen): string {
 }
 
 function zip(g: Gen): string {
-  return g.chance(0.7) ? g.us().location.zipCode(g.chance(0.85) ? '#####' : '#####-####') : g.faker().location.zipCode();
+  return g.chance(0.7)
+    ? g.us().location.zipCode(g.chance(0.85) ? '#####' : '#####-####')
+    : g.faker().location.zipCode();
 }
 
-const SAINTS = ['Mary', 'Joseph', 'Luke', 'Jude', 'Agnes', 'Vincent', 'Francis', 'Elizabeth', 'Anne', 'John', 'Michael', 'Catherine', 'Clare', 'Peter', 'Rita', 'Anthony', 'Margaret', 'Barnabas', 'Bernard', 'Cloud', 'Mark'];
-const HOSPITAL_HEADS = ['Hospital', 'Medical Center', 'General Hospital', 'Regional Medical Center', 'Memorial Hospital', 'Health', 'Health System', 'Community Hospital', 'Clinic', "Children's Hospital", 'Medical Centre', 'Infirmary', 'Rehabilitation Center', 'Nursing Home', 'Hospice', 'Urgent Care', 'Family Practice', 'Cancer Center', 'Heart Institute', 'Surgical Center', 'Behavioral Health', 'Health Center', 'Medical Group'];
-const CHARITY = ['Mercy', 'Sacred Heart', 'Holy Cross', 'Good Samaritan', 'Providence', 'Presbyterian', 'Methodist', 'Baptist', 'Lutheran', 'Adventist', 'Christ', 'Trinity', 'Hope', 'Grace', 'Bethesda', 'Mount Sinai', 'Beth Israel', 'Covenant', 'Shriners'];
+const SAINTS = [
+  'Mary',
+  'Joseph',
+  'Luke',
+  'Jude',
+  'Agnes',
+  'Vincent',
+  'Francis',
+  'Elizabeth',
+  'Anne',
+  'John',
+  'Michael',
+  'Catherine',
+  'Clare',
+  'Peter',
+  'Rita',
+  'Anthony',
+  'Margaret',
+  'Barnabas',
+  'Bernard',
+  'Cloud',
+  'Mark',
+];
+const HOSPITAL_HEADS = [
+  'Hospital',
+  'Medical Center',
+  'General Hospital',
+  'Regional Medical Center',
+  'Memorial Hospital',
+  'Health',
+  'Health System',
+  'Community Hospital',
+  'Clinic',
+  "Children's Hospital",
+  'Medical Centre',
+  'Infirmary',
+  'Rehabilitation Center',
+  'Nursing Home',
+  'Hospice',
+  'Urgent Care',
+  'Family Practice',
+  'Cancer Center',
+  'Heart Institute',
+  'Surgical Center',
+  'Behavioral Health',
+  'Health Center',
+  'Medical Group',
+];
+const CHARITY = [
+  'Mercy',
+  'Sacred Heart',
+  'Holy Cross',
+  'Good Samaritan',
+  'Providence',
+  'Presbyterian',
+  'Methodist',
+  'Baptist',
+  'Lutheran',
+  'Adventist',
+  'Christ',
+  'Trinity',
+  'Hope',
+  'Grace',
+  'Bethesda',
+  'Mount Sinai',
+  'Beth Israel',
+  'Covenant',
+  'Shriners',
+];
 
 function hospital(g: Gen): string {
   const x = g.r();
   const head = g.pick(HOSPITAL_HEADS);
   if (x < 0.22) return `${town(g)} ${head}`;
   if (x < 0.36) return `${g.faker().person.lastName()} ${head}`;
-  if (x < 0.48) return `${g.pick(['St.', 'St', 'Saint'])} ${g.pick(SAINTS)}${g.chance(0.4) ? "'s" : ''}${g.chance(0.7) ? ` ${head}` : ''}`;
+  if (x < 0.48)
+    return `${g.pick(['St.', 'St', 'Saint'])} ${g.pick(SAINTS)}${g.chance(0.4) ? "'s" : ''}${g.chance(0.7) ? ` ${head}` : ''}`;
   if (x < 0.58) return `${g.pick(CHARITY)}${g.chance(0.8) ? ` ${head}` : ''}`;
-  if (x < 0.68) return `University of ${g.chance(0.5) ? g.us().location.state() : town(g)}${g.chance(0.6) ? ` ${head}` : ''}`;
+  if (x < 0.68)
+    return `University of ${g.chance(0.5) ? g.us().location.state() : town(g)}${g.chance(0.6) ? ` ${head}` : ''}`;
   if (x < 0.74) return `${g.us().location.state()} ${g.pick(['University', 'State University'])} ${head}`;
   // Acronyms: MGH, UCSF, BIDMC, UPMC …
   if (x < 0.86) {
     const letters = g.letters(g.int(1, 3));
-    return g.pick([`${letters}MC`, `${letters}H`, `U${letters}`, `${letters}GH`, `${letters}${g.letters(1)}`]);
+    return g.pick([
+      `${letters}MC`,
+      `${letters}H`,
+      `U${letters}`,
+      `${letters}GH`,
+      `${letters}${g.letters(1)}`,
+    ]);
   }
-  if (x < 0.93) return `${town(g)} ${g.pick(['VA', 'VA Medical Center', 'Veterans Affairs Medical Center', 'County Hospital', 'Health Department'])}`;
+  if (x < 0.93)
+    return `${town(g)} ${g.pick(['VA', 'VA Medical Center', 'Veterans Affairs Medical Center', 'County Hospital', 'Health Department'])}`;
   return `${g.faker().company.name()}`;
 }
 
@@ -211,7 +385,20 @@ function date(g: Gen): string {
   const m = g.int(1, 12);
   const d = g.int(1, 28);
   const y = g.int(1930, 2026);
-  const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  const months = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ];
   const mon = months[m - 1] as string;
   return g.pick([
     `${m}/${d}/${y}`,
@@ -232,11 +419,25 @@ function phone(g: Gen): string {
   const a = `${g.int(2, 9)}${g.digits(2)}`;
   const b = `${g.int(2, 9)}${g.digits(2)}`;
   const c = g.digits(4);
-  return g.pick([`(${a}) ${b}-${c}`, `${a}-${b}-${c}`, `${a}.${b}.${c}`, `${a} ${b} ${c}`, `+1 ${a} ${b} ${c}`, `${b}-${c}`, `${a}-${b}-${c} ext. ${g.digits(3)}`]);
+  return g.pick([
+    `(${a}) ${b}-${c}`,
+    `${a}-${b}-${c}`,
+    `${a}.${b}.${c}`,
+    `${a} ${b} ${c}`,
+    `+1 ${a} ${b} ${c}`,
+    `${b}-${c}`,
+    `${a}-${b}-${c} ext. ${g.digits(3)}`,
+  ]);
 }
 
 function mrn(g: Gen): string {
-  return g.pick([g.digits(g.int(6, 10)), `${g.letters(g.int(1, 3))}${g.digits(g.int(5, 8))}`, `${g.letters(2)}-${g.digits(6)}`, `${g.digits(3)}-${g.digits(2)}-${g.digits(2)}`, `#${g.digits(7)}`]);
+  return g.pick([
+    g.digits(g.int(6, 10)),
+    `${g.letters(g.int(1, 3))}${g.digits(g.int(5, 8))}`,
+    `${g.letters(2)}-${g.digits(6)}`,
+    `${g.digits(3)}-${g.digits(2)}-${g.digits(2)}`,
+    `#${g.digits(7)}`,
+  ]);
 }
 
 function email(g: Gen): string {
@@ -309,14 +510,45 @@ const SLOTS: Record<string, SlotFn> = {
   email: (g) => [[email(g), 'EMAIL']],
   age: (g) => [[String(g.int(18, 88))]],
   oldAge: (g) => [[String(g.int(90, 104)), 'AGE']],
-  member: (g) => [[`${g.letters(g.int(2, 3))}${g.chance(0.5) ? '-' : ''}${g.digits(g.int(5, 9))}`, 'HEALTH_PLAN']],
+  member: (g) => [
+    [`${g.letters(g.int(2, 3))}${g.chance(0.5) ? '-' : ''}${g.digits(g.int(5, 9))}`, 'HEALTH_PLAN'],
+  ],
   acct: (g) => [[`${g.chance(0.5) ? `${g.letters(2)}-` : ''}${g.digits(g.int(6, 10))}`, 'ACCOUNT']],
   ssn: (g) => [[`${g.int(100, 665)}-${g.digits(2)}-${g.digits(4)}`, 'SSN']],
   // Not identifiers: a surname in an eponym, a resource, a condition.
   eponym: (g) => {
     const a = g.faker().person.lastName();
     const b = g.faker().person.lastName();
-    const head = g.pick(['syndrome', 'disease', 'sign', 'test', 'criteria', 'score', 'classification', 'maneuver', 'procedure', 'reflex', 'palsy', 'phenomenon', 'type', 'fracture', 'scale', 'index', 'operation', 'catheter', 'stain', 'triad', 'lymphoma', 'tumor', 'cyst', 'virus', 'cells', 'ulcer', 'repair', 'method']);
+    const head = g.pick([
+      'syndrome',
+      'disease',
+      'sign',
+      'test',
+      'criteria',
+      'score',
+      'classification',
+      'maneuver',
+      'procedure',
+      'reflex',
+      'palsy',
+      'phenomenon',
+      'type',
+      'fracture',
+      'scale',
+      'index',
+      'operation',
+      'catheter',
+      'stain',
+      'triad',
+      'lymphoma',
+      'tumor',
+      'cyst',
+      'virus',
+      'cells',
+      'ulcer',
+      'repair',
+      'method',
+    ]);
     const x = g.r();
     if (x < 0.45) return [[`${a} ${head}`]];
     if (x < 0.7) return [[`${a}'s ${head}`]];
@@ -330,8 +562,93 @@ const SLOTS: Record<string, SlotFn> = {
   n: (g) => [[String(g.int(2, 12))]],
 };
 
-const CONDITIONS = ['type 2 diabetes', 'COPD', 'heart failure with reduced EF', 'atrial fibrillation', 'CKD stage 3', 'community-acquired pneumonia', 'a UTI', 'cellulitis of the left leg', 'migraine', 'major depressive disorder', 'hypertension', 'asthma', 'sepsis', 'DKA', 'a GI bleed', 'Crohn disease', "Hodgkin lymphoma", 'Parkinson disease', 'Alzheimer dementia', 'rheumatoid arthritis', 'multiple sclerosis', 'lupus', 'gout', 'pancreatitis', 'a DVT', 'a pulmonary embolism', 'stroke', 'an NSTEMI', 'anemia', 'hypothyroidism', 'Graves disease', 'Cushing syndrome', 'Down syndrome', 'Lyme disease', 'C. diff colitis', 'MRSA bacteremia', 'a hip fracture', 'osteoarthritis', 'psoriasis', 'eczema', 'GERD', 'cirrhosis', 'hepatitis C', 'HIV', 'Bell palsy', 'Guillain-Barre syndrome', 'Epstein-Barr virus infection', 'Kawasaki disease', 'Raynaud phenomenon', 'Addison disease', 'a Baker cyst', 'Wilson disease', 'Tourette syndrome'];
-const DRUGS = ['metformin 500 mg BID', 'lisinopril 10 mg daily', 'apixaban 5 mg BID', 'Lasix 40 mg IV', 'Tylenol', 'Zosyn', 'vancomycin', 'Eliquis', 'Lipitor 40', 'insulin glargine 20 units', 'prednisone 40 mg', 'amoxicillin', 'Keflex', 'Bactrim DS', 'Coumadin', 'Xarelto', 'sertraline 50 mg', 'Seroquel', 'Ativan 1 mg', 'morphine 2 mg IV', 'Dilaudid', 'Protonix', 'Norvasc', 'Toprol XL', 'Plavix', 'aspirin 81', 'Humira', 'Ozempic', 'Jardiance', 'Synthroid'];
+const CONDITIONS = [
+  'type 2 diabetes',
+  'COPD',
+  'heart failure with reduced EF',
+  'atrial fibrillation',
+  'CKD stage 3',
+  'community-acquired pneumonia',
+  'a UTI',
+  'cellulitis of the left leg',
+  'migraine',
+  'major depressive disorder',
+  'hypertension',
+  'asthma',
+  'sepsis',
+  'DKA',
+  'a GI bleed',
+  'Crohn disease',
+  'Hodgkin lymphoma',
+  'Parkinson disease',
+  'Alzheimer dementia',
+  'rheumatoid arthritis',
+  'multiple sclerosis',
+  'lupus',
+  'gout',
+  'pancreatitis',
+  'a DVT',
+  'a pulmonary embolism',
+  'stroke',
+  'an NSTEMI',
+  'anemia',
+  'hypothyroidism',
+  'Graves disease',
+  'Cushing syndrome',
+  'Down syndrome',
+  'Lyme disease',
+  'C. diff colitis',
+  'MRSA bacteremia',
+  'a hip fracture',
+  'osteoarthritis',
+  'psoriasis',
+  'eczema',
+  'GERD',
+  'cirrhosis',
+  'hepatitis C',
+  'HIV',
+  'Bell palsy',
+  'Guillain-Barre syndrome',
+  'Epstein-Barr virus infection',
+  'Kawasaki disease',
+  'Raynaud phenomenon',
+  'Addison disease',
+  'a Baker cyst',
+  'Wilson disease',
+  'Tourette syndrome',
+];
+const DRUGS = [
+  'metformin 500 mg BID',
+  'lisinopril 10 mg daily',
+  'apixaban 5 mg BID',
+  'Lasix 40 mg IV',
+  'Tylenol',
+  'Zosyn',
+  'vancomycin',
+  'Eliquis',
+  'Lipitor 40',
+  'insulin glargine 20 units',
+  'prednisone 40 mg',
+  'amoxicillin',
+  'Keflex',
+  'Bactrim DS',
+  'Coumadin',
+  'Xarelto',
+  'sertraline 50 mg',
+  'Seroquel',
+  'Ativan 1 mg',
+  'morphine 2 mg IV',
+  'Dilaudid',
+  'Protonix',
+  'Norvasc',
+  'Toprol XL',
+  'Plavix',
+  'aspirin 81',
+  'Humira',
+  'Ozempic',
+  'Jardiance',
+  'Synthroid',
+];
 
 // Sentences without identifiers, of the kinds the templates stand among.
 const CARRIERS = [
@@ -429,7 +746,7 @@ const TEMPLATES: Template[] = [
     '{dr} asked me to summarize the course of {name}, MRN: {mrn}, admitted {date}.',
     'Please rewrite this note for {titled} in plain language: {cond}, follow up with {dr} in two weeks.',
     'Compose an email to {name} at {email} explaining her lab results.',
-    'What should I tell {first}\'s {rel0} about the prognosis?',
+    "What should I tell {first}'s {rel0} about the prognosis?",
     'Our patient {first} {last} from {cityState} was transferred from {hospital}. Summarize the transfer note.',
     'Help me answer {titled}: she asks whether she can fly to {country} after her surgery on {date}.',
     'Explain {cond} to {first}, who is {age} and scared of needles.',
@@ -470,29 +787,29 @@ const TEMPLATES: Template[] = [
   // Patient messages.
   ...T(
     'message',
-    'Hi {dr}, this is {first}, {name}\'s {rel0}. Mom is still having pain.',
+    "Hi {dr}, this is {first}, {name}'s {rel0}. Mom is still having pain.",
     'Hello, my name is {name} and I have a question about my {drug}.',
     'Thanks so much,\n{first}',
-    'Hi, it\'s {first} again. Can someone call me at {phone}?',
+    "Hi, it's {first} again. Can someone call me at {phone}?",
     'Dear {titled}, your appointment at {hospital} is confirmed for {date}.',
     'Good morning {first}, your results are normal. Best, {dr}',
     'I moved to {city} last month, so please send my records to {hospital}.',
     'My new address is {address}.',
     'My {rel} will pick up the prescription.',
-    'Can I get a refill? I\'m at the {employer} pharmacy in {city}.',
+    "Can I get a refill? I'm at the {employer} pharmacy in {city}.",
   ),
   // Visit dialogues.
   ...T(
     'dialogue',
-    'Doctor: Hello, I\'m {dr}. Can you tell me your full name?\nPatient: Yes, it\'s {name}.',
+    "Doctor: Hello, I'm {dr}. Can you tell me your full name?\nPatient: Yes, it's {name}.",
     'Doctor: And your date of birth?\nPatient: {date}.',
     'Doctor: Who came with you today?\nPatient: My {rel}.',
     'Patient: I live in {city} with my {rel}.',
     'Doctor: Hi {first}, how have you been since we last spoke?',
     'Patient: {dr} at {hospital} told me to stop the tablets.',
-    'Doctor: Okay {first}, I\'ll send the prescription to the pharmacy.\nPatient: Thanks, doctor.',
-    'Nurse: Hi, I\'m {first}, I\'ll be your nurse today.',
-    'Patient: My name is {first}, I\'m {age}.',
+    "Doctor: Okay {first}, I'll send the prescription to the pharmacy.\nPatient: Thanks, doctor.",
+    "Nurse: Hi, I'm {first}, I'll be your nurse today.",
+    "Patient: My name is {first}, I'm {age}.",
     'Doctor: Is this {titled}?\nPatient: Speaking.',
     'Patient: I work at {employer} in {city}.',
     'Patient: I was born in {city} but I grew up in {country}.',
@@ -541,10 +858,10 @@ const TEMPLATES: Template[] = [
     'She named him {first} after her grandfather.',
     '{first}, can I please speak to you for a moment?',
     'I need to follow up with {name} in a couple of weeks.',
-    '{first}: Who are you?\n{first}: I\'m {first}\'s daughter.',
+    "{first}: Who are you?\n{first}: I'm {first}'s daughter.",
     'The founders, {last}, {last} and {last}, met at school.',
     '{last} began writing as a teenager.',
-    'It was a deal between him and {first}\'s brother.',
+    "It was a deal between him and {first}'s brother.",
     'I grew up in {city} and moved to {city} in my twenties.',
     'We moved here from {city} last spring.',
     'Celebrating ten years in {city}, the choir invites everyone.',
@@ -590,16 +907,18 @@ function assemble(pieces: Piece[], casing: 'as-is' | 'lower' | 'upper', genre: s
 
 /** `n` documents, each of a few templates and sentences without identifiers, some in lower or upper case. */
 export function generateDocuments(n: number, seed: number): SynthDoc[] {
-  const g = new Gen(((): Rand => {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  })());
+  const g = new Gen(
+    ((): Rand => {
+      let a = seed >>> 0;
+      return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      };
+    })(),
+  );
   const genres = [...new Set(TEMPLATES.map((t) => t.genre))];
   const docs: SynthDoc[] = [];
   for (let d = 0; d < n; d++) {
@@ -614,7 +933,8 @@ export function generateDocuments(n: number, seed: number): SynthDoc[] {
     }
     // Transcripts and quick messages come in lower case; some notes in capitals.
     const x = g.r();
-    const casing = x < (genre === 'dialogue' || genre === 'message' ? 0.3 : 0.1) ? 'lower' : x > 0.92 ? 'upper' : 'as-is';
+    const casing =
+      x < (genre === 'dialogue' || genre === 'message' ? 0.3 : 0.1) ? 'lower' : x > 0.92 ? 'upper' : 'as-is';
     docs.push(assemble(pieces, casing, genre));
   }
   return docs;

@@ -10,7 +10,10 @@ export interface Harness {
 }
 
 /** The gateway config the tests run with: the issue's minimal file, plus an Azure-typed provider. */
-export function testConfigYaml(upstreamUrl: string, extra: { providers?: string; models?: string } = {}): string {
+export function testConfigYaml(
+  upstreamUrl: string,
+  extra: { providers?: string; models?: string } = {},
+): string {
   return `
 providers:${extra.providers ?? ''}
   upstream:
@@ -78,11 +81,24 @@ export const ADAPTER_TOKEN = 'sk-adapter-secret-for-tests';
 export const TEST_SECRETS = { UPSTREAM_KEY, OPENAI_API_TOKEN: ADAPTER_TOKEN, OPENAI_ORG_ID: 'org-test' };
 
 /** A fake upstream and Portico's proxy (in this process, no portal) in front of it. */
-export async function startHarness(opts: Partial<ServerOptions> & { yaml?: (upstreamUrl: string) => string } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: Partial<ServerOptions> & { yaml?: (upstreamUrl: string) => string } = {},
+): Promise<Harness> {
   const upstream = await startFakeUpstream();
   const yaml = (opts.yaml ?? testConfigYaml)(upstream.url);
-  const config = resolveConfig({ file: parseConfig(yaml, 'test config'), source: 'test config' }, { ...process.env, ...TEST_SECRETS });
-  const portico = await startServer({ port: 0, host: '127.0.0.1', portal: false, config, drainMs: 2_000, usage: { flushIntervalMs: 50 }, ...opts });
+  const config = resolveConfig(
+    { file: parseConfig(yaml, 'test config'), source: 'test config' },
+    { ...process.env, ...TEST_SECRETS },
+  );
+  const portico = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    portal: false,
+    config,
+    drainMs: 2_000,
+    usage: { flushIntervalMs: 50 },
+    ...opts,
+  });
   return {
     upstream,
     portico,

@@ -23,7 +23,22 @@ export async function startRedis(): Promise<RedisServer> {
   let proc: ChildProcess | undefined;
   const start = () =>
     new Promise<void>((resolve, reject) => {
-      proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      proc = spawn(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--enable-debug-command',
+          'local',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let out = '';
       proc.once('error', reject);
       proc.stdout!.on('data', (d: Buffer) => {

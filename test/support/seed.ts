@@ -7,14 +7,17 @@ import { createUser } from '../../lib/users';
 
 export const uid = () => randomBytes(4).toString('hex');
 
-export async function seedUser(role: 'admin' | 'reviewer' | 'member' = 'member', password = 'correct horse battery staple') {
+export async function seedUser(
+  role: 'admin' | 'reviewer' | 'member' = 'member',
+  password = 'correct horse battery staple',
+) {
   const email = `${role}-${uid()}@test.portico`;
   const u = await createUser({ email, password, role }, SYSTEM);
   return { ...u, password };
 }
 
 /** An app of its own (owner, approval, one key) for one test. */
-export async function seedApp(opts: Partial<Approval> & { models: string[]; approved?: boolean } ) {
+export async function seedApp(opts: Partial<Approval> & { models: string[]; approved?: boolean }) {
   const owner = await seedUser('member');
   const app = await requestAccess(
     {
@@ -32,7 +35,8 @@ export async function seedApp(opts: Partial<Approval> & { models: string[]; appr
     owner.id,
     SYSTEM,
   );
-  if (opts.approved === false) return { app, owner, key: undefined as string | undefined, keyId: undefined as string | undefined };
+  if (opts.approved === false)
+    return { app, owner, key: undefined as string | undefined, keyId: undefined as string | undefined };
   await approve(
     app.id,
     {

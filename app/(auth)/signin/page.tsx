@@ -14,10 +14,15 @@ const MESSAGES: Record<string, string> = {
   AccessDenied: 'This account is disabled. Ask an administrator.',
   NoEmail: 'Your identity provider did not share an email address, which Portico needs.',
   OAuthCallback: 'Single sign-on failed. Try again, or ask an administrator.',
-  AccountNotLinked: 'An account with your email already exists, and your identity provider did not verify that email. Ask an administrator to link your account.',
+  AccountNotLinked:
+    'An account with your email already exists, and your identity provider did not verify that email. Ask an administrator to link your account.',
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; next?: string }> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ error?: string; next?: string }>;
+}) {
   const { error, next } = await searchParams;
   // Only a path on this site: a link cannot send someone elsewhere after they sign in.
   const back = safeReturnPath(next) ?? '/';
@@ -27,7 +32,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
         <h1 className="text-2xl font-semibold tracking-tight">Sign in to Portico</h1>
-        <p className="mt-1 text-sm text-slate-600">The gateway for your organisation&apos;s AI applications.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          The gateway for your organisation&apos;s AI applications.
+        </p>
         <SignInForm initialError={message} next={back} sso={oidcEnabled() ? env().OIDC_NAME : null} />
       </div>
     </main>

@@ -15,7 +15,12 @@ const expirySchema = z
 
 /** What the one-time dialog shows of a key just minted. */
 function shown(key: string, record: { name: string; prefix: string; last4: string; expiresAt: Date | null }) {
-  return { key, name: record.name, display: displayKey(record), expiresAt: record.expiresAt?.toISOString() ?? null };
+  return {
+    key,
+    name: record.name,
+    display: displayKey(record),
+    expiresAt: record.expiresAt?.toISOString() ?? null,
+  };
 }
 
 export async function createKeyAction(_prev: NewKeyState, fd: FormData): Promise<NewKeyState> {
@@ -67,7 +72,12 @@ export async function rotateKeyAction(_prev: NewKeyState, fd: FormData): Promise
         grace: text(fd, 'grace'),
         customMinutes: text(fd, 'customMinutes'),
       });
-      const { key, record, oldKeyExpiresAt, old } = await rotateKey(keyId, seconds, await actorOf(user), appId);
+      const { key, record, oldKeyExpiresAt, old } = await rotateKey(
+        keyId,
+        seconds,
+        await actorOf(user),
+        appId,
+      );
       refresh();
       return {
         ok: true,

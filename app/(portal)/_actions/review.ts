@@ -3,15 +3,7 @@
 import { refresh } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import {
-  approve,
-  reinstate,
-  reject,
-  requestChanges,
-  suspend,
-  updatePolicy,
-  type Approval,
-} from '@/lib/apps';
+import { approve, reinstate, reject, requestChanges, suspend, updatePolicy, type Approval } from '@/lib/apps';
 import { ADMINS, REVIEWERS, actorOf, requireActionUser } from '@/lib/auth/session';
 import { echo, optionalNumber, runForm, text, texts } from './run';
 import { idOr404 } from './guard';

@@ -209,7 +209,11 @@ export default async function AuditPage({
             rows={log.events}
             rowKey={(e) => e.id}
             columns={[
-              { header: 'When', cellClassName: 'text-slate-700 lg:whitespace-nowrap', cell: (e) => <Time date={e.createdAt} /> },
+              {
+                header: 'When',
+                cellClassName: 'text-slate-700 lg:whitespace-nowrap',
+                cell: (e) => <Time date={e.createdAt} />,
+              },
               {
                 header: 'Actor',
                 cellClassName: 'text-slate-800',
@@ -224,10 +228,14 @@ export default async function AuditPage({
                 header: 'Action',
                 cell: (e) => (
                   <>
-                    <div className="font-medium whitespace-nowrap text-slate-900">{LABELS[e.action] ?? e.action}</div>
+                    <div className="font-medium whitespace-nowrap text-slate-900">
+                      {LABELS[e.action] ?? e.action}
+                    </div>
                     <div className="font-mono text-xs text-slate-500">{e.action}</div>
                     {/* Narrow screens: the details under the action rather than in a column of their own. */}
-                    <div className="mt-1 max-w-xs text-xs break-words text-slate-600 lg:hidden">{details(e.details)}</div>
+                    <div className="mt-1 max-w-xs text-xs break-words text-slate-600 lg:hidden">
+                      {details(e.details)}
+                    </div>
                   </>
                 ),
               },
@@ -240,7 +248,10 @@ export default async function AuditPage({
                       {e.targetType && <span className="text-slate-500">{e.targetType} </span>}
                       {e.targetId &&
                         (href ? (
-                          <Link href={href} className="font-mono text-xs break-all text-brand-700 hover:underline">
+                          <Link
+                            href={href}
+                            className="font-mono text-xs break-all text-brand-700 hover:underline"
+                          >
                             {e.targetId}
                           </Link>
                         ) : (

@@ -101,8 +101,7 @@ export default async function GettingStartedPage({
     typeof wanted === 'string' &&
     (await appAccess(user, wanted)).view
   ) {
-    app =
-      (await appForSamples(wanted)) ?? app;
+    app = (await appForSamples(wanted)) ?? app;
   }
   const configured = [...gatewayConfig().models.keys()];
   const deployments = app?.status === 'approved' && app.allowedModels.length ? app.allowedModels : [];

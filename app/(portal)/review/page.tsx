@@ -14,7 +14,15 @@ export const metadata: Metadata = { title: 'Review queue' };
 
 type Row = Awaited<ReturnType<typeof listOwnedApps>>[number];
 
-function QueueTable({ apps, caption, sentBack = false }: { apps: Row[]; caption: string; sentBack?: boolean }) {
+function QueueTable({
+  apps,
+  caption,
+  sentBack = false,
+}: {
+  apps: Row[];
+  caption: string;
+  sentBack?: boolean;
+}) {
   return (
     <Table
       caption={caption}
@@ -30,8 +38,16 @@ function QueueTable({ apps, caption, sentBack = false }: { apps: Row[]; caption:
             </>
           ),
         },
-        { header: 'Owners', cellClassName: 'text-slate-700', cell: (a) => a.owners.map((o) => o.user.email).join(', ') },
-        { header: 'Requested models', cellClassName: 'font-mono text-xs', cell: (a) => a.requestedModels.join(', ') },
+        {
+          header: 'Owners',
+          cellClassName: 'text-slate-700',
+          cell: (a) => a.owners.map((o) => o.user.email).join(', '),
+        },
+        {
+          header: 'Requested models',
+          cellClassName: 'font-mono text-xs',
+          cell: (a) => a.requestedModels.join(', '),
+        },
         { header: 'PHI', cell: (a) => (a.involvesPhi ? 'Yes' : 'No') },
         {
           header: sentBack ? 'Sent back' : 'Waiting since',
@@ -64,9 +80,7 @@ export default async function ReviewQueuePage({
   await requireUser(REVIEWERS);
   const [{ pending, sentBack }, { decided }] = await Promise.all([reviewQueue(), searchParams]);
   const decidedId = idSchema.safeParse(decided);
-  const done = decidedId.success
-    ? await appHeadline(decidedId.data)
-    : null;
+  const done = decidedId.success ? await appHeadline(decidedId.data) : null;
   return (
     <>
       <PageHeader

@@ -91,7 +91,8 @@ export default async function UsersPage({
                 header: 'Role',
                 cell: (u) => (
                   <>
-                    <span className="capitalize">{u.role}</span> {u.disabled && <Badge tone="red">Disabled</Badge>}
+                    <span className="capitalize">{u.role}</span>{' '}
+                    {u.disabled && <Badge tone="red">Disabled</Badge>}
                   </>
                 ),
               },
@@ -103,7 +104,12 @@ export default async function UsersPage({
               {
                 header: 'Last sign-in',
                 cellClassName: 'whitespace-nowrap text-slate-700',
-                cell: (u) => (u.lastLoginAt ? <Time date={u.lastLoginAt} rel /> : <span className="text-slate-400">Never</span>),
+                cell: (u) =>
+                  u.lastLoginAt ? (
+                    <Time date={u.lastLoginAt} rel />
+                  ) : (
+                    <span className="text-slate-400">Never</span>
+                  ),
               },
               {
                 header: 'Manage',

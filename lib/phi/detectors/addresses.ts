@@ -29,7 +29,8 @@ const STREET_SEPARATE_SUFFIX = new RegExp(
   'gu',
 );
 // "the corner of Main St and 5th Ave": two streets that meet, up to the end of the sentence.
-const CORNER = /\b(?:the[ \t]+)?corner[ \t]+of[ \t]+(?=[\p{Lu}\d]|[\p{Ll}]+[ \t]+\d)[^\n.?!;,]{2,60}?[ \t]+and[ \t]+[^\n?!;,]{2,40}?(?=[.?!;,]?[ \t]*(?:$|\n)|[.?!;,][ \t])/gmu;
+const CORNER =
+  /\b(?:the[ \t]+)?corner[ \t]+of[ \t]+(?=[\p{Lu}\d]|[\p{Ll}]+[ \t]+\d)[^\n.?!;,]{2,60}?[ \t]+and[ \t]+[^\n?!;,]{2,40}?(?=[.?!;,]?[ \t]*(?:$|\n)|[.?!;,][ \t])/gmu;
 const UNAMBIGUOUS_SUFFIX = words(
   `street avenue ave road rd boulevard blvd lane ln drive highway hwy parkway pkwy terrace turnpike tpke circle`,
 );
@@ -88,13 +89,20 @@ const NUMBER_KIND = 6;
 const SECONDARY_WORDS = words(`apt apartment suite ste flat`);
 const BOX_WORDS = words(`box psc cmr apo fpo dpo`);
 const ZIP_WORDS = words(`zip postal post postcode`);
-const SEPARATE_SUFFIX_WORDS = words(`u utca út tér str straße strasse gasse weg vej vei gata gatan katu tie laan straat plein`);
+const SEPARATE_SUFFIX_WORDS = words(
+  `u utca út tér str straße strasse gasse weg vej vei gata gatan katu tie laan straat plein`,
+);
 const PREFIX_WORDS = words(
   `rue avenue boulevard chemin allée impasse viale piazza piazzale corso largo vicolo calle avenida paseo plaza carrer rua travessa praça alameda ul ulica aleja al utca ulice náměstí strada bulevardul calea sokak caddesi`,
 );
 
 /** `mixed`: the text uses capitals as ordinary prose does, so a capital means something. */
-export function detectAddresses(text: string, mixed: boolean, toks: readonly AddressWords[], out: Candidate[]): void {
+export function detectAddresses(
+  text: string,
+  mixed: boolean,
+  toks: readonly AddressWords[],
+  out: Candidate[],
+): void {
   if (!DIGIT.test(text)) return;
   // One pass over the words decides which of the patterns can match: most prompts hold no address at all.
   let suffix = false;
@@ -115,7 +123,14 @@ export function detectAddresses(text: string, mixed: boolean, toks: readonly Add
     if (SEPARATE_SUFFIX_WORDS.has(w)) separate = true;
     if (PREFIX_WORDS.has(w)) prefixed = true;
     // A capitalised word before a number may end in a street type of its own ("Ziegelgasse 19").
-    if (!glued && t.casing !== 0 && t.casing !== 3 && toks[i + 1]?.kind === NUMBER_KIND && GLUED_SUFFIX.test(w)) glued = true;
+    if (
+      !glued &&
+      t.casing !== 0 &&
+      t.casing !== 3 &&
+      toks[i + 1]?.kind === NUMBER_KIND &&
+      GLUED_SUFFIX.test(w)
+    )
+      glued = true;
   }
   if (suffix) scanStreetsUs(text, mixed, out);
   if (separate) scan(text, STREET_SEPARATE_SUFFIX, out);

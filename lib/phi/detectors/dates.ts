@@ -117,9 +117,12 @@ const HAS_DIGIT = /\d/;
 // British shorthand for a duration: N/7 days, N/52 weeks, N/12 months, N/40 weeks of pregnancy ("3/7 hx",
 // "review in 1/52", "6/12 ago"). N/52 and N/40 are never a month and a day; N/7 and N/12 are read as durations
 // where a duration cue stands beside them or the text uses the shorthand elsewhere.
-const DURATION_SHORTHAND = /(?<![\w/.])(?:[1-9]|[1-4]\d|5[0-2])\/(?:52|40)(?![\w/]|\.\d)|(?<![\w/.])[1-9]\/(?:7|12)[ \t]+(?:ago|hx|hist|history|duration)\b/i;
-const DURATION_BEFORE = /\b(?:for|x|past|last|over|in|within|every|each|next|another|further|approx|about|~)[ \t]*$/i;
-const DURATION_AFTER = /^[ \t]*(?:ago|hx|hist|history|duration|course|of\s+(?:symptoms|sx|pain|cough|diarrh?oea|vomiting|fever)|h\/o|sx|symptoms)\b/i;
+const DURATION_SHORTHAND =
+  /(?<![\w/.])(?:[1-9]|[1-4]\d|5[0-2])\/(?:52|40)(?![\w/]|\.\d)|(?<![\w/.])[1-9]\/(?:7|12)[ \t]+(?:ago|hx|hist|history|duration)\b/i;
+const DURATION_BEFORE =
+  /\b(?:for|x|past|last|over|in|within|every|each|next|another|further|approx|about|~)[ \t]*$/i;
+const DURATION_AFTER =
+  /^[ \t]*(?:ago|hx|hist|history|duration|course|of\s+(?:symptoms|sx|pain|cough|diarrh?oea|vomiting|fever)|h\/o|sx|symptoms)\b/i;
 const DATE_LABEL_BEFORE = /\b(?:dob|d\.o\.b\.?|born|dated?|on)[ \t]*:?[ \t]*$/i;
 
 const OF_BEFORE = /\bof\s*$/i;
@@ -156,7 +159,8 @@ function detectNumericDates(text: string, out: Candidate[]): void {
       const before = text.slice(Math.max(0, m.index - 12), m.index);
       const after = text.slice(m.index + m[0].length, m.index + m[0].length + 16);
       // "1/2 of the dose" is a fraction; "the morning of 8/14" a date.
-      if ((FRACTION_BEFORE.test(before) && !(b > 8 && OF_BEFORE.test(before))) || FRACTION_AFTER.test(after)) continue;
+      if ((FRACTION_BEFORE.test(before) && !(b > 8 && OF_BEFORE.test(before))) || FRACTION_AFTER.test(after))
+        continue;
       if (SETTINGS_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
       if (b <= 10 && a <= 25 && VENT_NEAR.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
       // "4/10" is a pain score when pain is mentioned around it.

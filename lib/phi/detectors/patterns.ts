@@ -212,7 +212,12 @@ function groupedPhone(text: string, out: Candidate[]): void {
     const cue = PHONE_CUE.test(text.slice(Math.max(0, m.index - 32), m.index));
     // "500 14 5" and "120 80" are numbers in a row; a phone has long groups or a cue before it.
     const long = digits >= 10;
-    if (!cue && !long && (groups < 3 || digits < 8 || (v.includes(' ') && !OPENS_LIKE_PHONE.test(v) && groups < 4))) continue;
+    if (
+      !cue &&
+      !long &&
+      (groups < 3 || digits < 8 || (v.includes(' ') && !OPENS_LIKE_PHONE.test(v) && groups < 4))
+    )
+      continue;
     // "0700-1900" is a shift, not a number to call.
     if (CLOCK_RANGE.test(v)) continue;
     // Below a labelled identifier's priority: "Case # 2023-11-0045" is an ID, whatever its shape.

@@ -11,9 +11,43 @@ const PLACE = 2;
 // Titles that also mean something else ("MS" multiple sclerosis, "Dear" in a greeting) need a capital or a name.
 const AMBIGUOUS_TITLES = new Set(['ms', 'dear', 'hi', 'hello', 'miss', 'madam']);
 // Credentials that are also everyday abbreviations ("PT" patient, "DO" ditto).
-const AMBIGUOUS_CREDENTIALS = new Set(['pt', 'pa', 'ot', 'rt', 'sw', 'do', 'rd', 'ld', 'dpt', 'cns', 'phd', 'pac']);
+const AMBIGUOUS_CREDENTIALS = new Set([
+  'pt',
+  'pa',
+  'ot',
+  'rt',
+  'sw',
+  'do',
+  'rd',
+  'ld',
+  'dpt',
+  'cns',
+  'phd',
+  'pac',
+]);
 // Facility words that are also the kind of place ("go to rehab", "the memorial service"): they need a name before them.
-const STRONG_FACILITY = new Set(['hospital', 'hospitals', 'hosp', 'hsp', 'infirmary', 'hospice', 'sanatorium', 'clinic', 'clinics', 'manor', 'institute', 'healthcare', 'memorial', 'regional', 'adventist', 'rehab', 'rehabilitation', 'center', 'centre', 'ctr']);
+const STRONG_FACILITY = new Set([
+  'hospital',
+  'hospitals',
+  'hosp',
+  'hsp',
+  'infirmary',
+  'hospice',
+  'sanatorium',
+  'clinic',
+  'clinics',
+  'manor',
+  'institute',
+  'healthcare',
+  'memorial',
+  'regional',
+  'adventist',
+  'rehab',
+  'rehabilitation',
+  'center',
+  'centre',
+  'ctr',
+]);
 
 /** The word after token i, past at most one of `between` (a dot, a comma, a colon) on the same line; -1 if none. */
 function next(text: string, toks: readonly MTok[], i: number, between = '.,:'): number {
@@ -28,7 +62,15 @@ function next(text: string, toks: readonly MTok[], i: number, between = '.,:'): 
 }
 
 function nameWord(t: MTok | undefined, docCase: number): boolean {
-  if (!t || !t.alnum || t.kind === K_NUMBER || t.kind === K_ALNUM || t.kind === Kind.Stop || t.kind === Kind.Clinical) return false;
+  if (
+    !t ||
+    !t.alnum ||
+    t.kind === K_NUMBER ||
+    t.kind === K_ALNUM ||
+    t.kind === Kind.Stop ||
+    t.kind === Kind.Clinical
+  )
+    return false;
   // "MR d/t MVR": a letter glued to a slash is an abbreviation.
   if (t.end - t.start === 1) return false;
   if (t.kind === Kind.Name || t.kind === Kind.Unknown || t.kind === Kind.Weak) return true;
@@ -37,7 +79,13 @@ function nameWord(t: MTok | undefined, docCase: number): boolean {
 }
 
 /** Marks `from` and the name-like words right after it (a middle initial, a surname). */
-function markName(text: string, toks: readonly MTok[], labels: Uint8Array, from: number, docCase: number): void {
+function markName(
+  text: string,
+  toks: readonly MTok[],
+  labels: Uint8Array,
+  from: number,
+  docCase: number,
+): void {
   put(labels, from, NAME);
   let j = from;
   for (let n = 0; n < 2; n++) {
@@ -47,7 +95,11 @@ function markName(text: string, toks: readonly MTok[], labels: Uint8Array, from:
     const gap = text.slice(toks[j]?.end ?? 0, t.start);
     if (!/^(?:[ \t]+|\.[ \t]*|[ \t]*-[ \t]*)$/.test(gap)) return;
     const initial = t.end - t.start === 1 && t.casing !== 0;
-    if (!(initial || ((t.kind === Kind.Name || t.kind === Kind.Unknown) && (docCase !== 0 || t.casing !== 0)))) return;
+    if (!(
+      initial ||
+      ((t.kind === Kind.Name || t.kind === Kind.Unknown) && (docCase !== 0 || t.casing !== 0))
+    ))
+      return;
     put(labels, k, NAME);
     j = k;
   }
@@ -61,7 +113,12 @@ function put(labels: Uint8Array, i: number, label: number): void {
 }
 
 /** Applies every cue; returns, per token, whether a cue asserted its label (whatever the tagger said). */
-export function applyCues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: number): Uint8Array {
+export function applyCues(
+  text: string,
+  toks: readonly MTok[],
+  labels: Uint8Array,
+  docCase: number,
+): Uint8Array {
   const mine = new Uint8Array(toks.length);
   marks = mine;
   try {
@@ -83,32 +140,57 @@ function cues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: 
       if (j < 0 || !n) continue;
       // "Ms." and "Ms" (not "MS", multiple sclerosis) in mixed-case text are titles like any other.
       const dotted = text[t.end] === '.';
-      const ambiguous = AMBIGUOUS_TITLES.has(t.lower) && !((t.lower === 'ms' || t.lower === 'miss') && (dotted || (docCase === 0 && t.casing === 1)));
+      const ambiguous =
+        AMBIGUOUS_TITLES.has(t.lower) &&
+        !((t.lower === 'ms' || t.lower === 'miss') && (dotted || (docCase === 0 && t.casing === 1)));
       // "Dr. griffin": after a title and its dot even a word written in lower case is the name.
       const afterDot = text[t.end] === '.' && n.kind !== Kind.Clinical && n.end - n.start > 2;
       // "Dr. Foley", "DR FOLEY": a medical word written as a name after a title is the surname.
       const clinicalName = n.kind === Kind.Clinical && n.len >= 4 && (docCase !== 0 || n.casing === 1);
       const ok = ambiguous
-        ? (n.kind === Kind.Name || n.kind === Kind.Unknown) && (docCase !== 0 || n.casing !== 0) && !(n.flags & F.TYPO)
-        : nameWord(n, docCase) || afterDot || clinicalName || (n.end - n.start === 1 && n.casing !== 0 && text[n.end] === '.');
+        ? (n.kind === Kind.Name || n.kind === Kind.Unknown) &&
+          (docCase !== 0 || n.casing !== 0) &&
+          !(n.flags & F.TYPO)
+        : nameWord(n, docCase) ||
+          afterDot ||
+          clinicalName ||
+          (n.end - n.start === 1 && n.casing !== 0 && text[n.end] === '.');
       if (ok && !(n.flags & (F.TITLE | F.CALENDAR | F.STATE))) markName(text, toks, labels, j, docCase);
-    } else if (t.flags & F.CREDENTIAL && !AMBIGUOUS_CREDENTIALS.has(t.lower) && (docCase !== 0 || t.casing === 2)) {
+    } else if (
+      t.flags & F.CREDENTIAL &&
+      !AMBIGUOUS_CREDENTIALS.has(t.lower) &&
+      (docCase !== 0 || t.casing === 2)
+    ) {
       // "NP Carol", "RN Patty", "per md Saeed": a credential before a given name or a name.
       const j = next(text, toks, i);
       const n = toks[j];
-      if (j >= 0 && n && labels[j] !== PLACE && (n.kind === Kind.Name || (n.flags & F.GIVEN && n.kind !== Kind.Stop && n.kind !== Kind.Clinical)))
+      if (
+        j >= 0 &&
+        n &&
+        labels[j] !== PLACE &&
+        (n.kind === Kind.Name || (n.flags & F.GIVEN && n.kind !== Kind.Stop && n.kind !== Kind.Clinical))
+      )
         markName(text, toks, labels, j, docCase);
     } else if (t.flags & F.RELATION) {
       // "son bill", "Son, Ed", "wife: Mary": a relation before a given name.
       const j = next(text, toks, i);
       const n = toks[j];
-      if (j >= 0 && n && labels[j] !== PLACE && n.kind !== Kind.Stop && n.kind !== Kind.Clinical && (n.flags & F.GIVEN || n.kind === Kind.Name) && (docCase !== 0 || n.casing !== 0 || n.kind !== Kind.Word))
+      if (
+        j >= 0 &&
+        n &&
+        labels[j] !== PLACE &&
+        n.kind !== Kind.Stop &&
+        n.kind !== Kind.Clinical &&
+        (n.flags & F.GIVEN || n.kind === Kind.Name) &&
+        (docCase !== 0 || n.casing !== 0 || n.kind !== Kind.Word)
+      )
         markName(text, toks, labels, j, docCase);
     }
     if (t.flags & F.FACILITY && STRONG_FACILITY.has(t.lower)) facility(text, toks, labels, i, docCase);
     if (t.flags & F.RESIDENCE) residence(toks, labels, i, docCase);
     if (t.flags & F.WORK) employer(toks, labels, i, docCase);
-    if ((t.lower === 'university' || t.lower === 'univ') && (docCase !== 0 || t.casing !== 0)) university(toks, labels, i, docCase);
+    if ((t.lower === 'university' || t.lower === 'univ') && (docCase !== 0 || t.casing !== 0))
+      university(toks, labels, i, docCase);
     // "U Maryland", "U Penn": a university called by its state or its town.
     if (t.lower === 'u' && t.casing !== 0) {
       const n = toks[i + 1];
@@ -117,20 +199,30 @@ function cues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: 
         put(labels, i + 1, PLACE);
       }
     }
-    if ((t.lower === 'st' || t.lower === 'saint') && (docCase !== 0 || t.casing !== 0)) saintName(text, toks, labels, i);
-    if (t.flags & F.PLACE_PREP && t.lower !== 'in' && t.lower !== 'of') hospitalAcronym(text, toks, labels, i);
+    if ((t.lower === 'st' || t.lower === 'saint') && (docCase !== 0 || t.casing !== 0))
+      saintName(text, toks, labels, i);
+    if (t.flags & F.PLACE_PREP && t.lower !== 'in' && t.lower !== 'of')
+      hospitalAcronym(text, toks, labels, i);
     unknownPair(toks, labels, i, docCase);
     if (t.flags & F.CREDENTIAL) signature(text, toks, labels, i, docCase);
     if (t.flags & F.PLACE_PREP) cityAfter(toks, labels, i, docCase);
     // "GBMC", "UMMC": an acronym ending in MC names a medical center wherever it stands.
-    if (t.kind === Kind.Unknown && t.casing === 2 && t.len <= 5 && MEDICAL_CENTER.test(text.slice(t.start, t.end))) put(labels, i, PLACE);
+    if (
+      t.kind === Kind.Unknown &&
+      t.casing === 2 &&
+      t.len <= 5 &&
+      MEDICAL_CENTER.test(text.slice(t.start, t.end))
+    )
+      put(labels, i, PLACE);
     // "Nicole: Right.", "tracy: i'm roberto's daughter": a speaker's name opening a line before a colon.
     // Headings ("DH:", "Plan:") are ordinary, clinical or short all-capital words.
     if (
       t.nl &&
       text[toks[i + 1]?.start ?? 0] === ':' &&
       !labels[i] &&
-      (t.kind === Kind.Name || (t.kind === Kind.Unknown && t.len >= 4) || (t.kind === Kind.Weak && t.flags & F.GIVEN)) &&
+      (t.kind === Kind.Name ||
+        (t.kind === Kind.Unknown && t.len >= 4) ||
+        (t.kind === Kind.Weak && t.flags & F.GIVEN)) &&
       (docCase === 0 ? t.casing === 1 : docCase === 1) &&
       !(t.flags & F.TYPO)
     )
@@ -142,10 +234,32 @@ function cues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: 
 
 const MEDICAL_CENTER = /^[A-Z]{1,3}MC$/;
 // Credentials that are also everyday words or abbreviations sign only at a line's end ("PT" patient).
-const LOOSE_SIGN = new Set(['rn', 'rrt', 'crt', 'lpn', 'licsw', 'lcsw', 'msw', 'cna', 'md', 'crnp', 'pharmd', 'aprn', 'fnp', 'np', 'pa']);
+const LOOSE_SIGN = new Set([
+  'rn',
+  'rrt',
+  'crt',
+  'lpn',
+  'licsw',
+  'lcsw',
+  'msw',
+  'cna',
+  'md',
+  'crnp',
+  'pharmd',
+  'aprn',
+  'fnp',
+  'np',
+  'pa',
+]);
 
 /** "Jean Hudson, RN", "Q. LANDER RRT", "Stord-Painter MD plans…": the words before a credential sign a note. */
-function signature(text: string, toks: readonly MTok[], labels: Uint8Array, i: number, docCase: number): void {
+function signature(
+  text: string,
+  toks: readonly MTok[],
+  labels: Uint8Array,
+  i: number,
+  docCase: number,
+): void {
   const cred = toks[i];
   if (!cred || (docCase === 0 && cred.casing === 0)) return;
   const after = toks[i + 1];
@@ -165,7 +279,14 @@ function signature(text: string, toks: readonly MTok[], labels: Uint8Array, i: n
       break;
     }
     const initial = t.len === 1 && t.casing !== 0;
-    if (!(initial || t.kind === Kind.Name || t.kind === Kind.Unknown || t.kind === Kind.Weak || (t.flags & F.GIVEN && t.kind !== Kind.Stop))) break;
+    if (!(
+      initial ||
+      t.kind === Kind.Name ||
+      t.kind === Kind.Unknown ||
+      t.kind === Kind.Weak ||
+      (t.flags & F.GIVEN && t.kind !== Kind.Stop)
+    ))
+      break;
     if (docCase === 0 && t.casing === 0) break;
     words.push(k);
   }
@@ -176,9 +297,11 @@ function signature(text: string, toks: readonly MTok[], labels: Uint8Array, i: n
   });
   const first = toks[words[words.length - 1] ?? -1];
   // An initial and a surname ("Q. LANDER"), a given name and a surname, or a double-barrelled name ("Stord-Painter").
-  const initialAndMore = words.length >= 2 && words.some((w) => toks[w]?.len === 1) && words.some((w) => (toks[w]?.len ?? 0) > 1);
+  const initialAndMore =
+    words.length >= 2 && words.some((w) => toks[w]?.len === 1) && words.some((w) => (toks[w]?.len ?? 0) > 1);
   const hyphenated = words.length >= 2 && words.some((w) => text[toks[w]?.end ?? 0] === '-');
-  const real = strong || initialAndMore || hyphenated || (words.length >= 2 && !!first && (first.flags & F.GIVEN) !== 0);
+  const real =
+    strong || initialAndMore || hyphenated || (words.length >= 2 && !!first && (first.flags & F.GIVEN) !== 0);
   if (real) for (const w of words) put(labels, w, NAME);
 }
 
@@ -198,7 +321,10 @@ function ofPlace(toks: readonly MTok[], labels: Uint8Array, docCase: number): vo
     if (of?.lower !== 'of' || labels[i - 1] !== NAME || !toks[i - 1]?.alnum) continue;
     const n = toks[i + 1];
     if (!n?.alnum || n.nl || labels[i + 1] || n.flags & (F.STATE | F.COUNTRY)) continue;
-    const placeLike = n.kind === Kind.Name || n.kind === Kind.Unknown || (n.flags & F.ANY_CITY && n.kind !== Kind.Word && n.kind !== Kind.Clinical);
+    const placeLike =
+      n.kind === Kind.Name ||
+      n.kind === Kind.Unknown ||
+      (n.flags & F.ANY_CITY && n.kind !== Kind.Word && n.kind !== Kind.Clinical);
     if (placeLike && (docCase !== 0 || n.casing === 1)) put(labels, i + 1, PLACE);
   }
 }
@@ -219,7 +345,9 @@ function residence(toks: readonly MTok[], labels: Uint8Array, i: number, docCase
       p.kind === Kind.Unknown ||
       (p.flags & F.CITY) !== 0 ||
       // A name that is also a word ("Early", "Hope") is a town only where it is written as one.
-      (docCase === 0 && p.casing === 1 && (p.kind === Kind.Weak || ((p.flags & F.ANY_CITY) !== 0 && p.kind !== Kind.Clinical)));
+      (docCase === 0 &&
+        p.casing === 1 &&
+        (p.kind === Kind.Weak || ((p.flags & F.ANY_CITY) !== 0 && p.kind !== Kind.Clinical)));
     // Where capitals mean something a lower-case place must be a word no dictionary knows ("lives in rockport").
     const lowerOk = p.kind === Kind.Name || p.kind === Kind.Unknown;
     if (!placeLike || (docCase === 0 && p.casing === 0 && !lowerOk) || p.flags & F.TYPO) return;
@@ -227,7 +355,14 @@ function residence(toks: readonly MTok[], labels: Uint8Array, i: number, docCase
     // A town of two or three words ("Port Paien", "Novo mesto").
     for (let m = k + 1; m < k + 3 && m < toks.length; m++) {
       const q = toks[m];
-      if (!q?.alnum || q.nl || q.kind === Kind.Stop || (docCase === 0 && q.casing === 0) || q.flags & (F.STATE | F.COUNTRY)) break;
+      if (
+        !q?.alnum ||
+        q.nl ||
+        q.kind === Kind.Stop ||
+        (docCase === 0 && q.casing === 0) ||
+        q.flags & (F.STATE | F.COUNTRY)
+      )
+        break;
       put(labels, m, PLACE);
     }
     return;
@@ -244,13 +379,21 @@ function coordinate(text: string, toks: readonly MTok[], labels: Uint8Array, doc
         let j = i + dir;
         const link = toks[j];
         if (!link) continue;
-        const linkText = link.alnum ? link.lower : text[link.start] ?? '';
+        const linkText = link.alnum ? link.lower : (text[link.start] ?? '');
         if (!(linkText === ',' || linkText === 'and' || linkText === '&' || linkText === 'or')) continue;
         j += dir;
         const n = toks[j];
         if (!n?.alnum || labels[j] || n.nl || link.nl) continue;
-        const nameLike = n.kind === Kind.Name || n.kind === Kind.Unknown || (n.kind === Kind.Weak && (n.flags & F.GIVEN) !== 0);
-        if (nameLike && !(n.flags & (F.TYPO | F.STATE | F.COUNTRY | F.CALENDAR)) && (docCase !== 0 ? n.kind !== Kind.Weak : n.casing === 1)) put(labels, j, NAME);
+        const nameLike =
+          n.kind === Kind.Name ||
+          n.kind === Kind.Unknown ||
+          (n.kind === Kind.Weak && (n.flags & F.GIVEN) !== 0);
+        if (
+          nameLike &&
+          !(n.flags & (F.TYPO | F.STATE | F.COUNTRY | F.CALENDAR)) &&
+          (docCase !== 0 ? n.kind !== Kind.Weak : n.casing === 1)
+        )
+          put(labels, j, NAME);
       }
     }
 }
@@ -265,7 +408,13 @@ const HOSPITAL_HEADS = new Set(['hospital', 'hospitals', 'hosp', 'hsp', 'infirma
  * word are its name when one of them reads as a name, or when they follow a place preposition and the head is a
  * hospital's. Only spaces, hyphens and an abbreviation's dot may stand between them.
  */
-function facility(text: string, toks: readonly MTok[], labels: Uint8Array, head: number, docCase: number): void {
+function facility(
+  text: string,
+  toks: readonly MTok[],
+  labels: Uint8Array,
+  head: number,
+  docCase: number,
+): void {
   let first = head;
   let named = false;
   let lowerRun = 0;
@@ -286,7 +435,10 @@ function facility(text: string, toks: readonly MTok[], labels: Uint8Array, head:
     // In mixed-case text a capitalised head ("oak hollow Manor") may follow a name written in lower case.
     if (docCase === 0 && t.casing === 0 && toks[head]?.casing !== 1) break;
     if (docCase === 0 && t.casing === 0) lowerRun++;
-    const nameLike = t.kind === Kind.Name || (t.kind === Kind.Unknown && t.len >= 4 && !(t.flags & F.TYPO)) || t.kind === Kind.Weak;
+    const nameLike =
+      t.kind === Kind.Name ||
+      (t.kind === Kind.Unknown && t.len >= 4 && !(t.flags & F.TYPO)) ||
+      t.kind === Kind.Weak;
     if (saint || nameLike || t.flags & (F.ANY_CITY | F.STATE)) named = true;
     first = k;
     n++;
@@ -354,12 +506,21 @@ function university(toks: readonly MTok[], labels: Uint8Array, i: number, docCas
   const n = toks[i + 2];
   if (of?.lower !== 'of' || !n?.alnum || n.nl || (docCase === 0 && n.casing === 0)) return;
   const named = n.flags & (F.STATE | F.ANY_CITY) || n.kind === Kind.Name || n.kind === Kind.Unknown;
-  if (!named && !(docCase === 0 && n.casing === 1 && n.kind !== Kind.Stop && n.kind !== Kind.Clinical)) return;
+  if (!named && !(docCase === 0 && n.casing === 1 && n.kind !== Kind.Stop && n.kind !== Kind.Clinical))
+    return;
   put(labels, i, PLACE);
   put(labels, i + 2, PLACE);
   // "of New Mexico", "of South Florida": a second capitalised word of the name.
   const m = toks[i + 3];
-  if (m?.alnum && !m.nl && (docCase !== 0 || m.casing !== 0) && (m.kind !== Kind.Stop || m.flags & (F.STATE | F.COUNTRY)) && (m.flags & (F.STATE | F.COUNTRY | F.ANY_CITY | F.FACILITY) || m.kind === Kind.Name || m.kind === Kind.Unknown))
+  if (
+    m?.alnum &&
+    !m.nl &&
+    (docCase !== 0 || m.casing !== 0) &&
+    (m.kind !== Kind.Stop || m.flags & (F.STATE | F.COUNTRY)) &&
+    (m.flags & (F.STATE | F.COUNTRY | F.ANY_CITY | F.FACILITY) ||
+      m.kind === Kind.Name ||
+      m.kind === Kind.Unknown)
+  )
     put(labels, i + 3, PLACE);
 }
 
@@ -370,7 +531,13 @@ function employer(toks: readonly MTok[], labels: Uint8Array, i: number, docCase:
   const link = toks[i + 1];
   const n = toks[i + 2];
   if (!link?.alnum || !WORK_LINKS.has(link.lower) || !n?.alnum || n.nl || labels[i + 2]) return;
-  if (n.kind > Kind.Unknown || n.flags & (F.STATE | F.COUNTRY | F.CALENDAR) || n.kind === Kind.Stop || n.kind === Kind.Clinical) return;
+  if (
+    n.kind > Kind.Unknown ||
+    n.flags & (F.STATE | F.COUNTRY | F.CALENDAR) ||
+    n.kind === Kind.Stop ||
+    n.kind === Kind.Clinical
+  )
+    return;
   // Where capitals say nothing, only a word no dictionary knows; elsewhere a capitalised word or an acronym too.
   const named = n.kind === Kind.Name || n.kind === Kind.Unknown;
   if (!(named || (docCase === 0 && n.casing !== 0 && n.kind !== Kind.Word))) return;
@@ -379,7 +546,8 @@ function employer(toks: readonly MTok[], labels: Uint8Array, i: number, docCase:
   // "Bethlehem Steel", "Acme Tools Inc": the next capitalised words of the name.
   for (let k = i + 3; k < i + 5; k++) {
     const m = toks[k];
-    if (!m?.alnum || m.nl || m.kind === Kind.Stop || (docCase === 0 ? m.casing === 0 : m.kind === Kind.Word)) break;
+    if (!m?.alnum || m.nl || m.kind === Kind.Stop || (docCase === 0 ? m.casing === 0 : m.kind === Kind.Word))
+      break;
     put(labels, k, PLACE);
   }
 }

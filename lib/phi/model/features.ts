@@ -64,7 +64,16 @@ function isLetter(c: number): boolean {
 }
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || c === 12 || c === 11 || (c >= 0x2000 && c <= 0x200b);
+  return (
+    c === 32 ||
+    c === 9 ||
+    c === 10 ||
+    c === 13 ||
+    c === 0xa0 ||
+    c === 12 ||
+    c === 11 ||
+    (c >= 0x2000 && c <= 0x200b)
+  );
 }
 
 function upperCode(c: number): boolean {
@@ -144,7 +153,8 @@ export function tokenizeForTagger(text: string): MTok[] {
       let base = lower;
       if (digits === 0) {
         const len = lower.length;
-        if (len > 2 && lower[len - 1] === 's' && (lower[len - 2] === "'" || lower[len - 2] === '’')) base = lower.slice(0, -2);
+        if (len > 2 && lower[len - 1] === 's' && (lower[len - 2] === "'" || lower[len - 2] === '’'))
+          base = lower.slice(0, -2);
         const entry = wordEntry(base);
         // The table hashed the word to look it up: the same FNV-1a the features use.
         word = lastWordHash();
@@ -309,7 +319,13 @@ function pushFlags(out: number[], template: number, flags: number): void {
 }
 
 /** The label-free features of token i (the caller adds `labelFeatures`). */
-export function staticFeatures(toks: readonly MTok[], i: number, docCase: number, use: Map<number, number>, out: number[]): void {
+export function staticFeatures(
+  toks: readonly MTok[],
+  i: number,
+  docCase: number,
+  use: Map<number, number>,
+  out: number[],
+): void {
   out.length = 0;
   const t = toks[i] ?? NONE;
   const m1 = toks[i - 1] ?? NONE;
@@ -338,15 +354,17 @@ export function staticFeatures(toks: readonly MTok[], i: number, docCase: number
   );
   // The nearest words, whatever punctuation stands between ("Dr. Knight", "Jones, RN").
   let pw = NONE;
-  for (let j = i - 1; j >= 0 && j >= i - 3; j--) if (toks[j]?.alnum) {
-    pw = toks[j] ?? NONE;
-    break;
-  }
+  for (let j = i - 1; j >= 0 && j >= i - 3; j--)
+    if (toks[j]?.alnum) {
+      pw = toks[j] ?? NONE;
+      break;
+    }
   let nw = NONE;
-  for (let j = i + 1; j < toks.length && j <= i + 3; j++) if (toks[j]?.alnum) {
-    nw = toks[j] ?? NONE;
-    break;
-  }
+  for (let j = i + 1; j < toks.length && j <= i + 3; j++)
+    if (toks[j]?.alnum) {
+      nw = toks[j] ?? NONE;
+      break;
+    }
   const k0 = kc(t) * 4 + docCase;
   out.push(
     mix(T.w0case, mix(t.word, t.casing * 4 + docCase)),
@@ -356,7 +374,8 @@ export function staticFeatures(toks: readonly MTok[], i: number, docCase: number
     mix(T.nwkind, mix(nw.word, k0)),
   );
   if (t.prefix) out.push(mix(T.prefix, t.prefix), mix(T.suffix, t.suffix));
-  if (docCase === 0 && t.kind <= K_UNKNOWN) out.push(mix(T.usage, ((use.get(t.word) ?? 0) * 5 + t.casing) * 3 + docCase));
+  if (docCase === 0 && t.kind <= K_UNKNOWN)
+    out.push(mix(T.usage, ((use.get(t.word) ?? 0) * 5 + t.casing) * 3 + docCase));
   pushFlags(out, T.flag0, t.flags);
   pushFlags(out, T.flagm1, m1.flags);
   pushFlags(out, T.flagp1, p1.flags);

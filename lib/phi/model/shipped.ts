@@ -16,7 +16,8 @@ export function parseWeights(gz: Buffer): Weights {
     scale?: number;
     bias?: number[];
   };
-  if (header.magic !== MAGIC || !header.bits || !header.scale || !header.bias) throw new Error('PHI model: not a tagger weights file');
+  if (header.magic !== MAGIC || !header.bits || !header.scale || !header.bias)
+    throw new Error('PHI model: not a tagger weights file');
   const body = buf.subarray(4 + headerLength);
   if (body.length !== (1 << header.bits) * 3) throw new Error('PHI model: weights of the wrong size');
   // A copy into its own buffer: the model outlives the inflated file.

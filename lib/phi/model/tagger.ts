@@ -1,5 +1,15 @@
 import { Kind } from '../wordindex';
-import { K_ALNUM, K_NUMBER, documentCase, labelFeatures, NUM_LABELS, staticFeatures, tokenizeForTagger, usage, type MTok } from './features';
+import {
+  K_ALNUM,
+  K_NUMBER,
+  documentCase,
+  labelFeatures,
+  NUM_LABELS,
+  staticFeatures,
+  tokenizeForTagger,
+  usage,
+  type MTok,
+} from './features';
 
 // A linear tagger over hashed features (an averaged perceptron), decoded greedily from left to right: each word
 // or number gets O, NAME or LOCATION from its own shape, its neighbours, the word lists and the labels before it.
@@ -23,7 +33,13 @@ export interface Tagged {
 
 /** Written with a capital, and not a clinical abbreviation ("HR", "CXR" stand beside numbers all day long). */
 function capitalisedName(t: MTok | undefined): boolean {
-  return !!t && t.casing !== 0 && t.casing !== 3 && !(t.casing === 2 && t.kind === Kind.Clinical) && t.kind !== Kind.Stop;
+  return (
+    !!t &&
+    t.casing !== 0 &&
+    t.casing !== 3 &&
+    !(t.casing === 2 && t.kind === Kind.Clinical) &&
+    t.kind !== Kind.Stop
+  );
 }
 const nameLike = (t: MTok | undefined): boolean =>
   !!t && (t.kind === Kind.Name || t.kind === Kind.Weak || t.kind === Kind.Unknown || t.kind === K_ALNUM);
@@ -43,7 +59,13 @@ function candidate(toks: readonly MTok[], i: number, labels: Uint8Array, docCase
     while (n < toks.length && !toks[n]?.alnum) n++;
     const before = toks[p];
     const after = toks[n];
-    return (labels[p] ?? 0) === 2 || capitalisedName(before) || capitalisedName(after) || nameLike(before) || nameLike(after);
+    return (
+      (labels[p] ?? 0) === 2 ||
+      capitalisedName(before) ||
+      capitalisedName(after) ||
+      nameLike(before) ||
+      nameLike(after)
+    );
   }
   if (docCase === 0) {
     if (t.casing === 0 && (t.kind === Kind.Word || t.kind === Kind.Clinical)) return false;
@@ -124,7 +146,39 @@ export function tagTokens(
 const NAME_JOIN = new Set(['.', '-', "'", '’']);
 const PLACE_JOIN = new Set(['.', '-', "'", '’', ',', '#', '/', '(', ')']);
 // Small words inside names of people and places: "University of Vermont", "Rue de la Gare", "Mary and John".
-const CONNECTORS = new Set(['of', 'de', 'la', 'le', 'les', 'del', 'della', 'van', 'von', 'der', 'den', 'da', 'di', 'du', 'dos', 'das', 'do', 'y', 'e', 'et', 'and', 'upon', 'on', 'the', 'al', 'el', 'bin', 'ibn', 'ter', 'ten', 'op']);
+const CONNECTORS = new Set([
+  'of',
+  'de',
+  'la',
+  'le',
+  'les',
+  'del',
+  'della',
+  'van',
+  'von',
+  'der',
+  'den',
+  'da',
+  'di',
+  'du',
+  'dos',
+  'das',
+  'do',
+  'y',
+  'e',
+  'et',
+  'and',
+  'upon',
+  'on',
+  'the',
+  'al',
+  'el',
+  'bin',
+  'ibn',
+  'ter',
+  'ten',
+  'op',
+]);
 
 /** A dot after a word joins a name only after an initial ("J. Smith"), a place only after an abbreviation or a number ("St. Agnes"). */
 function dotJoins(prev: MTok | undefined, label: number): boolean {
@@ -134,7 +188,10 @@ function dotJoins(prev: MTok | undefined, label: number): boolean {
 }
 
 /** Runs of words with one label, as offsets into the text. */
-export function labelledSpans(text: string, { toks, labels }: Tagged): { start: number; end: number; label: number }[] {
+export function labelledSpans(
+  text: string,
+  { toks, labels }: Tagged,
+): { start: number; end: number; label: number }[] {
   const out: { start: number; end: number; label: number }[] = [];
   let i = 0;
   while (i < toks.length) {
@@ -156,7 +213,13 @@ export function labelledSpans(text: string, { toks, labels }: Tagged): { start: 
           const before = toks[j - 1];
           const after = toks[j + 1];
           const bridge =
-            CONNECTORS.has(t.lower) && before?.alnum && before.kind !== K_NUMBER && after?.alnum && after.kind !== K_NUMBER && labels[j + 1] === label && !after.nl;
+            CONNECTORS.has(t.lower) &&
+            before?.alnum &&
+            before.kind !== K_NUMBER &&
+            after?.alnum &&
+            after.kind !== K_NUMBER &&
+            labels[j + 1] === label &&
+            !after.nl;
           if (bridge) continue;
           break;
         }

@@ -34,7 +34,11 @@ function agentFor(p: Provider): Agent {
   const id = `${p.name}|${p.baseUrl}|${p.connectTimeoutMs}`;
   let agent = g[KEY].get(id);
   if (!agent) {
-    agent = new Agent({ connect: { timeout: p.connectTimeoutMs }, keepAliveTimeout: 30_000, connections: 256 });
+    agent = new Agent({
+      connect: { timeout: p.connectTimeoutMs },
+      keepAliveTimeout: 30_000,
+      connections: 256,
+    });
     g[KEY].set(id, agent);
   }
   return agent;
@@ -63,12 +67,24 @@ export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamRespon
     const answer = echoAnswer({ op: req.op, body: { ...req.body, model: req.model.upstreamModel } });
     const signal = req.abort.signal;
     if (answer.bytes) {
-      return { status: answer.status, headers: { 'content-type': answer.contentType ?? 'application/octet-stream' }, body: Readable.from([answer.bytes], { objectMode: false }) };
+      return {
+        status: answer.status,
+        headers: { 'content-type': answer.contentType ?? 'application/octet-stream' },
+        body: Readable.from([answer.bytes], { objectMode: false }),
+      };
     }
     if (answer.sse) {
-      return { status: answer.status, headers: { 'content-type': 'text/event-stream' }, body: Readable.from(sseChunks(answer.sse, signal), { objectMode: false }) };
+      return {
+        status: answer.status,
+        headers: { 'content-type': 'text/event-stream' },
+        body: Readable.from(sseChunks(answer.sse, signal), { objectMode: false }),
+      };
     }
-    return { status: answer.status, headers: { 'content-type': 'application/json' }, body: Readable.from([Buffer.from(JSON.stringify(answer.json))], { objectMode: false }) };
+    return {
+      status: answer.status,
+      headers: { 'content-type': 'application/json' },
+      body: Readable.from([Buffer.from(JSON.stringify(answer.json))], { objectMode: false }),
+    };
   }
   const adapter = ADAPTERS[provider.type];
   let headers = baseHeaders(provider, !req.raw);
@@ -137,9 +153,14 @@ function splitUrl(url: string): { origin: string; path: string } {
 export function classify(err: unknown, signal: AbortSignal): UpstreamFailure {
   const timedOut = signal.aborted && signal.reason === TIMED_OUT;
   if (signal.aborted && !timedOut) return new UpstreamFailure('aborted', 'client went away');
-  if (timedOut || err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+  if (
+    timedOut ||
+    err instanceof undiciErrors.HeadersTimeoutError ||
+    err instanceof undiciErrors.BodyTimeoutError
+  ) {
     return new UpstreamFailure('timeout', 'upstream timed out');
   }
-  if (err instanceof undiciErrors.ConnectTimeoutError) return new UpstreamFailure('connect', 'connect timeout');
+  if (err instanceof undiciErrors.ConnectTimeoutError)
+    return new UpstreamFailure('connect', 'connect timeout');
   return new UpstreamFailure('connect', (err as Error)?.message ?? 'upstream unreachable');
 }

@@ -32,9 +32,11 @@ function textOf(content: unknown): string {
 }
 
 function promptText(body: Json): string {
-  if (Array.isArray(body.messages)) return body.messages.map((m) => (isObj(m) ? textOf(m.content) : '')).join('\n');
+  if (Array.isArray(body.messages))
+    return body.messages.map((m) => (isObj(m) ? textOf(m.content) : '')).join('\n');
   if (typeof body.input === 'string') return body.input;
-  if (Array.isArray(body.input)) return body.input.map((i) => (isObj(i) ? textOf(i.content ?? i.output) : String(i))).join('\n');
+  if (Array.isArray(body.input))
+    return body.input.map((i) => (isObj(i) ? textOf(i.content ?? i.output) : String(i))).join('\n');
   if (typeof body.prompt === 'string') return body.prompt;
   return '';
 }
@@ -46,7 +48,8 @@ function lastTurn(body: Json): { role: string; text: string } {
   for (let i = list.length - 1; i >= 0; i--) {
     const m = list[i];
     if (!isObj(m)) continue;
-    if (m.role === 'tool' || m.type === 'function_call_output') return { role: 'tool', text: textOf(m.content ?? m.output) };
+    if (m.role === 'tool' || m.type === 'function_call_output')
+      return { role: 'tool', text: textOf(m.content ?? m.output) };
     if (m.role === 'user' || m.role === undefined) return { role: 'user', text: textOf(m.content) };
   }
   return { role: 'user', text: '' };
@@ -63,7 +66,11 @@ function pickTool(body: Json, userText: string, responsesShape: boolean): ToolCh
   if (tools.length === 0 || body.tool_choice === 'none') return null;
   const fn = (t: Json): Json | undefined => (responsesShape ? t : isObj(t.function) ? t.function : undefined);
   let chosen = tools.map(fn).find((f) => f && typeof f.name === 'string');
-  const forced = isObj(body.tool_choice) ? (isObj(body.tool_choice.function) ? body.tool_choice.function.name : body.tool_choice.name) : undefined;
+  const forced = isObj(body.tool_choice)
+    ? isObj(body.tool_choice.function)
+      ? body.tool_choice.function.name
+      : body.tool_choice.name
+    : undefined;
   if (typeof forced === 'string') chosen = tools.map(fn).find((f) => f?.name === forced) ?? chosen;
   if (!chosen) return null;
   const params = isObj(chosen.parameters) ? chosen.parameters : {};
@@ -71,7 +78,16 @@ function pickTool(body: Json, userText: string, responsesShape: boolean): ToolCh
   const args: Json = {};
   for (const [k, schema] of Object.entries(props)) {
     const t = isObj(schema) ? schema.type : undefined;
-    args[k] = t === 'number' || t === 'integer' ? 1 : t === 'boolean' ? true : t === 'array' ? [userText] : t === 'object' ? {} : userText;
+    args[k] =
+      t === 'number' || t === 'integer'
+        ? 1
+        : t === 'boolean'
+          ? true
+          : t === 'array'
+            ? [userText]
+            : t === 'object'
+              ? {}
+              : userText;
   }
   return { name: String(chosen.name), args: JSON.stringify(args) };
 }
@@ -83,7 +99,8 @@ function pieces(text: string, size = 8): string[] {
   return out;
 }
 
-const sse = (data: unknown, event?: string) => `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
+const sse = (data: unknown, event?: string) =>
+  `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
 
 function chat(body: Json, model: string): EchoAnswer {
   const turn = lastTurn(body);
@@ -92,7 +109,11 @@ function chat(body: Json, model: string): EchoAnswer {
   const n = typeof body.n === 'number' && body.n >= 1 && body.n <= 8 ? Math.floor(body.n) : 1;
   const promptTokens = approxTokens(promptText(body));
   const completionTokens = approxTokens(tool ? tool.args : content) * n;
-  const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+  };
   const id = rid('chatcmpl-echo');
   const created = now();
   const callId = rid('call_');
@@ -100,23 +121,70 @@ function chat(body: Json, model: string): EchoAnswer {
     const choices = Array.from({ length: n }, (_, index) => ({
       index,
       message: tool
-        ? { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: callId, type: 'function', function: { name: tool.name, arguments: tool.args } }] }
+        ? {
+            role: 'assistant',
+            content: null,
+            refusal: null,
+            tool_calls: [
+              { id: callId, type: 'function', function: { name: tool.name, arguments: tool.args } },
+            ],
+          }
         : { role: 'assistant', content, refusal: null },
       logprobs: null,
       finish_reason: tool ? 'tool_calls' : 'stop',
     }));
-    return { status: 200, json: { id, object: 'chat.completion', created, model, choices, usage, system_fingerprint: 'portico-echo' } };
+    return {
+      status: 200,
+      json: {
+        id,
+        object: 'chat.completion',
+        created,
+        model,
+        choices,
+        usage,
+        system_fingerprint: 'portico-echo',
+      },
+    };
   }
-  const chunk = (choices: unknown[], extra: Json = {}) => sse({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'portico-echo', choices, ...extra });
+  const chunk = (choices: unknown[], extra: Json = {}) =>
+    sse({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      system_fingerprint: 'portico-echo',
+      choices,
+      ...extra,
+    });
   const out: string[] = [];
   for (let index = 0; index < n; index++) {
     if (tool) {
-      out.push(chunk([{ index, delta: { role: 'assistant', content: null, tool_calls: [{ index: 0, id: callId, type: 'function', function: { name: tool.name, arguments: '' } }] }, finish_reason: null }]));
-      for (const p of pieces(tool.args)) out.push(chunk([{ index, delta: { tool_calls: [{ index: 0, function: { arguments: p } }] }, finish_reason: null }]));
+      out.push(
+        chunk([
+          {
+            index,
+            delta: {
+              role: 'assistant',
+              content: null,
+              tool_calls: [
+                { index: 0, id: callId, type: 'function', function: { name: tool.name, arguments: '' } },
+              ],
+            },
+            finish_reason: null,
+          },
+        ]),
+      );
+      for (const p of pieces(tool.args))
+        out.push(
+          chunk([
+            { index, delta: { tool_calls: [{ index: 0, function: { arguments: p } }] }, finish_reason: null },
+          ]),
+        );
       out.push(chunk([{ index, delta: {}, finish_reason: 'tool_calls' }]));
     } else {
       out.push(chunk([{ index, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
-      for (const p of pieces(content)) out.push(chunk([{ index, delta: { content: p }, finish_reason: null }]));
+      for (const p of pieces(content))
+        out.push(chunk([{ index, delta: { content: p }, finish_reason: null }]));
       out.push(chunk([{ index, delta: {}, finish_reason: 'stop' }]));
     }
   }
@@ -128,16 +196,47 @@ function chat(body: Json, model: string): EchoAnswer {
 
 function completions(body: Json, model: string): EchoAnswer {
   const prompt = Array.isArray(body.prompt) ? body.prompt.map(String).join('\n') : textOf(body.prompt);
-  const usage = { prompt_tokens: approxTokens(prompt), completion_tokens: approxTokens(prompt), total_tokens: 2 * approxTokens(prompt) };
+  const usage = {
+    prompt_tokens: approxTokens(prompt),
+    completion_tokens: approxTokens(prompt),
+    total_tokens: 2 * approxTokens(prompt),
+  };
   const id = rid('cmpl-echo');
   const created = now();
   if (body.stream !== true) {
-    return { status: 200, json: { id, object: 'text_completion', created, model, choices: [{ index: 0, text: prompt, logprobs: null, finish_reason: 'stop' }], usage } };
+    return {
+      status: 200,
+      json: {
+        id,
+        object: 'text_completion',
+        created,
+        model,
+        choices: [{ index: 0, text: prompt, logprobs: null, finish_reason: 'stop' }],
+        usage,
+      },
+    };
   }
-  const out = pieces(prompt).map((p) => sse({ id, object: 'text_completion', created, model, choices: [{ index: 0, text: p, logprobs: null, finish_reason: null }] }));
-  out.push(sse({ id, object: 'text_completion', created, model, choices: [{ index: 0, text: '', logprobs: null, finish_reason: 'stop' }] }));
+  const out = pieces(prompt).map((p) =>
+    sse({
+      id,
+      object: 'text_completion',
+      created,
+      model,
+      choices: [{ index: 0, text: p, logprobs: null, finish_reason: null }],
+    }),
+  );
+  out.push(
+    sse({
+      id,
+      object: 'text_completion',
+      created,
+      model,
+      choices: [{ index: 0, text: '', logprobs: null, finish_reason: 'stop' }],
+    }),
+  );
   const opts = isObj(body.stream_options) ? body.stream_options : {};
-  if (opts.include_usage === true) out.push(sse({ id, object: 'text_completion', created, model, choices: [], usage }));
+  if (opts.include_usage === true)
+    out.push(sse({ id, object: 'text_completion', created, model, choices: [], usage }));
   out.push('data: [DONE]\n\n');
   return { status: 200, sse: out };
 }
@@ -146,7 +245,8 @@ function vector(text: string, dims: number): number[] {
   const out: number[] = [];
   let seed = createHash('sha256').update(text).digest();
   while (out.length < dims) {
-    for (let i = 0; i + 4 <= seed.length && out.length < dims; i += 4) out.push(seed.readInt32LE(i) / 2 ** 31);
+    for (let i = 0; i + 4 <= seed.length && out.length < dims; i += 4)
+      out.push(seed.readInt32LE(i) / 2 ** 31);
     seed = createHash('sha256').update(seed).digest();
   }
   const norm = Math.hypot(...out) || 1;
@@ -154,46 +254,144 @@ function vector(text: string, dims: number): number[] {
 }
 
 function embeddings(body: Json, model: string): EchoAnswer {
-  const inputs: string[] = typeof body.input === 'string' ? [body.input] : Array.isArray(body.input) ? body.input.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))) : [];
-  const dims = typeof body.dimensions === 'number' && body.dimensions > 0 && body.dimensions <= 4096 ? Math.floor(body.dimensions) : 64;
+  const inputs: string[] =
+    typeof body.input === 'string'
+      ? [body.input]
+      : Array.isArray(body.input)
+        ? body.input.map((i) => (typeof i === 'string' ? i : JSON.stringify(i)))
+        : [];
+  const dims =
+    typeof body.dimensions === 'number' && body.dimensions > 0 && body.dimensions <= 4096
+      ? Math.floor(body.dimensions)
+      : 64;
   const base64 = body.encoding_format === 'base64';
   const data = inputs.map((text, index) => {
     const v = vector(text, dims);
-    return { object: 'embedding', index, embedding: base64 ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v };
+    return {
+      object: 'embedding',
+      index,
+      embedding: base64 ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v,
+    };
   });
   const tokens = inputs.reduce((s, t) => s + approxTokens(t), 0);
-  return { status: 200, json: { object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } } };
+  return {
+    status: 200,
+    json: { object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } },
+  };
 }
 
 function responses(body: Json, model: string): EchoAnswer {
   const turn = lastTurn(body);
   const tool = turn.role === 'tool' ? null : pickTool(body, turn.text, true);
   const text = turn.role === 'tool' ? `The tool returned: ${turn.text}` : turn.text;
-  const inputTokens = approxTokens(promptText(body) + (typeof body.instructions === 'string' ? body.instructions : ''));
+  const inputTokens = approxTokens(
+    promptText(body) + (typeof body.instructions === 'string' ? body.instructions : ''),
+  );
   const outputTokens = approxTokens(tool ? tool.args : text);
-  const usage = { input_tokens: inputTokens, input_tokens_details: { cached_tokens: 0 }, output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: inputTokens + outputTokens };
+  const usage = {
+    input_tokens: inputTokens,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: outputTokens,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: inputTokens + outputTokens,
+  };
   const id = rid('resp_echo');
   const itemId = rid(tool ? 'fc_' : 'msg_');
   const callId = rid('call_');
-  const base = { id, object: 'response', created_at: now(), model, error: null, incomplete_details: null, instructions: body.instructions ?? null, parallel_tool_calls: true, tool_choice: body.tool_choice ?? 'auto', tools: Array.isArray(body.tools) ? body.tools : [], temperature: body.temperature ?? 1, top_p: body.top_p ?? 1, metadata: {}, text: { format: { type: 'text' } } };
+  const base = {
+    id,
+    object: 'response',
+    created_at: now(),
+    model,
+    error: null,
+    incomplete_details: null,
+    instructions: body.instructions ?? null,
+    parallel_tool_calls: true,
+    tool_choice: body.tool_choice ?? 'auto',
+    tools: Array.isArray(body.tools) ? body.tools : [],
+    temperature: body.temperature ?? 1,
+    top_p: body.top_p ?? 1,
+    metadata: {},
+    text: { format: { type: 'text' } },
+  };
   const item = tool
-    ? { type: 'function_call', id: itemId, call_id: callId, name: tool.name, arguments: tool.args, status: 'completed' }
-    : { type: 'message', id: itemId, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] };
+    ? {
+        type: 'function_call',
+        id: itemId,
+        call_id: callId,
+        name: tool.name,
+        arguments: tool.args,
+        status: 'completed',
+      }
+    : {
+        type: 'message',
+        id: itemId,
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text, annotations: [] }],
+      };
   const done = { ...base, status: 'completed', output: [item], usage };
   if (body.stream !== true) return { status: 200, json: done };
   let seq = 0;
   const ev = (type: string, data: Json) => sse({ type, sequence_number: seq++, ...data }, type);
-  const out = [ev('response.created', { response: { ...base, status: 'in_progress', output: [], usage: null } }), ev('response.in_progress', { response: { ...base, status: 'in_progress', output: [], usage: null } })];
+  const out = [
+    ev('response.created', { response: { ...base, status: 'in_progress', output: [], usage: null } }),
+    ev('response.in_progress', { response: { ...base, status: 'in_progress', output: [], usage: null } }),
+  ];
   if (tool) {
-    out.push(ev('response.output_item.added', { output_index: 0, item: { ...item, arguments: '', status: 'in_progress' } }));
-    for (const p of pieces(tool.args)) out.push(ev('response.function_call_arguments.delta', { item_id: itemId, output_index: 0, delta: p }));
-    out.push(ev('response.function_call_arguments.done', { item_id: itemId, output_index: 0, arguments: tool.args }));
+    out.push(
+      ev('response.output_item.added', {
+        output_index: 0,
+        item: { ...item, arguments: '', status: 'in_progress' },
+      }),
+    );
+    for (const p of pieces(tool.args))
+      out.push(ev('response.function_call_arguments.delta', { item_id: itemId, output_index: 0, delta: p }));
+    out.push(
+      ev('response.function_call_arguments.done', { item_id: itemId, output_index: 0, arguments: tool.args }),
+    );
   } else {
-    out.push(ev('response.output_item.added', { output_index: 0, item: { type: 'message', id: itemId, status: 'in_progress', role: 'assistant', content: [] } }));
-    out.push(ev('response.content_part.added', { item_id: itemId, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }));
-    for (const p of pieces(text)) out.push(ev('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta: p, logprobs: [] }));
-    out.push(ev('response.output_text.done', { item_id: itemId, output_index: 0, content_index: 0, text, logprobs: [] }));
-    out.push(ev('response.content_part.done', { item_id: itemId, output_index: 0, content_index: 0, part: { type: 'output_text', text, annotations: [] } }));
+    out.push(
+      ev('response.output_item.added', {
+        output_index: 0,
+        item: { type: 'message', id: itemId, status: 'in_progress', role: 'assistant', content: [] },
+      }),
+    );
+    out.push(
+      ev('response.content_part.added', {
+        item_id: itemId,
+        output_index: 0,
+        content_index: 0,
+        part: { type: 'output_text', text: '', annotations: [] },
+      }),
+    );
+    for (const p of pieces(text))
+      out.push(
+        ev('response.output_text.delta', {
+          item_id: itemId,
+          output_index: 0,
+          content_index: 0,
+          delta: p,
+          logprobs: [],
+        }),
+      );
+    out.push(
+      ev('response.output_text.done', {
+        item_id: itemId,
+        output_index: 0,
+        content_index: 0,
+        text,
+        logprobs: [],
+      }),
+    );
+    out.push(
+      ev('response.content_part.done', {
+        item_id: itemId,
+        output_index: 0,
+        content_index: 0,
+        part: { type: 'output_text', text, annotations: [] },
+      }),
+    );
   }
   out.push(ev('response.output_item.done', { output_index: 0, item }));
   out.push(ev('response.completed', { response: done }));
@@ -201,12 +399,19 @@ function responses(body: Json, model: string): EchoAnswer {
 }
 
 // A 1×1 transparent PNG: what the echo "draws".
-const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+const PIXEL =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 function images(body: Json): EchoAnswer {
   const n = typeof body.n === 'number' && body.n >= 1 && body.n <= 10 ? Math.floor(body.n) : 1;
   const prompt = typeof body.prompt === 'string' ? body.prompt : '';
-  return { status: 200, json: { created: now(), data: Array.from({ length: n }, () => ({ b64_json: PIXEL, revised_prompt: prompt })) } };
+  return {
+    status: 200,
+    json: {
+      created: now(),
+      data: Array.from({ length: n }, () => ({ b64_json: PIXEL, revised_prompt: prompt })),
+    },
+  };
 }
 
 /** Transcriptions: the echo "hears" the prompt it was given and the size of the audio (16 kB a second). */
