@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The Debian packages the tests drive, installed when missing (as root, or with passwordless sudo):
 # `chromium` for the browser tests (Playwright cannot download its own browser offline) and `redis-server`,
-# which the shared-limit tests start, stop and restart themselves. Usage: system-deps.sh [package…]
+# which the shared-limit tests start, stop and restart themselves; `python3-venv` for the Python sample test. Usage: system-deps.sh [package…]
 set -euo pipefail
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(chromium redis-server)
+[ ${#wanted[@]} -gt 0 ] || wanted=(chromium redis-server python3-venv)
 missing=()
 for pkg in "${wanted[@]}"; do
   case "$pkg" in
     chromium) [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium) ;;
+    python3-venv) python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv) ;;
     *) command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg") ;;
   esac
 done

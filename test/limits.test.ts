@@ -11,11 +11,16 @@ let redis: RedisServer;
 let a: Harness;
 let b: Harness;
 
-/** Two Portico instances on one PostgreSQL and one Redis. */
+/**
+ * Two Portico instances on one PostgreSQL and one Redis. Their limiters count in one pinned minute (early in
+ * the current one), so that no burst straddles two windows; every test uses apps of its own.
+ */
+const minute = Math.floor(Date.now() / 60_000) * 60_000 + 1_000;
+const clock = () => minute;
 beforeAll(async () => {
   redis = await startRedis();
-  a = await startHarness({ limiter: new Limiter({ redisUrl: redis.url }) });
-  b = await startHarness({ limiter: new Limiter({ redisUrl: redis.url }) });
+  a = await startHarness({ limiter: new Limiter({ redisUrl: redis.url, clock }) });
+  b = await startHarness({ limiter: new Limiter({ redisUrl: redis.url, clock }) });
 });
 afterAll(async () => {
   await a?.close();
@@ -34,12 +39,6 @@ const post = (
     body: JSON.stringify(body),
   });
 
-/** Per-minute windows: start a burst early in a minute so that it does not straddle two. */
-async function awayFromMinuteEdge() {
-  const left = 60_000 - (Date.now() % 60_000);
-  if (left < 8_000) await new Promise((r) => setTimeout(r, left + 50));
-}
-
 async function waitForRedis(l: Limiter) {
   await expect.poll(() => l.shared?.redis.status, { timeout: 10_000 }).toBe('ready');
 }
@@ -49,7 +48,6 @@ describe('limits shared across instances through Redis', () => {
     const s = await seedApp({ models: [MODEL], rpmLimit: 5 });
     await waitForRedis(a.portico.limiter);
     await waitForRedis(b.portico.limiter);
-    await awayFromMinuteEdge();
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
       const r = await post(i % 2 ? b : a, s.key!);
@@ -106,7 +104,6 @@ describe('limits shared across instances through Redis', () => {
 
   it('keeps serving under local limits while Redis is down, and shares again when it returns', async () => {
     const s = await seedApp({ models: [MODEL], rpmLimit: 3 });
-    await awayFromMinuteEdge();
     await redis.stop();
     await expect.poll(() => a.portico.limiter.shared?.redis.status, { timeout: 5_000 }).not.toBe('ready');
     const local = [];
@@ -133,7 +130,6 @@ describe('a slow Redis', () => {
     const blocker = new Redis(redis.url);
     try {
       const s = await seedApp({ models: [MODEL], rpmLimit: 100 });
-      await awayFromMinuteEdge();
       // Redis busy for 1.5 s: instance a's command times out (1 s) and it counts alone for a moment.
       const sleeping = blocker.call('DEBUG', 'SLEEP', '1.5');
       await new Promise((r) => setTimeout(r, 100));

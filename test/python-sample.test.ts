@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -27,33 +27,14 @@ completion = client.chat.completions.create(
 print(completion.to_json())
 `;
 
-const VENV = path.resolve(import.meta.dirname, '..', '.data', 'pyvenv');
-const PY = path.join(VENV, 'bin', 'python');
+const PY = path.resolve(import.meta.dirname, '..', '.data', 'pyvenv', 'bin', 'python');
 
-/** A venv with the `openai` Python package from the machine's package mirror, if it has one. */
-function python(): string | null {
-  if (!existsSync(PY)) {
-    const made = spawnSync('python3', ['-m', 'venv', VENV], { stdio: 'ignore' });
-    if (made.status !== 0) return null;
-  }
-  if (spawnSync(PY, ['-c', 'import openai'], { stdio: 'ignore' }).status === 0) return PY;
-  spawnSync(path.join(VENV, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', 'openai'], {
-    stdio: 'ignore',
-    timeout: 180_000,
-  });
-  return spawnSync(PY, ['-c', 'import openai'], { stdio: 'ignore' }).status === 0 ? PY : null;
-}
-
-const py = python();
-if (!py)
-  console.warn(
-    'SKIPPED: the Python openai package is not installable on this machine (no package mirror); the Python sample test does not run.',
-  );
-
-describe.skipIf(!py)('the guide’s Python AzureOpenAI sample', () => {
+describe('the guide’s Python AzureOpenAI sample', () => {
   let h: Harness;
   let key: string;
   beforeAll(async () => {
+    // Made by `npm run test:integration` (scripts/python-env.sh) before the tests start.
+    if (!existsSync(PY)) throw new Error(`${PY} is missing: run bash scripts/python-env.sh`);
     h = await startHarness();
     key = (await seedApp({ models: ['gpt-4o-mini-2024-07-18'] })).key!;
   });
@@ -61,7 +42,7 @@ describe.skipIf(!py)('the guide’s Python AzureOpenAI sample', () => {
 
   it('gets an answer through Portico', async () => {
     // Async: the server under test runs in this process and must keep serving while Python waits.
-    const { stdout: out } = await promisify(execFile)(py!, ['-c', SAMPLE(`${h.base}/api/public/oai`, key)], {
+    const { stdout: out } = await promisify(execFile)(PY, ['-c', SAMPLE(`${h.base}/api/public/oai`, key)], {
       encoding: 'utf8',
       timeout: 60_000,
     });

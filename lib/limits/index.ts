@@ -69,7 +69,11 @@ export class Limiter {
   /** After a failure, Redis is tried again from this time on (a command timeout does not disconnect it). */
   private retryAt = 0;
 
-  constructor(opts: { redisUrl?: string; monthToDate?: MonthToDate } = {}) {
+  /** The time windows are counted in (tests pin it inside one minute). */
+  private readonly clock: () => number;
+
+  constructor(opts: { redisUrl?: string; monthToDate?: MonthToDate; clock?: () => number } = {}) {
+    this.clock = opts.clock ?? Date.now;
     const mtd = opts.monthToDate ?? monthToDateFromDb;
     this.local = new MemoryLimitStore(mtd);
     if (opts.redisUrl) {
@@ -119,7 +123,7 @@ export class Limiter {
     appId: string,
     limits: AppLimits,
     estimate: { tokens: number; costUsd: number },
-    now = Date.now(),
+    now = this.clock(),
   ): Promise<LimitCheck> {
     // Notice an outage before counting, so that the fall-back counters start before this request.
     if (this.shared && this.shared.redis.status !== 'ready' && !this.degraded)

@@ -18,7 +18,7 @@ export function presentedKey(req: IncomingMessage, header = 'api-key'): string |
 }
 
 /**
- * Step 2: key → principal, from the in-memory cache (the database only on a miss). Addresses that keep
+ * Key → principal, from the in-memory cache (the database only on a miss). Addresses that keep
  * presenting invalid keys are throttled before any lookup.
  */
 export async function authenticate(
@@ -54,7 +54,7 @@ export async function authenticate(
   }
 }
 
-/** Step 3: only approved apps pass. */
+/** Only approved apps pass. */
 export function authorizeApp(p: KeyPrincipal): void {
   if (p.app.status !== 'approved') throw errors.appNotApproved(p.app.status);
 }

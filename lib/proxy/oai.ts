@@ -63,7 +63,7 @@ export interface RouteVariant {
   streaming: boolean;
 }
 
-/** Step 6: the upstream call; a connection that fails before any answer is retried once per fallback model. */
+/** The upstream call; a connection that fails before any answer is retried once per fallback model. */
 async function forward(
   op: Op,
   model: Model,
@@ -100,7 +100,7 @@ async function forward(
   }
 }
 
-/** Handles every OpenAI / Azure OpenAI compatible route: the request pipeline of DESIGN.md. */
+/** Handles every OpenAI / Azure OpenAI compatible route: inside `withApiKey`: validate, model, limits, PHI, upstream, meter. */
 export function handleOai(
   req: IncomingMessage,
   res: ServerResponse,

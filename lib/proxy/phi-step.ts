@@ -48,7 +48,7 @@ const phiEngineFailed = () =>
 export const sumCounts = (c: PhiCounts) => Object.values(c).reduce((s, n) => s + (n ?? 0), 0);
 
 /**
- * Step 5: applies the app's PHI policy to the outgoing body (mutated in place). `block` refuses a request
+ * Applies the app's PHI policy to the outgoing body (mutated in place). `block` refuses a request
  * that contains PHI, naming the types; `scrub` and `redact` tokenize; `off` passes. If detection fails the
  * request fails: PHI never leaves because of an error. A large body (`size` bytes, at least the offload's
  * threshold) is scanned on a worker thread, so that the event loop keeps serving everyone else meanwhile.
