@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { AppStatus } from '@/lib/generated/prisma/enums';
+import type { AppStatus } from '@/lib/apps';
 
 const tones = {
   slate: 'bg-slate-100 text-slate-700 ring-slate-200',
