@@ -18,7 +18,7 @@ import { PhiOffload } from './lib/phi/offload';
 import { metrics } from './lib/metrics';
 import { clientAddress, KeyGuard } from './lib/proxy/guard';
 import { ProxyError } from './lib/errors';
-import { sendError } from './lib/proxy/http';
+import { sendError, setBodyRateFloor } from './lib/proxy/http';
 import { scheduleRetention } from './lib/usage/retention';
 import { UsageRecorder, type RecorderOptions } from './lib/usage/recorder';
 
@@ -32,6 +32,10 @@ export interface ServerOptions {
   dev?: boolean;
   config?: GatewayConfig;
   maxBodyBytes?: number;
+  /** Slowest accepted request body (bytes a second after `graceMs`); default PORTICO_MIN_BODY_RATE after 10 s. */
+  bodyRateFloor?: { minRate: number; graceMs?: number };
+  /** Most client connections at once; default PORTICO_MAX_CONNECTIONS. */
+  maxConnections?: number;
   drainMs?: number;
   keyCache?: Partial<KeyCacheOptions>;
   limiter?: Limiter;
@@ -48,6 +52,23 @@ export interface RunningServer {
   limiter: Limiter;
   /** Stop accepting, let in-flight requests finish (bounded), flush usage. */
   close(): Promise<void>;
+}
+
+/**
+ * Why a portal request (sign-in, forms, exports) is refused before its body is read: Next.js would buffer any
+ * size. A declared length over the bound is 413; a body of undeclared length (chunked) is 411, since browsers
+ * always declare one. Node's parser never reads past a declared length, so memory stays bounded.
+ */
+function portalBodyRefusal(req: http.IncomingMessage, limit: number): ProxyError | null {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined) {
+    return Number(declared) > limit
+      ? new ProxyError(413, 'request_too_large', `The request body is larger than ${limit} bytes.`)
+      : null;
+  }
+  if (req.headers['transfer-encoding'])
+    return new ProxyError(411, 'length_required', 'Send a Content-Length with the request body.');
+  return null;
 }
 
 /** The one process: the proxy's fast path on node:http, everything else handed to Next.js. */
@@ -120,6 +141,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     connectionsCheckingInterval: 2_000,
   });
   server.maxHeadersCount = 200;
+  server.maxConnections = opts.maxConnections ?? e.PORTICO_MAX_CONNECTIONS;
+  setBodyRateFloor(opts.bodyRateFloor ?? { minRate: e.PORTICO_MIN_BODY_RATE });
   const inflight = new Set<http.ServerResponse>();
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     inflight.add(res);
@@ -137,6 +160,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     if (isFastPath(url.pathname)) {
       void proxy(req, res, url);
+      return;
+    }
+    const refused = portalBodyRefusal(req, e.PORTICO_PORTAL_MAX_BODY_BYTES);
+    if (refused) {
+      // Answer before reading a byte of the body, and close: what the client keeps sending is not read.
+      res.setHeader('connection', 'close');
+      sendError(res, refused);
     } else if (nextHandle) {
       // The portal's sign-in throttle needs the client's address; whatever a client sent under this name is replaced.
       req.headers['x-portico-client-ip'] = clientAddress(req);

@@ -46,6 +46,23 @@ const schema = z.object({
     .int()
     .min(1024)
     .default(10 * 1024 * 1024),
+  /** Largest request body a portal route (sign-in, forms, exports) accepts, in bytes: 413 before reading more. */
+  PORTICO_PORTAL_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  /**
+   * Slowest a request body may arrive, in bytes per second, after a 10 s grace (408 below it): a client that
+   * trickles a body holds a connection for nothing.
+   */
+  PORTICO_MIN_BODY_RATE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(8 * 1024),
+  /** Most client connections the server holds at once; more are refused at accept. */
+  PORTICO_MAX_CONNECTIONS: z.coerce.number().int().min(10).default(10_000),
   /** Worker threads that scan large requests for PHI off the event loop (0: every scan runs inline). */
   PORTICO_PHI_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
   /** Requests whose texts total at least this many characters are scanned on a PHI worker thread. */

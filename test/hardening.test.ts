@@ -365,3 +365,105 @@ describe('streams without a usage chunk are still billed', () => {
     }
   });
 });
+
+describe('resource bounds', () => {
+  let h: Harness;
+  let key: string;
+  beforeAll(async () => {
+    h = await startHarness({ maxConnections: 40, bodyRateFloor: { minRate: 1024, graceMs: 500 } });
+    key = (await seedApp({ models: [MODEL] })).key!;
+  });
+  afterAll(async () => h?.close());
+
+  /** One raw HTTP exchange: writes `head` (and `body`, if any), resolves with the status line's code. */
+  async function raw(head: string, body?: Buffer | string, trickle = false): Promise<number> {
+    const { connect } = await import('node:net');
+    const { port } = new URL(h.base);
+    return new Promise((resolve, reject) => {
+      const s = connect(Number(port), '127.0.0.1', () => {
+        s.write(head);
+        if (body && !trickle) s.write(body);
+        if (body && trickle) {
+          const t = setInterval(() => (s.writable ? s.write('x') : clearInterval(t)), 200);
+          s.once('close', () => clearInterval(t));
+        }
+      });
+      let got = '';
+      s.on('data', (d: Buffer) => {
+        got += d.toString('latin1');
+        const m = /^HTTP\/1\.1 (\d{3})/.exec(got);
+        if (m) {
+          s.destroy();
+          resolve(Number(m[1]));
+        }
+      });
+      s.once('error', reject);
+    });
+  }
+
+  it('portal routes refuse a body over the bound before reading it (413), and one of undeclared length (411)', async () => {
+    // 300 MB declared, a few bytes sent: the answer comes at once, nothing is buffered.
+    const huge = await raw(
+      'POST /api/auth/callback/credentials HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
+        `Content-Length: ${300 * 1024 * 1024}\r\n\r\n`,
+      'email=a&password=b',
+    );
+    expect(huge).toBe(413);
+    const chunked = await raw(
+      'POST /api/auth/callback/credentials HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n',
+      '5\r\nhello\r\n',
+    );
+    expect(chunked).toBe(411);
+    // A body within the bound goes through to the route (404 here: this harness runs without the portal).
+    const small = await fetch(`${h.base}/api/auth/callback/credentials`, { method: 'POST', body: 'email=a' });
+    expect(small.status).toBe(404);
+  });
+
+  it('a request body that trickles in below the rate floor is cut with 408', async () => {
+    const status = await raw(
+      `POST /api/public/oai/v1/chat/completions HTTP/1.1\r\nHost: x\r\napi-key: ${key}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n',
+      '{',
+      true,
+    );
+    expect(status).toBe(408);
+  });
+
+  it('holds at most the configured number of connections; the rest are refused at accept', async () => {
+    const { connect } = await import('node:net');
+    const { port } = new URL(h.base);
+    const open = await Promise.all(
+      Array.from(
+        { length: 60 },
+        () =>
+          new Promise<{ closedEarly: boolean; socket: import('node:net').Socket }>((resolve) => {
+            const s = connect(Number(port), '127.0.0.1');
+            let closedEarly = false;
+            s.once('close', () => (closedEarly = true));
+            s.once('error', () => {});
+            setTimeout(
+              () =>
+                resolve({
+                  get closedEarly() {
+                    return closedEarly;
+                  },
+                  socket: s,
+                }),
+              500,
+            );
+          }),
+      ),
+    );
+    const refused = open.filter((o) => o.closedEarly).length;
+    expect(refused).toBeGreaterThanOrEqual(20);
+    for (const o of open) o.socket.destroy();
+    // Once they are gone, requests are served again.
+    await expect.poll(async () => (await fetch(`${h.base}/healthz`)).status, { timeout: 5_000 }).toBe(200);
+  });
+
+  it('/metrics without a token answers this machine only, not a request a same-host proxy forwarded', async () => {
+    expect((await fetch(`${h.base}/metrics`)).status).toBe(200);
+    const forwarded = await fetch(`${h.base}/metrics`, { headers: { 'x-forwarded-for': '198.51.100.7' } });
+    expect(forwarded.status).toBe(403);
+  });
+});

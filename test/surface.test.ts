@@ -166,6 +166,27 @@ describe('HTTP adapters: /api/public/http/{adapter}/{path}', () => {
     expect(JSON.stringify(got.headers)).not.toContain(key);
   });
 
+  it('never forwards Portico’s own headers, and a client header named like a configured one in another case is dropped', async () => {
+    const res = await call('openai/v1/models', {
+      headers: {
+        'x-openai-key': 'sk-client-own-openai-key',
+        'x-compliantchatgpt-key': 'ccg-client-key',
+        'x-portico-client-ip': '203.0.113.9',
+        'OpenAI-Organization': 'org-chosen-by-the-client',
+        AUTHORIZATION: 'Bearer client-token',
+        'x-request-id': 'kept',
+      },
+    });
+    expect(res.status).toBe(200);
+    const got = h.upstream.received[0]!.headers;
+    expect(got['x-openai-key']).toBeUndefined();
+    expect(got['x-compliantchatgpt-key']).toBeUndefined();
+    expect(got['x-portico-client-ip']).toBeUndefined();
+    expect(got['openai-organization']).toBe('org-test');
+    expect(got.authorization).toBe(`Bearer ${ADAPTER_TOKEN}`);
+    expect(got['x-request-id']).toBe('kept');
+  });
+
   it('streams a POST body through and the answer back', async () => {
     const res = await call('openai/v1/chat/completions', {
       method: 'POST',

@@ -32,6 +32,10 @@ const DROP_REQUEST = new Set([
   'forwarded',
   'content-length',
   'expect',
+  // Portico's own: credentials for other routes and the address server.ts stamps.
+  'x-openai-key',
+  'x-compliantchatgpt-key',
+  'x-portico-client-ip',
 ]);
 const DROP_RESPONSE = new Set([
   'connection',
@@ -139,9 +143,14 @@ async function passThrough(
   const target = targetUrl(adapter, slash === -1 ? '' : rest.slice(slash + 1), url.search);
   await applyLimits(ctx, { inputPerMillion: 0, outputPerMillion: 0 }, {});
 
+  // Node gives request header names in lower case; configured ones replace the client's of the same name in
+  // any case, so a client can never send its own value of a credential header beside (or before) Portico's.
+  const configured = new Set(Object.keys(adapter.headers).map((k) => k.toLowerCase()));
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
-    if (typeof v === 'string' && !DROP_REQUEST.has(k) && !k.startsWith('x-forwarded-')) out[k] = v;
+    if (typeof v !== 'string' || DROP_REQUEST.has(k) || configured.has(k)) continue;
+    if (k.startsWith('x-forwarded-') || k.startsWith('x-portico-')) continue;
+    out[k] = v;
   }
   Object.assign(out, adapter.headers);
   const method = req.method ?? 'GET';

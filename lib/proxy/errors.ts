@@ -86,6 +86,12 @@ export const errors = {
       'request_too_large',
       `The request body is larger than ${limit} bytes, the most Portico accepts.`,
     ),
+  bodyTooSlow: (minRate: number) =>
+    new ProxyError(
+      408,
+      'request_timeout',
+      `The request body arrived slower than ${Math.round(minRate / 1024)} KB/s. Send it in one go.`,
+    ),
   upstreamTimeout: (model: string) =>
     new ProxyError(
       504,

@@ -14,6 +14,7 @@ import { handleDocs, isDocsPath } from './docs';
 import { handleMedia } from './media';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { matchOai } from './routes';
+import { clientAddress } from './guard';
 
 /** Paths the fast path answers; everything else goes to Next.js. */
 export function isFastPath(pathname: string): boolean {
@@ -136,8 +137,12 @@ async function sendMetrics(req: IncomingMessage, res: ServerResponse, deps: Prox
       ),
     );
   }
-  // Without a token, only this machine may scrape: metrics name apps and their costs.
-  if (!token && !isLoopback(req.socket.remoteAddress)) {
+  // Without a token, only this machine may scrape: metrics name apps and their costs. A request that a proxy
+  // forwarded is not from this machine, even when the proxy runs on it: it is refused unless PORTICO_TRUST_PROXY
+  // says how to find the real client, which must then be this machine too.
+  const forwarded = ['x-forwarded-for', 'forwarded', 'x-real-ip'].some((h) => req.headers[h] !== undefined);
+  const trusted = env().PORTICO_TRUST_PROXY > 0;
+  if (!token && (!isLoopback(clientAddress(req)) || (forwarded && !trusted))) {
     return sendError(
       res,
       new ProxyError(

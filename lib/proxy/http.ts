@@ -8,25 +8,61 @@ export const BASE_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
 };
 
-/** Collects a stream into one Buffer, failing with `tooBig()` past `limit` bytes (events, not async iteration: cheaper per chunk). */
-export function collect(stream: Readable, limit: number, tooBig: () => Error): Promise<Buffer> {
+/** The slowest a request body may arrive (bytes a second, 0: any) once `graceMs` have passed; set by the server. */
+const bodyRate = { minRate: 0, graceMs: 10_000 };
+export function setBodyRateFloor(floor: { minRate: number; graceMs?: number }): void {
+  bodyRate.minRate = floor.minRate;
+  bodyRate.graceMs = floor.graceMs ?? 10_000;
+}
+
+/**
+ * Collects a stream into one Buffer, failing with `tooBig()` past `limit` bytes, and with 408 when, after a
+ * grace period, fewer than `minRate` bytes a second have arrived (events, not async iteration: cheaper per chunk).
+ */
+export function collect(
+  stream: Readable,
+  limit: number,
+  tooBig: () => Error,
+  { minRate, graceMs } = { minRate: 0, graceMs: 0 },
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const started = Date.now();
+    const timer =
+      minRate > 0
+        ? setInterval(
+            () => {
+              const seconds = (Date.now() - started - graceMs) / 1000;
+              if (seconds > 0 && size < minRate * seconds) fail(errors.bodyTooSlow(minRate));
+            },
+            Math.min(1_000, Math.max(50, graceMs / 4)),
+          ).unref()
+        : undefined;
+    const fail = (err: Error) => {
+      clearInterval(timer);
+      stream.off('data', onData);
+      stream.resume();
+      reject(err);
+    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        stream.off('data', onData);
-        stream.resume();
-        reject(tooBig());
-        return;
-      }
+      if (size > limit) return fail(tooBig());
       chunks.push(chunk);
     };
     stream.on('data', onData);
-    stream.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    stream.once('error', reject);
-    stream.once('aborted', () => reject(errors.clientClosed()));
+    stream.once('end', () => {
+      clearInterval(timer);
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    stream.once('error', (err) => {
+      clearInterval(timer);
+      reject(err);
+    });
+    stream.once('aborted', () => {
+      clearInterval(timer);
+      reject(errors.clientClosed());
+    });
   });
 }
 
@@ -60,7 +96,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     req.resume();
     throw errors.tooLarge(limit);
   }
-  return collect(req, limit, () => errors.tooLarge(limit));
+  return collect(req, limit, () => errors.tooLarge(limit), bodyRate);
 }
 
 export async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
