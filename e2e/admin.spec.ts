@@ -18,12 +18,12 @@ test('admins create users, change roles, disable accounts, suspend and reinstate
     await expect(a.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
     await a.getByLabel('Email').fill(email);
     await a.getByLabel('Name').fill('Night Nurse');
-    await a.getByLabel('Password').fill('too short');
+    await a.getByLabel('Password', { exact: true }).fill('too short');
     await a.getByRole('button', { name: 'Create user' }).click();
     await expect(a.getByText('Password must be at least 12 characters.')).toBeVisible();
     await expect(a.getByLabel('Email')).toHaveValue(email);
-    await expect(a.getByLabel('Password')).toHaveValue(''); // a password is never sent back
-    await a.getByLabel('Password').fill(password);
+    await expect(a.getByLabel('Password', { exact: true })).toHaveValue(''); // a password is never sent back
+    await a.getByLabel('Password', { exact: true }).fill(password);
     await a.getByRole('button', { name: 'Create user' }).click();
     await expect(a.getByText(`Created ${email} (member).`)).toBeVisible();
 

@@ -73,6 +73,27 @@ user
     },
   );
 
+user
+  .command('password')
+  .description(
+    "set a user's password and end their sessions; without --password, a temporary one is printed once and must be changed at sign-in",
+  )
+  .requiredOption('--email <email>', 'their email')
+  .option('--password <password>', 'at least 12 characters (avoid: it stays in your shell history)')
+  .action(async (o: { email: string; password?: string }) => {
+    await withDb(async () => {
+      const { findUserByEmail, setPassword, temporaryPassword } = await import('../lib/users');
+      const { SYSTEM } = await import('../lib/audit');
+      const { DomainError } = await import('../lib/errors');
+      const u = await findUserByEmail(o.email);
+      if (!u) throw new DomainError('not_found', `no user with email ${o.email.toLowerCase()}`);
+      const password = o.password ?? temporaryPassword();
+      await setPassword(u.id, password, SYSTEM, { mustChange: !o.password });
+      if (o.password) out(`password of ${u.email} set; their sessions have ended`);
+      else out(password);
+    });
+  });
+
 const app = program.command('app').description('applications');
 app
   .command('add')

@@ -9,13 +9,16 @@ import { NavLinks, type NavItem } from '@/components/nav/nav-links';
 export const dynamic = 'force-dynamic';
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
-  const user = await requireUser();
-  const items: NavItem[] = [
-    { href: '/apps', label: 'My apps' },
-    { href: '/apps/new', label: 'Request access' },
-    { href: '/getting-started', label: 'Getting started' },
-  ];
-  if (isReviewer(user)) {
+  // Pages check the forced password change themselves; the layout only hides what cannot be opened yet.
+  const user = await requireUser(undefined, { passwordChange: true });
+  const items: NavItem[] = user.mustChangePassword
+    ? [{ href: '/account', label: 'Your account' }]
+    : [
+        { href: '/apps', label: 'My apps' },
+        { href: '/apps/new', label: 'Request access' },
+        { href: '/getting-started', label: 'Getting started' },
+      ];
+  if (isReviewer(user) && !user.mustChangePassword) {
     items.push(
       { href: '/review', label: 'Review queue', badge: await countPending() },
       { href: '/all-apps', label: 'All apps' },
@@ -23,7 +26,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
       { href: '/audit', label: 'Audit log' },
     );
   }
-  if (user.role === 'admin') items.push({ href: '/users', label: 'Users' });
+  if (user.role === 'admin' && !user.mustChangePassword) items.push({ href: '/users', label: 'Users' });
   const organisation = gatewayConfig().portal.organisation;
   return (
     <div className="min-h-screen">
@@ -46,12 +49,12 @@ export default async function PortalLayout({ children }: { children: ReactNode }
               )}
             </Link>
             <div className="flex items-center gap-3 text-sm text-slate-600">
-              <span>
+              <Link href="/account" className="hover:underline" title="Your account">
                 {user.email}{' '}
                 <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">
                   {user.role}
                 </span>
-              </span>
+              </Link>
               <SignOutButton />
             </div>
           </div>

@@ -4,8 +4,14 @@ import { useActionState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { describedBy, Field, Input, Select } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
-import { createUserAction, setDisabledAction, setRoleAction } from '@/app/(portal)/_actions/users';
-import type { FormState } from '@/app/(portal)/_actions/state';
+import {
+  createUserAction,
+  resetPasswordAction,
+  setDisabledAction,
+  setRoleAction,
+} from '@/app/(portal)/_actions/users';
+import type { FormState, ResetState } from '@/app/(portal)/_actions/state';
+import { CopyButton } from '@/components/ui/copy-button';
 import { useFocusFirstError } from '@/components/apps/request-form';
 
 const ROLES = [
@@ -97,7 +103,8 @@ export function UserControls({
 }) {
   const [roleState, changeRole] = useActionState(setRoleAction, {} as FormState);
   const [disState, toggle] = useActionState(setDisabledAction, {} as FormState);
-  const latest = (roleState.at ?? 0) > (disState.at ?? 0) ? roleState : disState;
+  const [resetState, reset] = useActionState(resetPasswordAction, {} as ResetState);
+  const latest = [roleState, disState, resetState].reduce((a, b) => ((b.at ?? 0) > (a.at ?? 0) ? b : a));
   return (
     <div className="space-y-1">
       <div className="flex flex-wrap items-center justify-end gap-2">
@@ -134,7 +141,30 @@ export function UserControls({
             {disabled ? 'Enable' : 'Disable'}
           </SubmitButton>
         </form>
+        <form action={reset}>
+          <input type="hidden" name="userId" value={userId} />
+          <SubmitButton variant="ghost" size="sm" pendingText="…" label={`Reset the password of ${email}`}>
+            Reset password
+          </SubmitButton>
+        </form>
       </div>
+      {latest === resetState && resetState.temporary && (
+        <div className="ml-auto max-w-sm rounded-md border border-amber-200 bg-amber-50 p-3 text-left text-xs text-amber-900">
+          <p>
+            Temporary password for {resetState.temporary.email}, shown this once. Give it to them through a
+            safe channel; they choose their own at sign-in.
+          </p>
+          <div className="mt-2 flex items-center gap-2">
+            <code
+              className="rounded bg-white px-2 py-1 font-mono text-sm break-all select-all"
+              data-temporary-password
+            >
+              {resetState.temporary.password}
+            </code>
+            <CopyButton text={resetState.temporary.password} />
+          </div>
+        </div>
+      )}
       <p role="status" className={`text-right text-xs ${latest.error ? 'text-red-700' : 'text-emerald-700'}`}>
         {latest.error ?? latest.message ?? ''}
       </p>

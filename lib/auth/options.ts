@@ -4,7 +4,8 @@ import { db } from '../db';
 import { env } from '../env';
 import { audit } from '../audit';
 import { dummyHash, verifyPassword } from './password';
-import { lockedFor, recordFailure, recordSuccess } from './throttle';
+import { endSession, SESSION_MAX_AGE_S, startSession } from './sessions';
+import { lockedFor, recordFailure, recordSuccess, signinKeys } from './throttle';
 
 /** The client's address, as server.ts stamped it on the request (x-portico-client-ip; callers cannot set it). */
 function clientIp(headers: Record<string, unknown> | undefined): string {
@@ -35,7 +36,7 @@ function providers(): NextAuthOptions['providers'] {
           .slice(0, 254);
         const password = String(credentials?.password ?? '').slice(0, 256);
         const ip = clientIp(req?.headers as Record<string, unknown> | undefined);
-        const keys = [`email:${email}`, `ip:${ip}`];
+        const keys = signinKeys(email, ip);
         if (!email || !password) return null;
         if (lockedFor(keys) > 0) throw new Error('TooManyAttempts');
         const user = await db().user.findUnique({ where: { email }, omit: { passwordHash: false } });
@@ -54,7 +55,7 @@ function providers(): NextAuthOptions['providers'] {
           }
           return null;
         }
-        recordSuccess(keys);
+        recordSuccess(email, ip);
         await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
         return { id: user.id, email: user.email, name: user.name ?? user.email };
       },
@@ -83,7 +84,14 @@ function providers(): NextAuthOptions['providers'] {
 export function authOptions(): NextAuthOptions {
   return {
     secret: env().NEXTAUTH_SECRET,
-    session: { strategy: 'jwt', maxAge: 8 * 3600 },
+    // The cookie is a signed JWT naming a row of `sessions`; currentUser() checks that row on every request,
+    // so ending sessions (sign-out, password change, role change, disabling) takes effect at once.
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_S },
+    events: {
+      async signOut({ token }) {
+        if (typeof token?.sid === 'string') await endSession(token.sid);
+      },
+    },
     pages: { signIn: '/signin', error: '/signin' },
     providers: providers(),
     callbacks: {
@@ -143,10 +151,14 @@ export function authOptions(): NextAuthOptions {
         } else if (user) {
           token.uid = user.id;
         }
+        // A sign-in (user or account present) opens a session row; later calls keep the token's.
+        if ((user || account) && typeof token.uid === 'string') token.sid = await startSession(token.uid);
         return token;
       },
       async session({ session, token }) {
-        (session as { uid?: unknown }).uid = token.uid;
+        const s = session as { uid?: unknown; sid?: unknown };
+        s.uid = token.uid;
+        s.sid = token.sid;
         return session;
       },
     },

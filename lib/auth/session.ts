@@ -11,22 +11,33 @@ export interface SessionUser {
   email: string;
   name: string | null;
   role: Role;
+  /** The session row this browser's cookie names. */
+  sessionId: string;
+  /** An admin reset the password (or it was generated): the portal asks for a new one before anything else. */
+  mustChangePassword: boolean;
 }
 
 /**
- * The signed-in user, read from the database on each request so that a role change or a disabled
- * account takes effect at once (the session cookie only carries the user id).
+ * The signed-in user, read from the database on each request through the session row the cookie names:
+ * a session ended elsewhere (sign-out, password or role change, disabling) or a disabled account is
+ * signed out at once, whatever the cookie still says.
  */
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions());
-  const uid = (session as { uid?: unknown } | null)?.uid;
-  if (typeof uid !== 'string') return null;
-  const user = await db().user.findUnique({
-    where: { id: uid },
-    select: { id: true, email: true, name: true, role: true, disabled: true },
+  const { uid, sid } = (session ?? {}) as { uid?: unknown; sid?: unknown };
+  if (typeof uid !== 'string' || typeof sid !== 'string') return null;
+  const row = await db().session.findUnique({
+    where: { id: sid },
+    select: {
+      expiresAt: true,
+      user: {
+        select: { id: true, email: true, name: true, role: true, disabled: true, mustChangePassword: true },
+      },
+    },
   });
-  if (!user || user.disabled) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  if (!row || row.user.id !== uid || row.expiresAt <= new Date() || row.user.disabled) return null;
+  const { disabled: _disabled, ...user } = row.user;
+  return { ...user, sessionId: sid };
 }
 
 /** A path on this site to return to after signing in; anything else (other hosts, odd schemes) is refused. */
@@ -43,24 +54,36 @@ export function safeReturnPath(value: unknown): string | null {
   return value;
 }
 
-/** For pages: the signed-in user (with one of the roles), else sign-in (then back here), else 404. */
-export async function requireUser(roles?: Role[]): Promise<SessionUser> {
+/**
+ * For pages: the signed-in user (with one of the roles), else sign-in (then back here), else 404. A user who
+ * must change their password sees the account page until they have.
+ */
+export async function requireUser(
+  roles?: Role[],
+  opts: { passwordChange?: boolean } = {},
+): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) {
     const back = safeReturnPath((await headers()).get('x-portico-path'));
     redirect(back && back !== '/' ? `/signin?next=${encodeURIComponent(back)}` : '/signin');
   }
+  if (user.mustChangePassword && !opts.passwordChange) redirect('/account');
   if (roles && !roles.includes(user.role)) notFound();
   return user;
 }
 
 /**
  * For server actions: the signed-in user (with one of the roles), else 401, else 403. Actions are
- * reachable by anyone who knows their id, so every one of them starts here.
+ * reachable by anyone who knows their id, so every one of them starts here. Until a required password
+ * change is done, only the account's own actions run.
  */
-export async function requireActionUser(roles?: Role[]): Promise<SessionUser> {
+export async function requireActionUser(
+  roles?: Role[],
+  opts: { passwordChange?: boolean } = {},
+): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) unauthorized();
+  if (user.mustChangePassword && !opts.passwordChange) forbidden();
   if (roles && !roles.includes(user.role)) forbidden();
   return user;
 }

@@ -1,11 +1,18 @@
 /**
- * Sign-in throttling per account and per client address: after a burst of failures, further attempts
- * are refused for a while that grows with each burst. In memory (per instance) and bounded.
+ * Sign-in throttling, in memory (per instance) and bounded. Two counters per attempt:
+ * - the account *from this address* (5 failures): guessing one account's password is slowed, but an attacker
+ *   elsewhere cannot lock its owner out;
+ * - the address (30 failures, many people share a NAT): spraying passwords over many accounts is slowed, and
+ *   signing in to an account of one's own does not reset it.
+ * After a burst, attempts are refused for a while that grows with each burst.
  */
 const WINDOW_MS = 15 * 60_000;
 const MAX_ENTRIES = 50_000;
-/** Failures allowed per window: few for one account, more for one address (many people share a NAT or proxy). */
+/** Failures allowed per window: few for one account from one address, more for one address. */
 const burstFor = (key: string) => (key.startsWith('ip:') ? 30 : 5);
+
+/** The counters a sign-in attempt for `email` from `ip` is checked against and counted in. */
+export const signinKeys = (email: string, ip: string) => [`account:${email}|${ip}`, `ip:${ip}`];
 
 interface Entry {
   failures: number[];
@@ -51,6 +58,7 @@ export function recordFailure(keys: string[], now = Date.now()): boolean {
   return burst;
 }
 
-export function recordSuccess(keys: string[]): void {
-  for (const k of keys) table().delete(k);
+/** A correct password clears that account's counter from that address; the address's own count stays. */
+export function recordSuccess(email: string, ip: string): void {
+  table().delete(signinKeys(email, ip)[0]!);
 }

@@ -27,10 +27,12 @@ export async function ensureFirstAdmin(email?: string, givenPassword?: string): 
     select: { id: true, passwordHash: true },
   });
   if (!existing) {
-    await createUser(
+    const created = await createUser(
       { email: adminEmail, password: password ?? generated, role: 'admin', name: 'Administrator' },
       SYSTEM,
     );
+    // A password printed to a terminal or a log is changed at first sign-in.
+    if (generated) await db().user.update({ where: { id: created.id }, data: { mustChangePassword: true } });
     return {
       email: adminEmail,
       generatedPassword: generated,
@@ -45,7 +47,7 @@ export async function ensureFirstAdmin(email?: string, givenPassword?: string): 
     { role: 'admin', reason: 'first admin' },
   );
   if (existing.passwordHash && !password) return { email: adminEmail, password: 'kept' };
-  await setPassword(existing.id, password ?? generated!, SYSTEM);
+  await setPassword(existing.id, password ?? generated!, SYSTEM, { mustChange: Boolean(generated) });
   return {
     email: adminEmail,
     generatedPassword: generated,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DomainError } from '../errors';
 import { db } from '../db';
-import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/password';
+import { randomBytes } from 'node:crypto';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../auth/password';
 import { audit, type Actor } from '../audit';
 import type { Role } from '../generated/prisma/enums';
 
@@ -31,10 +32,97 @@ export async function createUser(
   return user;
 }
 
-export async function setPassword(userId: string, password: string, actor: Actor): Promise<void> {
+/**
+ * Sets a password chosen by someone else (the CLI, start-up): every session of the user ends. `mustChange`
+ * makes the user pick their own at next sign-in.
+ */
+export async function setPassword(
+  userId: string,
+  password: string,
+  actor: Actor,
+  opts: { mustChange?: boolean } = {},
+): Promise<void> {
   const passwordHash = await hashPassword(passwordSchema.parse(password));
-  await db().user.update({ where: { id: userId }, data: { passwordHash } });
-  await audit(actor, 'user.password_set', { type: 'user', id: userId });
+  await db().$transaction(async (tx) => {
+    await tx.user.update({
+      where: { id: userId },
+      data: { passwordHash, mustChangePassword: opts.mustChange ?? false },
+    });
+    await tx.session.deleteMany({ where: { userId } });
+    await audit(
+      actor,
+      'user.password_set',
+      { type: 'user', id: userId },
+      { mustChange: opts.mustChange ?? false },
+      tx,
+    );
+  });
+}
+
+/** A password to hand over once: 20 characters from an unambiguous alphabet (about 100 bits). */
+export function temporaryPassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const bytes = randomBytes(20);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/**
+ * An admin's reset: a temporary password, returned once to show, that must be changed at next sign-in. The
+ * user's sessions end. Single sign-on users can get one too (a way in when the identity provider is down).
+ */
+export async function resetPassword(
+  userId: string,
+  actor: Actor,
+): Promise<{ email: string; password: string }> {
+  const user = await db().user.findUnique({ where: { id: userId }, select: { id: true, email: true } });
+  if (!user) throw new DomainError('not_found', 'no such user');
+  if (actor.id === userId)
+    throw new DomainError('invalid', 'change your own password on your account page, not by a reset');
+  const password = temporaryPassword();
+  const passwordHash = await hashPassword(password);
+  await db().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { passwordHash, mustChangePassword: true } });
+    await tx.session.deleteMany({ where: { userId } });
+    await audit(actor, 'user.password_reset', { type: 'user', id: userId }, { email: user.email }, tx);
+  });
+  return { email: user.email, password };
+}
+
+/**
+ * The user changes their own password: the current one must match (when they have one); every other
+ * session ends, this one (`keepSession`) stays signed in.
+ */
+export async function changePassword(
+  userId: string,
+  input: { current: string; next: string },
+  keepSession: string,
+  actor: Actor,
+): Promise<void> {
+  const user = await db().user.findUnique({
+    where: { id: userId },
+    select: { id: true, passwordHash: true },
+  });
+  if (!user) throw new DomainError('not_found', 'no such user');
+  const next = passwordSchema.parse(input.next);
+  if (user.passwordHash && !(await verifyPassword(user.passwordHash, input.current)))
+    throw new DomainError('invalid', 'the current password is not right');
+  if (input.current && input.current === next)
+    throw new DomainError('invalid', 'choose a new password, not the current one');
+  const passwordHash = await hashPassword(next);
+  await db().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { passwordHash, mustChangePassword: false } });
+    await tx.session.deleteMany({ where: { userId, id: { not: keepSession } } });
+    await audit(actor, 'user.password_changed', { type: 'user', id: userId }, undefined, tx);
+  });
+}
+
+/** Signs the user out of every browser, this one included. */
+export async function signOutEverywhere(userId: string, actor: Actor): Promise<number> {
+  return db().$transaction(async (tx) => {
+    const { count } = await tx.session.deleteMany({ where: { userId } });
+    await audit(actor, 'user.signed_out_everywhere', { type: 'user', id: userId }, { sessions: count }, tx);
+    return count;
+  });
 }
 
 export async function findUserByEmail(email: string) {
@@ -95,13 +183,18 @@ export async function setRole(userId: string, role: Role, actor: Actor): Promise
   if (actor.id === userId)
     throw new DomainError('invalid', 'you cannot change your own role; ask another admin');
   if (user.role === 'admin') await assertNotLastAdmin(userId, 'change this role');
-  await db().user.update({ where: { id: userId }, data: { role: next } });
-  await audit(
-    actor,
-    'user.role_changed',
-    { type: 'user', id: userId },
-    { email: user.email, from: user.role, to: next },
-  );
+  // The user signs in again and sees the portal of their new role; nothing of the old one lingers.
+  await db().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { role: next } });
+    await tx.session.deleteMany({ where: { userId } });
+    await audit(
+      actor,
+      'user.role_changed',
+      { type: 'user', id: userId },
+      { email: user.email, from: user.role, to: next },
+      tx,
+    );
+  });
 }
 
 export async function setDisabled(userId: string, disabled: boolean, actor: Actor): Promise<void> {
@@ -113,11 +206,32 @@ export async function setDisabled(userId: string, disabled: boolean, actor: Acto
   if (user.disabled === disabled) return;
   if (actor.id === userId) throw new DomainError('invalid', 'you cannot disable your own account');
   if (disabled && user.role === 'admin') await assertNotLastAdmin(userId, 'disable this account');
-  await db().user.update({ where: { id: userId }, data: { disabled } });
-  await audit(
-    actor,
-    disabled ? 'user.disabled' : 'user.enabled',
-    { type: 'user', id: userId },
-    { email: user.email },
-  );
+  // Disabling ends every session, so enabling the account again cannot revive an old cookie.
+  await db().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { disabled } });
+    await tx.session.deleteMany({ where: { userId } });
+    await audit(
+      actor,
+      disabled ? 'user.disabled' : 'user.enabled',
+      { type: 'user', id: userId },
+      { email: user.email },
+      tx,
+    );
+  });
+}
+
+/** The signed-in user's own account, for their account page. */
+export async function accountOf(userId: string) {
+  const u = await db().user.findUnique({
+    where: { id: userId },
+    select: { email: true, name: true, role: true, passwordHash: true, ssoSubject: true },
+  });
+  if (!u) throw new DomainError('not_found', 'no such user');
+  return {
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    hasPassword: Boolean(u.passwordHash),
+    sso: Boolean(u.ssoSubject),
+  };
 }

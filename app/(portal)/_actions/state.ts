@@ -25,4 +25,9 @@ export interface NewKeyState extends FormState {
   };
 }
 
+/** An admin's password reset: the temporary password, shown once. */
+export interface ResetState extends FormState {
+  temporary?: { email: string; password: string };
+}
+
 export const initialState: FormState = {};

@@ -4,10 +4,18 @@ import { refresh } from 'next/cache';
 import { z } from 'zod';
 import { oidcEnabled } from '@/lib/auth/options';
 import { ADMINS, actorOf, requireActionUser } from '@/lib/auth/session';
-import { createUser, emailSchema, passwordSchema, roleSchema, setDisabled, setRole } from '@/lib/users';
+import {
+  createUser,
+  emailSchema,
+  passwordSchema,
+  resetPassword,
+  roleSchema,
+  setDisabled,
+  setRole,
+} from '@/lib/users';
 import { echo, runForm, text } from './run';
 import { idSchema } from './guard';
-import type { FormState } from './state';
+import type { FormState, ResetState } from './state';
 
 const createForm = z.object({
   email: emailSchema,
@@ -84,6 +92,22 @@ export async function setDisabledAction(_prev: FormState, fd: FormData): Promise
       ok: true,
       message:
         disabled === 'true' ? 'Account disabled: it is signed out at its next request.' : 'Account enabled.',
+      at: Date.now(),
+    };
+  });
+}
+
+/** An admin resets someone's password: a temporary one, shown once, changed at their next sign-in. */
+export async function resetPasswordAction(_prev: ResetState, fd: FormData): Promise<ResetState> {
+  const user = await requireActionUser(ADMINS);
+  return runForm({}, undefined, async () => {
+    const userId = idSchema.parse(fd.get('userId'));
+    const temporary = await resetPassword(userId, await actorOf(user));
+    refresh();
+    return {
+      ok: true,
+      message: 'Password reset: their sessions have ended.',
+      temporary,
       at: Date.now(),
     };
   });
