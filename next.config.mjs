@@ -20,6 +20,7 @@ const nextConfig = {
     'pino',
     'ioredis',
     'prom-client',
+    'nodemailer',
   ],
   typescript: { ignoreBuildErrors: false },
   // forbidden() / unauthorized(): server actions answer 403 / 401 instead of a generic error.

@@ -19,6 +19,7 @@ import { metrics } from './lib/metrics';
 import { clientAddress, KeyGuard } from './lib/proxy/guard';
 import { ProxyError } from './lib/errors';
 import { sendError, setBodyRateFloor } from './lib/proxy/http';
+import { scheduleNotifications } from './lib/notify';
 import { scheduleRetention } from './lib/usage/retention';
 import { UsageRecorder, type RecorderOptions } from './lib/usage/recorder';
 
@@ -93,6 +94,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   const listener = e.DATABASE_URL ? listenForInvalidations(e.DATABASE_URL) : undefined;
   const stopRetention = scheduleRetention(config.usage.retentionDays);
+  const stopNotifications = scheduleNotifications();
   const limiter = opts.limiter ?? new Limiter({ redisUrl: e.REDIS_URL });
   const phiWorkers = opts.phiWorkers ?? {
     threads: e.PORTICO_PHI_WORKERS,
@@ -219,6 +221,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await usage.drain();
       stopInvalidations();
       stopRetention();
+      stopNotifications();
       await listener?.stop();
       await closeUpstreamAgents();
       await phiOffload?.close();

@@ -56,13 +56,30 @@ test('getting started: samples for every client with this server and the app fil
   await expect(pre('deidentify')).toContainText(`${base}/api/public/v1/phi/deidentify`);
   await expect(o.getByRole('link', { name: 'Open the API reference' })).toHaveAttribute('href', '/api');
 
-  // Copy buttons copy the sample exactly.
-  const card = o.locator('div', { has: o.locator('#sample-phi-chat-curl') }).last();
-  await card.getByRole('button', { name: 'Copy code' }).click();
-  await expect(card.getByRole('button', { name: 'Copied' })).toBeVisible();
+  // One sample at a time, as tabs: choosing one shows it, and its copy button copies it exactly.
+  const phiChat = o.getByRole('region', { name: 'PHI-safe chat API' });
+  await expect(phiChat.getByRole('tab', { name: 'Node.js' })).toHaveAttribute('aria-selected', 'true');
+  await expect(pre('phi-chat-curl')).toBeHidden();
+  await phiChat.getByRole('tab', { name: 'Node.js' }).focus();
+  await o.keyboard.press('End');
+  await expect(phiChat.getByRole('tab', { name: 'curl' })).toBeFocused();
+  await expect(pre('phi-chat-curl')).toBeVisible();
+  await phiChat.getByRole('tabpanel').getByRole('button', { name: 'Copy code' }).click();
+  await expect(phiChat.getByRole('button', { name: 'Copied' })).toBeVisible();
   expect(await o.evaluate(() => navigator.clipboard.readText())).toBe(
     await pre('phi-chat-curl').textContent(),
   );
+  // Every connection URL has its own Copy button.
+  const connection = o.getByRole('region', { name: 'Connection details' });
+  await expect(connection.getByRole('button', { name: 'Copy' })).toHaveCount(5);
+  await connection.getByRole('button', { name: 'Copy' }).nth(1).click();
+  expect(await o.evaluate(() => navigator.clipboard.readText())).toBe(`${base}/api/public/oai/v1`);
+  // The page is a guide, not a wall of code; and at phone width nothing runs off the side.
+  expect(await o.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(4_000);
+  await o.setViewportSize({ width: 390, height: 844 });
+  expect(await o.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await screenshot(o, 'getting-started-phone');
+  await o.setViewportSize({ width: 1280, height: 800 });
 
   // The samples run unchanged but for the key: the PHI-safe chat answer has a top-level content (PHI
   // restored), the openai SDK and the Vercel AI SDK get their answers.

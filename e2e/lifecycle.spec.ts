@@ -43,6 +43,11 @@ test('an app from request to revoked key', async ({ browser }) => {
     await o.getByLabel('Expected return / KPI').fill('20 minutes saved per discharge');
     await o.getByLabel('Yes, it may contain PHI').check();
     await o.getByLabel(MODEL).check();
+    // The price table helps choose a model with the budget in mind.
+    await o.getByText('Prices per model').click();
+    await expect(o.getByRole('row', { name: new RegExp(`^${MODEL}`) })).toHaveText(
+      new RegExp(`${MODEL}\\s*\\$0\\.15\\s*\\$0\\.6`),
+    );
     await o
       .getByLabel('I confirm this app is for internal use only and will not be offered to customers.')
       .check();

@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { seedApp, seedUser, uid } from '../test/support/seed';
 import { audit } from '../lib/audit';
+import { db } from '../lib/db';
 import { keyRow, MODEL, readShownKey, signIn, signedIn } from './support/fixtures';
 
 test('owners add and remove co-owners by email; an app keeps at least one owner', async ({ browser }) => {
@@ -15,9 +16,15 @@ test('owners add and remove co-owners by email; an app keeps at least one owner'
 
   await owners.getByLabel('Add an owner by email').fill(`nobody-${uid()}@test.portico`);
   await owners.getByRole('button', { name: 'Add owner' }).click();
-  await expect(owners.getByRole('alert')).toContainText(
-    'they must sign in once (single sign-on), or an admin must create their account first',
-  );
+  const refusal =
+    'cannot be added: only an active Portico account can own an app. They sign in once with single sign-on, or an admin creates or enables their account.';
+  await expect(owners.getByRole('alert')).toContainText(refusal);
+  // A disabled account gets the same answer: the form does not tell who has an account.
+  const disabled = await seedUser('member');
+  await db().user.update({ where: { id: disabled.id }, data: { disabled: true } });
+  await owners.getByLabel('Add an owner by email').fill(disabled.email);
+  await owners.getByRole('button', { name: 'Add owner' }).click();
+  await expect(owners.getByRole('alert')).toHaveText(`${disabled.email} ${refusal}`);
   await owners.getByLabel('Add an owner by email').fill(colleague.email.toUpperCase());
   await owners.getByRole('button', { name: 'Add owner' }).click();
   await expect(owners.getByText(`${colleague.email} is now an owner.`)).toBeVisible();

@@ -46,6 +46,11 @@ test('a reviewer rejects with a reason, or sends back for changes, and the owner
 
   await test.step('sent back for changes, the owner edits and resubmits; the request is back in the queue', async () => {
     await r.goto('/review');
+    // The app's name in the queue opens its review too.
+    await expect(r.getByRole('link', { name: second.app.name, exact: true })).toHaveAttribute(
+      'href',
+      `/review/${second.app.id}`,
+    );
     await r.getByRole('link', { name: `Review ${second.app.name}` }).click();
     await r
       .getByLabel('Reason or comment for the owner')
@@ -69,13 +74,8 @@ test('a reviewer rejects with a reason, or sends back for changes, and the owner
     await o
       .getByLabel('Expected return / KPI')
       .fill('Discharge letters out within 2 hours for 90% of patients');
-    // The attestation is given again on every submission.
-    await o.getByRole('button', { name: 'Resubmit request' }).click();
-    await expect(
-      o.getByText('The internal-use attestation must be confirmed to submit the request.'),
-    ).toBeVisible();
-    await expect(o.getByLabel('Executive sponsor')).toHaveValue('Dr. B. Example, Chief Nursing Officer');
-    await o.getByLabel(/I confirm this app is for internal use only/).check();
+    // The owners attested when they first submitted: the box starts ticked, so the resubmission goes through at once.
+    await expect(o.getByLabel(/I confirm this app is for internal use only/)).toBeChecked();
     await screenshot(o, 'resubmit');
     await o.getByRole('button', { name: 'Resubmit request' }).click();
     await expect(o.getByText('Resubmitted: the request is back in the review queue.')).toBeVisible();
@@ -90,6 +90,68 @@ test('a reviewer rejects with a reason, or sends back for changes, and the owner
 
     await r.goto('/review');
     await expect(r.getByRole('link', { name: `Review ${second.app.name}` })).toBeVisible();
+  });
+  await reviewer.context.close();
+});
+
+test('owners edit or withdraw a pending request; a reviewer never decides a request they own', async ({
+  browser,
+}) => {
+  const reviewer = await signedIn(browser, 'reviewer');
+  const r = reviewer.page;
+
+  await test.step('a reviewer’s own request waits for another reviewer', async () => {
+    await r.goto('/apps/new');
+    const name = `own-${Date.now().toString(36)}`;
+    await r.getByLabel('App name').fill(name);
+    await r.getByLabel('Description').fill('Summaries of shift handovers');
+    await r.getByLabel('Use case').fill('Nurses get a summary of the handover notes');
+    await r.getByLabel('Executive sponsor').fill('Chief Nursing Officer');
+    await r.getByLabel('Expected volume').fill('200 a day');
+    await r.getByLabel('Expected return / KPI').fill('Handover in 10 minutes instead of 20');
+    await r.getByLabel('Yes, it may contain PHI').check();
+    await r.getByLabel(MODEL).check();
+    await r.getByLabel(/I confirm this app is for internal use only/).check();
+    await r.getByRole('button', { name: 'Submit request' }).click();
+    await expect(r.getByRole('heading', { level: 1 })).toContainText('Pending review');
+    await r.getByRole('link', { name: 'Review request' }).click();
+    await expect(r.getByText('Another reviewer must decide this request')).toBeVisible();
+    await expect(
+      r.getByText(/You own this app: another reviewer, who does not own it, must decide/),
+    ).toBeVisible();
+    await expect(r.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+    await expect(r.getByRole('button', { name: 'Reject' })).toHaveCount(0);
+    await screenshot(r, 'review-own-request');
+  });
+
+  await test.step('the owner edits the pending request in place, then withdraws it', async () => {
+    const s = await seedApp({ models: [MODEL], approved: false });
+    const ctx = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
+    const o = await ctx.newPage();
+    await signIn(o, s.owner.email, s.owner.password);
+    await o.goto(`/apps/${s.app.id}`);
+    await o.getByRole('link', { name: 'Edit request' }).click();
+    await expect(o.getByRole('heading', { level: 1 })).toHaveText('Edit request');
+    await expect(o.getByLabel(/I confirm this app is for internal use only/)).toBeChecked();
+    await o.getByLabel('Expected volume').fill('5,000 requests a day');
+    await o.getByRole('button', { name: 'Save changes' }).click();
+    await expect(o.getByText('Request updated: reviewers see the new version.')).toBeVisible();
+    await expect(o.getByRole('region', { name: 'Status history' })).toContainText(
+      `Request edited by ${s.owner.email}`,
+    );
+    expect((await db().app.findUniqueOrThrow({ where: { id: s.app.id } })).expectedVolume).toBe(
+      '5,000 requests a day',
+    );
+
+    await o.getByRole('button', { name: 'Withdraw request' }).click();
+    const dialog = o.getByRole('dialog');
+    await expect(dialog).toContainText(`Withdraw ${s.app.name}?`);
+    await dialog.getByRole('button', { name: 'Withdraw request' }).click();
+    await expect(o.getByText('Request withdrawn: it left the review queue.')).toBeVisible();
+    expect(await db().app.findUnique({ where: { id: s.app.id } })).toBeNull();
+    await r.goto('/review');
+    await expect(r.getByRole('link', { name: `Review ${s.app.name}` })).toHaveCount(0);
+    await ctx.close();
   });
   await reviewer.context.close();
 });

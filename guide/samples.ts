@@ -5,6 +5,8 @@ export const API_VERSION = '2025-01-01-preview';
 export interface Sample {
   id: string;
   title: string;
+  /** The short label of its tab. */
+  tab: string;
   install: string;
   language: string;
   code: string;
@@ -41,6 +43,7 @@ export function sampleGroups({ baseUrl, deployment, adapter, byoKey }: SampleCon
         {
           id: 'python',
           title: 'Python: openai (AzureOpenAI)',
+          tab: 'Python',
           install: 'pip install openai',
           language: 'python',
           code: `import os
@@ -61,6 +64,7 @@ print(completion.choices[0].message.content)
         {
           id: 'langchain',
           title: 'Python: LangChain (AzureChatOpenAI)',
+          tab: 'LangChain',
           install: 'pip install langchain-openai',
           language: 'python',
           code: `import os
@@ -80,6 +84,7 @@ print(answer.content)
         {
           id: 'node',
           title: 'Node.js: openai (AzureOpenAI)',
+          tab: 'Node.js',
           install: 'npm install openai',
           language: 'javascript',
           code: `import { AzureOpenAI } from 'openai';
@@ -100,6 +105,7 @@ console.log(response.choices[0].message.content);
         {
           id: 'node-openai',
           title: 'Node.js: openai (OpenAI), OpenAI route and Azure’s v1 API shape',
+          tab: 'Node.js (OpenAI)',
           install: 'npm install openai',
           language: 'javascript',
           code: `import OpenAI from 'openai';
@@ -126,6 +132,7 @@ console.log(again.choices[0].message.content);
         {
           id: 'ai-sdk-azure',
           title: 'Vercel AI SDK: createAzure',
+          tab: 'AI SDK (Azure)',
           install: 'npm install ai @ai-sdk/azure',
           language: 'javascript',
           code: `import { generateText, streamText } from 'ai';
@@ -151,6 +158,7 @@ for await (const delta of result.textStream) process.stdout.write(delta);
         {
           id: 'ai-sdk-openai',
           title: 'Vercel AI SDK: createOpenAI',
+          tab: 'AI SDK (OpenAI)',
           install: 'npm install ai @ai-sdk/openai',
           language: 'javascript',
           code: `import { generateText } from 'ai';
@@ -164,6 +172,7 @@ console.log(text);
         {
           id: 'curl',
           title: 'curl',
+          tab: 'curl',
           install: '',
           language: 'shell',
           code: `curl "${endpoint}/openai/deployments/${d}/chat/completions?api-version=${API_VERSION}" \\
@@ -181,6 +190,7 @@ console.log(text);
         {
           id: 'phi-chat-fetch',
           title: 'Node.js: fetch',
+          tab: 'Node.js',
           install: '',
           language: 'javascript',
           code: `const res = await fetch('${baseUrl}/v1/chat/completions', {
@@ -201,6 +211,7 @@ console.log((await res.json()).content);
         {
           id: 'phi-chat-python',
           title: 'Python: requests',
+          tab: 'Python',
           install: 'pip install requests',
           language: 'python',
           code: `import os
@@ -224,6 +235,7 @@ print(response.json()["content"])
         {
           id: 'phi-chat-curl',
           title: 'curl',
+          tab: 'curl',
           install: '',
           language: 'shell',
           code: `curl ${baseUrl}/v1/chat/completions \\
@@ -241,6 +253,7 @@ ${byoKey ? '  -H "x-openai-key: $OPENAI_API_KEY" \\\n' : ''}  -H "content-type: 
         {
           id: 'adapter-curl',
           title: `curl: the ${adapter} adapter`,
+          tab: 'curl',
           install: '',
           language: 'shell',
           code: `curl ${baseUrl}/api/public/http/${adapter}/v1/models -H "api-key: $PORTICO_API_KEY"
@@ -255,6 +268,7 @@ ${byoKey ? '  -H "x-openai-key: $OPENAI_API_KEY" \\\n' : ''}  -H "content-type: 
         {
           id: 'usage',
           title: 'curl: your app’s usage and remaining budget',
+          tab: 'Usage',
           install: '',
           language: 'shell',
           code: `# This month by default; ?from=YYYY-MM-DD&to=YYYY-MM-DD for another range (UTC days)
@@ -264,6 +278,7 @@ curl -H "api-key: $PORTICO_API_KEY" ${baseUrl}/api/public/v1/usage
         {
           id: 'deidentify',
           title: 'curl: de-identify text',
+          tab: 'De-identify',
           install: '',
           language: 'shell',
           code: `curl ${baseUrl}/api/public/v1/phi/deidentify \\

@@ -90,6 +90,22 @@ const schema = z.object({
   PORTICO_METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** How many proxies in front of Portico append to X-Forwarded-For (0: use the connection's address). */
   PORTICO_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * Notification email over SMTP, e.g. smtp://user:pass@host:587 or smtps://user:pass@host:465 (unset: no email).
+   * It holds a password: never logged.
+   */
+  PORTICO_SMTP_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^smtps?:\/\/[^/]/, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+  ),
+  /** The From of notification emails. */
+  PORTICO_MAIL_FROM: z
+    .string()
+    .trim()
+    .min(3, 'must be an address, e.g. "Portico <portico@example.org>"')
+    .default('Portico <portico@localhost>'),
   OIDC_ISSUER: optionalString.pipe(z.url().optional()),
   OIDC_CLIENT_ID: optionalString,
   OIDC_CLIENT_SECRET: optionalString,

@@ -101,7 +101,10 @@ app
   .requiredOption('--name <name>', 'app name (one app per use case)')
   .requiredOption('--owner <email>', "owner's email; a member account is created if none exists")
   .option('--use-case <text>', 'what the app does', 'Registered from the CLI')
-  .option('--approve', 'approve it now')
+  .option(
+    '--approve',
+    'approve it now, as the operator at the server (a bootstrap, audited as such; in the portal a reviewer who neither owns nor requested the app decides)',
+  )
   .option('--models <a,b>', 'allowed models (default: every configured model)', list)
   .option(
     '--phi <policy>',

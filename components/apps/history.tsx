@@ -8,6 +8,7 @@ type Review = AppDetail['reviews'][number];
 export const DECISION_LABEL: Record<Review['decision'], string> = {
   submitted: 'Requested',
   resubmitted: 'Resubmitted',
+  edited: 'Request edited',
   approved: 'Approved',
   rejected: 'Rejected',
   changes_requested: 'Sent back for changes',
@@ -19,6 +20,7 @@ export const DECISION_LABEL: Record<Review['decision'], string> = {
 const DOT: Record<Review['decision'], string> = {
   submitted: 'bg-slate-400',
   resubmitted: 'bg-slate-400',
+  edited: 'bg-slate-400',
   approved: 'bg-emerald-500',
   rejected: 'bg-red-500',
   changes_requested: 'bg-violet-500',

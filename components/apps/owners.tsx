@@ -19,11 +19,14 @@ export function Owners({
   appId,
   owners,
   canManage,
+  canAdd = canManage,
   me,
 }: {
   appId: string;
   owners: OwnerRow[];
   canManage: boolean;
+  /** Whether new owners may be added (a rejected app takes none). */
+  canAdd?: boolean;
   me: string;
 }) {
   const [removed, remove] = useActionState(removeOwnerAction, {} as FormState);
@@ -77,7 +80,7 @@ export function Owners({
       </ul>
       {feedback?.error && !feedback.fieldErrors?.email && <Alert tone="error">{feedback.error}</Alert>}
       {feedback?.ok && feedback.message && <Alert tone="success">{feedback.message}</Alert>}
-      {canManage && (
+      {canAdd && (
         <form action={add} className="flex flex-wrap items-end gap-2" noValidate>
           <input type="hidden" name="appId" value={appId} />
           <div className="min-w-48 flex-1">

@@ -15,6 +15,8 @@ export interface RequestValues {
   involvesPhi: '' | 'yes' | 'no';
   requestedModels: string[];
   expectedVolume: string;
+  /** The owners attested on their earlier submission: the box starts ticked (they may untick it). */
+  attested?: boolean;
 }
 
 const asList = (v: string | string[] | undefined) =>
@@ -36,10 +38,65 @@ export function useFocusFirstError(state: FormState) {
   return ref;
 }
 
+/** What a model costs, for the request form's cost guidance (USD, from the gateway config's price table). */
+export interface ModelPrice {
+  model: string;
+  inputPerMillion: number;
+  outputPerMillion: number;
+  other?: string;
+}
+
+const usd = (n: number) => `$${n.toLocaleString('en-US', { maximumFractionDigits: 4 })}`;
+
+/** The price table under the model choices: the cost of each model, so owners can choose with their budget in mind. */
+function PriceTable({ prices }: { prices: ModelPrice[] }) {
+  return (
+    <details className="mt-3 text-sm">
+      <summary className="cursor-pointer font-medium text-brand-700">Prices per model</summary>
+      <div className="mt-2 overflow-x-auto">
+        <table className="min-w-full text-left">
+          <caption className="sr-only">Prices per model, in US dollars</caption>
+          <thead className="text-xs text-slate-500">
+            <tr>
+              <th scope="col" className="py-1 pr-4 font-medium">
+                Model
+              </th>
+              <th scope="col" className="py-1 pr-4 font-medium">
+                Input, per 1M tokens
+              </th>
+              <th scope="col" className="py-1 pr-4 font-medium">
+                Output, per 1M tokens
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {prices.map((p) => (
+              <tr key={p.model}>
+                <th scope="row" className="py-1 pr-4 font-mono text-xs font-normal">
+                  {p.model}
+                </th>
+                <td className="py-1 pr-4 tabular-nums">{usd(p.inputPerMillion)}</td>
+                <td className="py-1 pr-4 tabular-nums">
+                  {usd(p.outputPerMillion)}
+                  {p.other && <span className="block text-xs text-slate-500">{p.other}</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="mt-1 text-xs text-slate-500">
+        A token is about ¾ of an English word; a prompt of one page is roughly 700 tokens.
+      </p>
+    </details>
+  );
+}
+
 /** The access request (new, or resubmitted after the reviewer asked for changes). */
 export function RequestForm({
   action,
   models,
+  prices,
   attestation,
   initial,
   appId,
@@ -47,6 +104,7 @@ export function RequestForm({
 }: {
   action: (s: FormState, fd: FormData) => Promise<FormState>;
   models: string[];
+  prices?: ModelPrice[];
   attestation: string;
   initial?: RequestValues;
   appId?: string;
@@ -87,7 +145,7 @@ export function RequestForm({
           id="name"
           label="App name"
           required
-          hint="Letters, digits, spaces, dots, dashes. Shown to reviewers and in usage reports."
+          hint="3 to 60 letters, digits, spaces and . _ -, starting with a letter or a digit. Shown to reviewers and in usage reports."
           error={err.name}
         >
           <Input
@@ -249,6 +307,7 @@ export function RequestForm({
               {err.requestedModels}
             </p>
           )}
+          {prices && prices.length > 0 && <PriceTable prices={prices} />}
         </fieldset>
       </fieldset>
 
@@ -259,7 +318,7 @@ export function RequestForm({
             type="checkbox"
             name="internalOnlyAttested"
             required
-            defaultChecked={v ? v.internalOnlyAttested === 'on' : false}
+            defaultChecked={v ? v.internalOnlyAttested === 'on' : (initial?.attested ?? false)}
             className="mt-0.5 size-4 accent-brand-600"
             aria-invalid={err.internalOnlyAttested ? true : undefined}
             aria-describedby={err.internalOnlyAttested ? 'attest-error' : undefined}

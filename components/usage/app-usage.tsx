@@ -162,7 +162,7 @@ export async function AppUsage({ app, range, split }: { app: UsageApp; range: Ra
               table={t.requests}
               spec={{ type: 'stacked', x: 'day', series: t.requests.series!, yLabel: 'Requests' }}
               description={`Requests per UTC day, stacked ${split === 'model' ? 'by model' : 'by API key'}.`}
-              summary={`${formatNumber(totals.requests)} requests from ${days}${busiest ? `; the busiest day was ${longDay(String(busiest.day))} with ${formatNumber(busiest.total as number)}` : ''}.`}
+              summary={`${plural(totals.requests, 'request')} from ${days}${busiest ? `; the busiest day was ${longDay(String(busiest.day))} with ${formatNumber(busiest.total as number)}` : ''}.`}
               csvHref={csv('requests')}
             />
             <ChartCard
@@ -205,7 +205,7 @@ export async function AppUsage({ app, range, split }: { app: UsageApp; range: Ra
                 yLabel: 'Error rate (%)',
               }}
               description="Share of requests per UTC day that got an error answer (4xx or 5xx), in percent."
-              summary={`${formatNumber(totals.errors)} errors in ${formatNumber(totals.requests)} requests${worst ? `; the worst day was ${longDay(String(worst.day))} at ${formatCell(worst.errorRate as number, 'pct')}` : ''}.`}
+              summary={`${plural(totals.errors, 'error')} in ${plural(totals.requests, 'request')}${worst ? `; the worst day was ${longDay(String(worst.day))} at ${formatCell(worst.errorRate as number, 'pct')}` : ''}.`}
               csvHref={csv('errors')}
             />
           </div>

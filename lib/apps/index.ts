@@ -4,6 +4,8 @@ import { audit, type Actor } from '../audit';
 import { publishInvalidation } from '../events/publish';
 import { gatewayConfig } from '../config';
 import { DomainError } from '../errors';
+import { plainText } from '../text';
+import { notify, type Decision } from '../notify';
 import type { AppStatus, PhiPolicy, ReviewDecision } from '../generated/prisma/enums';
 
 export const phiPolicySchema = z.enum(['scrub', 'redact', 'block', 'off'], {
@@ -15,17 +17,18 @@ export const appNameSchema = z
   .trim()
   .min(3, 'must be at least 3 characters')
   .max(60, 'must be at most 60 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, 'letters, digits, spaces and . _ - only');
+  .regex(/^[A-Za-z0-9]/, 'must start with a letter or a digit')
+  .regex(/^.[A-Za-z0-9 ._-]*$/, 'may hold only letters, digits, spaces and . _ -');
 
 export const accessRequestSchema = z.object({
   name: appNameSchema,
-  description: z.string().trim().min(1, 'is required').max(2000),
-  useCase: z.string().trim().min(1, 'is required').max(2000),
-  sponsor: z.string().trim().min(1, 'is required').max(200),
-  expectedReturn: z.string().trim().min(1, 'is required').max(2000),
+  description: plainText().min(1, 'is required').max(2000),
+  useCase: plainText().min(1, 'is required').max(2000),
+  sponsor: plainText().min(1, 'is required').max(200),
+  expectedReturn: plainText().min(1, 'is required').max(2000),
   involvesPhi: z.boolean(),
   requestedModels: z.array(z.string().min(1).max(100)).min(1, 'choose at least one model').max(50),
-  expectedVolume: z.string().trim().min(1, 'is required').max(200),
+  expectedVolume: plainText().min(1, 'is required').max(200),
   internalOnlyAttested: z.literal(true, { error: 'the internal-use attestation is required' }),
 });
 export type AccessRequest = z.infer<typeof accessRequestSchema>;
@@ -104,7 +107,7 @@ async function appForPolicy(appId: string, tx: Tx = db()) {
   return app;
 }
 
-type Tx = Pick<ReturnType<typeof db>, 'app' | 'accessReview' | 'auditEvent'>;
+type Tx = Pick<ReturnType<typeof db>, 'app' | 'appOwner' | 'accessReview' | 'auditEvent'>;
 
 async function review(
   appId: string,
@@ -130,8 +133,12 @@ export async function requestAccess(input: AccessRequest, ownerId: string, actor
   const data = accessRequestSchema.parse(input);
   const taken = await db().app.findUnique({ where: { name: data.name }, select: { id: true } });
   if (taken)
-    throw new DomainError('conflict', `an app named "${data.name}" already exists; choose another name`);
-  return db().$transaction(async (tx) => {
+    throw new DomainError(
+      'conflict',
+      `an app named "${data.name}" already exists; choose another name`,
+      'name',
+    );
+  const created = await db().$transaction(async (tx) => {
     const app = await tx.app.create({
       data: { ...data, owners: { create: { userId: ownerId, addedById: ownerId } } },
     });
@@ -145,31 +152,122 @@ export async function requestAccess(input: AccessRequest, ownerId: string, actor
     );
     return app;
   });
+  // Reviewers hear of requests people make (the operator's CLI bootstrap approves its own at once).
+  if (actor.id)
+    void notify({
+      event: 'app.requested',
+      appId: created.id,
+      appName: created.name,
+      requestedBy: actor.email ?? 'an owner',
+      resubmitted: false,
+    });
+  return created;
 }
 
-/** Resubmits an app that was sent back for changes. */
+/**
+ * The owners change their request while it waits for a decision: a pending request is edited in place (and stays in
+ * the queue), one sent back for changes is resubmitted (back to pending). The status read is the one the write
+ * requires, so a decision racing the edit wins and the edit is refused.
+ */
 export async function resubmit(appId: string, input: AccessRequest, actor: Actor) {
   const data = accessRequestSchema.parse(input);
   const app = await db().app.findUnique({ where: { id: appId }, select: { status: true, name: true } });
   if (!app) throw new DomainError('not_found', 'no such app');
-  if (app.status !== 'changes_requested')
-    throw new DomainError('invalid', 'only an app sent back for changes can be resubmitted');
+  if (app.status !== 'changes_requested' && app.status !== 'pending')
+    throw new DomainError('invalid', 'only a request waiting for a decision can be changed');
   if (data.name !== app.name) {
     const taken = await db().app.findUnique({ where: { name: data.name }, select: { id: true } });
     if (taken)
-      throw new DomainError('conflict', `an app named "${data.name}" already exists; choose another name`);
+      throw new DomainError(
+        'conflict',
+        `an app named "${data.name}" already exists; choose another name`,
+        'name',
+      );
   }
+  const edit = app.status === 'pending';
   await db().$transaction(async (tx) => {
-    // Still sent back when the write happens: a second resubmit racing this one changes nothing.
     const updated = await tx.app.updateMany({
-      where: { id: appId, status: 'changes_requested' },
+      where: { id: appId, status: app.status },
       data: { ...data, status: 'pending' },
     });
     if (updated.count === 0)
-      throw new DomainError('invalid', 'only an app sent back for changes can be resubmitted');
-    await review(appId, 'resubmitted', actor, null, undefined, tx);
-    await audit(actor, 'app.resubmitted', { type: 'app', id: appId }, undefined, tx);
+      throw new DomainError('invalid', 'the request was decided meanwhile; reload the page to see how');
+    await review(appId, edit ? 'edited' : 'resubmitted', actor, null, undefined, tx);
+    await audit(
+      actor,
+      edit ? 'app.request_edited' : 'app.resubmitted',
+      { type: 'app', id: appId },
+      undefined,
+      tx,
+    );
   });
+  if (!edit)
+    void notify({
+      event: 'app.requested',
+      appId,
+      appName: data.name,
+      requestedBy: actor.email ?? 'an owner',
+      resubmitted: true,
+    });
+  return { edited: edit };
+}
+
+/**
+ * The owners withdraw a request that has not been approved: the app goes (it has no keys or usage yet) and its
+ * name is free again; the audit log keeps who withdrew which name.
+ */
+export async function withdraw(appId: string, actor: Actor) {
+  await db().$transaction(async (tx) => {
+    const app = await tx.app.findUnique({ where: { id: appId }, select: { name: true, status: true } });
+    if (!app) throw new DomainError('not_found', 'no such app');
+    const gone = await tx.app.deleteMany({
+      where: { id: appId, status: { in: ['pending', 'changes_requested'] } },
+    });
+    if (gone.count === 0)
+      throw new DomainError(
+        'invalid',
+        `the app is ${app.status.replace('_', ' ')}: only an open request can be withdrawn`,
+      );
+    await audit(actor, 'app.withdrawn', { type: 'app', id: appId }, { name: app.name }, tx);
+  });
+}
+
+/**
+ * Four eyes: whoever decides a request or grants access (approves, rejects, sends back, reinstates, changes the
+ * policy) is neither an owner of the app nor the person who submitted its request. An operator at the server's
+ * shell (the CLI, no actor id) may, as a bootstrap. `portal.allowSelfApproval` lifts the rule for one-person
+ * installs, and each such decision is audited as self-approved. Returns what the audit records of it.
+ */
+async function fourEyes(appId: string, actor: Actor, tx: Tx = db()) {
+  if (!actor.id) return { grant: { by: 'operator' } };
+  const [owner, submitted] = await Promise.all([
+    tx.appOwner.findUnique({
+      where: { appId_userId: { appId, userId: actor.id } },
+      select: { userId: true },
+    }),
+    tx.accessReview.findFirst({
+      where: { appId, reviewerId: actor.id, decision: { in: ['submitted', 'resubmitted', 'edited'] } },
+      select: { id: true },
+    }),
+  ]);
+  if (!owner && !submitted) return { grant: {} };
+  if (gatewayConfig().portal.allowSelfApproval) return { grant: { selfApproved: true } };
+  return {
+    refusal: owner
+      ? 'you own this app: another reviewer, who does not own it, must decide (four-eyes rule)'
+      : 'you submitted this request: another reviewer must decide (four-eyes rule)',
+  };
+}
+
+async function independentReviewer(appId: string, actor: Actor, tx: Tx): Promise<object> {
+  const { grant, refusal } = await fourEyes(appId, actor, tx);
+  if (refusal !== undefined) throw new DomainError('forbidden', refusal);
+  return grant;
+}
+
+/** Why this user may not approve, reinstate or change the app's policy (the four-eyes rule), or null. */
+export async function grantRefusal(appId: string, actor: Actor): Promise<string | null> {
+  return (await fourEyes(appId, actor)).refusal ?? null;
 }
 
 /** Status, review and audit in one transaction; the proxies hear of it once it is committed. */
@@ -181,8 +279,10 @@ async function transition(
   actor: Actor,
   reason?: string | null,
   extra: object = {},
+  fourEyes = false,
 ) {
-  await db().$transaction(async (tx) => {
+  const app = await db().$transaction(async (tx) => {
+    const grant = fourEyes ? await independentReviewer(appId, actor, tx) : {};
     const updated = await tx.app.updateMany({
       where: { id: appId, status: { in: from } },
       data: { status: to, ...extra },
@@ -200,30 +300,48 @@ async function transition(
       actor,
       `app.${decision}`,
       { type: 'app', id: appId },
-      { reason: reason ?? undefined, ...extra },
+      { reason: reason ?? undefined, ...extra, ...grant },
       tx,
     );
+    return tx.app.findUniqueOrThrow({ where: { id: appId }, select: { name: true } });
   });
   await publishInvalidation({ appId });
+  void notify({
+    event: 'app.decided',
+    appId,
+    appName: app.name,
+    decision: decision as Decision,
+    reason: reason ?? null,
+    decidedBy: actor.email ?? 'a Portico operator',
+  });
 }
 
 export async function approve(appId: string, input: Approval, actor: Actor) {
   const a = approvalSchema.superRefine(policyFor(await appForPolicy(appId))).parse(input);
-  await transition(appId, ['pending', 'changes_requested'], 'approved', 'approved', actor, null, {
-    allowedModels: a.allowedModels,
-    phiPolicy: a.phiPolicy,
-    allowedAdapters: a.allowedAdapters,
-    allowByoKey: a.allowByoKey,
-    allowImages: a.allowImages,
-    allowAudio: a.allowAudio,
-    rpmLimit: a.rpmLimit,
-    tpmLimit: a.tpmLimit,
-    monthlyTokenBudget: a.monthlyTokenBudget === null ? null : BigInt(a.monthlyTokenBudget),
-    monthlyCostBudgetUsd: a.monthlyCostBudgetUsd,
-  });
+  await transition(
+    appId,
+    ['pending', 'changes_requested'],
+    'approved',
+    'approved',
+    actor,
+    null,
+    {
+      allowedModels: a.allowedModels,
+      phiPolicy: a.phiPolicy,
+      allowedAdapters: a.allowedAdapters,
+      allowByoKey: a.allowByoKey,
+      allowImages: a.allowImages,
+      allowAudio: a.allowAudio,
+      rpmLimit: a.rpmLimit,
+      tpmLimit: a.tpmLimit,
+      monthlyTokenBudget: a.monthlyTokenBudget === null ? null : BigInt(a.monthlyTokenBudget),
+      monthlyCostBudgetUsd: a.monthlyCostBudgetUsd,
+    },
+    true,
+  );
 }
 
-const reasonSchema = z.string().trim().min(3, 'give a reason the owner can act on').max(2000);
+const reasonSchema = plainText().min(3, 'give a reason the owner can act on').max(2000);
 
 export async function reject(appId: string, reason: string, actor: Actor) {
   await transition(
@@ -233,6 +351,8 @@ export async function reject(appId: string, reason: string, actor: Actor) {
     'rejected',
     actor,
     reasonSchema.parse(reason),
+    {},
+    true,
   );
 }
 
@@ -244,6 +364,8 @@ export async function requestChanges(appId: string, comment: string, actor: Acto
     'changes_requested',
     actor,
     reasonSchema.parse(comment),
+    {},
+    true,
   );
 }
 
@@ -252,7 +374,7 @@ export async function suspend(appId: string, reason: string, actor: Actor) {
 }
 
 export async function reinstate(appId: string, actor: Actor, reason?: string) {
-  await transition(appId, ['suspended'], 'approved', 'reinstated', actor, reason ?? null);
+  await transition(appId, ['suspended'], 'approved', 'reinstated', actor, reason ?? null, {}, true);
 }
 
 /** Admins change an approved app's policy and limits. */
@@ -269,9 +391,10 @@ export async function updatePolicy(appId: string, input: Partial<Approval>, acto
   };
   const shown = { ...a };
   await db().$transaction(async (tx) => {
+    const grant = await independentReviewer(appId, actor, tx);
     await tx.app.update({ where: { id: appId }, data });
     await review(appId, 'policy_changed', actor, null, shown, tx);
-    await audit(actor, 'app.policy_changed', { type: 'app', id: appId }, shown, tx);
+    await audit(actor, 'app.policy_changed', { type: 'app', id: appId }, { ...shown, ...grant }, tx);
   });
   await publishInvalidation({ appId });
 }

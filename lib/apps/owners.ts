@@ -2,22 +2,28 @@ import { db } from '../db';
 import { audit, type Actor } from '../audit';
 import { DomainError } from '../errors';
 import { emailSchema } from '../users';
+import { oidcEnabled } from '../auth/sso';
 
 /** Adds an existing Portico user as an owner of the app. */
 export async function addOwner(appId: string, email: string, actor: Actor) {
   const address = emailSchema.parse(email);
+  const app = await db().app.findUnique({ where: { id: appId }, select: { status: true } });
+  if (!app) throw new DomainError('not_found', 'no such app');
+  if (app.status === 'rejected')
+    throw new DomainError(
+      'invalid',
+      'a rejected app takes no new owners: request access again with a new app',
+    );
   const user = await db().user.findUnique({
     where: { email: address },
     select: { id: true, disabled: true },
   });
-  if (!user) {
+  // One answer for "no account" and "disabled account": the form does not tell who has an account.
+  if (!user || user.disabled)
     throw new DomainError(
       'invalid',
-      `no Portico user has the email ${address}: they must sign in once (single sign-on), or an admin must create their account first`,
+      `${address} cannot be added: only an active Portico account can own an app. ${oidcEnabled() ? 'They sign in once with single sign-on, or an admin creates or enables their account' : 'An admin creates or enables their account'}`,
     );
-  }
-  if (user.disabled)
-    throw new DomainError('invalid', `the account ${address} is disabled; ask an admin to enable it first`);
   const existing = await db().appOwner.findUnique({ where: { appId_userId: { appId, userId: user.id } } });
   if (existing) throw new DomainError('conflict', `${address} is already an owner of this app`);
   await db().appOwner.create({ data: { appId, userId: user.id, addedById: actor.id ?? null } });

@@ -6,6 +6,8 @@ import { audit } from '../audit';
 import { dummyHash, verifyPassword } from './password';
 import { endSession, SESSION_MAX_AGE_S, startSession } from './sessions';
 import { lockedFor, recordFailure, recordSuccess, signinKeys } from './throttle';
+import { withoutBidiControls } from '../text';
+import { oidcEnabled } from './sso';
 
 /** The client's address, as server.ts stamped it on the request (x-portico-client-ip; callers cannot set it). */
 function clientIp(headers: Record<string, unknown> | undefined): string {
@@ -15,10 +17,7 @@ function clientIp(headers: Record<string, unknown> | undefined): string {
 
 export const OIDC_ID = 'oidc';
 
-export function oidcEnabled(): boolean {
-  const e = env();
-  return Boolean(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET);
-}
+export { oidcEnabled };
 
 function providers(): NextAuthOptions['providers'] {
   const list: NextAuthOptions['providers'] = [
@@ -125,7 +124,7 @@ export function authOptions(): NextAuthOptions {
           : await db().user.create({
               data: {
                 email,
-                name: user.name ?? null,
+                name: user.name ? withoutBidiControls(user.name).trim().slice(0, 200) || null : null,
                 role: 'member',
                 ssoSubject: subject,
                 lastLoginAt: new Date(),

@@ -47,6 +47,8 @@ export interface GatewayConfig {
   adapters: Map<string, Adapter>;
   portal: ConfigFile['portal'];
   usage: ConfigFile['usage'];
+  /** Webhooks for portal events; their URLs are resolved when a notification is sent. */
+  notifications: ConfigFile['notifications'];
   /** The model POST /v1/chat/completions uses by default. */
   compatDefaultModel: string | undefined;
 }
@@ -118,6 +120,7 @@ export function resolveConfig(
     adapters,
     portal: loaded.file.portal,
     usage: loaded.file.usage,
+    notifications: loaded.file.notifications,
     compatDefaultModel,
   };
 }
@@ -160,4 +163,21 @@ export function adapterChoices(alsoAllowed: string[] = []) {
   for (const name of alsoAllowed)
     if (!configured.has(name)) choices.push({ name, host: '', scrubPhi: false });
   return choices;
+}
+
+/** The price table of the configured models (USD), for the people choosing them. */
+export function modelPrices() {
+  return [...gatewayConfig().models.values()].map((m) => {
+    const other = [
+      m.perImage ? `$${m.perImage} per image` : '',
+      m.perAudioMinute ? `$${m.perAudioMinute} per audio minute` : '',
+      m.perMillionCharacters ? `$${m.perMillionCharacters} per 1M characters` : '',
+    ].filter(Boolean);
+    return {
+      model: m.name,
+      inputPerMillion: m.inputPerMillion,
+      outputPerMillion: m.outputPerMillion,
+      ...(other.length ? { other: other.join(', ') } : {}),
+    };
+  });
 }

@@ -90,6 +90,29 @@ export const adapterSchema = z
   })
   .strict();
 
+/** The events a webhook can subscribe to (lib/notify sends them). */
+export const NOTIFY_EVENTS = ['app.requested', 'app.decided', 'key.expiring', 'budget.threshold'] as const;
+
+// A webhook URL often carries a secret (Slack's do): write it as ${{ VARIABLE }}, resolved when sending.
+const webhookUrl = z.string().refine((v) => {
+  if (PLACEHOLDER_IN.test(v)) return true;
+  try {
+    return ['http:', 'https:'].includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}, 'an http(s) URL, or ${{ VARIABLE }} naming one in the environment');
+
+export const webhookSchema = z
+  .object({
+    url: webhookUrl,
+    /** json: Portico's structured payload; slack: {"text": …} for a Slack (or compatible) incoming webhook. */
+    format: z.enum(['json', 'slack']).default('json'),
+    /** The events it gets; all when absent. */
+    events: z.array(z.enum(NOTIFY_EVENTS)).min(1).optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     providers: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), providerSchema),
@@ -105,12 +128,15 @@ export const configSchema = z
             'I confirm that this application is for internal use only: it will not be offered to customers or built into a product.',
           ),
         organisation: z.string().default('Portico'),
+        /** One-person installs only: lets a reviewer approve an app they own (each such approval is audited as self-approved). */
+        allowSelfApproval: z.boolean().default(false),
       })
       .strict()
       .default({
         attestation:
           'I confirm that this application is for internal use only: it will not be offered to customers or built into a product.',
         organisation: 'Portico',
+        allowSelfApproval: false,
       }),
     compatChat: z
       .object({
@@ -123,6 +149,10 @@ export const configSchema = z
       .object({ retentionDays: z.number().int().positive().default(90) })
       .strict()
       .default({ retentionDays: 90 }),
+    notifications: z
+      .object({ webhooks: z.array(webhookSchema).default([]) })
+      .strict()
+      .default({ webhooks: [] }),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -157,3 +187,4 @@ export type ConfigFile = z.infer<typeof configSchema>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 export type AdapterConfig = z.infer<typeof adapterSchema>;
+export type WebhookConfig = z.infer<typeof webhookSchema>;

@@ -10,6 +10,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: 'not_found' | 'conflict' | 'invalid' | 'forbidden',
     message: string,
+    /** The input field the refusal is about, when there is one (a form marks it). */
+    readonly field?: string,
   ) {
     super(message);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../text';
 import { db } from '../db';
 import { audit, type Actor } from '../audit';
 import { publishInvalidation } from '../events/publish';
@@ -6,7 +7,7 @@ import { DomainError } from '../errors';
 import { generateKey } from './format';
 import { env } from '../env';
 
-export const keyNameSchema = z.string().trim().min(1, 'is required').max(80, 'must be at most 80 characters');
+export const keyNameSchema = plainText().min(1, 'is required').max(80, 'must be at most 80 characters');
 export const MAX_GRACE_SECONDS = 7 * 24 * 3600;
 
 function keyPrefix() {

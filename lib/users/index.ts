@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../auth/password';
 import { audit, type Actor } from '../audit';
 import type { Role } from '../generated/prisma/enums';
+import { withoutBidiControls } from '../text';
 
 export const roleSchema = z.enum(['admin', 'reviewer', 'member']);
 export const emailSchema = z
@@ -25,7 +26,12 @@ export async function createUser(
   const existing = await db().user.findUnique({ where: { email }, select: { id: true } });
   if (existing) throw new DomainError('conflict', `a user with email ${email} already exists`);
   const user = await db().user.create({
-    data: { email, role: input.role, name: input.name ?? null, passwordHash },
+    data: {
+      email,
+      role: input.role,
+      name: input.name ? withoutBidiControls(input.name).trim() || null : null,
+      passwordHash,
+    },
     select: { id: true, email: true, role: true },
   });
   await audit(actor, 'user.created', { type: 'user', id: user.id }, { email, role: user.role });

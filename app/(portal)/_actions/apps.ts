@@ -3,7 +3,7 @@
 import { refresh } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { accessRequestSchema, requestAccess, requestedModelsSchema, resubmit } from '@/lib/apps';
+import { accessRequestSchema, requestAccess, requestedModelsSchema, resubmit, withdraw } from '@/lib/apps';
 import { appAccess } from '@/lib/apps/access';
 import { addOwner, removeOwner } from '@/lib/apps/owners';
 import { actorOf, requireActionUser } from '@/lib/auth/session';
@@ -71,8 +71,17 @@ export async function resubmitAction(_prev: FormState, fd: FormData): Promise<Fo
   const user = await requireActionUser();
   const appId = await requireManage(user, fd.get('appId'));
   return runForm(REQUEST_LABELS, echo(fd, REQUEST_FIELDS), async () => {
-    await resubmit(appId, readRequest(fd), await actorOf(user));
-    redirect(`/apps/${appId}?resubmitted=1`);
+    const { edited } = await resubmit(appId, readRequest(fd), await actorOf(user));
+    redirect(`/apps/${appId}?${edited ? 'edited' : 'resubmitted'}=1`);
+  });
+}
+
+export async function withdrawAction(_prev: FormState, fd: FormData): Promise<FormState> {
+  const user = await requireActionUser();
+  const appId = await requireManage(user, fd.get('appId'));
+  return runForm({}, undefined, async () => {
+    await withdraw(appId, await actorOf(user));
+    redirect('/apps?withdrawn=1');
   });
 }
 

@@ -1,10 +1,11 @@
-import { forbidden, notFound, unstable_rethrow } from 'next/navigation';
+import { notFound, unstable_rethrow } from 'next/navigation';
 import { ZodError } from 'zod';
 import { DomainError, fromDatabase } from '@/lib/errors';
 import { log } from '@/lib/log';
 import type { FormState } from './state';
 
-const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+// An email address, a key prefix or another literal at the start keeps its case.
+const upper = (s: string) => (/^[a-z]+\b(?![@.\w-])/.test(s) ? s.charAt(0).toUpperCase() + s.slice(1) : s);
 const sentence = (s: string) => upper(s.endsWith('.') ? s : `${s}.`);
 
 /** The submitted values to hand back to a form after an error. Never pass a secret field here. */
@@ -60,7 +61,14 @@ export async function runForm<S extends FormState>(
     }
     if (err instanceof DomainError) {
       if (err.code === 'not_found') notFound();
-      if (err.code === 'forbidden') forbidden();
+      const label = err.field ? labels[err.field] : undefined;
+      if (err.field && label)
+        return {
+          error: 'Some fields need attention: see the messages below them.',
+          fieldErrors: { [err.field]: sentence(`${label}: ${err.message}`) },
+          values,
+          at: Date.now(),
+        };
       return { error: sentence(err.message), values, at: Date.now() };
     }
     // First line only: Prisma's later lines echo the query's arguments.

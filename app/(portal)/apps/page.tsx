@@ -8,9 +8,13 @@ import { EmptyState, PageHeader } from '@/components/ui/card';
 
 export const metadata: Metadata = { title: 'My apps' };
 
-export default async function MyAppsPage({ searchParams }: { searchParams: Promise<{ left?: string }> }) {
+export default async function MyAppsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ left?: string; withdrawn?: string }>;
+}) {
   const user = await requireUser();
-  const [apps, { left }] = await Promise.all([listOwnedApps(user.id), searchParams]);
+  const [apps, { left, withdrawn }] = await Promise.all([listOwnedApps(user.id), searchParams]);
   return (
     <>
       <PageHeader
@@ -18,6 +22,11 @@ export default async function MyAppsPage({ searchParams }: { searchParams: Promi
         description="Each app is one use case with its own approval, keys, limits and usage."
         actions={<LinkButton href="/apps/new">Request access</LinkButton>}
       />
+      {withdrawn && (
+        <Alert tone="success" className="mb-4">
+          Request withdrawn: it left the review queue.
+        </Alert>
+      )}
       {left && (
         <Alert tone="success" className="mb-4">
           You are no longer an owner of that app.

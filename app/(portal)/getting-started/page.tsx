@@ -13,6 +13,7 @@ import { StatusBadge } from '@/components/ui/badge';
 import { buttonClass, LinkButton } from '@/components/ui/button';
 import { Card, PageHeader, Section } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
+import { SampleTabs } from '@/components/guide/sample-tabs';
 
 export const metadata: Metadata = { title: 'Getting started' };
 
@@ -81,10 +82,10 @@ export default async function GettingStartedPage({
 }) {
   const user = await requireUser();
   const [{ app: wanted }, owned, base] = await Promise.all([searchParams, listOwnedApps(user.id), baseUrl()]);
-  // Approved apps first: those are the ones with keys.
-  const choices = [...owned].sort(
-    (a, b) => Number(b.status === 'approved') - Number(a.status === 'approved'),
-  );
+  // Approved apps first: those are the ones with keys. A rejected app never gets any, so it is not offered.
+  const choices = owned
+    .filter((a) => a.status !== 'rejected')
+    .sort((a, b) => Number(b.status === 'approved') - Number(a.status === 'approved'));
   let app:
     | {
         id: string;
@@ -248,30 +249,27 @@ export default async function GettingStartedPage({
         )}
 
         <Section id="connection" title="Connection details">
-          <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[auto_1fr]">
+          <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[auto_minmax(0,1fr)]">
             <dt className="font-medium text-slate-500">Azure OpenAI endpoint</dt>
-            <dd className="flex flex-wrap items-center gap-2">
-              <code
-                className="rounded bg-slate-100 px-1.5 py-0.5"
-                data-testid="endpoint"
-              >{`${base}/api/public/oai`}</code>
-              <CopyButton text={`${base}/api/public/oai`} label="Copy" />
+            <dd className="min-w-0">
+              <CopyUrl url={`${base}/api/public/oai`} testId="endpoint" />
             </dd>
             <dt className="font-medium text-slate-500">OpenAI base URL</dt>
-            <dd>
-              <code className="rounded bg-slate-100 px-1.5 py-0.5">{`${base}/api/public/oai/v1`}</code>
+            <dd className="min-w-0">
+              <CopyUrl url={`${base}/api/public/oai/v1`} />
             </dd>
             <dt className="font-medium text-slate-500">Azure v1 base URL</dt>
-            <dd>
-              <code className="rounded bg-slate-100 px-1.5 py-0.5">{`${base}/api/public/oai/openai/v1`}</code>{' '}
-              <span className="text-slate-600">
-                (Vercel AI SDK’s <code>createAzure</code>:{' '}
-                <code className="rounded bg-slate-100 px-1.5 py-0.5">{`${base}/api/public/oai/openai`}</code>)
+            <dd className="min-w-0 space-y-1">
+              <CopyUrl url={`${base}/api/public/oai/openai/v1`} />
+              <span className="block text-slate-600">
+                Vercel AI SDK’s <code>createAzure</code>:
               </span>
+              <CopyUrl url={`${base}/api/public/oai/openai`} />
             </dd>
             <dt className="font-medium text-slate-500">PHI-safe chat</dt>
-            <dd>
-              <code className="rounded bg-slate-100 px-1.5 py-0.5">{`POST ${base}/v1/chat/completions`}</code>
+            <dd className="min-w-0">
+              <CopyUrl url={`${base}/v1/chat/completions`} />
+              <span className="text-slate-600">(POST)</span>
             </dd>
             <dt className="font-medium text-slate-500">Deployments (models)</dt>
             <dd>
@@ -369,7 +367,7 @@ export default async function GettingStartedPage({
   );
 }
 
-/** A group of samples: a heading, what to know, and each sample with a copy button. */
+/** A group of samples: a heading, what to know, and the samples as tabs, each with a copy button. */
 function SampleSection({ group, intro }: { group: SampleGroup; intro: React.ReactNode }) {
   return (
     <section id={group.id} aria-labelledby={`${group.id}-title`} className="scroll-mt-4 space-y-4">
@@ -377,28 +375,23 @@ function SampleSection({ group, intro }: { group: SampleGroup; intro: React.Reac
         <h2 id={`${group.id}-title`} className="text-lg font-semibold">
           {group.title}
         </h2>
-        {intro && <p className="mt-1 max-w-3xl text-sm leading-relaxed text-slate-700">{intro}</p>}
+        {intro && (
+          <p className="mt-1 max-w-3xl text-sm leading-relaxed break-words text-slate-700">{intro}</p>
+        )}
       </div>
-      {group.samples.map((s) => (
-        <Card key={s.id} className="overflow-hidden">
-          <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-100 px-5 py-3">
-            <h3 id={`sample-${s.id}`} className="font-semibold">
-              {s.title}
-            </h3>
-            <div className="flex items-center gap-3">
-              {s.install && <code className="text-xs text-slate-600">{s.install}</code>}
-              <CopyButton text={s.code} label="Copy code" />
-            </div>
-          </div>
-          <pre
-            aria-labelledby={`sample-${s.id}`}
-            tabIndex={0}
-            className="relative overflow-x-auto bg-slate-900 px-5 py-4 text-[13px] leading-relaxed text-slate-100"
-          >
-            <code data-language={s.language}>{s.code}</code>
-          </pre>
-        </Card>
-      ))}
+      <SampleTabs groupId={group.title} samples={group.samples} />
     </section>
+  );
+}
+
+/** A URL to copy: it wraps on a phone instead of overflowing, and has its own Copy button. */
+function CopyUrl({ url, testId }: { url: string; testId?: string }) {
+  return (
+    <span className="flex min-w-0 flex-wrap items-center gap-2">
+      <code className="min-w-0 rounded bg-slate-100 px-1.5 py-0.5 break-all" data-testid={testId}>
+        {url}
+      </code>
+      <CopyButton text={url} label="Copy" />
+    </span>
   );
 }

@@ -33,7 +33,9 @@ function QueueTable({
           header: 'App',
           cell: (a) => (
             <>
-              <span className="font-semibold text-slate-900">{a.name}</span>
+              <Link href={`/review/${a.id}`} className="font-semibold text-slate-900 hover:underline">
+                {a.name}
+              </Link>
               <p className="mt-0.5 line-clamp-2 max-w-sm text-slate-500">{a.description}</p>
             </>
           ),

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { REVIEWERS, requireUser } from '@/lib/auth/session';
 import { budgetUse, orgUsageReport } from '@/lib/usage/queries';
 import { EmptyState, PageHeader, Section } from '@/components/ui/card';
-import { formatNumber, formatUsd } from '@/components/ui/format';
+import { formatNumber, formatUsd, plural } from '@/components/ui/format';
 import { formatCell, latencyPair, longDay } from '@/components/usage/format';
 import { ChartCard, CsvLink, DataTableView, Meter, Stat } from '@/components/usage/parts';
 import { exactRangeQuery, parseRange } from '@/components/usage/range';
@@ -118,7 +118,7 @@ export default async function OrgUsagePage({
               <Stat
                 label="Requests"
                 value={formatNumber(totals.requests)}
-                note={`${formatNumber(report.byApp.length)} apps`}
+                note={plural(report.byApp.length, 'app')}
               />
               <Stat
                 label="Error rate"
@@ -149,7 +149,7 @@ export default async function OrgUsagePage({
                     yLabel: 'Requests',
                   }}
                   description="Requests per UTC day, all apps; the table adds errors and the error rate."
-                  summary={`${formatNumber(totals.requests)} requests from ${days}${peakDay ? `; the busiest day was ${longDay(peakDay.day)} with ${formatNumber(peakDay.requests)}` : ''}.`}
+                  summary={`${plural(totals.requests, 'request')} from ${days}${peakDay ? `; the busiest day was ${longDay(peakDay.day)} with ${formatNumber(peakDay.requests)}` : ''}.`}
                   csvHref={csv('requests')}
                 />
                 <ChartCard

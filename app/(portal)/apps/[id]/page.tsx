@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireUser, isReviewer } from '@/lib/auth/session';
+import { grantRefusal } from '@/lib/apps';
 import { appAccess } from '@/lib/apps/access';
 import { appDetail, appKeys, type AppDetail } from '@/lib/apps/queries';
 import { gatewayConfig } from '@/lib/config';
@@ -10,6 +11,7 @@ import { Owners } from '@/components/apps/owners';
 import { PolicyView, RequestDetails } from '@/components/apps/policy-view';
 import { PolicyForm } from '@/components/apps/policy-form';
 import { SuspendForm } from '@/components/apps/admin-controls';
+import { WithdrawButton } from '@/components/apps/withdraw';
 import { AppUsage } from '@/components/usage/app-usage';
 import { parseRange } from '@/components/usage/range';
 import { CreateKeyButton } from '@/components/keys/key-actions';
@@ -29,6 +31,7 @@ type Params = {
   searchParams: Promise<{
     requested?: string;
     resubmitted?: string;
+    edited?: string;
     range?: string;
     from?: string;
     to?: string;
@@ -40,9 +43,7 @@ type Params = {
 function lastDecision(app: AppDetail) {
   return [...app.reviews]
     .reverse()
-    .find(
-      (r) => r.decision !== 'policy_changed' && r.decision !== 'submitted' && r.decision !== 'resubmitted',
-    );
+    .find((r) => !['policy_changed', 'submitted', 'resubmitted', 'edited'].includes(r.decision));
 }
 
 function StatusBanner({
@@ -110,6 +111,9 @@ export default async function AppPage({ params, searchParams }: Params) {
   const approved = app.status === 'approved';
   const hasKeys = approved || app.status === 'suspended' || keys.length > 0;
   const models = [...gatewayConfig().models.keys()];
+  // Four eyes: an admin who owns or requested the app may suspend it, not widen or reinstate it.
+  const selfGrant =
+    admin && (approved || app.status === 'suspended') ? await grantRefusal(app.id, { id: user.id }) : null;
 
   return (
     <>
@@ -130,6 +134,14 @@ export default async function AppPage({ params, searchParams }: Params) {
             {app.status === 'changes_requested' && access.manage && (
               <LinkButton href={`/apps/${app.id}/edit`}>Edit and resubmit</LinkButton>
             )}
+            {app.status === 'pending' && access.manage && (
+              <LinkButton href={`/apps/${app.id}/edit`} variant="secondary">
+                Edit request
+              </LinkButton>
+            )}
+            {(app.status === 'pending' || app.status === 'changes_requested') && access.manage && (
+              <WithdrawButton appId={app.id} name={app.name} />
+            )}
             {app.status === 'pending' && isReviewer(user) && (
               <LinkButton href={`/review/${app.id}`}>Review request</LinkButton>
             )}
@@ -145,6 +157,9 @@ export default async function AppPage({ params, searchParams }: Params) {
         <StatusBanner app={app} reviewer={isReviewer(user)} justRequested={Boolean(sp.requested)} />
         {sp.resubmitted && app.status === 'pending' && (
           <Alert tone="success">Resubmitted: the request is back in the review queue.</Alert>
+        )}
+        {sp.edited && app.status === 'pending' && (
+          <Alert tone="success">Request updated: reviewers see the new version.</Alert>
         )}
 
         <ShownKeyProvider returnFocusTo="keys-title">
@@ -205,40 +220,51 @@ export default async function AppPage({ params, searchParams }: Params) {
                 description="Only admins see this. Changes apply to the next request and are recorded in the history and the audit log."
               >
                 <div className="space-y-6">
-                  <details className="group">
-                    <summary className="cursor-pointer text-sm font-semibold text-brand-700">
-                      Edit policy and limits
-                    </summary>
-                    <div className="mt-4">
-                      <PolicyForm
-                        action={updatePolicyAction}
-                        appId={app.id}
-                        models={[...new Set([...models, ...app.allowedModels])]}
-                        adapters={adapterChoices(app.allowedAdapters)}
-                        involvesPhi={app.involvesPhi}
-                        initial={{
-                          allowedModels: app.allowedModels,
-                          phiPolicy: app.phiPolicy,
-                          rpmLimit: app.rpmLimit,
-                          tpmLimit: app.tpmLimit,
-                          monthlyTokenBudget:
-                            app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget),
-                          monthlyCostBudgetUsd: app.monthlyCostBudgetUsd,
-                          allowedAdapters: app.allowedAdapters,
-                          allowByoKey: app.allowByoKey,
-                          allowImages: app.allowImages,
-                          allowAudio: app.allowAudio,
-                        }}
-                        submitLabel="Save policy"
-                        pendingText="Saving…"
-                      />
-                    </div>
-                  </details>
+                  {selfGrant ? (
+                    <Alert tone="info" live={false}>
+                      {selfGrant.charAt(0).toUpperCase() + selfGrant.slice(1)}: ask another admin to change
+                      its policy{app.status === 'suspended' ? ' or reinstate it' : ''}.
+                    </Alert>
+                  ) : (
+                    <details className="group">
+                      <summary className="cursor-pointer text-sm font-semibold text-brand-700">
+                        Edit policy and limits
+                      </summary>
+                      <div className="mt-4">
+                        <PolicyForm
+                          action={updatePolicyAction}
+                          appId={app.id}
+                          models={[...new Set([...models, ...app.allowedModels])]}
+                          adapters={adapterChoices(app.allowedAdapters)}
+                          involvesPhi={app.involvesPhi}
+                          initial={{
+                            allowedModels: app.allowedModels,
+                            phiPolicy: app.phiPolicy,
+                            rpmLimit: app.rpmLimit,
+                            tpmLimit: app.tpmLimit,
+                            monthlyTokenBudget:
+                              app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget),
+                            monthlyCostBudgetUsd: app.monthlyCostBudgetUsd,
+                            allowedAdapters: app.allowedAdapters,
+                            allowByoKey: app.allowByoKey,
+                            allowImages: app.allowImages,
+                            allowAudio: app.allowAudio,
+                          }}
+                          submitLabel="Save policy"
+                          pendingText="Saving…"
+                        />
+                      </div>
+                    </details>
+                  )}
                   <div className="border-t border-slate-100 pt-5">
                     <h3 className="mb-3 text-sm font-semibold text-slate-900">
                       {app.status === 'suspended' ? 'Reinstate the app' : 'Suspend the app'}
                     </h3>
-                    <SuspendForm appId={app.id} suspended={app.status === 'suspended'} />
+                    {app.status === 'approved' || !selfGrant ? (
+                      <SuspendForm appId={app.id} suspended={app.status === 'suspended'} />
+                    ) : (
+                      <p className="text-sm text-slate-600">Another admin must reinstate it.</p>
+                    )}
                   </div>
                 </div>
               </Section>
@@ -275,6 +301,7 @@ export default async function AppPage({ params, searchParams }: Params) {
                 appId={app.id}
                 me={user.id}
                 canManage={access.manage}
+                canAdd={access.manage && app.status !== 'rejected'}
                 owners={app.owners.map((o) => ({ userId: o.userId, email: o.user.email, name: o.user.name }))}
               />
             </Section>

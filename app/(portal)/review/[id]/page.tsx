@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { REVIEWERS, requireUser } from '@/lib/auth/session';
+import { grantRefusal } from '@/lib/apps';
 import { appDetail } from '@/lib/apps/queries';
 import { gatewayConfig } from '@/lib/config';
 import { DecideForm } from '@/components/apps/decide-form';
@@ -18,13 +19,14 @@ import { idSchema } from '../../_actions/guard';
 export const metadata: Metadata = { title: 'Review' };
 
 export default async function ReviewPage({ params }: { params: Promise<{ id: string }> }) {
-  await requireUser(REVIEWERS);
+  const user = await requireUser(REVIEWERS);
   const { id } = await params;
   if (!idSchema.safeParse(id).success) notFound();
   const app = await appDetail(id);
   if (!app) notFound();
   const models = [...gatewayConfig().models.keys()];
   const open = app.status === 'pending' || app.status === 'changes_requested';
+  const selfGrant = open ? await grantRefusal(app.id, { id: user.id }) : null;
   return (
     <>
       <PageHeader
@@ -71,6 +73,11 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
                 Open the app
               </Link>{' '}
               to see its keys, policy and usage.
+            </Alert>
+          ) : selfGrant ? (
+            <Alert tone="info" title="Another reviewer must decide this request" live={false}>
+              {selfGrant.charAt(0).toUpperCase() + selfGrant.slice(1)}. It stays in the queue for the other
+              reviewers.
             </Alert>
           ) : (
             <>

@@ -4,13 +4,13 @@ import { notFound } from 'next/navigation';
 import { requireUser } from '@/lib/auth/session';
 import { appAccess } from '@/lib/apps/access';
 import { appDetail } from '@/lib/apps/queries';
-import { gatewayConfig } from '@/lib/config';
+import { gatewayConfig, modelPrices } from '@/lib/config';
 import { RequestForm } from '@/components/apps/request-form';
 import { Alert } from '@/components/ui/alert';
 import { Card, PageHeader } from '@/components/ui/card';
 import { resubmitAction } from '../../../_actions/apps';
 
-export const metadata: Metadata = { title: 'Edit and resubmit' };
+export const metadata: Metadata = { title: 'Edit request' };
 
 export default async function EditRequestPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
@@ -21,6 +21,7 @@ export default async function EditRequestPage({ params }: { params: Promise<{ id
   if (!app) notFound();
   const config = gatewayConfig();
   const comment = [...app.reviews].reverse().find((r) => r.decision === 'changes_requested');
+  const sentBack = app.status === 'changes_requested';
   return (
     <>
       <PageHeader
@@ -29,14 +30,18 @@ export default async function EditRequestPage({ params }: { params: Promise<{ id
             ← {app.name}
           </Link>
         }
-        title="Edit and resubmit"
-        description="Answer the reviewer’s comment, then send the request back to the review queue."
+        title={sentBack ? 'Edit and resubmit' : 'Edit request'}
+        description={
+          sentBack
+            ? 'Answer the reviewer’s comment, then send the request back to the review queue.'
+            : 'The request waits for a reviewer; your changes replace it in the queue.'
+        }
       />
-      {app.status !== 'changes_requested' ? (
-        <Alert tone="info">This request is not waiting for changes, so there is nothing to resubmit.</Alert>
+      {!sentBack && app.status !== 'pending' ? (
+        <Alert tone="info">This request is decided, so there is nothing to edit.</Alert>
       ) : (
         <div className="max-w-3xl space-y-6">
-          {comment?.reason && (
+          {sentBack && comment?.reason && (
             <Alert
               tone="warning"
               title={`Comment from ${comment.reviewer?.email ?? 'the reviewer'}`}
@@ -50,8 +55,9 @@ export default async function EditRequestPage({ params }: { params: Promise<{ id
               action={resubmitAction}
               appId={app.id}
               models={[...config.models.keys()]}
+              prices={modelPrices()}
               attestation={config.portal.attestation}
-              submitLabel="Resubmit request"
+              submitLabel={sentBack ? 'Resubmit request' : 'Save changes'}
               initial={{
                 name: app.name,
                 description: app.description,
@@ -61,6 +67,7 @@ export default async function EditRequestPage({ params }: { params: Promise<{ id
                 involvesPhi: app.involvesPhi ? 'yes' : 'no',
                 requestedModels: app.requestedModels,
                 expectedVolume: app.expectedVolume,
+                attested: app.internalOnlyAttested,
               }}
             />
           </Card>

@@ -1,0 +1,181 @@
+import { db } from '../db';
+import { env } from '../env';
+import { EXPIRES_SOON_MS } from '../keys/manage';
+import { log } from '../log';
+import { budgetUse } from '../usage/queries';
+import { sendEmails } from './email';
+import { dedupeKey, render, type NotifyEvent } from './events';
+import { notificationsConfig, postWebhooks } from './webhooks';
+
+export type { Decision, NotifyEvent, NotifyEventName } from './events';
+export { setNotificationsConfig, type NotificationsConfig } from './webhooks';
+
+/** Whether any channel is configured: without one, nothing is read or recorded. */
+function enabled(): boolean {
+  return Boolean(env().PORTICO_SMTP_URL) || notificationsConfig().webhooks.length > 0;
+}
+
+/**
+ * Takes a notification that is sent once (an expiring key, a budget threshold) for this instance: true when its
+ * row was inserted here, false when another instance (or an earlier sweep) already has it.
+ */
+async function claim(key: string, event: string): Promise<boolean> {
+  const { count } = await db().notificationSent.createMany({
+    data: [{ dedupeKey: key, event }],
+    skipDuplicates: true,
+  });
+  return count === 1;
+}
+
+/** Who is emailed: reviewers and admins of a request (not its requester); otherwise the app's owners. Enabled users only. */
+async function recipients(e: NotifyEvent): Promise<string[]> {
+  if (e.event === 'app.requested') {
+    const requester = e.requestedBy.toLowerCase();
+    const users = await db().user.findMany({
+      where: { role: { in: ['reviewer', 'admin'] }, disabled: false },
+      select: { email: true },
+      orderBy: { email: 'asc' },
+    });
+    return users.map((u) => u.email).filter((email) => email.toLowerCase() !== requester);
+  }
+  const owners = await db().appOwner.findMany({
+    where: { appId: e.appId, user: { disabled: false } },
+    select: { user: { select: { email: true } } },
+    orderBy: { user: { email: 'asc' } },
+  });
+  return owners.map((o) => o.user.email);
+}
+
+async function deliver(e: NotifyEvent, occurredAt: Date): Promise<void> {
+  if (!enabled()) return;
+  const key = dedupeKey(e);
+  if (key && !(await claim(key, e.event))) return;
+  const rendered = render(e);
+  const to = await recipients(e);
+  const results = await Promise.allSettled([
+    sendEmails(e.event, to, rendered),
+    postWebhooks(e, rendered, occurredAt),
+  ]);
+  for (const r of results)
+    if (r.status === 'rejected')
+      log().warn({ event: e.event, err: (r.reason as Error).name }, 'notification delivery failed');
+}
+
+/**
+ * Emails the people concerned and posts to the configured webhooks. Never throws: failures are logged. The
+ * returned promise settles when every delivery has been attempted (callers do `void notify(…)`; tests await it).
+ * key.expiring and budget.threshold are sent once across every instance (NotificationSent).
+ */
+export function notify(event: NotifyEvent, occurredAt: Date = new Date()): Promise<void> {
+  return deliver(event, occurredAt).catch((err: unknown) =>
+    log().error({ event: event.event, err: (err as Error).message }, 'notification failed'),
+  );
+}
+
+const THRESHOLDS = [100, 80] as const;
+/** A hair of tolerance for sums of costs in floating point ($2.40 of $3 is 0.7999999999999999). */
+const EPSILON = 1e-9;
+
+/** The highest threshold reached (percent), if any. */
+function thresholdReached(used: number, budget: number | null): 80 | 100 | undefined {
+  if (!budget || budget <= 0) return undefined;
+  return THRESHOLDS.find((t) => used / budget >= t / 100 - EPSILON);
+}
+
+/** Keys that expire within EXPIRES_SOON_MS: not revoked, not already replaced by a rotation, of approved apps. */
+async function expiringKeys(now: Date): Promise<NotifyEvent[]> {
+  const keys = await db().apiKey.findMany({
+    where: {
+      revokedAt: null,
+      expiresAt: { gt: now, lte: new Date(now.getTime() + EXPIRES_SOON_MS) },
+      rotatedTo: { is: null },
+      app: { status: 'approved' },
+    },
+    select: {
+      id: true,
+      name: true,
+      prefix: true,
+      last4: true,
+      expiresAt: true,
+      app: { select: { id: true, name: true } },
+    },
+  });
+  return keys.map((k) => ({
+    event: 'key.expiring',
+    appId: k.app.id,
+    appName: k.app.name,
+    keyId: k.id,
+    keyName: k.name,
+    keyDisplay: `${k.prefix}…${k.last4}`,
+    expiresAt: k.expiresAt!,
+  }));
+}
+
+/** Monthly budgets at 80% or 100% this month (UTC): the highest threshold reached, per budget kind. */
+async function budgetThresholds(now: Date): Promise<NotifyEvent[]> {
+  const out: NotifyEvent[] = [];
+  for (const b of await budgetUse({ minShare: 0.8 - EPSILON, now })) {
+    const kinds = [
+      { kind: 'tokens', used: b.tokensUsed, budget: b.tokenBudget },
+      { kind: 'cost', used: b.costUsd, budget: b.costBudgetUsd },
+    ] as const;
+    for (const { kind, used, budget } of kinds) {
+      const threshold = thresholdReached(used, budget);
+      if (threshold && budget)
+        out.push({
+          event: 'budget.threshold',
+          appId: b.appId,
+          appName: b.name,
+          month: b.month,
+          kind,
+          threshold,
+          used,
+          budget,
+        });
+    }
+  }
+  return out;
+}
+
+/**
+ * Finds expiring keys and budgets past a threshold and notifies each once (safe on every instance at once).
+ * Never throws: failures are logged.
+ */
+export async function sweepNotifications(now: Date = new Date()): Promise<void> {
+  try {
+    if (!enabled()) return;
+  } catch (err) {
+    log().warn({ err: (err as Error).message }, 'notification sweep failed');
+    return;
+  }
+  for (const [what, find] of [
+    ['keys', expiringKeys],
+    ['budgets', budgetThresholds],
+  ] as const) {
+    try {
+      for (const e of await find(now)) await notify(e, now);
+    } catch (err) {
+      log().warn({ sweep: what, err: (err as Error).message }, 'notification sweep failed');
+    }
+  }
+}
+
+/** Runs the sweep every `everyMs` (first after a minute); timers never hold the process open. Returns stop. */
+export function scheduleNotifications(everyMs = 300_000): () => void {
+  let running = false;
+  const run = () => {
+    if (running) return;
+    running = true;
+    void sweepNotifications().finally(() => {
+      running = false;
+    });
+  };
+  const first = setTimeout(run, 60_000);
+  const timer = setInterval(run, everyMs);
+  first.unref();
+  timer.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}

@@ -1,0 +1,2 @@
+-- A pending request edited in place by its owners shows in its history.
+ALTER TYPE "ReviewDecision" ADD VALUE 'edited' AFTER 'resubmitted';
