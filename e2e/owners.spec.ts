@@ -90,6 +90,13 @@ test('keys can be created and revoked with the keyboard alone', async ({ browser
   await o.keyboard.press('Enter');
   const key = await readShownKey(o);
   await expect(o.getByLabel('New API key')).toBeFocused();
+  // Escape asks first (the key is never shown again): "Back to the key" keeps it, a second Escape closes.
+  await o.keyboard.press('Escape');
+  await expect(o.getByText('Close without storing the key? It cannot be shown again.')).toBeVisible();
+  await expect(o.getByRole('button', { name: 'Back to the key' })).toBeFocused();
+  await o.keyboard.press('Enter');
+  await expect(o.getByLabel('New API key')).toHaveValue(key);
+  await o.keyboard.press('Escape');
   await o.keyboard.press('Escape');
   await expect(o.getByRole('dialog')).toBeHidden();
   await expect(o.getByRole('heading', { name: 'API keys' })).toBeFocused();

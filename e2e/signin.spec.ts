@@ -6,6 +6,11 @@ test('a user signs in with email and password and sees the portal', async ({ pag
   const user = await seedUser('member');
   await page.goto('/');
   await expect(page).toHaveURL(/\/signin/);
+  // Every page names its icon, and browsers that ask for /favicon.ico by name get it too.
+  const icon = await page.locator('link[rel="icon"]').first().getAttribute('href');
+  expect((await page.request.get(icon!)).status()).toBe(200);
+  const ico = await page.request.get('/favicon.ico');
+  expect([ico.status(), ico.headers()['content-type']]).toEqual([200, 'image/x-icon']);
   await screenshot(page, 'signin');
   await page.getByLabel('Email', { exact: true }).fill(user.email);
   await page.getByLabel('Password', { exact: true }).fill('wrong password entirely');

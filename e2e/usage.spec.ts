@@ -74,7 +74,14 @@ async function sums(where: { appId?: string; from: string; to: string }) {
   const total = { requests: 0, errors: 0, prompt: 0, completion: 0, cost: 0 };
   const byDay = new Map<string, typeof total>();
   const byDayModel = new Map<string, number>();
+  // Calls that reached no model are counted apart.
+  const other = { requests: 0, errors: 0 };
   for (const r of rows) {
+    if (r.model === '-' || r.model === '') {
+      other.requests += r.requests;
+      other.errors += r.errors;
+      continue;
+    }
     const day = r.day.toISOString().slice(0, 10);
     const d = byDay.get(day) ?? { requests: 0, errors: 0, prompt: 0, completion: 0, cost: 0 };
     for (const t of [total, d]) {
@@ -87,7 +94,7 @@ async function sums(where: { appId?: string; from: string; to: string }) {
     byDay.set(day, d);
     byDayModel.set(`${day} ${r.model}`, (byDayModel.get(`${day} ${r.model}`) ?? 0) + r.requests);
   }
-  return { total, byDay, byDayModel };
+  return { total, byDay, byDayModel, other };
 }
 
 /** Rollup rows for days, models and keys (with latency histograms), and image / audio request records. */
@@ -201,9 +208,15 @@ test('usage charts: the app page and the org-wide page show the database numbers
     await expect(stat(o, 'Audio transcribed (seconds)')).toHaveText('12.5');
 
     const tokensMeter = usage.getByRole('meter', { name: 'Monthly token budget' });
+    const used = month.total.prompt + month.total.completion;
     await expect(tokensMeter).toHaveAttribute(
       'aria-valuetext',
-      `${int(month.total.prompt + month.total.completion)} of ${int(tokenBudget)}, 90%`,
+      `${int(used)} of ${int(tokenBudget)}, 90%, ${int(tokenBudget - used)} left`,
+    );
+    // Calls that reached no model are shown apart, not in the requests and the error rate.
+    expect(want.other).toEqual({ requests: 2, errors: 2 });
+    await expect(usage.getByTestId('other-calls')).toContainText(
+      'Not counted above: 2 other API calls (2 refused) that reached no model',
     );
     await expect(usage.getByRole('meter', { name: 'Monthly cost budget' })).toBeVisible();
     await expect(usage).toContainText('600 requests/min · 100,000 tokens/min');
@@ -247,11 +260,11 @@ test('usage charts: the app page and the org-wide page show the database numbers
     expect(csv.length).toBe(31); // header + 30 days
     const want = await sums({ appId: s.app.id, from: dayOf(29), to: dayOf(0) });
     const models = csv[0]!.slice(1, -1);
-    expect(new Set(models)).toEqual(new Set([MODEL, BIG, 'No model']));
+    expect(new Set(models)).toEqual(new Set([MODEL, BIG]));
     for (const [i, line] of csv.slice(1).entries()) {
       const [day, ...values] = line;
       expect(html[i + 1]).toEqual([longDay(day!), ...values.map((v) => formatCell(Number(v), 'int'))]);
-      const raw = (m: string) => want.byDayModel.get(`${day} ${m === 'No model' ? '-' : m}`) ?? 0;
+      const raw = (m: string) => want.byDayModel.get(`${day} ${m}`) ?? 0;
       expect(values.slice(0, -1).map(Number)).toEqual(models.map(raw));
       expect(Number(values.at(-1))).toBe(want.byDay.get(day!)?.requests ?? 0);
     }
@@ -265,7 +278,6 @@ test('usage charts: the app page and the org-wide page show the database numbers
     const keys = await db().apiKey.findMany({ where: { appId: s.app.id } });
     const byKey = usage.getByRole('table', { name: 'By key', exact: true });
     for (const k of keys) await expect(byKey).toContainText(`${k.prefix}…${k.last4}`);
-    await expect(byKey).toContainText('No key');
     const csv = await download(o, usage.getByRole('link', { name: 'CSV of By key' }));
     expect(csv[0]!.slice(0, 3)).toEqual(['Key', 'Key id', 'Requests']);
     const evil = csv.find((r) => r[1] === `${formula.record.prefix}…${formula.record.last4}`)!;
@@ -335,7 +347,7 @@ test('usage charts: the app page and the org-wide page show the database numbers
     const near = r.getByRole('list', { name: /Apps near their monthly budget/ });
     await expect(near.getByRole('meter', { name: `Tokens of ${s.app.name}` })).toHaveAttribute(
       'aria-valuetext',
-      /, 90%$/,
+      /, 90%, [\d,]+ left$/,
     );
 
     const top = r.getByRole('figure', { name: 'Top 10 apps by cost' });

@@ -182,13 +182,19 @@ app
         orderBy: { createdAt: 'asc' },
         include: {
           owners: { include: { user: { select: { email: true } } } },
-          _count: { select: { keys: true } },
+          keys: { select: { revokedAt: true, expiresAt: true } },
         },
       });
       if (apps.length === 0) return out('no apps yet');
+      const now = new Date();
       for (const a of apps) {
+        // Keys that work now; revoked and expired ones are counted apart.
+        const active = a.keys.filter((k) => !k.revokedAt && (!k.expiresAt || k.expiresAt > now)).length;
+        const revoked = a.keys.filter((k) => k.revokedAt).length;
+        const expired = a.keys.length - active - revoked;
+        const ended = [revoked && `${revoked} revoked`, expired && `${expired} expired`].filter(Boolean);
         out(
-          `${a.id}  ${a.name}  [${a.status}]  phi=${a.phiPolicy}  models=${a.allowedModels.join(',') || '-'}  owners=${a.owners.map((o) => o.user.email).join(',')}  keys=${a._count.keys}`,
+          `${a.id}  ${a.name}  [${a.status}]  phi=${a.phiPolicy}  models=${a.allowedModels.join(',') || '-'}  owners=${a.owners.map((o) => o.user.email).join(',')}  keys=${active}${ended.length ? ` (${ended.join(', ')})` : ''}`,
         );
       }
     });

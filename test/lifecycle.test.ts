@@ -67,9 +67,13 @@ describe('CLI', () => {
     });
     expect(res.choices[0]?.message.content).toBe('cli key works');
     const list = await cli(['app', 'list'], env());
-    expect(list.stdout).toMatch(new RegExp(`${name}\\s+\\[approved\\]\\s+phi=redact`));
+    expect(list.stdout).toMatch(new RegExp(`${name}\\s+\\[approved\\]\\s+phi=redact.*keys=1\n`));
     const revoked = await cli(['key', 'revoke', stored!.id], env());
     expect(revoked.code).toBe(0);
+    // A revoked key no longer counts as one the app has.
+    expect((await cli(['app', 'list'], env())).stdout).toMatch(
+      new RegExp(`${name}\\s.*keys=0 \\(1 revoked\\)\n`),
+    );
     // Another process revoked it: this server hears it through PostgreSQL NOTIFY.
     await expect
       .poll(

@@ -102,6 +102,32 @@ describe('limits shared across instances through Redis', () => {
     expect(spent).toBeGreaterThan(0.0003 - 3 * oneRequest);
   });
 
+  it('"remaining" is one number: the next request’s budget header says what GET /usage and the portal say', async () => {
+    const s = await seedApp({ models: [MODEL], monthlyCostBudgetUsd: 50, monthlyTokenBudget: 1_000_000 });
+    await waitForRedis(a.portico.limiter);
+    // A generous max_tokens makes the reserved estimate far larger than the real use.
+    const body = {
+      model: MODEL,
+      max_tokens: 4000,
+      messages: [{ role: 'user', content: 'lorem ipsum '.repeat(3000) }],
+    };
+    const first = await post(a, s.key!, body);
+    expect(first.status).toBe(200);
+    await a.portico.usage.flush();
+    const second = await post(b, s.key!, body);
+    const usage = (await (
+      await fetch(`${a.base}/api/public/v1/usage`, { headers: { 'api-key': s.key! } })
+    ).json()) as { budget: { costUsdRemaining: number; tokensRemaining: number } };
+    // The fake upstream reports a few tokens; the reservation was thousands.
+    expect(usage.budget.tokensRemaining).toBeGreaterThan(1_000_000 - 100);
+    expect(second.headers.get('x-portico-budget-remaining-usd')).toBe(
+      usage.budget.costUsdRemaining.toFixed(4),
+    );
+    expect(second.headers.get('x-portico-budget-remaining-tokens')).toBe(
+      String(usage.budget.tokensRemaining),
+    );
+  });
+
   it('keeps serving under local limits while Redis is down, and shares again when it returns', async () => {
     const s = await seedApp({ models: [MODEL], rpmLimit: 3 });
     await redis.stop();
@@ -206,6 +232,22 @@ describe('metering', () => {
     expect(body.totals.requests).toBe(12);
     expect(body.byModel.map((m) => m.model)).toEqual([MODEL]);
     expect(body.budget.tokensRemaining).toBeNull();
+
+    // Calls that reach no model (whoami, usage itself, a model the app may not use) are counted apart.
+    const unknown = await post(a, s.key!, {
+      model: 'no-such-model',
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    expect(unknown.status).toBe(404);
+    await fetch(`${a.base}/api/public/v1/whoami`, { headers: { 'api-key': s.key! } });
+    await a.portico.usage.flush();
+    const after = (await (
+      await fetch(`${a.base}/api/public/v1/usage`, { headers: { 'api-key': s.key! } })
+    ).json()) as typeof body & { otherCalls: { requests: number; errors: number } };
+    expect(after.totals.requests).toBe(12);
+    expect(after.byModel.map((m) => m.model)).toEqual([MODEL]);
+    expect(after.otherCalls.requests).toBeGreaterThanOrEqual(3); // usage, 404, whoami
+    expect(after.otherCalls.errors).toBe(1);
   });
 
   it('exposes Prometheus metrics', async () => {

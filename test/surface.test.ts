@@ -399,7 +399,8 @@ describe('OpenAPI document at /api/openapi.json', () => {
         });
         if (op.security?.length) {
           expect(unauth.status, `${method} ${p} without a key`).toBe(401);
-          expect(((await unauth.json()) as { error: Record<string, unknown> }).error).toEqual(
+          const { error } = (await unauth.json()) as { error: Record<string, unknown> };
+          expect(error).toEqual(
             expect.objectContaining({
               message: expect.any(String),
               type: expect.any(String),
@@ -407,9 +408,26 @@ describe('OpenAPI document at /api/openapi.json', () => {
               param: null,
             }),
           );
+          // The documented 401 examples include what a keyless call really gets.
+          expect(exampleErrors(op, '401').map((e) => e.code)).toContain(error.code);
         } else await unauth.arrayBuffer();
       }
     }
+  });
+
+  it('error examples are what each status really answers, and Authorize says which scheme to fill', () => {
+    const chat = doc.paths?.['/api/public/oai/v1/chat/completions']?.post as OpenAPIV3_1.OperationObject;
+    const codes = (status: string) => exampleErrors(chat, status).map((e) => e.code);
+    expect(codes('401')).toEqual(['missing_api_key', 'invalid_api_key', 'invalid_api_key']);
+    expect(codes('403')).toEqual(['app_not_approved', 'browser_requests_refused']);
+    expect(codes('404')).toEqual(['model_not_found']);
+    expect(codes('429')).toEqual(['rate_limit_exceeded', 'budget_exceeded']);
+    expect(codes('400')).toEqual(['invalid_request', 'phi_detected']);
+    expect(codes('502')).toEqual(['upstream_unavailable']);
+    const schemes = doc.components?.securitySchemes as Record<string, { description: string }>;
+    expect(schemes.apiKey!.description).toMatch(/^Use this one/);
+    expect(schemes.bearer!.description).toMatch(/either this or apiKey/);
+    expect(schemes.compatKey!.description).toMatch(/Only for POST \/v1\/chat\/completions/);
   });
 
   it('the reference page at /api is served by Portico itself, no CDN', async () => {
@@ -422,6 +440,13 @@ describe('OpenAPI document at /api/openapi.json', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
   });
 });
+
+/** The error bodies a response documents as examples for one status. */
+function exampleErrors(op: OpenAPIV3_1.OperationObject, status: string): { code: string }[] {
+  const res = op.responses?.[status] as OpenAPIV3_1.ResponseObject | undefined;
+  const examples = res?.content?.['application/json']?.examples ?? {};
+  return Object.values(examples).map((e) => (e as { value: { error: { code: string } } }).value.error);
+}
 
 function resolveExample(doc: OpenAPIV3_1.Document, schema: unknown): unknown {
   const ref = (schema as { $ref?: string } | undefined)?.$ref;

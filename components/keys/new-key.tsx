@@ -10,9 +10,14 @@ import type { NewKeyState } from '@/app/(portal)/_actions/state';
 export function NewKeyPanel({
   secret,
   onDone,
+  asking = false,
+  onKeep,
 }: {
   secret: NonNullable<NewKeyState['secret']>;
   onDone: () => void;
+  /** Escape was pressed: ask before the key is gone for good. */
+  asking?: boolean;
+  onKeep?: () => void;
 }) {
   const oldEnds = secret.oldKeyExpiresAt ? new Date(secret.oldKeyExpiresAt) : null;
   return (
@@ -61,9 +66,29 @@ export function NewKeyPanel({
           )}
         </Alert>
       )}
-      <div className="flex justify-end">
-        <Button onClick={onDone}>I have stored the key</Button>
-      </div>
+      {asking ? (
+        <div
+          role="alertdialog"
+          aria-labelledby="close-key-question"
+          className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4"
+        >
+          <p id="close-key-question" className="text-sm font-semibold text-amber-900">
+            Close without storing the key? It cannot be shown again. Press Escape again to close.
+          </p>
+          <div className="flex flex-wrap justify-end gap-2">
+            <Button variant="secondary" onClick={onDone}>
+              Close anyway
+            </Button>
+            <Button onClick={onKeep} autoFocus>
+              Back to the key
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <div className="flex justify-end">
+          <Button onClick={onDone}>I have stored the key</Button>
+        </div>
+      )}
     </div>
   );
 }

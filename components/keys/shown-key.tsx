@@ -22,8 +22,11 @@ export function ShownKeyProvider({
   returnFocusTo: string;
 }) {
   const [secret, setSecret] = useState<Secret | null>(null);
+  // Escape asks first: the key is never shown again. A second Escape closes.
+  const [asking, setAsking] = useState(false);
   const close = () => {
     setSecret(null);
+    setAsking(false);
     const target = document.getElementById(returnFocusTo);
     if (target) {
       target.tabIndex = -1;
@@ -36,10 +39,21 @@ export function ShownKeyProvider({
       <Dialog
         open={secret !== null}
         onClose={close}
+        onEscape={() => (asking ? close() : setAsking(true))}
         title={secret?.oldDisplay ? 'Copy the new key' : 'Copy your new key'}
         wide
       >
-        {secret && <NewKeyPanel secret={secret} onDone={close} />}
+        {secret && (
+          <NewKeyPanel
+            secret={secret}
+            onDone={close}
+            asking={asking}
+            onKeep={() => {
+              setAsking(false);
+              requestAnimationFrame(() => document.getElementById('new-key')?.focus());
+            }}
+          />
+        )}
       </Dialog>
     </ShowKey.Provider>
   );

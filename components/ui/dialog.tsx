@@ -3,7 +3,7 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 /**
- * A modal built on <dialog>: the browser traps focus, Escape closes it, and the rest of the page is inert
+ * A modal built on <dialog>: the browser traps focus, Escape closes it (or calls `onEscape`), and the rest of the page is inert
  * while it is open. `onClose` runs however it was closed. Mark the control to focus first with `data-autofocus`.
  */
 export function Dialog({
@@ -13,6 +13,7 @@ export function Dialog({
   description,
   children,
   wide = false,
+  onEscape,
 }: {
   open: boolean;
   onClose: () => void;
@@ -20,6 +21,8 @@ export function Dialog({
   description?: ReactNode;
   children: ReactNode;
   wide?: boolean;
+  /** Escape calls this instead of closing (a dialog that must ask first). */
+  onEscape?: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
@@ -37,6 +40,26 @@ export function Dialog({
     <dialog
       ref={ref}
       onClose={onClose}
+      onKeyDown={
+        onEscape
+          ? (e) => {
+              if (e.key !== 'Escape') return;
+              // A cancelled keydown sends the browser no close request.
+              e.preventDefault();
+              onEscape();
+            }
+          : undefined
+      }
+      onCancel={
+        onEscape
+          ? (e) => {
+              // Escape from outside the dialog's content: the browser lets this be cancelled once per activation.
+              if (!e.cancelable) return;
+              e.preventDefault();
+              onEscape();
+            }
+          : undefined
+      }
       aria-labelledby={`${id}-title`}
       aria-describedby={description ? `${id}-desc` : undefined}
       className={`m-auto w-[calc(100%-2rem)] ${wide ? 'max-w-2xl' : 'max-w-lg'} rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/50`}

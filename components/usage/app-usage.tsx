@@ -3,10 +3,11 @@ import { EmptyState } from '@/components/ui/card';
 import { formatNumber, formatUsd, plural } from '@/components/ui/format';
 import { appUsageReport, budgetUse } from '@/lib/usage/queries';
 import { formatCell, latencyPair, longDay } from './format';
-import { ChartCard, CsvLink, DataTableView, Meter, Stat } from './parts';
+import { ChartCard, CsvLink, DataTableView, Meter, Stat, OtherCalls } from './parts';
 import { exactRangeQuery, rangeQuery, type Range } from './range';
 import { RangePicker } from './range-picker';
 import { appTables, type Cell, type Split } from '@/lib/usage/tables';
+import { remainingTokens, remainingUsd } from '@/lib/usage/budget';
 
 const UNIT_LABEL: Record<string, string> = {
   images: 'Images generated',
@@ -72,6 +73,7 @@ export async function AppUsage({ app, range, split }: { app: UsageApp; range: Ra
                   label="Monthly token budget"
                   used={budget.tokensUsed}
                   budget={budget.tokenBudget}
+                  left={remainingTokens(budget.tokenBudget, budget.tokensUsed)}
                   fmt={formatNumber}
                 />
               )}
@@ -80,6 +82,7 @@ export async function AppUsage({ app, range, split }: { app: UsageApp; range: Ra
                   label="Monthly cost budget"
                   used={budget.costUsd}
                   budget={budget.costBudgetUsd}
+                  left={remainingUsd(budget.costBudgetUsd, budget.costUsd)}
                   fmt={formatUsd}
                 />
               )}
@@ -133,6 +136,7 @@ export async function AppUsage({ app, range, split }: { app: UsageApp; range: Ra
                 />
               ))}
           </dl>
+          <OtherCalls calls={report.otherCalls} />
 
           <div className="flex flex-wrap items-center gap-3 text-sm">
             <span id="split-label" className="font-medium text-slate-700">

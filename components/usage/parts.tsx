@@ -146,11 +146,14 @@ export function Meter({
   used,
   budget,
   fmt,
+  left,
 }: {
   label: string;
   used: number;
   budget: number;
   fmt: (n: number) => string;
+  /** What is left, as the budget headers and GET /usage say it (lib/usage/budget). */
+  left: number;
 }) {
   const share = budget > 0 ? used / budget : 0;
   const pct = Math.round(share * 100);
@@ -160,7 +163,7 @@ export function Meter({
       <div className="flex flex-wrap justify-between gap-x-3 text-sm">
         <span className="text-slate-700">{label}</span>
         <span className="text-slate-600 tabular-nums">
-          {fmt(used)} of {fmt(budget)} ({formatNumber(pct)}%)
+          {fmt(used)} of {fmt(budget)} ({formatNumber(pct)}%) · {fmt(left)} left
         </span>
       </div>
       <div
@@ -169,7 +172,7 @@ export function Meter({
         aria-valuemin={0}
         aria-valuemax={budget}
         aria-valuenow={Math.min(used, budget)}
-        aria-valuetext={`${fmt(used)} of ${fmt(budget)}, ${pct}%`}
+        aria-valuetext={`${fmt(used)} of ${fmt(budget)}, ${pct}%, ${fmt(left)} left`}
         className="mt-1 h-2.5 overflow-hidden rounded-full bg-slate-100"
       >
         <div
@@ -178,5 +181,17 @@ export function Meter({
         />
       </div>
     </div>
+  );
+}
+
+/** Calls that reached no model, shown apart from the requests and the error rate they would distort. */
+export function OtherCalls({ calls }: { calls: { requests: number; errors: number } }) {
+  if (calls.requests === 0) return null;
+  return (
+    <p className="text-sm text-slate-600" data-testid="other-calls">
+      Not counted above: {formatNumber(calls.requests)} other API {calls.requests === 1 ? 'call' : 'calls'}
+      {calls.errors > 0 ? ` (${formatNumber(calls.errors)} refused)` : ''} that reached no model: whoami,
+      usage, de-identification, and calls naming a model the app may not use. They cost nothing.
+    </p>
   );
 }

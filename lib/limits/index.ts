@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { log } from '../log';
 import { monthToDate } from '../usage/queries';
+import { remainingTokens, remainingUsd } from '../usage/budget';
 import { MemoryLimitStore } from './memory';
 import { RedisLimitStore } from './redis';
 import type {
@@ -51,9 +52,9 @@ export function limitHeaders(l: AppLimits, c: Counters, now: number): Record<str
     h['x-ratelimit-reset-tokens'] = reset;
   }
   if (l.monthlyTokens !== null)
-    h['x-portico-budget-remaining-tokens'] = String(Math.max(0, Math.floor(l.monthlyTokens - c.monthTokens)));
+    h['x-portico-budget-remaining-tokens'] = String(remainingTokens(l.monthlyTokens, c.monthTokens));
   if (l.monthlyCostUsd !== null)
-    h['x-portico-budget-remaining-usd'] = Math.max(0, l.monthlyCostUsd - c.monthCostUsd).toFixed(4);
+    h['x-portico-budget-remaining-usd'] = remainingUsd(l.monthlyCostUsd, c.monthCostUsd).toFixed(4);
   return h;
 }
 
@@ -139,7 +140,16 @@ export class Limiter {
       store = this.local;
       d = await store.reserve(appId, limits, estimate, now);
     }
-    const headers = limitHeaders(limits, d.counters, now);
+    // The budget headers say what remained before this request (see lib/usage/budget): its own reservation,
+    // an estimate, is not the use the portal and GET /usage report.
+    const counters = d.ok
+      ? {
+          ...d.counters,
+          monthTokens: d.counters.monthTokens - estimate.tokens,
+          monthCostUsd: d.counters.monthCostUsd - estimate.costUsd,
+        }
+      : d.counters;
+    const headers = limitHeaders(limits, counters, now);
     if (d.ok) return { ok: true, retryAfterS: 0, headers, reservation: { ...d.reservation, store } };
     const retryAfterS =
       d.reason === 'rpm' || d.reason === 'tpm' ? secondsToNextMinute(now) : secondsToNextMonth(now);

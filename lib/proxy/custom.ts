@@ -8,6 +8,7 @@ import { errors, ProxyError } from './errors';
 import { readJsonObject, sendJson } from './http';
 import { sumCounts } from './phi-step';
 import { appUsage, monthBounds } from '../usage/queries';
+import { remainingTokens, remainingUsd } from '../usage/budget';
 
 /** Custom endpoints under /api/public/v1/: same key auth as the proxy, plain JSON answers. */
 export const deidentifyRequest = z
@@ -140,11 +141,11 @@ export async function usage(
         tokensUsed: usedTokens,
         costUsdUsed: monthToDate.totals.costUsd,
         tokensRemaining:
-          a.monthlyTokenBudget === null ? null : Math.max(0, a.monthlyTokenBudget - usedTokens),
+          a.monthlyTokenBudget === null ? null : remainingTokens(a.monthlyTokenBudget, usedTokens),
         costUsdRemaining:
           a.monthlyCostBudgetUsd === null
             ? null
-            : Math.max(0, a.monthlyCostBudgetUsd - monthToDate.totals.costUsd),
+            : remainingUsd(a.monthlyCostBudgetUsd, monthToDate.totals.costUsd),
       },
     },
     headers,

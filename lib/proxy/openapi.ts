@@ -8,6 +8,8 @@ import type {
 import { deidentifyRequest, deidentifyResponse, usageQuery } from './custom';
 import { requestSchemas } from './validate';
 import { imageRequest, speechRequest } from './media';
+import { errors } from './errors';
+import { phiBlocked } from './phi-step';
 
 /**
  * The OpenAPI 3.1 document of every public endpoint, built from the zod schemas the handlers validate
@@ -19,7 +21,7 @@ const errorBody = z
       message: z.string().meta({ description: 'What went wrong and what to change' }),
       type: z.string().meta({ example: 'invalid_request_error' }),
       param: z.string().nullable(),
-      code: z.string().meta({ example: 'model_not_found' }),
+      code: z.string().meta({ description: 'A stable code to branch on, e.g. `invalid_api_key`' }),
     }),
   })
   .meta({ id: 'Error', description: "OpenAI's error shape, so that the SDKs raise the right exception" });
@@ -37,11 +39,49 @@ const ERRORS: Record<string, string> = {
   '504': 'The upstream did not answer in time',
 };
 
+const MODEL = 'gpt-4o-mini-2024-07-18';
+const limits = { rpm: 60, tpm: 100_000, monthlyTokens: 5_000_000, monthlyCostUsd: 200 };
+/** What each status really answers with: built by the same functions the handlers throw with. */
+const EXAMPLES: Record<string, [string, { error: object }][]> = {
+  '400': [
+    ['Invalid body', errors.badRequest('"messages" is required.', 'messages').body()],
+    ['PHI refused (policy block)', phiBlocked({ NAME: 1, MRN: 1 }).body()],
+  ],
+  '401': [
+    ['No key', errors.missingKey().body()],
+    ['Unknown key', errors.invalidKey().body()],
+    ['Revoked key', errors.revokedKey().body()],
+  ],
+  '403': [
+    ['App not approved', errors.appNotApproved('suspended').body()],
+    ['From a browser', errors.browserRefused().body()],
+  ],
+  '404': [['Model not allowed', errors.modelNotFound('gpt-5', [MODEL]).body()]],
+  '413': [['Too large', errors.tooLarge(4_194_304).body()]],
+  '429': [
+    ['Rate limit', errors.limited('rpm', limits, 12).body()],
+    ['Monthly budget', errors.limited('monthly_cost', limits, 86_400).body()],
+  ],
+  '500': [['Portico failed', errors.internal().body()]],
+  '502': [['Upstream unreachable', errors.upstreamUnavailable(MODEL).body()]],
+  '504': [['Upstream too slow', errors.upstreamTimeout(MODEL).body()]],
+};
+
 function errorResponses(codes: string[]): ZodOpenApiResponsesObject {
   return Object.fromEntries(
     codes.map((c) => [
       c,
-      { description: ERRORS[c]!, content: { 'application/json': { schema: errorBody } } },
+      {
+        description: ERRORS[c]!,
+        content: {
+          'application/json': {
+            schema: errorBody,
+            examples: Object.fromEntries(
+              (EXAMPLES[c] ?? []).map(([summary, value], i) => [`e${i}`, { summary, value }]),
+            ),
+          },
+        },
+      },
     ]),
   );
 }
@@ -472,22 +512,29 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       title: 'Portico public API',
       version: '1.0.0',
       description:
-        'OpenAI- and Azure-OpenAI-compatible proxy with PHI protection, plus Portico’s own endpoints. Authenticate with your app’s key in the `api-key` header (or `Authorization: Bearer`). The API is for backend services: browser requests are refused.',
+        'OpenAI- and Azure-OpenAI-compatible proxy with PHI protection, plus Portico’s own endpoints. Authenticate with your app’s key in the `api-key` header (or `Authorization: Bearer`); in “Authorize”, paste it under **apiKey** (and under **compatKey** to try the PHI-safe chat endpoint). The API is for backend services: browser requests are refused.',
     },
     servers: [{ url: '/', description: 'This Portico' }],
     components: {
       securitySchemes: {
-        apiKey: { type: 'apiKey', in: 'header', name: 'api-key', description: 'Your Portico app key' },
+        apiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'api-key',
+          description:
+            'Use this one: paste your Portico app key (ptc_…). It works on every endpoint but the PHI-safe chat one.',
+        },
         bearer: {
           type: 'http',
           scheme: 'bearer',
-          description: 'Your Portico app key as a bearer token (OpenAI SDKs)',
+          description:
+            'The same key sent as `Authorization: Bearer` (how the OpenAI SDKs send it). Fill either this or apiKey, not both.',
         },
         compatKey: {
           type: 'apiKey',
           in: 'header',
           name: 'x-compliantchatgpt-key',
-          description: 'Your Portico app key (PHI-safe chat endpoint)',
+          description: 'Only for POST /v1/chat/completions (the PHI-safe chat API): the same app key.',
         },
       },
     },

@@ -11,10 +11,39 @@ export interface UsageRow {
   latencyP95Ms: number | null;
 }
 
+/**
+ * Calls that reached no model (whoami, usage, a model that does not exist for the app) are recorded without
+ * one. They are counted apart, so that they neither inflate an app's requests nor its error rate.
+ */
+export interface OtherCalls {
+  requests: number;
+  errors: number;
+}
+
+const NO_MODEL_SQL = `('', '-')`;
+const isModelCall = (r: { model: string }) => r.model !== '' && r.model !== '-';
+
+function splitCalls<T extends { model: string; requests: number | string; errors: number | string }>(
+  rows: T[],
+): [T[], OtherCalls] {
+  const calls: T[] = [];
+  const other = { requests: 0, errors: 0 };
+  for (const r of rows) {
+    if (isModelCall(r)) calls.push(r);
+    else {
+      other.requests += Number(r.requests);
+      other.errors += Number(r.errors);
+    }
+  }
+  return [calls, other];
+}
+
 export interface AppUsage {
   from: string;
   to: string;
   totals: UsageRow;
+  /** Calls that reached no model, apart from the totals. */
+  otherCalls: OtherCalls;
   byDay: (UsageRow & { day: string })[];
   byModel: (UsageRow & { model: string })[];
   byKey: (UsageRow & { keyId: string })[];
@@ -22,7 +51,7 @@ export interface AppUsage {
 
 /** Usage of one app between two days (inclusive), from the daily rollups (one read, grouped in code). */
 export async function appUsage(appId: string, from: string, to: string): Promise<AppUsage> {
-  const rows = await dailyRows(appId, from, to);
+  const [rows, otherCalls] = splitCalls(await dailyRows(appId, from, to));
   const total = new Sum();
   for (const r of rows) total.add(dailyValue(r));
   const grouped = <K extends string>(field: K, key: (r: DailyRaw) => string) =>
@@ -33,6 +62,7 @@ export async function appUsage(appId: string, from: string, to: string): Promise
     from,
     to,
     totals: total.row(),
+    otherCalls,
     byDay: grouped('day', (r) => r.day),
     byModel: grouped('model', (r) => r.model),
     byKey: grouped('keyId', (r) => r.key_id),
@@ -147,6 +177,7 @@ export interface AppUsageReport {
   from: string;
   to: string;
   totals: UsageRow;
+  otherCalls: OtherCalls;
   /** Every day of the range, days without usage included (zeros, no latency). */
   byDay: (UsageRow & { day: string })[];
   byModel: (UsageRow & { model: string })[];
@@ -196,7 +227,7 @@ const dailyValue = (r: DailyRaw) => ({
  */
 export async function appUsageReport(appId: string, from: string, to: string): Promise<AppUsageReport> {
   const pool = pgPool();
-  const [rows, units, keys] = await Promise.all([
+  const [all, units, keys] = await Promise.all([
     dailyRows(appId, from, to),
     pool.query<{ model: string; unit: string; units: number; requests: string }>(
       `SELECT model, unit, SUM(units)::float8 AS units, COUNT(*)::text AS requests
@@ -210,6 +241,7 @@ export async function appUsageReport(appId: string, from: string, to: string): P
       [appId],
     ),
   ]);
+  const [rows, otherCalls] = splitCalls(all);
   const total = new Sum();
   for (const r of rows) total.add(dailyValue(r));
   const perDay = sumBy(rows, (r) => r.day, dailyValue);
@@ -223,6 +255,7 @@ export async function appUsageReport(appId: string, from: string, to: string): P
     from,
     to,
     totals: total.row(),
+    otherCalls,
     byDay: daysBetween(from, to).map((day) => ({ day, ...(perDay.get(day) ?? new Sum()).row() })),
     byModel: [...sumBy(rows, (r) => r.model, dailyValue)]
       .map(([model, s]) => ({ model, ...s.row() }))
@@ -261,6 +294,7 @@ export interface OrgUsageReport {
   to: string;
   /** Latency over every app's requests. */
   totals: UsageRow;
+  otherCalls: OtherCalls;
   /** Every day of the range (latency is not split by day org-wide). */
   byDay: (UsageRow & { day: string })[];
   /** Every app with usage in the range. */
@@ -270,7 +304,7 @@ export interface OrgUsageReport {
 /** Usage of every app between two days (inclusive): for admins and reviewers. */
 export async function orgUsageReport(from: string, to: string): Promise<OrgUsageReport> {
   const pool = pgPool();
-  const [sums, buckets] = await Promise.all([
+  const [sums, buckets, other] = await Promise.all([
     pool.query<{
       day: string;
       app_id: string;
@@ -286,7 +320,7 @@ export async function orgUsageReport(from: string, to: string): Promise<OrgUsage
               SUM(d.requests)::text AS requests, SUM(d.errors)::text AS errors, SUM(d.prompt_tokens)::text AS prompt,
               SUM(d.completion_tokens)::text AS completion, SUM(d.cost_usd) AS cost
        FROM usage_daily d JOIN apps a ON a.id = d.app_id
-       WHERE d.day BETWEEN $1::date AND $2::date
+       WHERE d.day BETWEEN $1::date AND $2::date AND d.model NOT IN ${NO_MODEL_SQL}
        GROUP BY d.day, d.app_id, a.name, a.status`,
       [from, to],
     ),
@@ -294,8 +328,13 @@ export async function orgUsageReport(from: string, to: string): Promise<OrgUsage
     pool.query<{ i: string; n: string }>(
       `SELECT u.i::text AS i, SUM(u.n)::text AS n
        FROM usage_daily d CROSS JOIN LATERAL unnest(d.latency_buckets) WITH ORDINALITY AS u(n, i)
-       WHERE d.day BETWEEN $1::date AND $2::date
+       WHERE d.day BETWEEN $1::date AND $2::date AND d.model NOT IN ${NO_MODEL_SQL}
        GROUP BY u.i`,
+      [from, to],
+    ),
+    pool.query<{ requests: string | null; errors: string | null }>(
+      `SELECT SUM(requests)::text AS requests, SUM(errors)::text AS errors
+       FROM usage_daily WHERE day BETWEEN $1::date AND $2::date AND model IN ${NO_MODEL_SQL}`,
       [from, to],
     ),
   ]);
@@ -317,6 +356,10 @@ export async function orgUsageReport(from: string, to: string): Promise<OrgUsage
     from,
     to,
     totals: total.row(),
+    otherCalls: {
+      requests: Number(other.rows[0]?.requests ?? 0),
+      errors: Number(other.rows[0]?.errors ?? 0),
+    },
     byDay: daysBetween(from, to).map((day) => ({ day, ...(perDay.get(day) ?? new Sum()).row() })),
     byApp: [...sumBy(sums.rows, (r) => r.app_id, value)]
       .map(([appId, s]) => ({ appId, ...names.get(appId)!, ...s.row() }))

@@ -8,9 +8,12 @@ import type { Role } from '../generated/prisma/enums';
 import { withoutBidiControls } from '../text';
 
 export const roleSchema = z.enum(['admin', 'reviewer', 'member']);
+/** An email address: "is required" when empty (before "must be an email address"), stored in lower case. */
 export const emailSchema = z
-  .email('must be an email address')
-  .max(254)
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .pipe(z.email('must be an email address').max(254, 'must be at most 254 characters'))
   .transform((e) => e.toLowerCase());
 export const passwordSchema = z
   .string()

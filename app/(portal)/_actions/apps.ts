@@ -7,6 +7,7 @@ import { accessRequestSchema, requestAccess, requestedModelsSchema, resubmit, wi
 import { appAccess } from '@/lib/apps/access';
 import { addOwner, removeOwner } from '@/lib/apps/owners';
 import { actorOf, requireActionUser } from '@/lib/auth/session';
+import { emailSchema } from '@/lib/users';
 import { echo, runForm, text, texts } from './run';
 import { idOr404, requireManage } from './guard';
 import type { FormState } from './state';
@@ -89,7 +90,7 @@ export async function addOwnerAction(_prev: FormState, fd: FormData): Promise<Fo
   const user = await requireActionUser();
   const appId = await requireManage(user, fd.get('appId'));
   return runForm({ email: 'Email' }, echo(fd, ['email']), async () => {
-    const email = z.email('must be an email address').max(254).parse(text(fd, 'email').trim());
+    const email = emailSchema.parse(text(fd, 'email'));
     const added = await addOwner(appId, email, await actorOf(user));
     refresh();
     return { ok: true, message: `${added.email} is now an owner.`, at: Date.now() };

@@ -5,10 +5,11 @@ import { budgetUse, orgUsageReport } from '@/lib/usage/queries';
 import { EmptyState, PageHeader, Section } from '@/components/ui/card';
 import { formatNumber, formatUsd, plural } from '@/components/ui/format';
 import { formatCell, latencyPair, longDay } from '@/components/usage/format';
-import { ChartCard, CsvLink, DataTableView, Meter, Stat } from '@/components/usage/parts';
+import { ChartCard, CsvLink, DataTableView, Meter, Stat, OtherCalls } from '@/components/usage/parts';
 import { exactRangeQuery, parseRange } from '@/components/usage/range';
 import { RangePicker } from '@/components/usage/range-picker';
 import { NEAR_BUDGET, orgTables } from '@/lib/usage/tables';
+import { remainingTokens, remainingUsd } from '@/lib/usage/budget';
 
 export const metadata: Metadata = { title: 'Usage' };
 
@@ -84,6 +85,7 @@ export default async function OrgUsagePage({
                       label={`Tokens of ${b.name}`}
                       used={b.tokensUsed}
                       budget={b.tokenBudget}
+                      left={remainingTokens(b.tokenBudget, b.tokensUsed)}
                       fmt={formatNumber}
                     />
                   ) : (
@@ -94,6 +96,7 @@ export default async function OrgUsagePage({
                       label={`Cost of ${b.name}`}
                       used={b.costUsd}
                       budget={b.costBudgetUsd}
+                      left={remainingUsd(b.costBudgetUsd, b.costUsd)}
                       fmt={formatUsd}
                     />
                   ) : (
@@ -134,6 +137,7 @@ export default async function OrgUsagePage({
                 note="all apps"
               />
             </dl>
+            <OtherCalls calls={report.otherCalls} />
 
             <section aria-labelledby="trend-title" className="space-y-3">
               <h2 id="trend-title" className="text-lg font-semibold">
