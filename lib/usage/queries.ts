@@ -20,7 +20,7 @@ export interface OtherCalls {
   errors: number;
 }
 
-const NO_MODEL_SQL = `('', '-')`;
+// Rows without a model hold '' or '-' (the SQL below says the same).
 const isModelCall = (r: { model: string }) => r.model !== '' && r.model !== '-';
 
 function splitCalls<T extends { model: string; requests: number | string; errors: number | string }>(
@@ -320,7 +320,7 @@ export async function orgUsageReport(from: string, to: string): Promise<OrgUsage
               SUM(d.requests)::text AS requests, SUM(d.errors)::text AS errors, SUM(d.prompt_tokens)::text AS prompt,
               SUM(d.completion_tokens)::text AS completion, SUM(d.cost_usd) AS cost
        FROM usage_daily d JOIN apps a ON a.id = d.app_id
-       WHERE d.day BETWEEN $1::date AND $2::date AND d.model NOT IN ${NO_MODEL_SQL}
+       WHERE d.day BETWEEN $1::date AND $2::date AND d.model NOT IN ('', '-')
        GROUP BY d.day, d.app_id, a.name, a.status`,
       [from, to],
     ),
@@ -328,13 +328,13 @@ export async function orgUsageReport(from: string, to: string): Promise<OrgUsage
     pool.query<{ i: string; n: string }>(
       `SELECT u.i::text AS i, SUM(u.n)::text AS n
        FROM usage_daily d CROSS JOIN LATERAL unnest(d.latency_buckets) WITH ORDINALITY AS u(n, i)
-       WHERE d.day BETWEEN $1::date AND $2::date AND d.model NOT IN ${NO_MODEL_SQL}
+       WHERE d.day BETWEEN $1::date AND $2::date AND d.model NOT IN ('', '-')
        GROUP BY u.i`,
       [from, to],
     ),
     pool.query<{ requests: string | null; errors: string | null }>(
       `SELECT SUM(requests)::text AS requests, SUM(errors)::text AS errors
-       FROM usage_daily WHERE day BETWEEN $1::date AND $2::date AND model IN ${NO_MODEL_SQL}`,
+       FROM usage_daily WHERE day BETWEEN $1::date AND $2::date AND model IN ('', '-')`,
       [from, to],
     ),
   ]);
