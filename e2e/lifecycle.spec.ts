@@ -44,7 +44,7 @@ test('an app from request to revoked key', async ({ browser }) => {
     await o.getByLabel('Yes, it may contain PHI').check();
     await o.getByLabel(MODEL).check();
     // The price table helps choose a model with the budget in mind.
-    await o.getByText('Prices per model').click();
+    await o.getByText('Prices per model', { exact: true }).click();
     await expect(o.getByRole('row', { name: new RegExp(`^${MODEL}`) })).toHaveText(
       new RegExp(`${MODEL}\\s*\\$0\\.15\\s*\\$0\\.6`),
     );

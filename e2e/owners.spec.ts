@@ -2,7 +2,7 @@ import { test, expect } from '@playwright/test';
 import { seedApp, seedUser, uid } from '../test/support/seed';
 import { audit } from '../lib/audit';
 import { db } from '../lib/db';
-import { keyRow, MODEL, readShownKey, signIn, signedIn } from './support/fixtures';
+import { download, keyRow, MODEL, readShownKey, screenshot, signIn, signedIn } from './support/fixtures';
 
 test('owners add and remove co-owners by email; an app keeps at least one owner', async ({ browser }) => {
   const s = await seedApp({ models: [MODEL] });
@@ -73,6 +73,57 @@ test('the audit log filters by actor, action and dates, and pages through result
   await r.getByLabel('To (UTC, inclusive)').fill('2020-01-01');
   await r.getByRole('button', { name: 'Apply filters' }).click();
   await expect(r.getByText('No events match these filters')).toBeVisible();
+  await reviewer.context.close();
+});
+
+test('the audit log names its targets with links, says its details in words, and exports as CSV', async ({
+  browser,
+}) => {
+  const s = await seedApp({ models: [MODEL] });
+  const key = await db().apiKey.findFirstOrThrow({ where: { appId: s.app.id } });
+  const reviewer = await signedIn(browser, 'reviewer');
+  const r = reviewer.page;
+  await r.goto(`/audit?target=${s.app.id}`);
+  const approved = r.getByRole('row', { name: /App approved/ });
+  await expect(approved.getByRole('link', { name: s.app.name })).toHaveAttribute('href', `/apps/${s.app.id}`);
+  await expect(approved).toContainText('Models: gpt-4o-mini-2024-07-18 · PHI policy: scrub');
+  await expect(approved).toContainText('By: the operator (CLI)');
+  await r.goto(`/audit?target=${key.id}`);
+  await expect(
+    r
+      .getByRole('row', { name: /Key created/ })
+      .getByRole('link', { name: `test (${key.prefix}…${key.last4}) of ${s.app.name}` }),
+  ).toHaveAttribute('href', `/apps/${s.app.id}#keys`);
+  await r.goto(`/audit?target=${s.owner.id}`);
+  await expect(
+    r.getByRole('row', { name: /User created/ }).getByRole('link', { name: s.owner.email }),
+  ).toBeVisible();
+  await screenshot(r, 'audit-log');
+
+  // The export holds the filtered events, with the same names and words.
+  await r.goto(`/audit?target=${s.app.id}`);
+  const csv = await download(r, r.getByRole('link', { name: 'Export CSV' }));
+  expect(csv[0]).toEqual([
+    'When (UTC)',
+    'Actor',
+    'IP address',
+    'Action',
+    'Action code',
+    'Target type',
+    'Target',
+    'Target id',
+    'Details',
+  ]);
+  const row = csv.find((c) => c[4] === 'app.approved')!;
+  expect(row.slice(3, 8)).toEqual(['App approved', 'app.approved', 'app', s.app.name, s.app.id]);
+  expect(row[8]).toContain('PHI policy: scrub');
+  expect(csv.slice(1).every((c) => c[7] === s.app.id)).toBe(true);
+  // Owners and members cannot export it.
+  const o = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
+  const op = await o.newPage();
+  await signIn(op, s.owner.email, s.owner.password);
+  expect((await op.request.get('/api/audit')).status()).toBe(404);
+  await o.close();
   await reviewer.context.close();
 });
 

@@ -40,7 +40,11 @@ test('a reviewer rejects with a reason, or sends back for changes, and the owner
       `Rejected by ${reviewer.user.email}`,
     );
     await expect(o.getByRole('button', { name: 'Create key' })).toHaveCount(0);
+    // A rejected app takes no new owners, and the samples do not offer it.
+    await expect(o.getByRole('button', { name: 'Add owner' })).toHaveCount(0);
     await screenshot(o, 'app-rejected');
+    await o.goto('/getting-started');
+    await expect(o.getByText('You have no app yet')).toBeVisible();
     await ctx.close();
   });
 
@@ -114,6 +118,27 @@ test('owners edit or withdraw a pending request; a reviewer never decides a requ
     await r.getByLabel(/I confirm this app is for internal use only/).check();
     await r.getByRole('button', { name: 'Submit request' }).click();
     await expect(r.getByRole('heading', { level: 1 })).toContainText('Pending review');
+    // The same name again is marked on its field, with the rule the hint states.
+    await r.goto('/apps/new');
+    await expect(
+      r.getByText('3 to 60 letters, digits, spaces and . _ -, starting with a letter or a digit.'),
+    ).toBeVisible();
+    await r.getByLabel('App name').fill(name);
+    await r.getByLabel('Description').fill('Twice');
+    await r.getByLabel('Use case').fill('Twice');
+    await r.getByLabel('Executive sponsor').fill('Twice');
+    await r.getByLabel('Expected volume').fill('Twice');
+    await r.getByLabel('Expected return / KPI').fill('Twice');
+    await r.getByLabel('No PHI').check();
+    await r.getByLabel(MODEL).check();
+    await r.getByLabel(/I confirm this app is for internal use only/).check();
+    await r.getByRole('button', { name: 'Submit request' }).click();
+    await expect(r.getByLabel('App name')).toHaveAttribute('aria-invalid', 'true');
+    await expect(
+      r.getByText(`App name: an app named "${name}" already exists; choose another name.`),
+    ).toBeVisible();
+    await r.goto('/apps');
+    await r.getByRole('link', { name }).click();
     await r.getByRole('link', { name: 'Review request' }).click();
     await expect(r.getByText('Another reviewer must decide this request')).toBeVisible();
     await expect(

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { SYSTEM } from '../lib/audit';
 import { db } from '../lib/db';
@@ -6,46 +5,12 @@ import { createKey } from '../lib/keys/manage';
 import { BUCKETS } from '../lib/usage/histogram';
 import { seedApp, uid } from '../test/support/seed';
 import { formatCell, longDay } from '../components/usage/format';
-import { MODEL, screenshot, signedIn, signIn } from './support/fixtures';
+import { download, MODEL, screenshot, signedIn, signIn } from './support/fixtures';
 
 const BIG = 'gpt-4o';
 const DAY_MS = 86_400_000;
 const dayOf = (back: number) => new Date(Date.now() - back * DAY_MS).toISOString().slice(0, 10);
 const int = (n: number) => new Intl.NumberFormat('en-US').format(n);
-
-/** RFC 4180, enough for the exports: quoted cells with doubled quotes, CRLF rows, a leading BOM. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const s = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (quoted) {
-      if (c === '"' && s[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else if (c !== '\r') cell += c;
-  }
-  return rows;
-}
-
-async function download(page: Page, link: Locator): Promise<string[][]> {
-  const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
-  return parseCsv(readFileSync((await file.path())!, 'utf8'));
-}
 
 /** The cells of an HTML table's rows (header row included), as text. */
 async function tableText(table: Locator): Promise<string[][]> {

@@ -17,8 +17,9 @@ export function NavLinks({ items }: { items: NavItem[] }) {
     .filter((i) => pathname === i.href || pathname.startsWith(`${i.href}/`))
     .sort((a, b) => b.href.length - a.href.length)[0]?.href;
   return (
-    <nav aria-label="Main" className="relative -mb-px overflow-x-auto">
-      <ul className="flex min-w-max gap-1">
+    // Wraps instead of scrolling: on a phone every page (and the current one) stays in sight.
+    <nav aria-label="Main" className="relative -mb-px">
+      <ul className="flex flex-wrap gap-x-1">
         {items.map((i) => {
           const active = i.href === current;
           return (
@@ -26,7 +27,7 @@ export function NavLinks({ items }: { items: NavItem[] }) {
               <Link
                 href={i.href}
                 aria-current={active ? 'page' : undefined}
-                className={`inline-flex items-center gap-1.5 border-b-2 px-3 py-2.5 text-sm font-medium ${active ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900'}`}
+                className={`inline-flex items-center gap-1.5 border-b-2 px-2.5 py-2 text-sm font-medium whitespace-nowrap sm:px-3 sm:py-2.5 ${active ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900'}`}
               >
                 {i.label}
                 {i.badge ? (

@@ -1,4 +1,5 @@
 import type { HTMLAttributes, ReactNode } from 'react';
+import { ScrollCue } from './scroll-cue';
 
 export type Column<T> = {
   /** The header; a visually hidden one still names the column for screen readers. */
@@ -24,7 +25,7 @@ type Props<T> = {
   className?: string;
 };
 
-/** The portal's list table: a caption for screen readers, scoped headers, scrolling sideways on a phone. */
+/** The portal's list table: a caption for screen readers, scoped headers, scrolling sideways on a phone (with a cue). */
 export function Table<T>({
   caption,
   rows,
@@ -40,7 +41,7 @@ export function Table<T>({
     : 'overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm';
   const pad = bare ? 'px-3 first:pl-5 last:pr-5' : 'px-4';
   return (
-    <div className={`relative ${frame} ${className}`}>
+    <ScrollCue className={`relative ${frame} ${className}`}>
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead
@@ -76,6 +77,6 @@ export function Table<T>({
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollCue>
   );
 }

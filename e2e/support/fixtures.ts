@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 import { AzureOpenAI } from 'openai';
 import { seedUser } from '../../test/support/seed';
 import { rememberSecret } from './secrets';
@@ -79,4 +79,39 @@ export function shownAs(key: string): string {
 /** The key list's row for a key (not the usage table's row for it). */
 export function keyRow(page: Page, key: string) {
   return page.locator('tr[data-key-id]', { has: page.getByText(shownAs(key), { exact: true }) });
+}
+
+/** RFC 4180, enough for the exports: quoted cells with doubled quotes, CRLF rows, a leading BOM. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  const s = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (quoted) {
+      if (c === '"' && s[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else if (c !== '\r') cell += c;
+  }
+  return rows;
+}
+
+/** Clicks a download link and reads the CSV it gives. */
+export async function download(page: Page, link: Locator): Promise<string[][]> {
+  const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  return parseCsv(readFileSync((await file.path())!, 'utf8'));
 }

@@ -1,8 +1,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { z } from 'zod';
 import { REVIEWERS, requireUser } from '@/lib/auth/session';
 import { auditActions, listAuditEvents } from '@/lib/audit';
+import {
+  ACTION_LABELS as LABELS,
+  auditFilter,
+  auditQuerySchema,
+  auditTargets,
+  readableDetails as details,
+} from '@/lib/audit/view';
 import { buttonClass } from '@/components/ui/button';
 import { EmptyState, PageHeader } from '@/components/ui/card';
 import { Input, Select } from '@/components/ui/field';
@@ -12,119 +18,36 @@ import { Time } from '@/components/ui/time';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .optional()
-  .catch(undefined);
-const filterSchema = z.object({
-  action: z
-    .string()
-    .max(80)
-    .regex(/^[a-z_.]*$/)
-    .optional()
-    .catch(undefined),
-  actor: z.string().trim().max(254).optional().catch(undefined),
-  target: z.string().trim().max(80).optional().catch(undefined),
-  from: day,
-  to: day,
-  page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
-});
-
-const LABELS: Record<string, string> = {
-  'auth.signin_failure_burst': 'Repeated sign-in failures',
-  'app.requested': 'Access requested',
-  'app.resubmitted': 'Request resubmitted',
-  'app.approved': 'App approved',
-  'app.rejected': 'App rejected',
-  'app.changes_requested': 'Sent back for changes',
-  'app.suspended': 'App suspended',
-  'app.reinstated': 'App reinstated',
-  'app.policy_changed': 'Policy changed',
-  'app.owner_added': 'Owner added',
-  'app.owner_removed': 'Owner removed',
-  'key.created': 'Key created',
-  'key.rotated': 'Key rotated',
-  'key.revoked': 'Key revoked',
-  'user.created': 'User created',
-  'user.created_by_sso': 'User created by SSO',
-  'user.role_changed': 'Role changed',
-  'user.disabled': 'User disabled',
-  'user.enabled': 'User enabled',
-  'user.password_set': 'Password set',
-};
-
-// PostgreSQL's jsonb does not keep key order: show the telling ones first.
-const ORDER = [
-  'name',
-  'email',
-  'role',
-  'from',
-  'to',
-  'reason',
-  'requestedModels',
-  'allowedModels',
-  'phiPolicy',
-];
-const rank = (k: string) => (ORDER.includes(k) ? ORDER.indexOf(k) : ORDER.length);
-
-function details(d: unknown): string {
-  if (!d || typeof d !== 'object') return '';
-  return Object.entries(d as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined && v !== null)
-    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
-    .map(
-      ([k, v]) =>
-        `${k}: ${Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
-    )
-    .join(' · ')
-    .slice(0, 400);
-}
-
-function targetHref(type: string | null, id: string | null, d: unknown): string | null {
-  if (!id) return null;
-  if (type === 'app') return `/apps/${id}`;
-  const appId = d && typeof d === 'object' ? (d as { appId?: unknown }).appId : undefined;
-  if (type === 'key' && typeof appId === 'string') return `/apps/${appId}`;
-  return null;
-}
-
 export default async function AuditPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requireUser(REVIEWERS);
-  const f = filterSchema.parse(await searchParams);
-  const from = f.from ? new Date(`${f.from}T00:00:00Z`) : undefined;
-  const to = f.to ? new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000) : undefined;
-  const [log, actions] = await Promise.all([
-    listAuditEvents(
-      {
-        action: f.action || undefined,
-        actor: f.actor || undefined,
-        target: f.target || undefined,
-        from: from && !isNaN(+from) ? from : undefined,
-        to: to && !isNaN(+to) ? to : undefined,
-      },
-      f.page,
-    ),
-    auditActions(),
-  ]);
+  const f = auditQuerySchema.parse(await searchParams);
+  const [log, actions] = await Promise.all([listAuditEvents(auditFilter(f), f.page), auditActions()]);
+  const targets = await auditTargets(log.events);
   const filtered = Boolean(f.action || f.actor || f.target || f.from || f.to);
-  const pageHref = (page: number) => {
+  const query = (page = 1) => {
     const q = new URLSearchParams();
     for (const k of ['action', 'actor', 'target', 'from', 'to'] as const) if (f[k]) q.set(k, f[k]!);
     if (page > 1) q.set('page', String(page));
     const s = q.toString();
-    return `/audit${s ? `?${s}` : ''}`;
+    return s ? `?${s}` : '';
   };
+  const pageHref = (page: number) => `/audit${query(page)}`;
   const first = (log.page - 1) * log.pageSize + 1;
   return (
     <>
       <PageHeader
         title="Audit log"
         description="Who did what to which app, key or user, and when. Sign-in failure bursts, requests, decisions, policy, key, owner and role changes."
+        actions={
+          // A download, not a page: a plain link.
+          <a href={`/api/audit${query()}`} className={buttonClass('secondary')} download>
+            Export CSV
+          </a>
+        }
       />
       <form
         method="get"
@@ -242,21 +165,25 @@ export default async function AuditPage({
               {
                 header: 'Target',
                 cell: (e) => {
-                  const href = targetHref(e.targetType, e.targetId, e.details);
+                  const t =
+                    e.targetType && e.targetId ? targets.get(`${e.targetType}:${e.targetId}`) : undefined;
+                  if (!t) return null;
                   return (
                     <>
-                      {e.targetType && <span className="text-slate-500">{e.targetType} </span>}
-                      {e.targetId &&
-                        (href ? (
-                          <Link
-                            href={href}
-                            className="font-mono text-xs break-all text-brand-700 hover:underline"
-                          >
-                            {e.targetId}
-                          </Link>
-                        ) : (
-                          <span className="font-mono text-xs break-all">{e.targetId}</span>
-                        ))}
+                      <span className="text-slate-500">{t.type} </span>
+                      {t.href ? (
+                        <Link
+                          href={t.href}
+                          className="break-words text-brand-700 hover:underline"
+                          title={t.id}
+                        >
+                          {t.label}
+                        </Link>
+                      ) : (
+                        <span className="break-words" title={t.id}>
+                          {t.label}
+                        </span>
+                      )}
                     </>
                   );
                 },
