@@ -60,7 +60,7 @@ test('admins create users, change roles, disable accounts, suspend and reinstate
     await ctx.close();
 
     await a.goto(`/audit?action=user.role_changed&actor=${encodeURIComponent(admin.user.email)}`);
-    await expect(a.getByRole('table')).toContainText(`email: ${email} · from: member · to: reviewer`);
+    await expect(a.getByRole('table')).toContainText(`Email: ${email} · From: member · To: reviewer`);
   });
 
   await test.step('suspend an app (its key gets 403 at once), reinstate it, change its limits', async () => {
