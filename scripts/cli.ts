@@ -398,7 +398,12 @@ async function main() {
     ) {
       process.stderr.write(`error: ${err.message}\n`);
     } else {
-      process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      // One line; the stack only when asked for (LOG_LEVEL=debug).
+      const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
+      const debug = process.env.LOG_LEVEL === 'debug' && err instanceof Error;
+      process.stderr.write(
+        debug ? `error: ${err.stack}\n` : `error: ${message} (LOG_LEVEL=debug shows the details)\n`,
+      );
     }
     process.exit(1);
   }

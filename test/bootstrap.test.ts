@@ -61,4 +61,22 @@ describe('first admin at start-up', () => {
     // Once there is an admin, nothing happens.
     expect(await firstAdmin({ DATABASE_URL: db.url, PORTICO_ADMIN_EMAIL: email })).toBeNull();
   });
+
+  it('the CLI uses the embedded database already running, whatever port it was told', async () => {
+    const list = await cli(['app', 'list'], {
+      DATABASE_URL: '',
+      PORTICO_DATA_DIR: dataDir,
+      PORTICO_EMBEDDED_PG_PORT: '54390',
+    });
+    expect(list.stderr).toBe('');
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain(`first-${process.pid}`);
+  });
+
+  it('an unexpected CLI failure is one line, with where to find the details', async () => {
+    const bad = await cli(['app', 'list'], { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/^error: .*\(LOG_LEVEL=debug shows the details\)$/m);
+  });
 });

