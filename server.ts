@@ -79,8 +79,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   setGatewayConfig(config);
   // The PHI dictionaries take a second or two to load: load them now, not on the first request.
   warmUpPhi();
-  const usage = new UsageRecorder(opts.usage);
   const e = env();
+  const spool = e.PORTICO_USAGE_SPOOL_DIR ?? path.join(e.PORTICO_DATA_DIR, 'usage-spool');
+  const usage = new UsageRecorder({
+    spoolDir: spool === 'off' ? undefined : path.resolve(spool),
+    ...opts.usage,
+  });
   const keys = new KeyCache({
     load: loadPrincipal,
     freshMs: e.PORTICO_KEY_CACHE_FRESH_MS,

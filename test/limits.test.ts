@@ -1,7 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AzureOpenAI } from 'openai';
 import { db } from '../lib/db';
 import { Limiter } from '../lib/limits';
+import { UsageRecorder } from '../lib/usage/recorder';
 import { startHarness, type Harness } from './support/portico';
 import { startRedis, type RedisServer } from './support/redis';
 import { seedApp, usageFor } from './support/seed';
@@ -276,6 +281,38 @@ describe('retention', () => {
     expect(await pruneUsageEvents(90)).toBeGreaterThanOrEqual(1);
     expect(await db().usageEvent.count({ where: { appId: s.app.id } })).toBe(0);
     expect(await db().usageDaily.count({ where: { appId: s.app.id } })).toBe(1);
+  });
+});
+
+describe('usage journal', () => {
+  it('records queued by a process killed outright (SIGKILL) are written by the next one on the same folder', async () => {
+    const s = await seedApp({ models: [MODEL] });
+    const dir = mkdtempSync(path.join(tmpdir(), 'portico-spool-'));
+    const ids = Array.from({ length: 25 }, (_, i) => `spool-${s.app.id}-${i}`);
+    // A process that queues records, never flushes them (a long interval), and is killed.
+    const script = `
+      const { UsageRecorder } = await import(${JSON.stringify(path.resolve('lib/usage/recorder.ts'))});
+      const r = new UsageRecorder({ spoolDir: ${JSON.stringify(dir)}, flushIntervalMs: 3_600_000 });
+      for (const requestId of ${JSON.stringify(ids)})
+        r.record({ requestId, createdAt: new Date(), appId: ${JSON.stringify(s.app.id)}, keyId: null, model: 'm', operation: 'chat',
+          route: '/v1/chat/completions', status: 200, streamed: false, promptTokens: 3, completionTokens: 4, costUsd: 0.001,
+          latencyMs: 5, upstreamLatencyMs: 4, errorCode: null, phiCounts: null });
+      process.kill(process.pid, 'SIGKILL');`;
+    const killed = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(await db().usageEvent.count({ where: { appId: s.app.id } })).toBe(0);
+
+    const next = new UsageRecorder({ spoolDir: dir });
+    await next.flush();
+    expect(await db().usageEvent.count({ where: { requestId: { in: ids } } })).toBe(25);
+    // Written, so the journal is empty again; a second recovery adds nothing.
+    expect(readdirSync(dir).filter((f) => statSync(path.join(dir, f)).size > 0)).toEqual([]);
+    await new UsageRecorder({ spoolDir: dir }).flush();
+    const daily = await db().usageDaily.findMany({ where: { appId: s.app.id, model: 'm' } });
+    expect(daily.reduce((n, d) => n + d.requests, 0)).toBe(25);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -1,6 +1,8 @@
+import { rmSync } from 'node:fs';
 import { pgPool } from '../db/pool';
 import { log } from '../log';
 import { BUCKETS, bucketOf } from './histogram';
+import { UsageSpool } from './spool';
 
 /** One proxied request, as metered. Counts and timings only: never content, never a PHI value. */
 export interface UsageRecord {
@@ -32,6 +34,8 @@ export interface RecorderOptions {
   batchSize?: number;
   /** Records kept in memory while the database is unreachable; beyond it the oldest are dropped (counted, logged). */
   maxBuffered?: number;
+  /** A folder for the local journal that keeps queued records through a kill (see UsageSpool); none: no journal. */
+  spoolDir?: string;
 }
 
 interface DailyDelta {
@@ -64,9 +68,19 @@ export class UsageRecorder {
   private readonly batchSize: number;
   private readonly maxBuffered: number;
   private readonly disabled: boolean;
+  private readonly spool: UsageSpool | undefined;
 
   constructor(opts: RecorderOptions = {}) {
     this.disabled = opts.disabled ?? false;
+    this.spool = opts.spoolDir && !this.disabled ? new UsageSpool(opts.spoolDir) : undefined;
+    if (this.spool) {
+      // What a killed process on this data folder had not written yet: queued (and journalled) again here.
+      const { records, files } = UsageSpool.orphans(this.spool.dir);
+      for (const r of records) this.record(r);
+      for (const f of files) rmSync(f, { force: true });
+      if (records.length)
+        log().info({ records: records.length }, 'usage records of a stopped process recovered');
+    }
     this.flushIntervalMs = opts.flushIntervalMs ?? 500;
     this.batchSize = opts.batchSize ?? 1_000;
     this.maxBuffered = opts.maxBuffered ?? 200_000;
@@ -78,7 +92,9 @@ export class UsageRecorder {
 
   record(r: UsageRecord): void {
     if (this.disabled) return;
-    this.queue.push(sanitize(r));
+    const clean = sanitize(r);
+    this.queue.push(clean);
+    this.spool?.append(clean);
     if (this.queue.length > this.maxBuffered) {
       // Drop a tenth at once, not one record per request: the outage that filled the buffer is long.
       const over = this.queue.length - this.maxBuffered + Math.ceil(this.maxBuffered / 10);
@@ -106,10 +122,12 @@ export class UsageRecorder {
   async flush(): Promise<void> {
     if (this.flushing) return this.flushing;
     if (this.queue.length === 0) return;
+    this.spool?.seal();
     const run = this.writeQueued();
     this.flushing = run;
     await run;
     if (this.flushing === run) this.flushing = undefined;
+    if (this.queue.length === 0) this.spool?.release();
     if (this.queue.length > 0)
       this.schedule(Math.min(this.flushIntervalMs * 2 ** Math.min(this.failures, 5), 10_000));
   }
