@@ -23,6 +23,9 @@ import type { UsageRecord } from './recorder';
  *
  * Records hold counts and ids only (never content or PHI), like the usage_events table they go to.
  */
+/** The journals this process has open (a restarted container's process can have its predecessor's pid). */
+const OURS = new Set<string>();
+
 export class UsageSpool {
   private fd: number | undefined;
   private seq = 0;
@@ -33,6 +36,7 @@ export class UsageSpool {
   private readonly id = randomBytes(4).toString('hex');
 
   constructor(readonly dir: string) {
+    OURS.add(this.id);
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
     } catch (err) {
@@ -77,8 +81,12 @@ export class UsageSpool {
     const records: UsageRecord[] = [];
     const files: string[] = [];
     for (const name of readdirSync(dir)) {
-      const pid = Number(/^(\d+)-/.exec(name)?.[1]);
-      if (!name.endsWith('.jsonl') || !pid || pid === process.pid || alive(pid)) continue;
+      const [, pidText, id] = /^(\d+)-([0-9a-f]+)-/.exec(name) ?? [];
+      const pid = Number(pidText);
+      if (!name.endsWith('.jsonl') || !pid) continue;
+      // Another live process's, or one of this process's own: not orphans. The same pid with an id this process
+      // never used is a predecessor that had it (a restarted container).
+      if (pid === process.pid ? OURS.has(id!) : alive(pid)) continue;
       const file = path.join(dir, name);
       for (const line of readFileSync(file, 'utf8').split('\n')) {
         if (!line) continue;

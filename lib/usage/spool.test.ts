@@ -1,0 +1,54 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UsageSpool } from './spool';
+
+const record = (requestId: string) => ({
+  requestId,
+  createdAt: new Date('2026-12-05T08:00:00Z'),
+  appId: 'a',
+  keyId: null,
+  model: 'm',
+  operation: 'chat',
+  route: '/v1/chat/completions',
+  status: 200,
+  streamed: false,
+  promptTokens: 1,
+  completionTokens: 2,
+  costUsd: 0,
+  latencyMs: 3,
+  upstreamLatencyMs: null,
+  errorCode: null,
+  phiCounts: null,
+});
+
+let dir = '';
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('usage journal', () => {
+  it('a live journal of this process is not an orphan; a predecessor with the same pid (a restarted container) is', () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'spool-'));
+    const mine = new UsageSpool(dir);
+    mine.append(record('live'));
+    writeFileSync(
+      path.join(dir, `${process.pid}-deadbeef-0.jsonl`),
+      `${JSON.stringify(record('before'))}\n{"cut`,
+    );
+    const { records, files } = UsageSpool.orphans(dir);
+    expect(records.map((r) => r.requestId)).toEqual(['before']);
+    expect(records[0]!.createdAt).toEqual(new Date('2026-12-05T08:00:00Z'));
+    expect(files).toHaveLength(1);
+  });
+
+  it('segments go once what they hold is written', () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'spool-'));
+    const s = new UsageSpool(dir);
+    s.append(record('one'));
+    s.seal();
+    s.append(record('two'));
+    expect(readdirSync(dir)).toHaveLength(2);
+    s.release();
+    expect(readdirSync(dir)).toHaveLength(1);
+  });
+});
