@@ -42,7 +42,8 @@ console.log(
 );
 await pool.query(
   `INSERT INTO apps (id, name, status, monthly_token_budget, updated_at)
-   SELECT 'app' || g, 'bench-app-' || g, 'approved', 1000000000, now() FROM generate_series(1, ${APPS}) g`,
+   SELECT 'app' || g, 'bench-app-' || g, 'approved', 1000000000, now() FROM generate_series(1, $1::int) g`,
+  [APPS],
 );
 
 // Raw events, in chunks, the way months of traffic would have left them (spread over the last DAYS days).

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The Debian packages the tests drive, installed when missing (as root, or with passwordless sudo):
-# `chromium` for the browser tests (Playwright cannot download its own browser offline) and `redis-server`,
-# which the shared-limit tests start, stop and restart themselves; `python3-venv` for the Python sample test. Usage: system-deps.sh [package…]
+# `chromium` for the browser tests (Playwright cannot download its own browser offline), `redis-server`,
+# which the shared-limit tests start, stop and restart themselves, `haproxy`, the load balancer of the
+# scale-out test, and `python3-venv` for the Python sample test. Usage: system-deps.sh [package…]
 set -euo pipefail
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(chromium redis-server python3-venv)
+[ ${#wanted[@]} -gt 0 ] || wanted=(chromium redis-server haproxy python3-venv)
 missing=()
 for pkg in "${wanted[@]}"; do
   case "$pkg" in
     chromium) [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium) ;;
     python3-venv) python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv) ;;
+    haproxy) command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy) ;;
     *) command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg") ;;
   esac
 done

@@ -3,7 +3,7 @@
 // revoked key is refused everywhere within seconds, and instances killed mid-traffic (SIGKILL, SIGTERM) cost
 // clients a retry or a clean error, never a hang, while every answered request keeps its usage record.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -120,7 +120,9 @@ backend replicas
 ${instances.map((i) => `  server ${i.name} 127.0.0.1:${i.port} check`).join('\n')}
 `,
   );
-  haproxy = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Debian puts it in /usr/sbin, outside an ordinary user's PATH.
+  const bin = existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy';
+  haproxy = spawn(bin, ['-db', '-f', cfg], { stdio: ['ignore', 'ignore', 'inherit'] });
   // Ready when HAProxy's health checks have put all three in the rotation.
   for (let tries = 0; ; tries++) {
     const seen = new Set<string>();
