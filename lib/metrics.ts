@@ -66,6 +66,18 @@ function create() {
       help: 'Requests whose PHI scan ran on a worker thread (large bodies)',
       registers: [registry],
     }),
+    upstreamAttempts: new Counter({
+      name: 'portico_upstream_attempts_total',
+      help: 'Attempts per deployment (target) of a model: ok, or why it failed (connect, timeout, status code)',
+      labelNames: ['model', 'target', 'outcome'] as const,
+      registers: [registry],
+    }),
+    upstreamCooldown: new Gauge({
+      name: 'portico_upstream_cooldown_seconds',
+      help: 'Seconds left before a resting deployment (target) is tried again; absent when it is in use',
+      labelNames: ['model', 'target'] as const,
+      registers: [registry],
+    }),
     usagePending: new Gauge({
       name: 'portico_usage_pending',
       help: 'Usage records waiting to be written',

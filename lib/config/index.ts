@@ -19,11 +19,26 @@ export interface Provider {
   totalTimeoutMs: number;
 }
 
-export interface Model {
+/** One deployment a model can be sent to. A model without a group has one, its provider. */
+export interface Target {
+  /** Unique within the model; shown in x-portico-upstream and metrics (never a secret). */
   name: string;
   provider: Provider;
   upstreamModel: string;
   deployment: string;
+  weight: number;
+  priority: number;
+}
+
+export interface Model {
+  name: string;
+  /** The first target's: what a single-target model always uses. */
+  provider: Provider;
+  upstreamModel: string;
+  deployment: string;
+  /** Every deployment of the model (one unless the config gives a group). */
+  targets: Target[];
+  strategy: 'weighted' | 'least-busy' | 'latency';
   inputPerMillion: number;
   outputPerMillion: number;
   perImage: number;
@@ -83,15 +98,41 @@ export function resolveConfig(
   }
   const models = new Map<string, Model>();
   for (const [name, m] of Object.entries(loaded.file.models)) {
-    const provider = providers.get(m.provider);
-    if (!provider)
-      throw new ConfigError(`${loaded.source}: models.${name}.provider names an unknown provider`);
-    const upstreamModel = m.upstreamModel ?? name;
+    const specs = m.targets ?? [
+      {
+        provider: m.provider!,
+        upstreamModel: m.upstreamModel,
+        deployment: m.deployment,
+        weight: 1,
+        priority: 0,
+      },
+    ];
+    const targets: Target[] = specs.map((t, i) => {
+      const provider = providers.get(t.provider);
+      if (!provider)
+        throw new ConfigError(
+          `${loaded.source}: models.${name}.targets.${i}.provider names an unknown provider`,
+        );
+      const upstreamModel = t.upstreamModel ?? m.upstreamModel ?? name;
+      const deployment = t.deployment ?? upstreamModel;
+      const label =
+        'name' in t && t.name ? t.name : m.targets ? `${provider.name}:${deployment}` : provider.name;
+      return { name: label, provider, upstreamModel, deployment, weight: t.weight, priority: t.priority };
+    });
+    const names = targets.map((t) => t.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice)
+      throw new ConfigError(
+        `${loaded.source}: models.${name}.targets has two targets named "${twice}": give them distinct names`,
+      );
+    const first = targets[0]!;
     models.set(name, {
       name,
-      provider,
-      upstreamModel,
-      deployment: m.deployment ?? upstreamModel,
+      provider: first.provider,
+      upstreamModel: first.upstreamModel,
+      deployment: first.deployment,
+      targets,
+      strategy: m.strategy,
       inputPerMillion: m.price.inputPerMillion,
       outputPerMillion: m.price.outputPerMillion,
       perImage: m.price.perImage ?? 0,

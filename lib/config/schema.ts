@@ -68,17 +68,47 @@ const price = z
   })
   .strict();
 
+/** One deployment of a model in a group: a provider, its model or deployment name, and its share of traffic. */
+export const targetSchema = z
+  .object({
+    /** Shown in the x-portico-upstream header, metrics and logs; default: the provider's name (and deployment). */
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : -')
+      .optional(),
+    provider: z.string(),
+    upstreamModel: z.string().optional(),
+    deployment: z.string().optional(),
+    /** Share of traffic within its tier (weighted strategy). */
+    weight: z.number().positive().max(1_000_000).default(1),
+    /** Tiers are used in order: 0 first (e.g. provisioned throughput), then 1 (pay-as-you-go) when 0 has none left. */
+    priority: z.number().int().min(0).max(100).default(0),
+  })
+  .strict();
+
 export const modelSchema = z
   .object({
-    provider: z.string(),
+    /** One upstream; or `targets` for a group of deployments. */
+    provider: z.string().optional(),
     upstreamModel: z.string().optional(),
     /** Azure deployment name at the upstream; defaults to upstreamModel, then the model name. */
     deployment: z.string().optional(),
+    /** A group: the same model on several deployments (regions, subscriptions, provisioned and pay-as-you-go). */
+    targets: z.array(targetSchema).min(1).max(20).optional(),
+    /** How a group picks a target within a tier: by weight, fewest requests in flight, or lowest latency. */
+    strategy: z.enum(['weighted', 'least-busy', 'latency']).default('weighted'),
     price: price.default({ inputPerMillion: 0, outputPerMillion: 0 }),
     /** Models tried in order when this one's provider cannot be reached before the first byte. */
     fallbacks: z.array(z.string()).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((m, ctx) => {
+    if (!m.provider === !m.targets)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give either provider (one upstream) or targets (a group of deployments), not both',
+      });
+  });
 
 export const adapterSchema = z
   .object({
@@ -164,12 +194,18 @@ export const configSchema = z
       });
     }
     for (const [name, model] of Object.entries(cfg.models)) {
-      if (!cfg.providers[model.provider]) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['models', name, 'provider'],
-          message: `names provider "${model.provider}", which is not under providers (known: ${Object.keys(cfg.providers).join(', ') || 'none'})`,
-        });
+      const uses: [string, (string | number)[]][] = model.targets
+        ? model.targets.map((t, i) => [t.provider, ['models', name, 'targets', i, 'provider']])
+        : model.provider
+          ? [[model.provider, ['models', name, 'provider']]]
+          : [];
+      for (const [provider, path] of uses) {
+        if (!cfg.providers[provider])
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `names provider "${provider}", which is not under providers (known: ${Object.keys(cfg.providers).join(', ') || 'none'})`,
+          });
       }
       for (const [i, fb] of model.fallbacks.entries()) {
         if (!cfg.models[fb] || fb === name) {

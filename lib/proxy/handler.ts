@@ -15,6 +15,7 @@ import { handleMedia } from './media';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { matchOai } from './routes';
 import { clientAddress } from './guard';
+import { router } from './router';
 
 /** Paths the fast path answers; everything else goes to Next.js. */
 export function isFastPath(pathname: string): boolean {
@@ -155,6 +156,9 @@ async function sendMetrics(req: IncomingMessage, res: ServerResponse, deps: Prox
   const m = metrics();
   m.usagePending.set(deps.usage.pending);
   m.usageDropped.set(deps.usage.dropped);
+  m.upstreamCooldown.reset();
+  for (const c of router().cooling())
+    m.upstreamCooldown.set({ model: c.model, target: c.target }, Math.ceil(c.ms / 100) / 10);
   sendRaw(res, 200, Buffer.from(await m.registry.metrics()), m.registry.contentType);
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors as undiciErrors } from 'undici';
-import type { GatewayConfig, Model } from '../config';
+import type { GatewayConfig, Model, Target } from '../config';
 import type { KeyPrincipal } from '../keys/principal';
 import { log } from '../log';
 import { metrics } from '../metrics';
@@ -19,6 +19,7 @@ import {
 import { BASE_HEADERS, bodyBytes, collect, readJsonObject, sendJson, sendRaw } from './http';
 import { applyPhiPolicy, checkMediaParts, phiBlocked, restoreJson, streamRestorer } from './phi-step';
 import { sendUpstream, timedOut, UpstreamFailure, type UpstreamResponse } from './providers';
+import { retryAfterMs, router } from './router';
 import type { OaiRoute, Operation } from './routes';
 import { formatSse, SseParser, type SseEvent } from './sse';
 import { mapUpstreamError } from './upstream-errors';
@@ -63,7 +64,16 @@ export interface RouteVariant {
   streaming: boolean;
 }
 
-/** The upstream call; a connection that fails before any answer is retried once per fallback model. */
+/** The most upstream attempts one request makes (deployments of its model, then fallback models). */
+const MAX_ATTEMPTS = 4;
+
+/**
+ * The upstream call. A model's deployments (its targets, in the router's order) are tried in turn while one
+ * cannot be reached, or answers 429 or 5xx, before anything reached the client; the chat, completion, embedding
+ * and Responses calls sent here have no side effect a second attempt would repeat (images and speech go through
+ * lib/proxy/media.ts, one attempt). Fallback models are tried only when no deployment could be reached at all.
+ * The deployment that answered is named in x-portico-upstream.
+ */
 async function forward(
   op: Op,
   model: Model,
@@ -72,31 +82,70 @@ async function forward(
   apiVersion: string | undefined,
   credentialOverride: string | undefined,
   abort: AbortController,
-): Promise<UpstreamResponse> {
-  const candidates = [model, ...model.fallbacks.map((f) => cfg.models.get(f)).filter((m): m is Model => !!m)];
+  headers: Record<string, string>,
+): Promise<{ response: UpstreamResponse; target: Target }> {
+  const r = router();
+  const groups = [model, ...model.fallbacks.map((f) => cfg.models.get(f)).filter((m): m is Model => !!m)];
+  const attempts = groups.flatMap((g, gi) => r.order(g).map((t) => ({ g, t, fallback: gi > 0 })));
+  // A caller's own credential only ever goes to the model it named, once.
+  const budget = credentialOverride ? 1 : Math.min(attempts.length, MAX_ATTEMPTS);
+  const m = metrics();
   for (let i = 0; ; i++) {
-    const m = candidates[i]!;
+    const { g, t } = attempts[i]!;
+    const next = i + 1 < budget ? attempts[i + 1] : undefined;
+    const view =
+      t === g.targets[0]
+        ? g
+        : { ...g, provider: t.provider, upstreamModel: t.upstreamModel, deployment: t.deployment };
+    r.start(g, t);
+    const t0 = performance.now();
+    let response: UpstreamResponse;
     try {
-      // A caller's own credential only ever goes to the model it named, never to a fallback's provider.
-      return await sendUpstream({
-        op,
-        model: m,
-        body,
-        apiVersion,
-        credentialOverride: i === 0 ? credentialOverride : undefined,
-        abort,
-      });
+      response = await sendUpstream({ op, model: view, body, apiVersion, credentialOverride, abort });
     } catch (err) {
-      if (!(err instanceof UpstreamFailure) || err.kind !== 'connect')
-        throw upstreamFailureError(err, model.name);
-      metrics().upstreamErrors.inc({ kind: `connect:${m.provider.name}` });
-      if (i + 1 >= candidates.length || (credentialOverride && i === 0))
-        throw errors.upstreamUnavailable(model.name);
+      const kind = err instanceof UpstreamFailure ? err.kind : 'connect';
+      if (kind === 'aborted') r.finish(g, t, { ok: true, latencyMs: performance.now() - t0 });
+      else r.finish(g, t, { ok: false, kind });
+      m.upstreamAttempts.inc({ model: model.name, target: t.name, outcome: kind });
+      if (kind !== 'connect') throw upstreamFailureError(err, model.name);
+      m.upstreamErrors.inc({ kind: `connect:${t.provider.name}` });
+      if (!next) throw errors.upstreamUnavailable(model.name);
       log().warn(
-        { model: model.name, from: m.provider.name, to: candidates[i + 1]!.provider.name },
-        'upstream unreachable; trying the fallback',
+        { model: model.name, from: t.name, to: next.t.name },
+        'upstream unreachable; trying the next',
       );
+      continue;
     }
+    const failed = response.status === 429 || response.status >= 500;
+    r.finish(
+      g,
+      t,
+      failed
+        ? {
+            ok: false,
+            kind: 'status',
+            status: response.status,
+            retryAfterMs: response.status === 429 ? retryAfterMs(response.headers) : undefined,
+          }
+        : { ok: true, latencyMs: performance.now() - t0 },
+    );
+    m.upstreamAttempts.inc({
+      model: model.name,
+      target: t.name,
+      outcome: failed ? String(response.status) : 'ok',
+    });
+    // Another deployment of the same model may take it; a fallback model only when this one was unreachable.
+    if (failed && next && !next.fallback) {
+      response.body.on('error', () => {}); // the destroy below aborts it: nothing to report
+      response.body.destroy();
+      log().warn(
+        { model: model.name, from: t.name, to: next.t.name, status: response.status },
+        'upstream refused; trying the next deployment',
+      );
+      continue;
+    }
+    headers['x-portico-upstream'] = t.name;
+    return { response, target: t };
   }
 }
 
@@ -198,9 +247,18 @@ async function exchange(
   const apiVersion = datedApiVersion(url.searchParams.get('api-version'));
   const credential = variant?.credential?.(req, principal, headers, model);
   const t0 = performance.now();
-  const upstream = await forward(op, model, cfg, outgoing, apiVersion, credential, abort);
+  const { response: upstream, target } = await forward(
+    op,
+    model,
+    cfg,
+    outgoing,
+    apiVersion,
+    credential,
+    abort,
+    headers,
+  );
   meter.upstreamMs = Math.round(performance.now() - t0);
-  metrics().upstreamLatency.observe({ provider: model.provider.name }, meter.upstreamMs / 1000);
+  metrics().upstreamLatency.observe({ provider: target.provider.name }, meter.upstreamMs / 1000);
   if (upstream.status < 200 || upstream.status >= 300)
     throw await mapUpstreamError(upstream, name, !!credential);
 

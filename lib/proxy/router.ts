@@ -1,0 +1,142 @@
+import type { Model, Target } from '../config';
+
+/**
+ * Which deployment of a model gets a request, and which are resting. Each target has a circuit breaker: a
+ * connection failure, a timeout, a 5xx or a 429 puts it in a cooldown (a 429's Retry-After or retry-after-ms
+ * when the upstream says, else 1 s doubling per consecutive failure up to 30 s); once the cooldown is over the
+ * target is tried again (half-open) and one success closes the breaker. Tiers (priority) are used in order;
+ * within a tier the strategy picks the first target, the others follow as retries.
+ *
+ * State is per instance (each Portico process learns from its own traffic); a model with one target never
+ * consults it, so the single-deployment path costs nothing.
+ */
+interface State {
+  inflight: number;
+  failures: number;
+  coolUntil: number;
+  /** Smoothed latency to the answer's headers (ms), 0 until measured. */
+  latencyMs: number;
+}
+
+export type Outcome =
+  | { ok: true; latencyMs: number }
+  | { ok: false; kind: 'connect' | 'timeout' | 'status'; status?: number; retryAfterMs?: number };
+
+const MAX_COOLDOWN_MS = 30_000;
+const MAX_RETRY_AFTER_MS = 60_000;
+
+export class Router {
+  private readonly state = new Map<string, State>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  private of(model: Model, t: Target): State {
+    const key = `${model.name}\u0000${t.name}`;
+    let s = this.state.get(key);
+    if (!s) {
+      s = { inflight: 0, failures: 0, coolUntil: 0, latencyMs: 0 };
+      this.state.set(key, s);
+    }
+    return s;
+  }
+
+  /** The targets in the order to try them: the chosen one first, resting ones last (soonest back first). */
+  order(model: Model, random: () => number = Math.random): Target[] {
+    if (model.targets.length === 1) return model.targets;
+    const now = this.now();
+    const ready: Target[] = [];
+    const resting: Target[] = [];
+    for (const t of model.targets) (this.of(model, t).coolUntil > now ? resting : ready).push(t);
+    resting.sort((a, b) => this.of(model, a).coolUntil - this.of(model, b).coolUntil);
+    const tiers = [...new Set(ready.map((t) => t.priority))].sort((a, b) => a - b);
+    const ordered: Target[] = [];
+    for (const tier of tiers)
+      ordered.push(
+        ...this.rank(
+          model,
+          ready.filter((t) => t.priority === tier),
+          random,
+        ),
+      );
+    return [...ordered, ...resting];
+  }
+
+  /** One tier, best first: the strategy's pick, then the rest by the same measure. */
+  private rank(model: Model, tier: Target[], random: () => number): Target[] {
+    if (tier.length === 1) return tier;
+    if (model.strategy === 'least-busy')
+      return [...tier].sort(
+        (a, b) => this.of(model, a).inflight - this.of(model, b).inflight || b.weight - a.weight,
+      );
+    if (model.strategy === 'latency')
+      return [...tier].sort((a, b) => this.of(model, a).latencyMs - this.of(model, b).latencyMs);
+    // Weighted: draw without replacement, so retries also follow the weights.
+    const left = [...tier];
+    const out: Target[] = [];
+    while (left.length) {
+      const total = left.reduce((n, t) => n + t.weight, 0);
+      let r = random() * total;
+      let i = 0;
+      while (i < left.length - 1 && r >= left[i]!.weight) r -= left[i++]!.weight;
+      out.push(left.splice(i, 1)[0]!);
+    }
+    return out;
+  }
+
+  start(model: Model, t: Target): void {
+    if (model.targets.length > 1) this.of(model, t).inflight++;
+  }
+
+  finish(model: Model, t: Target, outcome: Outcome): void {
+    if (model.targets.length === 1) return;
+    const s = this.of(model, t);
+    s.inflight = Math.max(0, s.inflight - 1);
+    if (outcome.ok) {
+      s.failures = 0;
+      s.coolUntil = 0;
+      s.latencyMs = s.latencyMs === 0 ? outcome.latencyMs : s.latencyMs * 0.8 + outcome.latencyMs * 0.2;
+      return;
+    }
+    s.failures++;
+    const backoff = Math.min(1_000 * 2 ** (s.failures - 1), MAX_COOLDOWN_MS);
+    const wait =
+      outcome.retryAfterMs !== undefined ? Math.min(outcome.retryAfterMs, MAX_RETRY_AFTER_MS) : backoff;
+    s.coolUntil = this.now() + wait;
+  }
+
+  /** Targets resting now, for /metrics: model, target and the milliseconds left. */
+  cooling(): { model: string; target: string; ms: number }[] {
+    const now = this.now();
+    const out: { model: string; target: string; ms: number }[] = [];
+    for (const [key, s] of this.state) {
+      if (s.coolUntil <= now) continue;
+      const [model, target] = key.split('\u0000') as [string, string];
+      out.push({ model, target, ms: s.coolUntil - now });
+    }
+    return out;
+  }
+}
+
+/** How long an upstream's 429 asks to wait: retry-after-ms, else Retry-After in seconds (or an HTTP date). */
+export function retryAfterMs(
+  headers: Record<string, string | string[] | undefined>,
+  now = Date.now(),
+): number | undefined {
+  const ms = headers['retry-after-ms'];
+  if (typeof ms === 'string' && /^\d+(\.\d+)?$/.test(ms)) return Number(ms);
+  const ra = headers['retry-after'];
+  if (typeof ra !== 'string') return undefined;
+  if (/^\d+$/.test(ra)) return Number(ra) * 1_000;
+  const at = Date.parse(ra);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const KEY = Symbol.for('portico.router');
+type Holder = { [KEY]?: Router };
+
+/** The process's router (one per instance). */
+export function router(): Router {
+  const g = globalThis as Holder;
+  g[KEY] ??= new Router();
+  return g[KEY];
+}

@@ -1,0 +1,176 @@
+// One model over several deployments, with real failures: fake upstreams that answer 429 with Retry-After, drop
+// connections or answer slowly, behind one model name; the real openai SDK as the client.
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeUpstream, type FakeUpstream } from '../scripts/lib/fake-upstream';
+import { startHarness, testConfigYaml, type Harness } from './support/portico';
+import { seedApp } from './support/seed';
+
+const GROUP = 'gpt-4o-group';
+const TIERS = 'gpt-4o-tiers';
+let h: Harness;
+let east: FakeUpstream;
+let west: FakeUpstream;
+let key = '';
+
+beforeAll(async () => {
+  east = await startFakeUpstream();
+  west = await startFakeUpstream();
+  const provider = (name: string, url: string) => `
+  ${name}:
+    type: azure
+    baseUrl: ${url}
+    apiVersion: 2024-10-21
+    headers:
+      api-key: \${{ UPSTREAM_KEY }}
+    timeouts: { connectMs: 1000, totalMs: 5000 }`;
+  h = await startHarness({
+    yaml: (url) =>
+      testConfigYaml(url, {
+        providers: provider('eastus', east.url) + provider('westus', west.url),
+        models: `
+  ${GROUP}:
+    targets:
+      - { name: east, provider: eastus, deployment: gpt-4o-east, weight: 3 }
+      - { name: west, provider: westus, deployment: gpt-4o-west, weight: 1 }
+      - { name: main, provider: azure-up, deployment: gpt-4o-main, weight: 0.000001 }
+    price: { inputPerMillion: 2.5, outputPerMillion: 10 }
+  ${TIERS}:
+    targets:
+      - { name: provisioned, provider: eastus, deployment: ptu, priority: 0 }
+      - { name: paygo, provider: westus, deployment: paygo, priority: 1 }`,
+      }),
+  });
+  key = (await seedApp({ models: [GROUP, TIERS] })).key!;
+});
+afterAll(async () => {
+  await h?.close();
+  await east?.close();
+  await west?.close();
+});
+
+const reset = () => {
+  for (const u of [east, west, h.upstream]) {
+    u.always(null);
+    u.reset();
+  }
+};
+const call = (model: string) =>
+  fetch(`${h.base}/api/public/oai/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'api-key': key, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }] }),
+  });
+async function burst(model: string, n: number, concurrency = 8): Promise<{ status: number; by: string }[]> {
+  const out: { status: number; by: string }[] = [];
+  for (let i = 0; i < n; i += concurrency) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(concurrency, n - i) }, async () => {
+        const r = await call(model);
+        await r.arrayBuffer();
+        return { status: r.status, by: r.headers.get('x-portico-upstream') ?? '' };
+      }),
+    );
+    out.push(...batch);
+  }
+  return out;
+}
+const share = (rs: { by: string }[], name: string) => rs.filter((r) => r.by === name).length / rs.length;
+
+describe('a model over several deployments', () => {
+  it('spreads requests by weight (3:1 within ±8 points), naming the deployment in x-portico-upstream', async () => {
+    reset();
+    const rs = await burst(GROUP, 400);
+    expect(rs.every((r) => r.status === 200)).toBe(true);
+    expect(share(rs, 'east')).toBeGreaterThan(0.75 - 0.08);
+    expect(share(rs, 'east')).toBeLessThan(0.75 + 0.08);
+    expect(share(rs, 'west')).toBeGreaterThan(0.25 - 0.08);
+    // The Azure deployment names reach the right upstreams.
+    expect(east.received.every((r) => r.path.includes('/deployments/gpt-4o-east/'))).toBe(true);
+    expect(west.received.every((r) => r.path.includes('/deployments/gpt-4o-west/'))).toBe(true);
+  });
+
+  it('a deployment answering 429 with Retry-After rests for that long; no client sees an error; it comes back', async () => {
+    reset();
+    east.always({ kind: 'status', status: 429, headers: { 'retry-after': '1' } });
+    const rs = await burst(GROUP, 60);
+    expect(rs.every((r) => r.status === 200)).toBe(true);
+    expect(share(rs, 'west') + share(rs, 'main')).toBe(1);
+    // Resting after its first 429s: only the requests already on their way found it.
+    expect(east.received.length).toBeLessThanOrEqual(8);
+    const metrics = await (await fetch(`${h.base}/metrics`)).text();
+    expect(metrics).toMatch(
+      /portico_upstream_cooldown_seconds\{model="gpt-4o-group",target="east"\} (0\.\d+|1)\n/,
+    );
+    expect(metrics).toMatch(
+      /portico_upstream_attempts_total\{model="gpt-4o-group",target="east",outcome="429"\} \d+/,
+    );
+    east.always(null);
+    await new Promise((r) => setTimeout(r, 1_100));
+    const after = await burst(GROUP, 40);
+    expect(share(after, 'east')).toBeGreaterThan(0.4);
+  });
+
+  it('a deployment that drops connections is skipped within the same request; streams work through the SDK', async () => {
+    reset();
+    west.always({ kind: 'reset' });
+    const client = new OpenAI({ baseURL: `${h.base}/api/public/oai/v1`, apiKey: key, maxRetries: 0 });
+    for (let i = 0; i < 20; i++) {
+      const stream = await client.chat.completions.create({
+        model: GROUP,
+        stream: true,
+        messages: [{ role: 'user', content: `stream ${i}` }],
+      });
+      let text = '';
+      for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+      expect(text).toBe(`stream ${i}`);
+    }
+    const rs = await burst(GROUP, 40);
+    expect(rs.every((r) => r.status === 200 && r.by !== 'west')).toBe(true);
+    // Tried once, then resting (1 s, doubling): not on every request.
+    expect(west.received.length).toBeLessThanOrEqual(6);
+  });
+
+  it('a stream that breaks after it started is not replayed on another deployment', async () => {
+    reset();
+    east.always({ kind: 'stream-reset', afterChunks: 2 });
+    west.always({ kind: 'stream-reset', afterChunks: 2 });
+    h.upstream.always({ kind: 'stream-reset', afterChunks: 2 });
+    const client = new OpenAI({ baseURL: `${h.base}/api/public/oai/v1`, apiKey: key, maxRetries: 0 });
+    const stream = await client.chat.completions.create({
+      model: GROUP,
+      stream: true,
+      messages: [{ role: 'user', content: 'a long answer please' }],
+    });
+    await expect(
+      (async () => {
+        for await (const c of stream) void c;
+      })(),
+    ).rejects.toThrow();
+    expect(east.received.length + west.received.length + h.upstream.received.length).toBe(1);
+  });
+
+  it('priority tiers: the provisioned deployment first, pay-as-you-go only while it is throttled', async () => {
+    reset();
+    const first = await burst(TIERS, 20);
+    expect(first.every((r) => r.status === 200 && r.by === 'provisioned')).toBe(true);
+    east.always({ kind: 'status', status: 429, headers: { 'retry-after-ms': '800' } });
+    const spill = await burst(TIERS, 20);
+    expect(spill.every((r) => r.status === 200 && r.by === 'paygo')).toBe(true);
+    east.always(null);
+    await new Promise((r) => setTimeout(r, 900));
+    const back = await burst(TIERS, 20);
+    expect(back.every((r) => r.by === 'provisioned')).toBe(true);
+  });
+
+  it('when every deployment refuses, the client gets the upstream’s 429 with its Retry-After', async () => {
+    reset();
+    for (const u of [east, west, h.upstream])
+      u.always({ kind: 'status', status: 429, headers: { 'retry-after': '2' } });
+    const r = await call(GROUP);
+    expect(r.status).toBe(429);
+    expect(r.headers.get('retry-after')).toBe('2');
+    reset();
+    await new Promise((res) => setTimeout(res, 2_100));
+  });
+});
