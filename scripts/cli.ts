@@ -372,10 +372,18 @@ config
     out(`${cfg.source}: OK`);
     for (const p of cfg.providers.values())
       out(`  provider ${p.name}: ${p.type}${p.baseUrl ? ` ${p.baseUrl}` : ''}`);
-    for (const m of cfg.models.values())
-      out(
-        `  model ${m.name} → ${m.provider.name}/${m.upstreamModel} ($${m.inputPerMillion}/$${m.outputPerMillion} per 1M in/out)`,
-      );
+    for (const m of cfg.models.values()) {
+      const price = `($${m.inputPerMillion}/$${m.outputPerMillion} per 1M in/out)`;
+      if (m.targets.length === 1) {
+        out(`  model ${m.name} → ${m.provider.name}/${m.upstreamModel} ${price}`);
+        continue;
+      }
+      out(`  model ${m.name} → group of ${m.targets.length} deployments, ${m.strategy} ${price}`);
+      for (const t of m.targets)
+        out(
+          `    ${t.name}: ${t.provider.name}/${t.provider.type === 'azure' ? t.deployment : t.upstreamModel} (tier ${t.priority}, weight ${t.weight})`,
+        );
+    }
     for (const a of cfg.adapters.values()) out(`  adapter ${a.name} → ${a.baseUrl.href}`);
   });
 
