@@ -150,6 +150,30 @@ describe('a model over several deployments', () => {
     expect(east.received.length + west.received.length + h.upstream.received.length).toBe(1);
   });
 
+  it('a deployment that says its quota is spent (x-ratelimit-remaining-requests: 0) gets no more until it resets', async () => {
+    reset();
+    await new Promise((r) => setTimeout(r, 50));
+    east.queue({
+      kind: 'status',
+      status: 200,
+      headers: { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1s' },
+      body: {
+        id: 'chatcmpl-1',
+        object: 'chat.completion',
+        created: 0,
+        model: 'gpt-4o',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      },
+    });
+    // Until east has answered once, with its quota spent.
+    for (let i = 0; i < 20 && east.received.length === 0; i++) await burst(GROUP, 1);
+    const rs = await burst(GROUP, 30);
+    expect(rs.every((r) => r.status === 200 && r.by !== 'east')).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_050));
+    expect(share(await burst(GROUP, 40), 'east')).toBeGreaterThan(0.4);
+  });
+
   it('priority tiers: the provisioned deployment first, pay-as-you-go only while it is throttled', async () => {
     reset();
     const first = await burst(TIERS, 20);

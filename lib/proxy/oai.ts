@@ -19,7 +19,7 @@ import {
 import { BASE_HEADERS, bodyBytes, collect, readJsonObject, sendJson, sendRaw } from './http';
 import { applyPhiPolicy, checkMediaParts, phiBlocked, restoreJson, streamRestorer } from './phi-step';
 import { sendUpstream, timedOut, UpstreamFailure, type UpstreamResponse } from './providers';
-import { retryAfterMs, router } from './router';
+import { quotaSpentMs, retryAfterMs, router } from './router';
 import type { OaiRoute, Operation } from './routes';
 import { formatSse, SseParser, type SseEvent } from './sse';
 import { mapUpstreamError } from './upstream-errors';
@@ -143,6 +143,10 @@ async function forward(
         'upstream refused; trying the next deployment',
       );
       continue;
+    }
+    if (!failed && g.targets.length > 1) {
+      const spent = quotaSpentMs(response.headers);
+      if (spent !== undefined) r.rest(g, t, spent);
     }
     headers['x-portico-upstream'] = t.name;
     return { response, target: t };

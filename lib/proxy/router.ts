@@ -104,6 +104,13 @@ export class Router {
     s.coolUntil = this.now() + wait;
   }
 
+  /** A target that answered but says its quota is spent (x-ratelimit-remaining-* at 0) rests until it resets. */
+  rest(model: Model, t: Target, ms: number): void {
+    if (model.targets.length === 1) return;
+    const s = this.of(model, t);
+    s.coolUntil = Math.max(s.coolUntil, this.now() + Math.min(ms, MAX_RETRY_AFTER_MS));
+  }
+
   /** Targets resting now, for /metrics: model, target and the milliseconds left. */
   cooling(): { model: string; target: string; ms: number }[] {
     const now = this.now();
@@ -129,6 +136,36 @@ export function retryAfterMs(
   if (/^\d+$/.test(ra)) return Number(ra) * 1_000;
   const at = Date.parse(ra);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const one = (h: string | string[] | undefined) => (typeof h === 'string' ? h : undefined);
+
+/** OpenAI's reset durations ("1s", "6m0s", "20ms", "1.5s") in milliseconds. */
+function duration(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const unit: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+  let ms = 0;
+  let matched = false;
+  for (const [, n, u] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+    ms += Number(n) * unit[u!]!;
+    matched = true;
+  }
+  return matched ? ms : undefined;
+}
+
+/**
+ * How long a deployment that answered says it has no quota left: Azure and OpenAI send
+ * x-ratelimit-remaining-requests / -tokens, OpenAI also when they reset. At 0, the next request should go elsewhere
+ * (for the reset's time, else a second); undefined while quota remains.
+ */
+export function quotaSpentMs(headers: Record<string, string | string[] | undefined>): number | undefined {
+  const spent = (kind: 'requests' | 'tokens') =>
+    one(headers[`x-ratelimit-remaining-${kind}`]) === '0'
+      ? (duration(one(headers[`x-ratelimit-reset-${kind}`])) ?? 1_000)
+      : undefined;
+  const r = spent('requests');
+  const t = spent('tokens');
+  return r === undefined ? t : t === undefined ? r : Math.max(r, t);
 }
 
 const KEY = Symbol.for('portico.router');
