@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import path from 'node:path';
@@ -72,6 +73,20 @@ function portalBodyRefusal(req: http.IncomingMessage, limit: number): ProxyError
   return null;
 }
 
+/** A short name for a database (host, port, name; never the credentials), for folders that belong to it. */
+function databaseId(url: string | undefined): string {
+  let where = 'default';
+  try {
+    if (url) {
+      const u = new URL(url);
+      where = `${u.hostname}:${u.port}${u.pathname}`;
+    }
+  } catch {
+    // An unparsable URL fails later, where the database is opened.
+  }
+  return createHash('sha256').update(where).digest('hex').slice(0, 12);
+}
+
 /** The one process: the proxy's fast path on node:http, everything else handed to Next.js. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const config = opts.config ?? gatewayConfig();
@@ -80,7 +95,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // The PHI dictionaries take a second or two to load: load them now, not on the first request.
   warmUpPhi();
   const e = env();
-  const spool = e.PORTICO_USAGE_SPOOL_DIR ?? path.join(e.PORTICO_DATA_DIR, 'usage-spool');
+  // One journal folder per database: records a process left behind belong to the database it was writing to.
+  const spool =
+    e.PORTICO_USAGE_SPOOL_DIR ?? path.join(e.PORTICO_DATA_DIR, 'usage-spool', databaseId(e.DATABASE_URL));
   const usage = new UsageRecorder({
     spoolDir: spool === 'off' ? undefined : path.resolve(spool),
     ...opts.usage,

@@ -31,7 +31,7 @@ const schema = z.object({
   PGUSER: optionalString,
   PORTICO_CONFIG: optionalString,
   PORTICO_DATA_DIR: z.string().default('.data'),
-  /** The local journal of usage records not yet in the database (survives a kill); `off` for none. Default: <data dir>/usage-spool. */
+  /** The local journal of usage records not yet in the database (survives a kill); `off` for none. Default: <data dir>/usage-spool/<a hash of the database's host, port and name>. */
   PORTICO_USAGE_SPOOL_DIR: optionalString,
   PORTICO_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   PORTICO_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
