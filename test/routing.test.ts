@@ -5,13 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../scripts/lib/fake-upstream';
 import { startHarness, testConfigYaml, type Harness } from './support/portico';
 import { seedApp } from './support/seed';
+import { db } from '../lib/db';
 
 const GROUP = 'gpt-4o-group';
 const TIERS = 'gpt-4o-tiers';
+const CAPPED = 'gpt-4o-capped';
 let h: Harness;
 let east: FakeUpstream;
 let west: FakeUpstream;
 let key = '';
+let appId = '';
 
 beforeAll(async () => {
   east = await startFakeUpstream();
@@ -35,13 +38,19 @@ beforeAll(async () => {
       - { name: west, provider: westus, deployment: gpt-4o-west, weight: 1 }
       - { name: main, provider: azure-up, deployment: gpt-4o-main, weight: 0.000001 }
     price: { inputPerMillion: 2.5, outputPerMillion: 10 }
+  ${CAPPED}:
+    targets:
+      - { name: east-capped, provider: eastus, deployment: capped, weight: 1000, rpm: 5 }
+      - { name: west-rest, provider: westus, deployment: rest, weight: 1 }
   ${TIERS}:
     targets:
       - { name: provisioned, provider: eastus, deployment: ptu, priority: 0 }
       - { name: paygo, provider: westus, deployment: paygo, priority: 1 }`,
       }),
   });
-  key = (await seedApp({ models: [GROUP, TIERS] })).key!;
+  const seeded = await seedApp({ models: [GROUP, TIERS, CAPPED] });
+  key = seeded.key!;
+  appId = seeded.app.id;
 });
 afterAll(async () => {
   await h?.close();
@@ -172,6 +181,32 @@ describe('a model over several deployments', () => {
     expect(rs.every((r) => r.status === 200 && r.by !== 'east')).toBe(true);
     await new Promise((r) => setTimeout(r, 1_050));
     expect(share(await burst(GROUP, 40), 'east')).toBeGreaterThan(0.4);
+  });
+
+  it('usage records which deployment answered each request', async () => {
+    reset();
+    const rs = await burst(GROUP, 30);
+    await h.portico.usage.flush();
+    const rows = await db().usageEvent.findMany({
+      where: { appId, model: GROUP },
+      select: { upstream: true },
+      orderBy: { createdAt: 'desc' },
+      take: 30,
+    });
+    expect(rows.map((r) => r.upstream).sort()).toEqual(rs.map((r) => r.by).sort());
+  });
+
+  it('a deployment with its own per-minute quota (rpm) takes that many, then the next one does', async () => {
+    reset();
+    const minute = Math.floor(Date.now() / 60_000);
+    const rs = await burst(CAPPED, 12, 1);
+    const sameMinute = Math.floor(Date.now() / 60_000) === minute;
+    expect(rs.every((r) => r.status === 200)).toBe(true);
+    const capped = rs.filter((r) => r.by === 'east-capped').length;
+    if (sameMinute) {
+      expect(capped).toBe(5);
+      expect(rs.slice(0, 5).every((r) => r.by === 'east-capped')).toBe(true);
+    } else expect(capped).toBeLessThanOrEqual(10);
   });
 
   it('priority tiers: the provisioned deployment first, pay-as-you-go only while it is throttled', async () => {

@@ -28,6 +28,9 @@ export interface Target {
   deployment: string;
   weight: number;
   priority: number;
+  /** Its quota per minute, when the config gives one (counted per instance). */
+  rpm: number | null;
+  tpm: number | null;
 }
 
 export interface Model {
@@ -117,7 +120,16 @@ export function resolveConfig(
       const deployment = t.deployment ?? upstreamModel;
       const label =
         'name' in t && t.name ? t.name : m.targets ? `${provider.name}:${deployment}` : provider.name;
-      return { name: label, provider, upstreamModel, deployment, weight: t.weight, priority: t.priority };
+      return {
+        name: label,
+        provider,
+        upstreamModel,
+        deployment,
+        weight: t.weight,
+        priority: t.priority,
+        rpm: ('rpm' in t && t.rpm) || null,
+        tpm: ('tpm' in t && t.tpm) || null,
+      };
     });
     const names = targets.map((t) => t.name);
     const twice = names.find((n, i) => names.indexOf(n) !== i);

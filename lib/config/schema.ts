@@ -83,6 +83,9 @@ export const targetSchema = z
     weight: z.number().positive().max(1_000_000).default(1),
     /** Tiers are used in order: 0 first (e.g. provisioned throughput), then 1 (pay-as-you-go) when 0 has none left. */
     priority: z.number().int().min(0).max(100).default(0),
+    /** The deployment's own quota (per instance, per minute): once reached, the next requests go elsewhere. */
+    rpm: z.number().int().positive().optional(),
+    tpm: z.number().int().positive().optional(),
   })
   .strict();
 

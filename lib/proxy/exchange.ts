@@ -52,6 +52,9 @@ export class Meter {
   units: number | null = null;
   unit: string | null = null;
   unitCostUsd = 0;
+  /** The deployment that answered (a model's target), and what to tell the router of its tokens once known. */
+  upstream: string | null = null;
+  onTokens?: (tokens: number) => void;
   private done = false;
 
   constructor(
@@ -80,6 +83,7 @@ export class Meter {
       tokens: this.promptTokens + this.completionTokens,
       costUsd: this.costUsd,
     });
+    this.onTokens?.(this.promptTokens + this.completionTokens);
     const latencyMs = performance.now() - this.started;
     const m = metrics();
     const app = this.principal.app.name;
@@ -110,6 +114,7 @@ export class Meter {
       phiCounts: this.phiCounts,
       units: this.units,
       unit: this.unit,
+      upstream: this.upstream,
     });
   }
 }

@@ -212,6 +212,8 @@ async function media(
     throw upstreamFailureError(err, name);
   }
   meter.upstreamMs = Math.round(performance.now() - t0);
+  // Images and speech go to the model's first deployment, once: a second attempt could repeat their effect.
+  meter.upstream = model.targets[0]!.name;
   if (upstream.status < 200 || upstream.status >= 300) throw await mapUpstreamError(upstream, name);
   const contentType = String(upstream.headers['content-type'] ?? 'application/octet-stream');
   meter.status = 200;

@@ -83,7 +83,7 @@ async function forward(
   credentialOverride: string | undefined,
   abort: AbortController,
   headers: Record<string, string>,
-): Promise<{ response: UpstreamResponse; target: Target }> {
+): Promise<{ response: UpstreamResponse; target: Target; group: Model }> {
   const r = router();
   const groups = [model, ...model.fallbacks.map((f) => cfg.models.get(f)).filter((m): m is Model => !!m)];
   const attempts = groups.flatMap((g, gi) => r.order(g).map((t) => ({ g, t, fallback: gi > 0 })));
@@ -149,7 +149,7 @@ async function forward(
       if (spent !== undefined) r.rest(g, t, spent);
     }
     headers['x-portico-upstream'] = t.name;
-    return { response, target: t };
+    return { response, target: t, group: g };
   }
 }
 
@@ -251,17 +251,14 @@ async function exchange(
   const apiVersion = datedApiVersion(url.searchParams.get('api-version'));
   const credential = variant?.credential?.(req, principal, headers, model);
   const t0 = performance.now();
-  const { response: upstream, target } = await forward(
-    op,
-    model,
-    cfg,
-    outgoing,
-    apiVersion,
-    credential,
-    abort,
-    headers,
-  );
+  const {
+    response: upstream,
+    target,
+    group,
+  } = await forward(op, model, cfg, outgoing, apiVersion, credential, abort, headers);
   meter.upstreamMs = Math.round(performance.now() - t0);
+  meter.upstream = target.name;
+  if (target.tpm !== null) meter.onTokens = (n) => router().addTokens(group, target, n);
   metrics().upstreamLatency.observe({ provider: target.provider.name }, meter.upstreamMs / 1000);
   if (upstream.status < 200 || upstream.status >= 300)
     throw await mapUpstreamError(upstream, name, !!credential);

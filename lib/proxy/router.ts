@@ -11,6 +11,10 @@ import type { Model, Target } from '../config';
  * consults it, so the single-deployment path costs nothing.
  */
 interface State {
+  /** The minute (epoch minutes) the two counts below are for: the target's own quota, when it has one. */
+  minute: number;
+  minuteRequests: number;
+  minuteTokens: number;
   inflight: number;
   failures: number;
   coolUntil: number;
@@ -34,7 +38,15 @@ export class Router {
     const key = `${model.name}\u0000${t.name}`;
     let s = this.state.get(key);
     if (!s) {
-      s = { inflight: 0, failures: 0, coolUntil: 0, latencyMs: 0 };
+      s = {
+        minute: 0,
+        minuteRequests: 0,
+        minuteTokens: 0,
+        inflight: 0,
+        failures: 0,
+        coolUntil: 0,
+        latencyMs: 0,
+      };
       this.state.set(key, s);
     }
     return s;
@@ -46,7 +58,7 @@ export class Router {
     const now = this.now();
     const ready: Target[] = [];
     const resting: Target[] = [];
-    for (const t of model.targets) (this.of(model, t).coolUntil > now ? resting : ready).push(t);
+    for (const t of model.targets) (this.resting(model, t, now) ? resting : ready).push(t);
     resting.sort((a, b) => this.of(model, a).coolUntil - this.of(model, b).coolUntil);
     const tiers = [...new Set(ready.map((t) => t.priority))].sort((a, b) => a - b);
     const ordered: Target[] = [];
@@ -59,6 +71,32 @@ export class Router {
         ),
       );
     return [...ordered, ...resting];
+  }
+
+  /** In a cooldown, or its own per-minute quota is used up (then it rests until the minute ends). */
+  private resting(model: Model, t: Target, now: number): boolean {
+    const s = this.of(model, t);
+    if (s.coolUntil > now) return true;
+    if (t.rpm === null && t.tpm === null) return false;
+    this.roll(s, now);
+    return (t.rpm !== null && s.minuteRequests >= t.rpm) || (t.tpm !== null && s.minuteTokens >= t.tpm);
+  }
+
+  private roll(s: State, now: number) {
+    const minute = Math.floor(now / 60_000);
+    if (s.minute !== minute) {
+      s.minute = minute;
+      s.minuteRequests = 0;
+      s.minuteTokens = 0;
+    }
+  }
+
+  /** The tokens a request to this target used, once known (for its tokens-per-minute quota). */
+  addTokens(model: Model, t: Target, tokens: number): void {
+    if (model.targets.length === 1 || t.tpm === null) return;
+    const s = this.of(model, t);
+    this.roll(s, this.now());
+    s.minuteTokens += tokens;
   }
 
   /** One tier, best first: the strategy's pick, then the rest by the same measure. */
@@ -84,7 +122,13 @@ export class Router {
   }
 
   start(model: Model, t: Target): void {
-    if (model.targets.length > 1) this.of(model, t).inflight++;
+    if (model.targets.length === 1) return;
+    const s = this.of(model, t);
+    s.inflight++;
+    if (t.rpm !== null || t.tpm !== null) {
+      this.roll(s, this.now());
+      s.minuteRequests++;
+    }
   }
 
   finish(model: Model, t: Target, outcome: Outcome): void {
@@ -111,7 +155,7 @@ export class Router {
     s.coolUntil = Math.max(s.coolUntil, this.now() + Math.min(ms, MAX_RETRY_AFTER_MS));
   }
 
-  /** Targets resting now, for /metrics: model, target and the milliseconds left. */
+  /** Targets in a cooldown now, for /metrics: model, target and the milliseconds left. */
   cooling(): { model: string; target: string; ms: number }[] {
     const now = this.now();
     const out: { model: string; target: string; ms: number }[] = [];

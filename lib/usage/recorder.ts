@@ -25,6 +25,8 @@ export interface UsageRecord {
   /** What images and audio bill by (count, seconds, characters); tokens for everything else. */
   units?: number | null;
   unit?: string | null;
+  /** The deployment (target) of the model that answered, when it reached one. */
+  upstream?: string | null;
 }
 
 export interface RecorderOptions {
@@ -191,6 +193,7 @@ function sanitize(r: UsageRecord): UsageRecord {
     upstreamLatencyMs: int(r.upstreamLatencyMs),
     units: r.units === null || r.units === undefined ? null : num(r.units),
     unit: r.unit ? text(r.unit) : null,
+    upstream: r.upstream ? text(r.upstream) : null,
     phiCounts: r.phiCounts
       ? Object.fromEntries(Object.entries(r.phiCounts).map(([k, n]) => [text(k), int(n) ?? 0]))
       : null,
@@ -266,13 +269,13 @@ async function writeBatch(batch: UsageRecord[]): Promise<void> {
     await client.query('BEGIN');
     const inserted = await client.query<{ request_id: string }>(
       `INSERT INTO usage_events (request_id, created_at, app_id, key_id, model, operation, route, status, streamed,
-         prompt_tokens, completion_tokens, cost_usd, latency_ms, upstream_latency_ms, error_code, phi_entities, phi_counts, units, unit)
+         prompt_tokens, completion_tokens, cost_usd, latency_ms, upstream_latency_ms, error_code, phi_entities, phi_counts, units, unit, upstream)
        SELECT t.request_id, t.created_at::timestamptz AT TIME ZONE 'UTC', t.app_id, t.key_id, t.model, t.operation, t.route, t.status, t.streamed,
-         t.prompt_tokens, t.completion_tokens, t.cost_usd, t.latency_ms, t.upstream_latency_ms, t.error_code, t.phi_entities, t.phi_counts, t.units, t.unit
+         t.prompt_tokens, t.completion_tokens, t.cost_usd, t.latency_ms, t.upstream_latency_ms, t.error_code, t.phi_entities, t.phi_counts, t.units, t.unit, t.upstream
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bool[],
-         $10::int[], $11::int[], $12::float8[], $13::int[], $14::int[], $15::text[], $16::int[], $17::jsonb[], $18::float8[], $19::text[])
+         $10::int[], $11::int[], $12::float8[], $13::int[], $14::int[], $15::text[], $16::int[], $17::jsonb[], $18::float8[], $19::text[], $20::text[])
          AS t(request_id, created_at, app_id, key_id, model, operation, route, status, streamed,
-         prompt_tokens, completion_tokens, cost_usd, latency_ms, upstream_latency_ms, error_code, phi_entities, phi_counts, units, unit)
+         prompt_tokens, completion_tokens, cost_usd, latency_ms, upstream_latency_ms, error_code, phi_entities, phi_counts, units, unit, upstream)
        ON CONFLICT (request_id) DO NOTHING
        RETURNING request_id`,
       [
@@ -295,6 +298,7 @@ async function writeBatch(batch: UsageRecord[]): Promise<void> {
         col((r) => (r.phiCounts ? JSON.stringify(r.phiCounts) : null)),
         col((r) => r.units ?? null),
         col((r) => r.unit ?? null),
+        col((r) => r.upstream ?? null),
       ],
     );
     // Roll up only what this batch inserted: a retry of a batch that did commit adds nothing twice.
