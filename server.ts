@@ -23,6 +23,7 @@ import { sendError, setBodyRateFloor } from './lib/proxy/http';
 import { scheduleNotifications } from './lib/notify';
 import { scheduleRetention } from './lib/usage/retention';
 import { UsageRecorder, type RecorderOptions } from './lib/usage/recorder';
+import { startTracing, stopTracing } from './lib/tracing';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 
@@ -95,6 +96,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // The PHI dictionaries take a second or two to load: load them now, not on the first request.
   warmUpPhi();
   const e = env();
+  startTracing(e.OTEL_EXPORTER_OTLP_ENDPOINT, e.OTEL_SERVICE_NAME);
   // One journal folder per database: records a process left behind belong to the database it was writing to.
   const spool =
     e.PORTICO_USAGE_SPOOL_DIR ?? path.join(e.PORTICO_DATA_DIR, 'usage-spool', databaseId(e.DATABASE_URL));
@@ -248,6 +250,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await phiOffload?.close();
       await limiter.close();
       await closePgPool();
+      await stopTracing();
       await nextApp?.close?.().catch(() => {});
     })());
 

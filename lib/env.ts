@@ -31,6 +31,9 @@ const schema = z.object({
   PGUSER: optionalString,
   PORTICO_CONFIG: optionalString,
   PORTICO_DATA_DIR: z.string().default('.data'),
+  /** OpenTelemetry: traces go to <endpoint>/v1/traces (OTLP over HTTP) when set; the service is named OTEL_SERVICE_NAME. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+  OTEL_SERVICE_NAME: z.string().default('portico'),
   /** The local journal of usage records not yet in the database (survives a kill); `off` for none. Default: <data dir>/usage-spool/<a hash of the database's host, port and name>. */
   PORTICO_USAGE_SPOOL_DIR: optionalString,
   PORTICO_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),

@@ -13,6 +13,8 @@ import { errors, ProxyError } from './errors';
 import type { KeyGuard } from './guard';
 import { bodyBytes, sendError } from './http';
 import { UpstreamFailure } from './providers';
+import type { Span } from '@opentelemetry/api';
+import { endSpan } from '../tracing';
 
 // The exchange every API caller goes through, whatever the route: one wrapper (withApiKey) refuses browsers,
 // checks the method, authenticates the key and the app, and hands the handler a typed context; runExchange
@@ -55,6 +57,8 @@ export class Meter {
   /** The deployment that answered (a model's target), and what to tell the router of its tokens once known. */
   upstream: string | null = null;
   onTokens?: (tokens: number) => void;
+  /** The request's trace span (when tracing is on), ended with the final status and token counts. */
+  span?: Span;
   private done = false;
 
   constructor(
@@ -84,6 +88,14 @@ export class Meter {
       costUsd: this.costUsd,
     });
     this.onTokens?.(this.promptTokens + this.completionTokens);
+    if (this.span) {
+      this.span.setAttributes({
+        'gen_ai.usage.input_tokens': this.promptTokens,
+        'gen_ai.usage.output_tokens': this.completionTokens,
+        ...(this.upstream ? { 'portico.upstream.target': this.upstream } : {}),
+      });
+      endSpan(this.span, this.status, this.errorCode);
+    }
     const latencyMs = performance.now() - this.started;
     const m = metrics();
     const app = this.principal.app.name;

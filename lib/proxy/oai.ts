@@ -25,6 +25,8 @@ import { formatSse, SseParser, type SseEvent } from './sse';
 import { mapUpstreamError } from './upstream-errors';
 import { HAS_USAGE, readUsage, streamedUsage, usageFromJsonTail } from './usage-events';
 import { validateBody } from './validate';
+import type { Span } from '@opentelemetry/api';
+import { attemptSpan, endSpan, requestSpan } from '../tracing';
 
 type Op = Exclude<Operation, 'models'>;
 
@@ -83,6 +85,7 @@ async function forward(
   credentialOverride: string | undefined,
   abort: AbortController,
   headers: Record<string, string>,
+  span?: Span,
 ): Promise<{ response: UpstreamResponse; target: Target; group: Model }> {
   const r = router();
   const groups = [model, ...model.fallbacks.map((f) => cfg.models.get(f)).filter((m): m is Model => !!m)];
@@ -99,11 +102,22 @@ async function forward(
         : { ...g, provider: t.provider, upstreamModel: t.upstreamModel, deployment: t.deployment };
     r.start(g, t);
     const t0 = performance.now();
+    const attempt =
+      span &&
+      attemptSpan(span, {
+        op,
+        model: g.name,
+        target: t.name,
+        system: t.provider.type === 'azure' ? 'az.ai.openai' : 'openai',
+        address: t.provider.baseUrl ? new URL(t.provider.baseUrl).hostname : 'echo',
+        attempt: i + 1,
+      });
     let response: UpstreamResponse;
     try {
       response = await sendUpstream({ op, model: view, body, apiVersion, credentialOverride, abort });
     } catch (err) {
       const kind = err instanceof UpstreamFailure ? err.kind : 'connect';
+      endSpan(attempt, 0, kind);
       if (kind === 'aborted') r.finish(g, t, { ok: true, latencyMs: performance.now() - t0 });
       else r.finish(g, t, { ok: false, kind });
       m.upstreamAttempts.inc({ model: model.name, target: t.name, outcome: kind });
@@ -117,6 +131,7 @@ async function forward(
       continue;
     }
     const failed = response.status === 429 || response.status >= 500;
+    endSpan(attempt, response.status);
     r.finish(
       g,
       t,
@@ -218,6 +233,7 @@ async function exchange(
   // Recorded (in usage and metric labels) only once it names a configured model: client text never becomes a label.
   const model = resolveModel(cfg, principal, name);
   meter.model = name;
+  meter.span = requestSpan(op, name);
   meter.inputPerMillion = model.inputPerMillion;
   meter.outputPerMillion = model.outputPerMillion;
 
@@ -255,7 +271,7 @@ async function exchange(
     response: upstream,
     target,
     group,
-  } = await forward(op, model, cfg, outgoing, apiVersion, credential, abort, headers);
+  } = await forward(op, model, cfg, outgoing, apiVersion, credential, abort, headers, meter.span);
   meter.upstreamMs = Math.round(performance.now() - t0);
   meter.upstream = target.name;
   if (target.tpm !== null) meter.onTokens = (n) => router().addTokens(group, target, n);
