@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../scripts/lib/fake-upstream';
 import { startHarness, testConfigYaml, type Harness } from './support/portico';
 import { seedApp } from './support/seed';
+import { Redis } from 'ioredis';
 import { db } from '../lib/db';
+import { parseConfig, resolveConfig, type Target } from '../lib/config';
+import { Router } from '../lib/proxy/router';
+import { startRedis } from './support/redis';
 
 const GROUP = 'gpt-4o-group';
 const TIERS = 'gpt-4o-tiers';
@@ -231,5 +235,61 @@ describe('a model over several deployments', () => {
     expect(r.headers.get('retry-after')).toBe('2');
     reset();
     await new Promise((res) => setTimeout(res, 2_100));
+  });
+});
+
+describe('shared through Redis', () => {
+  it('a cooldown set by one instance rests the deployment on the other; least-busy counts both instances', async () => {
+    const redis = await startRedis();
+    const cfg = resolveConfig(
+      {
+        file: parseConfig(
+          `providers: { a: { type: echo }, b: { type: echo } }
+models:
+  g:
+    strategy: least-busy
+    targets: [{ name: a, provider: a }, { name: b, provider: b }]
+`,
+          'shared routing test',
+        ),
+        source: 'shared routing test',
+      },
+      {},
+    );
+    const model = cfg.models.get('g')!;
+    const [a, b] = model.targets as [Target, Target];
+    const one = new Router();
+    const two = new Router();
+    const c1 = new Redis(redis.url);
+    const c2 = new Redis(redis.url);
+    const stops = [one.share(c1, 50), two.share(c2, 50)];
+    try {
+      // Both instances know the group.
+      one.order(model);
+      two.order(model);
+      // Instance one has three requests in flight on a: instance two sends its next to b.
+      for (let i = 0; i < 3; i++) one.start(model, a);
+      await expect.poll(() => two.order(model)[0]!.name, { timeout: 2_000 }).toBe('b');
+      for (let i = 0; i < 3; i++) one.finish(model, a, { ok: true, latencyMs: 5 });
+      // Instance one sees b refuse (429, 1 s): instance two rests it too.
+      one.start(model, b);
+      one.finish(model, b, { ok: false, kind: 'status', status: 429, retryAfterMs: 1_000 });
+      await expect
+        .poll(
+          () =>
+            two
+              .order(model)
+              .map((t) => t.name)
+              .join(),
+          { timeout: 2_000 },
+        )
+        .toBe('a,b');
+      expect(two.order(model).at(-1)!.name).toBe('b');
+    } finally {
+      stops.forEach((stop) => stop());
+      c1.disconnect();
+      c2.disconnect();
+      await redis.stop();
+    }
   });
 });

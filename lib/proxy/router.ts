@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { Model, Target } from '../config';
+import { log } from '../log';
 
 /**
  * Which deployment of a model gets a request, and which are resting. Each target has a circuit breaker: a
@@ -7,8 +10,10 @@ import type { Model, Target } from '../config';
  * target is tried again (half-open) and one success closes the breaker. Tiers (priority) are used in order;
  * within a tier the strategy picks the first target, the others follow as retries.
  *
- * State is per instance (each Portico process learns from its own traffic); a model with one target never
- * consults it, so the single-deployment path costs nothing.
+ * Each instance keeps its own state and, with Redis (`share`), publishes it a few times a second and reads the
+ * others': a cooldown one instance sets rests the target everywhere, and least-busy counts every instance's
+ * requests in flight. Nothing of this is on the request path (a timer does it). A model with one target never
+ * consults the router, so the single-deployment path costs nothing.
  */
 interface State {
   /** The minute (epoch minutes) the two counts below are for: the target's own quota, when it has one. */
@@ -20,6 +25,9 @@ interface State {
   coolUntil: number;
   /** Smoothed latency to the answer's headers (ms), 0 until measured. */
   latencyMs: number;
+  /** The other instances' requests in flight to it (from Redis), and their latest cooldown. */
+  othersInflight: number;
+  othersCoolUntil: number;
 }
 
 export type Outcome =
@@ -31,6 +39,7 @@ const MAX_RETRY_AFTER_MS = 60_000;
 
 export class Router {
   private readonly state = new Map<string, State>();
+  private sharing = false;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -46,6 +55,8 @@ export class Router {
         failures: 0,
         coolUntil: 0,
         latencyMs: 0,
+        othersInflight: 0,
+        othersCoolUntil: 0,
       };
       this.state.set(key, s);
     }
@@ -59,7 +70,8 @@ export class Router {
     const ready: Target[] = [];
     const resting: Target[] = [];
     for (const t of model.targets) (this.resting(model, t, now) ? resting : ready).push(t);
-    resting.sort((a, b) => this.of(model, a).coolUntil - this.of(model, b).coolUntil);
+    const until = (t: Target) => Math.max(this.of(model, t).coolUntil, this.of(model, t).othersCoolUntil);
+    resting.sort((a, b) => until(a) - until(b));
     const tiers = [...new Set(ready.map((t) => t.priority))].sort((a, b) => a - b);
     const ordered: Target[] = [];
     for (const tier of tiers)
@@ -76,7 +88,7 @@ export class Router {
   /** In a cooldown, or its own per-minute quota is used up (then it rests until the minute ends). */
   private resting(model: Model, t: Target, now: number): boolean {
     const s = this.of(model, t);
-    if (s.coolUntil > now) return true;
+    if (s.coolUntil > now || s.othersCoolUntil > now) return true;
     if (t.rpm === null && t.tpm === null) return false;
     this.roll(s, now);
     return (t.rpm !== null && s.minuteRequests >= t.rpm) || (t.tpm !== null && s.minuteTokens >= t.tpm);
@@ -103,9 +115,7 @@ export class Router {
   private rank(model: Model, tier: Target[], random: () => number): Target[] {
     if (tier.length === 1) return tier;
     if (model.strategy === 'least-busy')
-      return [...tier].sort(
-        (a, b) => this.of(model, a).inflight - this.of(model, b).inflight || b.weight - a.weight,
-      );
+      return [...tier].sort((a, b) => this.busy(model, a) - this.busy(model, b) || b.weight - a.weight);
     if (model.strategy === 'latency')
       return [...tier].sort((a, b) => this.of(model, a).latencyMs - this.of(model, b).latencyMs);
     // Weighted: draw without replacement, so retries also follow the weights.
@@ -153,6 +163,70 @@ export class Router {
     if (model.targets.length === 1) return;
     const s = this.of(model, t);
     s.coolUntil = Math.max(s.coolUntil, this.now() + Math.min(ms, MAX_RETRY_AFTER_MS));
+  }
+
+  private busy(model: Model, t: Target): number {
+    const s = this.of(model, t);
+    return s.inflight + s.othersInflight;
+  }
+
+  /**
+   * Shares the state through Redis: every `everyMs`, this instance writes its requests in flight and cooldown per
+   * target (a hash per target, a field per instance, with the time it was written) and reads the others'. An
+   * instance that stopped writing (killed) is ignored after a few periods. Returns the function that stops it.
+   */
+  share(redis: Redis, everyMs = 250): () => void {
+    // One sharing loop per router: a second server in the same process (tests) must not count itself twice.
+    if (this.sharing) return () => {};
+    this.sharing = true;
+    const me = randomBytes(6).toString('hex');
+    const staleMs = everyMs * 8;
+    let running = false;
+    let warned = false;
+    const sync = async () => {
+      if (running || this.state.size === 0) return;
+      running = true;
+      try {
+        const now = this.now();
+        const keys = [...this.state.keys()];
+        const write = redis.multi();
+        for (const k of keys) {
+          const s = this.state.get(k)!;
+          const hash = `portico:route:${k}`;
+          write.hset(hash, me, `${s.inflight}:${s.coolUntil}:${now}`);
+          write.pexpire(hash, staleMs * 4);
+          write.hgetall(hash);
+        }
+        const replies = (await write.exec()) ?? [];
+        keys.forEach((k, i) => {
+          const all = (replies[i * 3 + 2]?.[1] ?? {}) as Record<string, string>;
+          const s = this.state.get(k)!;
+          let inflight = 0;
+          let coolUntil = 0;
+          for (const [who, v] of Object.entries(all)) {
+            if (who === me) continue;
+            const [n, until, at] = v.split(':').map(Number) as [number, number, number];
+            if (now - at <= staleMs) inflight += n;
+            coolUntil = Math.max(coolUntil, until);
+          }
+          s.othersInflight = inflight;
+          s.othersCoolUntil = coolUntil;
+        });
+        warned = false;
+      } catch (err) {
+        if (!warned)
+          log().warn({ err: (err as Error).message }, 'routing state not shared: Redis unreachable');
+        warned = true;
+      } finally {
+        running = false;
+      }
+    };
+    const timer = setInterval(() => void sync(), everyMs);
+    timer.unref();
+    return () => {
+      clearInterval(timer);
+      this.sharing = false;
+    };
   }
 
   /** Targets in a cooldown now, for /metrics: model, target and the milliseconds left. */
