@@ -489,8 +489,14 @@ async function main() {
     } catch (err) {
       say(`PHI bench unavailable: ${(err as Error).message}`);
     }
+    // Choosing a deployment (routing), in process: CPU per request.
+    const { benchRouting } = await import('./bench-router');
+    const routing = benchRouting();
+    say(
+      `\nRouting (in process): ${routing.one.toFixed(3)} µs of CPU per request for a model of one deployment, ${routing.group.toFixed(3)} µs for a group of three`,
+    );
     const out = arg('json');
-    if (out) writeFileSync(out, JSON.stringify({ proxy: rows, variants }, null, 2));
+    if (out) writeFileSync(out, JSON.stringify({ proxy: rows, variants, routing }, null, 2));
   } finally {
     for (const c of children.reverse()) await c.stop();
     await database.stop();
