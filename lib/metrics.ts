@@ -20,8 +20,8 @@ function create() {
     }),
     upstreamLatency: new Histogram({
       name: 'portico_upstream_duration_seconds',
-      help: 'Time until the upstream answered (headers)',
-      labelNames: ['provider'] as const,
+      help: 'Time until the upstream answered (headers), per deployment (target) of a model',
+      labelNames: ['provider', 'model', 'target'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),

@@ -14,6 +14,7 @@ import { startRedis } from './support/redis';
 const GROUP = 'gpt-4o-group';
 const TIERS = 'gpt-4o-tiers';
 const CAPPED = 'gpt-4o-capped';
+const FASTEST = 'gpt-4o-fastest';
 let h: Harness;
 let east: FakeUpstream;
 let west: FakeUpstream;
@@ -46,13 +47,18 @@ beforeAll(async () => {
     targets:
       - { name: east-capped, provider: eastus, deployment: capped, weight: 1000, rpm: 5 }
       - { name: west-rest, provider: westus, deployment: rest, weight: 1 }
+  ${FASTEST}:
+    strategy: latency
+    targets:
+      - { name: slow-east, provider: eastus, deployment: slow }
+      - { name: quick-west, provider: westus, deployment: quick }
   ${TIERS}:
     targets:
       - { name: provisioned, provider: eastus, deployment: ptu, priority: 0 }
       - { name: paygo, provider: westus, deployment: paygo, priority: 1 }`,
       }),
   });
-  const seeded = await seedApp({ models: [GROUP, TIERS, CAPPED] });
+  const seeded = await seedApp({ models: [GROUP, TIERS, CAPPED, FASTEST] });
   key = seeded.key!;
   appId = seeded.app.id;
 });
@@ -211,6 +217,18 @@ describe('a model over several deployments', () => {
       expect(capped).toBe(5);
       expect(rs.slice(0, 5).every((r) => r.by === 'east-capped')).toBe(true);
     } else expect(capped).toBeLessThanOrEqual(10);
+  });
+
+  it('the latency strategy sends requests to the deployment that answers faster, and metrics time each one', async () => {
+    reset();
+    east.always({ kind: 'delay', ms: 150 });
+    // Each is measured once (unmeasured ones are tried first), then the quick one takes the traffic.
+    const rs = await burst(FASTEST, 20, 1);
+    expect(rs.slice(2).every((r) => r.status === 200 && r.by === 'quick-west')).toBe(true);
+    const metrics = await (await fetch(`${h.base}/metrics`)).text();
+    expect(metrics).toMatch(
+      /portico_upstream_duration_seconds_count\{provider="eastus",model="gpt-4o-fastest",target="slow-east"\} [12]\n/,
+    );
   });
 
   it('priority tiers: the provisioned deployment first, pay-as-you-go only while it is throttled', async () => {

@@ -275,7 +275,10 @@ async function exchange(
   meter.upstreamMs = Math.round(performance.now() - t0);
   meter.upstream = target.name;
   if (target.tpm !== null) meter.onTokens = (n) => router().addTokens(group, target, n);
-  metrics().upstreamLatency.observe({ provider: target.provider.name }, meter.upstreamMs / 1000);
+  metrics().upstreamLatency.observe(
+    { provider: target.provider.name, model: group.name, target: target.name },
+    meter.upstreamMs / 1000,
+  );
   if (upstream.status < 200 || upstream.status >= 300)
     throw await mapUpstreamError(upstream, name, !!credential);
 
