@@ -24,7 +24,6 @@ import { scheduleNotifications } from './lib/notify';
 import { scheduleRetention } from './lib/usage/retention';
 import { UsageRecorder, type RecorderOptions } from './lib/usage/recorder';
 import { startTracing, stopTracing } from './lib/tracing';
-import { Redis } from 'ioredis';
 import { router } from './lib/proxy/router';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
@@ -122,11 +121,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const stopNotifications = scheduleNotifications();
   const limiter = opts.limiter ?? new Limiter({ redisUrl: e.REDIS_URL });
   // With Redis, the deployments' cooldowns and requests in flight are shared by every instance.
-  const routingRedis = e.REDIS_URL
-    ? new Redis(e.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1_000 })
-    : undefined;
-  routingRedis?.on('error', () => {}); // the router logs once when a sync fails
-  const stopRouting = routingRedis ? router().share(routingRedis) : () => {};
+  const stopRouting = limiter.shared ? router().share(limiter.shared.redis) : () => {};
   const phiWorkers = opts.phiWorkers ?? {
     threads: e.PORTICO_PHI_WORKERS,
     minChars: e.PORTICO_PHI_OFFLOAD_CHARS,
@@ -256,9 +251,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await listener?.stop();
       await closeUpstreamAgents();
       await phiOffload?.close();
-      await limiter.close();
       stopRouting();
-      routingRedis?.disconnect();
+      await limiter.close();
       await closePgPool();
       await stopTracing();
       await nextApp?.close?.().catch(() => {});

@@ -40,3 +40,13 @@ export function log(): Logger {
   });
   return g[KEY];
 }
+
+/**
+ * An error as a log line may carry it: its name and the first line of its message, cut at 200 characters.
+ * Database errors echo the query's arguments (emails, names) from their second line on.
+ */
+export function errorSummary(err: unknown): string {
+  return err instanceof Error
+    ? `${err.name}: ${(err.message.split('\n')[0] ?? '').slice(0, 200)}`
+    : 'unknown';
+}

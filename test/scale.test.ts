@@ -4,7 +4,6 @@
 // clients a retry or a clean error, never a hang, while every answered request keeps its usage record.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
@@ -13,21 +12,12 @@ import { db } from '../lib/db';
 import { revokeKey } from '../lib/keys/manage';
 import { SYSTEM } from '../lib/audit';
 import { startFakeUpstream, type FakeUpstream } from '../scripts/lib/fake-upstream';
+import { freePort } from './support/ports';
 import { startRedis, type RedisServer } from './support/redis';
 import { seedApp } from './support/seed';
 
 const MODEL = 'gpt-4o-mini-2024-07-18';
 const ROOT = path.resolve(import.meta.dirname, '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Instance {
   name: string;

@@ -279,10 +279,10 @@ async function transition(
   actor: Actor,
   reason?: string | null,
   extra: object = {},
-  fourEyes = false,
 ) {
   const app = await db().$transaction(async (tx) => {
-    const grant = fourEyes ? await independentReviewer(appId, actor, tx) : {};
+    // Every decision is four-eyes but suspending: taking access away is anyone's (with the role) to do at once.
+    const grant = decision === 'suspended' ? {} : await independentReviewer(appId, actor, tx);
     const updated = await tx.app.updateMany({
       where: { id: appId, status: { in: from } },
       data: { status: to, ...extra },
@@ -318,27 +318,18 @@ async function transition(
 
 export async function approve(appId: string, input: Approval, actor: Actor) {
   const a = approvalSchema.superRefine(policyFor(await appForPolicy(appId))).parse(input);
-  await transition(
-    appId,
-    ['pending', 'changes_requested'],
-    'approved',
-    'approved',
-    actor,
-    null,
-    {
-      allowedModels: a.allowedModels,
-      phiPolicy: a.phiPolicy,
-      allowedAdapters: a.allowedAdapters,
-      allowByoKey: a.allowByoKey,
-      allowImages: a.allowImages,
-      allowAudio: a.allowAudio,
-      rpmLimit: a.rpmLimit,
-      tpmLimit: a.tpmLimit,
-      monthlyTokenBudget: a.monthlyTokenBudget === null ? null : BigInt(a.monthlyTokenBudget),
-      monthlyCostBudgetUsd: a.monthlyCostBudgetUsd,
-    },
-    true,
-  );
+  await transition(appId, ['pending', 'changes_requested'], 'approved', 'approved', actor, null, {
+    allowedModels: a.allowedModels,
+    phiPolicy: a.phiPolicy,
+    allowedAdapters: a.allowedAdapters,
+    allowByoKey: a.allowByoKey,
+    allowImages: a.allowImages,
+    allowAudio: a.allowAudio,
+    rpmLimit: a.rpmLimit,
+    tpmLimit: a.tpmLimit,
+    monthlyTokenBudget: a.monthlyTokenBudget === null ? null : BigInt(a.monthlyTokenBudget),
+    monthlyCostBudgetUsd: a.monthlyCostBudgetUsd,
+  });
 }
 
 const reasonSchema = plainText().min(3, 'give a reason the owner can act on').max(2000);
@@ -351,8 +342,6 @@ export async function reject(appId: string, reason: string, actor: Actor) {
     'rejected',
     actor,
     reasonSchema.parse(reason),
-    {},
-    true,
   );
 }
 
@@ -364,8 +353,6 @@ export async function requestChanges(appId: string, comment: string, actor: Acto
     'changes_requested',
     actor,
     reasonSchema.parse(comment),
-    {},
-    true,
   );
 }
 
@@ -374,7 +361,7 @@ export async function suspend(appId: string, reason: string, actor: Actor) {
 }
 
 export async function reinstate(appId: string, actor: Actor, reason?: string) {
-  await transition(appId, ['suspended'], 'approved', 'reinstated', actor, reason ?? null, {}, true);
+  await transition(appId, ['suspended'], 'approved', 'reinstated', actor, reason ?? null);
 }
 
 /** Admins change an approved app's policy and limits. */

@@ -1,11 +1,12 @@
 import { db } from '../db';
 import { env } from '../env';
 import { EXPIRES_SOON_MS } from '../keys/manage';
-import { log } from '../log';
+import { errorSummary, log } from '../log';
 import { budgetUse } from '../usage/queries';
 import { sendEmails } from './email';
 import { dedupeKey, render, type NotifyEvent } from './events';
 import { notificationsConfig, postWebhooks } from './webhooks';
+import { every } from '../timers';
 
 export type { Decision, NotifyEvent, NotifyEventName } from './events';
 export { setNotificationsConfig, type NotificationsConfig } from './webhooks';
@@ -68,7 +69,7 @@ async function deliver(e: NotifyEvent, occurredAt: Date): Promise<void> {
  */
 export function notify(event: NotifyEvent, occurredAt: Date = new Date()): Promise<void> {
   return deliver(event, occurredAt).catch((err: unknown) =>
-    log().error({ event: event.event, err: (err as Error).message }, 'notification failed'),
+    log().error({ event: event.event, err: errorSummary(err) }, 'notification failed'),
   );
 }
 
@@ -145,7 +146,7 @@ export async function sweepNotifications(now: Date = new Date()): Promise<void> 
   try {
     if (!enabled()) return;
   } catch (err) {
-    log().warn({ err: (err as Error).message }, 'notification sweep failed');
+    log().warn({ err: errorSummary(err) }, 'notification sweep failed');
     return;
   }
   for (const [what, find] of [
@@ -155,27 +156,12 @@ export async function sweepNotifications(now: Date = new Date()): Promise<void> 
     try {
       for (const e of await find(now)) await notify(e, now);
     } catch (err) {
-      log().warn({ sweep: what, err: (err as Error).message }, 'notification sweep failed');
+      log().warn({ sweep: what, err: errorSummary(err) }, 'notification sweep failed');
     }
   }
 }
 
 /** Runs the sweep every `everyMs` (first after a minute); timers never hold the process open. Returns stop. */
 export function scheduleNotifications(everyMs = 300_000): () => void {
-  let running = false;
-  const run = () => {
-    if (running) return;
-    running = true;
-    void sweepNotifications().finally(() => {
-      running = false;
-    });
-  };
-  const first = setTimeout(run, 60_000);
-  const timer = setInterval(run, everyMs);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+  return every(sweepNotifications, everyMs);
 }

@@ -1,5 +1,6 @@
 import { pgPool } from '../db/pool';
 import { log } from '../log';
+import { every } from '../timers';
 
 /**
  * Deletes raw usage events older than the retention (daily rollups stay), in small batches so that it
@@ -21,16 +22,11 @@ export async function pruneUsageEvents(retentionDays: number, batch = 5_000): Pr
 }
 
 export function scheduleRetention(retentionDays: number, everyMs = 3_600_000): () => void {
-  const run = () =>
-    void pruneUsageEvents(retentionDays).catch((err: unknown) =>
-      log().warn({ err: (err as Error).message }, 'usage retention run failed'),
-    );
-  const first = setTimeout(run, 60_000);
-  const timer = setInterval(run, everyMs);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+  return every(
+    () =>
+      pruneUsageEvents(retentionDays).catch((err: unknown) =>
+        log().warn({ err: (err as Error).message }, 'usage retention run failed'),
+      ),
+    everyMs,
+  );
 }

@@ -1,7 +1,7 @@
 import { notFound, unstable_rethrow } from 'next/navigation';
 import { ZodError } from 'zod';
 import { DomainError, fromDatabase } from '@/lib/errors';
-import { log } from '@/lib/log';
+import { errorSummary, log } from '@/lib/log';
 import type { FormState } from './state';
 
 // An email address, a key prefix or another literal at the start keeps its case.
@@ -71,16 +71,7 @@ export async function runForm<S extends FormState>(
         };
       return { error: sentence(err.message), values, at: Date.now() };
     }
-    // First line only: Prisma's later lines echo the query's arguments.
-    log().error(
-      {
-        err:
-          err instanceof Error
-            ? `${err.name}: ${(err.message.split('\n')[0] ?? '').slice(0, 200)}`
-            : 'unknown',
-      },
-      'portal action failed',
-    );
+    log().error({ err: errorSummary(err) }, 'portal action failed');
     return {
       error:
         'Something went wrong on our side and nothing was changed. Try again; if it keeps failing, tell your Portico admin.',

@@ -7,8 +7,8 @@ import {
   auditTargets,
   readableDetails,
 } from '@/lib/audit/view';
-import { toCsv, type DataTable } from '@/lib/usage/tables';
-import { plain } from '../usage/csv';
+import type { DataTable } from '@/lib/usage/tables';
+import { csvDownload, plain } from '../usage/csv';
 
 /** The most events one export holds; narrow the filters for more. */
 const MAX_ROWS = 10_000;
@@ -54,13 +54,9 @@ export async function GET(req: Request) {
       };
     }),
   };
-  const stamp = new Date().toISOString().slice(0, 10);
-  return new Response(`\uFEFF${toCsv(table)}`, {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="audit-log-${stamp}.csv"`,
-      'cache-control': 'private, no-store',
-      ...(log.total > MAX_ROWS ? { 'x-portico-truncated': String(log.total) } : {}),
-    },
-  });
+  return csvDownload(
+    table,
+    `audit-log-${new Date().toISOString().slice(0, 10)}.csv`,
+    log.total > MAX_ROWS ? { 'x-portico-truncated': String(log.total) } : {},
+  );
 }

@@ -28,13 +28,18 @@ export async function csvRequest(
 
 /** A table as a CSV download named after what it holds. */
 export function csvResponse(table: DataTable, name: string, range: Range): Response {
-  const file = `${name}-${table.id}-${range.from}-to-${range.to}.csv`.replace(/[^A-Za-z0-9._-]+/g, '-');
+  return csvDownload(table, `${name}-${table.id}-${range.from}-to-${range.to}.csv`);
+}
+
+/** A table as a CSV file to download (formula cells neutralised by toCsv), with a safe file name. */
+export function csvDownload(table: DataTable, file: string, headers: Record<string, string> = {}): Response {
   // The byte-order mark makes spreadsheet programs read the file as UTF-8.
   return new Response(`\uFEFF${toCsv(table)}`, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${file}"`,
+      'content-disposition': `attachment; filename="${file.replace(/[^A-Za-z0-9._-]+/g, '-')}"`,
       'cache-control': 'private, no-store',
+      ...headers,
     },
   });
 }
