@@ -2,10 +2,11 @@
 # The Debian packages the tests drive, installed when missing (as root, or with passwordless sudo):
 # `chromium` for the browser tests (Playwright cannot download its own browser offline), `redis-server`,
 # which the shared-limit tests start, stop and restart themselves, `haproxy`, the load balancer of the
-# scale-out test, and `python3-venv` for the Python sample test. Usage: system-deps.sh [package…]
+# scale-out test, `python3-venv` for the Python sample test and `curl` for the README's curl samples.
+# Usage: system-deps.sh [package…]
 set -euo pipefail
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(chromium redis-server haproxy python3-venv)
+[ ${#wanted[@]} -gt 0 ] || wanted=(chromium redis-server haproxy python3-venv curl)
 missing=()
 for pkg in "${wanted[@]}"; do
   case "$pkg" in

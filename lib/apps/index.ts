@@ -27,7 +27,10 @@ export const accessRequestSchema = z.object({
   sponsor: plainText().min(1, 'is required').max(200),
   expectedReturn: plainText().min(1, 'is required').max(2000),
   involvesPhi: z.boolean(),
-  requestedModels: z.array(z.string().min(1).max(100)).min(1, 'choose at least one model').max(50),
+  /** At least one model or one endpoint (checked with requestedEndpoints, see somethingAskedFor). */
+  requestedModels: z.array(z.string().min(1).max(100)).max(50),
+  /** Custom endpoints the owner asks for (none when absent). */
+  requestedEndpoints: z.array(z.string().min(1).max(100)).max(50).optional(),
   expectedVolume: plainText().min(1, 'is required').max(200),
   internalOnlyAttested: z.literal(true, { error: 'the internal-use attestation is required' }),
 });
@@ -69,17 +72,20 @@ const configuredNames = (what: string, known: () => Iterable<string>) =>
         });
     });
 
+/** Custom endpoints an owner may ask for: configured ones, each once. */
+export const requestedEndpointsSchema = () =>
+  configuredNames('endpoint', () => gatewayConfig().endpoints.keys());
+
 /** Models an owner may ask for: configured ones, each once. */
 export const requestedModelsSchema = (empty: string) =>
   configuredNames('model', () => gatewayConfig().models.keys()).min(1, empty);
 
 export const approvalSchema = limitsSchema.extend({
-  allowedModels: configuredNames('model', () => gatewayConfig().models.keys()).min(
-    1,
-    'allow at least one model',
-  ),
+  /** With allowedEndpoints: at least one of the two (checked by approve). */
+  allowedModels: configuredNames('model', () => gatewayConfig().models.keys()),
   phiPolicy: phiPolicySchema,
   allowedAdapters: configuredNames('adapter', () => gatewayConfig().adapters.keys()).default([]),
+  allowedEndpoints: configuredNames('endpoint', () => gatewayConfig().endpoints.keys()).default([]),
   allowByoKey: z.boolean().default(false),
   allowImages: z.boolean().default(false),
   allowAudio: z.boolean().default(false),
@@ -128,9 +134,16 @@ async function review(
   });
 }
 
+/** A request asks for at least one model or one custom endpoint. */
+function somethingAskedFor(data: AccessRequest): AccessRequest {
+  if (data.requestedModels.length === 0 && !data.requestedEndpoints?.length)
+    throw new DomainError('invalid', 'choose at least one model or endpoint', 'requestedModels');
+  return data;
+}
+
 /** An owner asks for access for one use case; the app starts pending. */
 export async function requestAccess(input: AccessRequest, ownerId: string, actor: Actor) {
-  const data = accessRequestSchema.parse(input);
+  const data = somethingAskedFor(accessRequestSchema.parse(input));
   const taken = await db().app.findUnique({ where: { name: data.name }, select: { id: true } });
   if (taken)
     throw new DomainError(
@@ -147,7 +160,11 @@ export async function requestAccess(input: AccessRequest, ownerId: string, actor
       actor,
       'app.requested',
       { type: 'app', id: app.id },
-      { name: app.name, requestedModels: data.requestedModels },
+      {
+        name: app.name,
+        requestedModels: data.requestedModels,
+        ...(data.requestedEndpoints?.length ? { requestedEndpoints: data.requestedEndpoints } : {}),
+      },
       tx,
     );
     return app;
@@ -170,7 +187,7 @@ export async function requestAccess(input: AccessRequest, ownerId: string, actor
  * requires, so a decision racing the edit wins and the edit is refused.
  */
 export async function resubmit(appId: string, input: AccessRequest, actor: Actor) {
-  const data = accessRequestSchema.parse(input);
+  const data = somethingAskedFor(accessRequestSchema.parse(input));
   const app = await db().app.findUnique({ where: { id: appId }, select: { status: true, name: true } });
   if (!app) throw new DomainError('not_found', 'no such app');
   if (app.status !== 'changes_requested' && app.status !== 'pending')
@@ -318,10 +335,13 @@ async function transition(
 
 export async function approve(appId: string, input: Approval, actor: Actor) {
   const a = approvalSchema.superRefine(policyFor(await appForPolicy(appId))).parse(input);
+  if (a.allowedModels.length === 0 && a.allowedEndpoints.length === 0)
+    throw new DomainError('invalid', 'allow at least one model or endpoint', 'allowedModels');
   await transition(appId, ['pending', 'changes_requested'], 'approved', 'approved', actor, null, {
     allowedModels: a.allowedModels,
     phiPolicy: a.phiPolicy,
     allowedAdapters: a.allowedAdapters,
+    allowedEndpoints: a.allowedEndpoints,
     allowByoKey: a.allowByoKey,
     allowImages: a.allowImages,
     allowAudio: a.allowAudio,
@@ -366,10 +386,12 @@ export async function reinstate(appId: string, actor: Actor, reason?: string) {
 
 /** Admins change an approved app's policy and limits. */
 export async function updatePolicy(appId: string, input: Partial<Approval>, actor: Actor) {
-  const a = approvalSchema
+  const parsed = approvalSchema
     .partial()
     .superRefine(policyFor(await appForPolicy(appId)))
     .parse(input);
+  // Only what the caller changes: the schema's defaults (no adapters, no endpoints, …) must not reset the rest.
+  const a = Object.fromEntries(Object.entries(parsed).filter(([k]) => k in input)) as Partial<typeof parsed>;
   const data = {
     ...a,
     ...(a.monthlyTokenBudget !== undefined

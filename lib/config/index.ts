@@ -1,8 +1,17 @@
 import { ConfigError, loadConfig, resolvePlaceholders, type LoadedConfig } from './load';
 import type { ConfigFile } from './schema';
+import type { ValidateFunction } from 'ajv/dist/2020';
+import { compileSchema, exampleFor, strictCompatible, templateVariables, type JsonSchema } from './endpoints';
 import { env, rawEnv } from '../env';
 
-export { ConfigError, loadConfig, parseConfig, BUILTIN_CONFIG_YAML, configPath } from './load';
+export {
+  ConfigError,
+  loadConfig,
+  parseConfig,
+  BUILTIN_CONFIG_YAML,
+  builtinConfigYaml,
+  configPath,
+} from './load';
 export type { ConfigFile } from './schema';
 
 export type ProviderType = 'openai' | 'openai-compatible' | 'azure' | 'echo';
@@ -58,11 +67,35 @@ export interface Adapter {
   scrubPhi: boolean;
 }
 
+/** A custom endpoint of the config file, ready to serve (schemas compiled). */
+export interface Endpoint {
+  name: string;
+  description: string;
+  model: string;
+  system: string | undefined;
+  user: string;
+  input: JsonSchema;
+  output: JsonSchema | undefined;
+  /** Chat Completions fields sent as they are (temperature, max_tokens, …). */
+  settings: Record<string, unknown>;
+  phiPolicy: 'scrub' | 'redact' | 'block' | undefined;
+  /** A valid request body, for the reference and the samples. */
+  example: Record<string, unknown>;
+  /** The variables the templates use. */
+  variables: string[];
+  /** Fills the schema's defaults into the body it checks. */
+  validateInput: ValidateFunction;
+  validateOutput: ValidateFunction | undefined;
+  /** Whether OpenAI's strict structured output takes the output schema as it is. */
+  strictOutput: boolean;
+}
+
 export interface GatewayConfig {
   source: string;
   providers: Map<string, Provider>;
   models: Map<string, Model>;
   adapters: Map<string, Adapter>;
+  endpoints: Map<string, Endpoint>;
   portal: ConfigFile['portal'];
   usage: ConfigFile['usage'];
   /** Webhooks for portal events; their URLs are resolved when a notification is sent. */
@@ -163,6 +196,28 @@ export function resolveConfig(
       scrubPhi: a.scrubPhi,
     });
   }
+  const endpoints = new Map<string, Endpoint>();
+  for (const [name, e] of Object.entries(loaded.file.endpoints)) {
+    const example = e.example ?? (exampleFor(e.input) as Record<string, unknown>);
+    endpoints.set(name, {
+      name,
+      description: e.description,
+      model: e.model,
+      system: e.system,
+      user: e.user,
+      input: e.input,
+      output: e.output,
+      settings: e.settings,
+      phiPolicy: e.phiPolicy,
+      example,
+      variables: [
+        ...new Set([...templateVariables(e.system ?? '').variables, ...templateVariables(e.user).variables]),
+      ],
+      validateInput: compileSchema(e.input, 'input'),
+      validateOutput: e.output ? compileSchema(e.output, 'output') : undefined,
+      strictOutput: e.output ? strictCompatible(e.output) : false,
+    });
+  }
   if (missing.length > 0)
     throw new ConfigError(`${loaded.source}:\n${missing.map((m) => `  ${m}`).join('\n')}`);
   const compatDefaultModel = loaded.file.compatChat.defaultModel ?? models.keys().next().value;
@@ -171,6 +226,7 @@ export function resolveConfig(
     providers,
     models,
     adapters,
+    endpoints,
     portal: loaded.file.portal,
     usage: loaded.file.usage,
     notifications: loaded.file.notifications,
@@ -200,6 +256,25 @@ export function configuredModels(): string[] {
 /** The HTTP pass-through adapters of the config file, by name. */
 export function configuredAdapters(): string[] {
   return [...gatewayConfig().adapters.keys()];
+}
+
+/** The custom endpoints of the config file, by name. */
+export function configuredEndpoints(): string[] {
+  return [...gatewayConfig().endpoints.keys()];
+}
+
+/** The endpoints an owner can ask for and a reviewer can grant, with what they do, plus any granted the config no longer has. */
+export function endpointChoices(alsoAllowed: string[] = []) {
+  const configured = gatewayConfig().endpoints;
+  const choices = [...configured.values()].map((e) => ({
+    name: e.name,
+    description: e.description,
+    model: e.model,
+    structured: !!e.output,
+  }));
+  for (const name of alsoAllowed)
+    if (!configured.has(name)) choices.push({ name, description: '', model: '', structured: false });
+  return choices;
 }
 
 /**

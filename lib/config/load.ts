@@ -22,6 +22,28 @@ models:
     price: { inputPerMillion: 0.02, outputPerMillion: 0 }
 `;
 
+/**
+ * The built-in config as text: the echo setup above plus the custom endpoints of the shipped example file
+ * (portico.config.example.yaml), when it is there and its endpoints use the built-in models, so that a first
+ * start shows them working.
+ */
+export function builtinConfigYaml(cwd = process.cwd()): string {
+  const example = path.resolve(cwd, 'portico.config.example.yaml');
+  if (!existsSync(/* turbopackIgnore: true */ example)) return BUILTIN_CONFIG_YAML;
+  const doc = parseDocument(readFileSync(/* turbopackIgnore: true */ example, 'utf8'));
+  const endpoints = doc.errors.length ? undefined : doc.get('endpoints', true);
+  if (!endpoints) return BUILTIN_CONFIG_YAML;
+  const builtin = parseDocument(BUILTIN_CONFIG_YAML);
+  builtin.set('endpoints', endpoints);
+  const text = builtin.toString({ lineWidth: 0 });
+  try {
+    parseConfig(text, 'built-in');
+    return text;
+  } catch {
+    return BUILTIN_CONFIG_YAML; // the example names models the built-in setup does not serve
+  }
+}
+
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 /** Replaces ${{ NAME }} with the environment's value; a missing variable is an error naming it. */
@@ -80,7 +102,7 @@ export function parseConfig(text: string, source: string): ConfigFile {
 /** Loads the gateway config (PORTICO_CONFIG, else ./portico.config.yaml, else the built-in echo setup). */
 export function loadConfig(explicit?: string, cwd = process.cwd()): LoadedConfig {
   const p = configPath(explicit, cwd);
-  if (!p) return { file: parseConfig(BUILTIN_CONFIG_YAML, 'built-in'), source: 'built-in' };
+  if (!p) return { file: parseConfig(builtinConfigYaml(cwd), 'built-in'), source: 'built-in' };
   if (!existsSync(/* turbopackIgnore: true */ p))
     throw new ConfigError(`${p}: PORTICO_CONFIG names a file that does not exist`);
   return { file: parseConfig(readFileSync(/* turbopackIgnore: true */ p, 'utf8'), p), source: p };

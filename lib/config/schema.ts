@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { declaredProperties, schemaProblem, templateVariables, compileSchema } from './endpoints';
 
 const timeoutMs = z.number().int().positive().max(3_600_000);
 const CREDENTIAL_HEADER =
@@ -123,6 +124,90 @@ export const adapterSchema = z
   })
   .strict();
 
+const jsonSchemaObject = z.record(z.string(), z.unknown());
+
+/** Chat Completions settings an endpoint fixes (OpenAI's names and ranges); the caller cannot change them. */
+const generationSettings = z
+  .object({
+    temperature: z.number().min(0).max(2),
+    top_p: z.number().min(0).max(1),
+    max_tokens: z.number().int().positive(),
+    max_completion_tokens: z.number().int().positive(),
+    presence_penalty: z.number().min(-2).max(2),
+    frequency_penalty: z.number().min(-2).max(2),
+    seed: z.number().int(),
+    stop: z.union([z.string(), z.array(z.string()).max(4)]),
+    reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']),
+  })
+  .partial()
+  .strict();
+
+/**
+ * A custom endpoint: POST /api/public/v1/endpoints/<name>. The request body is checked against `input` (a JSON
+ * Schema for an object); its top-level fields fill the {{variables}} of the system and user templates; the
+ * answer is text, or, with `output`, JSON that matches that schema (asked for as structured output and checked).
+ */
+export const endpointSchema = z
+  .object({
+    description: z.string().min(1).max(2_000),
+    /** A model under models (the app needs the endpoint granted, not the model). */
+    model: z.string(),
+    system: z.string().max(100_000).optional(),
+    user: z.string().min(1).max(100_000),
+    input: jsonSchemaObject,
+    output: jsonSchemaObject.optional(),
+    settings: generationSettings.default({}),
+    /** At least this strict, whatever the app's policy (scrub < redact < block); the app's when stricter. */
+    phiPolicy: z.enum(['scrub', 'redact', 'block']).optional(),
+    /** A request body shown in the API reference and the samples; made from the input schema when absent. */
+    example: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    const inputProblem = schemaProblem(e.input, 'input');
+    if (inputProblem) ctx.addIssue({ code: 'custom', path: ['input'], message: inputProblem });
+    else if (e.input.type !== 'object' || declaredProperties(e.input).length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['input'],
+        message: 'must describe an object (type: object) with its fields under properties',
+      });
+    if (e.output) {
+      const outputProblem = schemaProblem(e.output, 'output');
+      if (outputProblem) ctx.addIssue({ code: 'custom', path: ['output'], message: outputProblem });
+      else if (e.output.type !== 'object')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['output'],
+          message: 'must describe an object (type: object): structured output answers with one',
+        });
+    }
+    const declared = new Set(declaredProperties(e.input));
+    for (const part of ['system', 'user'] as const) {
+      const text = e[part];
+      if (text === undefined) continue;
+      const { variables, problem } = templateVariables(text);
+      if (problem) ctx.addIssue({ code: 'custom', path: [part], message: problem });
+      const unknown = variables.filter((v) => !declared.has(v));
+      if (unknown.length)
+        ctx.addIssue({
+          code: 'custom',
+          path: [part],
+          message: `uses ${unknown.map((v) => `{{${v}}}`).join(', ')}, not declared under input.properties (declared: ${[...declared].join(', ') || 'none'})`,
+        });
+    }
+    if (e.example && !inputProblem) {
+      const validate = compileSchema(e.input, 'input');
+      if (!validate(structuredClone(e.example)))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['example'],
+          message:
+            `does not match input: ${validate.errors?.[0]?.instancePath || '(body)'} ${validate.errors?.[0]?.message ?? ''}`.trim(),
+        });
+    }
+  });
+
 /** The events a webhook can subscribe to (lib/notify sends them). */
 export const NOTIFY_EVENTS = ['app.requested', 'app.decided', 'key.expiring', 'budget.threshold'] as const;
 
@@ -152,6 +237,9 @@ export const configSchema = z
     models: z.record(z.string().regex(/^[A-Za-z0-9._:/-]+$/, 'letters, digits and . _ : / -'), modelSchema),
     adapters: z
       .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and -'), adapterSchema)
+      .default({}),
+    endpoints: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and -'), endpointSchema)
       .default({}),
     portal: z
       .object({
@@ -196,7 +284,21 @@ export const configSchema = z
         message: `"${cfg.compatChat.defaultModel}" is not a model under models`,
       });
     }
+    for (const [name, e] of Object.entries(cfg.endpoints)) {
+      if (!cfg.models[e.model])
+        ctx.addIssue({
+          code: 'custom',
+          path: ['endpoints', name, 'model'],
+          message: `"${e.model}" is not a model under models (known: ${Object.keys(cfg.models).join(', ')})`,
+        });
+    }
     for (const [name, model] of Object.entries(cfg.models)) {
+      if (name.startsWith('endpoint:'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', name],
+          message: 'model names starting with "endpoint:" are kept for custom endpoints in usage',
+        });
       const uses: [string, (string | number)[]][] = model.targets
         ? model.targets.map((t, i) => [t.provider, ['models', name, 'targets', i, 'provider']])
         : model.provider
@@ -226,4 +328,5 @@ export type ConfigFile = z.infer<typeof configSchema>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 export type AdapterConfig = z.infer<typeof adapterSchema>;
+export type EndpointConfig = z.infer<typeof endpointSchema>;
 export type WebhookConfig = z.infer<typeof webhookSchema>;

@@ -14,6 +14,7 @@ const principal = (over: Partial<KeyPrincipal> = {}): KeyPrincipal => ({
     status: 'approved',
     allowedModels: [],
     allowedAdapters: [],
+    allowedEndpoints: [],
     allowByoKey: false,
     allowImages: false,
     allowAudio: false,

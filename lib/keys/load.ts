@@ -17,6 +17,7 @@ export async function loadPrincipal(hash: string): Promise<KeyPrincipal | null> 
           status: true,
           allowedModels: true,
           allowedAdapters: true,
+          allowedEndpoints: true,
           allowByoKey: true,
           allowImages: true,
           allowAudio: true,

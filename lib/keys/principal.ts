@@ -12,6 +12,7 @@ export interface KeyPrincipal {
     status: AppStatus;
     allowedModels: string[];
     allowedAdapters: string[];
+    allowedEndpoints: string[];
     allowByoKey: boolean;
     allowImages: boolean;
     allowAudio: boolean;

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { openApiDocument } from './openapi';
 import { sendRaw } from './http';
+import { gatewayConfig, type GatewayConfig } from '../config';
 
 /**
  * The interactive API reference at /api, served by Portico itself from the npm `swagger-ui-dist` files
@@ -53,7 +54,7 @@ const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'";
 const dir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const cache = new Map<string, Buffer>();
-let docJson: Buffer | undefined;
+const docJson = new WeakMap<GatewayConfig, Buffer>();
 
 export function isDocsPath(p: string): boolean {
   return p === '/api' || p === '/api/' || p === '/api/openapi.json' || p.startsWith('/api/docs/');
@@ -69,8 +70,10 @@ export function handleDocs(_req: IncomingMessage, res: ServerResponse, p: string
   if (p === '/api' || p === '/api/')
     return sendRaw(res, 200, Buffer.from(PAGE), 'text/html; charset=utf-8', headers);
   if (p === '/api/openapi.json') {
-    docJson ??= Buffer.from(JSON.stringify(openApiDocument(), null, 2));
-    return sendRaw(res, 200, docJson, 'application/json', headers);
+    const cfg = gatewayConfig();
+    let json = docJson.get(cfg);
+    if (!json) docJson.set(cfg, (json = Buffer.from(JSON.stringify(openApiDocument(cfg), null, 2))));
+    return sendRaw(res, 200, json, 'application/json', headers);
   }
   const name = p.slice('/api/docs/'.length);
   if (name === 'init.js')

@@ -10,6 +10,7 @@ import { handleOai } from './oai';
 import { deidentify, usage, type CustomContext } from './custom';
 import { compatChat, COMPAT_PATH } from './compat';
 import { ADAPTER_PREFIX, handleAdapter } from './adapters';
+import { ENDPOINT_PREFIX, handleEndpoint } from './endpoints';
 import { handleDocs, isDocsPath } from './docs';
 import { handleMedia } from './media';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -79,6 +80,15 @@ const CUSTOM = new Map<string, { methods: string[]; fn: CustomHandler }>(
               expiresAt: p.expiresAt ? new Date(p.expiresAt).toISOString() : null,
             },
             models: p.app.allowedModels.filter((m) => ctx.config.models.has(m)),
+            endpoints: p.app.allowedEndpoints
+              .map((n) => ctx.config.endpoints.get(n))
+              .filter((e) => e !== undefined)
+              .map((e) => ({
+                name: e.name,
+                description: e.description,
+                url: `/api/public/v1/endpoints/${e.name}`,
+                output: e.output ? 'json' : 'text',
+              })),
           },
           headers,
         );
@@ -184,6 +194,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       if (path === COMPAT_PATH)
         return await handleOai(req, res, { kind: 'oai', op: 'chat', style: 'compat' }, url, deps, compatChat);
       if (path.startsWith(ADAPTER_PREFIX)) return await handleAdapter(req, res, url, deps);
+      if (path.startsWith(ENDPOINT_PREFIX)) return await handleEndpoint(req, res, deps);
       const custom = CUSTOM.get(path);
       if (custom) return await handleCustom(req, res, path, custom, deps);
       req.resume();

@@ -76,7 +76,7 @@ const MAX_ATTEMPTS = 4;
  * lib/proxy/media.ts, one attempt). Fallback models are tried only when no deployment could be reached at all.
  * The deployment that answered is named in x-portico-upstream.
  */
-async function forward(
+export async function forward(
   op: Op,
   model: Model,
   cfg: GatewayConfig,

@@ -10,6 +10,7 @@ import { requestSchemas } from './validate';
 import { imageRequest, speechRequest } from './media';
 import { errors } from './errors';
 import { phiBlocked } from './phi-step';
+import { gatewayConfig, type Endpoint, type GatewayConfig } from '../config';
 
 /**
  * The OpenAPI 3.1 document of every public endpoint, built from the zod schemas the handlers validate
@@ -209,7 +210,80 @@ const AZ = 'Azure OpenAI compatible';
 const OA = 'OpenAI compatible';
 const AZV1 = 'Azure OpenAI v1 API';
 
-function paths(): ZodOpenApiPathsObject {
+const usageObject = {
+  type: 'object',
+  properties: {
+    prompt_tokens: { type: 'integer' },
+    completion_tokens: { type: 'integer' },
+    total_tokens: { type: 'integer' },
+  },
+} as const;
+
+/** A custom endpoint of the config file, documented from its own schemas, description and example. */
+function endpointOp(e: Endpoint): ZodOpenApiOperationObject {
+  const text = !e.output;
+  return {
+    operationId: `endpoint_${e.name.replace(/-/g, '_')}`,
+    tags: ['Custom endpoints'],
+    summary: e.description.length > 120 ? `${e.description.slice(0, 117)}…` : e.description,
+    description: [
+      e.description,
+      `Runs the model \`${e.model}\` with the platform team's prompt; the body below fills it.`,
+      text
+        ? 'Answers with text in `output`. Add `?stream=true` (or `Accept: text/event-stream`) for server-sent events: `delta` events with `{"text": …}` as it is written, then one `done` event with the finish reason and usage (or one `error` event).'
+        : 'Answers with JSON in `output` that matches the schema below: asked of the model as structured output and checked before it is returned (an answer that does not match is a 502 `invalid_model_output`).',
+      'PHI in the body is replaced before it reaches the model and restored in the answer, under the app’s PHI policy or the endpoint’s when it is stricter. The app needs this endpoint granted at review (403 `endpoint_not_allowed` otherwise).',
+    ].join('\n\n'),
+    security: [{ apiKey: [] }, { bearer: [] }],
+    ...(text
+      ? {
+          requestParams: {
+            query: z.object({
+              stream: z
+                .enum(['true', 'false'])
+                .optional()
+                .meta({ description: 'true: answer as server-sent events' }),
+            }),
+          },
+        }
+      : {}),
+    requestBody: {
+      required: true,
+      content: { 'application/json': { schema: e.input, example: e.example } },
+    },
+    responses: {
+      '200': {
+        description: text ? 'The answer as text' : 'The answer, checked against the output schema',
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['id', 'endpoint', 'model', 'output', 'usage'],
+              properties: {
+                id: { type: 'string', description: 'The request id (also in x-request-id)' },
+                endpoint: { type: 'string', const: e.name },
+                model: { type: 'string' },
+                output: e.output ?? { type: 'string' },
+                finish_reason: { type: ['string', 'null'] },
+                usage: usageObject,
+              },
+            },
+          },
+          ...(text
+            ? {
+                'text/event-stream': {
+                  schema: { type: 'string', description: 'With ?stream=true: delta events, then done' },
+                },
+              }
+            : {}),
+        },
+      },
+      ...errorResponses(['400', '401', '403', '404', '413', '429', '500', '502', '504']),
+    },
+  };
+}
+
+function paths(cfg: GatewayConfig): ZodOpenApiPathsObject {
   const p: ZodOpenApiPathsObject = {};
   const depParams = { path: z.object({ deployment }), query: z.object({ 'api-version': apiVersion }) };
   p['/api/public/oai/openai/deployments/{deployment}/chat/completions'] = {
@@ -476,6 +550,7 @@ function paths(): ZodOpenApiPathsObject {
       },
     },
   };
+  for (const e of cfg.endpoints.values()) p[`/api/public/v1/endpoints/${e.name}`] = { post: endpointOp(e) };
   p['/healthz'] = {
     get: {
       operationId: 'healthz',
@@ -503,10 +578,13 @@ function paths(): ZodOpenApiPathsObject {
   return p;
 }
 
-let cached: ReturnType<typeof createDocument> | undefined;
+const documents = new WeakMap<GatewayConfig, ReturnType<typeof createDocument>>();
 
-export function openApiDocument(): ReturnType<typeof createDocument> {
-  cached ??= createDocument({
+/** The document for a config (its custom endpoints are part of it), built once per config. */
+export function openApiDocument(cfg: GatewayConfig = gatewayConfig()): ReturnType<typeof createDocument> {
+  const cached = documents.get(cfg);
+  if (cached) return cached;
+  const doc = createDocument({
     openapi: '3.1.0',
     info: {
       title: 'Portico public API',
@@ -538,7 +616,8 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
         },
       },
     },
-    paths: paths(),
+    paths: paths(cfg),
   });
-  return cached;
+  documents.set(cfg, doc);
+  return doc;
 }

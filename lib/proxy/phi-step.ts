@@ -28,13 +28,13 @@ export interface PhiState {
   blocked?: boolean;
 }
 
-export function phiBlocked(counts: PhiCounts): ProxyError {
+export function phiBlocked(counts: PhiCounts, param: string | null = 'messages'): ProxyError {
   const types = Object.keys(counts).sort().join(', ');
   return new ProxyError(
     400,
     'phi_detected',
     `This app's policy blocks requests that contain PHI, and this one contains: ${types}. Remove those identifiers and retry.`,
-    { param: 'messages' },
+    { param },
   );
 }
 

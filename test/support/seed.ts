@@ -29,6 +29,7 @@ export async function seedApp(opts: Partial<Approval> & { models: string[]; appr
       // Only an app whose owner declared no PHI may be approved with the policy off.
       involvesPhi: opts.phiPolicy !== 'off',
       requestedModels: opts.models,
+      requestedEndpoints: opts.allowedEndpoints,
       expectedVolume: 'low',
       internalOnlyAttested: true,
     },
@@ -47,6 +48,7 @@ export async function seedApp(opts: Partial<Approval> & { models: string[]; appr
       monthlyTokenBudget: opts.monthlyTokenBudget ?? null,
       monthlyCostBudgetUsd: opts.monthlyCostBudgetUsd ?? null,
       allowedAdapters: opts.allowedAdapters ?? [],
+      allowedEndpoints: opts.allowedEndpoints ?? [],
       allowByoKey: opts.allowByoKey ?? false,
       allowImages: opts.allowImages ?? false,
       allowAudio: opts.allowAudio ?? false,

@@ -1,0 +1,322 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errors as undiciErrors } from 'undici';
+import type { Endpoint } from '../config';
+import { firstProblem, renderTemplate, stricterPolicy } from '../config/endpoints';
+import { log } from '../log';
+import { metrics } from '../metrics';
+import type { PhiSession } from '../phi';
+import { requestSpan } from '../tracing';
+import { errors, ProxyError } from './errors';
+import { applyLimits, withApiKey, type ApiContext, type ProxyDeps } from './exchange';
+import { BASE_HEADERS, bodyBytes, collect, readJsonObject, sendJson } from './http';
+import { forward } from './oai';
+import { applyPhiPolicy, mapJsonStrings, phiBlocked, streamRestorer } from './phi-step';
+import { router } from './router';
+import { timedOut } from './providers';
+import { formatSse, SseParser } from './sse';
+import { mapUpstreamError } from './upstream-errors';
+import { readUsage, streamedUsage } from './usage-events';
+
+// Custom endpoints (issue 18): a task the platform team defines in the config file (a prompt template, an
+// input schema, optionally an output schema) served at POST /api/public/v1/endpoints/<name> with the proxy's key
+// auth, limits, PHI scrub and restore, routing and metering. The request becomes one Chat Completions call.
+
+export const ENDPOINT_PREFIX = '/api/public/v1/endpoints/';
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Usage records an endpoint's calls under this "model", so that each endpoint has its own line everywhere. */
+export const endpointUsageName = (name: string) => `endpoint:${name}`;
+
+const invalidOutput = (name: string, why: string) =>
+  new ProxyError(
+    502,
+    'invalid_model_output',
+    `The model's answer for "${name}" ${why}, so Portico did not return it. Retry; if it persists, tell the Portico administrators (the endpoint's prompt or output schema may need a change).`,
+  );
+
+export function handleEndpoint(req: IncomingMessage, res: ServerResponse, deps: ProxyDeps): Promise<void> {
+  return withApiKey({ op: 'endpoint', route: 'endpoint', methods: ['POST'] }, (rq, rs, ctx) =>
+    callEndpoint(rq, rs, ctx),
+  )(req, res, deps);
+}
+
+/** The chat request an endpoint sends for one valid body. */
+export function endpointChatBody(e: Endpoint, values: Json, stream: boolean): Json {
+  const messages: Json[] = [];
+  if (e.system !== undefined) messages.push({ role: 'system', content: renderTemplate(e.system, values) });
+  messages.push({ role: 'user', content: renderTemplate(e.user, values) });
+  return {
+    ...e.settings,
+    model: e.model,
+    messages,
+    ...(e.output
+      ? {
+          response_format: {
+            type: 'json_schema',
+            json_schema: { name: e.name.replace(/-/g, '_'), schema: e.output, strict: e.strictOutput },
+          },
+        }
+      : {}),
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  };
+}
+
+function wantsStream(req: IncomingMessage): boolean {
+  const q = new URL(req.url ?? '/', 'http://x').searchParams.get('stream');
+  if (q !== null) return q === 'true' || q === '1';
+  return /text\/event-stream/i.test(String(req.headers.accept ?? ''));
+}
+
+async function callEndpoint(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
+  const { principal, config: cfg, deps, meter, headers, abort } = ctx;
+  const name = (req.url ?? '/').split('?')[0]!.slice(ENDPOINT_PREFIX.length);
+  const endpoint = /^[a-z0-9][a-z0-9-]*$/.test(name) ? cfg.endpoints.get(name) : undefined;
+  if (!endpoint) {
+    const granted = principal.app.allowedEndpoints.filter((n) => cfg.endpoints.has(n));
+    throw new ProxyError(
+      404,
+      'endpoint_not_found',
+      `There is no endpoint "${name.slice(0, 100)}". ${granted.length ? `This app may call: ${granted.join(', ')}.` : 'This app is granted no endpoints yet.'}`,
+    );
+  }
+  if (!principal.app.allowedEndpoints.includes(name))
+    throw new ProxyError(
+      403,
+      'endpoint_not_allowed',
+      `This app is not granted the "${name}" endpoint. Its owners can ask for it on the app's request; a reviewer grants it.`,
+    );
+  const model = cfg.models.get(endpoint.model);
+  if (!model) throw errors.internal(); // the config loader refuses an endpoint whose model is not configured
+
+  const stream = wantsStream(req);
+  if (stream && endpoint.output)
+    throw errors.badRequest(
+      `"${name}" answers with structured JSON, which is returned whole once it is checked: call it without stream.`,
+      'stream',
+    );
+  const body = await readJsonObject(req, deps.maxBodyBytes);
+  // The schema fills its defaults into the body it checks, so the templates see them.
+  if (!endpoint.validateInput(body)) {
+    const { field, message } = firstProblem(endpoint.validateInput.errors);
+    throw errors.badRequest(field ? `${field}: ${message}` : `The body ${message}.`, field || null);
+  }
+
+  // Recorded under the endpoint's name (a configured one: client text never becomes a label), priced as its model.
+  meter.model = endpointUsageName(name);
+  meter.span = requestSpan('chat', endpoint.model);
+  meter.inputPerMillion = model.inputPerMillion;
+  meter.outputPerMillion = model.outputPerMillion;
+  meter.streamed = stream;
+  const outgoing = endpointChatBody(endpoint, body, stream);
+  await applyLimits(ctx, model, outgoing);
+
+  const policy = stricterPolicy(principal.app.phiPolicy, endpoint.phiPolicy);
+  const phi = await applyPhiPolicy(
+    policy,
+    'chat',
+    outgoing,
+    meter.requestId,
+    deps.phiOffload,
+    bodyBytes(outgoing),
+  );
+  if (phi.total > 0) meter.phiCounts = phi.counts as Record<string, number>;
+  if (phi.blocked) throw phiBlocked(phi.counts, null);
+  headers['x-portico-phi-entities'] = String(phi.total);
+
+  const t0 = performance.now();
+  const {
+    response: upstream,
+    target,
+    group,
+  } = await forward('chat', model, cfg, outgoing, undefined, undefined, abort, headers, meter.span);
+  meter.upstreamMs = Math.round(performance.now() - t0);
+  meter.upstream = target.name;
+  if (target.tpm !== null) meter.onTokens = (n) => router().addTokens(group, target, n);
+  metrics().upstreamLatency.observe(
+    { provider: target.provider.name, model: group.name, target: target.name },
+    meter.upstreamMs / 1000,
+  );
+  if (upstream.status < 200 || upstream.status >= 300)
+    throw await mapUpstreamError(upstream, endpoint.model, false);
+
+  if (stream && String(upstream.headers['content-type'] ?? '').includes('text/event-stream'))
+    return streamText(res, upstream.body, ctx, phi.session);
+
+  let raw: Buffer;
+  try {
+    raw = await collect(upstream.body, 64 * 1024 * 1024, () =>
+      errors.upstreamError(endpoint.model, upstream.status),
+    );
+  } catch (err) {
+    if (err instanceof ProxyError) throw err;
+    if (timedOut(abort.signal) || err instanceof undiciErrors.BodyTimeoutError)
+      throw errors.upstreamTimeout(endpoint.model);
+    if (abort.signal.aborted) throw errors.clientClosed();
+    throw errors.upstreamUnavailable(endpoint.model);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw errors.upstreamError(endpoint.model, upstream.status);
+  }
+  const usage = isObj(json) ? readUsage(json.usage) : null;
+  if (usage) {
+    meter.promptTokens = usage.prompt;
+    meter.completionTokens = usage.completion;
+  }
+  const choice = isObj(json) && Array.isArray(json.choices) ? json.choices[0] : undefined;
+  const message = isObj(choice) && isObj(choice.message) ? choice.message : undefined;
+  if (!message) throw invalidOutput(name, 'held no message');
+  if (typeof message.refusal === 'string' && message.refusal)
+    throw new ProxyError(
+      422,
+      'model_refused',
+      `The model declined to answer this request: ${phi.session ? phi.session.restore(message.refusal) : message.refusal}`,
+    );
+  const content = typeof message.content === 'string' ? message.content : '';
+  const restore = (s: string) => (phi.session ? phi.session.restore(s) : s);
+  let output: unknown;
+  if (endpoint.output) {
+    if (choice!.finish_reason === 'length')
+      throw invalidOutput(name, 'was cut off at the endpoint’s token limit before its JSON was complete');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(content);
+    } catch {
+      throw invalidOutput(name, 'was not valid JSON');
+    }
+    // Restored value by value (a restored name may hold a quote that would break the JSON text).
+    output = mapJsonStrings(parsed, restore);
+    if (!endpoint.validateOutput!(output)) {
+      const { field, message: why } = firstProblem(endpoint.validateOutput!.errors);
+      throw invalidOutput(name, `did not match its output schema (${field ? `${field}: ` : ''}${why})`);
+    }
+  } else {
+    output = restore(content);
+  }
+  meter.status = 200;
+  sendJson(
+    res,
+    200,
+    {
+      id: meter.requestId,
+      endpoint: name,
+      model: endpoint.model,
+      output,
+      finish_reason: typeof choice!.finish_reason === 'string' ? choice!.finish_reason : null,
+      usage: {
+        prompt_tokens: meter.promptTokens,
+        completion_tokens: meter.completionTokens,
+        total_tokens: meter.promptTokens + meter.completionTokens,
+      },
+    },
+    headers,
+  );
+}
+
+/**
+ * A text endpoint's answer as server-sent events: `delta` events with the text as it comes (PHI restored as
+ * soon as a token is complete), then one `done` event with the finish reason and usage, or one `error` event.
+ */
+async function streamText(
+  res: ServerResponse,
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  ctx: ApiContext,
+  session: PhiSession | undefined,
+): Promise<void> {
+  const { meter, headers, abort } = ctx;
+  res.writeHead(200, {
+    ...BASE_HEADERS,
+    ...headers,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-store',
+    'x-accel-buffering': 'no',
+  });
+  res.flushHeaders();
+  meter.status = 200;
+  const restorer = streamRestorer('chat', session);
+  const parser = new SseParser();
+  const decoder = new TextDecoder();
+  let finish: string | null = null;
+  let sawUsage = false;
+  let chars = 0;
+  const deltas = (objs: Json[]): string => {
+    let out = '';
+    for (const obj of objs) {
+      const choice = Array.isArray(obj.choices) && isObj(obj.choices[0]) ? obj.choices[0] : undefined;
+      if (!choice) continue;
+      if (typeof choice.finish_reason === 'string') finish = choice.finish_reason;
+      const text = isObj(choice.delta) ? choice.delta.content : undefined;
+      if (typeof text === 'string' && text) {
+        chars += text.length;
+        out += formatSse({ event: 'delta', data: JSON.stringify({ text }) });
+      }
+    }
+    return out;
+  };
+  const handle = (events: { data: string }[]): string => {
+    let out = '';
+    for (const ev of events) {
+      if (!ev.data || ev.data === '[DONE]') continue;
+      let obj: unknown;
+      try {
+        obj = JSON.parse(ev.data);
+      } catch {
+        continue;
+      }
+      if (!isObj(obj)) continue;
+      const { usage } = streamedUsage('chat', obj, true);
+      if (usage) {
+        sawUsage = true;
+        meter.promptTokens = usage.prompt;
+        meter.completionTokens = usage.completion;
+      }
+      out += deltas(restorer ? restorer.transform(obj) : [obj]);
+    }
+    return out;
+  };
+  const write = (s: string) =>
+    s && !res.destroyed && !res.write(s)
+      ? new Promise<void>((r) => {
+          res.once('drain', r);
+          res.once('close', r);
+        })
+      : undefined;
+  try {
+    for await (const chunk of body) {
+      if (res.destroyed) break;
+      await write(handle(parser.push(decoder.decode(chunk, { stream: true }))));
+    }
+    let rest = handle(parser.push(decoder.decode()));
+    rest += handle(parser.end());
+    if (restorer) rest += deltas(restorer.flush());
+    if (!sawUsage) {
+      meter.completionTokens = Math.ceil(chars / 4);
+    }
+    const done = {
+      id: meter.requestId,
+      finish_reason: finish,
+      usage: {
+        prompt_tokens: meter.promptTokens,
+        completion_tokens: meter.completionTokens,
+        total_tokens: meter.promptTokens + meter.completionTokens,
+      },
+    };
+    if (!res.destroyed) res.end(rest + formatSse({ event: 'done', data: JSON.stringify(done) }));
+  } catch (err) {
+    body.destroy();
+    if (res.destroyed) return;
+    const e = timedOut(abort.signal)
+      ? errors.upstreamTimeout(meter.model)
+      : errors.upstreamUnavailable(meter.model);
+    meter.fail(e);
+    log().warn(
+      { requestId: meter.requestId, err: err instanceof Error ? err.name : 'unknown' },
+      'endpoint upstream stream failed',
+    );
+    res.end(formatSse({ event: 'error', data: JSON.stringify(e.body()) }));
+  }
+}
