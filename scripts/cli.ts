@@ -2,7 +2,9 @@
  * Portico's operator CLI: `npm run cli -- <command>`. Works against DATABASE_URL or the embedded
  * database (started for the command if `npm start` is not running). Exits non-zero with a message on bad input.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ZodError } from 'zod';
@@ -106,6 +108,7 @@ app
     'approve it now, as the operator at the server (a bootstrap, audited as such; in the portal a reviewer who neither owns nor requested the app decides)',
   )
   .option('--models <a,b>', 'allowed models (default: every configured model)', list)
+  .option('--endpoints <a,b>', 'custom endpoints it asks for (and is granted with --approve)', list)
   .option(
     '--phi <policy>',
     'scrub | redact | block | off',
@@ -119,14 +122,21 @@ app
       useCase: string;
       approve?: boolean;
       models?: string[];
+      endpoints?: string[];
       phi: 'scrub' | 'redact' | 'block' | 'off';
     }) => {
       const cfg = resolveConfig(loadConfig(process.env.PORTICO_CONFIG, ROOT));
       const models = o.models ?? [...cfg.models.keys()];
+      const endpoints = o.endpoints ?? [];
       const unknown = models.filter((m) => !cfg.models.has(m));
       if (unknown.length)
         throw new CliError(
           `unknown model(s): ${unknown.join(', ')} (configured: ${[...cfg.models.keys()].join(', ')})`,
+        );
+      const unknownEndpoints = endpoints.filter((e) => !cfg.endpoints.has(e));
+      if (unknownEndpoints.length)
+        throw new CliError(
+          `unknown endpoint(s): ${unknownEndpoints.join(', ')} (configured: ${[...cfg.endpoints.keys()].join(', ') || 'none'})`,
         );
       await withDb(async () => {
         const { db } = await import('../lib/db');
@@ -146,6 +156,7 @@ app
             expectedReturn: 'n/a',
             involvesPhi: o.phi !== 'off',
             requestedModels: models,
+            requestedEndpoints: endpoints,
             expectedVolume: 'n/a',
             internalOnlyAttested: true,
           },
@@ -157,6 +168,7 @@ app
             created.id,
             {
               allowedModels: models,
+              allowedEndpoints: endpoints,
               phiPolicy: o.phi,
               rpmLimit: null,
               tpmLimit: null,
@@ -167,7 +179,7 @@ app
           );
         }
         out(
-          `created app "${created.name}" (id ${created.id}), owner ${email}, ${o.approve ? `approved for ${models.join(', ')}, PHI policy ${o.phi}` : 'pending review'}`,
+          `created app "${created.name}" (id ${created.id}), owner ${email}, ${o.approve ? `approved for ${[...models, ...endpoints.map((e) => `endpoint ${e}`)].join(', ')}, PHI policy ${o.phi}` : 'pending review'}`,
         );
       });
     },
@@ -320,6 +332,177 @@ adapter
     },
   );
 
+/** A template from the command line: the text, or `@file` for a file's content. */
+function textOrFile(v: string): string {
+  if (!v.startsWith('@')) return v;
+  try {
+    return readFileSync(path.resolve(v.slice(1)), 'utf8').replace(/\n$/, '');
+  } catch {
+    throw new CliError(`cannot read ${v.slice(1)}`);
+  }
+}
+
+/** A JSON Schema or example from a .json or .yaml file, or inline JSON. */
+function jsonOrFile(v: string, what: string): Record<string, unknown> {
+  let text = v;
+  let from = 'the value';
+  if (!v.trimStart().startsWith('{')) {
+    from = v;
+    try {
+      text = readFileSync(path.resolve(v), 'utf8');
+    } catch {
+      throw new CliError(`${what}: cannot read ${v} (give a .json or .yaml file, or inline JSON)`);
+    }
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text); // YAML is a superset of JSON
+  } catch (err) {
+    throw new CliError(`${what}: ${from} is not JSON or YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new CliError(`${what}: ${from} must hold an object`);
+  return value as Record<string, unknown>;
+}
+
+const FIELD_TYPES = ['string', 'number', 'integer', 'boolean'];
+
+/**
+ * An input schema from `--field` specs (`name`, `name:type`, a trailing `?` for optional), or from the templates'
+ * variables (each a required string) when none is given.
+ */
+function inputFromFields(fields: string[] | undefined, variables: string[]): Record<string, unknown> {
+  const specs = fields?.length ? fields : variables;
+  if (!specs.length)
+    throw new CliError(
+      'give the body with --input <schema file> or --field <name[:type][?]>, or use {{variables}} in --user',
+    );
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  for (const spec of specs) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?(\?)?$/.exec(spec);
+    if (!m || (m[2] && !FIELD_TYPES.includes(m[2])))
+      throw new CliError(
+        `--field "${spec}": write name, name:type or name:type? (types: ${FIELD_TYPES.join(', ')})`,
+      );
+    properties[m[1]!] = { type: m[2] ?? 'string' };
+    if (!m[3]) required.push(m[1]!);
+  }
+  return { type: 'object', required, additionalProperties: false, properties };
+}
+
+/** `--set temperature=0.2`: a generation setting, its value read as JSON when it is JSON. */
+function settingsFrom(pairs: string[] | undefined): Record<string, unknown> | undefined {
+  if (!pairs?.length) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new CliError(`--set "${pair}": write name=value, e.g. temperature=0.2`);
+    const raw = pair.slice(at + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a plain string (e.g. reasoning_effort=low)
+    }
+    out[pair.slice(0, at)] = value;
+  }
+  return out;
+}
+
+const endpoint = program
+  .command('endpoint')
+  .description('custom endpoints (POST /api/public/v1/endpoints/<name>), defined in the config file');
+endpoint
+  .command('add')
+  .description('add a custom endpoint to the config file, keeping its comments, and print the diff')
+  .requiredOption('--name <name>', 'endpoint name (lowercase letters, digits, -)')
+  .requiredOption('--model <model>', 'a model of the config file')
+  .requiredOption('--description <text>', 'what it does (shown to owners, reviewers and in /api)')
+  .requiredOption(
+    '--user <template>',
+    'the user message, with {{variables}} from the body; @file reads a file',
+  )
+  .option('--system <template>', 'the system message, with {{variables}}; @file reads a file')
+  .option('--input <schema>', 'JSON Schema of the body (.json/.yaml file or inline JSON)')
+  .option('--field <spec...>', 'instead of --input: a body field, name[:type][?] (? = optional)')
+  .option('--output <schema>', 'JSON Schema of the answer (structured output); text when absent')
+  .option('--set <name=value...>', 'a generation setting, e.g. temperature=0.2 max_tokens=800')
+  .option(
+    '--phi-policy <policy>',
+    'at least this strict: scrub | redact | block',
+    oneOf(['scrub', 'redact', 'block']),
+  )
+  .option(
+    '--example <json>',
+    'an example body for the reference and samples (.json/.yaml file or inline JSON)',
+  )
+  .option('-f, --file <path>', 'config file (default: PORTICO_CONFIG, else ./portico.config.yaml)')
+  .option('--force', 'replace an endpoint of the same name')
+  .action(
+    async (o: {
+      name: string;
+      model: string;
+      description: string;
+      user: string;
+      system?: string;
+      input?: string;
+      field?: string[];
+      output?: string;
+      set?: string[];
+      phiPolicy?: string;
+      example?: string;
+      file?: string;
+      force?: boolean;
+    }) => {
+      const { addEndpoint } = await import('./lib/config-edit');
+      const { templateVariables } = await import('../lib/config/endpoints');
+      if (o.input && o.field?.length) throw new CliError('give --input or --field, not both');
+      const file = path.resolve(ROOT, o.file ?? process.env.PORTICO_CONFIG ?? 'portico.config.yaml');
+      const user = textOrFile(o.user);
+      const system = o.system === undefined ? undefined : textOrFile(o.system);
+      const variables = [
+        ...new Set([...templateVariables(system ?? '').variables, ...templateVariables(user).variables]),
+      ];
+      const definition: Record<string, unknown> = {
+        description: o.description,
+        model: o.model,
+        ...(system !== undefined ? { system } : {}),
+        user,
+        input: o.input ? jsonOrFile(o.input, '--input') : inputFromFields(o.field, variables),
+        ...(o.output ? { output: jsonOrFile(o.output, '--output') } : {}),
+        ...(settingsFrom(o.set) ? { settings: settingsFrom(o.set) } : {}),
+        ...(o.phiPolicy ? { phiPolicy: o.phiPolicy } : {}),
+        ...(o.example ? { example: jsonOrFile(o.example, '--example') } : {}),
+      };
+      const { diff, created } = addEndpoint(file, { name: o.name, definition, force: o.force });
+      out(diff);
+      process.stderr.write(
+        `${created ? 'created' : 'updated'} ${path.relative(process.cwd(), file) || file}: endpoint "${o.name}" → ${o.model}\n` +
+          `Restart Portico to load it and grant it to an app at review, then try: npm run cli -- call /api/public/v1/endpoints/${o.name} -X POST -d '<body>' --key <app key>\n`,
+      );
+    },
+  );
+endpoint
+  .command('list')
+  .description('list the custom endpoints of the config file')
+  .action(() => {
+    const cfg = resolveConfig(loadConfig(process.env.PORTICO_CONFIG, ROOT));
+    if (cfg.endpoints.size === 0) {
+      out(`${cfg.source}: no custom endpoints`);
+      return;
+    }
+    for (const e of cfg.endpoints.values()) {
+      const required = Array.isArray(e.input.required) ? (e.input.required as string[]) : [];
+      const fields = Object.keys((e.input.properties ?? {}) as object).map((f) =>
+        required.includes(f) ? f : `${f}?`,
+      );
+      out(
+        `${e.name}  → ${e.model}  ${e.output ? 'json' : 'text'}  body: ${fields.join(', ')}${e.phiPolicy ? `  phi≥${e.phiPolicy}` : ''}\n  ${e.description}\n  POST /api/public/v1/endpoints/${e.name}`,
+      );
+    }
+  });
+
 program
   .command('call <path>')
   .description(
@@ -385,6 +568,19 @@ config
         );
     }
     for (const a of cfg.adapters.values()) out(`  adapter ${a.name} → ${a.baseUrl.href}`);
+    for (const e of cfg.endpoints.values()) {
+      out(
+        `  endpoint ${e.name} → ${e.model} (${e.output ? 'json, checked against its output schema' : 'text'}; variables: ${e.variables.join(', ') || 'none'})`,
+      );
+      // Declared but never in a template: checked on every call, yet it never reaches the model.
+      const unused = Object.keys((e.input.properties ?? {}) as object).filter(
+        (f) => !e.variables.includes(f),
+      );
+      if (unused.length)
+        out(
+          `    warning: input field${unused.length > 1 ? 's' : ''} ${unused.join(', ')} ${unused.length > 1 ? 'are' : 'is'} in no template: the model never sees ${unused.length > 1 ? 'them' : 'it'}`,
+        );
+    }
   });
 
 async function main() {

@@ -118,6 +118,59 @@ describe('app rules in lib/apps', () => {
     expect([audits, reviews]).toEqual([1, 1]);
   });
 
+  it('a partial policy change (the CLI setting limits) leaves the rest of the grant as it was', async () => {
+    const { app } = await seedApp({
+      models: ['gpt-4o-mini-2024-07-18'],
+      allowedAdapters: ['openai'],
+      allowByoKey: true,
+      allowImages: true,
+    });
+    await updatePolicy(app.id, { rpmLimit: 30 }, SYSTEM);
+    expect(
+      await db().app.findUniqueOrThrow({
+        where: { id: app.id },
+        select: { rpmLimit: true, allowedAdapters: true, allowByoKey: true, allowImages: true },
+      }),
+    ).toEqual({ rpmLimit: 30, allowedAdapters: ['openai'], allowByoKey: true, allowImages: true });
+  });
+
+  it('a request asks for a model or an endpoint; an approval grants one, and only configured endpoints', async () => {
+    const owner = await seedUser('member');
+    const ask = (requestedModels: string[], requestedEndpoints?: string[]) =>
+      requestAccess(
+        {
+          name: `ep-${Math.random().toString(36).slice(2, 8)}`,
+          description: 'd',
+          useCase: 'u',
+          sponsor: 's',
+          expectedReturn: 'r',
+          involvesPhi: true,
+          requestedModels,
+          requestedEndpoints,
+          expectedVolume: 'v',
+          internalOnlyAttested: true,
+        },
+        owner.id,
+        SYSTEM,
+      );
+    await expect(ask([])).rejects.toMatchObject({ field: 'requestedModels' });
+    const empty = await ask(['gpt-4o-mini-2024-07-18']);
+    const grant = {
+      phiPolicy: 'scrub' as const,
+      rpmLimit: null,
+      tpmLimit: null,
+      monthlyTokenBudget: null,
+      monthlyCostBudgetUsd: null,
+    };
+    await expect(approve(empty.id, { ...grant, allowedModels: [] }, SYSTEM)).rejects.toMatchObject({
+      field: 'allowedModels',
+    });
+    expect(
+      (await issue(approve(empty.id, { ...grant, allowedModels: [], allowedEndpoints: ['nope'] }, SYSTEM)))
+        ?.message,
+    ).toMatch(/names endpoints that are not configured \(nope\)/);
+  });
+
   describe('four eyes: who grants access is not who asked for it', () => {
     const policy = {
       allowedModels: ['gpt-4o-mini-2024-07-18'],

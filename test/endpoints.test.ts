@@ -314,3 +314,98 @@ describe('access', () => {
     expect(letter.responses['200'].content).toHaveProperty('text/event-stream');
   });
 });
+
+describe('CLI', () => {
+  it('endpoint add writes one into the config file keeping its comments; list and config check show it', async () => {
+    const { cli } = await import('./support/cli');
+    const { TEST_SECRETS } = await import('./support/portico');
+    const dir = mkdtempSync(path.join(tmpdir(), 'portico-endpoint-'));
+    const file = path.join(dir, 'portico.config.yaml');
+    writeFileSync(file, readFileSync(path.join(ROOT, 'portico.config.example.yaml'), 'utf8'));
+    const before = readFileSync(file, 'utf8');
+    const add = await cli([
+      'endpoint',
+      'add',
+      '-f',
+      file,
+      '--name',
+      'discharge-codes',
+      '--model',
+      MODEL,
+      '--description',
+      'Suggests ICD-10 codes for a discharge summary.',
+      '--user',
+      'Summary: {{summary}}',
+      '--field',
+      'summary',
+      '--field',
+      'visit:string?',
+      '--output',
+      '{"type":"object","additionalProperties":false,"required":["codes"],"properties":{"codes":{"type":"array","items":{"type":"string"}}}}',
+      '--set',
+      'temperature=0',
+      'max_tokens=400',
+    ]);
+    expect(add.stderr).toMatch(/endpoint "discharge-codes"/);
+    expect(add.code).toBe(0);
+    expect(add.stdout).toMatch(/^\+  discharge-codes:$/m);
+    const after = readFileSync(file, 'utf8');
+    for (const line of before.split('\n')) expect(after).toContain(line);
+
+    const env = {
+      PORTICO_CONFIG: file,
+      ...TEST_SECRETS,
+      OPENAI_API_KEY: 'x',
+      AZURE_OPENAI_API_KEY: 'x',
+      AZURE_OPENAI_WEST_API_KEY: 'x',
+    };
+    const list = await cli(['endpoint', 'list'], env);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(
+      /discharge-codes {2}→ gpt-4o-mini-2024-07-18 {2}json {2}body: summary, visit\?/,
+    );
+    const check = await cli(['config', 'check'], env);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/endpoint discharge-codes → gpt-4o-mini-2024-07-18 \(json/);
+    // `visit` is checked but in no template: said, not refused.
+    expect(check.stdout).toMatch(/warning: input field visit is in no template/);
+
+    const again = await cli([
+      'endpoint',
+      'add',
+      '-f',
+      file,
+      '--name',
+      'discharge-codes',
+      '--model',
+      MODEL,
+      '--description',
+      'd',
+      '--user',
+      '{{a}}',
+    ]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already has an endpoint "discharge-codes"/);
+    const undeclared = await cli([
+      'endpoint',
+      'add',
+      '-f',
+      file,
+      '--name',
+      'x',
+      '--model',
+      MODEL,
+      '--description',
+      'd',
+      '--user',
+      'Hi {{b}}',
+      '--input',
+      '{"type":"object","properties":{"a":{"type":"string"}}}',
+    ]);
+    expect(undeclared.code).toBe(1);
+    expect(undeclared.stderr).toMatch(
+      /endpoints\.x\.user \(line \d+\): uses \{\{b\}\}, not declared under input\.properties \(declared: a\)/,
+    );
+    expect(readFileSync(file, 'utf8')).toBe(after);
+  });
+});

@@ -14,7 +14,7 @@ const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 export function templateVariables(template: string): { variables: string[]; problem?: string } {
   const variables = [...new Set([...template.matchAll(VARIABLE)].map((m) => m[1]!))];
   const rest = template.replace(VARIABLE, '');
-  const stray = rest.match(/\{\{[^}]{0,40}|\}\}/);
+  const stray = rest.match(/\{\{[^}]{0,40}(?:\}\})?|\}\}/);
   return stray
     ? {
         variables,
