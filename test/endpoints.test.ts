@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { Document, parseDocument } from 'yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, testConfigYaml, type Harness } from './support/portico';
@@ -298,6 +299,8 @@ describe('access', () => {
 
   it('documents each endpoint in /api/openapi.json with its schemas and example', async () => {
     const doc = await (await fetch(`${h.base}/api/openapi.json`)).json();
+    // Still a valid OpenAPI 3.1 document with the config's JSON Schemas inside it.
+    await SwaggerParser.validate(structuredClone(doc) as never);
     const op = doc.paths['/api/public/v1/endpoints/summarize-note'].post;
     expect(op.tags).toEqual(['Custom endpoints']);
     expect(op.description).toContain('Summarises a clinical note');
