@@ -478,7 +478,7 @@ function paths(cfg: GatewayConfig): ZodOpenApiPathsObject {
     get: {
       operationId: 'whoami',
       tags: ['Portico'],
-      summary: "The calling key, its app and the app's models",
+      summary: "The calling key, its app, and the app's models and custom endpoints",
       security: [{ apiKey: [] }, { bearer: [] }],
       responses: {
         '200': {
@@ -494,6 +494,16 @@ function paths(cfg: GatewayConfig): ZodOpenApiPathsObject {
                 }),
                 key: z.object({ id: z.string(), name: z.string(), expiresAt: z.string().nullable() }),
                 models: z.array(z.string()),
+                endpoints: z
+                  .array(
+                    z.object({
+                      name: z.string(),
+                      description: z.string(),
+                      url: z.string(),
+                      output: z.enum(['json', 'text']),
+                    }),
+                  )
+                  .meta({ description: 'The custom endpoints granted to the app' }),
               }),
             },
           },
