@@ -24,7 +24,7 @@ test('an app from request to revoked key', async ({ browser }) => {
     // Sent empty: every required field says what is missing, and focus moves to the first.
     await o.getByRole('button', { name: 'Submit request' }).click();
     await expect(o.getByText('App name must be at least 3 characters.')).toBeVisible();
-    await expect(o.getByText('Choose at least one model.')).toBeVisible();
+    await expect(o.getByText('Choose at least one model or custom endpoint.')).toBeVisible();
     await expect(
       o.getByText('The internal-use attestation must be confirmed to submit the request.'),
     ).toBeVisible();

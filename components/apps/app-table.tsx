@@ -50,10 +50,21 @@ export function AppTable({
         {
           header: 'Models',
           cellClassName: 'font-mono text-xs text-slate-700',
-          cell: (a) =>
-            (a.status === 'approved' || a.status === 'suspended' ? a.allowedModels : a.requestedModels).join(
-              ', ',
-            ) || '—',
+          cell: (a) => {
+            const granted = a.status === 'approved' || a.status === 'suspended';
+            const models = (granted ? a.allowedModels : a.requestedModels).join(', ');
+            const endpoints = (granted ? a.allowedEndpoints : a.requestedEndpoints).join(', ');
+            return (
+              <>
+                {models || (endpoints ? '' : '—')}
+                {endpoints && (
+                  <span className="block text-slate-500">
+                    <span className="font-sans">Endpoints:</span> {endpoints}
+                  </span>
+                )}
+              </>
+            );
+          },
         },
         { header: 'Active keys', right: true, cellClassName: 'tabular-nums', cell: (a) => a._count.keys },
         showOwners && {

@@ -34,7 +34,10 @@ export function policySummary(details: unknown): string | null {
   if (!details || typeof details !== 'object') return null;
   const d = details as Record<string, unknown>;
   const parts: string[] = [];
-  if (Array.isArray(d.allowedModels)) parts.push(`models: ${d.allowedModels.join(', ')}`);
+  if (Array.isArray(d.allowedModels))
+    parts.push(d.allowedModels.length ? `models: ${d.allowedModels.join(', ')}` : 'no models');
+  if (Array.isArray(d.allowedEndpoints))
+    parts.push(d.allowedEndpoints.length ? `endpoints: ${d.allowedEndpoints.join(', ')}` : 'no endpoints');
   if (typeof d.phiPolicy === 'string') parts.push(`PHI: ${phiPolicyLabel(d.phiPolicy).toLowerCase()}`);
   if (Array.isArray(d.allowedAdapters))
     parts.push(d.allowedAdapters.length ? `adapters: ${d.allowedAdapters.join(', ')}` : 'no adapters');

@@ -5,7 +5,7 @@ import { Alert } from '@/components/ui/alert';
 import { Checkboxes, describedBy, Field, Input } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import type { FormState } from '@/app/(portal)/_actions/state';
-import { useFocusFirstError } from './request-form';
+import { endpointDetail, useFocusFirstError, type EndpointChoice } from './request-form';
 import { PHI_POLICIES } from './phi-policies';
 
 export interface PolicyValues {
@@ -16,6 +16,7 @@ export interface PolicyValues {
   monthlyTokenBudget: number | null;
   monthlyCostBudgetUsd: number | null;
   allowedAdapters: string[];
+  allowedEndpoints: string[];
   allowByoKey: boolean;
   allowImages: boolean;
   allowAudio: boolean;
@@ -59,7 +60,7 @@ function Toggle({
 }
 
 /**
- * Models, PHI policy, other APIs (adapters, own OpenAI key, images, audio), rate limits and monthly budget:
+ * Models, PHI policy, custom endpoints, other APIs (adapters, own OpenAI key, images, audio), rate limits and monthly budget:
  * the approval form, and the admins' edit form.
  */
 export function PolicyForm({
@@ -67,6 +68,7 @@ export function PolicyForm({
   appId,
   models,
   adapters,
+  endpoints,
   initial,
   involvesPhi,
   submitLabel,
@@ -77,6 +79,8 @@ export function PolicyForm({
   appId: string;
   models: string[];
   adapters: AdapterChoice[];
+  /** The configured custom endpoints (and any the app keeps that the config no longer has); none: no choice shown. */
+  endpoints: EndpointChoice[];
   initial: PolicyValues;
   involvesPhi: boolean;
   submitLabel: string;
@@ -92,6 +96,7 @@ export function PolicyForm({
   const flag = (k: 'allowByoKey' | 'allowImages' | 'allowAudio') => (v ? v[k] === 'on' : initial[k]);
   const chosen = new Set(v ? asList(v.allowedModels) : initial.allowedModels);
   const chosenAdapters = new Set(v ? asList(v.allowedAdapters) : initial.allowedAdapters);
+  const chosenEndpoints = new Set(v ? asList(v.allowedEndpoints) : initial.allowedEndpoints);
   const policy = v ? String(v.phiPolicy ?? '') : initial.phiPolicy;
   const idp = `p-${appId}`;
   return (
@@ -114,6 +119,28 @@ export function PolicyForm({
           </p>
         )}
       </fieldset>
+
+      {endpoints.length > 0 && (
+        <fieldset aria-describedby={err.allowedEndpoints ? `${idp}-endpoints-error` : undefined}>
+          <legend className="text-sm font-medium text-slate-800">Custom endpoints</legend>
+          <p className="text-sm text-slate-500">
+            Ready-made tasks from the config file, at{' '}
+            <code className="text-xs">/api/public/v1/endpoints/&lt;name&gt;</code>, each answered by its
+            configured model (the app does not need that model allowed).
+          </p>
+          <Checkboxes
+            name="allowedEndpoints"
+            chosen={chosenEndpoints}
+            invalid={!!err.allowedEndpoints}
+            options={endpoints.map((e) => ({ value: e.name, detail: endpointDetail(e) }))}
+          />
+          {err.allowedEndpoints && (
+            <p id={`${idp}-endpoints-error`} className="mt-1 text-sm font-medium text-red-700">
+              {err.allowedEndpoints}
+            </p>
+          )}
+        </fieldset>
+      )}
 
       <fieldset
         aria-describedby={err.phiPolicy ? `${idp}-phi-error` : undefined}

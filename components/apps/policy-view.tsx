@@ -1,9 +1,17 @@
+import type { ReactNode } from 'react';
 import { DefinitionList } from '@/components/ui/card';
 import { formatNumber, formatUsd } from '@/components/ui/format';
 import type { AppDetail } from '@/lib/apps/queries';
 import { PHI_POLICIES } from './phi-policies';
 
-/** The app's models, PHI policy and limits, read-only. */
+const names = (list: string[], none: string) =>
+  list.length ? (
+    <span className="font-mono text-xs break-words">{list.join(', ')}</span>
+  ) : (
+    <span className="text-slate-500">{none}</span>
+  );
+
+/** The app's models, endpoints, PHI policy and limits, read-only. */
 export function PolicyView({ app }: { app: AppDetail }) {
   const policy = PHI_POLICIES.find((p) => p.value === app.phiPolicy);
   const none = <span className="text-slate-500">No limit</span>;
@@ -11,14 +19,8 @@ export function PolicyView({ app }: { app: AppDetail }) {
     <DefinitionList
       stacked
       items={[
-        [
-          'Allowed models',
-          app.allowedModels.length ? (
-            <span className="font-mono text-xs">{app.allowedModels.join(', ')}</span>
-          ) : (
-            <span className="text-slate-500">None yet</span>
-          ),
-        ],
+        ['Allowed models', names(app.allowedModels, 'None')],
+        ['Custom endpoints', names(app.allowedEndpoints, 'None')],
         [
           'PHI policy',
           policy ? (
@@ -102,12 +104,10 @@ export function RequestDetails({ app, stacked = false }: { app: AppDetail; stack
         ['Expected return', app.expectedReturn],
         ['Expected volume', app.expectedVolume],
         ['Handles PHI', app.involvesPhi ? 'Yes' : 'No'],
-        [
-          'Requested models',
-          <span key="m" className="font-mono text-xs">
-            {app.requestedModels.join(', ')}
-          </span>,
-        ],
+        ['Requested models', names(app.requestedModels, 'None')],
+        ...(app.requestedEndpoints.length
+          ? [['Requested endpoints', names(app.requestedEndpoints, 'None')] as [string, ReactNode]]
+          : []),
         ['Internal use only', app.internalOnlyAttested ? 'Attested by the requester' : 'Not attested'],
       ]}
     />

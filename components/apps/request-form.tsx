@@ -14,6 +14,7 @@ export interface RequestValues {
   expectedReturn: string;
   involvesPhi: '' | 'yes' | 'no';
   requestedModels: string[];
+  requestedEndpoints: string[];
   expectedVolume: string;
   /** The owners attested on their earlier submission: the box starts ticked (they may untick it). */
   attested?: boolean;
@@ -36,6 +37,20 @@ export function useFocusFirstError(state: FormState) {
     target?.focus();
   }, [state]);
   return ref;
+}
+
+/** A custom endpoint an owner may ask for (from the config file): what it does and what it answers. */
+export interface EndpointChoice {
+  name: string;
+  description: string;
+  /** It answers JSON checked against a schema (else text). */
+  structured: boolean;
+}
+
+/** What an endpoint does and answers, in a line under its name. */
+export function endpointDetail(e: EndpointChoice) {
+  if (!e.description && !e.structured) return 'No longer configured';
+  return `${e.description ? `${e.description} ` : ''}${e.structured ? 'Answers JSON.' : 'Answers text.'}`;
 }
 
 /** What a model costs, for the request form's cost guidance (USD, from the gateway config's price table). */
@@ -96,6 +111,7 @@ function PriceTable({ prices }: { prices: ModelPrice[] }) {
 export function RequestForm({
   action,
   models,
+  endpoints = [],
   prices,
   attestation,
   initial,
@@ -104,6 +120,8 @@ export function RequestForm({
 }: {
   action: (s: FormState, fd: FormData) => Promise<FormState>;
   models: string[];
+  /** The configured custom endpoints; the choice is left out when there are none. */
+  endpoints?: EndpointChoice[];
   prices?: ModelPrice[];
   attestation: string;
   initial?: RequestValues;
@@ -116,6 +134,7 @@ export function RequestForm({
   const val = (k: keyof RequestValues) =>
     typeof v?.[k] === 'string' ? (v[k] as string) : ((initial?.[k] as string | undefined) ?? '');
   const chosen = new Set(asList(v?.requestedModels) ?? initial?.requestedModels ?? []);
+  const chosenEndpoints = new Set(asList(v?.requestedEndpoints) ?? initial?.requestedEndpoints ?? []);
   const phi = v ? (v.involvesPhi as string) : (initial?.involvesPhi ?? '');
   const err = state.fieldErrors ?? {};
   // A new answer re-mounts the fields, so they show the values it carries back.
@@ -288,13 +307,16 @@ export function RequestForm({
         <fieldset aria-describedby={`models-hint${err.requestedModels ? ' models-error' : ''}`}>
           <legend className="text-sm font-medium text-slate-800">
             Requested models
-            <span className="text-red-700" aria-hidden="true">
-              {' '}
-              *
-            </span>
+            {endpoints.length === 0 && (
+              <span className="text-red-700" aria-hidden="true">
+                {' '}
+                *
+              </span>
+            )}
           </legend>
           <p id="models-hint" className="mt-0.5 text-sm text-slate-500">
             The deployments your code will call. The reviewer decides which are allowed.
+            {endpoints.length > 0 && ' Choose at least one model or one custom endpoint (below).'}
           </p>
           <Checkboxes
             name="requestedModels"
@@ -309,6 +331,26 @@ export function RequestForm({
           )}
           {prices && prices.length > 0 && <PriceTable prices={prices} />}
         </fieldset>
+        {endpoints.length > 0 && (
+          <fieldset aria-describedby={`endpoints-hint${err.requestedEndpoints ? ' endpoints-error' : ''}`}>
+            <legend className="text-sm font-medium text-slate-800">Custom endpoints</legend>
+            <p id="endpoints-hint" className="mt-0.5 text-sm text-slate-500">
+              Ready-made tasks set up by the Portico team: your code sends the fields the task needs and gets
+              the answer back, with no prompt to write. The reviewer decides which are allowed.
+            </p>
+            <Checkboxes
+              name="requestedEndpoints"
+              options={endpoints.map((e) => ({ value: e.name, detail: endpointDetail(e) }))}
+              chosen={chosenEndpoints}
+              invalid={!!err.requestedEndpoints}
+            />
+            {err.requestedEndpoints && (
+              <p id="endpoints-error" className="mt-1 text-sm font-medium text-red-700">
+                {err.requestedEndpoints}
+              </p>
+            )}
+          </fieldset>
+        )}
       </fieldset>
 
       <fieldset key={`attest-${k}`} className="space-y-2">

@@ -51,6 +51,41 @@ adapters:
   search:
     baseUrl: ${upstream.url}/search
     scrubPhi: true
+endpoints:
+  summarize-note:
+    description: Summarises a clinical note into its problems, medications and follow-up.
+    model: gpt-4o-mini-2024-07-18
+    system: Summarise the note for a colleague taking over care.
+    user: '{{note}}'
+    input:
+      type: object
+      required: [note]
+      additionalProperties: false
+      properties:
+        note: { type: string, minLength: 1, maxLength: 100000 }
+        note_type: { type: string, enum: [progress, discharge, consult, emergency, other], default: progress }
+    output:
+      type: object
+      additionalProperties: false
+      required: [summary, problems, medications, follow_up]
+      properties:
+        summary: { type: string }
+        problems: { type: array, items: { type: string } }
+        medications: { type: array, items: { type: string } }
+        follow_up: { type: array, items: { type: string } }
+    example:
+      note_type: progress
+      note: Maria Gonzalez, 67, seen 03/14/2025 for type 2 diabetes. Continue metformin 1000 mg twice daily; it's working.
+  patient-letter:
+    description: Writes a plain-language letter to the patient from a discharge summary.
+    model: gpt-4o-mini-2024-07-18
+    user: 'Write a letter from this discharge summary: {{discharge_summary}}'
+    input:
+      type: object
+      required: [discharge_summary]
+      additionalProperties: false
+      properties:
+        discharge_summary: { type: string, minLength: 1, maxLength: 100000 }
 portal:
   attestation: I confirm this app is for internal use only and will not be offered to customers.
 `,

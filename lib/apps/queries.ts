@@ -9,6 +9,8 @@ const listSelect = {
   description: true,
   requestedModels: true,
   allowedModels: true,
+  requestedEndpoints: true,
+  allowedEndpoints: true,
   allowedAdapters: true,
   allowByoKey: true,
   phiPolicy: true,
@@ -114,7 +116,7 @@ export function appKeys(appId: string) {
 }
 export type AppKey = Awaited<ReturnType<typeof appKeys>>[number];
 
-/** What the getting-started page fills its samples with: an app's models, adapters and bring-your-own-key setting. */
+/** What the getting-started page fills its samples with: an app's models, adapters, endpoints and bring-your-own-key setting. */
 export function appForSamples(id: string) {
   return db().app.findUnique({
     where: { id },
@@ -124,6 +126,7 @@ export function appForSamples(id: string) {
       status: true,
       allowedModels: true,
       allowedAdapters: true,
+      allowedEndpoints: true,
       allowByoKey: true,
     },
   });

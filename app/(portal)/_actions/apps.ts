@@ -3,10 +3,19 @@
 import { refresh } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { accessRequestSchema, requestAccess, requestedModelsSchema, resubmit, withdraw } from '@/lib/apps';
+import {
+  accessRequestSchema,
+  approvalSchema,
+  requestAccess,
+  requestedEndpointsSchema,
+  requestedModelsSchema,
+  resubmit,
+  withdraw,
+} from '@/lib/apps';
 import { appAccess } from '@/lib/apps/access';
 import { addOwner, removeOwner } from '@/lib/apps/owners';
 import { actorOf, requireActionUser } from '@/lib/auth/session';
+import { configuredEndpoints } from '@/lib/config';
 import { emailSchema } from '@/lib/users';
 import { echo, runForm, text, texts } from './run';
 import { idOr404, requireManage } from './guard';
@@ -20,6 +29,7 @@ const REQUEST_FIELDS = [
   'expectedReturn',
   'involvesPhi',
   'requestedModels',
+  'requestedEndpoints',
   'expectedVolume',
   'internalOnlyAttested',
 ];
@@ -31,23 +41,38 @@ const REQUEST_LABELS: Record<string, string> = {
   expectedReturn: 'Expected return',
   involvesPhi: 'PHI',
   requestedModels: 'Requested models',
+  requestedEndpoints: 'Custom endpoints',
   expectedVolume: 'Expected volume',
   internalOnlyAttested: 'The internal-use attestation',
 };
 
-const requestForm = accessRequestSchema.extend({
-  involvesPhi: z
-    .enum(['yes', 'no'], { error: 'Choose whether the app will handle PHI' })
-    .transform((v) => v === 'yes'),
-  requestedModels: requestedModelsSchema('Choose at least one model'),
-  internalOnlyAttested: z
-    .literal('on', { error: 'must be confirmed to submit the request' })
-    .transform(() => true as const),
-});
+/**
+ * The form as the domain takes it. Models may be left out when an endpoint is asked for: the domain checks that
+ * something is asked for, but only once every field parses, so the form says it here too, with the other fields'
+ * messages.
+ */
+const requestForm = (endpointsAsked: boolean) =>
+  accessRequestSchema.extend({
+    involvesPhi: z
+      .enum(['yes', 'no'], { error: 'Choose whether the app will handle PHI' })
+      .transform((v) => v === 'yes'),
+    requestedModels: endpointsAsked
+      ? approvalSchema.shape.allowedModels // configured names, none required
+      : requestedModelsSchema(
+          configuredEndpoints().length
+            ? 'Choose at least one model or custom endpoint'
+            : 'Choose at least one model',
+        ),
+    requestedEndpoints: requestedEndpointsSchema(),
+    internalOnlyAttested: z
+      .literal('on', { error: 'must be confirmed to submit the request' })
+      .transform(() => true as const),
+  });
 
 function readRequest(fd: FormData) {
   // Only these fields are read: nothing else in the form reaches the database.
-  return requestForm.parse({
+  const requestedEndpoints = texts(fd, 'requestedEndpoints');
+  return requestForm(requestedEndpoints.length > 0).parse({
     name: text(fd, 'name'),
     description: text(fd, 'description'),
     useCase: text(fd, 'useCase'),
@@ -55,6 +80,8 @@ function readRequest(fd: FormData) {
     expectedReturn: text(fd, 'expectedReturn'),
     involvesPhi: fd.get('involvesPhi') ?? undefined,
     requestedModels: texts(fd, 'requestedModels'),
+    // None ticked is [], not absent: an edit takes them all away.
+    requestedEndpoints,
     expectedVolume: text(fd, 'expectedVolume'),
     internalOnlyAttested: fd.get('internalOnlyAttested') ?? undefined,
   });

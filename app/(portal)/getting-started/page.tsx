@@ -14,6 +14,7 @@ import { buttonClass, LinkButton } from '@/components/ui/button';
 import { Card, PageHeader, Section } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
 import { SampleTabs } from '@/components/guide/sample-tabs';
+import { endpointSamples } from '@/components/guide/endpoint-samples';
 
 export const metadata: Metadata = { title: 'Getting started' };
 
@@ -93,6 +94,7 @@ export default async function GettingStartedPage({
         status: (typeof owned)[number]['status'];
         allowedModels: string[];
         allowedAdapters: string[];
+        allowedEndpoints: string[];
         allowByoKey: boolean;
       }
     | undefined = choices.find((a) => a.id === wanted) ?? choices[0];
@@ -111,6 +113,12 @@ export default async function GettingStartedPage({
   const configuredAdapters = [...gatewayConfig().adapters.keys()];
   const allowedAdapters = approved ? app!.allowedAdapters : [];
   const byoKey = approved && app!.allowByoKey;
+  const endpoints = gatewayConfig().endpoints;
+  // Granted ones the config still has, with the example body its samples send.
+  const grantedEndpoints = (approved ? app!.allowedEndpoints : []).flatMap((n) => {
+    const e = endpoints.get(n);
+    return e ? [e] : [];
+  });
   const groups = sampleGroups({
     baseUrl: base,
     deployment,
@@ -169,6 +177,32 @@ export default async function GettingStartedPage({
               ? `${app.name} may not use any adapter yet`
               : 'An app may use the adapters a reviewer allows'}
             : ask a reviewer. Configured: {configuredAdapters.join(', ')}.
+          </>
+        )}
+      </>
+    ),
+    endpoints: (
+      <>
+        {code(`POST ${base}/api/public/v1/endpoints/<name>`)} runs a task the Portico team set up, with a
+        prompt you do not write: send the fields it asks for as JSON, with the same {code('api-key')} header;
+        the answer’s {code('output')} holds the result. PHI is handled by the app’s policy.{' '}
+        {grantedEndpoints.length ? (
+          <>
+            Endpoints {app!.name} may call:{' '}
+            {grantedEndpoints.map((e, i) => (
+              <span key={e.name}>
+                {i > 0 && ', '}
+                {code(e.name)}
+              </span>
+            ))}
+            .
+          </>
+        ) : (
+          <>
+            {app
+              ? `${app.name} may not call any endpoint yet: owners ask for them on the app’s request and a reviewer grants them`
+              : 'An app may call the endpoints a reviewer grants'}
+            . Configured: {[...endpoints.keys()].join(', ')}.
           </>
         )}
       </>
@@ -303,16 +337,18 @@ export default async function GettingStartedPage({
 
         <nav aria-label="Samples" className="text-sm">
           <span className="font-medium text-slate-700">Samples: </span>
-          {[...groups.map((g) => [g.id, g.title] as const), ['api-reference', 'API reference'] as const].map(
-            ([id, title], i) => (
-              <span key={id}>
-                {i > 0 && <span className="text-slate-400"> · </span>}
-                <a href={`#${id}`} className="text-brand-700 hover:underline">
-                  {title}
-                </a>
-              </span>
-            ),
-          )}
+          {[
+            ...groups.map((g) => [g.id, g.title] as const),
+            ...(endpoints.size ? [['endpoints', 'Custom endpoints'] as const] : []),
+            ['api-reference', 'API reference'] as const,
+          ].map(([id, title], i) => (
+            <span key={id}>
+              {i > 0 && <span className="text-slate-400"> · </span>}
+              <a href={`#${id}`} className="text-brand-700 hover:underline">
+                {title}
+              </a>
+            </span>
+          ))}
         </nav>
 
         {groups
@@ -326,6 +362,48 @@ export default async function GettingStartedPage({
               HTTP adapters
             </h2>
             <p className="max-w-3xl text-sm text-slate-700">{intro.adapters}</p>
+          </section>
+        )}
+
+        {endpoints.size > 0 && (
+          <section id="endpoints" aria-labelledby="endpoints-title" className="scroll-mt-4 space-y-4">
+            <div>
+              <h2 id="endpoints-title" className="text-lg font-semibold">
+                Custom endpoints
+              </h2>
+              <p className="mt-1 max-w-3xl text-sm leading-relaxed break-words text-slate-700">
+                {intro.endpoints}
+              </p>
+            </div>
+            {grantedEndpoints.map((e) => (
+              <div key={e.name} className="space-y-2">
+                <h3 className="font-semibold">
+                  <code className="text-[15px]">{e.name}</code>
+                </h3>
+                <p className="max-w-3xl text-sm leading-relaxed break-words text-slate-700">
+                  {e.description}{' '}
+                  {e.output ? (
+                    <>
+                      Answers JSON: {code('output')} is checked against the endpoint’s schema before it is
+                      returned.
+                    </>
+                  ) : (
+                    <>
+                      Answers text in {code('output')}; add {code('?stream=true')} to receive it as it is
+                      written (server-sent events).
+                    </>
+                  )}
+                </p>
+                <SampleTabs
+                  groupId={`${e.name} endpoint`}
+                  samples={endpointSamples(base, {
+                    name: e.name,
+                    example: e.example,
+                    outputFields: e.output ? outputFields(e.output) : undefined,
+                  })}
+                />
+              </div>
+            ))}
           </section>
         )}
 
@@ -365,6 +443,12 @@ export default async function GettingStartedPage({
       </div>
     </>
   );
+}
+
+/** The top-level fields of an endpoint's JSON answer, from its output schema. */
+function outputFields(schema: unknown): string[] {
+  const props = (schema as { properties?: unknown }).properties;
+  return props && typeof props === 'object' ? Object.keys(props) : [];
 }
 
 /** A group of samples: a heading, what to know, and the samples as tabs, each with a copy button. */

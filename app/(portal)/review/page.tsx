@@ -46,9 +46,18 @@ function QueueTable({
           cell: (a) => a.owners.map((o) => o.user.email).join(', '),
         },
         {
-          header: 'Requested models',
+          header: 'Requested',
           cellClassName: 'font-mono text-xs',
-          cell: (a) => a.requestedModels.join(', '),
+          cell: (a) => (
+            <>
+              {a.requestedModels.join(', ')}
+              {a.requestedEndpoints.length > 0 && (
+                <span className="block text-slate-500">
+                  <span className="font-sans">Endpoints:</span> {a.requestedEndpoints.join(', ')}
+                </span>
+              )}
+            </>
+          ),
         },
         { header: 'PHI', cell: (a) => (a.involvesPhi ? 'Yes' : 'No') },
         {

@@ -22,7 +22,7 @@ import { StatusBadge } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { PageHeader, Section } from '@/components/ui/card';
 import { updatePolicyAction } from '../../_actions/review';
-import { adapterChoices } from '@/lib/config';
+import { adapterChoices, endpointChoices } from '@/lib/config';
 
 export const metadata: Metadata = { title: 'App' };
 
@@ -236,6 +236,7 @@ export default async function AppPage({ params, searchParams }: Params) {
                           appId={app.id}
                           models={[...new Set([...models, ...app.allowedModels])]}
                           adapters={adapterChoices(app.allowedAdapters)}
+                          endpoints={endpointChoices(app.allowedEndpoints)}
                           involvesPhi={app.involvesPhi}
                           initial={{
                             allowedModels: app.allowedModels,
@@ -246,6 +247,7 @@ export default async function AppPage({ params, searchParams }: Params) {
                               app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget),
                             monthlyCostBudgetUsd: app.monthlyCostBudgetUsd,
                             allowedAdapters: app.allowedAdapters,
+                            allowedEndpoints: app.allowedEndpoints,
                             allowByoKey: app.allowByoKey,
                             allowImages: app.allowImages,
                             allowAudio: app.allowAudio,

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { requireUser } from '@/lib/auth/session';
-import { gatewayConfig, modelPrices } from '@/lib/config';
+import { endpointChoices, gatewayConfig, modelPrices } from '@/lib/config';
 import { RequestForm } from '@/components/apps/request-form';
 import { Card, PageHeader } from '@/components/ui/card';
 import { requestAccessAction } from '../../_actions/apps';
@@ -20,6 +20,7 @@ export default async function RequestAccessPage() {
         <RequestForm
           action={requestAccessAction}
           models={[...config.models.keys()]}
+          endpoints={endpointChoices()}
           prices={modelPrices()}
           attestation={config.portal.attestation}
           submitLabel="Submit request"

@@ -13,7 +13,7 @@ import { Alert } from '@/components/ui/alert';
 import { StatusBadge, STATUS_LABEL } from '@/components/ui/badge';
 import { PageHeader, Section } from '@/components/ui/card';
 import { approveAction } from '../../_actions/review';
-import { adapterChoices } from '@/lib/config';
+import { adapterChoices, configuredEndpoints, endpointChoices } from '@/lib/config';
 import { idSchema } from '../../_actions/guard';
 
 export const metadata: Metadata = { title: 'Review' };
@@ -25,6 +25,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
   const app = await appDetail(id);
   if (!app) notFound();
   const models = [...gatewayConfig().models.keys()];
+  const endpoints = configuredEndpoints();
   const open = app.status === 'pending' || app.status === 'changes_requested';
   const selfGrant = open ? await grantRefusal(app.id, { id: user.id }) : null;
   return (
@@ -90,13 +91,14 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
               <Section
                 id="approve"
                 title="Approve"
-                description="The app can call only the models you allow, within these limits, with this PHI policy. Admins can change them later."
+                description="The app can call only the models and endpoints you allow, within these limits, with this PHI policy. Admins can change them later."
               >
                 <PolicyForm
                   action={approveAction}
                   appId={app.id}
                   models={models}
                   adapters={adapterChoices()}
+                  endpoints={endpointChoices()}
                   involvesPhi={app.involvesPhi}
                   initial={{
                     allowedModels: app.requestedModels.filter((m) => models.includes(m)),
@@ -106,6 +108,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
                     monthlyTokenBudget: null,
                     monthlyCostBudgetUsd: null,
                     allowedAdapters: [],
+                    allowedEndpoints: app.requestedEndpoints.filter((e) => endpoints.includes(e)),
                     allowByoKey: false,
                     allowImages: false,
                     allowAudio: false,

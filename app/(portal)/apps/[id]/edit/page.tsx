@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { requireUser } from '@/lib/auth/session';
 import { appAccess } from '@/lib/apps/access';
 import { appDetail } from '@/lib/apps/queries';
-import { gatewayConfig, modelPrices } from '@/lib/config';
+import { endpointChoices, gatewayConfig, modelPrices } from '@/lib/config';
 import { RequestForm } from '@/components/apps/request-form';
 import { Alert } from '@/components/ui/alert';
 import { Card, PageHeader } from '@/components/ui/card';
@@ -55,6 +55,7 @@ export default async function EditRequestPage({ params }: { params: Promise<{ id
               action={resubmitAction}
               appId={app.id}
               models={[...config.models.keys()]}
+              endpoints={endpointChoices()}
               prices={modelPrices()}
               attestation={config.portal.attestation}
               submitLabel={sentBack ? 'Resubmit request' : 'Save changes'}
@@ -66,6 +67,7 @@ export default async function EditRequestPage({ params }: { params: Promise<{ id
                 expectedReturn: app.expectedReturn,
                 involvesPhi: app.involvesPhi ? 'yes' : 'no',
                 requestedModels: app.requestedModels,
+                requestedEndpoints: app.requestedEndpoints,
                 expectedVolume: app.expectedVolume,
                 attested: app.internalOnlyAttested,
               }}
