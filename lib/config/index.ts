@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, resolvePlaceholders, type LoadedConfig } from './load';
 import type { ConfigFile } from './schema';
-import type { ValidateFunction } from 'ajv/dist/2020';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { compileSchema, exampleFor, strictCompatible, templateVariables, type JsonSchema } from './endpoints';
 import { env, rawEnv } from '../env';
 
