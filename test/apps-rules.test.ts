@@ -169,6 +169,10 @@ describe('app rules in lib/apps', () => {
       (await issue(approve(empty.id, { ...grant, allowedModels: [], allowedEndpoints: ['nope'] }, SYSTEM)))
         ?.message,
     ).toMatch(/names endpoints that are not configured \(nope\)/);
+    const { app } = await seedApp({ models: ['gpt-4o-mini-2024-07-18'] });
+    await expect(updatePolicy(app.id, { allowedModels: [] }, SYSTEM)).rejects.toMatchObject({
+      field: 'allowedModels',
+    });
   });
 
   describe('four eyes: who grants access is not who asked for it', () => {

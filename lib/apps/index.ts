@@ -108,7 +108,10 @@ function policyFor(app: { involvesPhi: boolean }) {
 }
 
 async function appForPolicy(appId: string, tx: Tx = db()) {
-  const app = await tx.app.findUnique({ where: { id: appId }, select: { id: true, involvesPhi: true } });
+  const app = await tx.app.findUnique({
+    where: { id: appId },
+    select: { id: true, involvesPhi: true, allowedModels: true, allowedEndpoints: true },
+  });
   if (!app) throw new DomainError('not_found', 'no such app');
   return app;
 }
@@ -386,12 +389,19 @@ export async function reinstate(appId: string, actor: Actor, reason?: string) {
 
 /** Admins change an approved app's policy and limits. */
 export async function updatePolicy(appId: string, input: Partial<Approval>, actor: Actor) {
-  const parsed = approvalSchema
-    .partial()
-    .superRefine(policyFor(await appForPolicy(appId)))
-    .parse(input);
+  const current = await appForPolicy(appId);
+  const parsed = approvalSchema.partial().superRefine(policyFor(current)).parse(input);
   // Only what the caller changes: the schema's defaults (no adapters, no endpoints, …) must not reset the rest.
   const a = Object.fromEntries(Object.entries(parsed).filter(([k]) => k in input)) as Partial<typeof parsed>;
+  if (
+    (a.allowedModels ?? current.allowedModels).length === 0 &&
+    (a.allowedEndpoints ?? current.allowedEndpoints).length === 0
+  )
+    throw new DomainError(
+      'invalid',
+      'allow at least one model or endpoint (suspend the app to stop it)',
+      'allowedModels',
+    );
   const data = {
     ...a,
     ...(a.monthlyTokenBudget !== undefined
