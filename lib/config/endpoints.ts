@@ -123,28 +123,32 @@ export function firstProblem(errors: ErrorObject[] | null | undefined): { field:
 }
 
 /**
- * A request body that fits the schema, for documentation and samples: its `examples` or `example`, else a value
- * per declared property from its own example, default, enum or type.
+ * A value of a JSON Schema. Without `text`: a body for documentation and samples (its `examples`, `example` or
+ * `default` first, else a value per declared property). With `text`: the echo upstream's structured answer, every
+ * string filled with the text (cut to maxLength) and arrays at their minItems.
  */
-export function exampleFor(schema: unknown, depth = 0): unknown {
-  if (!isObj(schema) || depth > 6) return null;
-  if (Array.isArray(schema.examples) && schema.examples.length) return schema.examples[0];
-  if (schema.example !== undefined) return schema.example;
-  if (schema.default !== undefined) return schema.default;
+export function schemaValue(schema: unknown, text?: string, depth = 0): unknown {
+  if (!isObj(schema) || depth > 8) return text ?? null;
+  const sample = text === undefined;
+  if (sample && Array.isArray(schema.examples) && schema.examples.length) return schema.examples[0];
+  if (sample && schema.example !== undefined) return schema.example;
+  if (sample && schema.default !== undefined) return schema.default;
   if (schema.const !== undefined) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum[0];
   const variants = schema.anyOf ?? schema.oneOf;
-  if (Array.isArray(variants) && variants.length) return exampleFor(variants[0], depth + 1);
+  if (Array.isArray(variants) && variants.length) return schemaValue(variants[0], text, depth + 1);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   switch (type) {
     case 'object': {
       const out: Record<string, unknown> = {};
       const props = isObj(schema.properties) ? schema.properties : {};
-      for (const [k, v] of Object.entries(props)) out[k] = exampleFor(v, depth + 1);
+      for (const [k, v] of Object.entries(props)) out[k] = schemaValue(v, text, depth + 1);
       return out;
     }
-    case 'array':
-      return [exampleFor(schema.items, depth + 1)];
+    case 'array': {
+      const n = typeof schema.minItems === 'number' ? Math.max(1, schema.minItems) : 1;
+      return Array.from({ length: n }, () => schemaValue(schema.items, text, depth + 1));
+    }
     case 'integer':
     case 'number':
       return typeof schema.minimum === 'number' ? schema.minimum : 1;
@@ -153,9 +157,13 @@ export function exampleFor(schema: unknown, depth = 0): unknown {
     case 'null':
       return null;
     default:
+      if (!sample) return typeof schema.maxLength === 'number' ? text.slice(0, schema.maxLength) : text;
       return typeof schema.description === 'string' ? `(${schema.description})` : 'text';
   }
 }
+
+/** A request body that fits the schema, for documentation and samples. */
+export const exampleFor = (schema: unknown) => schemaValue(schema);
 
 /** PHI policies from the most permissive to the strictest. */
 const STRICTNESS = ['off', 'scrub', 'redact', 'block'] as const;

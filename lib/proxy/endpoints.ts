@@ -1,17 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errors as undiciErrors } from 'undici';
 import type { Endpoint } from '../config';
 import { firstProblem, renderTemplate, stricterPolicy } from '../config/endpoints';
 import { log } from '../log';
-import { metrics } from '../metrics';
 import type { PhiSession } from '../phi';
 import { requestSpan } from '../tracing';
 import { errors, ProxyError } from './errors';
 import { applyLimits, withApiKey, type ApiContext, type ProxyDeps } from './exchange';
-import { BASE_HEADERS, bodyBytes, collect, readJsonObject, sendJson } from './http';
-import { forward } from './oai';
+import { BASE_HEADERS, bodyBytes, readJsonObject, sendJson } from './http';
+import { forwardMetered, readAnswer } from './oai';
 import { applyPhiPolicy, mapJsonStrings, phiBlocked, streamRestorer } from './phi-step';
-import { router } from './router';
 import { timedOut } from './providers';
 import { formatSse, SseParser } from './sse';
 import { mapUpstreamError } from './upstream-errors';
@@ -125,37 +122,14 @@ async function callEndpoint(req: IncomingMessage, res: ServerResponse, ctx: ApiC
   if (phi.blocked) throw phiBlocked(phi.counts, null);
   headers['x-portico-phi-entities'] = String(phi.total);
 
-  const t0 = performance.now();
-  const {
-    response: upstream,
-    target,
-    group,
-  } = await forward('chat', model, cfg, outgoing, undefined, undefined, abort, headers, meter.span);
-  meter.upstreamMs = Math.round(performance.now() - t0);
-  meter.upstream = target.name;
-  if (target.tpm !== null) meter.onTokens = (n) => router().addTokens(group, target, n);
-  metrics().upstreamLatency.observe(
-    { provider: target.provider.name, model: group.name, target: target.name },
-    meter.upstreamMs / 1000,
-  );
+  const upstream = await forwardMetered('chat', model, outgoing, undefined, undefined, ctx);
   if (upstream.status < 200 || upstream.status >= 300)
     throw await mapUpstreamError(upstream, endpoint.model, false);
 
   if (stream && String(upstream.headers['content-type'] ?? '').includes('text/event-stream'))
     return streamText(res, upstream.body, ctx, phi.session);
 
-  let raw: Buffer;
-  try {
-    raw = await collect(upstream.body, 64 * 1024 * 1024, () =>
-      errors.upstreamError(endpoint.model, upstream.status),
-    );
-  } catch (err) {
-    if (err instanceof ProxyError) throw err;
-    if (timedOut(abort.signal) || err instanceof undiciErrors.BodyTimeoutError)
-      throw errors.upstreamTimeout(endpoint.model);
-    if (abort.signal.aborted) throw errors.clientClosed();
-    throw errors.upstreamUnavailable(endpoint.model);
-  }
+  const raw = await readAnswer(upstream, endpoint.model, abort);
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));

@@ -76,7 +76,7 @@ const MAX_ATTEMPTS = 4;
  * lib/proxy/media.ts, one attempt). Fallback models are tried only when no deployment could be reached at all.
  * The deployment that answered is named in x-portico-upstream.
  */
-export async function forward(
+async function forward(
   op: Op,
   model: Model,
   cfg: GatewayConfig,
@@ -266,19 +266,7 @@ async function exchange(
 
   const apiVersion = datedApiVersion(url.searchParams.get('api-version'));
   const credential = variant?.credential?.(req, principal, headers, model);
-  const t0 = performance.now();
-  const {
-    response: upstream,
-    target,
-    group,
-  } = await forward(op, model, cfg, outgoing, apiVersion, credential, abort, headers, meter.span);
-  meter.upstreamMs = Math.round(performance.now() - t0);
-  meter.upstream = target.name;
-  if (target.tpm !== null) meter.onTokens = (n) => router().addTokens(group, target, n);
-  metrics().upstreamLatency.observe(
-    { provider: target.provider.name, model: group.name, target: target.name },
-    meter.upstreamMs / 1000,
-  );
+  const upstream = await forwardMetered(op, model, outgoing, apiVersion, credential, ctx);
   if (upstream.status < 200 || upstream.status >= 300)
     throw await mapUpstreamError(upstream, name, !!credential);
 
@@ -295,17 +283,7 @@ async function exchange(
     });
     return;
   }
-  let raw: Buffer;
-  try {
-    raw = await collect(upstream.body, MAX_UPSTREAM_BODY, () => errors.upstreamError(name, upstream.status));
-  } catch (err) {
-    if (err instanceof ProxyError) throw err;
-    // The answer stalled after its headers: the total or body timeout, or the client leaving.
-    if (timedOut(abort.signal) || err instanceof undiciErrors.BodyTimeoutError)
-      throw errors.upstreamTimeout(name);
-    if (abort.signal.aborted) throw errors.clientClosed();
-    throw errors.upstreamUnavailable(name);
-  }
+  const raw = await readAnswer(upstream, name, abort);
   meter.status = 200;
   if (!phi.session && !variant?.decorate) {
     // Nothing changes the answer: send the upstream's bytes as they came, reading only its usage.
@@ -330,6 +308,55 @@ async function exchange(
   if (phi.session) restoreJson(op, json, phi.session);
   if (variant?.decorate && isObj(json)) variant.decorate(json);
   sendJson(res, 200, json, headers);
+}
+
+/** forward(), metered: the deployment that answered, its latency (usage and metrics) and its tokens for the router. */
+export async function forwardMetered(
+  op: Op,
+  model: Model,
+  body: Json,
+  apiVersion: string | undefined,
+  credential: string | undefined,
+  { config, abort, headers, meter }: ApiContext,
+): Promise<UpstreamResponse> {
+  const t0 = performance.now();
+  const { response, target, group } = await forward(
+    op,
+    model,
+    config,
+    body,
+    apiVersion,
+    credential,
+    abort,
+    headers,
+    meter.span,
+  );
+  meter.upstreamMs = Math.round(performance.now() - t0);
+  meter.upstream = target.name;
+  if (target.tpm !== null) meter.onTokens = (n) => router().addTokens(group, target, n);
+  metrics().upstreamLatency.observe(
+    { provider: target.provider.name, model: group.name, target: target.name },
+    meter.upstreamMs / 1000,
+  );
+  return response;
+}
+
+/** The whole of an upstream's answer, or the error a client gets when it stalls or breaks after its headers. */
+export async function readAnswer(
+  upstream: UpstreamResponse,
+  name: string,
+  abort: AbortController,
+): Promise<Buffer> {
+  try {
+    return await collect(upstream.body, MAX_UPSTREAM_BODY, () => errors.upstreamError(name, upstream.status));
+  } catch (err) {
+    if (err instanceof ProxyError) throw err;
+    // The answer stalled after its headers: the total or body timeout, or the client leaving.
+    if (timedOut(abort.signal) || err instanceof undiciErrors.BodyTimeoutError)
+      throw errors.upstreamTimeout(name);
+    if (abort.signal.aborted) throw errors.clientClosed();
+    throw errors.upstreamUnavailable(name);
+  }
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { schemaValue } from '../../../config/endpoints';
 import type { UpstreamRequest } from '../types';
 
 /**
@@ -92,45 +93,11 @@ function pickTool(body: Json, userText: string, responsesShape: boolean): ToolCh
   return { name: String(chosen.name), args: JSON.stringify(args) };
 }
 
-/**
- * Structured output: a value of the requested JSON Schema, its strings filled with the user's text (cut to
- * maxLength), numbers at their minimum or 1, arrays with minItems (at least one) items, the first enum value.
- */
-function instanceOf(schema: unknown, text: string, depth = 0): unknown {
-  if (!isObj(schema) || depth > 8) return text;
-  if (schema.const !== undefined) return schema.const;
-  if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum[0];
-  const variants = schema.anyOf ?? schema.oneOf;
-  if (Array.isArray(variants) && variants.length) return instanceOf(variants[0], text, depth + 1);
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
-  switch (type) {
-    case 'object': {
-      const out: Json = {};
-      const props = isObj(schema.properties) ? schema.properties : {};
-      for (const [k, v] of Object.entries(props)) out[k] = instanceOf(v, text, depth + 1);
-      return out;
-    }
-    case 'array': {
-      const n = typeof schema.minItems === 'number' ? Math.max(1, schema.minItems) : 1;
-      return Array.from({ length: n }, () => instanceOf(schema.items, text, depth + 1));
-    }
-    case 'integer':
-    case 'number':
-      return typeof schema.minimum === 'number' ? schema.minimum : 1;
-    case 'boolean':
-      return true;
-    case 'null':
-      return null;
-    default:
-      return typeof schema.maxLength === 'number' ? text.slice(0, schema.maxLength) : text;
-  }
-}
-
 /** The answer's text: the user's turn, or a value of the requested schema when the request asks for one. */
 function answerText(body: Json, text: string): string {
   const rf = body.response_format;
   if (isObj(rf) && rf.type === 'json_schema' && isObj(rf.json_schema))
-    return JSON.stringify(instanceOf(rf.json_schema.schema, text));
+    return JSON.stringify(schemaValue(rf.json_schema.schema, text));
   return text;
 }
 
