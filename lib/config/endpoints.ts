@@ -1,3 +1,4 @@
+import { isObj } from '../json';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 
@@ -71,9 +72,6 @@ export function schemaProblem(schema: JsonSchema, kind: 'input' | 'output'): str
     return `is not a usable JSON Schema: ${(err as Error).message}`;
   }
 }
-
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The top-level properties an object schema declares. */
 export function declaredProperties(schema: JsonSchema): string[] {

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isObj, type Json } from '../json';
 import type { Endpoint } from '../config';
 import { firstProblem, renderTemplate, stricterPolicy } from '../config/endpoints';
 import { log } from '../log';
 import type { PhiSession } from '../phi';
 import { requestSpan } from '../tracing';
 import { errors, ProxyError } from './errors';
-import { applyLimits, withApiKey, type ApiContext, type ProxyDeps } from './exchange';
+import { applyLimits, withApiKey, type ApiContext, type Meter, type ProxyDeps } from './exchange';
 import { BASE_HEADERS, bodyBytes, readJsonObject, sendJson } from './http';
 import { forwardMetered, readAnswer } from './oai';
 import { applyPhiPolicy, mapJsonStrings, phiBlocked, streamRestorer } from './phi-step';
@@ -20,9 +21,6 @@ import { readUsage, streamedUsage } from './usage-events';
 
 export const ENDPOINT_PREFIX = '/api/public/v1/endpoints/';
 
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Usage records an endpoint's calls under this "model", so that each endpoint has its own line everywhere. */
 export const endpointUsageName = (name: string) => `endpoint:${name}`;
 
@@ -32,6 +30,13 @@ const invalidOutput = (name: string, why: string) =>
     'invalid_model_output',
     `The model's answer for "${name}" ${why}, so Portico did not return it. Retry; if it persists, tell the Portico administrators (the endpoint's prompt or output schema may need a change).`,
   );
+
+/** The usage block of an answer, in OpenAI's names, from what the meter recorded. */
+const usageOf = (m: Meter) => ({
+  prompt_tokens: m.promptTokens,
+  completion_tokens: m.completionTokens,
+  total_tokens: m.promptTokens + m.completionTokens,
+});
 
 export function handleEndpoint(req: IncomingMessage, res: ServerResponse, deps: ProxyDeps): Promise<void> {
   return withApiKey({ op: 'endpoint', route: 'endpoint', methods: ['POST'] }, (rq, rs, ctx) =>
@@ -181,11 +186,7 @@ async function callEndpoint(req: IncomingMessage, res: ServerResponse, ctx: ApiC
       model: endpoint.model,
       output,
       finish_reason: typeof choice!.finish_reason === 'string' ? choice!.finish_reason : null,
-      usage: {
-        prompt_tokens: meter.promptTokens,
-        completion_tokens: meter.completionTokens,
-        total_tokens: meter.promptTokens + meter.completionTokens,
-      },
+      usage: usageOf(meter),
     },
     headers,
   );
@@ -273,11 +274,7 @@ async function streamText(
     const done = {
       id: meter.requestId,
       finish_reason: finish,
-      usage: {
-        prompt_tokens: meter.promptTokens,
-        completion_tokens: meter.completionTokens,
-        total_tokens: meter.promptTokens + meter.completionTokens,
-      },
+      usage: usageOf(meter),
     };
     if (!res.destroyed) res.end(rest + formatSse({ event: 'done', data: JSON.stringify(done) }));
   } catch (err) {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isObj, type Json } from '../json';
 import { errors as undiciErrors } from 'undici';
 import type { GatewayConfig, Model, Target } from '../config';
 import type { KeyPrincipal } from '../keys/principal';
@@ -29,9 +30,6 @@ import type { Span } from '@opentelemetry/api';
 import { attemptSpan, endSpan, requestSpan } from '../tracing';
 
 type Op = Exclude<Operation, 'models'>;
-
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function listModels(
   res: ServerResponse,

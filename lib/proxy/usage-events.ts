@@ -1,8 +1,6 @@
 // Token usage read from upstream answers: a JSON body's top-level `usage` (read from its tail, without parsing the
 // rest) and the usage event of a stream. Pure: bytes and parsed events in, numbers out.
-
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObj, type Json } from '../json';
 
 export interface Usage {
   prompt: number;

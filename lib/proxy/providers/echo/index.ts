@@ -1,3 +1,4 @@
+import { isObj, type Json } from '../../../json';
 import { createHash, randomBytes } from 'node:crypto';
 import { schemaValue } from '../../../config/endpoints';
 import type { UpstreamRequest } from '../types';
@@ -15,8 +16,6 @@ export interface EchoAnswer {
   contentType?: string;
 }
 
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const approxTokens = (s: string) => Math.max(1, Math.ceil(s.length / 4));
 const rid = (p: string) => `${p}${randomBytes(12).toString('hex')}`;
 const now = () => Math.floor(Date.now() / 1000);
