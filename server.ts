@@ -45,7 +45,7 @@ export interface ServerOptions {
   limiter?: Limiter;
   usage?: RecorderOptions;
   /** PHI worker threads and the request size (characters) from which they scan; default from the environment. */
-  phiWorkers?: { threads: number; minChars: number };
+  phiWorkers?: { threads: number; minChars: number; maxChars?: number };
 }
 
 export interface RunningServer {
@@ -126,15 +126,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     threads: e.PORTICO_PHI_WORKERS,
     minChars: e.PORTICO_PHI_OFFLOAD_CHARS,
   };
-  const phiOffload =
-    phiWorkers.threads > 0
-      ? new PhiOffload(
-          phiWorkers.minChars,
-          phiWorkers.threads,
-          () => metrics().phiOffloaded.inc(),
-          (err) => log().error({ err: err.name }, 'PHI worker thread failed'),
-        )
-      : undefined;
+  // With no threads it still bounds what one request may ask to scan; large scans then run inline.
+  const phiOffload = new PhiOffload(
+    phiWorkers.minChars,
+    phiWorkers.threads,
+    () => metrics().phiOffloaded.inc(),
+    (err) => log().error({ err: err.name }, 'PHI worker thread failed'),
+    phiWorkers.maxChars ?? e.PORTICO_PHI_MAX_CHARS,
+  );
   const proxy = createProxyHandler({
     config: () => config,
     keys,

@@ -76,6 +76,12 @@ const schema = z.object({
     .int()
     .min(0)
     .default(32 * 1024),
+  /** The most characters of text one request may ask the PHI scan to read (413 past it). */
+  PORTICO_PHI_MAX_CHARS: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
   /** How long SIGTERM waits for in-flight requests before closing them, in ms. */
   PORTICO_DRAIN_MS: z.coerce.number().int().min(0).default(10_000),
   /** Largest audio upload, in bytes. */

@@ -65,6 +65,7 @@ export interface Adapter {
   headers: Record<string, string>;
   timeoutMs: number;
   scrubPhi: boolean;
+  binaryBodies: boolean;
 }
 
 /** A custom endpoint of the config file, ready to serve (schemas compiled). */
@@ -194,6 +195,7 @@ export function resolveConfig(
       headers: resolveHeaders(a.headers, `adapters.${name}`),
       timeoutMs: a.timeoutMs,
       scrubPhi: a.scrubPhi,
+      binaryBodies: a.binaryBodies,
     });
   }
   const endpoints = new Map<string, Endpoint>();

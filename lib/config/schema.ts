@@ -119,8 +119,10 @@ export const adapterSchema = z
     baseUrl: z.url(),
     headers: headers.default({}),
     timeoutMs: timeoutMs.default(60_000),
-    /** Scrub PHI from JSON request bodies sent through this adapter. */
+    /** Scrub PHI from everything a request sends through this adapter (path, query, any body readable as text). */
     scrubPhi: z.boolean().default(false),
+    /** With scrubPhi: forward bodies Portico cannot read as text (files, images), unscanned; refused otherwise. */
+    binaryBodies: z.boolean().default(false),
   })
   .strict();
 

@@ -7,7 +7,7 @@ import { applyCues } from './model/cues';
 import { shippedWeights } from './model/shipped';
 import { labelledSpans, tagTokens, type Weights } from './model/tagger';
 import { PRIORITY, type Candidate, type PhiEntity } from './types';
-import { F, Kind } from './wordindex';
+import { F, Kind, kindOf, wordEntry } from './wordindex';
 
 /** Overlapping findings become one entity typed by the most specific finding. */
 function merge(candidates: Candidate[]): PhiEntity[] {
@@ -97,11 +97,24 @@ function extendLabels(
   }
 }
 
+/** Index of the first token ending after `pos` (tokens are sorted and disjoint): spans are judged from there, so
+ * that judging every span costs its own length, not the text's (a text of 20,000 short spans stays linear). */
+function tokenAt(toks: readonly MTok[], pos: number): number {
+  let lo = 0;
+  let hi = toks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((toks[mid]?.end ?? 0) <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Whether a cue (a title, a relation, a facility's head word) labelled some word of the span. */
 function cuedWithin(toks: readonly MTok[], cued: Uint8Array, start: number, end: number): boolean {
-  for (let i = 0; i < toks.length; i++) {
+  for (let i = tokenAt(toks, start); i < toks.length; i++) {
     const t = toks[i];
-    if (!t || t.end <= start) continue;
+    if (!t) continue;
     if (t.start >= end) break;
     if (cued[i]) return true;
   }
@@ -123,12 +136,12 @@ function substantive(
   let some = false;
   let initialsOnly = true;
   let regionOnly = true;
-  let firstTok: MTok | undefined;
-  for (const t of toks) {
-    if (t.end <= start) continue;
+  let firstAt = -1;
+  for (let i = tokenAt(toks, start); i < toks.length; i++) {
+    const t = toks[i]!;
     if (t.start >= end) break;
     if (!t.alnum) continue;
-    firstTok ??= t;
+    if (firstAt < 0) firstAt = i;
     if (t.end - t.start > 1) initialsOnly = false;
     if (!(t.flags & (F.STATE | F.COUNTRY))) regionOnly = false;
     // A facility's head word ("Institute", "Hospital") or a street type is the kind of place, not its name.
@@ -153,7 +166,7 @@ function substantive(
   if (regionOnly) return false;
   // "B.S.", "I.D.", "P.T.": letters with dots are abbreviations unless a title stands before them.
   if (label === 1 && initialsOnly) {
-    const at = firstTok ? toks.indexOf(firstTok) : -1;
+    const at = firstAt;
     const before = at > 0 ? (toks[at - 1]?.alnum ? toks[at - 1] : toks[at - 2]) : undefined;
     return !!before && (before.flags & F.TITLE) !== 0 && !text.slice(before.end, start).includes('\n');
   }
@@ -346,6 +359,7 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
       candidates.push({ start: first.start, end: s.end, type, priority: PRIORITY[type] });
     }
   }
+  joinedIdentifiers(text, candidates);
   const entities = merge(candidates);
   extendAddresses(text, entities);
   // Extending may have reached a neighbour: overlaps become one entity again (spans stay disjoint and sorted).
@@ -358,6 +372,101 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
  */
 export function detect(text: string): PhiEntity[] {
   return detectWith(text, {});
+}
+
+// An identifier: one run of letters and digits joined by separators or case ("maria_gonzalez", "JohnSmith1961",
+// "john.smith@example.org", "call_DdmO9pD3xa9XTPNJ32zg2hcA"), no spaces.
+const IDENTIFIER = /^[\p{L}\p{N}][\p{L}\p{N}_.:@+'’-]*$/u;
+export const MAX_IDENTIFIER_LENGTH = 256;
+
+/** Whether `s` is written as one identifier (a name, a key, an id) rather than as words. */
+export function isIdentifier(s: string): boolean {
+  return s.length <= MAX_IDENTIFIER_LENGTH && IDENTIFIER.test(s);
+}
+
+// What an upstream issues: a short lower-case prefix, then random letters and digits mixed ("call_DdmO9pD3xa9",
+// "resp_68a1b2c3d4e5", "file-AbC123xYz456"), or a UUID.
+const MACHINE_ID = /^[a-z]{1,16}[_-](?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{8,200}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LETTER_RUN = /\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})/gu;
+
+/**
+ * An id an upstream made: random letters mixed with digits, with no run of letters that reads as a name or a town
+ * ("call_JohnSmith1961" is not one). Digits alone after a prefix may be a record number: not machine-made here.
+ */
+function machineMade(id: string): boolean {
+  if (UUID.test(id)) return true;
+  if (!MACHINE_ID.test(id)) return false;
+  const rest = id.slice(id.search(/[_-]/) + 1);
+  for (const m of rest.matchAll(LETTER_RUN)) {
+    const w = m[0].toLowerCase();
+    if (w.length < 3) continue;
+    const entry = wordEntry(w);
+    const kind = kindOf(entry, w);
+    const flags = entry === undefined ? 0 : entry >>> 3;
+    if (kind === Kind.Name || kind === Kind.Weak || flags & (F.GIVEN | F.ANY_CITY)) return false;
+  }
+  return true;
+}
+
+/** The words of an identifier, each its own word: "maria_gonzalez" → "maria gonzalez", "JohnSmith1961" → "John Smith 1961". */
+export function identifierWords(id: string): string {
+  return id
+    .replace(FILE_EXTENSION, '')
+    .replace(/[_.:@+-]+/g, ' ')
+    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+    .replace(/(\p{L})(\p{N})/gu, '$1 $2')
+    .replace(/(\p{N})(\p{L})/gu, '$1 $2')
+    .trim();
+}
+
+// A file's type is no word of its name ("a.png").
+const FILE_EXTENSION =
+  /\.(?:png|jpe?g|gif|webp|bmp|tiff?|heic|pdf|docx?|xlsx?|pptx?|txt|csv|tsv|json|jsonl|xml|html?|md|rtf|wav|mp3|m4a|ogg|flac|webm|mp4|mov|zip|dcm|hl7)$/i;
+
+const titleCase = (s: string): string =>
+  s.replace(/\p{L}+/gu, (w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase());
+
+/**
+ * The identifiers in a value written as one identifier, as one entity over the whole value (its most specific
+ * type), or none: its patterns as written (an SSN, a date, an email keep their separators), names and places among
+ * its words ("maria_gonzalez" is Maria Gonzalez, in any case). An upstream's own ids are left alone.
+ */
+export function detectIdentifier(id: string): PhiEntity[] {
+  if (id.length === 0 || machineMade(id)) return [];
+  const toks = tokenizeForTagger(id);
+  const found: Candidate[] = [];
+  const gates = wordGates(id, toks);
+  detectPatterns(id, gates, found);
+  detectDates(id, gates, found);
+  const words = identifierWords(id);
+  // Identifiers ignore case ("maria_gonzalez"): their words are also read capitalised, when each is a word of two
+  // letters or more.
+  const variants = new Set([words]);
+  if (/^\p{L}{2,}(?: \p{L}{2,})*$/u.test(words)) variants.add(titleCase(words));
+  if (words.length > 0)
+    for (const v of variants) for (const e of detect(v)) found.push({ ...e, priority: PRIORITY[e.type] });
+  if (found.length === 0) return [];
+  let best = found[0]!;
+  for (const c of found) if (c.priority > best.priority) best = c;
+  return [{ start: 0, end: id.length, type: best.type }];
+}
+
+// Words joined as code joins them, inside text: snake_case and camelCase runs ("Maria_Gonzalez", "johnSmith"), which
+// the tagger reads as one odd token. Each is judged as an identifier and replaced whole. A capital first ("McBurney",
+// "DeShawn") is a name as written, the tagger's to read.
+const JOINED = /(?<![\p{L}\p{N}'’])(?:[\p{L}\p{N}]+(?:_+[\p{L}\p{N}]+)+|\p{Ll}+\p{Lu}[\p{L}\p{N}]*)/gu;
+
+function joinedIdentifiers(text: string, out: Candidate[]): void {
+  if (!text.includes('_') && !/\p{Ll}\p{Lu}/u.test(text)) return;
+  JOINED.lastIndex = 0;
+  for (let m = JOINED.exec(text); m; m = JOINED.exec(text)) {
+    const id = m[0];
+    if (id.length > MAX_IDENTIFIER_LENGTH) continue;
+    const found = detectIdentifier(id);
+    const type = found[0]?.type;
+    if (type) out.push({ start: m.index, end: m.index + id.length, type, priority: PRIORITY[type] });
+  }
 }
 
 /** Loads the dictionaries and the model and builds the word index now (about a second), not on the first request. */

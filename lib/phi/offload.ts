@@ -1,18 +1,126 @@
 import { Piscina } from 'piscina';
 import { detect } from './detect';
+import { engineFinder, type Finder } from './payloads';
 import { exportWordIndex } from './wordindex';
 import type { PhiEntity } from './types';
 
 /** Finds the entities of one text. */
 export type EntityFinder = (text: string) => PhiEntity[];
 
+/** What one request asks the engine to look at: its texts, and the values written as one identifier. */
+export interface ScanWork {
+  texts: string[];
+  identifiers: string[];
+}
+
+/** One task for a worker thread: a slice of a request's work (a window of a long text, or several short ones). */
+export interface ScanTask {
+  texts: string[];
+  identifiers: string[];
+}
+
+/** A task's answer: the entities of each text and identifier, in order. */
+export interface ScanResult {
+  texts: PhiEntity[][];
+  identifiers: PhiEntity[][];
+}
+
+/** Refused before any scan: more text than Portico scans in one request (413). */
+export class ScanTooLarge extends Error {
+  constructor(
+    readonly chars: number,
+    readonly limit: number,
+  ) {
+    super(`${chars} characters of text to scan; the limit is ${limit}`);
+  }
+}
+
+/** The most text one task holds: the longest another app's scan waits for a thread once it is next. */
+export const TASK_CHARS = 128 * 1024;
+/** Windows of a long text overlap by this much, so that an identifier across a cut is whole in one of them. */
+const OVERLAP = 1024;
+
 /**
- * Detection for large requests on worker threads, so that one long prompt (a 500 KB chart takes about
- * 60 ms to scan) does not stall every other request and stream of this process. Small requests are
- * scanned inline: handing them to a thread would cost more than it saves.
+ * Cuts a long text into windows of about TASK_CHARS that overlap by OVERLAP, each cut at a line or a space. Each
+ * window owns the part of the text from its start to the next window's start (`own`).
+ */
+export function windows(
+  text: string,
+  size = TASK_CHARS,
+  overlap = OVERLAP,
+): { start: number; end: number }[] {
+  if (text.length <= size) return [{ start: 0, end: text.length }];
+  const out: { start: number; end: number }[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(text.length, start + size);
+    if (end < text.length) {
+      const nl = text.lastIndexOf('\n', end);
+      const sp = text.lastIndexOf(' ', end);
+      const cut = nl > start + size / 2 ? nl : sp > start + size / 2 ? sp : end;
+      end = cut;
+    }
+    out.push({ start, end: Math.min(text.length, end + overlap) });
+    if (end >= text.length) break;
+    start = end;
+  }
+  return out;
+}
+
+/**
+ * The entities of a long text from its windows' entities: each window's findings that start in its own part, then
+ * every other whole-word occurrence of a name or place found somewhere (as the engine does within one text).
+ */
+export function joinWindows(
+  text: string,
+  parts: { start: number; end: number }[],
+  found: PhiEntity[][],
+): PhiEntity[] {
+  const out: PhiEntity[] = [];
+  let covered = 0;
+  parts.forEach((w, k) => {
+    const ownEnd = parts[k + 1]?.start ?? text.length;
+    for (const e of found[k] ?? []) {
+      const s = e.start + w.start;
+      if (s < covered || s >= ownEnd) continue;
+      out.push({ start: s, end: e.end + w.start, type: e.type });
+      covered = e.end + w.start;
+    }
+  });
+  const named = new Map<string, PhiEntity['type']>();
+  for (const e of out)
+    if (e.type === 'NAME' || e.type === 'LOCATION') named.set(text.slice(e.start, e.end), e.type);
+  if (named.size === 0) return out;
+  const extra: PhiEntity[] = [];
+  for (const [value, type] of named) {
+    for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + value.length)) {
+      const end = at + value.length;
+      if (/[\p{L}\p{N}]/u.test(text[at - 1] ?? '') || /[\p{L}\p{N}]/u.test(text[end] ?? '')) continue;
+      if (!out.some((e) => e.start < end && e.end > at)) extra.push({ start: at, end, type });
+    }
+  }
+  return [...out, ...extra].sort((a, b) => a.start - b.start || b.end - a.end);
+}
+
+interface Queued {
+  task: ScanTask;
+  resolve(r: ScanResult): void;
+  reject(e: unknown): void;
+}
+
+/**
+ * Detection for large requests on worker threads, so that one long prompt does not stall every other request of
+ * this process. Small requests are scanned inline: handing them to a thread would cost more than it saves.
+ *
+ * Fair across apps: each request's work is cut into tasks of at most TASK_CHARS, queued per app, and the threads
+ * take the apps' queues in turn. A scan of one app therefore waits, once it is next, at most one task of each other
+ * app with work queued, however much text those apps sent.
  */
 export class PhiOffload {
-  readonly #pool: Piscina;
+  readonly #pool: Piscina | undefined;
+  readonly #threads: number;
+  readonly #queues = new Map<string, Queued[]>();
+  #running = 0;
 
   constructor(
     /** Requests whose texts total at least this many characters are scanned on a worker thread. */
@@ -22,36 +130,119 @@ export class PhiOffload {
     private readonly onOffload: () => void = () => {},
     /** Told of a worker thread's failure outside a task. */
     onError: (err: Error) => void = () => {},
+    /** The most characters of text one request may ask to scan (413 past it). */
+    readonly maxChars = Number.POSITIVE_INFINITY,
   ) {
+    this.#threads = threads;
+    // No threads: every scan runs inline (the size bound still holds).
+    if (threads <= 0) return;
     this.#pool = new Piscina({
       filename: new URL('./worker-boot.cjs', import.meta.url).href,
       // The word index this thread built, so that the workers do not load the word lists again.
       workerData: { wordIndex: exportWordIndex() },
-      minThreads: threads,
-      maxThreads: threads,
+      minThreads: this.#threads,
+      maxThreads: this.#threads,
       idleTimeout: Number.POSITIVE_INFINITY,
     });
     // A worker that dies is replaced by piscina; its tasks fail (and their requests with them). Never the process.
     this.#pool.on('error', (err: Error) => onError(err));
   }
 
+  /** Worker threads scanning large requests (0: none, every scan inline). */
+  get threads(): number {
+    return this.#threads;
+  }
+
   /**
-   * A finder for these texts: `detect` itself when they are small, else one that answers from a worker
-   * thread's scan of all of them (falling back to `detect` for a text it was not given).
+   * A finder for this work of app `app`: the engine itself when it is small, else one that answers from the worker
+   * threads' scan of all of it (falling back to the engine for a text it was not given).
    */
-  async finderFor(texts: string[]): Promise<EntityFinder> {
+  async finderFor(work: ScanWork, app = ''): Promise<Finder> {
     let chars = 0;
-    for (const t of texts) chars += t.length;
-    if (chars < this.minChars) return detect;
-    // A scan that takes this long has gone wrong (10 MB take about 1.5 s): the thread is stopped, the request refused.
-    const found = (await this.#pool.run(texts, { signal: AbortSignal.timeout(30_000) })) as PhiEntity[][];
-    this.onOffload();
+    for (const t of work.texts) chars += t.length;
+    for (const t of work.identifiers) chars += t.length;
+    if (chars > this.maxChars) throw new ScanTooLarge(chars, this.maxChars);
+    if (chars < this.minChars || !this.#pool) return engineFinder;
     const byText = new Map<string, PhiEntity[]>();
-    texts.forEach((t, i) => byText.set(t, found[i] ?? detect(t)));
-    return (t) => byText.get(t) ?? detect(t);
+    const byIdentifier = new Map<string, PhiEntity[]>();
+    // Long texts in windows, short ones and identifiers packed into tasks of about TASK_CHARS.
+    const tasks: ScanTask[] = [];
+    const windowed: { text: string; parts: { start: number; end: number }[]; first: number }[] = [];
+    let cur: ScanTask = { texts: [], identifiers: [] };
+    let size = 0;
+    const push = () => {
+      if (cur.texts.length + cur.identifiers.length > 0) tasks.push(cur);
+      cur = { texts: [], identifiers: [] };
+      size = 0;
+    };
+    for (const t of new Set(work.texts)) {
+      if (t.length > TASK_CHARS) {
+        const parts = windows(t);
+        windowed.push({ text: t, parts, first: tasks.length });
+        for (const p of parts) tasks.push({ texts: [t.slice(p.start, p.end)], identifiers: [] });
+        continue;
+      }
+      if (size + t.length > TASK_CHARS) push();
+      cur.texts.push(t);
+      size += t.length;
+    }
+    for (const t of new Set(work.identifiers)) {
+      if (size + t.length > TASK_CHARS) push();
+      cur.identifiers.push(t);
+      size += t.length;
+    }
+    push();
+    const results = await Promise.all(tasks.map((task) => this.#enqueue(app, task)));
+    this.onOffload();
+    const windowTasks = new Set<number>();
+    for (const w of windowed) {
+      const found = w.parts.map((_, k) => results[w.first + k]?.texts[0] ?? []);
+      w.parts.forEach((_, k) => windowTasks.add(w.first + k));
+      byText.set(w.text, joinWindows(w.text, w.parts, found));
+    }
+    tasks.forEach((task, i) => {
+      if (windowTasks.has(i)) return;
+      const r = results[i];
+      task.texts.forEach((t, k) => byText.set(t, r?.texts[k] ?? detect(t)));
+      task.identifiers.forEach((t, k) =>
+        byIdentifier.set(t, r?.identifiers[k] ?? engineFinder.identifier(t)),
+      );
+    });
+    return {
+      text: (t) => byText.get(t) ?? detect(t),
+      identifier: (t) => byIdentifier.get(t) ?? engineFinder.identifier(t),
+    };
+  }
+
+  #enqueue(app: string, task: ScanTask): Promise<ScanResult> {
+    return new Promise((resolve, reject) => {
+      let q = this.#queues.get(app);
+      if (!q) this.#queues.set(app, (q = []));
+      q.push({ task, resolve, reject });
+      this.#dispatch();
+    });
+  }
+
+  /** Starts queued tasks while a thread is free, one app after the other (a Map iterates in insertion order). */
+  #dispatch(): void {
+    while (this.#running < this.#threads && this.#queues.size > 0) {
+      const [app, q] = this.#queues.entries().next().value as [string, Queued[]];
+      const next = q.shift()!;
+      // The app goes to the back of the line: the next free thread serves another app first.
+      this.#queues.delete(app);
+      if (q.length > 0) this.#queues.set(app, q);
+      this.#running++;
+      // A task that takes this long has gone wrong (a task is at most TASK_CHARS): the request is refused.
+      (this.#pool!.run(next.task, { signal: AbortSignal.timeout(30_000) }) as Promise<ScanResult>)
+        .then(next.resolve, next.reject)
+        .finally(() => {
+          this.#running--;
+          this.#dispatch();
+        });
+    }
   }
 
   async close(): Promise<void> {
-    await this.#pool.destroy();
+    await this.#pool?.destroy();
   }
 }

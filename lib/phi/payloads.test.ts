@@ -1,7 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { PhiSession } from './session';
+import { SPEC_TYPES } from './openai-vocabulary';
 import {
+  MEDIA_TYPES,
+  TEXT_TYPES,
   createStreamRestorer,
   detectInRequestBody,
   mediaParts,
@@ -232,16 +235,21 @@ describe('requestTexts', () => {
       ],
     };
     const copy = structuredClone(body);
-    expect(requestTexts('chat', body)).toEqual(['Be brief.', 'Ann Lee', 'clinician', 'Call Ann Lee.']);
+    // Default deny: ids and names too (short ones are checked as they are; the image's address by its parts).
+    expect(requestTexts('chat', body)).toEqual({
+      texts: ['Be brief.', 'c', 'f', 'Ann Lee', 'clinician', 'Call Ann Lee.'],
+      identifiers: ['patient_name'],
+    });
     expect(body).toEqual(copy);
   });
 });
 
 describe('engine failure', () => {
   it('lets the error reach the caller so that the request fails', () => {
-    const broken = (): never => {
+    const fail = (): never => {
       throw new Error('dictionary missing');
     };
+    const broken = { text: fail, identifier: fail };
     const body: Json = { messages: [{ role: 'user', content: 'Mr. Nicholson' }] };
     expect(() => scrubRequestBody('chat', body, new PhiSession(), broken)).toThrow('dictionary missing');
     expect(() => detectInRequestBody('chat', body, broken)).toThrow('dictionary missing');
@@ -447,7 +455,7 @@ describe('createStreamRestorer (responses)', () => {
     });
     expect(first?.delta).toBe('See ');
     expect(r.flush()).toEqual([
-      { type: 'response.output_text.delta', item_id: 'm', content_index: 0, delta: 'Foley' },
+      { type: 'response.output_text.delta', item_id: 'm', output_index: 0, content_index: 0, delta: 'Foley' },
     ]);
   });
 
@@ -647,5 +655,195 @@ describe('fields besides the messages', () => {
       }),
     ).toEqual([{ kind: 'image', param: 'input[0].content[0]' }]);
     expect(mediaParts('responses', { input: 'text only' })).toEqual([]);
+  });
+});
+
+describe('default deny: every string and key that leaves', () => {
+  const planted = ['Maria Gonzalez', 'Gonzalez', 'maria.gonzalez@example.com', '03/04/1961', '123-45-6789'];
+  const leaks = (body: unknown): string[] => {
+    const text = JSON.stringify(body);
+    return planted.filter((p) => text.includes(p));
+  };
+
+  it('scans fields no list names: unknown fields, stop, cache keys, metadata keys, property names, MCP servers', () => {
+    const body: Json = {
+      model: 'gpt-4o',
+      patient_note: 'Maria Gonzalez, DOB 03/04/1961, SSN 123-45-6789',
+      stop: ['Maria Gonzalez', 'END'],
+      prompt_cache_key: 'maria.gonzalez@example.com',
+      metadata: { Maria_Gonzalez: 'x', 'Maria Gonzalez': 'y' },
+      messages: [{ role: 'user', name: 'Maria_Gonzalez', content: 'Hi' }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'lookup_Maria_Gonzalez',
+            parameters: {
+              type: 'object',
+              properties: { Maria_Gonzalez: { type: 'string', pattern: '^Maria Gonzalez$' } },
+              required: ['Maria_Gonzalez'],
+            },
+          },
+        },
+        {
+          type: 'mcp',
+          server_label: 'records',
+          server_url: 'https://mcp.example.org/patients/maria-gonzalez',
+          headers: { 'X-Patient': 'Maria Gonzalez' },
+        },
+      ],
+      future_field: { nested: [{ deeper: 'born 03/04/1961' }] },
+    };
+    const s = new PhiSession();
+    scrubRequestBody('chat', body, s);
+    expect(leaks(body)).toEqual([]);
+    // A name written as one identifier is replaced whole and stays an identifier.
+    expect((body.messages as Json[])[0]?.name).toMatch(/^NAME_\d+$/);
+    const fn = (body.tools as { function: Json }[])[0]!.function;
+    expect(fn.name).toMatch(/^NAME_\d+$/);
+    const props = (fn.parameters as { properties: Json }).properties;
+    expect(Object.keys(props)[0]).toMatch(/^NAME_\d+$/);
+    // The same value keeps its token in a key, a name and a required list, so the schema still holds together.
+    expect((fn.parameters as { required: string[] }).required[0]).toBe(Object.keys(props)[0]);
+    expect(body.model).toBe('gpt-4o');
+    // Under block, the same body is refused for what any of those fields holds.
+    const again: Json = { model: 'm', stop: ['Maria Gonzalez'], messages: [{ role: 'user', content: 'Hi' }] };
+    expect(detectInRequestBody('chat', again)).toEqual({ NAME: 1 });
+  });
+
+  it('leaves what cannot hold text: enum values, ids an upstream made, encrypted content, time zones', () => {
+    const body: Json = {
+      model: 'gpt-4o',
+      input: [
+        { type: 'reasoning', id: 'rs_68a1b2c3d4e5f60718293a4b', encrypted_content: 'gAAAAABpM0Yj-Xy9_12' },
+        { type: 'function_call_output', call_id: 'call_DdmO9pD3xa9XTPNJ32zg2hcA', output: 'ok' },
+        { type: 'item_reference', id: 'msg_0123456789abcdef0123456789abcdef' },
+      ],
+      previous_response_id: 'resp_68a1b2c3d4e5f60718293a4b5c6d7e8f',
+      tools: [{ type: 'web_search', user_location: { type: 'approximate', timezone: 'America/Chicago' } }],
+      audio: { voice: 'sage', format: 'wav' },
+      user: 'Sage',
+    };
+    const copy = structuredClone(body);
+    scrubRequestBody('responses', body, new PhiSession());
+    expect({ ...body, user: copy.user }).toEqual(copy);
+    // "sage" is a voice where the API says voice; as an end user's name it is scanned like any other text.
+    expect(requestTexts('responses', copy).texts).toContain('Sage');
+  });
+
+  it('restores every string and key of an answer, and drops logprobs of tokens', () => {
+    const s = new PhiSession();
+    const body: Json = {
+      messages: [{ role: 'user', name: 'Maria_Gonzalez', content: 'Call Maria Gonzalez' }],
+    };
+    scrubRequestBody('chat', body, s);
+    const name = (body.messages as Json[])[0]!.name as string;
+    const answer: Json = {
+      choices: [
+        {
+          message: {
+            role: 'assistant',
+            content: 'Calling [NAME_2]',
+            tool_calls: [{ function: { name, arguments: `{"${name}": "[NAME_2]"}` } }],
+          },
+          logprobs: { content: [{ token: '[', logprob: -1 }] },
+        },
+      ],
+      future: { echo: 'for [NAME_2]' },
+    };
+    restoreResponseBody('chat', answer, s);
+    const choice = (answer.choices as Json[])[0]!;
+    const msg = choice.message as { content: string; tool_calls: { function: Json }[] };
+    expect(msg.content).toBe('Calling Maria Gonzalez');
+    expect(msg.tool_calls[0]!.function.name).toBe('Maria_Gonzalez');
+    expect(JSON.parse(msg.tool_calls[0]!.function.arguments as string)).toEqual({
+      Maria_Gonzalez: 'Maria Gonzalez',
+    });
+    expect(choice.logprobs).toBeNull();
+    expect(answer.future).toEqual({ echo: 'for Maria Gonzalez' });
+  });
+
+  it('restores every event of a Responses stream, deltas of any kind included', () => {
+    const s = session();
+    const r = createStreamRestorer('responses', s);
+    const created = r.transform({
+      type: 'response.created',
+      response: { instructions: 'About NAME_1', metadata: { who: '[NAME_1]' }, output: [] },
+    });
+    expect(created[0]).toMatchObject({
+      response: { instructions: 'About Foley', metadata: { who: 'Foley' } },
+    });
+    const out = [
+      ...r.transform({
+        type: 'response.reasoning_summary_text.delta',
+        item_id: 'r',
+        summary_index: 0,
+        delta: '[NA',
+      }),
+      ...r.transform({
+        type: 'response.reasoning_summary_text.delta',
+        item_id: 'r',
+        summary_index: 0,
+        delta: 'ME_1] ok',
+      }),
+      ...r.transform({
+        type: 'response.reasoning_summary_text.done',
+        item_id: 'r',
+        summary_index: 0,
+        text: '[NAME_1] ok',
+      }),
+      ...r.transform({
+        type: 'response.output_text.delta',
+        item_id: 'm',
+        content_index: 0,
+        delta: 'x',
+        logprobs: [{ token: '[' }],
+      }),
+    ];
+    expect(
+      out
+        .filter((e) => e.type === 'response.reasoning_summary_text.delta')
+        .map((e) => e.delta)
+        .join(''),
+    ).toBe('Foley ok');
+    expect(out.find((e) => e.type === 'response.reasoning_summary_text.done')?.text).toBe('Foley ok');
+    expect(out.at(-1)?.logprobs).toEqual([]);
+  });
+
+  it('classifies every part, item and tool type the specification defines as text or media', () => {
+    const unclassified = SPEC_TYPES.filter((t) => !Object.hasOwn(MEDIA_TYPES, t) && !TEXT_TYPES.has(t));
+    expect(unclassified).toEqual([]);
+  });
+
+  it('finds media in any part, item or tool that carries or makes one', () => {
+    const kinds = (body: Json) => mediaParts('responses', body).map((p) => `${p.kind}@${p.param}`);
+    expect(
+      kinds({
+        input: [{ type: 'computer_call_output', call_id: 'c', output: { type: 'computer_screenshot' } }],
+      }),
+    ).toEqual(['image@input[0]']);
+    expect(kinds({ input: 'x', tools: [{ type: 'image_generation' }] })).toEqual(['image@tools[0]']);
+    expect(kinds({ input: 'x', tools: [{ type: 'code_interpreter', container: { type: 'auto' } }] })).toEqual(
+      ['file@tools[0]'],
+    );
+    const png = `data:image/png;base64,${'A'.repeat(400)}`;
+    expect(kinds({ input: 'x', someday: { picture: png } })).toEqual(['image@someday.picture']);
+    // A tool's parameter named like a media key is a schema, not a part.
+    expect(
+      kinds({
+        input: 'x',
+        tools: [
+          { type: 'function', name: 'f', parameters: { properties: { image_url: { type: 'string' } } } },
+        ],
+      }),
+    ).toEqual([]);
+    // A text data URL is text: scanned, not refused.
+    const note = `data:text/plain;base64,${Buffer.from('Maria Gonzalez '.repeat(20)).toString('base64')}`;
+    expect(kinds({ input: 'x', attachment: note })).toEqual([]);
+    const body: Json = { input: 'x', attachment: note };
+    scrubRequestBody('responses', body, new PhiSession());
+    expect(Buffer.from((body.attachment as string).split(',')[1]!, 'base64').toString()).not.toContain(
+      'Gonzalez',
+    );
   });
 });

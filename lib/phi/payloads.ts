@@ -1,11 +1,28 @@
-import { detect } from './detect';
+import { detect, detectIdentifier, isIdentifier } from './detect';
+import { SPEC_ENUMS, SPEC_KEYS, SPEC_OPAQUE } from './openai-vocabulary';
+import { Kind, kindOf, wordEntry } from './wordindex';
 import type { PhiSession, TextStreamRestorer } from './session';
 import type { PhiCounts, PhiEntity, PhiType } from './types';
 
-// Walks OpenAI-shaped request and response bodies (already parsed JSON) and rewrites their text
-// fields in place. Fields this module does not know pass through untouched.
+// Default deny: every string and every object key of a request body is scanned, at any depth, in every operation,
+// fields no specification names yet included. What is left alone is only what cannot hold text: the API's own
+// words (property names and enum values from OpenAI's specification, generated into openai-vocabulary.ts), the
+// model the route resolved, ids an upstream made, encrypted fields the upstream produced, and the binary payload
+// of media parts (which follow the app's media setting instead). Answers are restored the same way: every string.
 
-export type PhiOperation = 'chat' | 'responses' | 'embeddings' | 'completions';
+/** The request shapes Portico forwards. Only the stream restorers and the top-level `model` depend on it. */
+export type PhiOperation =
+  | 'chat'
+  | 'responses'
+  | 'embeddings'
+  | 'completions'
+  | 'images'
+  | 'speech'
+  | 'transcriptions'
+  | 'conversations'
+  | 'batches'
+  /** A pass-through adapter's request (path segments, query pairs, body): nothing in it is the API's model. */
+  | 'http';
 
 type Json = Record<string, unknown>;
 
@@ -13,284 +30,285 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** What a text field holds: prose, a JSON document (tool arguments), or an identifier (a message's `name`). */
-type FieldKind = 'text' | 'json' | 'identifier';
+const API_KEYS: ReadonlySet<string> = new Set(SPEC_KEYS);
+const API_ENUMS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries(SPEC_ENUMS).map(([k, v]) => [k, new Set(v)]),
+);
+const OPAQUE: ReadonlySet<string> = new Set(SPEC_OPAQUE);
+
+/** Finds the entities of texts and of identifiers (see detectIdentifier): the engine, or a worker's answers. */
+export interface Finder {
+  text(s: string): PhiEntity[];
+  identifier(s: string): PhiEntity[];
+}
+
+// Identifiers repeat from request to request (tool and property names): a bounded memo of those found free of PHI.
+// Only PHI-free strings are kept, so no identifier value outlives its request here.
+const CLEAN_IDENTIFIERS = new Set<string>();
+const MAX_CLEAN_IDENTIFIERS = 20_000;
+
+function cachedIdentifier(s: string): PhiEntity[] {
+  if (CLEAN_IDENTIFIERS.has(s)) return [];
+  const found = detectIdentifier(s);
+  if (found.length === 0 && s.length <= 64) {
+    if (CLEAN_IDENTIFIERS.size >= MAX_CLEAN_IDENTIFIERS) CLEAN_IDENTIFIERS.clear();
+    CLEAN_IDENTIFIERS.add(s);
+  }
+  return found;
+}
+
+export const engineFinder: Finder = { text: detect, identifier: cachedIdentifier };
+
+/** What a string is, for scanning. */
+type Kind = 'text' | 'identifier';
 
 /**
- * A visitor over every text-bearing field. `hint` says what a field holds when its name says so and the words
- * alone might not ("city": "Tulsa", a metadata "patient_name").
+ * The walk's visitor: gets each string to scan and gives its replacement. `hint` is what a client's own key says
+ * the value is when the words alone might not ("city": "Tulsa", "patient_name": "Smith").
  */
-type TextVisitor = (text: string, kind: FieldKind, hint?: PhiType) => string;
+type Visitor = (text: string, kind: Kind, hint?: PhiType) => string;
 
-function visitField(
-  obj: Json,
-  key: string,
-  visit: TextVisitor,
-  kind: FieldKind = 'text',
-  hint?: PhiType,
-): void {
-  const v = obj[key];
-  if (typeof v === 'string') obj[key] = visit(v, kind, hint);
-}
-
-// Keys whose values are structure, names the API matches on, secrets or addresses it calls: never rewritten.
-const STRUCTURAL = new Set([
-  'type',
-  'name',
-  'strict',
-  'format',
-  'pattern',
-  '$ref',
-  '$schema',
-  '$id',
-  '$anchor',
-  '$comment',
-  'required',
-  'id',
-  'call_id',
-  'item_id',
-  'file_id',
-  'vector_store_ids',
-  'server_url',
-  'server_label',
-  'headers',
-  'authorization',
-  'require_approval',
-  'allowed_tools',
-  'syntax',
-  'definition',
-  'container',
-  'connector_id',
-  'timezone',
-  'country',
-  'search_context_size',
-  'tool_choice',
-  'parallel_tool_calls',
-]);
-// Keys whose own keys are property names of a schema: the names stay, their schemas are walked.
-const NAME_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
-
-/**
- * Every string in a tool definition or a JSON schema (descriptions, titles, examples, defaults, enum values),
- * in place; names, types and patterns stay as they are.
- */
-function visitStrings(node: unknown, visit: TextVisitor, hintKey?: string): unknown {
-  if (typeof node === 'string') return visit(node, 'text', hintKey ? hintFor(hintKey, node) : undefined);
-  if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) node[i] = visitStrings(node[i], visit, hintKey);
-    return node;
-  }
-  if (!isObject(node)) return node;
-  for (const key of Object.keys(node)) {
-    const v = node[key];
-    // "format" is a schema's string format ("date-time") but also the Responses API's output format object.
-    if (STRUCTURAL.has(key) && !(key === 'format' && isObject(v))) continue;
-    if (NAME_MAPS.has(key) && isObject(v)) {
-      for (const k of Object.keys(v)) v[k] = visitStrings(v[k], visit);
-      continue;
-    }
-    node[key] = visitStrings(v, visit, key);
-  }
-  return node;
-}
-
-/** Free-form string values of `metadata` (and prompt variables): their keys hint at what they hold. */
-function visitValues(obj: unknown, visit: TextVisitor): void {
-  if (!isObject(obj)) return;
-  for (const key of Object.keys(obj)) {
-    const v = obj[key];
-    if (typeof v === 'string') obj[key] = visit(v, 'text', hintFor(key, v));
-    else if (isObject(v) || Array.isArray(v)) visitStrings(v, visit, key);
-  }
-}
-
-/** The fields every operation may carry besides its text: who the end user is, metadata, tools, output schemas. */
-function visitCommon(body: Json, visit: TextVisitor): void {
-  visitField(body, 'user', visit);
-  visitField(body, 'safety_identifier', visit);
-  visitValues(body.metadata, visit);
-  if (Array.isArray(body.tools)) visitStrings(body.tools, visit);
-  if (Array.isArray(body.functions)) visitStrings(body.functions, visit);
-  if (isObject(body.response_format)) visitStrings(body.response_format, visit);
-  if (isObject(body.text)) visitStrings(body.text, visit);
-  if (isObject(body.prediction)) visitContent(body.prediction, 'content', visit);
-  // Where the end user is, for web search: a town and a region are identifiers below the state.
-  if (isObject(body.web_search_options)) visitStrings(body.web_search_options, visit);
-  if (isObject(body.prompt)) visitValues(body.prompt.variables, visit);
-}
-
-/** Chat `content`: a string, or an array of parts whose `text` parts carry text. */
-function visitContent(obj: Json, key: string, visit: TextVisitor): void {
-  const v = obj[key];
-  if (typeof v === 'string') {
-    obj[key] = visit(v, 'text');
-    return;
-  }
-  if (!Array.isArray(v)) return;
-  for (const part of v) {
-    if (!isObject(part)) continue;
-    if (
-      part.type === 'text' ||
-      part.type === 'input_text' ||
-      part.type === 'output_text' ||
-      part.type === 'refusal'
-    ) {
-      visitField(part, 'text', visit);
-      visitField(part, 'refusal', visit);
-    } else if (part.type === 'input_file') {
-      // A file's name often is the patient's ("smith_john_mri.pdf").
-      visitField(part, 'filename', visit);
-    } else if (part.type === 'file' && isObject(part.file)) {
-      visitField(part.file, 'filename', visit);
-    }
-  }
-}
-
-function visitToolCalls(calls: unknown, visit: TextVisitor): void {
-  if (!Array.isArray(calls)) return;
-  for (const call of calls) {
-    if (!isObject(call) || !isObject(call.function)) continue;
-    visitField(call.function, 'arguments', visit, 'json');
-  }
-}
-
-function visitChatMessages(messages: unknown, visit: TextVisitor): void {
-  if (!Array.isArray(messages)) return;
-  for (const m of messages) {
-    if (!isObject(m)) continue;
-    visitField(m, 'name', visit, 'identifier');
-    visitContent(m, 'content', visit);
-    visitField(m, 'refusal', visit);
-    visitToolCalls(m.tool_calls, visit);
-    // The deprecated single function call of older clients.
-    if (isObject(m.function_call)) visitField(m.function_call, 'arguments', visit, 'json');
-  }
-}
-
-/** Responses API items: messages with content parts, function calls and their outputs. */
-function visitResponseItems(items: unknown, visit: TextVisitor): void {
-  if (!Array.isArray(items)) return;
-  for (const item of items) {
-    if (!isObject(item)) continue;
-    if (item.type === 'function_call') {
-      visitField(item, 'arguments', visit, 'json');
-    } else if (item.type === 'function_call_output') {
-      visitField(item, 'output', visit);
-      if (Array.isArray(item.output)) visitContent(item, 'output', visit);
-    } else if (item.type === 'message' || item.type === undefined) {
-      visitContent(item, 'content', visit);
-    } else if (item.type === 'reasoning' && Array.isArray(item.summary)) {
-      for (const s of item.summary) if (isObject(s)) visitField(s, 'text', visit);
-    } else if (item.type === 'custom_tool_call') {
-      visitField(item, 'input', visit);
-    } else if (
-      item.type === 'custom_tool_call_output' ||
-      item.type === 'computer_call_output' ||
-      item.type === 'local_shell_call_output'
-    ) {
-      visitField(item, 'output', visit);
-      if (Array.isArray(item.output)) visitContent(item, 'output', visit);
-    } else if (item.type === 'mcp_call') {
-      visitField(item, 'arguments', visit, 'json');
-      visitField(item, 'output', visit);
-      visitField(item, 'error', visit);
-    } else if (item.type === 'mcp_approval_response') {
-      visitField(item, 'reason', visit);
-    } else if (item.type === 'file_search_call' && Array.isArray(item.queries)) {
-      item.queries = item.queries.map((q: unknown) => (typeof q === 'string' ? visit(q, 'text') : q));
-    } else if (item.type === 'web_search_call' && isObject(item.action)) {
-      visitField(item.action, 'query', visit);
-    } else if (
-      item.type === 'local_shell_call' &&
-      isObject(item.action) &&
-      Array.isArray(item.action.command)
-    ) {
-      item.action.command = item.action.command.map((c: unknown) =>
-        typeof c === 'string' ? visit(c, 'text') : c,
-      );
-    } else if (item.type === 'item_reference') {
-      // A reference to an item the upstream already holds: nothing to read.
-    } else {
-      // An item type this version does not know: every string in it, as for a tool's definition.
-      visitStrings(item, visit);
-    }
-  }
-}
-
-function visitRequest(op: PhiOperation, body: Json, visit: TextVisitor): void {
-  visitCommon(body, visit);
-  switch (op) {
-    case 'chat':
-      visitChatMessages(body.messages, visit);
-      return;
-    case 'responses':
-      visitField(body, 'instructions', visit);
-      if (Array.isArray(body.instructions)) visitResponseItems(body.instructions, visit);
-      if (typeof body.input === 'string') body.input = visit(body.input, 'text');
-      else visitResponseItems(body.input, visit);
-      return;
-    case 'embeddings':
-      if (typeof body.input === 'string') body.input = visit(body.input, 'text');
-      else if (Array.isArray(body.input)) {
-        // Arrays of token ids (numbers, or arrays of numbers) carry no readable text.
-        body.input = body.input.map((x: unknown) => (typeof x === 'string' ? visit(x, 'text') : x));
-      }
-      return;
-    case 'completions':
-      visitField(body, 'suffix', visit);
-      if (typeof body.prompt === 'string') body.prompt = visit(body.prompt, 'text');
-      else if (Array.isArray(body.prompt))
-        body.prompt = body.prompt.map((x: unknown) => (typeof x === 'string' ? visit(x, 'text') : x));
-      return;
-  }
-}
-
-// JSON text (tool-call arguments): scrub each string literal's decoded value, so that a value
-// maps to its plain form, and re-encode only the literals that changed.
-const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
-const KEY_FOLLOWS = /^\s*:/;
-
-// A tool's own field names say what a short value is, where the words alone would not ("name": "Smith").
+// A client's own field names say what a short value is ("name": "Smith" in tool arguments or metadata).
 const KEY_HINTS: readonly [RegExp, PhiType][] = [
   [
-    /(?:^|_|\b)(?:first|last|middle|given|family|full|sur|maiden|nick)?_?name$|^(?:patient|physician|doctor|provider|clinician|nurse|contact|guardian|proxy|caregiver|emergency_contact)$/i,
+    /(?:^|_|\b)(?:first|last|middle|given|family|full|sur|maiden|nick|patient|person|contact)_?name$|^(?:patient|physician|doctor|provider|clinician|nurse|contact|guardian|proxy|caregiver|emergency_contact|family|given|surname)$/i,
     'NAME',
   ],
   [/address|street|^city$|^town$|^zip(?:_?code)?$|postal/i, 'LOCATION'],
   [
-    /^(?:dob|date_of_birth|birth_?date|birthday|dod|date_of_death|admission_date|discharge_date|admit_date)$/i,
+    /^(?:dob|date_?of_?birth|birth_?date|birthday|dod|date_?of_?death|admission_?date|discharge_?date|admit_?date)$/i,
     'DATE',
   ],
-  [/^(?:phone|telephone|mobile|cell|phone_number|tel)$/i, 'PHONE'],
-  [/^fax(?:_number)?$/i, 'FAX'],
-  [/^e-?mail(?:_address)?$/i, 'EMAIL'],
-  [/^(?:ssn|social_security(?:_number)?)$/i, 'SSN'],
-  [/^(?:mrn|medical_record(?:_number)?|patient_id|chart_number)$/i, 'MRN'],
-  [/^(?:member_id|subscriber_id|policy_number|insurance_id|medicare_id|medicaid_id)$/i, 'HEALTH_PLAN'],
-  [/^(?:account|account_number|acct)$/i, 'ACCOUNT'],
+  [/^(?:phone|telephone|mobile|cell|phone_?number|tel)$/i, 'PHONE'],
+  [/^fax(?:_?number)?$/i, 'FAX'],
+  [/^e-?mail(?:_?address)?$/i, 'EMAIL'],
+  [/^(?:ssn|social_?security(?:_?number)?)$/i, 'SSN'],
+  [/^(?:mrn|medical_?record(?:_?number)?|patient_?id|chart_?number)$/i, 'MRN'],
+  [/^(?:member_?id|subscriber_?id|policy_?number|insurance_?id|medicare_?id|medicaid_?id)$/i, 'HEALTH_PLAN'],
+  [/^(?:account|account_?number|acct)$/i, 'ACCOUNT'],
 ];
 const MAX_HINTED_LENGTH = 120;
 const HAS_LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
+/**
+ * What a key says of its short value. The API's own keys say nothing (its "name" is a function's or a schema's),
+ * but for `city`, which is a town wherever it is.
+ */
 function hintFor(key: string | undefined, value: string): PhiType | undefined {
   if (key === undefined || value.length > MAX_HINTED_LENGTH || !HAS_LETTER_OR_DIGIT.test(value))
     return undefined;
+  if (API_KEYS.has(key) && key !== 'city') return undefined;
   for (const [re, type] of KEY_HINTS) if (re.test(key)) return type;
   return undefined;
 }
 
-function scrubJsonText(
-  text: string,
-  scrub: (s: string) => string,
-  whole: (s: string, type: PhiType) => string,
-  hinted: (s: string, type: PhiType) => string = (s, type) => {
-    const out = scrub(s);
-    return out === s ? whole(s, type) : out;
-  },
-): string {
-  let changed = false;
+// Binary payloads: a data URL, or base64 under a key that carries a media part's bytes.
+const DATA_URL = /^data:([\w.+-]+\/[\w.+-]+)?((?:;[\w-]+=[\w.+-]+)*);base64,/i;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+const PAYLOAD_KEYS: ReadonlySet<string> = new Set([
+  'data',
+  'file_data',
+  'result',
+  'b64_json',
+  'image_url',
+  'url',
+]);
+const MIN_PAYLOAD = 256;
+
+function isPayload(key: string | undefined, value: string): boolean {
+  if (value.length < MIN_PAYLOAD) return false;
+  if (DATA_URL.test(value)) return true;
+  return key !== undefined && PAYLOAD_KEYS.has(key) && BASE64.test(value.slice(0, 4096));
+}
+
+/** A data URL that carries text (text/plain, JSON, CSV): its text is scanned like any other. */
+function textDataUrl(value: string): { head: string; text: string } | undefined {
+  const m = DATA_URL.exec(value);
+  if (!m || !m[1] || !/^(?:text\/|application\/(?:json|xml|csv|x-ndjson|jsonl))/i.test(m[1]))
+    return undefined;
+  try {
+    return { head: m[0], text: Buffer.from(value.slice(m[0].length), 'base64').toString('utf8') };
+  } catch {
+    return undefined;
+  }
+}
+
+let zones: ReadonlySet<string> | undefined;
+/** IANA time-zone names ("America/Chicago"): a closed list, not an address. */
+function isTimeZone(v: string): boolean {
+  zones ??= new Set(
+    (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [],
+  );
+  return zones.has(v);
+}
+
+const URL_START = /^https?:\/\/[^\s]+$/i;
+const URL_KEYS: ReadonlySet<string> = new Set(['url', 'server_url', 'image_url', 'file_url']);
+
+/**
+ * A URL field (an MCP server, an image's address) is an address the upstream must reach: scanned by its parts
+ * (host, path segments, query), and replaced whole when one of them holds an identifier.
+ */
+function urlParts(value: string): string[] | undefined {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return undefined;
+  }
+  const parts = [u.hostname, ...u.pathname.split('/')];
+  for (const [k, v] of u.searchParams) parts.push(k, v);
+  if (u.hash) parts.push(u.hash.slice(1));
+  if (u.username) parts.push(u.username);
+  return parts
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    })
+    .filter((p) => p.length > 0);
+}
+
+const looksLikeJson = (text: string): boolean => {
+  const t = text.trimStart();
+  return t.startsWith('{') || t.startsWith('[');
+};
+
+/**
+ * Every string and key of a request, in place. `model` at the top is the model the route resolved; enum values and
+ * the API's own keys are words of the API; ids an upstream made and encrypted fields pass (detectIdentifier leaves
+ * machine-made ids alone); everything else goes to `visit`.
+ */
+function walkRequest(op: PhiOperation, body: Json, visit: Visitor, find: Finder): void {
+  const ctx: Walk = { visit, find };
+  let renamed: Map<string, string> | undefined;
+  for (const key of Object.keys(body)) {
+    if (key === 'model' && op !== 'http' && typeof body[key] === 'string') continue;
+    body[key] = walkValue(body[key], key, ctx);
+    if (API_KEYS.has(key)) continue;
+    const nk = visitKey(key, visit);
+    if (nk !== key) (renamed ??= new Map()).set(key, nk);
+  }
+  if (!renamed) return;
+  // The top-level object keeps its identity (the caller holds it): its keys are rewritten in place, in order.
+  const entries = Object.entries(renameKeys(body, renamed));
+  for (const k of Object.keys(body)) delete body[k];
+  for (const [k, v] of entries) body[k] = v;
+}
+
+interface Walk {
+  visit: Visitor;
+  /** Looks without rewriting (the parts of a URL). */
+  find: Finder;
+}
+
+function walkValue(v: unknown, key: string | undefined, ctx: Walk): unknown {
+  if (typeof v === 'string') return visitString(v, key, ctx);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = walkValue(v[i], key, ctx);
+    return v;
+  }
+  if (!isObject(v)) return v;
+  let renamed: [string, string][] | undefined;
+  for (const k of Object.keys(v)) {
+    v[k] = walkValue(v[k], k, ctx);
+    if (API_KEYS.has(k)) continue;
+    const nk = visitKey(k, ctx.visit);
+    if (nk !== k) (renamed ??= []).push([k, nk]);
+  }
+  return renamed ? renameKeys(v, new Map(renamed)) : v;
+}
+
+/** The object with some keys renamed, in the same order (a clash keeps both: the second gets a suffix). */
+function renameKeys(obj: Json, names: Map<string, string>): Json {
+  const out: Json = {};
+  for (const k of Object.keys(obj)) {
+    let nk = names.get(k) ?? k;
+    while (Object.hasOwn(out, nk)) nk += '_';
+    out[nk] = obj[k];
+  }
+  return out;
+}
+
+/**
+ * A field name that is one lower-case English word ("ward", "notes", "brown") names a field, not a person: a key has
+ * no context that would make it a name. Capitalised words and words no dictionary holds ("gonzalez") are scanned.
+ */
+function plainWordKey(k: string): boolean {
+  if (!/^[a-z]{2,24}$/.test(k)) return false;
+  // "ward", "bill", "rose" are names too, but a lower-case word alone as a field's name is that word.
+  const kind = kindOf(wordEntry(k), k);
+  return kind === Kind.Word || kind === Kind.Stop || kind === Kind.Clinical || kind === Kind.Weak;
+}
+
+function visitKey(k: string, visit: Visitor): string {
+  if (plainWordKey(k)) return k;
+  return bareTokens(joinedWords(k) ? visit(k, 'identifier') : visit(k, 'text'));
+}
+
+const JOINS = /[\p{L}\p{N}][_.:@+-]|\p{Ll}\p{Lu}|\p{L}\p{N}|\p{N}\p{L}/u;
+
+/** Words written as one (snake_case, camelCase, an email, an id): scanned word by word, replaced whole. */
+function joinedWords(s: string): boolean {
+  return isIdentifier(s) && JOINS.test(s);
+}
+
+const BRACKETED_TOKEN = /\[([A-Z]+(?:_[A-Z]+)?_\d+)\]/g;
+const bareTokens = (s: string): string => (s.includes('[') ? s.replace(BRACKETED_TOKEN, '$1') : s);
+/** A programming identifier keeps that shape when replaced ("NAME_1"); other values get "[NAME_1]". */
+const CODE_IDENTIFIER = /^(?=[\d_-]*[A-Za-z])[A-Za-z0-9_-]+$/;
+
+function visitString(v: string, key: string | undefined, ctx: Walk): string {
+  const visit = ctx.visit;
+  if (v.length === 0) return v;
+  if (key !== undefined) {
+    if (API_ENUMS.get(key)?.has(v)) return v;
+    if (OPAQUE.has(key)) return v;
+    if (key === 'timezone' && isTimeZone(v)) return v;
+  }
+  if (isPayload(key, v)) {
+    const t = textDataUrl(v);
+    if (!t) return v; // binary: the media check decided on it
+    const scrubbed = visit(t.text, 'text');
+    return scrubbed === t.text ? v : t.head + Buffer.from(scrubbed, 'utf8').toString('base64');
+  }
+  if (key !== undefined && URL_KEYS.has(key) && URL_START.test(v)) {
+    const parts = urlParts(v);
+    if (parts) {
+      // A part of a URL is no URL itself: what counts is a name, a date, a number in it.
+      const holds = parts.some((p) =>
+        (isIdentifier(p) ? ctx.find.identifier(p) : ctx.find.text(p)).some((e) => e.type !== 'URL'),
+      );
+      return holds ? visit(v, 'text', 'URL') : v;
+    }
+  }
+  if (joinedWords(v)) return visit(v, 'identifier', hintFor(key, v));
+  // A participant's or a function's name must stay one word for the upstream: tokens in it are written bare.
+  if (key === 'name') return bareTokens(visit(v, 'text', undefined));
+  if (looksLikeJson(v)) {
+    const json = jsonDocument(v, ctx);
+    if (json !== undefined) return json;
+  }
+  return visit(v, 'text', hintFor(key, v));
+}
+
+// JSON text (tool-call arguments, a tool's result, a record pasted as a message): each string literal and each key
+// is scanned by its decoded value, with its key as a hint, and only the literals that changed are re-encoded, so
+// that the document keeps its formatting.
+const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
+const KEY_FOLLOWS = /^\s*:/;
+
+function jsonDocument(text: string, ctx: Walk): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+  } catch {
+    return undefined;
+  }
   let key: string | undefined;
-  const out = text.replace(JSON_STRING, (literal: string, offset: number) => {
+  return text.replace(JSON_STRING, (literal: string, offset: number) => {
     let value: unknown;
     try {
       value = JSON.parse(literal);
@@ -300,190 +318,285 @@ function scrubJsonText(
     if (typeof value !== 'string') return literal;
     if (KEY_FOLLOWS.test(text.slice(offset + literal.length, offset + literal.length + 8))) {
       key = value;
-      return literal;
+      if (API_KEYS.has(value)) return literal;
+      const nk = visitKey(value, ctx.visit);
+      return nk === value ? literal : JSON.stringify(nk);
     }
-    const hint = hintFor(key, value);
+    const scrubbed = visitString(value, key, ctx);
     key = undefined;
-    // The words decide first, so that a value keeps the token it gets elsewhere; the key fills in what they
-    // missed, and names the type when they found the whole value ("city": "Springfield" is a place).
-    const scrubbed = hint ? hinted(value, hint) : scrub(value);
-    if (scrubbed === value) return literal;
-    changed = true;
-    return JSON.stringify(scrubbed);
+    return scrubbed === value ? literal : JSON.stringify(scrubbed);
   });
-  return changed ? out : text;
 }
 
 const NON_SPACE = /\S/;
-const BRACKETED_TOKEN = /\[([A-Z]+(?:_[A-Z]+)?_\d+)\]/g;
+const BRACKETED = /^\[(.*)\]$/;
 
-function looksLikeJson(text: string): boolean {
-  const t = text.trimStart();
-  return t.startsWith('{') || t.startsWith('[');
+/** Whether the entities found cover all of `s` (so that a hinted value is one identifier, typed by its key). */
+function coversAll(s: string, found: readonly PhiEntity[]): boolean {
+  return (
+    found.length === 1 &&
+    (found[0]?.start ?? 1) <= s.search(NON_SPACE) &&
+    (found[0]?.end ?? 0) >= s.trimEnd().length
+  );
 }
 
 /**
- * Replaces PHI in every text-bearing field of a request body with the session's tokens.
- * Mutates `body` in place. Throws if detection fails: the caller must then fail the request.
- * `find` locates the entities of one text (`detect`, or a worker thread's answers for a large request).
+ * Replaces PHI in every string and key of a request body with the session's tokens, in place (the top-level object
+ * keeps its identity; renamed keys rebuild the objects below it). Throws if detection fails: the caller must then
+ * fail the request. A value written as one identifier is replaced whole by a bare token ("NAME_1"), so that it
+ * stays a valid name for the upstream.
  */
 export function scrubRequestBody(
   op: PhiOperation,
   body: Record<string, unknown>,
   session: PhiSession,
-  find: (text: string) => PhiEntity[] = detect,
+  find: Finder = engineFinder,
 ): void {
-  const scrub = (s: string): string => session.scrubEntities(s, find(s));
   const whole = (s: string, type: PhiType): string =>
     session.scrubEntities(s, [{ start: 0, end: s.length, type }]);
-  const hinted = (s: string, type: PhiType): string => {
-    const found = find(s);
-    const covers =
-      found.length === 1 &&
-      (found[0]?.start ?? 1) <= s.search(NON_SPACE) &&
-      (found[0]?.end ?? 0) >= s.trimEnd().length;
-    return found.length === 0 || covers ? whole(s, type) : session.scrubEntities(s, found);
-  };
-  visitRequest(op, body, (text, kind, hint) => {
-    if (kind === 'json' && looksLikeJson(text)) return scrubJsonText(text, scrub, whole, hinted);
-    // A message `name` must stay a bare identifier for the upstream: "NAME_1", not "[NAME_1]".
-    if (kind === 'identifier') return scrub(text).replace(BRACKETED_TOKEN, '$1');
-    return hint ? hinted(text, hint) : scrub(text);
-  });
+  walkRequest(
+    op,
+    body,
+    (text, kind, hint) => {
+      if (kind === 'identifier') {
+        const found = find.identifier(text);
+        const type = found[0]?.type ?? hint;
+        if (!type) return text;
+        const token = whole(text, type);
+        return CODE_IDENTIFIER.test(text) ? token.replace(BRACKETED, '$1') : token;
+      }
+      const found = find.text(text);
+      if (hint && (found.length === 0 || coversAll(text, found))) return whole(text, hint);
+      return session.scrubEntities(text, found);
+    },
+    find,
+  );
 }
 
-/** Every text `scrubRequestBody` would scan, in order, without changing the body (to scan them elsewhere first). */
-export function requestTexts(op: PhiOperation, body: Record<string, unknown>): string[] {
+/** Every text and identifier `scrubRequestBody` would scan, without changing the body (to scan them elsewhere first). */
+export function requestTexts(
+  op: PhiOperation,
+  body: Record<string, unknown>,
+): { texts: string[]; identifiers: string[] } {
   const texts: string[] = [];
-  const note = (s: string): string => (texts.push(s), s);
+  const identifiers: string[] = [];
   // Every visit returns its text unchanged, so the walk leaves the body as it was (no copy of a large body).
-  visitRequest(op, body, (text, kind) =>
-    kind === 'json' && looksLikeJson(text) ? scrubJsonText(text, note, (s) => s) : note(text),
+  walkRequest(
+    op,
+    body,
+    (text, kind) => {
+      (kind === 'identifier' ? identifiers : texts).push(text);
+      return text;
+    },
+    engineFinder,
   );
-  return texts;
+  return { texts, identifiers };
 }
 
 /** Counts the identifiers in a request body by type, without changing it (policy `block`). */
 export function detectInRequestBody(
   op: PhiOperation,
   body: Record<string, unknown>,
-  find: (text: string) => PhiEntity[] = detect,
+  find: Finder = engineFinder,
 ): PhiCounts {
   const counts: PhiCounts = {};
-  // Returns a changed string when something was found, as scrubbing would; the walked copy is discarded.
-  const count = (s: string): string => {
-    const found = find(s);
-    for (const e of found) counts[e.type] = (counts[e.type] ?? 0) + 1;
-    return found.length > 0 ? `\u0000${s}` : s;
-  };
-  const whole = (s: string, type: PhiType): string => {
-    counts[type] = (counts[type] ?? 0) + 1;
-    return s;
-  };
-  // Counted for their side effect only: every visit hands back the text it got, so the body is never touched
-  // (and never copied, however large).
-  const hinted = (s: string, type: PhiType): string => {
-    const found = find(s);
-    const covers =
-      found.length === 1 &&
-      (found[0]?.start ?? 1) <= s.search(NON_SPACE) &&
-      (found[0]?.end ?? 0) >= s.trimEnd().length;
-    if (found.length === 0 || covers) return whole(s, type);
-    return count(s);
-  };
-  visitRequest(op, body, (text, kind, hint) => {
-    if (kind === 'json' && looksLikeJson(text)) scrubJsonText(text, count, whole, hinted);
-    else if (count(text) === text && hint) whole(text, hint);
-    return text;
-  });
+  const add = (type: PhiType) => (counts[type] = (counts[type] ?? 0) + 1);
+  walkRequest(
+    op,
+    body,
+    (text, kind, hint) => {
+      const found = kind === 'identifier' ? find.identifier(text) : find.text(text);
+      if (hint && (found.length === 0 || coversAll(text, found))) add(hint);
+      else for (const e of found) add(e.type);
+      // Handed back unchanged: the body is never touched (and never copied, however large).
+      return text;
+    },
+    find,
+  );
   return counts;
 }
 
-function restoreChatMessage(m: Json, session: PhiSession): void {
-  if (typeof m.content === 'string') m.content = session.restore(m.content);
-  else visitContent(m, 'content', (t) => session.restore(t));
-  visitField(m, 'refusal', (t) => session.restore(t));
-  visitToolCalls(m.tool_calls, (t) => session.restoreJsonEscaped(t));
-  if (isObject(m.function_call))
-    visitField(m.function_call, 'arguments', (t) => session.restoreJsonEscaped(t));
-}
+// ---------------------------------------------------------------------------------------------------------------
+// Answers: every string and key that comes back gets the original values, in JSON bodies and in every stream event.
 
-function restoreResponseOutput(output: unknown, session: PhiSession): void {
-  if (!Array.isArray(output)) return;
-  for (const item of output) {
-    if (!isObject(item)) continue;
-    if (item.type === 'function_call') visitField(item, 'arguments', (t) => session.restoreJsonEscaped(t));
-    else if (item.type === 'message') visitContent(item, 'content', (t) => session.restore(t));
-    else if (item.type === 'reasoning' && Array.isArray(item.summary)) {
-      for (const s of item.summary) if (isObject(s)) visitField(s, 'text', (t) => session.restore(t));
+const TOKEN_MARK = /_/;
+
+/**
+ * Restores every string and key of a JSON value, in place (returns the value, rebuilt where a key changed). Text that
+ * is itself JSON (tool-call arguments) gets JSON-escaped values. `logprobs` describe the tokens the model saw, not
+ * the restored text: they are removed (null, or an empty list) wherever a token was issued.
+ */
+function restoreTree(v: unknown, session: PhiSession, key?: string): unknown {
+  if (typeof v === 'string') return restoreString(v, session);
+  if (Array.isArray(v)) {
+    if (key === 'logprobs' || key === 'top_logprobs') return [];
+    for (let i = 0; i < v.length; i++) v[i] = restoreTree(v[i], session);
+    return v;
+  }
+  if (!isObject(v)) return v;
+  if (key === 'logprobs') return null;
+  let renamed: [string, string][] | undefined;
+  for (const k of Object.keys(v)) {
+    v[k] = restoreTree(v[k], session, k);
+    if (TOKEN_MARK.test(k) && !API_KEYS.has(k)) {
+      const nk = session.restore(k);
+      if (nk !== k) (renamed ??= []).push([k, nk]);
     }
   }
+  return renamed ? renameKeys(v, new Map(renamed)) : v;
 }
 
-/** Puts the original values back into a JSON response body, in place. */
-export function restoreResponseBody(op: PhiOperation, body: unknown, session: PhiSession): void {
+function restoreString(s: string, session: PhiSession): string {
+  if (!TOKEN_MARK.test(s)) return s;
+  if (looksLikeJson(s)) {
+    try {
+      JSON.parse(s);
+      return session.restoreJsonEscaped(s);
+    } catch {
+      // text that opens with a bracket ("[NAME_1] was seen"): plain text
+    }
+  }
+  return session.restore(s);
+}
+
+/** Restores every string and key of any JSON value (a structured answer parsed by Portico); returns it. */
+export function restoreJsonValue<T>(value: T, session: PhiSession): T {
+  return session.hasTokens() ? (restoreTree(value, session) as T) : value;
+}
+
+/** Puts the original values back into a JSON answer, in place: every string and key, whatever the operation. */
+export function restoreResponseBody(_op: PhiOperation, body: unknown, session: PhiSession): void {
   if (!isObject(body) || !session.hasTokens()) return;
-  if (op === 'chat' || op === 'completions') {
-    if (!Array.isArray(body.choices)) return;
-    for (const choice of body.choices) {
-      if (!isObject(choice)) continue;
-      if (isObject(choice.message)) restoreChatMessage(choice.message, session);
-      visitField(choice, 'text', (t) => session.restore(t));
-    }
-  } else if (op === 'responses') {
-    restoreResponseOutput(body.output, session);
-    visitField(body, 'output_text', (t) => session.restore(t));
-    // A response echoes the request's instructions, metadata, tools and output format.
-    const restore: TextVisitor = (t) => session.restore(t);
-    visitCommon(body, restore);
-    visitField(body, 'instructions', restore);
-    if (Array.isArray(body.instructions)) visitResponseItems(body.instructions, restore);
-  }
+  for (const k of Object.keys(body)) body[k] = restoreTree(body[k], session, k);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Media: images, audio and files cannot be scrubbed, so every part and tool that carries or makes one follows the
+// app's media setting. Each `type` the specification defines is classified here (a unit test fails on a new one).
 
 export type MediaKind = 'image' | 'audio' | 'file';
 
+/** Part, item and tool types that carry or produce an image, audio or a file. */
+export const MEDIA_TYPES: Readonly<Record<string, MediaKind>> = {
+  image_url: 'image',
+  input_image: 'image',
+  image: 'image',
+  computer_screenshot: 'image',
+  computer_call_output: 'image',
+  image_generation: 'image',
+  image_generation_call: 'image',
+  computer: 'image',
+  computer_use: 'image',
+  computer_use_preview: 'image',
+  input_audio: 'audio',
+  file: 'file',
+  input_file: 'file',
+  code_interpreter: 'file',
+  code_interpreter_call: 'file',
+  base64: 'file',
+};
+
+/** `type` values that carry only text (or nothing): every other type of the specification. */
+export const TEXT_TYPES: ReadonlySet<string> = new Set(
+  `text refusal function custom approximate json_schema json_object content grammar allowed_tools file_search eq ne gt
+  gte lt lte in nin and or web_search web_search_2025_08_26 mcp auto disabled allowlist programmatic_tool_calling
+  local_shell shell container_auto skill_reference inline local container_reference namespace tool_search
+  web_search_preview web_search_preview_2025_03_11 apply_patch input_text message output_text file_citation
+  url_citation container_file_citation file_path file_search_call computer_call click double_click drag keypress move
+  screenshot scroll type wait web_search_call search url open_page find_in_page function_call direct program
+  function_call_output tool_search_call tool_search_output additional_tools reasoning summary_text reasoning_text
+  compaction logs local_shell_call exec local_shell_call_output shell_call shell_call_output timeout exit
+  apply_patch_call create_file delete_file update_file apply_patch_call_output mcp_list_tools mcp_approval_request
+  mcp_approval_response mcp_call mcp_protocol_error mcp_tool_execution_error http_error custom_tool_call_output
+  custom_tool_call compaction_trigger item_reference program_output server_vad`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+const MEDIA_KEYS: Readonly<Record<string, MediaKind>> = {
+  image_url: 'image',
+  input_image: 'image',
+  input_audio: 'audio',
+  file_data: 'file',
+  file_url: 'file',
+};
+
+function mimeKind(mime: string | undefined): MediaKind {
+  if (mime?.startsWith('image/')) return 'image';
+  if (mime?.startsWith('audio/') || mime?.startsWith('video/')) return 'audio';
+  return 'file';
+}
+
+const NAMES_MEDIA = /image|audio|video|screenshot|file|computer/i;
+
+/** A media key's value that is a part (an address, bytes, a file), not a schema that happens to use the name. */
+function carriesMedia(v: unknown): boolean {
+  if (typeof v === 'string') return v.length > 0;
+  return (
+    isObject(v) && ['url', 'data', 'file_data', 'file_id', 'image_url'].some((k) => typeof v[k] === 'string')
+  );
+}
+
 /**
- * The parts of a request that are not text (images, audio, files), with where they are: PHI inside them cannot be
- * scrubbed, so they follow the app's media setting. Audio asked for in the answer counts too.
+ * The parts of a request that are not text, with where they are: any object whose `type` carries or makes media
+ * (an unknown type named after one counts), any key that holds a media part, any binary payload (a data URL, base64
+ * bytes), a container with files, and audio asked for in the answer.
  */
 export function mediaParts(
   op: PhiOperation,
   body: Record<string, unknown>,
 ): { kind: MediaKind; param: string }[] {
   const found: { kind: MediaKind; param: string }[] = [];
-  const parts = (content: unknown, at: string): void => {
-    if (!Array.isArray(content)) return;
-    content.forEach((part: unknown, j) => {
-      if (!isObject(part)) return;
-      const kind: MediaKind | undefined =
-        part.type === 'image_url' || part.type === 'input_image'
-          ? 'image'
-          : part.type === 'input_audio'
-            ? 'audio'
-            : part.type === 'file' || part.type === 'input_file'
+  const walk = (v: unknown, path: string, key: string | undefined): void => {
+    if (typeof v === 'string') {
+      const data = DATA_URL.exec(v);
+      if (data && !textDataUrl(v)) found.push({ kind: mimeKind(data[1]?.toLowerCase()), param: path });
+      else if (!data && isPayload(key, v))
+        found.push({ kind: key === 'data' ? 'audio' : 'file', param: path });
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${path}[${i}]`, key));
+      return;
+    }
+    if (!isObject(v)) return;
+    const type = typeof v.type === 'string' ? v.type : undefined;
+    const kind =
+      type === undefined
+        ? undefined
+        : Object.hasOwn(MEDIA_TYPES, type)
+          ? MEDIA_TYPES[type]
+          : !TEXT_TYPES.has(type) && NAMES_MEDIA.test(type)
+            ? 'file'
+            : type === 'container_auto' && Array.isArray(v.file_ids) && v.file_ids.length > 0
               ? 'file'
               : undefined;
-      if (kind) found.push({ kind, param: `${at}[${j}]` });
-    });
+    if (kind) {
+      found.push({ kind, param: path });
+      return;
+    }
+    for (const k of Object.keys(v)) {
+      const at = path ? `${path}.${k}` : k;
+      const mk = Object.hasOwn(MEDIA_KEYS, k) ? MEDIA_KEYS[k] : undefined;
+      if (mk && carriesMedia(v[k])) {
+        found.push({ kind: mk, param: at });
+        continue;
+      }
+      walk(v[k], at, k);
+    }
   };
-  if (op === 'chat' && Array.isArray(body.messages)) {
-    body.messages.forEach((m: unknown, i) => {
-      if (isObject(m)) parts(m.content, `messages[${i}].content`);
-    });
+  walk(body, '', undefined);
+  if (op === 'chat') {
     const audioOut =
       isObject(body.audio) || (Array.isArray(body.modalities) && body.modalities.includes('audio'));
     if (audioOut) found.push({ kind: 'audio', param: isObject(body.audio) ? 'audio' : 'modalities' });
-  } else if (op === 'responses' && Array.isArray(body.input)) {
-    body.input.forEach((item: unknown, i) => {
-      if (!isObject(item)) return;
-      parts(item.content, `input[${i}].content`);
-      if (item.type === 'function_call_output' || item.type === 'custom_tool_call_output')
-        parts(item.output, `input[${i}].output`);
-    });
   }
   return found;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Streams: text that arrives in pieces (deltas) is restored with a hold-back, so that a token split across events
+// is still restored; every other string of every event is restored whole.
 
 export interface StreamRestorer {
   /** The events to emit for one parsed SSE `data:` payload, in order. */
@@ -493,15 +606,12 @@ export interface StreamRestorer {
 }
 
 /**
- * Restores one response stream, event by event. Each text (a choice's content, a tool call's
- * arguments, a Responses output part) has its own hold-back restorer, flushed at the latest into
- * the chunk carrying that choice's `finish_reason` or before the matching `.done` event.
+ * Restores one response stream, event by event. Each text (a choice's content, a tool call's arguments, a
+ * Responses delta of any kind) has its own hold-back restorer, flushed at the latest into the chunk carrying that
+ * choice's `finish_reason` or before the matching `.done` event.
  */
-export function createStreamRestorer(
-  op: 'chat' | 'responses' | 'completions',
-  session: PhiSession,
-): StreamRestorer {
-  return op === 'responses' ? responsesStream(session) : chatStream(session);
+export function createStreamRestorer(op: PhiOperation, session: PhiSession): StreamRestorer {
+  return op === 'responses' || op === 'conversations' ? responsesStream(session) : chatStream(session);
 }
 
 function chatStream(session: PhiSession): StreamRestorer {
@@ -564,31 +674,52 @@ function chatStream(session: PhiSession): StreamRestorer {
       }
     }
   };
+  /** Restores a delta's pieces with hold-back; every other string of the choice whole. */
+  const choiceDelta = (s: ChoiceState, choice: Json): void => {
+    const delta = choice.delta;
+    if (isObject(delta)) {
+      const content = delta.content;
+      const refusal = delta.refusal;
+      const calls = Array.isArray(delta.tool_calls) ? delta.tool_calls : [];
+      const args: [Json, number][] = [];
+      for (const call of calls) {
+        if (isObject(call) && isObject(call.function) && typeof call.function.arguments === 'string')
+          args.push([call.function, typeof call.index === 'number' ? call.index : 0]);
+      }
+      const legacy =
+        isObject(delta.function_call) && typeof delta.function_call.arguments === 'string'
+          ? delta.function_call
+          : undefined;
+      // Everything but the pieces first (names, ids, audio transcripts), then the pieces with their hold-back.
+      const held = new Map<Json, string>();
+      for (const [fn] of args) held.set(fn, fn.arguments as string);
+      if (legacy) held.set(legacy, legacy.arguments as string);
+      for (const [fn] of held) delete fn.arguments;
+      delete delta.content;
+      delete delta.refusal;
+      choice.delta = restoreTree(delta, session);
+      const d = choice.delta as Json;
+      if (typeof content === 'string') d.content = s.content.push(content);
+      else if (content !== undefined) d.content = content;
+      if (typeof refusal === 'string') d.refusal = s.refusal.push(refusal);
+      else if (refusal !== undefined) d.refusal = refusal;
+      for (const [fn, index] of args) fn.arguments = toolRestorer(s, index).push(held.get(fn) ?? '');
+      if (legacy) legacy.arguments = toolRestorer(s, -1).push(held.get(legacy) ?? '');
+    }
+    if (typeof choice.text === 'string') choice.text = s.text.push(choice.text);
+    for (const k of Object.keys(choice))
+      if (k !== 'delta' && k !== 'text') choice[k] = restoreTree(choice[k], session, k);
+  };
   return {
     transform(event) {
       if (!session.hasTokens()) return [event];
       last = event;
+      for (const k of Object.keys(event)) if (k !== 'choices') event[k] = restoreTree(event[k], session, k);
       if (!Array.isArray(event.choices)) return [event];
       for (const choice of event.choices) {
         if (!isObject(choice)) continue;
         const s = stateOf(typeof choice.index === 'number' ? choice.index : 0);
-        const delta = choice.delta;
-        if (isObject(delta)) {
-          if (typeof delta.content === 'string') delta.content = s.content.push(delta.content);
-          if (typeof delta.refusal === 'string') delta.refusal = s.refusal.push(delta.refusal);
-          if (Array.isArray(delta.tool_calls)) {
-            for (const call of delta.tool_calls) {
-              if (!isObject(call) || !isObject(call.function) || typeof call.function.arguments !== 'string')
-                continue;
-              const index = typeof call.index === 'number' ? call.index : 0;
-              call.function.arguments = toolRestorer(s, index).push(call.function.arguments);
-            }
-          }
-          if (isObject(delta.function_call) && typeof delta.function_call.arguments === 'string') {
-            delta.function_call.arguments = toolRestorer(s, -1).push(delta.function_call.arguments);
-          }
-        }
-        if (typeof choice.text === 'string') choice.text = s.text.push(choice.text);
+        choiceDelta(s, choice);
         if (choice.finish_reason !== null && choice.finish_reason !== undefined) finish(s, choice);
       }
       return [event];
@@ -612,115 +743,58 @@ function chatStream(session: PhiSession): StreamRestorer {
   };
 }
 
+/** A Responses event family whose deltas carry JSON text (arguments): their values are restored JSON-escaped. */
+const JSON_DELTAS = /arguments/;
+
 function responsesStream(session: PhiSession): StreamRestorer {
-  const texts = new Map<string, TextStreamRestorer>();
-  const args = new Map<string, TextStreamRestorer>();
-  const keyOf = (e: Json): string => `${String(e.item_id ?? e.output_index)}:${String(e.content_index ?? 0)}`;
-  const restorerOf = (
-    map: Map<string, TextStreamRestorer>,
-    key: string,
-    json: boolean,
-  ): TextStreamRestorer => {
-    let r = map.get(key);
-    if (!r) {
-      r = session.streamRestorer({ jsonEscaped: json });
-      map.set(key, r);
-    }
-    return r;
+  // One hold-back restorer per delta family and position: "response.output_text" at item, output and content index.
+  const held = new Map<string, { r: TextStreamRestorer; at: Json }>();
+  const where = (e: Json): Json => {
+    const at: Json = {};
+    for (const k of ['item_id', 'output_index', 'content_index', 'summary_index'])
+      if (e[k] !== undefined) at[k] = e[k];
+    return at;
   };
-  /** A delta event carrying held-back text, emitted just before the matching `.done` event. */
-  const heldDelta = (done: Json, type: string, map: Map<string, TextStreamRestorer>, key: string): Json[] => {
-    const r = map.get(key);
-    map.delete(key);
-    const rest = r?.flush() ?? '';
-    if (!rest) return [];
-    const e: Json = { type, item_id: done.item_id, output_index: done.output_index };
-    if (type === 'response.output_text.delta' || type === 'response.refusal.delta')
-      e.content_index = done.content_index;
-    if ('sequence_number' in done) e.sequence_number = done.sequence_number;
-    e.delta = rest;
-    return [e];
+  const keyOf = (family: string, e: Json): string =>
+    `${family}|${String(e.item_id ?? '')}|${String(e.output_index ?? '')}|${String(e.content_index ?? '')}|${String(e.summary_index ?? '')}`;
+  /** The delta event carrying a family's held-back text at one position, or nothing. */
+  const release = (family: string, key: string, e?: Json): Json[] => {
+    const h = held.get(key);
+    held.delete(key);
+    const rest = h?.r.flush() ?? '';
+    if (!h || !rest) return [];
+    const out: Json = { type: `${family}.delta`, ...h.at };
+    if (e && 'sequence_number' in e) out.sequence_number = e.sequence_number;
+    out.delta = rest;
+    return [out];
   };
   return {
     transform(event) {
       if (!session.hasTokens()) return [event];
-      switch (event.type) {
-        case 'response.output_text.delta':
-        case 'response.refusal.delta':
-          if (typeof event.delta === 'string')
-            event.delta = restorerOf(texts, `${String(event.type)}:${keyOf(event)}`, false).push(event.delta);
-          return [event];
-        case 'response.output_text.done': {
-          const before = heldDelta(
-            event,
-            'response.output_text.delta',
-            texts,
-            `response.output_text.delta:${keyOf(event)}`,
+      const type = typeof event.type === 'string' ? event.type : '';
+      if (type.endsWith('.delta') && typeof event.delta === 'string') {
+        const family = type.slice(0, -'.delta'.length);
+        const key = keyOf(family, event);
+        let h = held.get(key);
+        if (!h)
+          held.set(
+            key,
+            (h = { r: session.streamRestorer({ jsonEscaped: JSON_DELTAS.test(family) }), at: where(event) }),
           );
-          visitField(event, 'text', (t) => session.restore(t));
-          return [...before, event];
-        }
-        case 'response.refusal.done': {
-          const before = heldDelta(
-            event,
-            'response.refusal.delta',
-            texts,
-            `response.refusal.delta:${keyOf(event)}`,
-          );
-          visitField(event, 'refusal', (t) => session.restore(t));
-          return [...before, event];
-        }
-        case 'response.function_call_arguments.delta':
-          if (typeof event.delta === 'string')
-            event.delta = restorerOf(
-              args,
-              keyOf({ item_id: event.item_id, output_index: event.output_index }),
-              true,
-            ).push(event.delta);
-          return [event];
-        case 'response.function_call_arguments.done': {
-          const before = heldDelta(
-            event,
-            'response.function_call_arguments.delta',
-            args,
-            keyOf({ item_id: event.item_id, output_index: event.output_index }),
-          );
-          visitField(event, 'arguments', (t) => session.restoreJsonEscaped(t));
-          return [...before, event];
-        }
-        case 'response.content_part.done':
-        case 'response.content_part.added':
-          if (isObject(event.part))
-            visitContent({ content: [event.part] }, 'content', (t) => session.restore(t));
-          return [event];
-        case 'response.output_item.done':
-        case 'response.output_item.added':
-          restoreResponseOutput([event.item], session);
-          return [event];
-        case 'response.completed':
-        case 'response.incomplete':
-        case 'response.failed':
-          if (isObject(event.response)) restoreResponseBody('responses', event.response, session);
-          return [event];
-        default:
-          return [event];
+        const delta = event.delta;
+        delete event.delta;
+        const restored = restoreTree(event, session) as Json;
+        restored.delta = h.r.push(delta);
+        return [restored];
       }
+      const before = type.endsWith('.done')
+        ? release(type.slice(0, -'.done'.length), keyOf(type.slice(0, -'.done'.length), event), event)
+        : [];
+      return [...before, restoreTree(event, session) as Json];
     },
     flush() {
       const out: Json[] = [];
-      for (const [key, r] of texts) {
-        const rest = r.flush();
-        if (!rest) continue;
-        const [type, itemId, contentIndex] = key.split(':');
-        out.push({ type, item_id: itemId, content_index: Number(contentIndex), delta: rest });
-      }
-      for (const [key, r] of args) {
-        const rest = r.flush();
-        if (!rest) continue;
-        out.push({ type: 'response.function_call_arguments.delta', item_id: key.split(':')[0], delta: rest });
-      }
-      texts.clear();
-      args.clear();
+      for (const key of [...held.keys()]) out.push(...release(key.split('|')[0]!, key));
       return out;
     },
   };

@@ -6,6 +6,6 @@ const engine = import('./worker-entry.mjs').then((m) => m.default);
 // A failure to load surfaces in the first task instead: the scan fails and the request is refused.
 engine.catch(() => {});
 
-module.exports = async function detectAll(texts) {
-  return (await engine)(texts);
+module.exports = async function detectAll(task) {
+  return (await engine)(task);
 };

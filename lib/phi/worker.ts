@@ -1,7 +1,8 @@
 // Runs on a PHI worker thread (see offload.ts): finds the entities of many texts, off the event loop.
 // Offsets and types only travel back; the texts are the request's own, in memory, and are not kept.
 import { workerData } from 'node:worker_threads';
-import { detect, warmUpPhi } from './detect';
+import { detect, detectIdentifier, warmUpPhi } from './detect';
+import type { ScanResult, ScanTask } from './offload';
 import { importWordIndex, type PackedWordIndex } from './wordindex';
 import type { PhiEntity } from './types';
 
@@ -11,6 +12,9 @@ const packed = (workerData as { wordIndex?: PackedWordIndex } | null)?.wordIndex
 if (packed) importWordIndex(packed);
 warmUpPhi();
 
-export default function detectAll(texts: string[]): PhiEntity[][] {
-  return texts.map((t) => detect(t));
+export default function detectAll(task: ScanTask): ScanResult {
+  return {
+    texts: task.texts.map((t): PhiEntity[] => detect(t)),
+    identifiers: task.identifiers.map((t): PhiEntity[] => detectIdentifier(t)),
+  };
 }

@@ -2,13 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import type { Adapter } from '../config';
-import { detect, PhiSession } from '../phi';
+import { restoreJsonValue, type PhiSession } from '../phi';
 import { log } from '../log';
 import { errors, ProxyError } from './errors';
 import { assertDepth, BASE_HEADERS, collect, MAX_JSON_DEPTH, pipeBody, readBody } from './http';
 import { applyLimits, upstreamFailureError, withApiKey, type ApiContext, type ProxyDeps } from './exchange';
 import { classify, TIMED_OUT } from './providers';
-import { mapJsonStrings } from './phi-step';
+import { scanOutgoing } from './phi-step';
 
 export const ADAPTER_PREFIX = '/api/public/http/';
 
@@ -62,14 +62,17 @@ export function targetUrl(adapter: Adapter, rawRest: string, search: string): UR
   for (const seg of segments) {
     let decoded: string;
     try {
-      decoded = decodeURIComponent(seg);
+      decoded = decodeFully(seg);
     } catch {
       throw errors.badRequest('The path has an invalid percent-encoding.');
     }
+    // "..;", "..;jsessionid=x", ".%2e", "%252e%252e": a dot segment however a server down the line reads it
+    // (Tomcat and Jetty drop ";parameters" before resolving, some servers decode twice).
+    const bare = decoded.split(';')[0]!;
     if (
       decoded === '' ||
-      decoded === '.' ||
-      decoded === '..' ||
+      bare === '.' ||
+      bare === '..' ||
       /[/\\]/.test(decoded) ||
       /[\u0000-\u001f]/.test(decoded) ||
       seg.includes('@') ||
@@ -88,6 +91,17 @@ export function targetUrl(adapter: Adapter, rawRest: string, search: string): UR
   return target;
 }
 
+/** A path segment decoded until it stops changing (at most three times): how a lenient server may read it. */
+function decodeFully(seg: string): string {
+  let s = seg;
+  for (let i = 0; i < 3; i++) {
+    const d = decodeURIComponent(s);
+    if (d === s) break;
+    s = d;
+  }
+  return s;
+}
+
 /** Counts request bytes on their way out and fails the stream past the limit (413). */
 function limitBytes(limit: number): Transform {
   let seen = 0;
@@ -98,6 +112,78 @@ function limitBytes(limit: number): Transform {
       else done(null, chunk);
     },
   });
+}
+
+/** Answers whose text Portico restores (anything else goes back as it came). */
+const RESTORABLE = /json|^text\/|x-www-form-urlencoded|xml/i;
+
+const safeDecode = (seg: string): string => {
+  try {
+    return decodeURIComponent(seg);
+  } catch {
+    return seg;
+  }
+};
+
+/** A request body Portico can read as text, as a value for the walker and the way back to bytes. */
+interface TextBody {
+  value: unknown;
+  encode(v: unknown): string;
+}
+
+/**
+ * The body as text Portico can scan, whatever its declared type: JSON (of any content type), a URL-encoded form,
+ * or plain UTF-8 text. Undefined for what is not text (invalid UTF-8, NUL bytes, multipart uploads).
+ */
+export function readable(raw: Buffer | undefined, contentType: string): TextBody | undefined {
+  if (!raw || raw.length === 0 || /multipart\//i.test(contentType)) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    return undefined;
+  }
+  if (text.includes('\u0000')) return undefined;
+  const t = text.trimStart();
+  if (t.startsWith('{') || t.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      assertDepth(parsed, MAX_JSON_DEPTH);
+      return { value: parsed, encode: (v) => JSON.stringify(v) };
+    } catch (err) {
+      if (err instanceof ProxyError) throw err;
+      // not JSON after all: text
+    }
+  }
+  if (/x-www-form-urlencoded/i.test(contentType))
+    return {
+      value: [...new URLSearchParams(text)].map(([k, v]) => [k, v]),
+      encode: (v) => new URLSearchParams(v as [string, string][]).toString(),
+    };
+  return { value: text, encode: (v) => String(v) };
+}
+
+/**
+ * An upstream's redirect goes back to the client, never followed here with the adapter's credentials: a Location
+ * under the adapter's base URL points back through Portico; one elsewhere is removed, so that no client follows it
+ * with its Portico key.
+ */
+function redirectBack(h: Record<string, string | string[]>, from: URL, adapter: Adapter): void {
+  const loc = h.location;
+  if (typeof loc !== 'string') return;
+  let to: URL;
+  try {
+    to = new URL(loc, from);
+  } catch {
+    delete h.location;
+    return;
+  }
+  if (to.origin === adapter.baseUrl.origin && to.pathname.startsWith(adapter.baseUrl.pathname)) {
+    h.location = `${ADAPTER_PREFIX}${adapter.name}/${to.pathname.slice(adapter.baseUrl.pathname.length)}${to.search}`;
+  } else {
+    delete h.location;
+    h['x-portico-redirect'] = 'removed: the upstream redirected to another host';
+  }
 }
 
 const ANY_METHOD = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -155,30 +241,48 @@ async function passThrough(
   Object.assign(out, adapter.headers);
   const method = req.method ?? 'GET';
   const hasBody = !['GET', 'HEAD', 'OPTIONS'].includes(method);
-  const json = /json/i.test(String(req.headers['content-type'] ?? ''));
-  const session = adapter.scrubPhi ? new PhiSession() : undefined;
+  // The app's policy, on whatever this adapter carries: an app approved without PHI is still scrubbed here.
+  const policy = adapter.scrubPhi
+    ? principal.app.phiPolicy === 'off'
+      ? 'scrub'
+      : principal.app.phiPolicy
+    : 'off';
   let body: Buffer | Readable | undefined;
-  if (hasBody && session && json) {
-    const raw = await readBody(req, deps.maxBodyBytes);
-    let parsed: unknown;
-    try {
-      parsed = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
-    } catch {
-      throw errors.badRequest('The request body is not valid JSON.');
+  let session: PhiSession | undefined;
+  if (policy !== 'off') {
+    const raw = hasBody ? await readBody(req, deps.maxBodyBytes) : undefined;
+    const sent = readable(raw, String(req.headers['content-type'] ?? ''));
+    if (raw && raw.length > 0 && !sent) {
+      if (policy === 'block' || !adapter.binaryBodies)
+        throw new ProxyError(
+          415,
+          'unreadable_body',
+          policy === 'block'
+            ? "This app's policy blocks PHI, and Portico cannot check a body that is not text (a file, an image, a multipart upload). Send JSON, a form or plain text."
+            : `Portico cannot check a body that is not text (a file, an image, a multipart upload) for PHI, and the "${name}" adapter does not forward such bodies. Send JSON, a form or plain text, or ask the administrators to set binaryBodies on the adapter.`,
+        );
     }
-    assertDepth(parsed, MAX_JSON_DEPTH);
-    const texts: string[] = [];
-    mapJsonStrings(parsed, (s) => (texts.push(s), s));
-    const find = deps.phiOffload ? await deps.phiOffload.finderFor(texts) : detect;
-    body = Buffer.from(JSON.stringify(mapJsonStrings(parsed, (s) => session.scrubEntities(s, find(s)))));
-    if (session.total() > 0) meter.phiCounts = session.counts() as Record<string, number>;
-    delete out['accept-encoding']; // the answer is restored, so it must arrive uncompressed
-  } else if (hasBody) {
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (declared > deps.maxBodyBytes) throw errors.tooLarge(deps.maxBodyBytes);
-    body = req.pipe(limitBytes(deps.maxBodyBytes));
+    // One document for the walker: path segments, query pairs and the body, so one token map covers them all.
+    const doc: Record<string, unknown> = {
+      path: target.pathname.slice(adapter.baseUrl.pathname.length).split('/').map(safeDecode),
+      query: [...target.searchParams].map(([k, v]) => [k, v]),
+      ...(sent ? { body: sent.value } : {}),
+    };
+    const phi = await scanOutgoing(ctx, 'http', doc, { policy, param: null });
+    session = phi.session;
+    target.pathname = adapter.baseUrl.pathname + (doc.path as string[]).map(encodeURIComponent).join('/');
+    target.search = new URLSearchParams(doc.query as [string, string][]).toString();
+    if (sent) body = Buffer.from(sent.encode(doc.body));
+    else if (raw && raw.length > 0) body = raw;
+    if (session) delete out['accept-encoding']; // the answer is restored, so it must arrive uncompressed
+  } else {
+    headers['x-portico-phi-entities'] = '0';
+    if (hasBody) {
+      const declared = Number(req.headers['content-length'] ?? NaN);
+      if (declared > deps.maxBodyBytes) throw errors.tooLarge(deps.maxBodyBytes);
+      body = req.pipe(limitBytes(deps.maxBodyBytes));
+    }
   }
-  headers['x-portico-phi-entities'] = String(session ? session.total() : 0);
 
   const t0 = performance.now();
   let upstream;
@@ -206,18 +310,22 @@ async function passThrough(
   const respHeaders: Record<string, string | string[]> = { ...BASE_HEADERS, ...headers };
   for (const [k, v] of Object.entries(upstream.headers))
     if (v !== undefined && !DROP_RESPONSE.has(k)) respHeaders[k] = v;
-  const respJson = /json/i.test(String(upstream.headers['content-type'] ?? ''));
-  if (session && session.hasTokens() && respJson && !upstream.headers['content-encoding']) {
+  redirectBack(respHeaders, target, adapter);
+  const respType = String(upstream.headers['content-type'] ?? '');
+  if (session && RESTORABLE.test(respType) && !upstream.headers['content-encoding']) {
     const raw = await collect(upstream.body, 256 * 1024 * 1024, () =>
       errors.upstreamError(`http:${name}`, upstream.statusCode),
     );
     clearTimeout(timer);
     let text = raw.toString('utf8');
-    try {
-      text = JSON.stringify(mapJsonStrings(JSON.parse(text), (s) => session.restore(s)));
-    } catch {
-      // not JSON after all: pass it as it came
-    }
+    if (/json/i.test(respType)) {
+      try {
+        const json: unknown = JSON.parse(text);
+        text = JSON.stringify(restoreJsonValue(json, session));
+      } catch {
+        text = session.restore(text);
+      }
+    } else text = session.restore(text);
     res.writeHead(upstream.statusCode, { ...respHeaders, 'content-length': Buffer.byteLength(text) });
     res.end(text);
     return;

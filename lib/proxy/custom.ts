@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { detect, PhiSession, type PhiCounts } from '../phi';
+import { engineFinder, PhiSession, type PhiCounts } from '../phi';
+import { ScanTooLarge } from '../phi/offload';
 import type { KeyPrincipal } from '../keys/principal';
 import type { PhiOffload } from '../phi/offload';
 import type { GatewayConfig } from '../config';
-import { errors, ProxyError } from './errors';
+import { errors } from './errors';
 import { readJsonObject, sendJson } from './http';
 import { sumCounts } from './phi-step';
 import { appUsage, monthBounds } from '../usage/queries';
@@ -62,20 +63,19 @@ export async function deidentify(
   const session = new PhiSession();
   let results;
   try {
-    const find = ctx.phiOffload ? await ctx.phiOffload.finderFor(texts) : detect;
+    const find = ctx.phiOffload
+      ? await ctx.phiOffload.finderFor({ texts, identifiers: [] }, ctx.principal.app.id)
+      : engineFinder;
     results = texts.map((t) => {
-      const entities = find(t);
+      const entities = find.text(t);
       return {
         text: session.scrubEntities(t, entities),
         entities: entities.map((e) => ({ type: e.type, start: e.start, end: e.end })),
       };
     });
-  } catch {
-    throw new ProxyError(
-      500,
-      'phi_engine_error',
-      'Portico could not check this text for PHI. Retry; if it persists, give the x-request-id to the administrators.',
-    );
+  } catch (err) {
+    if (err instanceof ScanTooLarge) throw errors.phiScanTooLarge(err.chars, err.limit);
+    throw errors.phiEngine();
   }
   const counts = session.counts();
   ctx.phiCounts = counts;

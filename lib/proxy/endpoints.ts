@@ -7,9 +7,10 @@ import type { PhiSession } from '../phi';
 import { requestSpan } from '../tracing';
 import { errors, ProxyError } from './errors';
 import { applyLimits, withApiKey, type ApiContext, type Meter, type ProxyDeps } from './exchange';
-import { BASE_HEADERS, bodyBytes, readJsonObject, sendJson } from './http';
+import { BASE_HEADERS, readJsonObject, sendJson } from './http';
 import { forwardMetered, readAnswer } from './oai';
-import { applyPhiPolicy, mapJsonStrings, phiBlocked, streamRestorer } from './phi-step';
+import { restoreJsonValue } from '../phi';
+import { scanOutgoing, streamRestorer } from './phi-step';
 import { timedOut } from './providers';
 import { formatSse, SseParser } from './sse';
 import { mapUpstreamError } from './upstream-errors';
@@ -115,17 +116,7 @@ async function callEndpoint(req: IncomingMessage, res: ServerResponse, ctx: ApiC
   await applyLimits(ctx, model, outgoing);
 
   const policy = stricterPolicy(principal.app.phiPolicy, endpoint.phiPolicy);
-  const phi = await applyPhiPolicy(
-    policy,
-    'chat',
-    outgoing,
-    meter.requestId,
-    deps.phiOffload,
-    bodyBytes(outgoing),
-  );
-  if (phi.total > 0) meter.phiCounts = phi.counts as Record<string, number>;
-  if (phi.blocked) throw phiBlocked(phi.counts, null);
-  headers['x-portico-phi-entities'] = String(phi.total);
+  const phi = await scanOutgoing(ctx, 'chat', outgoing, { policy, param: null });
 
   const upstream = await forwardMetered('chat', model, outgoing, undefined, undefined, ctx);
   if (upstream.status < 200 || upstream.status >= 300)
@@ -168,7 +159,7 @@ async function callEndpoint(req: IncomingMessage, res: ServerResponse, ctx: ApiC
       throw invalidOutput(name, 'was not valid JSON');
     }
     // Restored value by value (a restored name may hold a quote that would break the JSON text).
-    output = mapJsonStrings(parsed, restore);
+    output = phi.session ? restoreJsonValue(parsed, phi.session) : parsed;
     if (!endpoint.validateOutput!(output)) {
       const { field, message: why } = firstProblem(endpoint.validateOutput!.errors);
       throw invalidOutput(name, `did not match its output schema (${field ? `${field}: ` : ''}${why})`);

@@ -86,6 +86,20 @@ export const errors = {
       'request_too_large',
       `The request body is larger than ${limit} bytes, the most Portico accepts.`,
     ),
+  /** More text than the PHI scan takes in one request (PORTICO_PHI_MAX_CHARS): refused before any scan. */
+  phiScanTooLarge: (chars: number, limit: number) =>
+    new ProxyError(
+      413,
+      'request_too_large',
+      `This request holds ${chars} characters of text to check for PHI; Portico checks at most ${limit} in one request. Split it into smaller requests.`,
+    ),
+  /** The PHI engine failed: the request is refused, so that PHI never leaves because of an error. */
+  phiEngine: () =>
+    new ProxyError(
+      500,
+      'phi_engine_error',
+      'Portico could not check this request for PHI, so it was not sent. Retry; if it persists, give the x-request-id to the administrators.',
+    ),
   bodyTooSlow: (minRate: number) =>
     new ProxyError(
       408,

@@ -2,9 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import busboy from 'busboy';
 import { FormData } from 'undici';
 import { z } from 'zod';
-import type { KeyPrincipal } from '../keys/principal';
 import { errors, ProxyError } from './errors';
-import { BASE_HEADERS, collect, pipeBody, readJsonObject, sendRaw } from './http';
+import { BASE_HEADERS, collect, pipeBody, readJsonObject, sendJson, sendRaw } from './http';
 import {
   applyLimits,
   datedApiVersion,
@@ -12,10 +11,9 @@ import {
   upstreamFailureError,
   withApiKey,
   type ApiContext,
-  type Meter,
   type ProxyDeps,
 } from './exchange';
-import { applyPhiPolicy, phiBlocked, sumCounts } from './phi-step';
+import { checkMediaParts, restoreJson, scanOutgoing } from './phi-step';
 import { sendUpstream } from './providers';
 import type { MediaOp, OaiRoute } from './routes';
 import { mapUpstreamError } from './upstream-errors';
@@ -107,29 +105,10 @@ function readUpload(req: IncomingMessage): Promise<Upload> {
   });
 }
 
-/**
- * A text prompt under the app's policy, through the same step as every other route (a one-field
- * completions body): scrubbed (tokens are not restored in media answers), or refused.
- */
-async function phiText(
-  policy: KeyPrincipal['app']['phiPolicy'],
-  text: string | undefined,
-  meter: Meter,
-  deps: ProxyDeps,
-): Promise<string | undefined> {
-  if (!text) return text;
-  const body = { prompt: text };
-  const phi = await applyPhiPolicy(
-    policy,
-    'completions',
-    body,
-    meter.requestId,
-    deps.phiOffload,
-    text.length,
-  );
-  if (phi.total > 0) meter.phiCounts = phi.counts as Record<string, number>;
-  if (phi.blocked) throw phiBlocked(phi.counts);
-  return body.prompt;
+/** "audio.<ext>": the extension tells the upstream the format; the rest of a name is the client's words. */
+export function neutralFileName(name: string): string {
+  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1]?.toLowerCase();
+  return ext ? `audio.${ext}` : 'audio';
 }
 
 /** Images and audio: opt-in per app, metered by what they bill (images, audio seconds, characters). */
@@ -178,23 +157,24 @@ async function media(
   meter.model = name;
   await applyLimits(ctx, model, op === 'transcriptions' ? {} : body);
 
-  const policy = principal.app.phiPolicy;
-  const field = op === 'images' ? 'prompt' : op === 'speech' ? 'input' : 'prompt';
-  const text = typeof body[field] === 'string' ? (body[field] as string) : undefined;
-  const scrubbed = await phiText(policy, text, meter, deps);
-  if (scrubbed !== undefined) body[field] = scrubbed;
-  headers['x-portico-phi-entities'] = String(meter.phiCounts ? sumCounts(meter.phiCounts) : 0);
+  // Every field goes out scanned (the prompt, the voice's instructions, the end user, fields no one listed yet);
+  // the uploaded file's own name never goes out (it is often the patient's): the upstream gets "audio.<ext>".
+  const inputChars = typeof body.input === 'string' ? body.input.length : 0;
+  const fields = upload ? { ...upload.fields } : body;
+  checkMediaParts(op, fields, principal.app);
+  const phi = await scanOutgoing(ctx, op, fields, { param: null });
+  const fileName = upload?.file ? neutralFileName(upload.file.name) : undefined;
+  if (upload) body = { ...fields, file: { name: fileName, size: upload.file!.data.length } };
 
   let raw: FormData | undefined;
   if (upload && model.provider.type !== 'echo') {
     raw = new FormData();
-    for (const [k, v] of Object.entries(upload.fields))
-      raw.set(k, k === field && scrubbed !== undefined ? scrubbed : v);
+    for (const [k, v] of Object.entries(fields)) if (k !== 'model' && typeof v === 'string') raw.set(k, v);
     raw.set('model', model.provider.type === 'azure' ? model.deployment : model.upstreamModel);
     raw.set(
       'file',
       new Blob([upload.file!.data as Uint8Array<ArrayBuffer>], { type: upload.file!.type }),
-      upload.file!.name,
+      fileName,
     );
   }
   const t0 = performance.now();
@@ -220,7 +200,7 @@ async function media(
 
   if (op === 'speech') {
     // Metered by input characters; the audio streams back as it comes.
-    meter.units = text?.length ?? 0;
+    meter.units = inputChars;
     meter.unit = 'characters';
     meter.unitCostUsd = (meter.units * model.perMillionCharacters) / 1e6;
     res.writeHead(200, { ...BASE_HEADERS, ...headers, 'content-type': contentType });
@@ -230,7 +210,11 @@ async function media(
   const buf = await collect(upstream.body, 256 * 1024 * 1024, () =>
     errors.upstreamError(name, upstream.status),
   );
-  if (!/json/i.test(contentType)) return sendRaw(res, 200, buf, contentType, headers); // text, srt, vtt transcripts
+  if (!/json/i.test(contentType)) {
+    // Text, srt and vtt transcripts: a token the prompt carried comes back as its value.
+    const out = phi.session ? Buffer.from(phi.session.restore(buf.toString('utf8'))) : buf;
+    return sendRaw(res, 200, out, contentType, headers);
+  }
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(buf.toString('utf8')) as Record<string, unknown>;
@@ -257,6 +241,8 @@ async function media(
     if (usage && typeof usage.input_tokens === 'number') meter.promptTokens = usage.input_tokens;
     if (usage && typeof usage.output_tokens === 'number') meter.completionTokens = usage.output_tokens;
   }
-  // Media answers are not restored: the upstream's bytes go back as they came (no re-serialising a large b64_json).
-  sendRaw(res, 200, buf, contentType, headers);
+  // Restored when something was replaced (a revised prompt, a transcript); else the upstream's bytes as they came.
+  if (!phi.session) return sendRaw(res, 200, buf, contentType, headers);
+  restoreJson(op, json, phi.session);
+  sendJson(res, 200, json, headers);
 }

@@ -18,7 +18,7 @@ import {
   type ProxyDeps,
 } from './exchange';
 import { BASE_HEADERS, bodyBytes, collect, readJsonObject, sendJson, sendRaw } from './http';
-import { applyPhiPolicy, checkMediaParts, phiBlocked, restoreJson, streamRestorer } from './phi-step';
+import { checkMediaParts, restoreJson, scanOutgoing, streamRestorer } from './phi-step';
 import { sendUpstream, timedOut, UpstreamFailure, type UpstreamResponse } from './providers';
 import { quotaSpentMs, retryAfterMs, router } from './router';
 import type { OaiRoute, Operation } from './routes';
@@ -250,17 +250,7 @@ async function exchange(
     };
   }
 
-  const phi = await applyPhiPolicy(
-    principal.app.phiPolicy,
-    op,
-    outgoing,
-    meter.requestId,
-    deps.phiOffload,
-    bodyBytes(body),
-  );
-  if (phi.total > 0) meter.phiCounts = phi.counts as Record<string, number>;
-  if (phi.blocked) throw phiBlocked(phi.counts);
-  headers['x-portico-phi-entities'] = String(phi.total);
+  const phi = await scanOutgoing(ctx, op, outgoing);
 
   const apiVersion = datedApiVersion(url.searchParams.get('api-version'));
   const credential = variant?.credential?.(req, principal, headers, model);
@@ -272,6 +262,7 @@ async function exchange(
   if (stream && contentType.includes('text/event-stream')) {
     await pipeSse(res, upstream, {
       op,
+      model,
       requestBytes: bodyBytes(body),
       clientWantsUsage,
       meter,
@@ -283,6 +274,7 @@ async function exchange(
   }
   const raw = await readAnswer(upstream, name, abort);
   meter.status = 200;
+  if (op === 'responses' && raw.includes(IMAGE_CALL)) meterImages(meter, model, countImageCalls(raw));
   if (!phi.session && !variant?.decorate) {
     // Nothing changes the answer: send the upstream's bytes as they came, reading only its usage.
     const usage = usageFromJsonTail(raw);
@@ -306,6 +298,26 @@ async function exchange(
   if (phi.session) restoreJson(op, json, phi.session);
   if (variant?.decorate && isObj(json)) variant.decorate(json);
   sendJson(res, 200, json, headers);
+}
+
+/** Images made by the Responses API's image tool: metered as images, at the model's image price. */
+const IMAGE_CALL = '"image_generation_call"';
+
+function countImageCalls(raw: Buffer): number {
+  try {
+    const json: unknown = JSON.parse(raw.toString('utf8'));
+    const output = isObj(json) && Array.isArray(json.output) ? json.output : [];
+    return output.filter((o) => isObj(o) && o.type === 'image_generation_call').length;
+  } catch {
+    return 0;
+  }
+}
+
+function meterImages(meter: Meter, model: Model, n: number): void {
+  if (n <= 0) return;
+  meter.units = (meter.units ?? 0) + n;
+  meter.unit = 'images';
+  meter.unitCostUsd += n * model.perImage;
 }
 
 /** forward(), metered: the deployment that answered, its latency (usage and metrics) and its tokens for the router. */
@@ -366,6 +378,8 @@ const MAX_UPSTREAM_BODY = 256 * 1024 * 1024;
 
 interface PipeOptions {
   op: Op;
+  /** The model's prices, for images its tools make. */
+  model: Model;
   requestBytes: number;
   restorer?: StreamRestorer;
   clientWantsUsage: boolean;
@@ -414,7 +428,7 @@ async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeO
         out += flushRestorer() + formatSse(ev);
         continue;
       }
-      if (!restorer && !HAS_USAGE.test(ev.data)) {
+      if (!restorer && !HAS_USAGE.test(ev.data) && !ev.data.includes(IMAGE_CALL)) {
         out += formatSse(ev);
         continue;
       }
@@ -429,6 +443,12 @@ async function pipeSse(res: ServerResponse, upstream: UpstreamResponse, o: PipeO
         out += formatSse(ev);
         continue;
       }
+      if (
+        obj.type === 'response.output_item.done' &&
+        isObj(obj.item) &&
+        obj.item.type === 'image_generation_call'
+      )
+        meterImages(o.meter, o.model, 1);
       const { usage, drop } = streamedUsage(o.op, obj, o.clientWantsUsage);
       if (usage) {
         sawUsage = true;

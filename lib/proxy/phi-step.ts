@@ -1,22 +1,21 @@
 import {
   createStreamRestorer,
-  detect,
   detectInRequestBody,
+  engineFinder,
   mediaParts,
   PhiSession,
   requestTexts,
   restoreResponseBody,
   scrubRequestBody,
   type PhiCounts,
+  type PhiOperation,
   type StreamRestorer,
 } from '../phi';
-import type { PhiOffload } from '../phi/offload';
+import { ScanTooLarge, type PhiOffload } from '../phi/offload';
 import type { PhiPolicy } from '../generated/prisma/enums';
 import { log } from '../log';
-import { ProxyError } from './errors';
-import type { Operation } from './routes';
-
-type TextOp = Exclude<Operation, 'models'>;
+import { errors, ProxyError } from './errors';
+import type { ApiContext } from './exchange';
 
 /** What the scrub step decided for one request; the token map lives here and dies with the request. */
 export interface PhiState {
@@ -38,66 +37,89 @@ export function phiBlocked(counts: PhiCounts, param: string | null = 'messages')
   );
 }
 
-const phiEngineFailed = () =>
-  new ProxyError(
-    500,
-    'phi_engine_error',
-    'Portico could not check this request for PHI, so it was not sent. Retry; if it persists, give the x-request-id to the administrators.',
-  );
-
 export const sumCounts = (c: PhiCounts) => Object.values(c).reduce((s, n) => s + (n ?? 0), 0);
 
+/** Who asks, for the scan's fair share and its limits. */
+export interface PhiScanOptions {
+  requestId: string;
+  /** The app's id: large scans are shared fairly between apps. */
+  app: string;
+  offload?: PhiOffload;
+  /** A token map to continue (a chain of upstream objects); a new one otherwise. */
+  session?: PhiSession;
+}
+
 /**
- * Applies the app's PHI policy to the outgoing body (mutated in place). `block` refuses a request
- * that contains PHI, naming the types; `scrub` and `redact` tokenize; `off` passes. If detection fails the
- * request fails: PHI never leaves because of an error. A large body (`size` bytes, at least the offload's
- * threshold) is scanned on a worker thread, so that the event loop keeps serving everyone else meanwhile.
+ * Applies the app's PHI policy to the outgoing body (mutated in place): every string and key of it, whatever the
+ * operation (lib/phi/payloads.ts). `block` refuses a request that contains PHI, naming the types; `scrub` and
+ * `redact` tokenize; `off` passes. If detection fails the request fails: PHI never leaves because of an error. A
+ * large body is scanned on the worker threads, fairly shared between apps; more text than they take is a 413.
  */
 export async function applyPhiPolicy(
   policy: PhiPolicy,
-  op: TextOp,
+  op: PhiOperation,
   body: Record<string, unknown>,
-  requestId: string,
-  offload?: PhiOffload,
-  size = 0,
+  o: PhiScanOptions,
 ): Promise<PhiState> {
   if (policy === 'off') return { counts: {}, total: 0 };
   try {
-    const find =
-      offload && size >= offload.minChars ? await offload.finderFor(requestTexts(op, body)) : detect;
+    const find = o.offload ? await o.offload.finderFor(requestTexts(op, body), o.app) : engineFinder;
     if (policy === 'block') {
       const counts = detectInRequestBody(op, body, find);
       const total = sumCounts(counts);
       return { counts, total, blocked: total > 0 };
     }
-    const session = new PhiSession();
+    const session = o.session ?? new PhiSession();
+    const before = session.total();
     scrubRequestBody(op, body, session, find);
     const counts = session.counts();
     return {
       counts,
-      total: session.total(),
+      total: session.total() - before,
       session: policy === 'scrub' && session.hasTokens() ? session : undefined,
     };
   } catch (err) {
     if (err instanceof ProxyError) throw err;
+    if (err instanceof ScanTooLarge) throw errors.phiScanTooLarge(err.chars, err.limit);
     log().error(
-      { requestId, err: err instanceof Error ? err.name : 'unknown' },
+      { requestId: o.requestId, err: err instanceof Error ? err.name : 'unknown' },
       'PHI engine failed; request refused',
     );
-    throw phiEngineFailed();
+    throw errors.phiEngine();
   }
 }
 
 /**
- * Images, audio and files inside a chat or Responses request carry PHI the engine cannot read: they pass only
- * for an app a reviewer enabled for them (images and files with images, audio with audio).
+ * The app's policy (or a stricter one) on a body about to go upstream, recorded for the request: the entity counts
+ * metered, the count in x-portico-phi-entities, a `block` that found PHI refused (naming `param`).
+ */
+export async function scanOutgoing(
+  ctx: ApiContext,
+  op: PhiOperation,
+  body: Record<string, unknown>,
+  o: { policy?: PhiPolicy; param?: string | null; session?: PhiSession } = {},
+): Promise<PhiState> {
+  const phi = await applyPhiPolicy(o.policy ?? ctx.principal.app.phiPolicy, op, body, {
+    requestId: ctx.meter.requestId,
+    app: ctx.principal.app.id,
+    offload: ctx.deps.phiOffload,
+    session: o.session,
+  });
+  if (phi.total > 0) ctx.meter.phiCounts = phi.counts as Record<string, number>;
+  if (phi.blocked) throw phiBlocked(phi.counts, o.param === undefined ? 'messages' : o.param);
+  ctx.headers['x-portico-phi-entities'] = String(phi.total);
+  return phi;
+}
+
+/**
+ * Images, audio and files carry PHI the engine cannot read: every part, item and tool of a request that carries or
+ * makes one passes only for an app a reviewer enabled for it (images and files with images, audio with audio).
  */
 export function checkMediaParts(
-  op: TextOp,
+  op: PhiOperation,
   body: Record<string, unknown>,
   app: { allowImages: boolean; allowAudio: boolean },
 ): void {
-  if (op !== 'chat' && op !== 'responses') return;
   for (const part of mediaParts(op, body)) {
     const allowed = part.kind === 'audio' ? app.allowAudio : app.allowImages;
     if (allowed) continue;
@@ -105,31 +127,20 @@ export function checkMediaParts(
     throw new ProxyError(
       403,
       part.kind === 'audio' ? 'audio_not_allowed' : 'images_not_allowed',
-      `${what} are disabled for this app: Portico cannot remove PHI from inside ${part.kind === 'audio' ? 'audio' : part.kind === 'image' ? 'an image' : 'a file'}, so only an app a reviewer enabled for ${part.kind === 'audio' ? 'audio' : 'images and files'} may send one. Send text, or ask a reviewer.`,
-      { param: part.param },
+      `${what} are disabled for this app: Portico cannot remove PHI from inside ${part.kind === 'audio' ? 'audio' : part.kind === 'image' ? 'an image' : 'a file'}, so only an app a reviewer enabled for ${part.kind === 'audio' ? 'audio' : 'images and files'} may send or ask for one. Send text, or ask a reviewer.`,
+      { param: part.param || null },
     );
   }
 }
 
-export function restoreJson(op: TextOp, json: unknown, session: PhiSession): void {
+export function restoreJson(op: PhiOperation, json: unknown, session: PhiSession): void {
   restoreResponseBody(op, json, session);
 }
 
-export function streamRestorer(op: TextOp, session: PhiSession | undefined): StreamRestorer | undefined {
+export function streamRestorer(
+  op: PhiOperation,
+  session: PhiSession | undefined,
+): StreamRestorer | undefined {
   if (!session || op === 'embeddings') return undefined;
   return createStreamRestorer(op, session);
-}
-
-/** Every string value of an arbitrary JSON document, rewritten in place (pass-through adapters). */
-export function mapJsonStrings(value: unknown, fn: (s: string) => string): unknown {
-  if (typeof value === 'string') return fn(value);
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = mapJsonStrings(value[i], fn);
-    return value;
-  }
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    for (const k of Object.keys(o)) o[k] = mapJsonStrings(o[k], fn);
-  }
-  return value;
 }
