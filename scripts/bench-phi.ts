@@ -128,3 +128,50 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void main();
+
+/** Texts of about `size` characters built to stress the scan: shapes, not vocabulary. */
+export function adversarialTexts(size = 300_000): Record<string, string> {
+  const fill = (unit: (i: number) => string) => {
+    let s = '';
+    for (let i = 0; s.length < size; i++) s += unit(i);
+    return s;
+  };
+  const dump = (value: (i: number) => unknown) => {
+    const obj: Record<string, unknown> = {};
+    // Pretty-printed, each entry takes its JSON plus about 6 characters of indentation and punctuation.
+    for (let i = 0, n = 0; n < size; i++) {
+      obj[`k${i}`] = value(i);
+      n += JSON.stringify(obj[`k${i}`]).length + String(i).length + 9;
+    }
+    return `Note: ${JSON.stringify(obj, null, 2)}`;
+  };
+  const names = ['Gonzalez', 'Whitfield', 'Okafor', 'Lindqvist', 'Brandt', 'Nakamura'];
+  return {
+    'clinical prompt, repeated': fill(() => `${PROMPT}\n`),
+    'JSON dump of numbers after a word': dump((i) => i),
+    'JSON dump of names': dump((i) => `${names[i % 6]} ${names[(i + 1) % 6]}`),
+    'capitalised words, no punctuation': fill((i) => `${names[i % 6]} Ward Street Hospital `),
+    'titles and names': fill((i) => `Dr. ${names[i % 6]} and Mr. ${names[(i + 3) % 6]}, `),
+    'snake_case identifiers': fill((i) => `patient_${names[i % 6]!.toLowerCase()}_${i} `),
+    'camelCase identifiers': fill((i) => `lookup${names[i % 6]}Record${i} `),
+    'digits and separators': fill((i) => `${i}-${i % 97}/${i % 13} (${i % 1000}) `),
+    'addresses, one a line': fill(
+      (i) => `${100 + (i % 900)} ${names[i % 6]} Street, Springfield, IL 6270${i % 10}\n`,
+    ),
+    'one line without spaces': fill((i) => `x${i % 10}`),
+    'dates and times': fill(
+      (i) => `on ${1 + (i % 12)}/${1 + (i % 28)}/19${50 + (i % 50)} at ${i % 24}:${i % 60} `,
+    ),
+  };
+}
+
+/** Milliseconds per KB of the scan on each adversarial text, and the worst against the clinical prompt's. */
+export function scanRates(size = 300_000): { name: string; msPerKb: number }[] {
+  warmUpPhi();
+  return Object.entries(adversarialTexts(size)).map(([name, text]) => {
+    detect(text.slice(0, 20_000));
+    const t0 = performance.now();
+    detect(text);
+    return { name, msPerKb: (performance.now() - t0) / (text.length / 1024) };
+  });
+}

@@ -113,13 +113,13 @@ interface Queued {
  * this process. Small requests are scanned inline: handing them to a thread would cost more than it saves.
  *
  * Fair across apps: each request's work is cut into tasks of at most TASK_CHARS, queued per app, and the threads
- * take the apps' queues in turn. A scan of one app therefore waits, once it is next, at most one task of each other
- * app with work queued, however much text those apps sent.
+ * take the apps' queues in turn, an app that had nothing queued first. A scan of an app that was idle therefore
+ * waits at most for the tasks already running (one per thread), however much text other apps sent.
  */
 export class PhiOffload {
   readonly #pool: Piscina | undefined;
   readonly #threads: number;
-  readonly #queues = new Map<string, Queued[]>();
+  #queues = new Map<string, Queued[]>();
   #running = 0;
 
   constructor(
@@ -132,6 +132,8 @@ export class PhiOffload {
     onError: (err: Error) => void = () => {},
     /** The most characters of text one request may ask to scan (413 past it). */
     readonly maxChars = Number.POSITIVE_INFINITY,
+    /** Told of each task a thread finished, with its app (the order apps are served in). */
+    private readonly onTask: (app: string) => void = () => {},
   ) {
     this.#threads = threads;
     // No threads: every scan runs inline (the size bound still holds).
@@ -217,7 +219,8 @@ export class PhiOffload {
   #enqueue(app: string, task: ScanTask): Promise<ScanResult> {
     return new Promise((resolve, reject) => {
       let q = this.#queues.get(app);
-      if (!q) this.#queues.set(app, (q = []));
+      // An app with nothing queued goes first: it waits only for the tasks already running.
+      if (!q) this.#queues = new Map([[app, (q = [])], ...this.#queues]);
       q.push({ task, resolve, reject });
       this.#dispatch();
     });
@@ -227,6 +230,7 @@ export class PhiOffload {
   #dispatch(): void {
     while (this.#running < this.#threads && this.#queues.size > 0) {
       const [app, q] = this.#queues.entries().next().value as [string, Queued[]];
+      const served = app;
       const next = q.shift()!;
       // The app goes to the back of the line: the next free thread serves another app first.
       this.#queues.delete(app);
@@ -236,6 +240,7 @@ export class PhiOffload {
       (this.#pool!.run(next.task, { signal: AbortSignal.timeout(30_000) }) as Promise<ScanResult>)
         .then(next.resolve, next.reject)
         .finally(() => {
+          this.onTask(served);
           this.#running--;
           this.#dispatch();
         });

@@ -312,13 +312,38 @@ async function passThrough(
     if (v !== undefined && !DROP_RESPONSE.has(k)) respHeaders[k] = v;
   redirectBack(respHeaders, target, adapter);
   const respType = String(upstream.headers['content-type'] ?? '');
-  if (session && RESTORABLE.test(respType) && !upstream.headers['content-encoding']) {
+  const plain = !upstream.headers['content-encoding'];
+  if (session && plain && /^text\/event-stream/i.test(respType)) {
+    // A stream is restored as it comes, a token split across chunks included; its data is JSON text.
+    const restorer = session.streamRestorer({ jsonEscaped: true });
+    const decoder = new TextDecoder();
+    const restored = upstream.body.pipe(
+      new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          done(null, restorer.push(decoder.decode(chunk, { stream: true })));
+        },
+        flush(done) {
+          done(null, restorer.push(decoder.decode()) + restorer.flush());
+        },
+      }),
+    );
+    upstream.body.once('error', (err) => restored.destroy(err));
+    res.writeHead(upstream.statusCode, respHeaders);
+    const cut = await pipeBody(restored, res);
+    clearTimeout(timer);
+    if (cut) meter.fail(errors.upstreamUnavailable(`http:${name}`));
+    return;
+  }
+  if (session && plain && RESTORABLE.test(respType)) {
     const raw = await collect(upstream.body, 256 * 1024 * 1024, () =>
       errors.upstreamError(`http:${name}`, upstream.statusCode),
     );
     clearTimeout(timer);
     let text = raw.toString('utf8');
-    if (/json/i.test(respType)) {
+    if (/x-www-form-urlencoded/i.test(respType)) {
+      const pairs = [...new URLSearchParams(text)].map(([k, v]) => [session.restore(k), session.restore(v)]);
+      text = new URLSearchParams(pairs).toString();
+    } else if (/json/i.test(respType)) {
       try {
         const json: unknown = JSON.parse(text);
         text = JSON.stringify(restoreJsonValue(json, session));

@@ -113,6 +113,16 @@ export async function startFakeUpstream(
       return;
     }
     if (b?.kind === 'delay') await new Promise((r) => setTimeout(r, b.ms));
+    // Pass-through tests: the body back as it came, with its content type, and the query it came with.
+    if (/\/echo$/.test(path)) {
+      res
+        .writeHead(200, {
+          'content-type': String(req.headers['content-type'] ?? 'application/octet-stream'),
+          'x-echo-url': req.url ?? '',
+        })
+        .end(Buffer.concat(chunks));
+      return;
+    }
     if (req.method === 'GET' && /\/models$/.test(path)) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(
         JSON.stringify({

@@ -72,6 +72,12 @@ adapters:
     headers:
       Authorization: Bearer \${{ OPENAI_API_TOKEN }}
     scrubPhi: true
+  files-phi:
+    baseUrl: ${upstreamUrl}/v1
+    headers:
+      Authorization: Bearer \${{ OPENAI_API_TOKEN }}
+    scrubPhi: true
+    binaryBodies: true
 `;
 }
 

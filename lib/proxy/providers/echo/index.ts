@@ -288,6 +288,9 @@ function embeddings(body: Json, model: string): EchoAnswer {
   };
 }
 
+const ONE_PIXEL_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
 function responses(body: Json, model: string): EchoAnswer {
   const turn = lastTurn(body);
   const tool = turn.role === 'tool' ? null : pickTool(body, turn.text, true);
@@ -319,7 +322,7 @@ function responses(body: Json, model: string): EchoAnswer {
     tools: Array.isArray(body.tools) ? body.tools : [],
     temperature: body.temperature ?? 1,
     top_p: body.top_p ?? 1,
-    metadata: {},
+    metadata: isObj(body.metadata) ? body.metadata : {},
     text: { format: { type: 'text' } },
   };
   const item = tool
@@ -338,13 +341,19 @@ function responses(body: Json, model: string): EchoAnswer {
         role: 'assistant',
         content: [{ type: 'output_text', text, annotations: [] }],
       };
-  const done = { ...base, status: 'completed', output: [item], usage };
+  // The image tool, when offered, makes one (a 1×1 PNG): what it makes is metered as an image.
+  const image =
+    Array.isArray(body.tools) && body.tools.some((t) => isObj(t) && t.type === 'image_generation')
+      ? [{ type: 'image_generation_call', id: rid('ig_'), status: 'completed', result: ONE_PIXEL_PNG }]
+      : [];
+  const done = { ...base, status: 'completed', output: [...image, item], usage };
   if (body.stream !== true) return { status: 200, json: done };
   let seq = 0;
   const ev = (type: string, data: Json) => sse({ type, sequence_number: seq++, ...data }, type);
   const out = [
     ev('response.created', { response: { ...base, status: 'in_progress', output: [], usage: null } }),
     ev('response.in_progress', { response: { ...base, status: 'in_progress', output: [], usage: null } }),
+    ...image.map((item) => ev('response.output_item.done', { output_index: 0, item })),
   ];
   if (tool) {
     out.push(
