@@ -82,6 +82,14 @@ const schema = z.object({
     .int()
     .min(1024)
     .default(4 * 1024 * 1024),
+  /** The secret token maps are sealed under (32 characters or more); `npm start` generates one into the data folder. */
+  PORTICO_TOKEN_MAP_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** How long a token map is kept after its chain's last use, in hours. */
+  PORTICO_TOKEN_MAP_TTL_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 365)
+    .default(24),
   /** How long SIGTERM waits for in-flight requests before closing them, in ms. */
   PORTICO_DRAIN_MS: z.coerce.number().int().min(0).default(10_000),
   /** Largest audio upload, in bytes. */
@@ -154,7 +162,10 @@ export function env(): Env {
 
 /** Settings start-up resolves itself (the embedded database's URL, a generated secret, the public URL). */
 export type Resolved = Partial<
-  Record<'DATABASE_URL' | 'NEXTAUTH_SECRET' | 'NEXTAUTH_URL' | 'PORTICO_PUBLIC_URL', string>
+  Record<
+    'DATABASE_URL' | 'NEXTAUTH_SECRET' | 'NEXTAUTH_URL' | 'PORTICO_PUBLIC_URL' | 'PORTICO_TOKEN_MAP_KEY',
+    string
+  >
 >;
 
 /**

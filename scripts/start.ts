@@ -26,6 +26,12 @@ async function main() {
       `NEXTAUTH_SECRET not set: using the one generated in ${path.relative(ROOT, dataDir)}/nextauth-secret`,
     );
   }
+  if (!env.PORTICO_TOKEN_MAP_KEY) {
+    resolveEnv({ PORTICO_TOKEN_MAP_KEY: persistentSecret(dataDir, 'token-map-key') });
+    say(
+      `PORTICO_TOKEN_MAP_KEY not set: token maps of stateful calls are sealed with the key generated in ${path.relative(ROOT, dataDir)}/token-map-key (set it, the same on every instance, in production)`,
+    );
+  }
   process.env.NEXT_TELEMETRY_DISABLED = '1';
   if (!dev) {
     buildIfNeeded(ROOT, say);

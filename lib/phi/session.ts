@@ -13,9 +13,14 @@ function jsonEscape(value: string): string {
   return JSON.stringify(value).slice(1, -1);
 }
 
+/** A token map as plain data: [token key, value] pairs ("NAME_1", "Maria Gonzalez"). */
+export type TokenEntries = [string, string][];
+
+const KEY_SHAPE = /^([A-Z]+(?:_[A-Z]+)?)_(\d+)$/;
+
 /**
- * The token map of one request. Create one per request and drop it with the request:
- * values never leave this object, and nothing is shared between requests.
+ * The token map of one request, or of a chain of upstream objects (a conversation, stored responses, a batch) when
+ * continued from its entries. Values never leave this object but through `entries()`, which the chain store seals.
  */
 export class PhiSession {
   readonly #tokenOf = new Map<string, string>(); // value -> key ("NAME_1")
@@ -25,6 +30,32 @@ export class PhiSession {
   readonly #counts: PhiCounts = {};
   readonly #types: string[] = [];
   #total = 0;
+
+  /** A session that continues a chain's map: known values keep their tokens, new ones get the next numbers. */
+  static continuing(entries: TokenEntries): PhiSession {
+    const s = new PhiSession();
+    for (const [key, value] of entries) {
+      const m = KEY_SHAPE.exec(key);
+      if (!m) continue;
+      const type = m[1] as PhiType;
+      const n = Number(m[2]);
+      s.#tokenOf.set(value, key);
+      s.#valueOf.set(key, value);
+      if ((s.#next.get(type) ?? 1) <= n) s.#next.set(type, n + 1);
+      if (!s.#types.includes(type)) s.#types.push(type);
+    }
+    return s;
+  }
+
+  /** The map, to be sealed and kept with the upstream objects that hold its tokens. */
+  entries(): TokenEntries {
+    return [...this.#valueOf];
+  }
+
+  /** How many values the map holds (grows when a request of a chain brings new ones). */
+  get size(): number {
+    return this.#valueOf.size;
+  }
 
   /** Replaces every identifier in `text` with its token; the same value always gets the same token. */
   scrub(text: string): string {

@@ -2,19 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isObj, type Json } from '../json';
 import type { Endpoint } from '../config';
 import { firstProblem, renderTemplate, stricterPolicy } from '../config/endpoints';
-import { log } from '../log';
-import type { PhiSession } from '../phi';
+import { restoreJsonValue } from '../phi';
 import { requestSpan } from '../tracing';
 import { errors, ProxyError } from './errors';
-import { applyLimits, withApiKey, type ApiContext, type Meter, type ProxyDeps } from './exchange';
-import { BASE_HEADERS, readJsonObject, sendJson } from './http';
-import { forwardMetered, readAnswer } from './oai';
-import { restoreJsonValue } from '../phi';
-import { scanOutgoing, streamRestorer } from './phi-step';
-import { timedOut } from './providers';
-import { formatSse, SseParser } from './sse';
-import { mapUpstreamError } from './upstream-errors';
-import { readUsage, streamedUsage } from './usage-events';
+import { withApiKey, type ApiContext, type Meter, type ProxyDeps } from './exchange';
+import { readJsonObject, sendJson } from './http';
+import { pumpSse, readJsonAnswer, startModelCall, type ModelCallOptions, type SseMapper } from './model-call';
+import { streamRestorer } from './phi-step';
+import { formatSse } from './sse';
 
 // Custom endpoints (issue 18): a task the platform team defines in the config file (a prompt template, an
 // input schema, optionally an output schema) served at POST /api/public/v1/endpoints/<name> with the proxy's key
@@ -113,30 +108,30 @@ async function callEndpoint(req: IncomingMessage, res: ServerResponse, ctx: ApiC
   meter.outputPerMillion = model.outputPerMillion;
   meter.streamed = stream;
   const outgoing = endpointChatBody(endpoint, body, stream);
-  await applyLimits(ctx, model, outgoing);
+  const call: ModelCallOptions = {
+    op: 'chat',
+    model,
+    name: endpoint.model,
+    body: outgoing,
+    policy: stricterPolicy(principal.app.phiPolicy, endpoint.phiPolicy),
+    phiParam: null,
+  };
+  const started = await startModelCall(ctx, call);
+  const phi = started.phi;
+  if (stream && started.streamed)
+    return pumpSse(res, started.upstream, {
+      op: 'chat',
+      model,
+      requestBytes: Buffer.byteLength(JSON.stringify(outgoing)),
+      clientWantsUsage: true,
+      meter,
+      headers,
+      signal: abort.signal,
+      restorer: streamRestorer('chat', phi.session),
+      map: textEvents(meter),
+    });
 
-  const policy = stricterPolicy(principal.app.phiPolicy, endpoint.phiPolicy);
-  const phi = await scanOutgoing(ctx, 'chat', outgoing, { policy, param: null });
-
-  const upstream = await forwardMetered('chat', model, outgoing, undefined, undefined, ctx);
-  if (upstream.status < 200 || upstream.status >= 300)
-    throw await mapUpstreamError(upstream, endpoint.model, false);
-
-  if (stream && String(upstream.headers['content-type'] ?? '').includes('text/event-stream'))
-    return streamText(res, upstream.body, ctx, phi.session);
-
-  const raw = await readAnswer(upstream, endpoint.model, abort);
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw errors.upstreamError(endpoint.model, upstream.status);
-  }
-  const usage = isObj(json) ? readUsage(json.usage) : null;
-  if (usage) {
-    meter.promptTokens = usage.prompt;
-    meter.completionTokens = usage.completion;
-  }
+  const { json } = await readJsonAnswer(ctx, call, started, true);
   const choice = isObj(json) && Array.isArray(json.choices) ? json.choices[0] : undefined;
   const message = isObj(choice) && isObj(choice.message) ? choice.message : undefined;
   if (!message) throw invalidOutput(name, 'held no message');
@@ -187,98 +182,26 @@ async function callEndpoint(req: IncomingMessage, res: ServerResponse, ctx: ApiC
  * A text endpoint's answer as server-sent events: `delta` events with the text as it comes (PHI restored as
  * soon as a token is complete), then one `done` event with the finish reason and usage, or one `error` event.
  */
-async function streamText(
-  res: ServerResponse,
-  body: AsyncIterable<Buffer> & { destroy(): void },
-  ctx: ApiContext,
-  session: PhiSession | undefined,
-): Promise<void> {
-  const { meter, headers, abort } = ctx;
-  res.writeHead(200, {
-    ...BASE_HEADERS,
-    ...headers,
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-store',
-    'x-accel-buffering': 'no',
-  });
-  res.flushHeaders();
-  meter.status = 200;
-  const restorer = streamRestorer('chat', session);
-  const parser = new SseParser();
-  const decoder = new TextDecoder();
+function textEvents(meter: Meter): SseMapper {
   let finish: string | null = null;
-  let sawUsage = false;
-  let chars = 0;
-  const deltas = (objs: Json[]): string => {
-    let out = '';
-    for (const obj of objs) {
-      const choice = Array.isArray(obj.choices) && isObj(obj.choices[0]) ? obj.choices[0] : undefined;
-      if (!choice) continue;
-      if (typeof choice.finish_reason === 'string') finish = choice.finish_reason;
-      const text = isObj(choice.delta) ? choice.delta.content : undefined;
-      if (typeof text === 'string' && text) {
-        chars += text.length;
-        out += formatSse({ event: 'delta', data: JSON.stringify({ text }) });
+  return {
+    events(_ev, objs) {
+      let out = '';
+      for (const obj of objs) {
+        const choice = Array.isArray(obj.choices) && isObj(obj.choices[0]) ? obj.choices[0] : undefined;
+        if (!choice) continue;
+        if (typeof choice.finish_reason === 'string') finish = choice.finish_reason;
+        const text = isObj(choice.delta) ? choice.delta.content : undefined;
+        if (typeof text === 'string' && text)
+          out += formatSse({ event: 'delta', data: JSON.stringify({ text }) });
       }
-    }
-    return out;
+      return out;
+    },
+    end: () =>
+      formatSse({
+        event: 'done',
+        data: JSON.stringify({ id: meter.requestId, finish_reason: finish, usage: usageOf(meter) }),
+      }),
+    error: (e) => formatSse({ event: 'error', data: JSON.stringify(e.body()) }),
   };
-  const handle = (events: { data: string }[]): string => {
-    let out = '';
-    for (const ev of events) {
-      if (!ev.data || ev.data === '[DONE]') continue;
-      let obj: unknown;
-      try {
-        obj = JSON.parse(ev.data);
-      } catch {
-        continue;
-      }
-      if (!isObj(obj)) continue;
-      const { usage } = streamedUsage('chat', obj, true);
-      if (usage) {
-        sawUsage = true;
-        meter.promptTokens = usage.prompt;
-        meter.completionTokens = usage.completion;
-      }
-      out += deltas(restorer ? restorer.transform(obj) : [obj]);
-    }
-    return out;
-  };
-  const write = (s: string) =>
-    s && !res.destroyed && !res.write(s)
-      ? new Promise<void>((r) => {
-          res.once('drain', r);
-          res.once('close', r);
-        })
-      : undefined;
-  try {
-    for await (const chunk of body) {
-      if (res.destroyed) break;
-      await write(handle(parser.push(decoder.decode(chunk, { stream: true }))));
-    }
-    let rest = handle(parser.push(decoder.decode()));
-    rest += handle(parser.end());
-    if (restorer) rest += deltas(restorer.flush());
-    if (!sawUsage) {
-      meter.completionTokens = Math.ceil(chars / 4);
-    }
-    const done = {
-      id: meter.requestId,
-      finish_reason: finish,
-      usage: usageOf(meter),
-    };
-    if (!res.destroyed) res.end(rest + formatSse({ event: 'done', data: JSON.stringify(done) }));
-  } catch (err) {
-    body.destroy();
-    if (res.destroyed) return;
-    const e = timedOut(abort.signal)
-      ? errors.upstreamTimeout(meter.model)
-      : errors.upstreamUnavailable(meter.model);
-    meter.fail(e);
-    log().warn(
-      { requestId: meter.requestId, err: err instanceof Error ? err.name : 'unknown' },
-      'endpoint upstream stream failed',
-    );
-    res.end(formatSse({ event: 'error', data: JSON.stringify(e.body()) }));
-  }
 }

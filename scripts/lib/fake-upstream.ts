@@ -6,6 +6,7 @@ import http from 'node:http';
 import busboy from 'busboy';
 import type { AddressInfo } from 'node:net';
 import { echoAnswer } from '../../lib/proxy/providers/echo';
+import { createStatefulFake } from './fake-stateful';
 
 export interface Received {
   method: string;
@@ -77,6 +78,7 @@ export async function startFakeUpstream(
   let standing: Behaviour | null = null;
   const state = { aborted: 0 };
   const received: Received[] = [];
+  const stateful = createStatefulFake();
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -113,6 +115,8 @@ export async function startFakeUpstream(
       return;
     }
     if (b?.kind === 'delay') await new Promise((r) => setTimeout(r, b.ms));
+    // Responses by id, conversations, files and batches: answered from what earlier requests left.
+    if (await stateful.handle(req, res, path, Buffer.concat(chunks), body)) return;
     // Pass-through tests: the body back as it came, with its content type, and the query it came with.
     if (/\/echo$/.test(path)) {
       res
@@ -195,6 +199,7 @@ export async function startFakeUpstream(
       pending.length = 0;
       standing = null;
       state.aborted = 0;
+      stateful.reset();
     },
     close: () =>
       new Promise<void>((resolve) => {
