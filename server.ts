@@ -22,6 +22,7 @@ import { ProxyError } from './lib/errors';
 import { sendError, setBodyRateFloor } from './lib/proxy/http';
 import { scheduleNotifications } from './lib/notify';
 import { scheduleRetention } from './lib/usage/retention';
+import { scheduleTokenMapSweep } from './lib/token-maps/store';
 import { UsageRecorder, type RecorderOptions } from './lib/usage/recorder';
 import { startTracing, stopTracing } from './lib/tracing';
 import { router } from './lib/proxy/router';
@@ -118,6 +119,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   const listener = e.DATABASE_URL ? listenForInvalidations(e.DATABASE_URL) : undefined;
   const stopRetention = scheduleRetention(config.usage.retentionDays);
+  const stopMapSweep = scheduleTokenMapSweep();
   const stopNotifications = scheduleNotifications();
   const limiter = opts.limiter ?? new Limiter({ redisUrl: e.REDIS_URL });
   // With Redis, the deployments' cooldowns and requests in flight are shared by every instance.
@@ -246,6 +248,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await usage.drain();
       stopInvalidations();
       stopRetention();
+      stopMapSweep();
       stopNotifications();
       await listener?.stop();
       await closeUpstreamAgents();

@@ -92,6 +92,12 @@ const schema = z.object({
     .default(24),
   /** How long SIGTERM waits for in-flight requests before closing them, in ms. */
   PORTICO_DRAIN_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Largest file upload (/v1/files: batch input, documents), in bytes. */
+  PORTICO_MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(100 * 1024 * 1024),
   /** Largest audio upload, in bytes. */
   PORTICO_MAX_AUDIO_BYTES: z.coerce
     .number()

@@ -115,6 +115,10 @@ app
     oneOf(['scrub', 'redact', 'block', 'off']),
     'scrub',
   )
+  .option(
+    '--stateful',
+    'with --approve: Portico keeps its token maps (encrypted) for stateful calls (stored responses, conversations, batches)',
+  )
   .action(
     async (o: {
       name: string;
@@ -124,6 +128,7 @@ app
       models?: string[];
       endpoints?: string[];
       phi: 'scrub' | 'redact' | 'block' | 'off';
+      stateful?: boolean;
     }) => {
       const cfg = resolveConfig(loadConfig(process.env.PORTICO_CONFIG, ROOT));
       const models = o.models ?? [...cfg.models.keys()];
@@ -170,6 +175,7 @@ app
               allowedModels: models,
               allowedEndpoints: endpoints,
               phiPolicy: o.phi,
+              statefulPhi: o.stateful === true,
               rpmLimit: null,
               tpmLimit: null,
               monthlyTokenBudget: null,
@@ -179,7 +185,40 @@ app
           );
         }
         out(
-          `created app "${created.name}" (id ${created.id}), owner ${email}, ${o.approve ? `approved for ${[...models, ...endpoints.map((e) => `endpoint ${e}`)].join(', ')}, PHI policy ${o.phi}` : 'pending review'}`,
+          `created app "${created.name}" (id ${created.id}), owner ${email}, ${o.approve ? `approved for ${[...models, ...endpoints.map((e) => `endpoint ${e}`)].join(', ')}, PHI policy ${o.phi}${o.stateful ? ', stateful calls allowed' : ''}` : 'pending review'}`,
+        );
+      });
+    },
+  );
+app
+  .command('policy')
+  .description("change an approved app's PHI policy or stateful calls, as the operator (audited)")
+  .requiredOption('--name <name>', 'the app')
+  .option('--phi <policy>', 'scrub | redact | block | off', oneOf(['scrub', 'redact', 'block', 'off']))
+  .option(
+    '--stateful <on|off>',
+    'on: Portico keeps its token maps (encrypted) for stateful calls; off: it keeps none and such calls are refused',
+    oneOf(['on', 'off']),
+  )
+  .action(
+    async (o: { name: string; phi?: 'scrub' | 'redact' | 'block' | 'off'; stateful?: 'on' | 'off' }) => {
+      if (!o.phi && !o.stateful) throw new CliError('say what changes: --phi and/or --stateful');
+      await withDb(async () => {
+        const { db } = await import('../lib/db');
+        const { SYSTEM } = await import('../lib/audit');
+        const { updatePolicy } = await import('../lib/apps');
+        const found = await db().app.findUnique({ where: { name: o.name }, select: { id: true } });
+        if (!found) throw new CliError(`no app named "${o.name}"`);
+        await updatePolicy(
+          found.id,
+          {
+            ...(o.phi ? { phiPolicy: o.phi } : {}),
+            ...(o.stateful ? { statefulPhi: o.stateful === 'on' } : {}),
+          },
+          SYSTEM,
+        );
+        out(
+          `app "${o.name}": ${[o.phi ? `PHI policy ${o.phi}` : '', o.stateful ? `stateful calls ${o.stateful}` : ''].filter(Boolean).join(', ')}`,
         );
       });
     },

@@ -2,6 +2,7 @@ import { Time } from '@/components/ui/time';
 import { formatNumber, formatUsd } from '@/components/ui/format';
 import type { AppDetail } from '@/lib/apps/queries';
 import { phiPolicyLabel } from './phi-policies';
+import { statefulWords } from '@/lib/token-maps/words';
 
 type Review = AppDetail['reviews'][number];
 
@@ -47,6 +48,7 @@ export function policySummary(details: unknown): string | null {
   flag('allowByoKey', 'own OpenAI key');
   flag('allowImages', 'images');
   flag('allowAudio', 'audio');
+  if (typeof d.statefulPhi === 'boolean') parts.push(statefulWords(d.statefulPhi));
   const limit = (k: string, label: string, fmt: (n: number) => string = formatNumber) => {
     if (k in d) parts.push(d[k] === null ? `no ${label}` : `${label} ${fmt(Number(d[k]))}`);
   };

@@ -20,6 +20,7 @@ export interface PolicyValues {
   allowByoKey: boolean;
   allowImages: boolean;
   allowAudio: boolean;
+  statefulPhi: boolean;
 }
 
 /** An HTTP adapter a reviewer may allow: its name, where it goes, and whether JSON bodies are scrubbed. */
@@ -74,6 +75,7 @@ export function PolicyForm({
   submitLabel,
   pendingText,
   note,
+  tokenMapHours,
 }: {
   action: (s: FormState, fd: FormData) => Promise<FormState>;
   appId: string;
@@ -86,6 +88,8 @@ export function PolicyForm({
   submitLabel: string;
   pendingText: string;
   note?: string;
+  /** How long token maps are kept after their last use (PORTICO_TOKEN_MAP_TTL_HOURS). */
+  tokenMapHours: number;
 }) {
   const [state, formAction] = useActionState(action, {} as FormState);
   const ref = useFocusFirstError(state);
@@ -93,7 +97,8 @@ export function PolicyForm({
   const v = state.values;
   const str = (k: 'rpmLimit' | 'tpmLimit' | 'monthlyTokenBudget' | 'monthlyCostBudgetUsd') =>
     v ? String(v[k] ?? '') : initial[k] === null ? '' : String(initial[k]);
-  const flag = (k: 'allowByoKey' | 'allowImages' | 'allowAudio') => (v ? v[k] === 'on' : initial[k]);
+  const flag = (k: 'allowByoKey' | 'allowImages' | 'allowAudio' | 'statefulPhi') =>
+    v ? v[k] === 'on' : initial[k];
   const chosen = new Set(v ? asList(v.allowedModels) : initial.allowedModels);
   const chosenAdapters = new Set(v ? asList(v.allowedAdapters) : initial.allowedAdapters);
   const chosenEndpoints = new Set(v ? asList(v.allowedEndpoints) : initial.allowedEndpoints);
@@ -228,6 +233,15 @@ export function PolicyForm({
           <Toggle name="allowAudio" checked={flag('allowAudio')} label="Audio (transcription and speech)">
             <strong className="font-semibold text-amber-800">PHI inside audio cannot be scrubbed.</strong>{' '}
             Text prompts still are, per the PHI policy above.
+          </Toggle>
+          <Toggle
+            name="statefulPhi"
+            checked={flag('statefulPhi')}
+            label="Stateful calls (stored responses, conversations, background responses, batches)"
+          >
+            Portico keeps the app&rsquo;s token maps, encrypted with a key outside the database, for{' '}
+            {tokenMapHours} h after their last use, and erases them with their objects. Without it the
+            upstream keeps nothing (<code className="text-xs">store: false</code>) and such calls are refused.
           </Toggle>
         </div>
       </fieldset>

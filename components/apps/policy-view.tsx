@@ -3,6 +3,7 @@ import { DefinitionList } from '@/components/ui/card';
 import { formatNumber, formatUsd } from '@/components/ui/format';
 import type { AppDetail } from '@/lib/apps/queries';
 import { PHI_POLICIES } from './phi-policies';
+import { statefulWords } from '@/lib/token-maps/words';
 
 const names = (list: string[], none: string) =>
   list.length ? (
@@ -68,6 +69,19 @@ export function PolicyView({ app }: { app: AppDetail }) {
             </>
           ) : (
             <span className="text-slate-500">Not allowed</span>
+          ),
+        ],
+        [
+          'Stateful calls',
+          app.statefulPhi ? (
+            <>
+              Allowed
+              <span className="block text-xs text-slate-600">
+                {statefulWords(true)}, sealed; erased with their objects.
+              </span>
+            </>
+          ) : (
+            <span className="text-slate-500">Not allowed (store: false is forced upstream)</span>
           ),
         ],
         ['Requests per minute', app.rpmLimit ? formatNumber(app.rpmLimit) : none],

@@ -89,6 +89,8 @@ export const approvalSchema = limitsSchema.extend({
   allowByoKey: z.boolean().default(false),
   allowImages: z.boolean().default(false),
   allowAudio: z.boolean().default(false),
+  /** Portico keeps the app's token maps, sealed, for stateful calls (stored responses, conversations, batches). */
+  statefulPhi: z.boolean().default(false),
 });
 export type Approval = z.input<typeof approvalSchema>;
 
@@ -348,6 +350,7 @@ export async function approve(appId: string, input: Approval, actor: Actor) {
     allowByoKey: a.allowByoKey,
     allowImages: a.allowImages,
     allowAudio: a.allowAudio,
+    statefulPhi: a.statefulPhi,
     rpmLimit: a.rpmLimit,
     tpmLimit: a.tpmLimit,
     monthlyTokenBudget: a.monthlyTokenBudget === null ? null : BigInt(a.monthlyTokenBudget),

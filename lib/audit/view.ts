@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { statefulWords } from '../token-maps/words';
 import { db } from '../db';
 import type { AuditFilter } from '.';
 
@@ -87,6 +88,7 @@ const FIELDS: [string, string][] = [
   ['allowByoKey', 'Own OpenAI key'],
   ['allowImages', 'Images'],
   ['allowAudio', 'Audio'],
+  ['statefulPhi', 'Stateful calls (token maps kept)'],
   ['failures', 'Failures'],
   ['sessions', 'Sessions ended'],
   ['selfApproved', 'Self-approved (one-person install)'],
@@ -103,6 +105,7 @@ const LIMITS = new Set(['rpmLimit', 'tpmLimit', 'monthlyTokenBudget', 'monthlyCo
 
 function value(key: string, v: unknown): string {
   if (v === null) return LIMITS.has(key) ? 'no limit' : 'none';
+  if (typeof v === 'boolean' && key === 'statefulPhi') return statefulWords(v);
   if (typeof v === 'boolean') return key === 'selfApproved' ? '' : v ? 'yes' : 'no';
   if (Array.isArray(v)) return v.length ? v.join(', ') : 'none';
   if (key === 'by' && v === 'operator') return 'the operator (CLI)';

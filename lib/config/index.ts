@@ -56,6 +56,9 @@ export interface Model {
   perImage: number;
   perAudioMinute: number;
   perMillionCharacters: number;
+  /** Batch API prices per million tokens. */
+  batchInputPerMillion: number;
+  batchOutputPerMillion: number;
   fallbacks: string[];
 }
 
@@ -182,6 +185,8 @@ export function resolveConfig(
       inputPerMillion: m.price.inputPerMillion,
       outputPerMillion: m.price.outputPerMillion,
       perImage: m.price.perImage ?? 0,
+      batchInputPerMillion: m.price.batchInputPerMillion ?? m.price.inputPerMillion / 2,
+      batchOutputPerMillion: m.price.batchOutputPerMillion ?? m.price.outputPerMillion / 2,
       perAudioMinute: m.price.perAudioMinute ?? 0,
       perMillionCharacters: m.price.perMillionCharacters ?? 0,
       fallbacks: m.fallbacks,

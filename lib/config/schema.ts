@@ -66,6 +66,9 @@ const price = z
     perAudioMinute: z.number().nonnegative().optional(),
     /** audio/speech: USD per million input characters */
     perMillionCharacters: z.number().nonnegative().optional(),
+    /** Batch API: USD per million tokens (default: half the prices above, OpenAI's batch discount) */
+    batchInputPerMillion: z.number().nonnegative().optional(),
+    batchOutputPerMillion: z.number().nonnegative().optional(),
   })
   .strict();
 

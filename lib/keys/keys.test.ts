@@ -18,6 +18,7 @@ const principal = (over: Partial<KeyPrincipal> = {}): KeyPrincipal => ({
     allowByoKey: false,
     allowImages: false,
     allowAudio: false,
+    statefulPhi: false,
     phiPolicy: 'scrub',
     rpmLimit: null,
     tpmLimit: null,

@@ -21,6 +21,7 @@ export async function loadPrincipal(hash: string): Promise<KeyPrincipal | null> 
           allowByoKey: true,
           allowImages: true,
           allowAudio: true,
+          statefulPhi: true,
           phiPolicy: true,
           rpmLimit: true,
           tpmLimit: true,

@@ -16,6 +16,8 @@ export interface KeyPrincipal {
     allowByoKey: boolean;
     allowImages: boolean;
     allowAudio: boolean;
+    /** Portico may keep its token maps, sealed, for stateful calls. */
+    statefulPhi: boolean;
     phiPolicy: PhiPolicy;
     rpmLimit: number | null;
     tpmLimit: number | null;

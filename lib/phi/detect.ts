@@ -386,8 +386,9 @@ export function isIdentifier(s: string): boolean {
 
 // What an upstream issues: a short lower-case prefix, then random letters and digits mixed ("call_DdmO9pD3xa9",
 // "resp_68a1b2c3d4e5", "file-AbC123xYz456"), or a UUID.
-const MACHINE_ID = /^[a-z]{1,16}[_-](?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{8,200}$/;
+const MACHINE_ID = /^[a-z]{1,16}[_-]([A-Za-z0-9_-]{8,200})$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HEX = /^[0-9a-f]{16,}$/;
 const LETTER_RUN = /\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})/gu;
 
 /**
@@ -396,15 +397,22 @@ const LETTER_RUN = /\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})/gu;
  */
 function machineMade(id: string): boolean {
   if (UUID.test(id)) return true;
-  if (!MACHINE_ID.test(id)) return false;
-  const rest = id.slice(id.search(/[_-]/) + 1);
-  for (const m of rest.matchAll(LETTER_RUN)) {
-    const w = m[0].toLowerCase();
-    if (w.length < 3) continue;
+  const m = MACHINE_ID.exec(id);
+  if (!m) return false;
+  const rest = m[1]!;
+  // Hexadecimal: its letters (a to f) spell no name worth the name ("ada", "bea" are chance).
+  if (HEX.test(rest)) return true;
+  // Short ones need digits among their letters; in long random ones a chance short name ("Ann", "Leo") is no name,
+  // and only runs of four letters or more are looked up.
+  const long = rest.length >= 16;
+  if (!long && !(/\d/.test(rest) && /[A-Za-z]/.test(rest))) return false;
+  for (const r of rest.matchAll(LETTER_RUN)) {
+    const w = r[0].toLowerCase();
+    if (w.length < (long ? 4 : 3)) continue;
     const entry = wordEntry(w);
     const kind = kindOf(entry, w);
     const flags = entry === undefined ? 0 : entry >>> 3;
-    if (kind === Kind.Name || kind === Kind.Weak || flags & (F.GIVEN | F.ANY_CITY)) return false;
+    if (kind === Kind.Name || (!long && kind === Kind.Weak) || flags & (F.GIVEN | F.ANY_CITY)) return false;
   }
   return true;
 }

@@ -159,11 +159,11 @@ export class PhiOffload {
    * A finder for this work of app `app`: the engine itself when it is small, else one that answers from the worker
    * threads' scan of all of it (falling back to the engine for a text it was not given).
    */
-  async finderFor(work: ScanWork, app = ''): Promise<Finder> {
+  async finderFor(work: ScanWork, app = '', maxChars = this.maxChars): Promise<Finder> {
     let chars = 0;
     for (const t of work.texts) chars += t.length;
     for (const t of work.identifiers) chars += t.length;
-    if (chars > this.maxChars) throw new ScanTooLarge(chars, this.maxChars);
+    if (chars > maxChars) throw new ScanTooLarge(chars, maxChars);
     if (chars < this.minChars || !this.#pool) return engineFinder;
     const byText = new Map<string, PhiEntity[]>();
     const byIdentifier = new Map<string, PhiEntity[]>();

@@ -181,8 +181,14 @@ const looksLikeJson = (text: string): boolean => {
  * the API's own keys are words of the API; ids an upstream made and encrypted fields pass (detectIdentifier leaves
  * machine-made ids alone); everything else goes to `visit`.
  */
-function walkRequest(op: PhiOperation, body: Json, visit: Visitor, find: Finder): void {
-  const ctx: Walk = { visit, find };
+function walkRequest(
+  op: PhiOperation,
+  body: Json,
+  visit: Visitor,
+  find: Finder,
+  keep?: ReadonlySet<string>,
+): void {
+  const ctx: Walk = { visit, find, keep };
   let renamed: Map<string, string> | undefined;
   for (const key of Object.keys(body)) {
     if (key === 'model' && op !== 'http' && typeof body[key] === 'string') continue;
@@ -200,6 +206,8 @@ function walkRequest(op: PhiOperation, body: Json, visit: Visitor, find: Finder)
 
 interface Walk {
   visit: Visitor;
+  /** Values left as they are: ids of upstream objects Portico recorded as the app's own. */
+  keep?: ReadonlySet<string>;
   /** Looks without rewriting (the parts of a URL). */
   find: Finder;
 }
@@ -262,7 +270,7 @@ const CODE_IDENTIFIER = /^(?=[\d_-]*[A-Za-z])[A-Za-z0-9_-]+$/;
 
 function visitString(v: string, key: string | undefined, ctx: Walk): string {
   const visit = ctx.visit;
-  if (v.length === 0) return v;
+  if (v.length === 0 || ctx.keep?.has(v)) return v;
   if (key !== undefined) {
     if (API_ENUMS.get(key)?.has(v)) return v;
     if (OPAQUE.has(key)) return v;
@@ -351,6 +359,7 @@ export function scrubRequestBody(
   body: Record<string, unknown>,
   session: PhiSession,
   find: Finder = engineFinder,
+  keep?: ReadonlySet<string>,
 ): void {
   const whole = (s: string, type: PhiType): string =>
     session.scrubEntities(s, [{ start: 0, end: s.length, type }]);
@@ -370,6 +379,7 @@ export function scrubRequestBody(
       return session.scrubEntities(text, found);
     },
     find,
+    keep,
   );
 }
 
@@ -377,6 +387,7 @@ export function scrubRequestBody(
 export function requestTexts(
   op: PhiOperation,
   body: Record<string, unknown>,
+  keep?: ReadonlySet<string>,
 ): { texts: string[]; identifiers: string[] } {
   const texts: string[] = [];
   const identifiers: string[] = [];
@@ -389,6 +400,7 @@ export function requestTexts(
       return text;
     },
     engineFinder,
+    keep,
   );
   return { texts, identifiers };
 }
@@ -398,6 +410,7 @@ export function detectInRequestBody(
   op: PhiOperation,
   body: Record<string, unknown>,
   find: Finder = engineFinder,
+  keep?: ReadonlySet<string>,
 ): PhiCounts {
   const counts: PhiCounts = {};
   const add = (type: PhiType) => (counts[type] = (counts[type] ?? 0) + 1);
@@ -412,6 +425,7 @@ export function detectInRequestBody(
       return text;
     },
     find,
+    keep,
   );
   return counts;
 }

@@ -14,7 +14,8 @@ import { ENDPOINT_PREFIX, handleEndpoint } from './endpoints';
 import { handleDocs, isDocsPath } from './docs';
 import { handleMedia } from './media';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import { matchOai } from './routes';
+import { matchObjects, matchOai } from './routes';
+import { handleObjects } from './stateful';
 import { clientAddress } from './guard';
 import { router } from './router';
 
@@ -186,6 +187,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       }
       if (path === '/metrics') return await sendMetrics(req, res, deps);
       if (isDocsPath(path)) return handleDocs(req, res, path);
+      const objects = matchObjects(path);
+      if (objects) return await handleObjects(req, res, objects, url, deps);
       const oai = matchOai(path);
       if (oai)
         return oai.kind === 'media'

@@ -38,7 +38,7 @@ const notAllowed = (op: MediaOp) =>
     `${op === 'images' ? 'Image generation' : 'Audio'} is disabled for this app. A reviewer can enable it; note that PHI inside ${op === 'images' ? 'an image' : 'audio'} cannot be scrubbed (text prompts still are, per the app's policy).`,
   );
 
-interface Upload {
+export interface Upload {
   fields: Record<string, string>;
   file?: { name: string; type: string; data: Buffer };
 }
@@ -51,11 +51,14 @@ const MAX_FIELD_CHARS = 32_000;
  * PORTICO_MAX_AUDIO_BYTES, 413 the moment it is passed, before the rest is read). The file is held in memory, never
  * on disk: the `model` field that picks the upstream often follows the file (the openai SDKs send it after).
  */
-function readUpload(req: IncomingMessage): Promise<Upload> {
+export function readUpload(
+  req: IncomingMessage,
+  limit = env().PORTICO_MAX_AUDIO_BYTES,
+  what = 'the audio',
+): Promise<Upload> {
   const type = String(req.headers['content-type'] ?? '');
   if (!/^multipart\/form-data/i.test(type))
-    return Promise.reject(errors.badRequest('Send the audio as multipart/form-data with a "file" part.'));
-  const limit = env().PORTICO_MAX_AUDIO_BYTES;
+    return Promise.reject(errors.badRequest(`Send ${what} as multipart/form-data with a "file" part.`));
   if (Number(req.headers['content-length'] ?? NaN) > limit + 64 * 1024) {
     req.resume();
     return Promise.reject(errors.tooLarge(limit));

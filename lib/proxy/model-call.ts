@@ -39,6 +39,8 @@ export interface ModelCallOptions {
   phiParam?: string | null;
   /** A chain's token map to continue (stateful calls); a new one otherwise. */
   session?: PhiSession;
+  /** Ids of the app's own upstream objects the request refers to: never scanned. */
+  keep?: ReadonlySet<string>;
   /** Runs after the scan, before anything is sent (a chain keeps its grown map first). */
   afterScan?(phi: PhiState): Promise<void>;
   apiVersion?: string;
@@ -61,6 +63,7 @@ export async function startModelCall(ctx: ApiContext, o: ModelCallOptions): Prom
     policy: o.policy,
     param: o.phiParam,
     session: o.session,
+    keep: o.keep,
   });
   await o.afterScan?.(phi);
   const upstream = await forwardMetered(o.op, o.model, o.body, o.apiVersion, o.credential, ctx);

@@ -7,6 +7,7 @@ import { datedApiVersion, resolveModel, withApiKey, type ApiContext, type ProxyD
 import { bodyBytes, readJsonObject, sendJson, sendRaw } from './http';
 import { pumpSse, readJsonAnswer, startModelCall, type ModelCallOptions } from './model-call';
 import { checkMediaParts, streamRestorer } from './phi-step';
+import { prepareResponses } from './stateful';
 import type { OaiRoute, Operation } from './routes';
 import { validateBody } from './validate';
 import { requestSpan } from '../tracing';
@@ -127,11 +128,16 @@ async function exchange(
       include_usage: true,
     };
   }
+  // A Responses turn may continue upstream state, or leave some: its chain's token map (lib/proxy/stateful.ts).
+  const state = op === 'responses' ? await prepareResponses(ctx, body, model) : undefined;
   const call: ModelCallOptions = {
     op,
     model,
     name,
     body,
+    session: state?.session,
+    keep: state?.keep,
+    afterScan: state?.afterScan,
     apiVersion: datedApiVersion(url.searchParams.get('api-version')),
     credential: variant?.credential?.(req, principal, headers, model),
   };
@@ -146,10 +152,13 @@ async function exchange(
       headers,
       signal: abort.signal,
       restorer: streamRestorer(op, started.phi.session),
+      observe: state?.keepsIds ? state.observe : undefined,
     });
+    await state?.answered();
     return;
   }
-  const { raw, json } = await readJsonAnswer(ctx, call, started, !!variant?.decorate);
+  const { raw, json } = await readJsonAnswer(ctx, call, started, !!variant?.decorate || !!state?.keepsIds);
+  await state?.answered(json);
   // Nothing changes the answer: the upstream's bytes go back as they came.
   if (json === undefined) return sendRaw(res, 200, raw, 'application/json', headers);
   if (variant?.decorate && isObj(json)) variant.decorate(json);

@@ -47,6 +47,8 @@ export interface PhiScanOptions {
   offload?: PhiOffload;
   /** A token map to continue (a chain of upstream objects); a new one otherwise. */
   session?: PhiSession;
+  /** Ids of upstream objects the app owns that the request refers to: left as they are. */
+  keep?: ReadonlySet<string>;
 }
 
 /**
@@ -63,15 +65,15 @@ export async function applyPhiPolicy(
 ): Promise<PhiState> {
   if (policy === 'off') return { counts: {}, total: 0 };
   try {
-    const find = o.offload ? await o.offload.finderFor(requestTexts(op, body), o.app) : engineFinder;
+    const find = o.offload ? await o.offload.finderFor(requestTexts(op, body, o.keep), o.app) : engineFinder;
     if (policy === 'block') {
-      const counts = detectInRequestBody(op, body, find);
+      const counts = detectInRequestBody(op, body, find, o.keep);
       const total = sumCounts(counts);
       return { counts, total, blocked: total > 0 };
     }
     const session = o.session ?? new PhiSession();
     const before = session.total();
-    scrubRequestBody(op, body, session, find);
+    scrubRequestBody(op, body, session, find, o.keep);
     const counts = session.counts();
     return {
       counts,
@@ -97,13 +99,14 @@ export async function scanOutgoing(
   ctx: ApiContext,
   op: PhiOperation,
   body: Record<string, unknown>,
-  o: { policy?: PhiPolicy; param?: string | null; session?: PhiSession } = {},
+  o: { policy?: PhiPolicy; param?: string | null; session?: PhiSession; keep?: ReadonlySet<string> } = {},
 ): Promise<PhiState> {
   const phi = await applyPhiPolicy(o.policy ?? ctx.principal.app.phiPolicy, op, body, {
     requestId: ctx.meter.requestId,
     app: ctx.principal.app.id,
     offload: ctx.deps.phiOffload,
     session: o.session,
+    keep: o.keep,
   });
   if (phi.total > 0) ctx.meter.phiCounts = phi.counts as Record<string, number>;
   if (phi.blocked) throw phiBlocked(phi.counts, o.param === undefined ? 'messages' : o.param);

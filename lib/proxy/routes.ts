@@ -3,6 +3,19 @@ export type Operation = 'chat' | 'completions' | 'embeddings' | 'responses' | 'm
 /** Images and audio: opt-in per app, since PHI in an image or in audio cannot be scrubbed. */
 export type MediaOp = 'images' | 'transcriptions' | 'speech';
 
+/** The objects an upstream keeps: stored responses, conversations, files and batches. */
+export type ObjectResource = 'responses' | 'conversations' | 'files' | 'batches';
+
+/** A route to an upstream object: `{resource}`, `{resource}/{id}`, `{resource}/{id}/{sub}[/{subId}]`. */
+export interface ObjectRoute {
+  kind: 'object';
+  resource: ObjectResource;
+  id?: string;
+  sub?: 'cancel' | 'input_items' | 'items' | 'content';
+  subId?: string;
+  style: 'azure-v1' | 'openai';
+}
+
 export interface OaiRoute {
   kind: 'oai' | 'media';
   op: Operation | MediaOp;
@@ -27,6 +40,51 @@ const MEDIA = new Set<string>(['images', 'transcriptions', 'speech']);
 const kindOf = (op: Operation | MediaOp): OaiRoute['kind'] => (MEDIA.has(op) ? 'media' : 'oai');
 
 export const OAI_PREFIX = '/api/public/oai/';
+
+const OBJECT_PATH =
+  /^(responses|conversations|files|batches)(?:\/([^/]+)(?:\/(cancel|input_items|items|content)(?:\/([^/]+))?)?)?$/;
+const SUBS: Record<ObjectResource, readonly string[]> = {
+  responses: ['cancel', 'input_items'],
+  conversations: ['items'],
+  files: ['content'],
+  batches: ['cancel'],
+};
+
+/**
+ * Parses a pathname under /api/public/oai/ that names upstream objects: `v1/…` (OpenAI), `openai/v1/…` and
+ * `openai/…` (Azure). `responses` alone is the model call, not an object route.
+ */
+export function matchObjects(pathname: string): ObjectRoute | null {
+  if (!pathname.startsWith(OAI_PREFIX)) return null;
+  const rest = pathname.slice(OAI_PREFIX.length).replace(/\/+$/, '');
+  const m = /^(v1|openai(?:\/v1)?)\/(.+)$/.exec(rest);
+  if (!m) return null;
+  const o = OBJECT_PATH.exec(m[2]!);
+  if (!o) return null;
+  const resource = o[1] as ObjectResource;
+  if (resource === 'responses' && o[2] === undefined) return null;
+  if (o[3] !== undefined && !SUBS[resource].includes(o[3])) return null;
+  if (o[4] !== undefined && !(resource === 'conversations' && o[3] === 'items')) return null;
+  const decode = (v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const d = decodeURIComponent(v);
+    // An id is an upstream's: letters, digits, "_", "-" (never a path of its own).
+    if (!/^[A-Za-z0-9_-]{1,200}$/.test(d)) throw new Error('bad id');
+    return d;
+  };
+  try {
+    return {
+      kind: 'object',
+      resource,
+      id: decode(o[2]),
+      sub: o[3] as ObjectRoute['sub'],
+      subId: decode(o[4]),
+      style: m[1] === 'v1' ? 'openai' : 'azure-v1',
+    };
+  } catch {
+    return null;
+  }
+}
 
 /** Parses a pathname (no query) under /api/public/oai/. */
 export function matchOai(pathname: string): OaiRoute | null {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { pgPool } from '../db/pool';
 import { env } from '../env';
+import { log } from '../log';
+import { every } from '../timers';
 import type { TokenEntries } from '../phi/session';
 import { deriveKey, openEntries, sealEntries } from './seal';
 
@@ -10,7 +12,7 @@ import { deriveKey, openEntries, sealEntries } from './seal';
 
 // Times are kept in UTC without a zone, as Prisma writes and reads them: now() AT TIME ZONE 'UTC'.
 
-export type ObjectKind = 'response' | 'item' | 'conversation' | 'file' | 'batch';
+export type ObjectKind = 'response' | 'item' | 'conversation' | 'file' | 'batch_file' | 'batch';
 
 export interface UpstreamObject {
   objectId: string;
@@ -79,11 +81,11 @@ export async function findObjects(
 }
 
 /** The app's objects of one kind, newest first (lists are filtered to them). */
-export async function listObjects(appId: string, kind: ObjectKind): Promise<Set<string>> {
+export async function listObjects(appId: string, kinds: readonly ObjectKind[]): Promise<Set<string>> {
   const { rows } = await pgPool().query<{ object_id: string }>(
-    `SELECT object_id FROM upstream_objects WHERE app_id = $1 AND kind = $2
+    `SELECT object_id FROM upstream_objects WHERE app_id = $1 AND kind = ANY($2::text[])
       AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))`,
-    [appId, kind],
+    [appId, [...kinds]],
   );
   return new Set(rows.map((r) => r.object_id));
 }
@@ -141,7 +143,7 @@ export async function recordObjects(
   await pgPool().query(
     `INSERT INTO upstream_objects (app_id, object_id, kind, map_id, provider, expires_at)
      SELECT $1, o.object_id, o.kind, o.map_id, o.provider,
-            CASE WHEN o.kind IN ('file', 'batch') THEN NULL
+            CASE WHEN o.kind IN ('file', 'batch_file', 'batch') THEN NULL
                  ELSE (now() AT TIME ZONE 'UTC') + $6::int * interval '1 day' END
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS o(object_id, kind, map_id, provider)
      ON CONFLICT (app_id, object_id) DO UPDATE SET map_id = COALESCE(EXCLUDED.map_id, upstream_objects.map_id)`,
@@ -166,15 +168,17 @@ export async function markMetered(appId: string, objectId: string): Promise<bool
 }
 
 /**
- * Forgets an object the upstream deleted, and erases its map when no other object of the app refers to it any more
- * (a deleted response takes its map; a conversation's map goes with the conversation).
+ * Forgets an object the upstream deleted, and erases its map when no other response, conversation, file or batch
+ * refers to it any more (a deleted response takes its own map and its items' with it; a conversation's map goes
+ * with the conversation, not with one of its responses).
  */
 export async function forgetObject(appId: string, objectId: string): Promise<void> {
   await pgPool().query(
     `WITH gone AS (DELETE FROM upstream_objects WHERE app_id = $1 AND object_id = $2 RETURNING map_id)
      DELETE FROM token_maps m USING gone
       WHERE m.id = gone.map_id AND m.app_id = $1
-        AND NOT EXISTS (SELECT 1 FROM upstream_objects o WHERE o.map_id = m.id AND o.object_id <> $2)`,
+        AND NOT EXISTS (SELECT 1 FROM upstream_objects o
+                         WHERE o.map_id = m.id AND o.object_id <> $2 AND o.kind <> 'item')`,
     [appId, objectId],
   );
 }
@@ -186,4 +190,15 @@ export async function sweepTokenMaps(): Promise<{ maps: number; objects: number 
     `DELETE FROM upstream_objects WHERE expires_at <= (now() AT TIME ZONE 'UTC')`,
   );
   return { maps: maps.rowCount ?? 0, objects: objects.rowCount ?? 0 };
+}
+
+/** Erases expired token maps every few minutes (off the request path); returns the function that stops it. */
+export function scheduleTokenMapSweep(everyMs = 10 * 60_000): () => void {
+  return every(
+    () =>
+      sweepTokenMaps().catch((err: unknown) =>
+        log().warn({ err: (err as Error).message }, 'token map sweep failed'),
+      ),
+    everyMs,
+  );
 }

@@ -52,6 +52,7 @@ export async function seedApp(opts: Partial<Approval> & { models: string[]; appr
       allowByoKey: opts.allowByoKey ?? false,
       allowImages: opts.allowImages ?? false,
       allowAudio: opts.allowAudio ?? false,
+      statefulPhi: opts.statefulPhi ?? false,
     },
     SYSTEM,
   );

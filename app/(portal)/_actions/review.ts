@@ -21,6 +21,7 @@ const POLICY_FIELDS = [
   'allowByoKey',
   'allowImages',
   'allowAudio',
+  'statefulPhi',
 ];
 const POLICY_LABELS: Record<string, string> = {
   allowedModels: 'Allowed models',
@@ -34,6 +35,7 @@ const POLICY_LABELS: Record<string, string> = {
   allowByoKey: 'Bring your own OpenAI key',
   allowImages: 'Images',
   allowAudio: 'Audio',
+  statefulPhi: 'Stateful calls',
 };
 
 /** The approve / edit form's fields as the domain takes them; lib/apps checks them (bounds, configured names, PHI rule). */
@@ -51,6 +53,7 @@ function readPolicy(fd: FormData): Approval {
     allowByoKey: checked('allowByoKey'),
     allowImages: checked('allowImages'),
     allowAudio: checked('allowAudio'),
+    statefulPhi: checked('statefulPhi'),
   };
 }
 

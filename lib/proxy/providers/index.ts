@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Agent, errors as undiciErrors } from 'undici';
+import { Agent, errors as undiciErrors, type FormData } from 'undici';
 import type { Provider } from '../../config';
 import { azureAdapter } from './azure';
 import { echoAnswer } from './echo';
@@ -118,6 +118,51 @@ export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamRespon
     throw classify(err, req.abort.signal);
   }
 }
+
+/** A call to a provider's API beside the model calls (stored responses, conversations, files, batches). */
+export interface ProviderCall {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** The path after the API's version root: "responses/resp_1", "files". */
+  path: string;
+  /** The query string, "?…" or empty. */
+  search?: string;
+  body?: string | Buffer | FormData;
+  contentType?: string;
+  abort: AbortController;
+}
+
+/**
+ * Sends a call to a provider's API (OpenAI: `{baseUrl}/{path}`; Azure: its v1 API, `{baseUrl}/openai/v1/{path}`),
+ * with the provider's credentials. Throws UpstreamFailure when no HTTP answer arrived. The built-in echo has no
+ * such API: the caller checks `hasObjectApi` first.
+ */
+export async function callProvider(provider: Provider, c: ProviderCall): Promise<UpstreamResponse> {
+  const root = provider.type === 'azure' ? `${provider.baseUrl}/openai/v1` : provider.baseUrl;
+  const target = new URL(`${root}/${c.path}${c.search ?? ''}`);
+  const headers: Record<string, string> = { ...provider.headers, accept: '*/*' };
+  if (c.contentType) headers['content-type'] = c.contentType;
+  const timer = setTimeout(() => c.abort.abort(TIMED_OUT), provider.totalTimeoutMs);
+  try {
+    const res = await agentFor(provider).request({
+      origin: target.origin,
+      path: target.pathname + target.search,
+      method: c.method,
+      headers,
+      body: c.body as string | Buffer | undefined,
+      signal: c.abort.signal,
+      headersTimeout: provider.totalTimeoutMs,
+      bodyTimeout: provider.totalTimeoutMs,
+    });
+    res.body.once('close', () => clearTimeout(timer));
+    return { status: res.statusCode, headers: res.headers, body: res.body };
+  } catch (err) {
+    clearTimeout(timer);
+    throw classify(err, c.abort.signal);
+  }
+}
+
+/** Whether a provider keeps objects (responses, conversations, files, batches): every real upstream, not the echo. */
+export const hasObjectApi = (p: Provider): boolean => p.type !== 'echo';
 
 /** Marks an abort as the provider's total timeout (rather than the client leaving). */
 export const TIMED_OUT = Symbol('upstream timeout');

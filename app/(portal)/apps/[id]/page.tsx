@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { tokenMapHours } from '@/lib/token-maps/words';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireUser, isReviewer } from '@/lib/auth/session';
@@ -251,7 +252,9 @@ export default async function AppPage({ params, searchParams }: Params) {
                             allowByoKey: app.allowByoKey,
                             allowImages: app.allowImages,
                             allowAudio: app.allowAudio,
+                            statefulPhi: app.statefulPhi,
                           }}
+                          tokenMapHours={tokenMapHours()}
                           submitLabel="Save policy"
                           pendingText="Saving…"
                         />

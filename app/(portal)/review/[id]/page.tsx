@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { tokenMapHours } from '@/lib/token-maps/words';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { REVIEWERS, requireUser } from '@/lib/auth/session';
@@ -112,7 +113,9 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
                     allowByoKey: false,
                     allowImages: false,
                     allowAudio: false,
+                    statefulPhi: false,
                   }}
+                  tokenMapHours={tokenMapHours()}
                   submitLabel="Approve"
                   pendingText="Approving…"
                   note="The owners can create keys at once."
