@@ -71,7 +71,21 @@ const ROUTES: {
     schema: 'CreateChatCompletionRequest',
     model: MODEL,
   },
-  { name: 'Responses', path: '/api/public/oai/v1/responses', schema: 'CreateResponse', model: MODEL },
+  {
+    name: 'Responses',
+    path: '/api/public/oai/v1/responses',
+    schema: 'CreateResponse',
+    model: MODEL,
+    // Continuing upstream state is test/stateful.test.ts's: here every turn stands alone.
+    fix: (b) => {
+      for (const k of ['previous_response_id', 'conversation', 'background', 'store']) delete b[k];
+      if (Array.isArray(b.input))
+        b.input = b.input.filter(
+          (i) =>
+            !(typeof i === 'object' && i !== null && (i as { type?: unknown }).type === 'item_reference'),
+        );
+    },
+  },
   {
     name: 'completions',
     path: '/api/public/oai/v1/completions',

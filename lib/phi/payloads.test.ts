@@ -715,7 +715,11 @@ describe('default deny: every string and key that leaves', () => {
     const body: Json = {
       model: 'gpt-4o',
       input: [
-        { type: 'reasoning', id: 'rs_68a1b2c3d4e5f60718293a4b', encrypted_content: 'gAAAAABpM0Yj-Xy9_12' },
+        {
+          type: 'reasoning',
+          id: 'rs_68a1b2c3d4e5f60718293a4b',
+          encrypted_content: 'gAAAAABpM0Yj-Xy9_12mQ3vZt8Rk2LpW9xYb4NcH7dF1sJ0aE6uT5oI',
+        },
         { type: 'function_call_output', call_id: 'call_DdmO9pD3xa9XTPNJ32zg2hcA', output: 'ok' },
         { type: 'item_reference', id: 'msg_0123456789abcdef0123456789abcdef' },
       ],

@@ -35,6 +35,7 @@ const API_ENUMS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   Object.entries(SPEC_ENUMS).map(([k, v]) => [k, new Set(v)]),
 );
 const OPAQUE: ReadonlySet<string> = new Set(SPEC_OPAQUE);
+const OPAQUE_BLOB = /^[A-Za-z0-9+/_=-]{40,}$/;
 
 /** Finds the entities of texts and of identifiers (see detectIdentifier): the engine, or a worker's answers. */
 export interface Finder {
@@ -273,7 +274,8 @@ function visitString(v: string, key: string | undefined, ctx: Walk): string {
   if (v.length === 0 || ctx.keep?.has(v)) return v;
   if (key !== undefined) {
     if (API_ENUMS.get(key)?.has(v)) return v;
-    if (OPAQUE.has(key)) return v;
+    // Encrypted content the upstream produced is a long base64 blob; anything else a client wrote there is scanned.
+    if (OPAQUE.has(key) && OPAQUE_BLOB.test(v)) return v;
     if (key === 'timezone' && isTimeZone(v)) return v;
   }
   if (isPayload(key, v)) {

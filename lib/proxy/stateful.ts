@@ -16,6 +16,7 @@ import { ScanTooLarge } from '../phi/offload';
 import {
   createMap,
   findObjects,
+  ownedByOthers,
   forgetObject,
   listObjects,
   mapTtlMs,
@@ -159,12 +160,12 @@ function references(body: Json): Reference[] {
   // Files this app uploaded through Portico: a batch's or a document's tokens are in its map.
   const files = (v: unknown, at: string): void => {
     if (Array.isArray(v)) v.forEach((x, i) => files(x, `${at}[${i}]`));
-    else if (isObj(v))
-      for (const [k, x] of Object.entries(v)) {
-        if (k === 'file_id' && typeof x === 'string')
-          refs.push({ id: x, kind: 'file', param: `${at}.file_id` });
-        else files(x, `${at}.${k}`);
-      }
+    else if (isObj(v)) {
+      // A file given as input (not one a citation names).
+      if ((v.type === 'input_file' || v.type === 'input_image') && typeof v.file_id === 'string')
+        refs.push({ id: v.file_id, kind: 'file', param: `${at}.file_id` });
+      for (const [k, x] of Object.entries(v)) files(x, `${at}.${k}`);
+    }
   };
   files(body.input, 'input');
   return refs;
@@ -214,7 +215,17 @@ export async function prepareResponses(ctx: ApiContext, body: Json, model: Model
     app.id,
     refs.map((r) => r.id),
   );
-  for (const r of refs) if (!owned.has(r.id)) throw notFound(r.kind, r.id, r.param);
+  // Another app's object is never reachable. An id Portico never recorded is the upstream's business for an app
+  // without PHI; an app whose tokens need a map can continue only its own chains.
+  const strangers = refs.filter((r) => !owned.has(r.id));
+  if (strangers.length > 0) {
+    const theirs = await ownedByOthers(
+      app.id,
+      strangers.map((r) => r.id),
+    );
+    const refused = strangers.find((r) => theirs.has(r.id) || (tokenized(ctx) && r.kind !== 'file'));
+    if (refused) throw notFound(refused.kind, refused.id, refused.param);
+  }
   const keeps = stored || background;
   const keep = new Set(refs.map((r) => r.id));
   const provider = () => model.targets.find((t) => t.name === ctx.meter.upstream)?.provider ?? model.provider;
@@ -256,8 +267,8 @@ export async function prepareResponses(ctx: ApiContext, body: Json, model: Model
   const maps: OpenedMap[] = [];
   let live: { map: OpenedMap; id: string } | undefined;
   for (const r of refs) {
-    const o = owned.get(r.id)!;
-    if (o.kind === 'file') continue; // a document: nothing of it was tokenized
+    const o = owned.get(r.id);
+    if (!o || o.kind === 'file') continue; // a document: nothing of it was tokenized
     if (!o.mapId) throw mapExpired(r.id, r.param);
     if (maps.some((m) => m.id === o.mapId)) continue;
     const m = await store(() => openMap(app.id, o.mapId!));

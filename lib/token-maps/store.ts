@@ -80,6 +80,16 @@ export async function findObjects(
   return out;
 }
 
+/** Which of `ids` another app created through Portico (never reachable from this one). */
+export async function ownedByOthers(appId: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await pgPool().query<{ object_id: string }>(
+    `SELECT DISTINCT object_id FROM upstream_objects WHERE app_id <> $1 AND object_id = ANY($2::text[])`,
+    [appId, [...new Set(ids)]],
+  );
+  return new Set(rows.map((r) => r.object_id));
+}
+
 /** The app's objects of one kind, newest first (lists are filtered to them). */
 export async function listObjects(appId: string, kinds: readonly ObjectKind[]): Promise<Set<string>> {
   const { rows } = await pgPool().query<{ object_id: string }>(
