@@ -2,6 +2,7 @@ import { detectAddresses } from './detectors/addresses';
 import { detectDates } from './detectors/dates';
 import { wordGates } from './detectors/gates';
 import { detectPatterns } from './detectors/patterns';
+import { detectHl7, detectTables } from './detectors/records';
 import { documentCase, K_ALNUM, tokenizeForTagger, type MTok } from './model/features';
 import { applyCues } from './model/cues';
 import { shippedWeights } from './model/shipped';
@@ -360,7 +361,11 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
     }
   }
   joinedIdentifiers(text, candidates);
+  lastCommaFirst(text, candidates);
+  detectHl7(text, candidates);
+  detectTables(text, candidates);
   const entities = merge(candidates);
+  extendNames(text, entities);
   extendAddresses(text, entities);
   // Extending may have reached a neighbour: overlaps become one entity again (spans stay disjoint and sorted).
   return merge(entities.map((e) => ({ ...e, priority: PRIORITY[e.type] })));
@@ -474,6 +479,56 @@ function joinedIdentifiers(text: string, out: Candidate[]): void {
     const found = detectIdentifier(id);
     const type = found[0]?.type;
     if (type) out.push({ start: m.index, end: m.index + id.length, type, priority: PRIORITY[type] });
+  }
+}
+
+/** The kind and list flags of a word (lower case). */
+function wordInfo(w: string): { kind: number; flags: number } {
+  const entry = wordEntry(w);
+  return { kind: kindOf(entry, w), flags: entry === undefined ? 0 : entry >>> 3 };
+}
+
+const NOT_NAME_FLAGS = F.TITLE | F.CREDENTIAL | F.RELATION | F.CALENDAR | F.STATE | F.COUNTRY | F.FACILITY;
+
+/** A word that may be a surname: a name, or one no dictionary knows, not a title, a month or a state. */
+function surnameLike(w: string): boolean {
+  const { kind, flags } = wordInfo(w.toLowerCase());
+  if (flags & NOT_NAME_FLAGS) return false;
+  return kind === Kind.Name || kind === Kind.Weak || kind === Kind.Unknown;
+}
+
+// "Smith, John", "SMITH, JOHN A.", "Gonzalez, Maria": a surname, a comma, then a given name (and an initial).
+const LAST_FIRST =
+  /(?<![\p{L}\p{N}])(\p{Lu}[\p{L}'’-]{1,30}),[ \t]+(\p{Lu}[\p{L}'’-]{1,30})(?:[ \t]+\p{Lu}\.?)?(?![\p{L}\p{N}])/gu;
+
+/** Names written last name first: the second word a given name, the first one that may be a surname. */
+function lastCommaFirst(text: string, out: Candidate[]): void {
+  if (!text.includes(',')) return;
+  LAST_FIRST.lastIndex = 0;
+  for (let m = LAST_FIRST.exec(text); m; m = LAST_FIRST.exec(text)) {
+    const given = wordInfo(m[2]!.toLowerCase());
+    if (!(given.flags & F.GIVEN) || given.flags & NOT_NAME_FLAGS || !surnameLike(m[1]!)) continue;
+    out.push({ start: m.index, end: m.index + m[0].length, type: 'NAME', priority: PRIORITY.NAME });
+  }
+}
+
+const NEXT_WORD = /^[ \t]+(\p{Lu}[\p{L}'’-]{1,30})(?![\p{L}\p{N}])/u;
+const LAST_WORD = /(\p{L}[\p{L}'’-]*)$/u;
+
+/**
+ * A name found by its given name goes on over the surname after it ("John Smith 03/04/1961": the date after the
+ * surname had left "Smith" out): a capitalised word that may be a surname, right after a given name.
+ */
+function extendNames(text: string, entities: PhiEntity[]): void {
+  for (const e of entities) {
+    if (e.type !== 'NAME') continue;
+    const last = LAST_WORD.exec(text.slice(e.start, e.end))?.[1];
+    if (!last || !(wordInfo(last.toLowerCase()).flags & F.GIVEN)) continue;
+    const next = NEXT_WORD.exec(text.slice(e.end, e.end + 40));
+    if (!next || !surnameLike(next[1]!)) continue;
+    const end = e.end + next[0].length;
+    if (entities.some((o) => o !== e && o.start < end && o.end > e.end)) continue;
+    e.end = end;
   }
 }
 

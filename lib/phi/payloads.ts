@@ -1,6 +1,7 @@
 import { detect, detectIdentifier, isIdentifier } from './detect';
 import { SPEC_ENUMS, SPEC_KEYS, SPEC_OPAQUE } from './openai-vocabulary';
 import { Kind, kindOf, wordEntry } from './wordindex';
+import { keyHint, shapeHint } from './records';
 import type { PhiSession, TextStreamRestorer } from './session';
 import type { PhiCounts, PhiEntity, PhiType } from './types';
 
@@ -69,38 +70,21 @@ type Kind = 'text' | 'identifier';
  */
 type Visitor = (text: string, kind: Kind, hint?: PhiType) => string;
 
-// A client's own field names say what a short value is ("name": "Smith" in tool arguments or metadata).
-const KEY_HINTS: readonly [RegExp, PhiType][] = [
-  [
-    /(?:^|_|\b)(?:first|last|middle|given|family|full|sur|maiden|nick|patient|person|contact)_?name$|^(?:patient|physician|doctor|provider|clinician|nurse|contact|guardian|proxy|caregiver|emergency_contact|family|given|surname)$/i,
-    'NAME',
-  ],
-  [/address|street|^city$|^town$|^zip(?:_?code)?$|postal/i, 'LOCATION'],
-  [
-    /^(?:dob|date_?of_?birth|birth_?date|birthday|dod|date_?of_?death|admission_?date|discharge_?date|admit_?date)$/i,
-    'DATE',
-  ],
-  [/^(?:phone|telephone|mobile|cell|phone_?number|tel)$/i, 'PHONE'],
-  [/^fax(?:_?number)?$/i, 'FAX'],
-  [/^e-?mail(?:_?address)?$/i, 'EMAIL'],
-  [/^(?:ssn|social_?security(?:_?number)?)$/i, 'SSN'],
-  [/^(?:mrn|medical_?record(?:_?number)?|patient_?id|chart_?number)$/i, 'MRN'],
-  [/^(?:member_?id|subscriber_?id|policy_?number|insurance_?id|medicare_?id|medicaid_?id)$/i, 'HEALTH_PLAN'],
-  [/^(?:account|account_?number|acct)$/i, 'ACCOUNT'],
-];
 const MAX_HINTED_LENGTH = 120;
 const HAS_LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 /**
- * What a key says of its short value. The API's own keys say nothing (its "name" is a function's or a schema's),
- * but for `city`, which is a town wherever it is.
+ * What a field says of its short value: the shape of the object it is in (a FHIR HumanName's `family`, a
+ * ContactPoint's `value`), else its name ("last_name", "dob", "mrn"). The API's own keys say nothing by their name
+ * (its "name" is a function's or a schema's), but for `city`, which is a town wherever it is.
  */
-function hintFor(key: string | undefined, value: string): PhiType | undefined {
+function hintFor(key: string | undefined, value: string, parent?: Json): PhiType | undefined {
   if (key === undefined || value.length > MAX_HINTED_LENGTH || !HAS_LETTER_OR_DIGIT.test(value))
     return undefined;
+  const shaped = parent ? shapeHint(parent, key) : undefined;
+  if (shaped) return shaped;
   if (API_KEYS.has(key) && key !== 'city') return undefined;
-  for (const [re, type] of KEY_HINTS) if (re.test(key)) return type;
-  return undefined;
+  return keyHint(key);
 }
 
 // Binary payloads: a data URL, or base64 under a key that carries a media part's bytes.
@@ -213,16 +197,26 @@ interface Walk {
   find: Finder;
 }
 
-function walkValue(v: unknown, key: string | undefined, ctx: Walk): unknown {
-  if (typeof v === 'string') return visitString(v, key, ctx);
+function walkValue(v: unknown, key: string | undefined, ctx: Walk, parent?: Json): unknown {
+  if (typeof v === 'string') return visitString(v, key, ctx, parent);
+  // A number a record's field names as an identifier ("mrn": 4829113, "dob": 19610304) is one: it goes as a token.
+  if (typeof v === 'number' && key !== undefined && Number.isInteger(v) && Math.abs(v) >= 1000) {
+    const hint = hintFor(key, String(v), parent);
+    if (hint && hint !== 'NAME' && hint !== 'LOCATION') {
+      const text = String(v);
+      const out = ctx.visit(text, 'text', hint);
+      return out === text ? v : out;
+    }
+    return v;
+  }
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) v[i] = walkValue(v[i], key, ctx);
+    for (let i = 0; i < v.length; i++) v[i] = walkValue(v[i], key, ctx, parent);
     return v;
   }
   if (!isObject(v)) return v;
   let renamed: [string, string][] | undefined;
   for (const k of Object.keys(v)) {
-    v[k] = walkValue(v[k], k, ctx);
+    v[k] = walkValue(v[k], k, ctx, v);
     if (API_KEYS.has(k)) continue;
     const nk = visitKey(k, ctx.visit);
     if (nk !== k) (renamed ??= []).push([k, nk]);
@@ -269,7 +263,7 @@ const bareTokens = (s: string): string => (s.includes('[') ? s.replace(BRACKETED
 /** A programming identifier keeps that shape when replaced ("NAME_1"); other values get "[NAME_1]". */
 const CODE_IDENTIFIER = /^(?=[\d_-]*[A-Za-z])[A-Za-z0-9_-]+$/;
 
-function visitString(v: string, key: string | undefined, ctx: Walk): string {
+function visitString(v: string, key: string | undefined, ctx: Walk, parent?: Json): string {
   const visit = ctx.visit;
   if (v.length === 0 || ctx.keep?.has(v)) return v;
   if (key !== undefined) {
@@ -294,48 +288,42 @@ function visitString(v: string, key: string | undefined, ctx: Walk): string {
       return holds ? visit(v, 'text', 'URL') : v;
     }
   }
-  if (joinedWords(v)) return visit(v, 'identifier', hintFor(key, v));
+  if (joinedWords(v)) return visit(v, 'identifier', hintFor(key, v, parent));
   // A participant's or a function's name must stay one word for the upstream: tokens in it are written bare.
   if (key === 'name') return bareTokens(visit(v, 'text', undefined));
   if (looksLikeJson(v)) {
     const json = jsonDocument(v, ctx);
     if (json !== undefined) return json;
   }
-  return visit(v, 'text', hintFor(key, v));
+  return visit(v, 'text', hintFor(key, v, parent));
 }
 
-// JSON text (tool-call arguments, a tool's result, a record pasted as a message): each string literal and each key
-// is scanned by its decoded value, with its key as a hint, and only the literals that changed are re-encoded, so
-// that the document keeps its formatting.
-const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
-const KEY_FOLLOWS = /^\s*:/;
+// JSON text (tool-call arguments, a tool's result, a record pasted as a message) is read as the record it is: every
+// string and key by its field and its object's shape, at any depth. Written back only when something changed, with
+// the document's own indentation; a document without PHI goes out byte for byte.
+const INDENT = /\n([ \t]+)["{\[\]}]/;
 
 function jsonDocument(text: string, ctx: Walk): string | undefined {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
-  let key: string | undefined;
-  return text.replace(JSON_STRING, (literal: string, offset: number) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(literal);
-    } catch {
-      return literal;
-    }
-    if (typeof value !== 'string') return literal;
-    if (KEY_FOLLOWS.test(text.slice(offset + literal.length, offset + literal.length + 8))) {
-      key = value;
-      if (API_KEYS.has(value)) return literal;
-      const nk = visitKey(value, ctx.visit);
-      return nk === value ? literal : JSON.stringify(nk);
-    }
-    const scrubbed = visitString(value, key, ctx);
-    key = undefined;
-    return scrubbed === value ? literal : JSON.stringify(scrubbed);
-  });
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  let changed = false;
+  const inner: Walk = {
+    ...ctx,
+    visit: (t, kind, hint) => {
+      const out = ctx.visit(t, kind, hint);
+      if (out !== t) changed = true;
+      return out;
+    },
+  };
+  const walked = walkValue(parsed, undefined, inner);
+  if (!changed) return text;
+  const indent = text.includes('\n') ? (INDENT.exec(text)?.[1] ?? '  ') : undefined;
+  return JSON.stringify(walked, null, indent);
 }
 
 const NON_SPACE = /\S/;
