@@ -416,6 +416,25 @@ async function main() {
     );
     console.table(variants);
 
+    // Where the main thread's CPU goes, per request and by stage: a profile of the load window with the clinical
+    // prompt (PHI on), its shares applied to the CPU per request measured without the profiler above.
+    say('CPU per request by stage (a profile of the PHI variant)');
+    const { stageTimes, perRequest, STAGES } = await import('./lib/cpu-stages');
+    const profileFile = path.join(mkdtempSync(path.join(tmpdir(), 'portico-prof-')), 'stages.cpuprofile');
+    const prof = await startPortico({ PORTICO_CPU_PROFILE: profileFile, PORTICO_CPU_PROFILE_ON_SIGNAL: '1' });
+    await throughput(through(prof.port, phiKey), false, 32, phiBody, 3);
+    process.kill(prof.pid, 'SIGUSR2');
+    await throughput(through(prof.port, phiKey), false, 32, phiBody, Math.min(SECONDS, 10));
+    await prof.stop();
+    children.splice(children.indexOf(prof), 1);
+    const phiIndex = plan.findIndex((v) => v.variant.includes('PHI'));
+    const phiCpu = Math.round(summary[phiIndex]?.cpu.Portico ?? 0);
+    const stages = perRequest(stageTimes(JSON.parse(readFileSync(profileFile, 'utf8'))), phiCpu);
+    process.stdout.write(
+      `\nMain-thread CPU per request by stage, PHI scrub + restore on the clinical prompt (${phiCpu} µs in all, measured above without the profiler)\n`,
+    );
+    console.table(STAGES.map((s) => ({ stage: s, 'µs/req': stages[s] })));
+
     // One app's long prompts must not stall another's: the other app's small requests' latency while 358 KB
     // prompts (the JSON dump that once took 12 s to scan) go in back to back, with the PHI worker thread and without.
     say('small requests of one app beside 358 KB prompts of another: PHI worker thread on and off');

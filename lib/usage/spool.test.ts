@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,6 +27,17 @@ let dir = '';
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('usage journal', () => {
+  it('the records of one event-loop turn are on disk together once the turn ends', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'spool-'));
+    const s = new UsageSpool(dir);
+    for (const id of ['a', 'b', 'c']) s.append(record(id));
+    expect(readdirSync(dir)).toHaveLength(0);
+    await new Promise((r) => setImmediate(r));
+    const [file] = readdirSync(dir);
+    const lines = readFileSync(path.join(dir, file!), 'utf8').trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { requestId: string }).requestId)).toEqual(['a', 'b', 'c']);
+  });
+
   it('a live journal of this process is not an orphan; a predecessor with the same pid (a restarted container) is', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'spool-'));
     const mine = new UsageSpool(dir);
@@ -41,12 +52,13 @@ describe('usage journal', () => {
     expect(files).toHaveLength(1);
   });
 
-  it('segments go once what they hold is written', () => {
+  it('segments go once what they hold is written', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'spool-'));
     const s = new UsageSpool(dir);
     s.append(record('one'));
     s.seal();
     s.append(record('two'));
+    await new Promise((r) => setImmediate(r));
     expect(readdirSync(dir)).toHaveLength(2);
     s.release();
     expect(readdirSync(dir)).toHaveLength(1);

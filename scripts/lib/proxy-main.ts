@@ -4,13 +4,16 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { startServer } from '../../server';
 
-// PORTICO_CPU_PROFILE=<file>: write a V8 CPU profile of the run (for `npm run bench` investigations).
+// PORTICO_CPU_PROFILE=<file>: write a V8 CPU profile of the run (for `npm run bench` investigations). With
+// PORTICO_CPU_PROFILE_ON_SIGNAL=1 it starts on SIGUSR2 instead (the load window only, not start-up).
 const profileFile = process.env.PORTICO_CPU_PROFILE;
 const profiler = profileFile ? new Session() : undefined;
 if (profiler) {
   profiler.connect();
   await profiler.post('Profiler.enable');
-  await profiler.post('Profiler.start');
+  if (process.env.PORTICO_CPU_PROFILE_ON_SIGNAL === '1')
+    process.once('SIGUSR2', () => void profiler.post('Profiler.start'));
+  else await profiler.post('Profiler.start');
 }
 
 // PORTICO_BENCH_NO_METERING=1 drops usage records, to measure metering's cost in `npm run bench`. Only this
