@@ -467,8 +467,9 @@ export function detectIdentifier(id: string): PhiEntity[] {
 
 // Words joined as code joins them, inside text: snake_case and camelCase runs ("Maria_Gonzalez", "johnSmith"), which
 // the tagger reads as one odd token. Each is judged as an identifier and replaced whole. A capital first ("McBurney",
-// "DeShawn") is a name as written, the tagger's to read.
-const JOINED = /(?<![\p{L}\p{N}'’])(?:[\p{L}\p{N}]+(?:_+[\p{L}\p{N}]+)+|\p{Ll}+\p{Lu}[\p{L}\p{N}]*)/gu;
+// "DeShawn") is a name as written, the tagger's to read; short runs are units and abbreviations ("mmHg", "tLC").
+const JOINED =
+  /(?<![\p{L}\p{N}'’])(?:[\p{L}\p{N}]+(?:_+[\p{L}\p{N}]+)+|\p{Ll}{2,}\p{Lu}\p{Ll}{2,}[\p{L}\p{N}]*)/gu;
 
 function joinedIdentifiers(text: string, out: Candidate[]): void {
   if (!text.includes('_') && !/\p{Ll}\p{Lu}/u.test(text)) return;
@@ -490,11 +491,24 @@ function wordInfo(w: string): { kind: number; flags: number } {
 
 const NOT_NAME_FLAGS = F.TITLE | F.CREDENTIAL | F.RELATION | F.CALENDAR | F.STATE | F.COUNTRY | F.FACILITY;
 
-/** A word that may be a surname: a name, or one no dictionary knows, not a title, a month or a state. */
-function surnameLike(w: string): boolean {
+const isUpper = (w: string) => w === w.toUpperCase();
+
+/**
+ * A word that may be a surname: a name, or one no dictionary knows, not a title, a month or a state. Written in
+ * capitals, where case says nothing, a name that is also an ordinary word ("SPRAY", "GIVEN") is not taken.
+ */
+function surnameLike(w: string, strongGiven = false): boolean {
   const { kind, flags } = wordInfo(w.toLowerCase());
   if (flags & NOT_NAME_FLAGS) return false;
+  if (isUpper(w) && !strongGiven) return kind === Kind.Name || kind === Kind.Unknown;
   return kind === Kind.Name || kind === Kind.Weak || kind === Kind.Unknown;
+}
+
+/** A given name that is not also a function word or a clinical one ("WILL", "MAG"). */
+function givenName(w: string): boolean {
+  const { kind, flags } = wordInfo(w.toLowerCase());
+  if (!(flags & F.GIVEN) || flags & NOT_NAME_FLAGS) return false;
+  return kind === Kind.Name || kind === Kind.Weak;
 }
 
 // "Smith, John", "SMITH, JOHN A.", "Gonzalez, Maria": a surname, a comma, then a given name (and an initial).
@@ -506,12 +520,14 @@ function lastCommaFirst(text: string, out: Candidate[]): void {
   if (!text.includes(',')) return;
   LAST_FIRST.lastIndex = 0;
   for (let m = LAST_FIRST.exec(text); m; m = LAST_FIRST.exec(text)) {
-    const given = wordInfo(m[2]!.toLowerCase());
-    if (!(given.flags & F.GIVEN) || given.flags & NOT_NAME_FLAGS || !surnameLike(m[1]!)) continue;
+    // An item of a list goes on after a comma ("LASIX, NTG SPRAY, ASA, ALLOPURINOL"): no name there.
+    if (LIST_GOES_ON.test(text.slice(m.index + m[0].length, m.index + m[0].length + 4))) continue;
+    if (!givenName(m[2]!) || !surnameLike(m[1]!, true)) continue;
     out.push({ start: m.index, end: m.index + m[0].length, type: 'NAME', priority: PRIORITY.NAME });
   }
 }
 
+const LIST_GOES_ON = /^[ \t]*,[ \t]*\p{L}/u;
 const NEXT_WORD = /^[ \t]+(\p{Lu}[\p{L}'’-]{1,30})(?![\p{L}\p{N}])/u;
 const LAST_WORD = /(\p{L}[\p{L}'’-]*)$/u;
 
@@ -523,7 +539,7 @@ function extendNames(text: string, entities: PhiEntity[]): void {
   for (const e of entities) {
     if (e.type !== 'NAME') continue;
     const last = LAST_WORD.exec(text.slice(e.start, e.end))?.[1];
-    if (!last || !(wordInfo(last.toLowerCase()).flags & F.GIVEN)) continue;
+    if (!last || !givenName(last)) continue;
     const next = NEXT_WORD.exec(text.slice(e.end, e.end + 40));
     if (!next || !surnameLike(next[1]!)) continue;
     const end = e.end + next[0].length;

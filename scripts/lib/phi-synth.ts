@@ -517,7 +517,8 @@ const SLOTS: Record<string, SlotFn> = {
   ssn: (g) => [[`${g.int(100, 665)}-${g.digits(2)}-${g.digits(4)}`, 'SSN']],
   // Not identifiers: a surname in an eponym, a resource, a condition.
   eponym: (g) => {
-    const a = g.faker().person.lastName();
+    // Named after a person, or after a place ("Lyme disease", "Norwalk virus", "Ottawa rules").
+    const a = g.chance(0.2) ? town(g) : g.faker().person.lastName();
     const b = g.faker().person.lastName();
     const head = g.pick([
       'syndrome',
@@ -550,17 +551,68 @@ const SLOTS: Record<string, SlotFn> = {
       'method',
     ]);
     const x = g.r();
-    if (x < 0.45) return [[`${a} ${head}`]];
-    if (x < 0.7) return [[`${a}'s ${head}`]];
-    if (x < 0.9) return [[`${a}-${b} ${head}`]];
+    if (x < 0.35) return [[`${a} ${head}`]];
+    if (x < 0.55) return [[`${a}'s ${head}`]];
+    if (x < 0.7) return [[`${a}-${b} ${head}`]];
+    // Scores and scales often put a word between the name and the head ("Wells Criteria", "X risk score").
+    if (x < 0.9)
+      return [
+        [
+          `${a} ${g.pick(EPONYM_MODIFIERS)} ${g.pick(['score', 'scale', 'index', 'criteria', 'classification', 'rule', 'test'])}`,
+        ],
+      ];
     return [[`${a.toLowerCase()} ${head}`]];
   },
+  // Not identifiers: a faith or a community, which clinical questions name for consent and diet.
+  faith: (g) => [[g.pick(FAITHS)]],
   cond: (g) => [[g.pick(CONDITIONS)]],
   drug: (g) => [[g.pick(DRUGS)]],
   rel0: (g) => [[g.pick(RELATIONS)]],
   cred: (g) => [[g.pick(CREDENTIALS)]],
   n: (g) => [[String(g.int(2, 12))]],
 };
+
+/** Words between an eponym and its head: "X comorbidity index", "X risk score", "X coma scale". */
+const EPONYM_MODIFIERS = [
+  'risk',
+  'severity',
+  'comorbidity',
+  'coma',
+  'bleeding',
+  'fall',
+  'frailty',
+  'pain',
+  'depression',
+  'stroke',
+  'outcome',
+  'activity',
+  'prediction',
+  'clinical',
+  'diagnostic',
+  'rating',
+  'mortality',
+  'disability',
+];
+
+/** Faiths and communities: not identifiers (not even below state level), though capitalised like names. */
+const FAITHS = [
+  "Jehovah's Witness",
+  "Jehovah's Witnesses",
+  'Seventh-day Adventist',
+  'Christian Scientist',
+  'Latter-day Saint',
+  'Mormon',
+  'Amish',
+  'Mennonite',
+  'Orthodox Jewish',
+  'Muslim',
+  'Hindu',
+  'Sikh',
+  'Buddhist',
+  'Catholic',
+  'Baptist',
+  'Rastafarian',
+];
 
 const CONDITIONS = [
   'type 2 diabetes',
@@ -722,6 +774,12 @@ const CARRIERS = [
   'Plan: wean to CPAP 5/5 as tolerated.',
   'Heparin gtt at 1100 units/hr, PTT 79.',
   'Lytes repleted: K 3.4, Mg 1.7.',
+  'Patient is a {faith} and declines blood products.',
+  'Family are {faith}; chaplain visit requested.',
+  'Diet per {faith} practice.',
+  'As a {faith}, she has questions about transfusion alternatives.',
+  'Calculated the {eponym}: low risk.',
+  'What does a high {eponym} mean?',
 ];
 
 interface Template {
