@@ -54,6 +54,13 @@ test('admins create users, change roles, disable accounts, suspend and reinstate
     await row.getByRole('button', { name: `Enable ${email}` }).click();
     await expect(row.getByText('Account enabled.')).toBeVisible();
     await signIn(p, email, password);
+    // A password an admin chose is the admin's: the new user picks their own before anything else.
+    await expect(p).toHaveURL(/\/account/);
+    await expect(p.getByText('Choose a new password before you continue')).toBeVisible();
+    await p.getByLabel('Current password').fill(password);
+    await p.getByRole('textbox', { name: 'New password', exact: true }).fill('their own passphrase now');
+    await p.getByLabel('New password again').fill('their own passphrase now');
+    await p.getByRole('button', { name: 'Change password' }).click();
     await expect(
       p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Review queue/ }),
     ).toBeVisible();

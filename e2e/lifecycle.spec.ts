@@ -112,11 +112,18 @@ test('an app from request to revoked key', async ({ browser }) => {
     await o.getByRole('button', { name: /^Rotate key production backend/ }).click();
     const dialog = o.getByRole('dialog', { name: 'Rotate production backend' });
     await dialog.getByLabel('Custom').check();
+    // A refused custom grace keeps the choice: the next submit sends the minutes, not the default 24 hours.
+    await dialog.getByLabel('Minutes').fill('0');
+    await dialog.getByRole('button', { name: 'Rotate key' }).click();
+    await expect(dialog.getByText(/whole number of minutes from 1/)).toBeVisible();
+    await expect(dialog.getByLabel('Custom')).toBeChecked();
+    await expect(dialog.getByLabel('24 hours')).not.toBeChecked();
     await dialog.getByLabel('Minutes').fill('1');
     await dialog.getByRole('button', { name: 'Rotate key' }).click();
     secondKey = await readShownKey(o);
     expect(secondKey).not.toBe(firstKey);
     await expect(o.getByRole('dialog')).toContainText('keeps working until');
+    await expect(o.getByRole('dialog')).not.toContainText('24 hours');
     await o.getByRole('button', { name: 'I have stored the key' }).click();
     expect((await callWithKey(firstKey)).status).toBe(200);
     expect((await callWithKey(secondKey)).status).toBe(200);

@@ -289,7 +289,8 @@ describe('usage journal', () => {
     const s = await seedApp({ models: [MODEL] });
     const dir = mkdtempSync(path.join(tmpdir(), 'portico-spool-'));
     const ids = Array.from({ length: 25 }, (_, i) => `spool-${s.app.id}-${i}`);
-    // A process that queues records, never flushes them (a long interval), and is killed.
+    // A process that queues records, never flushes them (a long interval), and is killed once the event-loop turn
+    // that metered them ended (the journal's window: a record is on disk when its turn ends).
     const script = `
       const { UsageRecorder } = await import(${JSON.stringify(path.resolve('lib/usage/recorder.ts'))});
       const r = new UsageRecorder({ spoolDir: ${JSON.stringify(dir)}, flushIntervalMs: 3_600_000 });
@@ -297,7 +298,7 @@ describe('usage journal', () => {
         r.record({ requestId, createdAt: new Date(), appId: ${JSON.stringify(s.app.id)}, keyId: null, model: 'm', operation: 'chat',
           route: '/v1/chat/completions', status: 200, streamed: false, promptTokens: 3, completionTokens: 4, costUsd: 0.001,
           latencyMs: 5, upstreamLatencyMs: 4, errorCode: null, phiCounts: null });
-      process.kill(process.pid, 'SIGKILL');`;
+      setImmediate(() => process.kill(process.pid, 'SIGKILL'));`;
     const killed = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       env: { ...process.env, LOG_LEVEL: 'silent' },
     });

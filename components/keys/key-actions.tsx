@@ -153,10 +153,20 @@ export function RotateKeyButton({
 
 function RotateKeyForm({ appId, keyId, onDone }: { appId: string; keyId: string; onDone: () => void }) {
   const [state, action] = useKeyAction(rotateKeyAction, onDone);
-  const [grace, setGrace] = useState<string>((state.values?.grace as string) ?? '86400');
+  const [grace, setGrace] = useState<string>('86400');
   const err = state.fieldErrors ?? {};
+  // React resets a form after its action: the choice the owner made must survive a refused submit (a custom grace of
+  // 0 minutes), or the radios would show one period while the next submit sends another. The answer's echo of the
+  // choice is the truth; the fields are drawn again from it after each answer.
+  const [answers, setAnswers] = useState(0);
+  const [seen, setSeen] = useState(state);
+  if (seen !== state) {
+    setSeen(state);
+    setAnswers((n) => n + 1);
+    if (typeof state.values?.grace === 'string') setGrace(state.values.grace);
+  }
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <form action={action} className="space-y-4" noValidate key={answers}>
       <input type="hidden" name="appId" value={appId} />
       <input type="hidden" name="keyId" value={keyId} />
       {state.error && <Alert tone="error">{state.error}</Alert>}

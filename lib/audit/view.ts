@@ -88,6 +88,8 @@ const FIELDS: [string, string][] = [
   ['allowByoKey', 'Own OpenAI key'],
   ['allowImages', 'Images'],
   ['allowAudio', 'Audio'],
+  ['graceMinutes', 'Old key kept (minutes)'],
+  ['oldKeyEndsAt', 'Old key stops'],
   ['statefulPhi', 'Stateful calls (token maps kept)'],
   ['failures', 'Failures'],
   ['sessions', 'Sessions ended'],

@@ -23,6 +23,8 @@ export async function createKey(
   actor: Actor,
   rotatedFromId?: string,
   tx: Tx = db(),
+  /** More of the audit entry's details (a rotation's grace). */
+  auditDetails: Record<string, unknown> = {},
 ) {
   const name = keyNameSchema.parse(input.name);
   const days =
@@ -52,7 +54,7 @@ export async function createKey(
     actor,
     rotatedFromId ? 'key.rotated' : 'key.created',
     { type: 'key', id: record.id },
-    { appId, name, rotatedFromId },
+    { appId, name, rotatedFromId, ...auditDetails },
     tx,
   );
   return { key: k.key, record };
@@ -113,6 +115,8 @@ export async function rotateKey(keyId: string, graceSeconds: number, actor: Acto
       actor,
       old.id,
       tx,
+      // How long the old key keeps working, as chosen: a reader of the log sees a leaked key's window.
+      { graceMinutes: Math.round(grace / 60), oldKeyEndsAt: endsAt.toISOString() },
     );
     await tx.apiKey.update({ where: { id: old.id }, data: { expiresAt: endsAt } });
     return made;

@@ -27,12 +27,17 @@ export async function ensureFirstAdmin(email?: string, givenPassword?: string): 
     select: { id: true, passwordHash: true },
   });
   if (!existing) {
-    const created = await createUser(
-      { email: adminEmail, password: password ?? generated, role: 'admin', name: 'Administrator' },
+    // A password printed to a terminal or a log is changed at first sign-in; one the operator set is theirs.
+    await createUser(
+      {
+        email: adminEmail,
+        password: password ?? generated,
+        role: 'admin',
+        name: 'Administrator',
+        mustChangePassword: !!generated,
+      },
       SYSTEM,
     );
-    // A password printed to a terminal or a log is changed at first sign-in.
-    if (generated) await db().user.update({ where: { id: created.id }, data: { mustChangePassword: true } });
     return {
       email: adminEmail,
       generatedPassword: generated,

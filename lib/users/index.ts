@@ -21,24 +21,35 @@ export const passwordSchema = z
   .max(256, 'must be at most 256 characters');
 
 export async function createUser(
-  input: { email: string; password?: string; role: Role; name?: string },
+  input: {
+    email: string;
+    password?: string;
+    role: Role;
+    name?: string;
+    /** A password someone else chose is changed at first sign-in (default), as after a reset. */
+    mustChangePassword?: boolean;
+  },
   actor: Actor,
 ): Promise<{ id: string; email: string; role: Role }> {
   const email = emailSchema.parse(input.email);
   const passwordHash = input.password ? await hashPassword(passwordSchema.parse(input.password)) : null;
   const existing = await db().user.findUnique({ where: { email }, select: { id: true } });
   if (existing) throw new DomainError('conflict', `a user with email ${email} already exists`);
-  const user = await db().user.create({
-    data: {
-      email,
-      role: input.role,
-      name: input.name ? withoutBidiControls(input.name).trim() || null : null,
-      passwordHash,
-    },
-    select: { id: true, email: true, role: true },
+  // The row and its audit entry together.
+  return db().$transaction(async (tx) => {
+    const user = await tx.user.create({
+      data: {
+        email,
+        role: input.role,
+        name: input.name ? withoutBidiControls(input.name).trim() || null : null,
+        passwordHash,
+        mustChangePassword: passwordHash !== null && input.mustChangePassword !== false,
+      },
+      select: { id: true, email: true, role: true },
+    });
+    await audit(actor, 'user.created', { type: 'user', id: user.id }, { email, role: user.role }, tx);
+    return user;
   });
-  await audit(actor, 'user.created', { type: 'user', id: user.id }, { email, role: user.role });
-  return user;
 }
 
 /**

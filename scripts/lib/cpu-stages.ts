@@ -45,7 +45,11 @@ const RULES: readonly [RegExp, Stage][] = [
   ],
 ];
 
-function stageOf(url: string): Stage | undefined {
+/** Writing the answer is HTTP, though its functions live beside the body reader. */
+const ANSWER_WRITERS = new Set(['sendJson', 'sendRaw', 'sendError', 'pipeBody']);
+
+function stageOf(url: string, functionName = ''): Stage | undefined {
+  if (/lib\/proxy\/http/.test(url) && ANSWER_WRITERS.has(functionName)) return 'request path and HTTP';
   for (const [re, stage] of RULES) if (re.test(url)) return stage;
   return undefined;
 }
@@ -64,7 +68,7 @@ export function stageTimes(p: CpuProfile): Record<Stage, number> {
     if (n) {
       if (n.callFrame.functionName === '(garbage collector)') stage = 'garbage collection';
       else {
-        const own = stageOf(n.callFrame.url);
+        const own = stageOf(n.callFrame.url, n.callFrame.functionName);
         // Portico's own frames decide; a frame of Node or a library takes its caller's stage.
         if (own && (/\/lib\/|server\.ts|scripts\//.test(n.callFrame.url) || !parent.has(id))) stage = own;
         else {

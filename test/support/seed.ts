@@ -12,7 +12,7 @@ export async function seedUser(
   password = 'correct horse battery staple',
 ) {
   const email = `${role}-${uid()}@test.portico`;
-  const u = await createUser({ email, password, role }, SYSTEM);
+  const u = await createUser({ email, password, role, mustChangePassword: false }, SYSTEM);
   return { ...u, password };
 }
 
