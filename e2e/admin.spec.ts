@@ -138,7 +138,7 @@ test('reviewers allow HTTP adapters and audio at approval; owners see them read-
   await r.goto(`/review/${s.app.id}`);
   const form = r.getByRole('region', { name: 'Approve' });
   const search = form.getByRole('checkbox', { name: /^search/ });
-  await expect(search).toHaveAccessibleName(/PHI scrubbed from JSON bodies/);
+  await expect(search).toHaveAccessibleName(/PHI scrubbed from the path, the query and every text body/);
   await expect(form.getByRole('checkbox', { name: /^openai/ })).toHaveAccessibleName(/no PHI scrubbing/);
   await search.check();
   const audio = form.getByRole('checkbox', { name: /^Audio/ });

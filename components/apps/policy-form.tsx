@@ -23,7 +23,7 @@ export interface PolicyValues {
   statefulPhi: boolean;
 }
 
-/** An HTTP adapter a reviewer may allow: its name, where it goes, and whether JSON bodies are scrubbed. */
+/** An HTTP adapter a reviewer may allow: its name, where it goes, and whether what it carries is scrubbed. */
 export interface AdapterChoice {
   name: string;
   host: string;
@@ -207,7 +207,7 @@ export function PolicyForm({
             invalid={!!err.allowedAdapters}
             options={adapters.map((a) => ({
               value: a.name,
-              detail: `${a.host ? `to ${a.host} · ` : ''}${a.scrubPhi ? 'PHI scrubbed from JSON bodies' : 'bodies passed unchanged (no PHI scrubbing)'}`,
+              detail: `${a.host ? `to ${a.host} · ` : ''}${a.scrubPhi ? 'PHI scrubbed from the path, the query and every text body' : 'requests passed unchanged (no PHI scrubbing)'}`,
             }))}
           />
         )}
