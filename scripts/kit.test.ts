@@ -265,7 +265,8 @@ describe('compose.yaml', () => {
   const docker = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
   const hasCompose = docker.status === 0;
   // A check that cannot run here says so where a reader looks: in the output, not only as a skipped test.
-  if (!hasCompose) console.warn('SKIPPED CHECK: docker compose config (`docker compose` is not installed here)');
+  if (!hasCompose)
+    console.warn('SKIPPED CHECK: docker compose config (`docker compose` is not installed here)');
   it.skipIf(!hasCompose)(
     `docker compose config accepts it${hasCompose ? '' : ' (skipped: `docker compose` is not installed here)'}`,
     () => {
@@ -304,7 +305,8 @@ describe('deploy/haproxy.cfg', () => {
   });
 
   const hasHaproxy = spawnSync('haproxy', ['-v']).status === 0;
-  if (!hasHaproxy) console.warn('SKIPPED CHECK: haproxy -c (haproxy is not installed; apt-get install haproxy)');
+  if (!hasHaproxy)
+    console.warn('SKIPPED CHECK: haproxy -c (haproxy is not installed; apt-get install haproxy)');
   it.skipIf(!hasHaproxy)(
     `haproxy -c accepts it${hasHaproxy ? '' : ' (skipped: haproxy is not installed; apt-get install haproxy)'}`,
     () => {
