@@ -204,10 +204,9 @@ app
     async (o: { name: string; phi?: 'scrub' | 'redact' | 'block' | 'off'; stateful?: 'on' | 'off' }) => {
       if (!o.phi && !o.stateful) throw new CliError('say what changes: --phi and/or --stateful');
       await withDb(async () => {
-        const { db } = await import('../lib/db');
         const { SYSTEM } = await import('../lib/audit');
-        const { updatePolicy } = await import('../lib/apps');
-        const found = await db().app.findUnique({ where: { name: o.name }, select: { id: true } });
+        const { findAppByIdOrName, updatePolicy } = await import('../lib/apps');
+        const found = await findAppByIdOrName(o.name);
         if (!found) throw new CliError(`no app named "${o.name}"`);
         await updatePolicy(
           found.id,

@@ -50,6 +50,32 @@ const issue = async (p: Promise<unknown>) => {
 };
 
 describe('app rules in lib/apps', () => {
+  it('app names: any script, unique whatever the case, and given back by a rejected request', async () => {
+    const owner = await seedUser('member');
+    const ask = (name: string) =>
+      requestAccess(
+        {
+          name,
+          description: 'd',
+          useCase: 'u',
+          sponsor: 's',
+          expectedReturn: 'e',
+          involvesPhi: true,
+          requestedModels: ['gpt-4o-mini-2024-07-18'],
+          expectedVolume: 'low',
+          internalOnlyAttested: true,
+        },
+        owner.id,
+        SYSTEM,
+      );
+    const tag = Math.random().toString(36).slice(2, 8);
+    const first = await ask(`Discharge Letters ${tag}`);
+    await expect(ask(`discharge letters ${tag}`)).rejects.toMatchObject({ code: 'conflict', field: 'name' });
+    expect((await ask(`Ward Rounds Ω ${tag}`)).name).toBe(`Ward Rounds Ω ${tag}`);
+    await reject(first.id, 'not this quarter, sorry', SYSTEM);
+    expect((await ask(`discharge letters ${tag}`)).name).toBe(`discharge letters ${tag}`);
+  });
+
   it('an app that handles PHI is never approved with the policy off', async () => {
     const app = await request(true);
     expect(

@@ -17,8 +17,28 @@ export const appNameSchema = z
   .trim()
   .min(3, 'must be at least 3 characters')
   .max(60, 'must be at most 60 characters')
-  .regex(/^[A-Za-z0-9]/, 'must start with a letter or a digit')
-  .regex(/^.[A-Za-z0-9 ._-]*$/, 'may hold only letters, digits, spaces and . _ -');
+  // Letters of any script ("Ward Rounds Ω", "Pädiatrie"), digits, spaces and . _ -
+  .regex(/^[\p{L}\p{N}]/u, 'must start with a letter or a digit')
+  .regex(/^.[\p{L}\p{M}\p{N} ._-]*$/u, 'may hold only letters, digits, spaces and . _ -');
+
+/**
+ * Whether another app holds a name: in any case ("discharge letters" is "Discharge Letters"), and only apps not
+ * rejected (a rejected request gives its name back). The same rule as the database's partial unique index.
+ */
+async function nameTaken(name: string, exceptId?: string): Promise<boolean> {
+  const other = await db().app.findFirst({
+    where: {
+      name: { equals: name, mode: 'insensitive' },
+      status: { not: 'rejected' },
+      ...(exceptId ? { id: { not: exceptId } } : {}),
+    },
+    select: { id: true },
+  });
+  return other !== null;
+}
+
+const nameTakenError = (name: string) =>
+  new DomainError('conflict', `an app named "${name}" already exists; choose another name`, 'name');
 
 export const accessRequestSchema = z.object({
   name: appNameSchema,
@@ -149,13 +169,7 @@ function somethingAskedFor(data: AccessRequest): AccessRequest {
 /** An owner asks for access for one use case; the app starts pending. */
 export async function requestAccess(input: AccessRequest, ownerId: string, actor: Actor) {
   const data = somethingAskedFor(accessRequestSchema.parse(input));
-  const taken = await db().app.findUnique({ where: { name: data.name }, select: { id: true } });
-  if (taken)
-    throw new DomainError(
-      'conflict',
-      `an app named "${data.name}" already exists; choose another name`,
-      'name',
-    );
+  if (await nameTaken(data.name)) throw nameTakenError(data.name);
   const created = await db().$transaction(async (tx) => {
     const app = await tx.app.create({
       data: { ...data, owners: { create: { userId: ownerId, addedById: ownerId } } },
@@ -197,15 +211,7 @@ export async function resubmit(appId: string, input: AccessRequest, actor: Actor
   if (!app) throw new DomainError('not_found', 'no such app');
   if (app.status !== 'changes_requested' && app.status !== 'pending')
     throw new DomainError('invalid', 'only a request waiting for a decision can be changed');
-  if (data.name !== app.name) {
-    const taken = await db().app.findUnique({ where: { name: data.name }, select: { id: true } });
-    if (taken)
-      throw new DomainError(
-        'conflict',
-        `an app named "${data.name}" already exists; choose another name`,
-        'name',
-      );
-  }
+  if (data.name !== app.name && (await nameTaken(data.name, appId))) throw nameTakenError(data.name);
   const edit = app.status === 'pending';
   await db().$transaction(async (tx) => {
     const updated = await tx.app.updateMany({
@@ -425,8 +431,15 @@ export async function setLimits(appId: string, limits: Partial<Limits>, actor: A
   await updatePolicy(appId, limitsSchema.partial().parse(limits), actor);
 }
 
+/** An app by its id, or by its name (in any case; a live app before a rejected one of the same name). */
 export async function findAppByIdOrName(idOrName: string) {
-  return db().app.findFirst({ where: { OR: [{ id: idOrName }, { name: idOrName }] } });
+  return (
+    (await db().app.findUnique({ where: { id: idOrName } })) ??
+    db().app.findFirst({
+      where: { name: { equals: idOrName, mode: 'insensitive' } },
+      orderBy: [{ status: 'asc' }, { createdAt: 'desc' }],
+    })
+  );
 }
 
 export type { AppStatus, PhiPolicy };

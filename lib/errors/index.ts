@@ -33,7 +33,9 @@ export function fromDatabase(err: unknown): unknown {
       const field = Array.isArray(target)
         ? String(target[0])
         : typeof target === 'string'
-          ? target.replace(/^.*_(\w+)_key$/, '$1')
+          ? /^apps_name/.test(target)
+            ? 'name'
+            : target.replace(/^.*_(\w+)_key$/, '$1')
           : '';
       const what = FIELD_NAMES[field] ?? (field || 'value');
       return new DomainError('conflict', `that ${what} is already taken; choose another`);
