@@ -157,6 +157,21 @@ test('usage charts: the app page and the org-wide page show the database numbers
   const o = await ctx.newPage();
   await signIn(o, s.owner.email, s.owner.password);
 
+  await test.step('a spent budget is said at the top of the app page', async () => {
+    await o.goto(`/apps/${s.app.id}`);
+    await expect(o.getByText('Monthly budget spent')).toHaveCount(0);
+    const used = month.total.prompt + month.total.completion;
+    await db().app.update({
+      where: { id: s.app.id },
+      data: { monthlyTokenBudget: BigInt(Math.floor(used / 2)) },
+    });
+    await o.reload();
+    const alert = o.getByRole('alert').filter({ hasText: 'Monthly budget spent' });
+    await expect(alert).toContainText(`its ${int(Math.floor(used / 2))} tokens`);
+    await expect(alert).toContainText('refused with 429 until the month ends');
+    await db().app.update({ where: { id: s.app.id }, data: { monthlyTokenBudget: BigInt(tokenBudget) } });
+  });
+
   await test.step('the app page: totals, budgets, charts and table alternatives for the last 30 days', async () => {
     await o.goto(`/apps/${s.app.id}`);
     const usage = o.getByRole('region', { name: 'Usage' });

@@ -250,7 +250,8 @@ function dailyDeltas(batch: UsageRecord[]): DailyDelta[] {
       byKey.set(k, d);
     }
     d.requests++;
-    if (r.status >= 400) d.errors++;
+    // Refusals for being over a limit or a budget (429) are the app's quota at work, not errors.
+    if (r.status >= 400 && r.status !== 429) d.errors++;
     d.promptTokens += r.promptTokens;
     d.completionTokens += r.completionTokens;
     d.costUsd += r.costUsd;

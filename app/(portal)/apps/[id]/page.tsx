@@ -1,4 +1,6 @@
 import type { Metadata } from 'next';
+import { budgetUse } from '@/lib/usage/queries';
+import { formatNumber, formatUsd } from '@/components/ui/format';
 import { tokenMapHours } from '@/lib/token-maps/words';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -45,6 +47,28 @@ function lastDecision(app: AppDetail) {
   return [...app.reviews]
     .reverse()
     .find((r) => !['policy_changed', 'submitted', 'resubmitted', 'edited'].includes(r.decision));
+}
+
+/** A monthly budget spent: every call answers 429 until the month ends, which the owners must see at once. */
+async function BudgetBanner({ appId }: { appId: string }) {
+  const [use] = await budgetUse({ appId });
+  if (!use || use.share < 1) return null;
+  const spent = [
+    use.tokenBudget !== null && use.tokensUsed >= use.tokenBudget
+      ? `its ${formatNumber(use.tokenBudget)} tokens`
+      : '',
+    use.costBudgetUsd !== null && use.costUsd >= use.costBudgetUsd
+      ? `its ${formatUsd(use.costBudgetUsd)}`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  return (
+    <Alert tone="error" title="Monthly budget spent">
+      This app has used {spent} for {use.month} (UTC): its calls are refused with 429 until the month ends. An
+      admin can raise the budget under Administration.
+    </Alert>
+  );
 }
 
 function StatusBanner({
@@ -156,6 +180,7 @@ export default async function AppPage({ params, searchParams }: Params) {
       />
       <div className="space-y-6">
         <StatusBanner app={app} reviewer={isReviewer(user)} justRequested={Boolean(sp.requested)} />
+        {app.status === 'approved' && <BudgetBanner appId={app.id} />}
         {sp.resubmitted && app.status === 'pending' && (
           <Alert tone="success">Resubmitted: the request is back in the review queue.</Alert>
         )}
