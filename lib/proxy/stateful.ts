@@ -226,7 +226,8 @@ export async function prepareResponses(ctx: ApiContext, body: Json, model: Model
     const refused = strangers.find((r) => theirs.has(r.id) || (tokenized(ctx) && r.kind !== 'file'));
     if (refused) throw notFound(refused.kind, refused.id, refused.param);
   }
-  const keeps = stored || background;
+  // The built-in echo keeps nothing: there is no object to come back to.
+  const keeps = (stored || background) && hasObjectApi(model.provider);
   const keep = new Set(refs.map((r) => r.id));
   const provider = () => model.targets.find((t) => t.name === ctx.meter.upstream)?.provider ?? model.provider;
   const ids = new Set<string>();
@@ -347,18 +348,22 @@ function providerOf(o: ObjectCtx, name?: string): Provider {
   if (name) {
     const p = o.ctx.config.providers.get(name);
     if (!p) throw errors.upstreamUnavailable(name);
+    if (!hasObjectApi(p)) throw noObjects();
     return p;
   }
   for (const m of o.ctx.principal.app.allowedModels) {
     const model = o.ctx.config.models.get(m);
     if (model && hasObjectApi(model.provider)) return model.provider;
   }
-  throw new ProxyError(
+  throw noObjects();
+}
+
+const noObjects = () =>
+  new ProxyError(
     501,
     'objects_unavailable',
-    "None of this app's models runs on an upstream that keeps objects (the built-in echo keeps none): files, batches and conversations need OpenAI or Azure OpenAI.",
+    "None of this app's models runs on an upstream that keeps objects (the built-in echo keeps none): stored responses, files, batches and conversations need OpenAI or Azure OpenAI.",
   );
-}
 
 /** The map an object's tokens belong to, opened; none for an app without PHI. */
 async function sessionOf(
