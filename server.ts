@@ -91,6 +91,18 @@ function databaseId(url: string | undefined): string {
 }
 
 /** The one process: the proxy's fast path on node:http, everything else handed to Next.js. */
+/** The PHI scan's worker threads and bounds (with no threads it still bounds what one request may ask to scan). */
+function phiScanner(o: ServerOptions['phiWorkers']): PhiOffload {
+  const e = env();
+  return new PhiOffload(
+    o?.minChars ?? e.PORTICO_PHI_OFFLOAD_CHARS,
+    o?.threads ?? e.PORTICO_PHI_WORKERS,
+    () => metrics().phiOffloaded.inc(),
+    (err) => log().error({ err: err.name }, 'PHI worker thread failed'),
+    o?.maxChars ?? e.PORTICO_PHI_MAX_CHARS,
+  );
+}
+
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const config = opts.config ?? gatewayConfig();
   // The domain (approvals check models and adapters against it) reads the same config as the proxy.
@@ -124,18 +136,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const limiter = opts.limiter ?? new Limiter({ redisUrl: e.REDIS_URL });
   // With Redis, the deployments' cooldowns and requests in flight are shared by every instance.
   const stopRouting = limiter.shared ? router().share(limiter.shared.redis) : () => {};
-  const phiWorkers = opts.phiWorkers ?? {
-    threads: e.PORTICO_PHI_WORKERS,
-    minChars: e.PORTICO_PHI_OFFLOAD_CHARS,
-  };
-  // With no threads it still bounds what one request may ask to scan; large scans then run inline.
-  const phiOffload = new PhiOffload(
-    phiWorkers.minChars,
-    phiWorkers.threads,
-    () => metrics().phiOffloaded.inc(),
-    (err) => log().error({ err: err.name }, 'PHI worker thread failed'),
-    phiWorkers.maxChars ?? e.PORTICO_PHI_MAX_CHARS,
-  );
+  const phiOffload = phiScanner(opts.phiWorkers);
   const proxy = createProxyHandler({
     config: () => config,
     keys,

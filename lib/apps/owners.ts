@@ -26,14 +26,23 @@ export async function addOwner(appId: string, email: string, actor: Actor) {
     );
   const existing = await db().appOwner.findUnique({ where: { appId_userId: { appId, userId: user.id } } });
   if (existing) throw new DomainError('conflict', `${address} is already an owner of this app`);
-  await db().appOwner.create({ data: { appId, userId: user.id, addedById: actor.id ?? null } });
-  await audit(actor, 'app.owner_added', { type: 'app', id: appId }, { userId: user.id, email: address });
+  // The row and its audit entry together.
+  await db().$transaction(async (tx) => {
+    await tx.appOwner.create({ data: { appId, userId: user.id, addedById: actor.id ?? null } });
+    await audit(
+      actor,
+      'app.owner_added',
+      { type: 'app', id: appId },
+      { userId: user.id, email: address },
+      tx,
+    );
+  });
   return { userId: user.id, email: address };
 }
 
 /** Removes an owner; the app always keeps at least one (the check and the delete hold the app's row lock). */
 export async function removeOwner(appId: string, userId: string, actor: Actor) {
-  const removed = await db().$transaction(async (tx) => {
+  await db().$transaction(async (tx) => {
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM apps WHERE id = ${appId} FOR UPDATE`;
     if (locked.length === 0) throw new DomainError('not_found', 'no such app');
     const owners = await tx.appOwner.findMany({
@@ -48,7 +57,12 @@ export async function removeOwner(appId: string, userId: string, actor: Actor) {
         'an app keeps at least one owner: add another owner before removing this one',
       );
     await tx.appOwner.delete({ where: { appId_userId: { appId, userId } } });
-    return target.user.email;
+    await audit(
+      actor,
+      'app.owner_removed',
+      { type: 'app', id: appId },
+      { userId, email: target.user.email },
+      tx,
+    );
   });
-  await audit(actor, 'app.owner_removed', { type: 'app', id: appId }, { userId, email: removed });
 }

@@ -14,18 +14,33 @@ function keyPrefix() {
   return env().PORTICO_KEY_PREFIX;
 }
 
-/** Mints a key for an approved app. The returned `key` is the only time it exists outside the caller. */
+/** What a key is written through: a transaction (a rotation's), or one of its own. */
 type Tx = Pick<ReturnType<typeof db>, 'app' | 'apiKey' | 'auditEvent'>;
 
+/**
+ * Mints a key for an approved app. The returned `key` is the only time it exists outside the caller. The row and its
+ * audit entry are written together: in the caller's transaction, or in one of their own.
+ */
 export async function createKey(
   appId: string,
   input: { name: string; expiresInDays?: number | null },
   actor: Actor,
   rotatedFromId?: string,
-  tx: Tx = db(),
+  tx?: Tx,
   /** More of the audit entry's details (a rotation's grace). */
   auditDetails: Record<string, unknown> = {},
-) {
+): Promise<{
+  key: string;
+  record: {
+    id: string;
+    name: string;
+    prefix: string;
+    last4: string;
+    expiresAt: Date | null;
+    createdAt: Date;
+  };
+}> {
+  if (!tx) return db().$transaction((t) => createKey(appId, input, actor, rotatedFromId, t, auditDetails));
   const name = keyNameSchema.parse(input.name);
   const days =
     input.expiresInDays == null ? null : z.number().int().min(1).max(3650).parse(input.expiresInDays);

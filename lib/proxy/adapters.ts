@@ -200,6 +200,41 @@ export function handleAdapter(
   )(req, res, deps);
 }
 
+/**
+ * What a scrubbing adapter sends: the path, the query and the body (when Portico can read it as text) scanned as one
+ * document under the app's policy, so one token map covers them all; `target` is rewritten in place. A body that is
+ * not text goes as it came only where the adapter says so, and never for an app whose policy is block.
+ */
+async function scrubbedRequest(
+  req: IncomingMessage,
+  ctx: ApiContext,
+  adapter: Adapter,
+  target: URL,
+  policy: 'scrub' | 'redact' | 'block',
+  hasBody: boolean,
+): Promise<{ body?: Buffer; session?: PhiSession }> {
+  const raw = hasBody ? await readBody(req, ctx.deps.maxBodyBytes) : undefined;
+  const sent = readable(raw, String(req.headers['content-type'] ?? ''));
+  if (raw && raw.length > 0 && !sent && (policy === 'block' || !adapter.binaryBodies))
+    throw new ProxyError(
+      415,
+      'unreadable_body',
+      policy === 'block'
+        ? "This app's policy blocks PHI, and Portico cannot check a body that is not text (a file, an image, a multipart upload). Send JSON, a form or plain text."
+        : `Portico cannot check a body that is not text (a file, an image, a multipart upload) for PHI, and the "${adapter.name}" adapter does not forward such bodies. Send JSON, a form or plain text, or ask the administrators to set binaryBodies on the adapter.`,
+    );
+  const doc: Record<string, unknown> = {
+    path: target.pathname.slice(adapter.baseUrl.pathname.length).split('/').map(safeDecode),
+    query: [...target.searchParams].map(([k, v]) => [k, v]),
+    ...(sent ? { body: sent.value } : {}),
+  };
+  const phi = await scanOutgoing(ctx, 'http', doc, { policy, param: null });
+  target.pathname = adapter.baseUrl.pathname + (doc.path as string[]).map(encodeURIComponent).join('/');
+  target.search = new URLSearchParams(doc.query as [string, string][]).toString();
+  const body = sent ? Buffer.from(sent.encode(doc.body)) : raw && raw.length > 0 ? raw : undefined;
+  return { body, session: phi.session };
+}
+
 async function passThrough(
   req: IncomingMessage,
   res: ServerResponse,
@@ -250,30 +285,7 @@ async function passThrough(
   let body: Buffer | Readable | undefined;
   let session: PhiSession | undefined;
   if (policy !== 'off') {
-    const raw = hasBody ? await readBody(req, deps.maxBodyBytes) : undefined;
-    const sent = readable(raw, String(req.headers['content-type'] ?? ''));
-    if (raw && raw.length > 0 && !sent) {
-      if (policy === 'block' || !adapter.binaryBodies)
-        throw new ProxyError(
-          415,
-          'unreadable_body',
-          policy === 'block'
-            ? "This app's policy blocks PHI, and Portico cannot check a body that is not text (a file, an image, a multipart upload). Send JSON, a form or plain text."
-            : `Portico cannot check a body that is not text (a file, an image, a multipart upload) for PHI, and the "${name}" adapter does not forward such bodies. Send JSON, a form or plain text, or ask the administrators to set binaryBodies on the adapter.`,
-        );
-    }
-    // One document for the walker: path segments, query pairs and the body, so one token map covers them all.
-    const doc: Record<string, unknown> = {
-      path: target.pathname.slice(adapter.baseUrl.pathname.length).split('/').map(safeDecode),
-      query: [...target.searchParams].map(([k, v]) => [k, v]),
-      ...(sent ? { body: sent.value } : {}),
-    };
-    const phi = await scanOutgoing(ctx, 'http', doc, { policy, param: null });
-    session = phi.session;
-    target.pathname = adapter.baseUrl.pathname + (doc.path as string[]).map(encodeURIComponent).join('/');
-    target.search = new URLSearchParams(doc.query as [string, string][]).toString();
-    if (sent) body = Buffer.from(sent.encode(doc.body));
-    else if (raw && raw.length > 0) body = raw;
+    ({ body, session } = await scrubbedRequest(req, ctx, adapter, target, policy, hasBody));
     if (session) delete out['accept-encoding']; // the answer is restored, so it must arrive uncompressed
   } else {
     headers['x-portico-phi-entities'] = '0';
