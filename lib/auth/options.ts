@@ -121,22 +121,26 @@ export function authOptions(): NextAuthOptions {
               where: { id: existing.id },
               data: { ssoSubject: subject, lastLoginAt: new Date() },
             })
-          : await db().user.create({
-              data: {
-                email,
-                name: user.name ? withoutBidiControls(user.name).trim().slice(0, 200) || null : null,
-                role: 'member',
-                ssoSubject: subject,
-                lastLoginAt: new Date(),
-              },
+          : // The new member and its audit entry together.
+            await db().$transaction(async (tx) => {
+              const created = await tx.user.create({
+                data: {
+                  email,
+                  name: user.name ? withoutBidiControls(user.name).trim().slice(0, 200) || null : null,
+                  role: 'member',
+                  ssoSubject: subject,
+                  lastLoginAt: new Date(),
+                },
+              });
+              await audit(
+                { id: created.id, email },
+                'user.created_by_sso',
+                { type: 'user', id: created.id },
+                { role: 'member' },
+                tx,
+              );
+              return created;
             });
-        if (!existing)
-          await audit(
-            { id: saved.id, email },
-            'user.created_by_sso',
-            { type: 'user', id: saved.id },
-            { role: 'member' },
-          );
         user.id = saved.id;
         return true;
       },

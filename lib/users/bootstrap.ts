@@ -44,13 +44,16 @@ export async function ensureFirstAdmin(email?: string, givenPassword?: string): 
       password: generated ? 'generated' : 'environment',
     };
   }
-  await db().user.update({ where: { id: existing.id }, data: { role: 'admin', disabled: false } });
-  await audit(
-    SYSTEM,
-    'user.role_changed',
-    { type: 'user', id: existing.id },
-    { role: 'admin', reason: 'first admin' },
-  );
+  await db().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: existing.id }, data: { role: 'admin', disabled: false } });
+    await audit(
+      SYSTEM,
+      'user.role_changed',
+      { type: 'user', id: existing.id },
+      { role: 'admin', reason: 'first admin' },
+      tx,
+    );
+  });
   if (existing.passwordHash && !password) return { email: adminEmail, password: 'kept' };
   await setPassword(existing.id, password ?? generated!, SYSTEM, { mustChange: Boolean(generated) });
   return {
