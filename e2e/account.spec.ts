@@ -91,6 +91,10 @@ test('an admin resets a password: a temporary one shown once, which must be chan
   const u = await seedUser('member');
   await admin.page.goto(`/users?q=${encodeURIComponent(u.email)}`);
   await admin.page.getByRole('button', { name: `Reset the password of ${u.email}` }).click();
+  await admin.page
+    .getByRole('dialog', { name: `Reset the password of ${u.email}?` })
+    .getByRole('button', { name: 'Reset password' })
+    .click();
   const shown = admin.page.locator('[data-temporary-password]');
   await expect(shown).toBeVisible();
   const temporary = (await shown.textContent())!.trim();

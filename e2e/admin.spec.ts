@@ -74,7 +74,9 @@ test('admins create users, change roles, disable accounts, suspend and reinstate
     const s = await seedApp({ models: [MODEL] });
     expect((await callWithKey(s.key!)).status).toBe(200);
     await a.goto(`/apps/${s.app.id}`);
+    const confirmSuspend = a.getByRole('dialog', { name: 'Suspend this app?' });
     await a.getByRole('button', { name: 'Suspend app' }).click();
+    await confirmSuspend.getByRole('button', { name: 'Suspend app' }).click();
     await expect(
       a.getByText('The reason must say what the owner should know (at least 3 characters).'),
     ).toBeVisible();
@@ -82,6 +84,8 @@ test('admins create users, change roles, disable accounts, suspend and reinstate
       .getByLabel('Reason for suspending')
       .fill('Unexpected volume at night; investigating with the owners.');
     await a.getByRole('button', { name: 'Suspend app' }).click();
+    await expect(confirmSuspend).toContainText('Every key of the app gets 403 at once');
+    await confirmSuspend.getByRole('button', { name: 'Suspend app' }).click();
     await expect(a.getByText('App suspended: its keys are refused with 403 from now on.')).toBeVisible();
     await expect(a.getByRole('heading', { level: 1 })).toContainText('Suspended');
     expect((await callWithKey(s.key!)).status).toBe(403);

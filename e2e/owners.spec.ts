@@ -40,6 +40,9 @@ test('owners add and remove co-owners by email; an app keeps at least one owner'
   await c.close();
 
   await owners.getByRole('button', { name: `Remove ${s.owner.email} (you)` }).click();
+  const confirmRemove = o.getByRole('dialog', { name: 'Remove yourself as an owner?' });
+  await expect(confirmRemove).toContainText('You will no longer manage this app');
+  await confirmRemove.getByRole('button', { name: 'Remove owner' }).click();
   await expect(o).toHaveURL(/\/apps\?left=1/);
   await expect(o.getByText('You are no longer an owner of that app.')).toBeVisible();
   expect((await o.goto(`/apps/${s.app.id}`))?.status()).toBe(404);

@@ -13,7 +13,14 @@ test('a reviewer rejects with a reason, or sends back for changes, and the owner
 
   await test.step('reject needs a reason the owner can act on', async () => {
     await r.goto(`/review/${first.app.id}`);
+    // Rejecting is final: it asks first, and keeping the request changes nothing.
+    const confirmReject = r.getByRole('dialog', { name: 'Reject this request?' });
     await r.getByRole('button', { name: 'Reject' }).click();
+    await expect(confirmReject).toContainText('A rejection is final');
+    await confirmReject.getByRole('button', { name: 'Keep it for review' }).click();
+    await expect(confirmReject).toBeHidden();
+    await r.getByRole('button', { name: 'Reject' }).click();
+    await confirmReject.getByRole('button', { name: 'Reject' }).click();
     await expect(
       r.getByText('The reason must say what the owner should know (at least 3 characters).'),
     ).toBeVisible();
@@ -22,6 +29,7 @@ test('a reviewer rejects with a reason, or sends back for changes, and the owner
       .getByLabel('Reason or comment for the owner')
       .fill('Patient-facing chat is out of scope: Portico is for internal tools.');
     await r.getByRole('button', { name: 'Reject' }).click();
+    await confirmReject.getByRole('button', { name: 'Reject' }).click();
     await expect(r.getByText(`${first.app.name}: rejected.`)).toBeVisible();
   });
 

@@ -3,6 +3,7 @@
 import { useActionState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { describedBy, Field, Textarea } from '@/components/ui/field';
+import { ConfirmSubmitButton } from '@/components/ui/confirm-submit';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { reinstateAction, suspendAction } from '@/app/(portal)/_actions/review';
 import type { FormState } from '@/app/(portal)/_actions/state';
@@ -37,12 +38,21 @@ export function SuspendForm({ appId, suspended }: { appId: string; suspended: bo
           {...describedBy(id, { hint: 1, error: err })}
         />
       </Field>
-      <SubmitButton
-        variant={suspended ? 'primary' : 'danger'}
-        pendingText={suspended ? 'Reinstating…' : 'Suspending…'}
-      >
-        {suspended ? 'Reinstate app' : 'Suspend app'}
-      </SubmitButton>
+      {suspended ? (
+        <SubmitButton variant="primary" pendingText="Reinstating…">
+          Reinstate app
+        </SubmitButton>
+      ) : (
+        <ConfirmSubmitButton
+          pendingText="Suspending…"
+          title="Suspend this app?"
+          consequence="Every key of the app gets 403 at once, and its owners are told, with your reason. An admin can reinstate it later."
+          confirmLabel="Suspend app"
+          cancelLabel="Keep it running"
+        >
+          Suspend app
+        </ConfirmSubmitButton>
+      )}
     </form>
   );
 }

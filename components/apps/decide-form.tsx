@@ -3,6 +3,7 @@
 import { useActionState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { describedBy, Field, Textarea } from '@/components/ui/field';
+import { ConfirmSubmitButton } from '@/components/ui/confirm-submit';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { decideAction } from '@/app/(portal)/_actions/review';
 import type { FormState } from '@/app/(portal)/_actions/state';
@@ -39,9 +40,17 @@ export function DecideForm({ appId, canSendBack }: { appId: string; canSendBack:
             Send back for changes
           </SubmitButton>
         )}
-        <SubmitButton name="decision" value="reject" variant="danger" pendingText="Rejecting…">
+        <ConfirmSubmitButton
+          name="decision"
+          value="reject"
+          pendingText="Rejecting…"
+          title="Reject this request?"
+          consequence="The owners are told, with your reason. A rejection is final: the app can never be approved, and its owners would request access again with a new app."
+          confirmLabel="Reject"
+          cancelLabel="Keep it for review"
+        >
           Reject
-        </SubmitButton>
+        </ConfirmSubmitButton>
       </div>
     </form>
   );

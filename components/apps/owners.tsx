@@ -4,6 +4,7 @@ import { useActionState, useEffect, useRef } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { describedBy, Input } from '@/components/ui/field';
+import { ConfirmSubmitButton } from '@/components/ui/confirm-submit';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { addOwnerAction, removeOwnerAction } from '@/app/(portal)/_actions/apps';
 import type { FormState } from '@/app/(portal)/_actions/state';
@@ -63,15 +64,22 @@ export function Owners({
                     Remove
                   </Button>
                 ) : (
-                  <SubmitButton
+                  <ConfirmSubmitButton
                     variant="ghost"
                     size="sm"
                     className="text-red-700 hover:bg-red-50"
                     pendingText="Removing…"
                     label={`Remove ${o.email}${o.userId === me ? ' (you)' : ''}`}
+                    title={o.userId === me ? 'Remove yourself as an owner?' : `Remove ${o.email}?`}
+                    consequence={
+                      o.userId === me
+                        ? 'You will no longer manage this app or its keys; another owner can add you back.'
+                        : `${o.email} will no longer manage this app or its keys.`
+                    }
+                    confirmLabel="Remove owner"
                   >
                     Remove
-                  </SubmitButton>
+                  </ConfirmSubmitButton>
                 )}
               </form>
             )}

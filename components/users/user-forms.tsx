@@ -3,6 +3,7 @@
 import { useActionState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { describedBy, Field, Input, Select } from '@/components/ui/field';
+import { ConfirmSubmitButton } from '@/components/ui/confirm-submit';
 import { SubmitButton } from '@/components/ui/submit-button';
 import {
   createUserAction,
@@ -143,9 +144,17 @@ export function UserControls({
         </form>
         <form action={reset}>
           <input type="hidden" name="userId" value={userId} />
-          <SubmitButton variant="ghost" size="sm" pendingText="…" label={`Reset the password of ${email}`}>
+          <ConfirmSubmitButton
+            variant="ghost"
+            size="sm"
+            pendingText="…"
+            label={`Reset the password of ${email}`}
+            title={`Reset the password of ${email}?`}
+            consequence="Their password stops working and every session of theirs ends. You get a temporary password to give them; they choose their own at sign-in."
+            confirmLabel="Reset password"
+          >
             Reset password
-          </SubmitButton>
+          </ConfirmSubmitButton>
         </form>
       </div>
       {latest === resetState && resetState.temporary && (
