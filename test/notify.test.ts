@@ -7,6 +7,7 @@ import { reject, requestAccess, resubmit, requestChanges } from '../lib/apps';
 import { parseConfig } from '../lib/config';
 import { db } from '../lib/db';
 import { parseEnv, resolveEnv } from '../lib/env';
+import { rejectAmendment, requestAmendment } from '../lib/apps/amendments';
 import { createKey, revokeKey } from '../lib/keys/manage';
 import { log } from '../lib/log';
 import { notify, setNotificationsConfig, sweepNotifications } from '../lib/notify';
@@ -292,6 +293,11 @@ describe('app.decided', () => {
       decidedBy: reviewer.email,
       url: `${PUBLIC}/apps/${app.id}`,
     });
+    // The chat line says why too.
+    const [slack] = hooksAbout(app.name, '/slack/');
+    expect(slack!.body.text).toBe(
+      `${reviewer.email} rejected "${app.name}". Reason: Needs a data protection impact assessment first. <${PUBLIC}/apps/${app.id}|Open the app>`,
+    );
   });
 });
 
@@ -329,6 +335,30 @@ describe('the workflow notifies', () => {
     await reject(app.id, 'Out of scope for Portico', { id: reviewer.id, email: reviewer.email });
     const decided = await until(() => mailsTo(owner.email).filter((m) => m.subject.includes(app.name)), 2);
     expect(decided.map((m) => m.text).join('\n')).toContain('Out of scope for Portico');
+  });
+
+  it('an amendment reaches the reviewers (not its requester); its decision reaches the owners, with the reason', async () => {
+    const { app, owner } = await seedApp({ models: [MODEL] });
+    const reviewer = await seedUser('reviewer');
+    const ownerActor = { id: owner.id, email: owner.email };
+    const a = await requestAmendment(
+      app.id,
+      { rpmLimit: 100, reason: 'More users from next week.' },
+      ownerActor,
+    );
+    const asked = await until(() => mailsTo(reviewer.email).filter((m) => m.subject.includes(app.name)));
+    expect(asked[0]!.subject).toBe(`[Portico] More access requested: ${app.name}`);
+    expect(asked[0]!.text).toContain(`${PUBLIC}/review/${app.id}`);
+    expect(mailsTo(owner.email).filter((m) => m.subject.includes('More access requested'))).toHaveLength(0);
+    await rejectAmendment(app.id, a.id, 'Try the mini model first', {
+      id: reviewer.id,
+      email: reviewer.email,
+    });
+    const decided = await until(() =>
+      mailsTo(owner.email).filter((m) => m.subject === `[Portico] More access rejected: ${app.name}`),
+    );
+    expect(decided[0]!.text).toContain('Reason: Try the mini model first');
+    expect(decided[0]!.text).toContain('The app keeps the access it had.');
   });
 });
 

@@ -16,6 +16,10 @@ export const DECISION_LABEL: Record<Review['decision'], string> = {
   suspended: 'Suspended',
   reinstated: 'Reinstated',
   policy_changed: 'Policy changed',
+  amendment_requested: 'Asked for more access',
+  amendment_approved: 'More access approved',
+  amendment_rejected: 'More access rejected',
+  amendment_withdrawn: 'Request for more access withdrawn',
 };
 
 const DOT: Record<Review['decision'], string> = {
@@ -28,7 +32,34 @@ const DOT: Record<Review['decision'], string> = {
   suspended: 'bg-red-500',
   reinstated: 'bg-emerald-500',
   policy_changed: 'bg-sky-500',
+  amendment_requested: 'bg-slate-400',
+  amendment_approved: 'bg-emerald-500',
+  amendment_rejected: 'bg-red-500',
+  amendment_withdrawn: 'bg-slate-400',
 };
+
+/** What an amendment asked for, in one line: "models: gpt-4o · images · requests/min 120". */
+export function askedSummary(details: unknown): string | null {
+  if (!details || typeof details !== 'object') return null;
+  const d = details as Record<string, unknown>;
+  const parts: string[] = [];
+  const list = (k: string, label: string) => {
+    if (Array.isArray(d[k]) && d[k].length) parts.push(`${label}: ${(d[k] as string[]).join(', ')}`);
+  };
+  list('models', 'models');
+  list('endpoints', 'endpoints');
+  list('adapters', 'adapters');
+  if (d.images === true) parts.push('images');
+  if (d.audio === true) parts.push('audio');
+  const limit = (k: string, label: string, fmt: (n: number) => string = formatNumber) => {
+    if (typeof d[k] === 'number') parts.push(`${label} ${fmt(d[k])}`);
+  };
+  limit('rpmLimit', 'requests/min');
+  limit('tpmLimit', 'tokens/min');
+  limit('monthlyTokenBudget', 'monthly tokens');
+  limit('monthlyCostBudgetUsd', 'monthly cost', formatUsd);
+  return parts.length ? parts.join(' · ') : null;
+}
 
 /** What an approval or policy change set, in one line. */
 export function policySummary(details: unknown): string | null {
@@ -65,7 +96,11 @@ export function StatusHistory({ reviews }: { reviews: Review[] }) {
     <ol className="space-y-4">
       {reviews.map((r) => {
         const summary =
-          r.decision === 'approved' || r.decision === 'policy_changed' ? policySummary(r.details) : null;
+          r.decision === 'approved' || r.decision === 'policy_changed' || r.decision === 'amendment_approved'
+            ? policySummary(r.details)
+            : r.decision === 'amendment_requested'
+              ? askedSummary(r.details)
+              : null;
         return (
           <li key={r.id} className="flex gap-3">
             <span aria-hidden="true" className={`mt-1.5 size-2.5 shrink-0 rounded-full ${DOT[r.decision]}`} />

@@ -33,7 +33,7 @@ export interface AdapterChoice {
 const asList = (x: string | string[] | undefined) => (Array.isArray(x) ? x : x ? [x] : []);
 
 /** A checkbox with its explanation under the label, highlighted when checked. */
-function Toggle({
+export function Toggle({
   name,
   checked,
   label,

@@ -64,7 +64,7 @@ export interface ModelPrice {
 const usd = (n: number) => `$${n.toLocaleString('en-US', { maximumFractionDigits: 4 })}`;
 
 /** The price table under the model choices: the cost of each model, so owners can choose with their budget in mind. */
-function PriceTable({ prices }: { prices: ModelPrice[] }) {
+export function PriceTable({ prices }: { prices: ModelPrice[] }) {
   return (
     <details className="mt-3 text-sm">
       <summary className="cursor-pointer font-medium text-brand-700">Prices per model</summary>

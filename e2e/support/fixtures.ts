@@ -43,16 +43,17 @@ export async function screenshot(page: Page, name: string) {
 export async function callWithKey(
   key: string,
   content = 'hello from e2e',
+  model = MODEL,
 ): Promise<{ status: number; content?: string | null }> {
   const client = new AzureOpenAI({
     endpoint: `${process.env.E2E_BASE_URL}/api/public/oai`,
     apiKey: key,
     apiVersion: '2025-01-01-preview',
-    deployment: MODEL,
+    deployment: model,
     maxRetries: 0,
   });
   try {
-    const res = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content }] });
+    const res = await client.chat.completions.create({ model, messages: [{ role: 'user', content }] });
     return { status: 200, content: res.choices[0]?.message.content };
   } catch (err) {
     const status = (err as { status?: number }).status;

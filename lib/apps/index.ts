@@ -77,7 +77,7 @@ export const limitsSchema = z.object({
 export type Limits = z.infer<typeof limitsSchema>;
 
 /** Names from a list that must all be in `known` (the gateway config's models or adapters), each once. */
-const configuredNames = (what: string, known: () => Iterable<string>) =>
+export const configuredNames = (what: string, known: () => Iterable<string>) =>
   z
     .array(z.string().min(1).max(100))
     .max(50)
@@ -138,9 +138,9 @@ async function appForPolicy(appId: string, tx: Tx = db()) {
   return app;
 }
 
-type Tx = Pick<ReturnType<typeof db>, 'app' | 'appOwner' | 'accessReview' | 'auditEvent'>;
+export type Tx = Pick<ReturnType<typeof db>, 'app' | 'appOwner' | 'accessReview' | 'auditEvent'>;
 
-async function review(
+export async function review(
   appId: string,
   decision: ReviewDecision,
   actor: Actor,
@@ -266,8 +266,12 @@ export async function withdraw(appId: string, actor: Actor) {
  * shell (the CLI, no actor id) may, as a bootstrap. `portal.allowSelfApproval` lifts the rule for one-person
  * installs, and each such decision is audited as self-approved. Returns what the audit records of it.
  */
-async function fourEyes(appId: string, actor: Actor, tx: Tx = db()) {
+async function fourEyes(appId: string, actor: Actor, tx: Tx = db(), amendmentBy?: string | null) {
   if (!actor.id) return { grant: { by: 'operator' } };
+  if (amendmentBy && amendmentBy === actor.id) {
+    if (gatewayConfig().portal.allowSelfApproval) return { grant: { selfApproved: true } };
+    return { refusal: 'you asked for this amendment: another reviewer must decide (four-eyes rule)' };
+  }
   const [owner, submitted] = await Promise.all([
     tx.appOwner.findUnique({
       where: { appId_userId: { appId, userId: actor.id } },
@@ -287,15 +291,25 @@ async function fourEyes(appId: string, actor: Actor, tx: Tx = db()) {
   };
 }
 
-async function independentReviewer(appId: string, actor: Actor, tx: Tx): Promise<object> {
-  const { grant, refusal } = await fourEyes(appId, actor, tx);
+/** The four-eyes rule inside a decision's transaction: throws when the actor may not decide; what the audit records. */
+export async function independentReviewer(
+  appId: string,
+  actor: Actor,
+  tx: Tx,
+  amendmentBy?: string | null,
+): Promise<object> {
+  const { grant, refusal } = await fourEyes(appId, actor, tx, amendmentBy);
   if (refusal !== undefined) throw new DomainError('forbidden', refusal);
   return grant;
 }
 
 /** Why this user may not approve, reinstate or change the app's policy (the four-eyes rule), or null. */
-export async function grantRefusal(appId: string, actor: Actor): Promise<string | null> {
-  return (await fourEyes(appId, actor)).refusal ?? null;
+export async function grantRefusal(
+  appId: string,
+  actor: Actor,
+  amendmentBy?: string | null,
+): Promise<string | null> {
+  return (await fourEyes(appId, actor, db(), amendmentBy)).refusal ?? null;
 }
 
 /** Status, review and audit in one transaction; the proxies hear of it once it is committed. */
@@ -364,7 +378,7 @@ export async function approve(appId: string, input: Approval, actor: Actor) {
   });
 }
 
-const reasonSchema = plainText().min(3, 'give a reason the owner can act on').max(2000);
+export const reasonSchema = plainText().min(3, 'give a reason the owner can act on').max(2000);
 
 export async function reject(appId: string, reason: string, actor: Actor) {
   await transition(

@@ -65,8 +65,13 @@ export async function reviewQueue() {
   return { pending, sentBack };
 }
 
-export function countPending() {
-  return db().app.count({ where: { status: 'pending' } });
+/** What waits for a reviewer: pending requests and the amendments of approved apps. */
+export async function countPending() {
+  const [requests, amendments] = await Promise.all([
+    db().app.count({ where: { status: 'pending' } }),
+    db().accessAmendment.count({ where: { status: 'pending', app: { status: 'approved' } } }),
+  ]);
+  return requests + amendments;
 }
 
 /** One app with its owners and status history (no keys: see appKeys). Callers check access first. */

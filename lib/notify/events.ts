@@ -3,7 +3,14 @@ import { env } from '../env';
 
 export type NotifyEventName = (typeof NOTIFY_EVENTS)[number];
 
-export type Decision = 'approved' | 'rejected' | 'changes_requested' | 'suspended' | 'reinstated';
+export type Decision =
+  | 'approved'
+  | 'rejected'
+  | 'changes_requested'
+  | 'suspended'
+  | 'reinstated'
+  | 'amendment_approved'
+  | 'amendment_rejected';
 
 /**
  * What happened, with what a person needs to act on it: apps, keys by their display form, people's emails,
@@ -17,6 +24,8 @@ export type NotifyEvent =
       /** The requester's email: reviewers and admins are told, but not the requester. */
       requestedBy: string;
       resubmitted: boolean;
+      /** An approved app's owners ask for more (an amendment), not for a first approval. */
+      amendment?: boolean;
     }
   | {
       event: 'app.decided';
@@ -84,6 +93,8 @@ const DECIDED: Record<Decision, (app: string) => string> = {
   changes_requested: (app) => `Changes requested: ${app}`,
   suspended: (app) => `App suspended: ${app}`,
   reinstated: (app) => `App reinstated: ${app}`,
+  amendment_approved: (app) => `More access approved: ${app}`,
+  amendment_rejected: (app) => `More access rejected: ${app}`,
 };
 
 const DECIDED_VERB: Record<Decision, string> = {
@@ -92,6 +103,8 @@ const DECIDED_VERB: Record<Decision, string> = {
   changes_requested: 'asked for changes to',
   suspended: 'suspended',
   reinstated: 'reinstated',
+  amendment_approved: 'approved the request for more access of',
+  amendment_rejected: 'rejected the request for more access of',
 };
 
 const fmtTokens = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -100,6 +113,14 @@ const fmtUsd = (n: number) => `$${n.toFixed(2)}`;
 export function render(e: NotifyEvent): Rendered {
   switch (e.event) {
     case 'app.requested': {
+      if (e.amendment)
+        return {
+          subject: `[Portico] More access requested: ${e.appName}`,
+          summary: `${e.requestedBy} asked for more access for "${e.appName}".`,
+          details: ['The app keeps working as approved while it waits in the review queue.'],
+          url: portalUrl(`/review/${e.appId}`),
+          linkLabel: 'Review the request',
+        };
       const subject = e.resubmitted
         ? `Access request resubmitted: ${e.appName}`
         : `New access request: ${e.appName}`;
@@ -121,6 +142,8 @@ export function render(e: NotifyEvent): Rendered {
           ...(e.reason ? [`Reason: ${e.reason}`] : []),
           ...(e.decision === 'changes_requested' ? ['Edit the request and resubmit it.'] : []),
           ...(e.decision === 'suspended' ? ["The app's keys are refused until it is reinstated."] : []),
+          ...(e.decision === 'amendment_approved' ? ['The new access applies to the next request.'] : []),
+          ...(e.decision === 'amendment_rejected' ? ['The app keeps the access it had.'] : []),
         ],
         url: portalUrl(`/apps/${e.appId}`),
         linkLabel: 'Open the app',
@@ -169,7 +192,8 @@ export function emailBody(r: Rendered): { text: string; html: string } {
 const escapeSlack = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function slackText(r: Rendered): string {
-  return `${escapeSlack(r.summary)} <${r.url}|${escapeSlack(r.linkLabel)}>`;
+  const reason = r.details.find((d) => d.startsWith('Reason: '));
+  return `${escapeSlack(r.summary)}${reason ? ` ${escapeSlack(reason)}` : ''} <${r.url}|${escapeSlack(r.linkLabel)}>`;
 }
 
 /** Portico's JSON payload: the event, when, the app, the event's own fields and the portal link. */

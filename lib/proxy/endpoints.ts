@@ -83,7 +83,7 @@ async function callEndpoint(req: IncomingMessage, res: ServerResponse, ctx: ApiC
     throw new ProxyError(
       403,
       'endpoint_not_allowed',
-      `This app is not granted the "${name}" endpoint. Its owners can ask for it on the app's request; a reviewer grants it.`,
+      `This app is not granted the "${name}" endpoint. Its owners can ask for it in the portal (Ask for more access on the app's page); a reviewer grants it.`,
     );
   const model = cfg.models.get(endpoint.model);
   if (!model) throw errors.internal(); // the config loader refuses an endpoint whose model is not configured

@@ -15,6 +15,10 @@ import { PolicyView, RequestDetails } from '@/components/apps/policy-view';
 import { PolicyForm } from '@/components/apps/policy-form';
 import { SuspendForm } from '@/components/apps/admin-controls';
 import { WithdrawButton } from '@/components/apps/withdraw';
+import { WithdrawAmendmentForm } from '@/components/apps/amendment-form';
+import { askedSummary } from '@/components/apps/history';
+import { pendingAmendment, askedDetails, type PendingAmendment } from '@/lib/apps/amendments';
+import { withdrawAmendmentAction } from '../../_actions/amendments';
 import { AppUsage } from '@/components/usage/app-usage';
 import { parseRange } from '@/components/usage/range';
 import { CreateKeyButton } from '@/components/keys/key-actions';
@@ -35,6 +39,7 @@ type Params = {
     requested?: string;
     resubmitted?: string;
     edited?: string;
+    amended?: string;
     range?: string;
     from?: string;
     to?: string;
@@ -46,7 +51,11 @@ type Params = {
 function lastDecision(app: AppDetail) {
   return [...app.reviews]
     .reverse()
-    .find((r) => !['policy_changed', 'submitted', 'resubmitted', 'edited'].includes(r.decision));
+    .find(
+      (r) =>
+        !['policy_changed', 'submitted', 'resubmitted', 'edited'].includes(r.decision) &&
+        !r.decision.startsWith('amendment_'),
+    );
 }
 
 /** A monthly budget spent: every call answers 429 until the month ends, which the owners must see at once. */
@@ -67,6 +76,41 @@ async function BudgetBanner({ appId }: { appId: string }) {
     <Alert tone="error" title="Monthly budget spent">
       This app has used {spent} for {use.month} (UTC): its calls are refused with 429 until the month ends. An
       admin can raise the budget under Administration.
+    </Alert>
+  );
+}
+
+/** An amendment waits: what was asked, and that the app works as approved meanwhile. */
+function AmendmentBanner({
+  amendment,
+  canManage,
+  justAsked,
+}: {
+  amendment: PendingAmendment;
+  canManage: boolean;
+  justAsked: boolean;
+}) {
+  const a = amendment;
+  const asked = askedSummary(
+    askedDetails({
+      ...a,
+      monthlyTokenBudget: a.monthlyTokenBudget === null ? null : Number(a.monthlyTokenBudget),
+    }),
+  );
+  return (
+    <Alert
+      tone={justAsked ? 'success' : 'info'}
+      title={justAsked ? 'Request for more access sent' : 'More access asked for: waiting for review'}
+      live={justAsked}
+    >
+      <p>
+        {a.requestedBy?.email ?? 'An owner'} asked for {asked ?? 'more access'}. The app keeps working as
+        approved until a reviewer decides.
+      </p>
+      <p className="mt-1 whitespace-pre-line">Reason: “{a.reason}”</p>
+      {canManage && (
+        <WithdrawAmendmentForm action={withdrawAmendmentAction} appId={a.appId} amendmentId={a.id} />
+      )}
     </Alert>
   );
 }
@@ -130,7 +174,12 @@ export default async function AppPage({ params, searchParams }: Params) {
   const { id } = await params;
   const access = await appAccess(user, id);
   if (!access.view) notFound();
-  const [app, keys, sp] = await Promise.all([appDetail(id), appKeys(id), searchParams]);
+  const [app, keys, sp, amendment] = await Promise.all([
+    appDetail(id),
+    appKeys(id),
+    searchParams,
+    pendingAmendment(id),
+  ]);
   if (!app) notFound();
   const admin = user.role === 'admin';
   const approved = app.status === 'approved';
@@ -170,6 +219,11 @@ export default async function AppPage({ params, searchParams }: Params) {
             {app.status === 'pending' && isReviewer(user) && (
               <LinkButton href={`/review/${app.id}`}>Review request</LinkButton>
             )}
+            {approved && access.manage && !amendment && (
+              <LinkButton href={`/apps/${app.id}/amend`} variant="secondary">
+                Ask for more access
+              </LinkButton>
+            )}
             {approved && (
               <LinkButton href={`/getting-started?app=${app.id}`} variant="secondary">
                 Getting started
@@ -181,6 +235,9 @@ export default async function AppPage({ params, searchParams }: Params) {
       <div className="space-y-6">
         <StatusBanner app={app} reviewer={isReviewer(user)} justRequested={Boolean(sp.requested)} />
         {app.status === 'approved' && <BudgetBanner appId={app.id} />}
+        {amendment && (
+          <AmendmentBanner amendment={amendment} canManage={access.manage} justAsked={Boolean(sp.amended)} />
+        )}
         {sp.resubmitted && app.status === 'pending' && (
           <Alert tone="success">Resubmitted: the request is back in the review queue.</Alert>
         )}

@@ -16,8 +16,12 @@ import { PageHeader, Section } from '@/components/ui/card';
 import { approveAction } from '../../_actions/review';
 import { adapterChoices, configuredEndpoints, endpointChoices } from '@/lib/config';
 import { idSchema } from '../../_actions/guard';
+import { pendingAmendment } from '@/lib/apps/amendments';
+import { AmendmentReview } from '@/components/apps/amendment-review';
 
 export const metadata: Metadata = { title: 'Review' };
+// A decision taken here must never be offered again from a cached page (Back after approving).
+export const dynamic = 'force-dynamic';
 
 export default async function ReviewPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser(REVIEWERS);
@@ -28,7 +32,12 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
   const models = [...gatewayConfig().models.keys()];
   const endpoints = configuredEndpoints();
   const open = app.status === 'pending' || app.status === 'changes_requested';
-  const selfGrant = open ? await grantRefusal(app.id, { id: user.id }) : null;
+  const amendment = app.status === 'approved' ? await pendingAmendment(app.id) : null;
+  const selfGrant = open
+    ? await grantRefusal(app.id, { id: user.id })
+    : amendment
+      ? await grantRefusal(app.id, { id: user.id }, amendment.requestedById)
+      : null;
   return (
     <>
       <PageHeader
@@ -64,7 +73,9 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
           </Section>
         </div>
         <div className="min-w-0 space-y-6 lg:col-span-3">
-          {!open ? (
+          {amendment ? (
+            <AmendmentReview app={app} amendment={amendment} refusal={selfGrant} />
+          ) : !open ? (
             <Alert
               tone="info"
               title={`Already decided: ${STATUS_LABEL[app.status].toLowerCase()}`}

@@ -38,7 +38,19 @@ export default async function EditRequestPage({ params }: { params: Promise<{ id
         }
       />
       {!sentBack && app.status !== 'pending' ? (
-        <Alert tone="info">This request is decided, so there is nothing to edit.</Alert>
+        <Alert tone="info">
+          This request is decided, so there is nothing to edit.
+          {app.status === 'approved' && (
+            <>
+              {' '}
+              To ask for more models, endpoints, adapters, media or limits,{' '}
+              <Link href={`/apps/${app.id}/amend`} className="font-semibold underline">
+                ask for more access
+              </Link>
+              : a reviewer decides, and the app keeps working as approved meanwhile.
+            </>
+          )}
+        </Alert>
       ) : (
         <div className="max-w-3xl space-y-6">
           {sentBack && comment?.reason && (
