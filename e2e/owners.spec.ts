@@ -120,7 +120,9 @@ test('the audit log names its targets with links, says its details in words, and
   const row = csv.find((c) => c[4] === 'app.approved')!;
   expect(row.slice(3, 8)).toEqual(['App approved', 'app.approved', 'app', s.app.name, s.app.id]);
   expect(row[8]).toContain('PHI policy: scrub');
-  expect(csv.slice(1).every((c) => c[7] === s.app.id)).toBe(true);
+  // An app's events include its keys'.
+  expect(csv.slice(1).every((c) => c[7] === s.app.id || c[7] === key.id)).toBe(true);
+  expect(csv.some((c) => c[4] === 'key.created' && c[7] === key.id)).toBe(true);
   // Owners and members cannot export it.
   const o = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
   const op = await o.newPage();

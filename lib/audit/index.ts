@@ -31,25 +31,70 @@ export async function audit(
 
 export interface AuditFilter {
   action?: string;
-  /** Part of the actor's email. */
+  /** Part of the actor's email or name. */
   actor?: string;
-  /** A target id (app, key or user), or a target type such as `app`. */
+  /**
+   * A target: an id (an app's includes its keys' events), a type such as `app`, or part of a name: an app's (with its
+   * keys' events), a key's, a user's email or name.
+   */
   target?: string;
   from?: Date;
   /** Exclusive. */
   to?: Date;
 }
 
-function auditWhere(f: AuditFilter): Prisma.AuditEventWhereInput {
+const TYPES = new Set(['app', 'key', 'user']);
+const contains = (q: string) => ({ contains: q, mode: 'insensitive' as const });
+
+/**
+ * The ids a target filter stands for: the record of that id, and the records whose name holds it (an app's name, a
+ * key's name or prefix, a user's email or name); an app stands for its keys too.
+ */
+async function targetIds(q: string): Promise<string[]> {
+  const [apps, users] = await Promise.all([
+    db().app.findMany({ where: { OR: [{ id: q }, { name: contains(q) }] }, select: { id: true }, take: 200 }),
+    db().user.findMany({
+      where: { OR: [{ email: contains(q) }, { name: contains(q) }] },
+      select: { id: true },
+      take: 200,
+    }),
+  ]);
+  const appIds = apps.map((a) => a.id);
+  const keys = await db().apiKey.findMany({
+    where: {
+      OR: [{ appId: { in: appIds } }, { name: contains(q) }, { prefix: contains(q.replace(/….*$/, '')) }],
+    },
+    select: { id: true },
+    take: 2000,
+  });
+  return [...new Set([q, ...appIds, ...users.map((u) => u.id), ...keys.map((k) => k.id)])];
+}
+
+async function auditWhere(f: AuditFilter): Promise<Prisma.AuditEventWhereInput> {
   const target = f.target?.trim();
+  const actor = f.actor?.trim();
+  const and: Prisma.AuditEventWhereInput[] = [];
+  if (actor) {
+    const named = await db().user.findMany({
+      where: { name: contains(actor) },
+      select: { id: true },
+      take: 200,
+    });
+    and.push({ OR: [{ actorEmail: contains(actor) }, { actorId: { in: named.map((u) => u.id) } }] });
+  }
+  if (target && TYPES.has(target.toLowerCase())) and.push({ targetType: target.toLowerCase() });
+  else if (target)
+    and.push({
+      OR: [
+        { targetId: { in: await targetIds(target) } },
+        // A withdrawn app or a removed user is gone from its table, but its events keep the name they had.
+        { details: { path: ['name'], string_contains: target } },
+        { details: { path: ['email'], string_contains: target.toLowerCase() } },
+      ],
+    });
   return {
     ...(f.action ? { action: f.action } : {}),
-    ...(f.actor ? { actorEmail: { contains: f.actor.trim(), mode: 'insensitive' } } : {}),
-    ...(target
-      ? /^[a-z]+$/.test(target) && target.length < 10
-        ? { targetType: target }
-        : { targetId: target }
-      : {}),
+    ...(and.length ? { AND: and } : {}),
     ...(f.from || f.to
       ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } }
       : {}),
@@ -58,7 +103,7 @@ function auditWhere(f: AuditFilter): Prisma.AuditEventWhereInput {
 
 /** One page of the audit log, newest first, and the number of events matching the filter. */
 export async function listAuditEvents(filter: AuditFilter, page: number, pageSize = 50) {
-  const where = auditWhere(filter);
+  const where = await auditWhere(filter);
   const [events, total] = await Promise.all([
     db().auditEvent.findMany({
       where,

@@ -76,7 +76,7 @@ export default async function AuditPage({
             id="f-actor"
             name="actor"
             defaultValue={f.actor ?? ''}
-            placeholder="Email contains"
+            placeholder="Name or email"
             className="mt-1"
           />
         </div>
@@ -88,7 +88,7 @@ export default async function AuditPage({
             id="f-target"
             name="target"
             defaultValue={f.target ?? ''}
-            placeholder="ID, or app / key / user"
+            placeholder="Name, email or ID"
             className="mt-1"
           />
         </div>
@@ -183,6 +183,15 @@ export default async function AuditPage({
                         <span className="break-words" title={t.id}>
                           {t.label}
                         </span>
+                      )}
+                      {f.target !== t.id && (
+                        <Link
+                          href={`/audit?target=${encodeURIComponent(t.id)}`}
+                          className="block text-xs text-slate-500 hover:underline"
+                          aria-label={`Only the events of ${t.label}`}
+                        >
+                          {t.type === 'app' ? 'Only this app (and its keys)' : `Only this ${t.type}`}
+                        </Link>
                       )}
                     </>
                   );
