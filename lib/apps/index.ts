@@ -332,9 +332,13 @@ async function transition(
     if (updated.count === 0) {
       const exists = await tx.app.findUnique({ where: { id: appId }, select: { status: true } });
       if (!exists) throw new DomainError('not_found', 'no such app');
+      const status = exists.status.replace('_', ' ');
+      // A page left open (or reached with Back) offers a decision already taken: say so rather than take it twice.
       throw new DomainError(
         'invalid',
-        `the app is ${exists.status.replace('_', ' ')}; it cannot be ${decision.replace('_', ' ')} now`,
+        from.includes('pending') && (exists.status === 'approved' || exists.status === 'rejected')
+          ? `this request was already decided (${status}), so nothing was changed; reload the page to see the app as it is`
+          : `the app is ${status}; it cannot be ${decision.replace('_', ' ')} now`,
       );
     }
     await review(appId, decision, actor, reason, extra, tx);

@@ -1,6 +1,6 @@
 'use server';
 
-import { refresh } from 'next/cache';
+import { refresh, revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import {
@@ -91,6 +91,7 @@ export async function requestAccessAction(_prev: FormState, fd: FormData): Promi
   const user = await requireActionUser();
   return runForm(REQUEST_LABELS, echo(fd, REQUEST_FIELDS), async () => {
     const app = await requestAccess(readRequest(fd), user.id, await actorOf(user));
+    revalidatePath('/', 'layout');
     redirect(`/apps/${app.id}?requested=1`);
   });
 }
@@ -100,6 +101,7 @@ export async function resubmitAction(_prev: FormState, fd: FormData): Promise<Fo
   const appId = await requireManage(user, fd.get('appId'));
   return runForm(REQUEST_LABELS, echo(fd, REQUEST_FIELDS), async () => {
     const { edited } = await resubmit(appId, readRequest(fd), await actorOf(user));
+    revalidatePath('/', 'layout');
     redirect(`/apps/${appId}?${edited ? 'edited' : 'resubmitted'}=1`);
   });
 }
@@ -109,6 +111,7 @@ export async function withdrawAction(_prev: FormState, fd: FormData): Promise<Fo
   const appId = await requireManage(user, fd.get('appId'));
   return runForm({}, undefined, async () => {
     await withdraw(appId, await actorOf(user));
+    revalidatePath('/', 'layout');
     redirect('/apps?withdrawn=1');
   });
 }

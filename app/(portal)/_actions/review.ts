@@ -1,6 +1,6 @@
 'use server';
 
-import { refresh } from 'next/cache';
+import { refresh, revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { approve, reinstate, reject, requestChanges, suspend, updatePolicy, type Approval } from '@/lib/apps';
@@ -66,6 +66,8 @@ export async function approveAction(_prev: FormState, fd: FormData): Promise<For
   const appId = appIdFrom(fd);
   return runForm(POLICY_LABELS, echo(fd, POLICY_FIELDS), async () => {
     await approve(appId, readPolicy(fd), await actorOf(user));
+    // The layout's queue badge, and no cached page offering the decision again (Back).
+    revalidatePath('/', 'layout');
     redirect(`/review?decided=${appId}`);
   });
 }
@@ -90,6 +92,7 @@ export async function decideAction(_prev: FormState, fd: FormData): Promise<Form
     const actor = await actorOf(user);
     if (decision === 'reject') await reject(appId, reason, actor);
     else await requestChanges(appId, reason, actor);
+    revalidatePath('/', 'layout');
     redirect(`/review?decided=${appId}`);
   });
 }
