@@ -26,6 +26,7 @@ import { scheduleTokenMapSweep } from './lib/token-maps/store';
 import { UsageRecorder, type RecorderOptions } from './lib/usage/recorder';
 import { startTracing, stopTracing } from './lib/tracing';
 import { router } from './lib/proxy/router';
+import { ClusterLimitStore, isClusterWorker } from './lib/cluster';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 
@@ -133,7 +134,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const stopRetention = scheduleRetention(config.usage.retentionDays);
   const stopMapSweep = scheduleTokenMapSweep();
   const stopNotifications = scheduleNotifications();
-  const limiter = opts.limiter ?? new Limiter({ redisUrl: e.REDIS_URL });
+  // A worker of a multi-process instance counts limits in the primary process unless Redis shares them anyway.
+  const limiter =
+    opts.limiter ??
+    new Limiter({
+      redisUrl: e.REDIS_URL,
+      local: isClusterWorker() ? new ClusterLimitStore() : undefined,
+    });
   // With Redis, the deployments' cooldowns and requests in flight are shared by every instance.
   const stopRouting = limiter.shared ? router().share(limiter.shared.redis) : () => {};
   const phiOffload = phiScanner(opts.phiWorkers);

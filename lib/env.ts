@@ -68,6 +68,15 @@ const schema = z.object({
     .default(8 * 1024),
   /** Most client connections the server holds at once; more are refused at accept. */
   PORTICO_MAX_CONNECTIONS: z.coerce.number().int().min(10).default(10_000),
+  /**
+   * Processes serving the instance, one per core with `auto`: they share the port, the per-app limits (held by the
+   * primary process when no REDIS_URL shares them) and /metrics (every worker's figures added up).
+   */
+  PORTICO_WORKERS: z
+    .string()
+    .trim()
+    .regex(/^(?:auto|[1-9]\d{0,2})$/, 'must be a whole number of processes (1 or more), or auto')
+    .default('1'),
   /** Worker threads that scan large requests for PHI off the event loop (0: every scan runs inline). */
   PORTICO_PHI_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
   /** Requests whose texts total at least this many characters are scanned on a PHI worker thread. */

@@ -1,7 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { isClusterWorker, shareRegistry } from './cluster';
 
 function create() {
   const registry = new Registry();
+  // A worker of a multi-process instance answers the primary's collection with this registry.
+  if (isClusterWorker()) shareRegistry(registry);
+  // Gauges of this process's state (usage buffer, resting deployments), read when the registry is collected: by a
+  // scrape of this process, or by the cluster primary adding up every worker's registry.
+  let readState: (() => void) | undefined;
   collectDefaultMetrics({ register: registry, prefix: 'portico_' });
   const m = {
     registry,
@@ -77,6 +83,8 @@ function create() {
       help: 'Seconds left before a resting deployment (target) is tried again; absent when it is in use',
       labelNames: ['model', 'target'] as const,
       registers: [registry],
+      // Registered before the other state gauges: collected first, it refreshes them all.
+      collect: () => readState?.(),
     }),
     usagePending: new Gauge({
       name: 'portico_usage_pending',
@@ -88,6 +96,10 @@ function create() {
       help: 'Usage records dropped because the buffer was full',
       registers: [registry],
     }),
+    /** What sets the state gauges before each collection (the server's usage recorder and router). */
+    onCollect(fn: () => void) {
+      readState = fn;
+    },
   };
   return m;
 }

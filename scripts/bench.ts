@@ -3,7 +3,8 @@
  * 32 connections and latency at one connection, direct to the upstream vs through Portico, plain and
  * streamed (time to first byte), and the PHI engine's scrub + restore. Figures, not assertions.
  * Options: --seconds N (per throughput run, default 10), --rounds N and --round-seconds N (the variants run
- * interleaved in short slices, median reported; default 10 rounds of 2 s), --json FILE (write the figures).
+ * interleaved in short slices, median reported; default 10 rounds of 2 s), --json FILE (write the figures),
+ * --against COMMIT (that commit's bench, then this checkout's, in one sitting, and both side by side).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,6 +112,18 @@ function cpuSeconds(pid: number, reaped = false): number {
   }
 }
 
+/** CPU seconds of a process and its live descendants (a multi-process Portico: the primary and its workers). */
+function treeCpu(pid: number): number {
+  let total = cpuSeconds(pid);
+  try {
+    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean))
+      total += treeCpu(Number(child));
+  } catch {
+    // gone
+  }
+  return total;
+}
+
 /** The embedded PostgreSQL's CPU seconds: the postmaster, its exited children, and its live ones (0 for an external server). */
 function postgresCpu(pgData: string): number {
   const pidFile = path.join(pgData, 'postmaster.pid');
@@ -186,6 +199,11 @@ const CLINICAL = (
   .slice(0, 2048);
 
 async function main() {
+  const against = arg('against');
+  if (against) {
+    const { benchAgainst } = await import('./lib/bench-against');
+    return benchAgainst(ROOT, against, process.argv.slice(2));
+  }
   process.env.LOG_LEVEL ??= 'warn';
   const { prepareDatabase } = await import('../lib/db/prepare');
   const database = await prepareDatabase({ dataDir: '.data/bench', port: 54349, root: ROOT, fast: true });
@@ -289,7 +307,7 @@ async function main() {
     const rows: Record<string, string | number>[] = [];
     const pgData = path.resolve(ROOT, '.data/bench/pg');
     const cpuOf = (p: Child) => ({
-      Portico: () => cpuSeconds(p.pid),
+      Portico: () => treeCpu(p.pid),
       PostgreSQL: () => postgresCpu(pgData),
       upstream: () => cpuSeconds(upstream.pid),
     });
@@ -338,7 +356,7 @@ async function main() {
       });
     }
     process.stdout.write(
-      `\nProxy: direct to the fake upstream, through a bare node:http + undici forward (the floor: nothing of Portico's), and through Portico (key check, policy, forward, metering); load from ${hasWrk() ? 'wrk' : 'autocannon'}\n`,
+      `\nProxy: direct to the fake upstream, through a bare node:http + undici forward (the floor: nothing of Portico's), and through Portico (key check, policy, forward, metering; ${process.env.PORTICO_WORKERS ?? '1'} process(es), PORTICO_WORKERS); load from ${hasWrk() ? 'wrk' : 'autocannon'}\n`,
     );
     console.table(rows);
 
@@ -421,7 +439,11 @@ async function main() {
     say('CPU per request by stage (a profile of the PHI variant)');
     const { stageTimes, perRequest, STAGES } = await import('./lib/cpu-stages');
     const profileFile = path.join(mkdtempSync(path.join(tmpdir(), 'portico-prof-')), 'stages.cpuprofile');
-    const prof = await startPortico({ PORTICO_CPU_PROFILE: profileFile, PORTICO_CPU_PROFILE_ON_SIGNAL: '1' });
+    const prof = await startPortico({
+      PORTICO_CPU_PROFILE: profileFile,
+      PORTICO_CPU_PROFILE_ON_SIGNAL: '1',
+      PORTICO_WORKERS: '1',
+    });
     await throughput(through(prof.port, phiKey), false, 32, phiBody, 3);
     process.kill(prof.pid, 'SIGUSR2');
     await throughput(through(prof.port, phiKey), false, 32, phiBody, Math.min(SECONDS, 10));
@@ -445,7 +467,7 @@ async function main() {
       messages: [{ role: 'user', content: adversarialTexts(358_000)['JSON dump of numbers after a word'] }],
     });
     for (const workers of ['1', '0']) {
-      const p = await startPortico({ PORTICO_PHI_WORKERS: workers });
+      const p = await startPortico({ PORTICO_PHI_WORKERS: workers, PORTICO_WORKERS: '1' });
       const big = through(p.port, phiKey);
       const small = through(p.port, otherKey);
       const bigPool = new Pool(big.origin, { connections: 1 });

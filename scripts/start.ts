@@ -6,15 +6,41 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv, EnvError, resolveEnv } from '../lib/env';
 import { ConfigError, loadConfig, resolveConfig, setGatewayConfig } from '../lib/config';
+import { announceReady, isClusterWorker, startPrimary, workerCount, workersReady } from '../lib/cluster';
 import { buildIfNeeded } from './lib/build';
 import { persistentSecret } from './lib/secrets';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const say = (m: string) => process.stdout.write(`[portico] ${m}\n`);
 
+/** A worker of a multi-process instance: the primary prepared everything and set the environment it inherits. */
+async function worker() {
+  const env = parseEnv();
+  setGatewayConfig(resolveConfig(loadConfig(env.PORTICO_CONFIG, ROOT)));
+  const { startServer } = await import('../server');
+  const server = await startServer({
+    port: env.PORT,
+    host: env.HOST,
+    maxBodyBytes: env.PORTICO_MAX_BODY_BYTES,
+    drainMs: env.PORTICO_DRAIN_MS,
+  });
+  // Ctrl-C reaches the whole process group: the primary decides, and sends SIGTERM.
+  process.on('SIGINT', () => {});
+  process.once('SIGTERM', () => {
+    void server.close().then(async () => {
+      const { disconnectDb } = await import('../lib/db');
+      await disconnectDb();
+      process.exit(0);
+    });
+  });
+  announceReady(server.port);
+}
+
 async function main() {
+  if (isClusterWorker()) return worker();
   const dev = process.argv.includes('--dev');
   const env = parseEnv();
+  const workers = dev ? 1 : workerCount(env.PORTICO_WORKERS);
   const config = resolveConfig(loadConfig(env.PORTICO_CONFIG, ROOT));
   setGatewayConfig(config);
   const dataDir = path.resolve(ROOT, env.PORTICO_DATA_DIR);
@@ -48,15 +74,25 @@ async function main() {
   const { ensureFirstAdmin } = await import('../lib/users/bootstrap');
   const admin = await ensureFirstAdmin(env.PORTICO_ADMIN_EMAIL, env.PORTICO_ADMIN_PASSWORD);
 
-  const { startServer } = await import('../server');
-  const server = await startServer({
-    port: env.PORT,
-    host: env.HOST,
-    dev,
-    config,
-    maxBodyBytes: env.PORTICO_MAX_BODY_BYTES,
-    drainMs: env.PORTICO_DRAIN_MS,
-  });
+  let server: { close(): Promise<void> };
+  if (workers > 1) {
+    // The workers share the port; the primary holds the limits they share and adds up their metrics.
+    const { monthToDateFromDb } = await import('../lib/limits');
+    const ready = workersReady(workers);
+    server = startPrimary({ workers, monthToDate: monthToDateFromDb, say });
+    await ready;
+    say(`${workers} worker processes serve port ${env.PORT} (PORTICO_WORKERS=${env.PORTICO_WORKERS})`);
+  } else {
+    const { startServer } = await import('../server');
+    server = await startServer({
+      port: env.PORT,
+      host: env.HOST,
+      dev,
+      config,
+      maxBodyBytes: env.PORTICO_MAX_BODY_BYTES,
+      drainMs: env.PORTICO_DRAIN_MS,
+    });
+  }
 
   const models = [...config.models.keys()];
   const model = models[0] ?? 'gpt-4o-mini-2024-07-18';

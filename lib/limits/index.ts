@@ -64,7 +64,8 @@ export function limitHeaders(l: AppLimits, c: Counters, now: number): Record<str
  * to Redis when it returns.
  */
 export class Limiter {
-  readonly local: MemoryLimitStore;
+  /** The counters used without Redis (or while it is down): this process's, or the cluster primary's. */
+  readonly local: LimitStore & { reset(): void };
   readonly shared?: RedisLimitStore;
   private degraded = false;
   /** After a failure, Redis is tried again from this time on (a command timeout does not disconnect it). */
@@ -73,10 +74,18 @@ export class Limiter {
   /** The time windows are counted in (tests pin it inside one minute). */
   private readonly clock: () => number;
 
-  constructor(opts: { redisUrl?: string; monthToDate?: MonthToDate; clock?: () => number } = {}) {
+  constructor(
+    opts: {
+      redisUrl?: string;
+      monthToDate?: MonthToDate;
+      clock?: () => number;
+      /** Where limits are counted without Redis (default: in this process). */
+      local?: LimitStore & { reset(): void };
+    } = {},
+  ) {
     this.clock = opts.clock ?? Date.now;
     const mtd = opts.monthToDate ?? monthToDateFromDb;
-    this.local = new MemoryLimitStore(mtd);
+    this.local = opts.local ?? new MemoryLimitStore(mtd);
     if (opts.redisUrl) {
       const redis = new Redis(opts.redisUrl, {
         enableOfflineQueue: false,

@@ -5,6 +5,7 @@ import { committedMigrations } from '../db/migrate';
 import { errors, ProxyError } from './errors';
 import { sendError, sendJson, sendRaw } from './http';
 import { metrics } from '../metrics';
+import { clusterMetrics, isClusterWorker } from '../cluster';
 import { toProxyError, withApiKey, type ApiContext, type ProxyDeps } from './exchange';
 import { handleOai } from './oai';
 import { deidentify, usage, type CustomContext } from './custom';
@@ -165,11 +166,18 @@ async function sendMetrics(req: IncomingMessage, res: ServerResponse, deps: Prox
     );
   }
   const m = metrics();
-  m.usagePending.set(deps.usage.pending);
-  m.usageDropped.set(deps.usage.dropped);
-  m.upstreamCooldown.reset();
-  for (const c of router().cooling())
-    m.upstreamCooldown.set({ model: c.model, target: c.target }, Math.ceil(c.ms / 100) / 10);
+  m.onCollect(() => {
+    m.usagePending.set(deps.usage.pending);
+    m.usageDropped.set(deps.usage.dropped);
+    m.upstreamCooldown.reset();
+    for (const c of router().cooling())
+      m.upstreamCooldown.set({ model: c.model, target: c.target }, Math.ceil(c.ms / 100) / 10);
+  });
+  if (isClusterWorker()) {
+    // One instance, several processes: the primary adds up every worker's registry.
+    const all = await clusterMetrics();
+    return sendRaw(res, 200, Buffer.from(all.text), all.contentType);
+  }
   sendRaw(res, 200, Buffer.from(await m.registry.metrics()), m.registry.contentType);
 }
 

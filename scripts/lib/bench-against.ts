@@ -1,0 +1,161 @@
+/**
+ * `npm run bench -- --against <commit>`: the bench of another commit and this checkout's, one after the other in one
+ * sitting, then their figures side by side. The other commit is checked out in a git worktree under
+ * `.data/bench-against/<sha>` with its own `npm ci` (kept for the next time), and runs its own `scripts/bench.ts`,
+ * so each commit is measured by the bench it shipped with. Raw req/s drift with the machine between the two runs;
+ * the ratio to the bare node:http + undici forward, measured inside each run, is the figure to compare.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+type Row = Record<string, string | number>;
+export interface BenchJson {
+  proxy: Row[];
+  variants: Row[];
+}
+
+const say = (m: string) => process.stderr.write(`[bench --against] ${m}\n`);
+
+function git(root: string, args: string[]): string {
+  return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+}
+
+/** Runs a command with its output on this process's stderr; rejects on a non-zero exit. */
+function run(cmd: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', process.stderr, process.stderr] });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code} in ${cwd}`)),
+    );
+  });
+}
+
+/** A worktree of `sha` with its dependencies installed (reused when it is already there). */
+async function worktree(root: string, sha: string): Promise<string> {
+  const dir = path.join(root, '.data', 'bench-against', sha);
+  if (!existsSync(path.join(dir, 'package.json'))) {
+    mkdirSync(path.dirname(dir), { recursive: true });
+    git(root, ['worktree', 'prune']);
+    say(`checking out ${sha.slice(0, 10)} in ${path.relative(root, dir)}`);
+    git(root, ['worktree', 'add', '--detach', '--force', dir, sha]);
+  }
+  if (!existsSync(path.join(dir, 'node_modules', '.package-lock.json'))) {
+    say('installing its dependencies (npm ci; kept for the next run)');
+    await run('npm', ['ci', '--no-audit', '--no-fund'], dir);
+  }
+  return dir;
+}
+
+const num = (v: string | number | undefined): number | undefined =>
+  v === undefined || v === '' || Number.isNaN(Number(v)) ? undefined : Number(v);
+
+function ratio(a: number | undefined, b: number | undefined): string {
+  return a !== undefined && b ? (a / b).toFixed(3) : '–';
+}
+
+/** The figures both benches print, side by side: proxy rows by answer, variants by name. */
+export function sideBySide(label: [string, string], old: BenchJson, now: BenchJson): Row[] {
+  const out: Row[] = [];
+  for (const answer of ['plain', 'streamed']) {
+    const o = old.proxy.find((r) => r.answer === answer);
+    const n = now.proxy.find((r) => r.answer === answer);
+    if (!o || !n) continue;
+    const [po, pn] = [num(o['Portico req/s']), num(n['Portico req/s'])];
+    out.push({
+      figure: `${answer}: Portico req/s`,
+      [label[0]]: po ?? '–',
+      [label[1]]: pn ?? '–',
+      'new / old': ratio(pn, po),
+    });
+    const [bo, bn] = [num(o['bare forward req/s']), num(n['bare forward req/s'])];
+    if (bo !== undefined || bn !== undefined) {
+      out.push({
+        figure: `${answer}: bare forward req/s`,
+        [label[0]]: bo ?? '–',
+        [label[1]]: bn ?? '–',
+        'new / old': ratio(bn, bo),
+      });
+      out.push({
+        figure: `${answer}: Portico / bare forward`,
+        [label[0]]: ratio(po, bo),
+        [label[1]]: ratio(pn, bn),
+        'new / old':
+          po !== undefined && bo && pn !== undefined && bn ? (pn / bn / (po / bo)).toFixed(3) : '–',
+      });
+    }
+    const [lo, ln] = [num(o['added p50 ms']), num(n['added p50 ms'])];
+    out.push({
+      figure: `${answer}: added p50 ms`,
+      [label[0]]: lo ?? '–',
+      [label[1]]: ln ?? '–',
+      'new / old': ratio(ln, lo),
+    });
+  }
+  for (const v of now.variants) {
+    const o = old.variants.find((r) => r.variant === v.variant);
+    if (!o) continue;
+    const [ro, rn] = [num(o['req/s (median)']), num(v['req/s (median)'])];
+    out.push({
+      figure: `${String(v.variant)}: req/s`,
+      [label[0]]: ro ?? '–',
+      [label[1]]: rn ?? '–',
+      'new / old': ratio(rn, ro),
+    });
+    const [co, cn] = [num(o['CPU µs/req Portico']), num(v['CPU µs/req Portico'])];
+    if (co !== undefined || cn !== undefined)
+      out.push({
+        figure: `${String(v.variant)}: Portico CPU µs/req`,
+        [label[0]]: co ?? '–',
+        [label[1]]: cn ?? '–',
+        'new / old': ratio(cn, co),
+      });
+  }
+  return out;
+}
+
+/** Bench options passed on to both runs (not --against or --json). */
+function passedOn(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--against' || a === '--json') {
+      i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+export async function benchAgainst(root: string, commit: string, argv: string[]): Promise<void> {
+  let sha: string;
+  try {
+    sha = git(root, ['rev-parse', '--verify', `${commit}^{commit}`]);
+  } catch {
+    throw new Error(`--against: no commit named ${commit} in this repository`);
+  }
+  const head = git(root, ['rev-parse', '--short=10', 'HEAD']);
+  const dirty = git(root, ['status', '--porcelain', '--untracked-files=no']) !== '';
+  const dir = await worktree(root, sha);
+  const tmp = mkdtempSync(path.join(tmpdir(), 'portico-against-'));
+  const oldJson = path.join(tmp, 'old.json');
+  const newJson = path.join(tmp, 'new.json');
+  const args = passedOn(argv);
+  say(`1/2: the bench of ${sha.slice(0, 10)}`);
+  await run(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args, '--json', oldJson], dir);
+  say(`2/2: the bench of this checkout (${head}${dirty ? ' with uncommitted changes' : ''})`);
+  await run(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args, '--json', newJson], root);
+  const label: [string, string] = [sha.slice(0, 10), `${head}${dirty ? '+' : ''}`];
+  const rows = sideBySide(
+    label,
+    JSON.parse(readFileSync(oldJson, 'utf8')) as BenchJson,
+    JSON.parse(readFileSync(newJson, 'utf8')) as BenchJson,
+  );
+  process.stdout.write(
+    `\nSide by side, one sitting (${label[0]} first, then ${label[1]}); each run measured its own bare forward\n`,
+  );
+  console.table(rows);
+}
