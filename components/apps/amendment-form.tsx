@@ -5,10 +5,12 @@ import { Alert } from '@/components/ui/alert';
 import { Checkboxes, describedBy, Field, Input, Textarea } from '@/components/ui/field';
 import { ConfirmSubmitButton } from '@/components/ui/confirm-submit';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { clearDraft, useDraft } from '@/components/ui/draft';
 import { formatNumber, formatUsd } from '@/components/ui/format';
 import type { FormState } from '@/app/(portal)/_actions/state';
 import { Toggle, type AdapterChoice } from './policy-form';
 import {
+  DraftNotice,
   endpointDetail,
   PriceTable,
   useFocusFirstError,
@@ -119,6 +121,9 @@ export function AmendmentForm({
 }) {
   const [state, formAction] = useActionState(action, {} as FormState);
   const ref = useFocusFirstError(state);
+  const draftKey = `amend.${appId}`;
+  // Only the owners' form keeps a draft: a reviewer's grant starts from what was asked.
+  const restored = useDraft(ref, draftKey, Boolean(state.values) || mode !== 'ask');
   const err = state.fieldErrors ?? {};
   const v = state.values;
   const chosen = (k: 'models' | 'endpoints' | 'adapters') => new Set(v ? asList(v[k]) : initial[k]);
@@ -156,6 +161,7 @@ export function AmendmentForm({
           {state.error}
         </Alert>
       )}
+      {restored && !state.error && <DraftNotice onDiscard={() => clearDraft(draftKey)} />}
       {group(
         'models',
         ask ? 'More models' : 'Models asked for',

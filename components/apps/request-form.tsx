@@ -4,6 +4,7 @@ import { useActionState, useEffect, useRef } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Checkboxes, describedBy, Field, Input, Textarea } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { clearDraft, useDraft } from '@/components/ui/draft';
 import type { FormState } from '@/app/(portal)/_actions/state';
 
 export interface RequestValues {
@@ -107,6 +108,28 @@ export function PriceTable({ prices }: { prices: ModelPrice[] }) {
   );
 }
 
+/** The form was filled back in from the draft this browser kept (a session that ended, a page left). */
+export function DraftNotice({ onDiscard }: { onDiscard: () => void }) {
+  return (
+    <Alert tone="info" title="Your draft is back" live={false}>
+      <p>
+        What you had typed was kept in this browser (nothing of it is stored on the server). Check it and send
+        it.
+      </p>
+      <button
+        type="button"
+        className="mt-1 font-semibold underline"
+        onClick={() => {
+          onDiscard();
+          window.location.reload();
+        }}
+      >
+        Discard the draft
+      </button>
+    </Alert>
+  );
+}
+
 /** The access request (new, or resubmitted after the reviewer asked for changes). */
 export function RequestForm({
   action,
@@ -130,6 +153,8 @@ export function RequestForm({
 }) {
   const [state, formAction] = useActionState(action, {} as FormState);
   const ref = useFocusFirstError(state);
+  const draftKey = `request.${appId ?? 'new'}`;
+  const restored = useDraft(ref, draftKey, Boolean(state.values));
   const v = state.values;
   const val = (k: keyof RequestValues) =>
     typeof v?.[k] === 'string' ? (v[k] as string) : ((initial?.[k] as string | undefined) ?? '');
@@ -157,6 +182,7 @@ export function RequestForm({
           {state.error}
         </Alert>
       )}
+      {restored && !state.error && <DraftNotice onDiscard={() => clearDraft(draftKey)} />}
 
       <fieldset key={`about-${k}`} className="space-y-5">
         <legend className="text-base font-semibold text-slate-900">About the app</legend>

@@ -1,5 +1,5 @@
 import { getServerSession } from 'next-auth';
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { forbidden, notFound, redirect, unauthorized } from 'next/navigation';
 import { db } from '../db';
 import type { Actor } from '../audit';
@@ -65,7 +65,12 @@ export async function requireUser(
   const user = await currentUser();
   if (!user) {
     const back = safeReturnPath((await headers()).get('x-portico-path'));
-    redirect(back && back !== '/' ? `/signin?next=${encodeURIComponent(back)}` : '/signin');
+    // A session cookie that no longer opens the portal: the session ended, and the sign-in page says so.
+    const ended = (await cookies()).getAll().some((c) => c.name.endsWith('next-auth.session-token'));
+    const q = new URLSearchParams();
+    if (ended) q.set('ended', '1');
+    if (back && back !== '/') q.set('next', back);
+    redirect(q.size ? `/signin?${q}` : '/signin');
   }
   if (user.mustChangePassword && !opts.passwordChange) redirect('/account');
   if (roles && !roles.includes(user.role)) notFound();

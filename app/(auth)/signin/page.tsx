@@ -21,13 +21,14 @@ const MESSAGES: Record<string, string> = {
 export default async function SignInPage({
   searchParams,
 }: {
-  searchParams: Promise<{ error?: string; next?: string }>;
+  searchParams: Promise<{ error?: string; next?: string; ended?: string }>;
 }) {
-  const { error, next } = await searchParams;
+  const { error, next, ended } = await searchParams;
   // Only a path on this site: a link cannot send someone elsewhere after they sign in.
   const back = safeReturnPath(next) ?? '/';
   if (await currentUser()) redirect(back);
   const message = error ? (MESSAGES[error] ?? 'Sign-in failed. Try again.') : undefined;
+  const endedNote = ended && !message;
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
@@ -35,6 +36,15 @@ export default async function SignInPage({
         <p className="mt-1 text-sm text-slate-600">
           The gateway for your organisation&apos;s AI applications.
         </p>
+        {endedNote && (
+          <p
+            role="status"
+            className="mt-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          >
+            Your session ended (signed out elsewhere, or it expired). Sign in again to continue where you
+            were; a request form you were filling in was kept in this browser.
+          </p>
+        )}
         <SignInForm initialError={message} next={back} sso={oidcEnabled() ? env().OIDC_NAME : null} />
       </div>
     </main>

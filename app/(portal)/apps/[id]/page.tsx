@@ -25,6 +25,7 @@ import { CreateKeyButton } from '@/components/keys/key-actions';
 import { KeyTable } from '@/components/keys/key-table';
 import { ShownKeyProvider } from '@/components/keys/shown-key';
 import { Alert } from '@/components/ui/alert';
+import { ClearDraft } from '@/components/ui/draft';
 import { StatusBadge } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { PageHeader, Section } from '@/components/ui/card';
@@ -234,6 +235,10 @@ export default async function AppPage({ params, searchParams }: Params) {
       />
       <div className="space-y-6">
         <StatusBanner app={app} reviewer={isReviewer(user)} justRequested={Boolean(sp.requested)} />
+        {/* The form that led here was sent: the draft this browser kept of it goes. */}
+        {sp.requested && <ClearDraft draftKey="request.new" />}
+        {(sp.resubmitted || sp.edited) && <ClearDraft draftKey={`request.${app.id}`} />}
+        {sp.amended && <ClearDraft draftKey={`amend.${app.id}`} />}
         {app.status === 'approved' && <BudgetBanner appId={app.id} />}
         {amendment && (
           <AmendmentBanner amendment={amendment} canManage={access.manage} justAsked={Boolean(sp.amended)} />
