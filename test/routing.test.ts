@@ -8,7 +8,7 @@ import { seedApp } from './support/seed';
 import { Redis } from 'ioredis';
 import { db } from '../lib/db';
 import { parseConfig, resolveConfig, type Target } from '../lib/config';
-import { Router } from '../lib/proxy/router';
+import { Router, router } from '../lib/proxy/router';
 import { startRedis } from './support/redis';
 
 const GROUP = 'gpt-4o-group';
@@ -96,6 +96,25 @@ async function burst(model: string, n: number, concurrency = 8): Promise<{ statu
 }
 const share = (rs: { by: string }[], name: string) => rs.filter((r) => r.by === name).length / rs.length;
 
+/** Until the target's rest (after a 429, or a spent quota) is over: the router's own clock, no fixed sleep. */
+const restOver = async (target: string) => {
+  // A name no rest was ever recorded for would pass at once and prove nothing.
+  expect(
+    router()
+      .cooling()
+      .some((c) => c.target === target),
+  ).toBe(true);
+  await expect
+    .poll(
+      () =>
+        router()
+          .cooling()
+          .some((c) => c.target === target),
+      { timeout: 5_000, interval: 25 },
+    )
+    .toBe(false);
+};
+
 describe('a model over several deployments', () => {
   it('spreads requests by weight (3:1 within ±8 points), naming the deployment in x-portico-upstream', async () => {
     reset();
@@ -125,7 +144,7 @@ describe('a model over several deployments', () => {
       /portico_upstream_attempts_total\{model="gpt-4o-group",target="east",outcome="429"\} \d+/,
     );
     east.always(null);
-    await new Promise((r) => setTimeout(r, 1_100));
+    await restOver('east');
     const after = await burst(GROUP, 40);
     expect(share(after, 'east')).toBeGreaterThan(0.4);
   });
@@ -189,7 +208,7 @@ describe('a model over several deployments', () => {
     for (let i = 0; i < 20 && east.received.length === 0; i++) await burst(GROUP, 1);
     const rs = await burst(GROUP, 30);
     expect(rs.every((r) => r.status === 200 && r.by !== 'east')).toBe(true);
-    await new Promise((r) => setTimeout(r, 1_050));
+    await restOver('east');
     expect(share(await burst(GROUP, 40), 'east')).toBeGreaterThan(0.4);
   });
 
@@ -239,7 +258,7 @@ describe('a model over several deployments', () => {
     const spill = await burst(TIERS, 20);
     expect(spill.every((r) => r.status === 200 && r.by === 'paygo')).toBe(true);
     east.always(null);
-    await new Promise((r) => setTimeout(r, 900));
+    await restOver('provisioned');
     const back = await burst(TIERS, 20);
     expect(back.every((r) => r.by === 'provisioned')).toBe(true);
   });

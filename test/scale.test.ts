@@ -180,9 +180,11 @@ describe('three instances behind HAProxy, one PostgreSQL, one Redis', () => {
     await expect
       .poll(async () => (await db().usageEvent.count({ where: { appId: s.app.id, status: 200 } })) >= 1)
       .toBe(true);
-    await new Promise((r) => setTimeout(r, 500)); // every instance's batch is in
+    // Every instance's batch is in.
+    await expect
+      .poll(() => db().usageEvent.count({ where: { appId: s.app.id, status: 200 } }))
+      .toBe(results.filter((r) => r === 200).length);
     const events = await db().usageEvent.findMany({ where: { appId: s.app.id, status: 200 } });
-    expect(events).toHaveLength(results.filter((r) => r === 200).length);
     const spent = events.reduce((n, e) => n + e.promptTokens + e.completionTokens, 0);
     const one = Math.max(...events.map((e) => e.promptTokens + e.completionTokens));
     expect(spent).toBeLessThanOrEqual(60 + one);
@@ -224,9 +226,12 @@ describe('three instances behind HAProxy, one PostgreSQL, one Redis', () => {
       }
     };
     const traffic = Promise.all(Array.from({ length: 12 }, worker));
-    await new Promise((r) => setTimeout(r, 2_500));
+    // Each instance is stopped mid-traffic: once a good number of answers have come back since the last event.
+    const answers = (n: number) =>
+      expect.poll(() => answered.length, { timeout: 10_000, interval: 50 }).toBeGreaterThanOrEqual(n);
+    await answers(40);
     instances[0]!.proc!.kill('SIGKILL');
-    await new Promise((r) => setTimeout(r, 2_500));
+    await answers(answered.length + 40);
     instances[1]!.proc!.kill('SIGTERM');
     await traffic;
     upstream.always(null);

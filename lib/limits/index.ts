@@ -105,6 +105,11 @@ export class Limiter {
     }
   }
 
+  /** Where the next request will be counted: in Redis (shared by every instance) or by this instance alone. */
+  get counting(): 'shared' | 'local' {
+    return this.store() === this.shared ? 'shared' : 'local';
+  }
+
   private store(): LimitStore {
     return this.shared && this.shared.redis.status === 'ready' && Date.now() >= this.retryAt
       ? this.shared

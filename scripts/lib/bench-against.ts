@@ -43,8 +43,12 @@ async function worktree(root: string, sha: string): Promise<string> {
     git(root, ['worktree', 'add', '--detach', '--force', dir, sha]);
   }
   if (!existsSync(path.join(dir, 'node_modules', '.package-lock.json'))) {
-    say('installing its dependencies (npm ci; kept for the next run)');
-    await run('npm', ['ci', '--no-audit', '--no-fund'], dir);
+    say('installing its dependencies (kept for the next run)');
+    // An older lock file may not satisfy today's npm ci (optional platform packages it did not list): then npm
+    // install, which resolves the same ranges, in the throwaway worktree.
+    await run('npm', ['ci', '--no-audit', '--no-fund'], dir).catch(() =>
+      run('npm', ['install', '--no-audit', '--no-fund'], dir),
+    );
   }
   return dir;
 }

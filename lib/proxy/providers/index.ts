@@ -1,17 +1,17 @@
 import { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors, type FormData } from 'undici';
 import type { Provider } from '../../config';
-import { azureAdapter } from './azure';
+import { azureProvider } from './azure';
 import { echoAnswer } from './echo';
-import { openaiAdapter } from './openai';
-import type { HttpProviderAdapter, UpstreamRequest, UpstreamResponse } from './types';
+import { openaiProvider } from './openai';
+import type { HttpProvider, UpstreamRequest, UpstreamResponse } from './types';
 
 export type { UpstreamRequest, UpstreamResponse } from './types';
 
-const ADAPTERS: Record<Exclude<Provider['type'], 'echo'>, HttpProviderAdapter> = {
-  openai: openaiAdapter,
-  'openai-compatible': openaiAdapter,
-  azure: azureAdapter,
+const HTTP_PROVIDERS: Record<Exclude<Provider['type'], 'echo'>, HttpProvider> = {
+  openai: openaiProvider,
+  'openai-compatible': openaiProvider,
+  azure: azureProvider,
 };
 
 /** Why the upstream exchange failed before an HTTP answer arrived. */
@@ -86,10 +86,10 @@ export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamRespon
       body: Readable.from([Buffer.from(JSON.stringify(answer.json))], { objectMode: false }),
     };
   }
-  const adapter = ADAPTERS[provider.type];
+  const builder = HTTP_PROVIDERS[provider.type];
   let headers = baseHeaders(provider, !req.raw);
   if (req.credentialOverride) {
-    const [name, value] = adapter.credentialHeader(req.credentialOverride);
+    const [name, value] = builder.credentialHeader(req.credentialOverride);
     headers = { ...headers };
     delete headers.authorization;
     delete headers.Authorization;
@@ -99,14 +99,14 @@ export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamRespon
   // The request's own controller carries both the client going away and the total timeout.
   const timer = setTimeout(() => req.abort.abort(TIMED_OUT), provider.totalTimeoutMs);
   const cleanup = () => clearTimeout(timer);
-  const target = splitUrl(adapter.url(provider, req.op, req.model, req.apiVersion));
+  const target = splitUrl(builder.url(provider, req.op, req.model, req.apiVersion));
   try {
     const res = await agentFor(provider).request({
       origin: target.origin,
       path: target.path,
       method: 'POST',
       headers,
-      body: req.raw ?? JSON.stringify(adapter.body(req.body, req.model)),
+      body: req.raw ?? JSON.stringify(builder.body(req.body, req.model)),
       signal: req.abort.signal,
       headersTimeout: provider.totalTimeoutMs,
       bodyTimeout: provider.totalTimeoutMs,

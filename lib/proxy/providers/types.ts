@@ -24,8 +24,8 @@ export interface UpstreamResponse {
   body: Readable;
 }
 
-/** How one provider type builds the upstream HTTP request. Adapters are data + two small functions. */
-export interface HttpProviderAdapter {
+/** How one provider type builds the upstream HTTP request: data and a few small functions. ("Adapter" is the HTTP pass-through of lib/proxy/adapters.ts.) */
+export interface HttpProvider {
   url(provider: Provider, op: UpstreamRequest['op'], model: Model, apiVersion?: string): string;
   /** Rewrites the body for the upstream (the upstream's model name, …), in place. */
   body(body: Record<string, unknown>, model: Model): Record<string, unknown>;

@@ -1,10 +1,10 @@
-import { OP_PATH, type HttpProviderAdapter } from '../types';
+import { OP_PATH, type HttpProvider } from '../types';
 
 /**
  * Azure OpenAI: deployment-scoped paths with `api-version` (the client's, else the provider's); the
  * Responses API lives on Azure's v1 surface with the deployment as the body's model.
  */
-export const azureAdapter: HttpProviderAdapter = {
+export const azureProvider: HttpProvider = {
   url: (provider, op, model, apiVersion) => {
     if (op === 'responses') return `${provider.baseUrl}/openai/v1/responses`;
     const version = encodeURIComponent(apiVersion ?? provider.apiVersion ?? '2025-01-01-preview');
