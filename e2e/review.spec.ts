@@ -52,7 +52,9 @@ test('a reviewer rejects with a reason, or sends back for changes, and the owner
     await expect(o.getByRole('button', { name: 'Add owner' })).toHaveCount(0);
     await screenshot(o, 'app-rejected');
     await o.goto('/getting-started');
-    await expect(o.getByText('You have no app yet')).toBeVisible();
+    // Not "no app yet": the page says the one there is was rejected.
+    await expect(o.getByText('None of your apps can call Portico')).toBeVisible();
+    await expect(o.getByText(`Your request for ${first.app.name} was rejected`)).toBeVisible();
     await ctx.close();
   });
 

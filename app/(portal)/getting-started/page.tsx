@@ -125,7 +125,11 @@ export default async function GettingStartedPage({
     adapter: allowedAdapters[0] ?? configuredAdapters[0] ?? 'openai',
     byoKey,
   });
-  const code = (text: string) => <code className="rounded bg-slate-100 px-1 py-0.5 text-[13px]">{text}</code>;
+  // Long URLs break anywhere rather than widen the page on a phone.
+  const code = (text: string) => (
+    <code className="rounded bg-slate-100 px-1 py-0.5 text-[13px] [overflow-wrap:anywhere]">{text}</code>
+  );
+  const rejected = owned.filter((a) => a.status === 'rejected');
   const intro: Record<string, React.ReactNode> = {
     sdks: (
       <>
@@ -248,7 +252,18 @@ export default async function GettingStartedPage({
           </ol>
         </Card>
 
-        {!app ? (
+        {!app && rejected.length > 0 ? (
+          <Alert tone="info" title="None of your apps can call Portico" live={false}>
+            {rejected.length === 1
+              ? `Your request for ${rejected[0]!.name} was rejected`
+              : `Your ${rejected.length} requests (${rejected.map((a) => a.name).join(', ')}) were rejected`}
+            , and a rejected app gets no keys. The samples below use a configured model; to run them, request
+            access for a use case again.{' '}
+            <Link href="/apps/new" className="font-semibold underline">
+              Request access
+            </Link>
+          </Alert>
+        ) : !app ? (
           <Alert tone="info" title="You have no app yet" live={false}>
             The samples below use a configured model; to run them you need an approved app and a key.{' '}
             <Link href="/apps/new" className="font-semibold underline">
