@@ -1,8 +1,12 @@
-import { describe, it, expect } from 'vitest';
-import { detect } from './detect';
+import { beforeAll, describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { detect, warmUpPhi } from './detect';
 import { PhiSession } from './session';
 import { PHI_FREE_QUESTIONS } from './fixtures/phi-free-questions';
 import { IDENTIFIER_CASES } from './fixtures/identifiers';
+
+// The word lists load once (a second or two, more on a busy machine): not inside the first test's time.
+beforeAll(() => warmUpPhi(), 60_000);
 
 describe('PHI-free clinical questions', () => {
   it('has at least 150 hand-written questions', () => {
@@ -113,5 +117,31 @@ describe('detect', () => {
       'DATE:7/22',
       'DATE:Nov 3rd',
     ]);
+  });
+});
+
+describe('phone numbers as notes write them', () => {
+  it('finds a US number whatever the spaces around its dashes or dots', () => {
+    const sep = fc.constantFrom('-', '.', ' ', '- ', ' -', ' - ', '. ');
+    const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 9 }),
+        digits(2),
+        digits(3),
+        digits(4),
+        sep,
+        sep,
+        (a, b, c, d, s1, s2) => {
+          const phone = `${a}${b.join('')}${s1}${c.join('')}${s2}${d.join('')}`;
+          const text = `Call the daughter at ${phone} after rounds.`;
+          const at = text.indexOf(phone);
+          const e = detect(text).find((x) => x.type === 'PHONE');
+          expect(e && text.slice(e.start, e.end)).toBe(phone);
+          expect(e?.start).toBe(at);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -65,9 +65,10 @@ const SSN_FORMATTED = /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g;
 const SSN_LABELLED =
   /\b(?:SSN|SS#|SS\s?No\.?|social\s+security(?:\s+(?:number|no\.?|#))?)[\s:#]*(?:is[\s:#]*)?(?<v>\d{3}[- ]?\d{2}[- ]?\d{4})\b/gi;
 
-// US-style phone numbers, including the bent forms seen in notes ("(240444-1243)", "301 944-5032").
+// US-style phone numbers, including the bent forms seen in notes ("(240444-1243)", "301 944-5032", a space around
+// the dashes: "410- 555- 2301").
 const PHONE_US =
-  /(?<![\w/.]|\d-)(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?|\(\d{3})\d{3}[\s.-]?\d{4}(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?(?![\d/-]|\.\d)/gi;
+  /(?<![\w/.]|\d-)(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}(?:\s?[.-]\s?|\s)?|\(\d{3})\d{3}(?:\s?[.-]\s?|\s)?\d{4}(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?(?![\d/-]|\.\d)/gi;
 const PHONE_INTL = /(?<![\w+])\+\d[\d\s().-]{6,18}\d/g;
 const PHONE_SPACED = /(?<!\d)\(?\d{3}\)?\s\d{3}\s\d{4,5}\)?(?!\d)/g;
 const PAGER =

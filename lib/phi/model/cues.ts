@@ -191,12 +191,12 @@ function cues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: 
     if (t.flags & F.WORK) employer(toks, labels, i, docCase);
     if ((t.lower === 'university' || t.lower === 'univ') && (docCase !== 0 || t.casing !== 0))
       university(toks, labels, i, docCase);
-    // "U Maryland", "U Penn": a university called by its state or its town.
+    // "U Maryland", "U Penn", "U OF VT": a university called by its state or its town.
     if (t.lower === 'u' && t.casing !== 0) {
-      const n = toks[i + 1];
+      const of = toks[i + 1]?.lower === 'of' && !toks[i + 1]?.nl ? 1 : 0;
+      const n = toks[i + 1 + of];
       if (n?.alnum && !n.nl && n.casing !== 0 && n.flags & (F.STATE | F.CITY)) {
-        put(labels, i, PLACE);
-        put(labels, i + 1, PLACE);
+        for (let k = i; k <= i + 1 + of; k++) put(labels, k, PLACE);
       }
     }
     if ((t.lower === 'st' || t.lower === 'saint') && (docCase !== 0 || t.casing !== 0))
@@ -264,8 +264,9 @@ function signature(
   if (!cred || (docCase === 0 && cred.casing === 0)) return;
   const after = toks[i + 1];
   const atEnd = !after || after.nl || (!after.alnum && ',.;)'.includes(text[after.start] ?? ''));
-  if (!LOOSE_SIGN.has(cred.lower) && !atEnd) return;
-  if (AMBIGUOUS_CREDENTIALS.has(cred.lower) && !atEnd) return;
+  // "K. MADDEN PA and …": inside a sentence, a credential that is not a loose signature (or is also an everyday
+  // abbreviation) signs a name only after an initial and a surname.
+  const ambiguousInside = !atEnd && (!LOOSE_SIGN.has(cred.lower) || AMBIGUOUS_CREDENTIALS.has(cred.lower));
   // Back over the name: words and initials on the same line, a comma at most before the credential.
   let k = i - 1;
   if (toks[k] && !toks[k]?.alnum && text[toks[k]?.start ?? 0] === ',') k--;
@@ -300,8 +301,18 @@ function signature(
   const initialAndMore =
     words.length >= 2 && words.some((w) => toks[w]?.len === 1) && words.some((w) => (toks[w]?.len ?? 0) > 1);
   const hyphenated = words.length >= 2 && words.some((w) => text[toks[w]?.end ?? 0] === '-');
-  const real =
-    strong || initialAndMore || hyphenated || (words.length >= 2 && !!first && (first.flags & F.GIVEN) !== 0);
+  // "K. MADDEN": the name opens with an initial and its dot, then words written as names.
+  const dottedInitialFirst =
+    !!first &&
+    first.len === 1 &&
+    text[first.end] === '.' &&
+    words.every((w) => w === words[words.length - 1] || (toks[w]?.casing ?? 0) !== 0);
+  const real = ambiguousInside
+    ? initialAndMore && dottedInitialFirst
+    : strong ||
+      initialAndMore ||
+      hyphenated ||
+      (words.length >= 2 && !!first && (first.flags & F.GIVEN) !== 0);
   if (real) for (const w of words) put(labels, w, NAME);
 }
 
@@ -384,14 +395,19 @@ function coordinate(text: string, toks: readonly MTok[], labels: Uint8Array, doc
         j += dir;
         const n = toks[j];
         if (!n?.alnum || labels[j] || n.nl || link.nl) continue;
+        // An eponym's name listed with a person's is that person's colleague ("Drs Lowe and Pratt").
         const nameLike =
           n.kind === Kind.Name ||
           n.kind === Kind.Unknown ||
-          (n.kind === Kind.Weak && (n.flags & F.GIVEN) !== 0);
+          (n.kind === Kind.Weak && (n.flags & F.GIVEN) !== 0) ||
+          (n.flags & F.EPONYM) !== 0;
+        // In mixed-case text the partner is written as a name: capitalised, or in capitals like the name it is
+        // listed with ("DRS LOWE AND PRATT").
+        const writtenAsName = n.casing === 1 || (n.casing === 2 && toks[i]?.casing === 2);
         if (
           nameLike &&
           !(n.flags & (F.TYPO | F.STATE | F.COUNTRY | F.CALENDAR)) &&
-          (docCase !== 0 ? n.kind !== Kind.Weak : n.casing === 1)
+          (docCase !== 0 ? n.kind !== Kind.Weak : writtenAsName)
         )
           put(labels, j, NAME);
       }
