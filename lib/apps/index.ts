@@ -115,8 +115,9 @@ export const approvalSchema = limitsSchema.extend({
 export type Approval = z.input<typeof approvalSchema>;
 
 /**
- * The rules an app's policy obeys whoever sets it (the portal, the CLI, a future route): only configured models
- * and adapters, and an app whose owner said it handles PHI never gets the policy `off`.
+ * The rule on an app's PHI policy whoever sets it (the portal, the CLI, a future route): an app whose owner said it
+ * handles PHI never gets the policy `off`. (Configured models, endpoints and adapters are the approval schema's own
+ * fields: configuredNames.)
  */
 function policyFor(app: { involvesPhi: boolean }) {
   return <T extends { phiPolicy?: string }>(v: T, ctx: z.RefinementCtx) => {

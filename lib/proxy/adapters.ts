@@ -6,7 +6,7 @@ import { restoreJsonValue, type PhiSession } from '../phi';
 import { log } from '../log';
 import { errors, ProxyError } from './errors';
 import { assertDepth, BASE_HEADERS, collect, MAX_JSON_DEPTH, pipeBody, readBody } from './http';
-import { applyLimits, upstreamFailureError, withApiKey, type ApiContext, type ProxyDeps } from './exchange';
+import { applyLimits, upstreamFailureError, withApiKey, type ApiContext, type ProxyDeps } from './api-call';
 import { classify, TIMED_OUT } from './providers';
 import { scanOutgoing } from './phi-step';
 

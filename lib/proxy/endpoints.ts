@@ -5,7 +5,7 @@ import { firstProblem, renderTemplate, stricterPolicy } from '../config/endpoint
 import { restoreJsonValue } from '../phi';
 import { requestSpan } from '../tracing';
 import { errors, ProxyError } from './errors';
-import { withApiKey, type ApiContext, type Meter, type ProxyDeps } from './exchange';
+import { withApiKey, type ApiContext, type CallMeter, type ProxyDeps } from './api-call';
 import { readJsonObject, sendJson } from './http';
 import { pumpSse, readJsonAnswer, startModelCall, type ModelCallOptions, type SseMapper } from './model-call';
 import { streamRestorer } from './phi-step';
@@ -28,7 +28,7 @@ const invalidOutput = (name: string, why: string) =>
   );
 
 /** The usage block of an answer, in OpenAI's names, from what the meter recorded. */
-const usageOf = (m: Meter) => ({
+const usageOf = (m: CallMeter) => ({
   prompt_tokens: m.promptTokens,
   completion_tokens: m.completionTokens,
   total_tokens: m.promptTokens + m.completionTokens,
@@ -182,7 +182,7 @@ async function callEndpoint(req: IncomingMessage, res: ServerResponse, ctx: ApiC
  * A text endpoint's answer as server-sent events: `delta` events with the text as it comes (PHI restored as
  * soon as a token is complete), then one `done` event with the finish reason and usage, or one `error` event.
  */
-function textEvents(meter: Meter): SseMapper {
+function textEvents(meter: CallMeter): SseMapper {
   let finish: string | null = null;
   return {
     events(_ev, objs) {

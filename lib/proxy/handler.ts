@@ -6,9 +6,9 @@ import { errors, ProxyError } from './errors';
 import { sendError, sendJson, sendRaw } from './http';
 import { metrics } from '../metrics';
 import { clusterMetrics, isClusterWorker } from '../cluster';
-import { toProxyError, withApiKey, type ApiContext, type ProxyDeps } from './exchange';
+import { toProxyError, withApiKey, type ApiContext, type ProxyDeps } from './api-call';
 import { handleOai } from './oai';
-import { deidentify, usage, type CustomContext } from './custom';
+import { deidentify, usage, type OwnApiContext } from './own-api';
 import { compatChat, COMPAT_PATH } from './compat';
 import { ADAPTER_PREFIX, handleAdapter } from './adapters';
 import { ENDPOINT_PREFIX, handleEndpoint } from './endpoints';
@@ -57,15 +57,17 @@ async function readiness(): Promise<boolean> {
   return ok;
 }
 
-type CustomHandler = (
+type OwnApiHandler = (
   req: IncomingMessage,
   res: ServerResponse,
-  ctx: CustomContext,
+  ctx: OwnApiContext,
   headers: Record<string, string>,
 ) => Promise<void> | void;
 
-/** The custom endpoints, each behind the same key as the proxy, with its method. */
-const CUSTOM = new Map<string, { methods: string[]; fn: CustomHandler }>(
+/** Portico's own API under /api/public/v1/ (whoami, PHI de-identification, usage; not the config-defined endpoints of
+ * lib/proxy/endpoints.ts), each behind the same key as the proxy, with its methods. The route label stays "custom" in
+ * metrics and usage records, as it always was. */
+const OWN_API = new Map<string, { methods: string[]; fn: OwnApiHandler }>(
   Object.entries({
     '/api/public/v1/whoami': {
       methods: ['GET'],
@@ -98,20 +100,20 @@ const CUSTOM = new Map<string, { methods: string[]; fn: CustomHandler }>(
     },
     '/api/public/v1/phi/deidentify': { methods: ['POST'], fn: deidentify },
     '/api/public/v1/usage': { methods: ['GET'], fn: usage },
-  } satisfies Record<string, { methods: string[]; fn: CustomHandler }>),
+  } satisfies Record<string, { methods: string[]; fn: OwnApiHandler }>),
 );
 
-function handleCustom(
+function handleOwnApi(
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
-  custom: { methods: string[]; fn: CustomHandler },
+  own: { methods: string[]; fn: OwnApiHandler },
   deps: ProxyDeps,
 ): Promise<void> {
   return withApiKey(
-    { op: path.slice('/api/public/v1/'.length), route: 'custom', methods: custom.methods },
+    { op: path.slice('/api/public/v1/'.length), route: 'custom', methods: own.methods },
     async (rq, rs, { principal, meter, headers, config }: ApiContext) => {
-      const ctx: CustomContext = {
+      const ctx: OwnApiContext = {
         principal,
         requestId: meter.requestId,
         maxBodyBytes: deps.maxBodyBytes,
@@ -119,7 +121,7 @@ function handleCustom(
         phiOffload: deps.phiOffload,
       };
       try {
-        await custom.fn(rq, rs, ctx, headers);
+        await own.fn(rq, rs, ctx, headers);
       } finally {
         if (ctx.phiCounts && Object.keys(ctx.phiCounts).length)
           meter.phiCounts = ctx.phiCounts as Record<string, number>;
@@ -206,8 +208,8 @@ export function createProxyHandler(deps: ProxyDeps) {
         return await handleOai(req, res, { kind: 'oai', op: 'chat', style: 'compat' }, url, deps, compatChat);
       if (path.startsWith(ADAPTER_PREFIX)) return await handleAdapter(req, res, url, deps);
       if (path.startsWith(ENDPOINT_PREFIX)) return await handleEndpoint(req, res, deps);
-      const custom = CUSTOM.get(path);
-      if (custom) return await handleCustom(req, res, path, custom, deps);
+      const own = OWN_API.get(path);
+      if (own) return await handleOwnApi(req, res, path, own, deps);
       req.resume();
       throw errors.notFound(path);
     } catch (err) {

@@ -12,7 +12,7 @@ import {
   withApiKey,
   type ApiContext,
   type ProxyDeps,
-} from './exchange';
+} from './api-call';
 import { checkMediaParts, restoreJson, scanOutgoing } from './phi-step';
 import { sendUpstream } from './providers';
 import type { MediaOp, OaiRoute } from './routes';

@@ -9,7 +9,7 @@ import { metrics } from '../metrics';
 import type { PhiSession, StreamRestorer } from '../phi';
 import { attemptSpan, endSpan } from '../tracing';
 import { errors, ProxyError } from './errors';
-import { applyLimits, upstreamFailureError, type ApiContext, type Meter } from './exchange';
+import { applyLimits, upstreamFailureError, type ApiContext, type CallMeter } from './api-call';
 import { BASE_HEADERS, collect } from './http';
 import { restoreJson, scanOutgoing, type PhiState } from './phi-step';
 import { sendUpstream, timedOut, UpstreamFailure, type UpstreamResponse } from './providers';
@@ -225,7 +225,7 @@ function countImageCalls(raw: Buffer): number {
   }
 }
 
-function meterImages(meter: Meter, model: Model, n: number): void {
+function meterImages(meter: CallMeter, model: Model, n: number): void {
   if (n <= 0) return;
   meter.units = (meter.units ?? 0) + n;
   meter.unit = 'images';
@@ -315,7 +315,7 @@ interface PumpOptions {
   requestBytes: number;
   restorer?: StreamRestorer;
   clientWantsUsage: boolean;
-  meter: Meter;
+  meter: CallMeter;
   headers: Record<string, string>;
   signal: AbortSignal;
   map?: SseMapper;

@@ -3,7 +3,7 @@ import { isObj, type Json } from '../json';
 import type { GatewayConfig, Model } from '../config';
 import type { KeyPrincipal } from '../keys/principal';
 import { errors, type ProxyError } from './errors';
-import { datedApiVersion, resolveModel, withApiKey, type ApiContext, type ProxyDeps } from './exchange';
+import { datedApiVersion, resolveModel, withApiKey, type ApiContext, type ProxyDeps } from './api-call';
 import { bodyBytes, readJsonObject, sendJson, sendRaw } from './http';
 import { pumpSse, readJsonAnswer, startModelCall, type ModelCallOptions } from './model-call';
 import { checkMediaParts, streamRestorer } from './phi-step';
@@ -65,7 +65,7 @@ export function handleOai(
       key: variant ? (r) => headerValue(r, variant.keyHeader) : undefined,
       mapError: variant?.mapError,
     },
-    (rq, rs, ctx) => (models ? answerModels(rs, route, ctx) : exchange(rq, rs, route, url, ctx, variant)),
+    (rq, rs, ctx) => (models ? answerModels(rs, route, ctx) : modelRequest(rq, rs, route, url, ctx, variant)),
   )(req, res, deps);
 }
 
@@ -86,8 +86,12 @@ function answerModels(
   );
 }
 
-/** Chat, completions, embeddings and responses: steps 1 and 4 to 8 of the pipeline (2 and 3 are the wrapper's). */
-async function exchange(
+/**
+ * Chat, completions, embeddings and responses, behind withApiKey (which checked the method, the key and the app): the
+ * body read and validated, the model resolved against the app's grants, the Responses state prepared, then the model
+ * call (limits, PHI, upstream; lib/proxy/model-call.ts) and its answer, streamed or not.
+ */
+async function modelRequest(
   req: IncomingMessage,
   res: ServerResponse,
   route: OaiRoute,

@@ -5,7 +5,7 @@ import type {
   ZodOpenApiPathsObject,
   ZodOpenApiResponsesObject,
 } from 'zod-openapi';
-import { deidentifyRequest, deidentifyResponse, usageQuery } from './custom';
+import { deidentifyRequest, deidentifyResponse, usageQuery } from './own-api';
 import { requestSchemas } from './validate';
 import { imageRequest, speechRequest } from './media';
 import { errors } from './errors';

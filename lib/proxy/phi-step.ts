@@ -15,7 +15,7 @@ import { ScanTooLarge, type PhiOffload } from '../phi/offload';
 import type { PhiPolicy } from '../generated/prisma/enums';
 import { log } from '../log';
 import { errors, ProxyError } from './errors';
-import type { ApiContext } from './exchange';
+import type { ApiContext } from './api-call';
 
 /** What the scrub step decided for one request; the token map lives here and dies with the request. */
 export interface PhiState {

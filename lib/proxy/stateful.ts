@@ -32,7 +32,7 @@ import {
 } from '../token-maps/store';
 import { env } from '../env';
 import { errors, ProxyError } from './errors';
-import { upstreamFailureError, withApiKey, type ApiContext, type ProxyDeps } from './exchange';
+import { upstreamFailureError, withApiKey, type ApiContext, type ProxyDeps } from './api-call';
 import { BASE_HEADERS, collect, readJsonObject, sendJson, sendRaw } from './http';
 import { readUpload, type Upload } from './media';
 import { pumpSse } from './model-call';

@@ -16,9 +16,9 @@ import { UpstreamFailure } from './providers';
 import type { Span } from '@opentelemetry/api';
 import { endSpan } from '../tracing';
 
-// The exchange every API caller goes through, whatever the route: one wrapper (withApiKey) refuses browsers,
-// checks the method, authenticates the key and the app, and hands the handler a typed context; runExchange
-// maps errors to OpenAI's shape and records exactly one usage event.
+// One API call, whatever the route: one wrapper (withApiKey) refuses browsers, checks the method, authenticates the
+// key and the app, and hands the handler a typed context; runCall maps errors to OpenAI's shape and records exactly
+// one usage event.
 
 export interface ProxyDeps {
   config(): GatewayConfig;
@@ -31,8 +31,8 @@ export interface ProxyDeps {
   phiOffload?: PhiOffload;
 }
 
-/** What one request is metered as; recorded once, when the exchange ends however it ends. */
-export class Meter {
+/** What one call is metered as; recorded once, when the call ends however it ends. */
+export class CallMeter {
   readonly requestId = randomUUID();
   readonly started = performance.now();
   readonly at = new Date();
@@ -131,9 +131,9 @@ export class Meter {
   }
 }
 
-export interface Exchange {
-  meter: Meter;
-  /** Headers every answer of this exchange carries (request id, rate limits, PHI count). */
+export interface ApiCall {
+  meter: CallMeter;
+  /** Headers every answer of this call carries (request id, rate limits, PHI count). */
   headers: Record<string, string>;
   /** Aborted when the client goes away (and by an upstream's total timeout). */
   abort: AbortController;
@@ -152,18 +152,18 @@ export function toProxyError(err: unknown, requestId: string): ProxyError {
 }
 
 /**
- * One proxied exchange, whatever the route: the request id, the abort when the client leaves, errors in
+ * One API call, whatever the route: the request id, the abort when the client leaves, errors in
  * OpenAI's shape (after the route family's own mapping), and exactly one usage record at the end.
  */
-export async function runExchange(
+export async function runCall(
   req: IncomingMessage,
   res: ServerResponse,
   deps: Pick<ProxyDeps, 'usage' | 'limiter'>,
-  meter: Meter,
-  handler: (x: Exchange) => Promise<void> | void,
+  meter: CallMeter,
+  handler: (x: ApiCall) => Promise<void> | void,
   mapError?: (e: ProxyError) => ProxyError,
 ): Promise<void> {
-  const x: Exchange = { meter, headers: { 'x-request-id': meter.requestId }, abort: new AbortController() };
+  const x: ApiCall = { meter, headers: { 'x-request-id': meter.requestId }, abort: new AbortController() };
   res.once('close', () => {
     if (!res.writableFinished) {
       x.abort.abort();
@@ -189,8 +189,8 @@ export async function runExchange(
   }
 }
 
-/** What a handler behind a Portico key gets: the exchange, the key's principal, the config and the dependencies. */
-export interface ApiContext extends Exchange {
+/** What a handler behind a Portico key gets: the call, the key's principal, the config and the dependencies. */
+export interface ApiContext extends ApiCall {
   principal: KeyPrincipal;
   config: GatewayConfig;
   deps: ProxyDeps;
@@ -212,15 +212,15 @@ export type ApiHandler = (req: IncomingMessage, res: ServerResponse, ctx: ApiCon
 
 /**
  * The one way in for API callers: browsers refused, the method checked, the key authenticated and its app
- * approved, then the handler with a typed context; errors and metering as for every exchange.
+ * approved, then the handler with a typed context; errors and metering as for every call.
  */
 export function withApiKey(
   route: ApiRoute,
   handler: ApiHandler,
 ): (req: IncomingMessage, res: ServerResponse, deps: ProxyDeps) => Promise<void> {
   return (req, res, deps) => {
-    const meter = new Meter(route.op, route.route);
-    return runExchange(
+    const meter = new CallMeter(route.op, route.route);
+    return runCall(
       req,
       res,
       deps,

@@ -11,7 +11,8 @@ import { sumCounts } from './phi-step';
 import { appUsage, monthBounds } from '../usage/queries';
 import { remainingTokens, remainingUsd } from '../usage/budget';
 
-/** Custom endpoints under /api/public/v1/: same key auth as the proxy, plain JSON answers. */
+/** Portico's own API under /api/public/v1/ (PHI de-identification, usage; whoami is in handler.ts): the same key
+ * auth as the proxy, plain JSON answers. The config-defined endpoints are lib/proxy/endpoints.ts. */
 export const deidentifyRequest = z
   .object({
     text: z.string().max(1_000_000).optional(),
@@ -37,7 +38,7 @@ export const deidentifyResponse = z.object({
   total: z.number().int(),
 });
 
-export interface CustomContext {
+export interface OwnApiContext {
   principal: KeyPrincipal;
   requestId: string;
   maxBodyBytes: number;
@@ -50,7 +51,7 @@ export interface CustomContext {
 export async function deidentify(
   req: IncomingMessage,
   res: ServerResponse,
-  ctx: CustomContext,
+  ctx: OwnApiContext,
   headers: Record<string, string>,
 ) {
   const parsed = deidentifyRequest.safeParse(await readJsonObject(req, ctx.maxBodyBytes));
@@ -101,7 +102,7 @@ export const usageQuery = z.object({ from: day.optional(), to: day.optional() })
 export async function usage(
   req: IncomingMessage,
   res: ServerResponse,
-  ctx: CustomContext,
+  ctx: OwnApiContext,
   headers: Record<string, string>,
 ) {
   const url = new URL(req.url ?? '/', 'http://x');
