@@ -1,6 +1,6 @@
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { seedApp } from '../test/support/seed';
-import { MODEL, screenshot, signIn } from './support/fixtures';
+import { MODEL, screenshot, signedIn, signIn } from './support/fixtures';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -38,4 +38,18 @@ test('the rotate and revoke dialogs read from the start of the line, and getting
     await screenshot(o, 'getting-started-phone');
   });
   await ctx.close();
+});
+
+test('a value longer than allowed is refused in words, never with the validator’s own message', async ({
+  browser,
+}) => {
+  const { context, page: p } = await signedIn(browser, 'member');
+  await p.goto('/apps/new');
+  // A script or an old browser can send more than the field's maxlength.
+  await p.getByLabel('Description').evaluate((el) => el.removeAttribute('maxlength'));
+  await p.getByLabel('Description').fill('x'.repeat(2001));
+  await p.getByRole('button', { name: 'Submit request' }).click();
+  await expect(p.getByText('Description must be at most 2,000 characters.')).toBeVisible();
+  await expect(p.getByText(/Too big|expected string/)).toHaveCount(0);
+  await context.close();
 });

@@ -333,6 +333,8 @@ describe('usage queries', () => {
     expect(body.totals.requests).toBe(5);
     expect(body.totals.errors).toBe(1);
     expect(body.totals.latencyP50Ms).toBeGreaterThan(5);
+    // Interpolated in its bucket, but given to a tenth of a millisecond.
+    expect(String(body.totals.latencyP50Ms)).toMatch(/^\d+(\.\d)?$/);
   });
 });
 

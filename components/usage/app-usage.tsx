@@ -6,7 +6,7 @@ import { formatCell, latencyPair, longDay } from './format';
 import { ChartCard, CsvLink, DataTableView, Meter, Stat, OtherCalls } from './parts';
 import { exactRangeQuery, rangeQuery, type Range } from './range';
 import { RangePicker } from './range-picker';
-import { appTables, type Cell, type Split } from '@/lib/usage/tables';
+import { appTables, pct, type Cell, type Split } from '@/lib/usage/tables';
 import { remainingTokens, remainingUsd } from '@/lib/usage/budget';
 
 const UNIT_LABEL: Record<string, string> = {
@@ -109,7 +109,7 @@ export async function AppUsage({ app, range, split }: { app: UsageApp; range: Ra
             <Stat label="Requests" value={formatNumber(totals.requests)} note={days} />
             <Stat
               label="Error rate"
-              value={formatCell(totals.requests ? (totals.errors / totals.requests) * 100 : null, 'pct')}
+              value={formatCell(pct(totals.errors, totals.requests), 'pct')}
               note={`${formatNumber(totals.errors)} errors`}
             />
             <Stat label="Tokens in" value={formatNumber(totals.promptTokens)} note="prompt" />

@@ -27,7 +27,8 @@ export interface DataTable {
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 const usd = (n: number) => round(n, 6);
 const ms = (n: number | null) => (n === null ? null : round(n, 1));
-const pct = (part: number, whole: number) => (whole > 0 ? round((part / whole) * 100, 2) : null);
+/** A share in percent, rounded once to what is shown (one decimal): the totals card, the tables and the CSVs agree. */
+export const pct = (part: number, whole: number) => (whole > 0 ? round((part / whole) * 100, 1) : null);
 
 /** Shown for rollup rows without a model (refused before one was chosen, or utility endpoints). */
 export const NO_MODEL = 'No model';

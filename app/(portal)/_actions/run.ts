@@ -1,5 +1,5 @@
 import { notFound, unstable_rethrow } from 'next/navigation';
-import { ZodError } from 'zod';
+import { ZodError, type core } from 'zod';
 import { DomainError, fromDatabase } from '@/lib/errors';
 import { errorSummary, log } from '@/lib/log';
 import type { FormState } from './state';
@@ -7,6 +7,27 @@ import type { FormState } from './state';
 // An email address, a key prefix or another literal at the start keeps its case.
 const upper = (s: string) => (/^[a-z]+\b(?![@.\w-])/.test(s) ? s.charAt(0).toUpperCase() + s.slice(1) : s);
 const sentence = (s: string) => upper(s.endsWith('.') ? s : `${s}.`);
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * A zod issue in words a person acts on: zod's own messages ("Too big: expected string to have <=2000 characters")
+ * become predicates read after the field's label; messages the schemas wrote stay as they are.
+ */
+export function humanIssue(issue: core.$ZodIssue): string {
+  const m = issue.message;
+  if (!/^(Too big|Too small|Invalid input|Invalid)/.test(m)) return m;
+  if (issue.code === 'too_big' || issue.code === 'too_small') {
+    const big = issue.code === 'too_big';
+    const n = Number(big ? issue.maximum : issue.minimum);
+    const bound = big ? 'at most' : 'at least';
+    if (issue.origin === 'string') return `must be ${bound} ${count(n)} characters`;
+    if (issue.origin === 'array' || issue.origin === 'set') return `must list ${bound} ${count(n)}`;
+    return `must be ${bound} ${count(n)}`;
+  }
+  if (issue.code === 'invalid_type' && issue.expected === 'int') return 'must be a whole number';
+  return 'is not valid';
+}
 
 /** The submitted values to hand back to a form after an error. Never pass a secret field here. */
 export function echo(fd: FormData, fields: string[]): Record<string, string | string[]> {
@@ -40,7 +61,7 @@ export async function runForm<S extends FormState>(
         const field = String(issue.path[0] ?? '');
         if (fieldErrors[field]) continue;
         const label = labels[field];
-        const msg = issue.message.replace(/^Invalid input.*$/, 'is not valid');
+        const msg = humanIssue(issue);
         // Messages are predicates ("is required", "must be…") read after the field's label, or whole sentences.
         fieldErrors[field] =
           !label || /^[A-Z]/.test(msg)
