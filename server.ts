@@ -19,6 +19,7 @@ import { PhiOffload } from './lib/phi/offload';
 import { metrics } from './lib/metrics';
 import { clientAddress, KeyGuard } from './lib/proxy/guard';
 import { ProxyError } from './lib/errors';
+import { errors } from './lib/proxy/errors';
 import { sendError, setBodyRateFloor } from './lib/proxy/http';
 import { scheduleNotifications } from './lib/notify';
 import { scheduleRetention } from './lib/usage/retention';
@@ -68,12 +69,9 @@ export interface RunningServer {
 function portalBodyRefusal(req: http.IncomingMessage, limit: number): ProxyError | null {
   const declared = req.headers['content-length'];
   if (declared !== undefined) {
-    return Number(declared) > limit
-      ? new ProxyError(413, 'request_too_large', `The request body is larger than ${limit} bytes.`)
-      : null;
+    return Number(declared) > limit ? errors.tooLarge(limit) : null;
   }
-  if (req.headers['transfer-encoding'])
-    return new ProxyError(411, 'length_required', 'Send a Content-Length with the request body.');
+  if (req.headers['transfer-encoding']) return errors.lengthRequired();
   return null;
 }
 
@@ -189,10 +187,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       url = new URL(req.url ?? '/', 'http://portico.local');
     } catch {
       // A request target no URL parser accepts ("//", "//[", …): the client's mistake, never a crash.
-      sendError(
-        res,
-        new ProxyError(400, 'invalid_request_target', 'The request target is not a valid path.'),
-      );
+      sendError(res, errors.invalidRequestTarget());
       return;
     }
     if (isFastPath(url.pathname)) {

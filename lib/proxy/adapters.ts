@@ -216,13 +216,7 @@ async function scrubbedRequest(
   const raw = hasBody ? await readBody(req, ctx.deps.maxBodyBytes) : undefined;
   const sent = readable(raw, String(req.headers['content-type'] ?? ''));
   if (raw && raw.length > 0 && !sent && (policy === 'block' || !adapter.binaryBodies))
-    throw new ProxyError(
-      415,
-      'unreadable_body',
-      policy === 'block'
-        ? "This app's policy blocks PHI, and Portico cannot check a body that is not text (a file, an image, a multipart upload). Send JSON, a form or plain text."
-        : `Portico cannot check a body that is not text (a file, an image, a multipart upload) for PHI, and the "${adapter.name}" adapter does not forward such bodies. Send JSON, a form or plain text, or ask the administrators to set binaryBodies on the adapter.`,
-    );
+    throw errors.unreadableBody(policy === 'block', adapter.name);
   const doc: Record<string, unknown> = {
     path: target.pathname.slice(adapter.baseUrl.pathname.length).split('/').map(safeDecode),
     query: [...target.searchParams].map(([k, v]) => [k, v]),
@@ -247,18 +241,9 @@ async function passThrough(
   const slash = rest.indexOf('/');
   const name = slash === -1 ? rest : rest.slice(0, slash);
   const adapter = deps.config().adapters.get(name);
-  if (!adapter)
-    throw new ProxyError(
-      404,
-      'adapter_not_found',
-      `There is no HTTP adapter "${name}". Adapters are configured by the Portico administrators.`,
-    );
+  if (!adapter) throw errors.adapterNotFound(name);
   if (!principal.app.allowedAdapters.includes(name)) {
-    throw new ProxyError(
-      403,
-      'adapter_not_allowed',
-      `This app is not approved for the "${name}" adapter. Ask a reviewer to allow it.`,
-    );
+    throw errors.adapterNotAllowed(name);
   }
   meter.model = `http:${name}`; // a configured adapter's name, never arbitrary path text
   const target = targetUrl(adapter, slash === -1 ? '' : rest.slice(slash + 1), url.search);

@@ -1,4 +1,4 @@
-import { ProxyError } from './errors';
+import { errors, ProxyError } from './errors';
 import type { RouteVariant } from './oai';
 
 /** The defaults that API documents. */
@@ -37,13 +37,7 @@ export const compatChat: RouteVariant = {
       return undefined;
     }
     const key = v.trim();
-    if (!BYO_KEY.test(key))
-      throw new ProxyError(
-        400,
-        'invalid_openai_key',
-        'The x-openai-key header is not a valid OpenAI API key.',
-        { param: 'x-openai-key' },
-      );
+    if (!BYO_KEY.test(key)) throw errors.invalidOpenAiKey(false);
     headers['x-portico-openai-key'] = 'used';
     return key;
   },

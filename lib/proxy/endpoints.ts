@@ -4,7 +4,7 @@ import type { Endpoint } from '../config';
 import { firstProblem, renderTemplate, stricterPolicy } from '../config/endpoints';
 import { restoreJsonValue } from '../phi';
 import { requestSpan } from '../tracing';
-import { errors, ProxyError } from './errors';
+import { errors } from './errors';
 import { withApiKey, type ApiContext, type CallMeter, type ProxyDeps } from './api-call';
 import { readJsonObject, sendJson } from './http';
 import { pumpSse, readJsonAnswer, startModelCall, type ModelCallOptions, type SseMapper } from './model-call';
@@ -20,12 +20,7 @@ export const ENDPOINT_PREFIX = '/api/public/v1/endpoints/';
 /** Usage records an endpoint's calls under this "model", so that each endpoint has its own line everywhere. */
 export const endpointUsageName = (name: string) => `endpoint:${name}`;
 
-const invalidOutput = (name: string, why: string) =>
-  new ProxyError(
-    502,
-    'invalid_model_output',
-    `The model's answer for "${name}" ${why}, so Portico did not return it. Retry; if it persists, tell the Portico administrators (the endpoint's prompt or output schema may need a change).`,
-  );
+const invalidOutput = errors.invalidModelOutput;
 
 /** The usage block of an answer, in OpenAI's names, from what the meter recorded. */
 const usageOf = (m: CallMeter) => ({
@@ -73,18 +68,9 @@ async function callEndpoint(req: IncomingMessage, res: ServerResponse, ctx: ApiC
   const endpoint = /^[a-z0-9][a-z0-9-]*$/.test(name) ? cfg.endpoints.get(name) : undefined;
   if (!endpoint) {
     const granted = principal.app.allowedEndpoints.filter((n) => cfg.endpoints.has(n));
-    throw new ProxyError(
-      404,
-      'endpoint_not_found',
-      `There is no endpoint "${name.slice(0, 100)}". ${granted.length ? `This app may call: ${granted.join(', ')}.` : 'This app is granted no endpoints yet.'}`,
-    );
+    throw errors.endpointNotFound(name, granted);
   }
-  if (!principal.app.allowedEndpoints.includes(name))
-    throw new ProxyError(
-      403,
-      'endpoint_not_allowed',
-      `This app is not granted the "${name}" endpoint. Its owners can ask for it in the portal (Ask for more access on the app's page); a reviewer grants it.`,
-    );
+  if (!principal.app.allowedEndpoints.includes(name)) throw errors.endpointNotAllowed(name);
   const model = cfg.models.get(endpoint.model);
   if (!model) throw errors.internal(); // the config loader refuses an endpoint whose model is not configured
 
@@ -136,11 +122,7 @@ async function callEndpoint(req: IncomingMessage, res: ServerResponse, ctx: ApiC
   const message = isObj(choice) && isObj(choice.message) ? choice.message : undefined;
   if (!message) throw invalidOutput(name, 'held no message');
   if (typeof message.refusal === 'string' && message.refusal)
-    throw new ProxyError(
-      422,
-      'model_refused',
-      `The model declined to answer this request: ${phi.session ? phi.session.restore(message.refusal) : message.refusal}`,
-    );
+    throw errors.modelRefused(phi.session ? phi.session.restore(message.refusal) : message.refusal);
   const content = typeof message.content === 'string' ? message.content : '';
   const restore = (s: string) => (phi.session ? phi.session.restore(s) : s);
   let output: unknown;

@@ -2,6 +2,10 @@ import { ProxyError } from '../errors/proxy';
 
 export { ProxyError };
 
+/**
+ * Every error a public route answers with, in one place (the class is lib/errors/proxy.ts). compat.ts only re-states
+ * some of these with its route's own statuses.
+ */
 export const errors = {
   missingKey: () =>
     new ProxyError(
@@ -160,6 +164,167 @@ export const errors = {
       },
     );
   },
+  /** A request target no URL parser accepts ("//", "//[", …). */
+  invalidRequestTarget: () =>
+    new ProxyError(400, 'invalid_request_target', 'The request target is not a valid path.'),
+  /** A portal request whose body has no declared length (browsers always declare one). */
+  lengthRequired: () =>
+    new ProxyError(411, 'length_required', 'Send a Content-Length with the request body.'),
+  metricsTokenRequired: () =>
+    new ProxyError(
+      401,
+      'metrics_token_required',
+      'Send the metrics token as Authorization: Bearer <PORTICO_METRICS_TOKEN>.',
+    ),
+  metricsLocalOnly: () =>
+    new ProxyError(
+      403,
+      'metrics_token_required',
+      'Metrics are served to this machine only. Set PORTICO_METRICS_TOKEN to scrape from elsewhere.',
+    ),
+  /** This app's policy blocks PHI and the request holds some (counts by type, never values). */
+  phiBlocked: (types: string, param: string | null) =>
+    new ProxyError(
+      400,
+      'phi_detected',
+      `This app's policy blocks requests that contain PHI, and this one contains: ${types}. Remove those identifiers and retry.`,
+      { param },
+    ),
+  /** A part, item or tool that carries or makes an image, audio or a file, for an app without that media. */
+  mediaPartNotAllowed: (kind: 'audio' | 'image' | 'file', param: string | null) =>
+    new ProxyError(
+      403,
+      kind === 'audio' ? 'audio_not_allowed' : 'images_not_allowed',
+      `${kind === 'audio' ? 'Audio' : kind === 'image' ? 'Images' : 'Files'} are disabled for this app: Portico cannot remove PHI from inside ${kind === 'audio' ? 'audio' : kind === 'image' ? 'an image' : 'a file'}, so only an app a reviewer enabled for ${kind === 'audio' ? 'audio' : 'images and files'} may send or ask for one. Send text, or ask a reviewer.`,
+      { param },
+    ),
+  /** Image generation or an audio route, for an app without that media. */
+  mediaRouteNotAllowed: (op: 'images' | 'audio') =>
+    new ProxyError(
+      403,
+      op === 'images' ? 'images_not_allowed' : 'audio_not_allowed',
+      `${op === 'images' ? 'Image generation' : 'Audio'} is disabled for this app. A reviewer can enable it; note that PHI inside ${op === 'images' ? 'an image' : 'audio'} cannot be scrubbed (text prompts still are, per the app's policy).`,
+    ),
+  /** A document or an image uploaded to /files by an app without media. */
+  fileUploadNotAllowed: () =>
+    new ProxyError(
+      403,
+      'images_not_allowed',
+      'Files are disabled for this app: Portico cannot remove PHI from inside a document or an image, so only an app a reviewer enabled for images and files may upload one. Upload a batch file (purpose "batch"), or ask a reviewer.',
+      { param: 'file' },
+    ),
+  // Stateful calls (lib/proxy/stateful.ts).
+  statefulNotAllowed: (field: string, what: string) =>
+    new ProxyError(
+      400,
+      'stateful_not_allowed',
+      `"${field}" ${what}, and this app is not approved to keep token maps for stateful calls. Portico replaces PHI with tokens whose meaning only it knows, so it cannot let the upstream keep a conversation without keeping that map. Send the whole conversation in each request with "store": false, or ask a reviewer to allow stateful calls for this app.`,
+      { param: field },
+    ),
+  objectNotFound: (what: string, id: string, param: string | null = null) =>
+    new ProxyError(
+      404,
+      'not_found',
+      `No ${what} "${id}" for this app: Portico serves only the objects this app created through it.`,
+      { param },
+    ),
+  tokenMapExpired: (id: string, hours: number, param: string | null = null) =>
+    new ProxyError(
+      410,
+      'token_map_expired',
+      `The token map of "${id}" is gone (Portico keeps one ${hours} h after its last use, and erases it with its objects), so the PHI it holds cannot be restored. Start a new conversation, sending what it needs again.`,
+      { param },
+    ),
+  tokenMapsUnavailable: () =>
+    new ProxyError(
+      503,
+      'token_maps_unavailable',
+      'Portico has no key to seal token maps with (PORTICO_TOKEN_MAP_KEY), so it cannot serve stateful calls. Tell the Portico administrators.',
+    ),
+  conversationBusy: (id: string) =>
+    new ProxyError(
+      409,
+      'conversation_busy',
+      `Another request changed "${id}" at the same moment. Retry this one.`,
+    ),
+  conflictingTokenMaps: (param: string) =>
+    new ProxyError(
+      400,
+      'conflicting_token_maps',
+      'This request refers to objects of two different conversations whose tokens mean different values. Refer to objects of one conversation at a time.',
+      { param },
+    ),
+  objectsUnavailable: () =>
+    new ProxyError(
+      501,
+      'objects_unavailable',
+      "None of this app's models runs on an upstream that keeps objects (the built-in echo keeps none): stored responses, files, batches and conversations need OpenAI or Azure OpenAI.",
+    ),
+  // Config-defined endpoints (lib/proxy/endpoints.ts).
+  endpointNotFound: (name: string, granted: readonly string[]) =>
+    new ProxyError(
+      404,
+      'endpoint_not_found',
+      `There is no endpoint "${name.slice(0, 100)}". ${granted.length ? `This app may call: ${granted.join(', ')}.` : 'This app is granted no endpoints yet.'}`,
+    ),
+  endpointNotAllowed: (name: string) =>
+    new ProxyError(
+      403,
+      'endpoint_not_allowed',
+      `This app is not granted the "${name}" endpoint. Its owners can ask for it in the portal (Ask for more access on the app's page); a reviewer grants it.`,
+    ),
+  invalidModelOutput: (name: string, why: string) =>
+    new ProxyError(
+      502,
+      'invalid_model_output',
+      `The model's answer for "${name}" ${why}, so Portico did not return it. Retry; if it persists, tell the Portico administrators (the endpoint's prompt or output schema may need a change).`,
+    ),
+  modelRefused: (refusal: string) =>
+    new ProxyError(422, 'model_refused', `The model declined to answer this request: ${refusal}`),
+  // HTTP adapters (lib/proxy/adapters.ts).
+  adapterNotFound: (name: string) =>
+    new ProxyError(
+      404,
+      'adapter_not_found',
+      `There is no HTTP adapter "${name}". Adapters are configured by the Portico administrators.`,
+    ),
+  adapterNotAllowed: (name: string) =>
+    new ProxyError(
+      403,
+      'adapter_not_allowed',
+      `This app is not approved for the "${name}" adapter. Ask a reviewer to allow it.`,
+    ),
+  unreadableBody: (policyBlocks: boolean, adapter: string) =>
+    new ProxyError(
+      415,
+      'unreadable_body',
+      policyBlocks
+        ? "This app's policy blocks PHI, and Portico cannot check a body that is not text (a file, an image, a multipart upload). Send JSON, a form or plain text."
+        : `Portico cannot check a body that is not text (a file, an image, a multipart upload) for PHI, and the "${adapter}" adapter does not forward such bodies. Send JSON, a form or plain text, or ask the administrators to set binaryBodies on the adapter.`,
+    ),
+  /** A key sent in x-openai-key that is no OpenAI key, or that the upstream refused. */
+  invalidOpenAiKey: (refused: boolean) =>
+    new ProxyError(
+      400,
+      'invalid_openai_key',
+      refused
+        ? 'The upstream refused the OpenAI key sent in x-openai-key. Check the key, or omit the header to use the gateway’s own credentials.'
+        : 'The x-openai-key header is not a valid OpenAI API key.',
+      { param: 'x-openai-key' },
+    ),
+  upstreamRateLimited: (model: string, retryAfter: string) =>
+    new ProxyError(
+      429,
+      'upstream_rate_limited',
+      `The upstream serving "${model}" is rate limiting requests. Retry after ${retryAfter} s.`,
+      { headers: { 'retry-after': retryAfter } },
+    ),
+  upstreamRejected: (model: string, status: number, message: string | undefined) =>
+    new ProxyError(
+      status,
+      'upstream_rejected',
+      `The upstream rejected the request for "${model}": ${message ?? `HTTP ${status}`}`,
+    ),
   internal: () =>
     new ProxyError(
       500,

@@ -2,7 +2,7 @@ import { env } from '../env';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pgPool } from '../db/pool';
 import { committedMigrations } from '../db/migrate';
-import { errors, ProxyError } from './errors';
+import { errors } from './errors';
 import { sendError, sendJson, sendRaw } from './http';
 import { metrics } from '../metrics';
 import { clusterMetrics, isClusterWorker } from '../cluster';
@@ -143,14 +143,7 @@ function sameSecret(a: string, b: string): boolean {
 async function sendMetrics(req: IncomingMessage, res: ServerResponse, deps: ProxyDeps) {
   const token = env().PORTICO_METRICS_TOKEN; // validated (16+ characters; blank means unset)
   if (token && !sameSecret(req.headers.authorization ?? '', `Bearer ${token}`)) {
-    return sendError(
-      res,
-      new ProxyError(
-        401,
-        'metrics_token_required',
-        'Send the metrics token as Authorization: Bearer <PORTICO_METRICS_TOKEN>.',
-      ),
-    );
+    return sendError(res, errors.metricsTokenRequired());
   }
   // Without a token, only this machine may scrape: metrics name apps and their costs. A request that a proxy
   // forwarded is not from this machine, even when the proxy runs on it: it is refused unless PORTICO_TRUST_PROXY
@@ -158,14 +151,7 @@ async function sendMetrics(req: IncomingMessage, res: ServerResponse, deps: Prox
   const forwarded = ['x-forwarded-for', 'forwarded', 'x-real-ip'].some((h) => req.headers[h] !== undefined);
   const trusted = env().PORTICO_TRUST_PROXY > 0;
   if (!token && (!isLoopback(clientAddress(req)) || (forwarded && !trusted))) {
-    return sendError(
-      res,
-      new ProxyError(
-        403,
-        'metrics_token_required',
-        'Metrics are served to this machine only. Set PORTICO_METRICS_TOKEN to scrape from elsewhere.',
-      ),
-    );
+    return sendError(res, errors.metricsLocalOnly());
   }
   const m = metrics();
   m.onCollect(() => {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import busboy from 'busboy';
 import { FormData } from 'undici';
 import { z } from 'zod';
-import { errors, ProxyError } from './errors';
+import { errors } from './errors';
 import { BASE_HEADERS, collect, pipeBody, readJsonObject, sendJson, sendRaw } from './http';
 import {
   applyLimits,
@@ -31,12 +31,7 @@ export const speechRequest = z.looseObject({
   model: z.string().optional(),
 });
 
-const notAllowed = (op: MediaOp) =>
-  new ProxyError(
-    403,
-    op === 'images' ? 'images_not_allowed' : 'audio_not_allowed',
-    `${op === 'images' ? 'Image generation' : 'Audio'} is disabled for this app. A reviewer can enable it; note that PHI inside ${op === 'images' ? 'an image' : 'audio'} cannot be scrubbed (text prompts still are, per the app's policy).`,
-  );
+const notAllowed = (op: MediaOp) => errors.mediaRouteNotAllowed(op === 'images' ? 'images' : 'audio');
 
 export interface Upload {
   fields: Record<string, string>;

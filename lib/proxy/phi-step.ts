@@ -28,13 +28,7 @@ export interface PhiState {
 }
 
 export function phiBlocked(counts: PhiCounts, param: string | null = 'messages'): ProxyError {
-  const types = Object.keys(counts).sort().join(', ');
-  return new ProxyError(
-    400,
-    'phi_detected',
-    `This app's policy blocks requests that contain PHI, and this one contains: ${types}. Remove those identifiers and retry.`,
-    { param },
-  );
+  return errors.phiBlocked(Object.keys(counts).sort().join(', '), param);
 }
 
 export const sumCounts = (c: PhiCounts) => Object.values(c).reduce((s, n) => s + (n ?? 0), 0);
@@ -126,13 +120,7 @@ export function checkMediaParts(
   for (const part of mediaParts(op, body)) {
     const allowed = part.kind === 'audio' ? app.allowAudio : app.allowImages;
     if (allowed) continue;
-    const what = part.kind === 'audio' ? 'Audio' : part.kind === 'image' ? 'Images' : 'Files';
-    throw new ProxyError(
-      403,
-      part.kind === 'audio' ? 'audio_not_allowed' : 'images_not_allowed',
-      `${what} are disabled for this app: Portico cannot remove PHI from inside ${part.kind === 'audio' ? 'audio' : part.kind === 'image' ? 'an image' : 'a file'}, so only an app a reviewer enabled for ${part.kind === 'audio' ? 'audio' : 'images and files'} may send or ask for one. Send text, or ask a reviewer.`,
-      { param: part.param || null },
-    );
+    throw errors.mediaPartNotAllowed(part.kind, part.param || null);
   }
 }
 

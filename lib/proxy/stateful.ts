@@ -65,48 +65,13 @@ const FILES: readonly Kind[] = ['file', 'batch_file'];
 /** Whether this app's requests carry tokens that need a map (any policy but `off`). */
 const tokenized = (ctx: ApiContext) => ctx.principal.app.phiPolicy !== 'off';
 
-function notStateful(field: string, what: string): ProxyError {
-  return new ProxyError(
-    400,
-    'stateful_not_allowed',
-    `"${field}" ${what}, and this app is not approved to keep token maps for stateful calls. Portico replaces PHI with tokens whose meaning only it knows, so it cannot let the upstream keep a conversation without keeping that map. Send the whole conversation in each request with "store": false, or ask a reviewer to allow stateful calls for this app.`,
-    { param: field },
-  );
-}
-
-function notFound(kind: Kind, id: string, param: string | null = null): ProxyError {
-  const what = kind === 'batch_file' ? 'file' : kind;
-  return new ProxyError(
-    404,
-    'not_found',
-    `No ${what} "${id}" for this app: Portico serves only the objects this app created through it.`,
-    { param },
-  );
-}
-
-function mapExpired(id: string, param: string | null = null): ProxyError {
-  const hours = env().PORTICO_TOKEN_MAP_TTL_HOURS;
-  return new ProxyError(
-    410,
-    'token_map_expired',
-    `The token map of "${id}" is gone (Portico keeps one ${hours} h after its last use, and erases it with its objects), so the PHI it holds cannot be restored. Start a new conversation, sending what it needs again.`,
-    { param },
-  );
-}
-
-const noKey = () =>
-  new ProxyError(
-    503,
-    'token_maps_unavailable',
-    'Portico has no key to seal token maps with (PORTICO_TOKEN_MAP_KEY), so it cannot serve stateful calls. Tell the Portico administrators.',
-  );
-
-const conflict = (id: string) =>
-  new ProxyError(
-    409,
-    'conversation_busy',
-    `Another request changed "${id}" at the same moment. Retry this one.`,
-  );
+const notStateful = errors.statefulNotAllowed;
+const notFound = (kind: Kind, id: string, param: string | null = null) =>
+  errors.objectNotFound(kind === 'batch_file' ? 'file' : kind, id, param);
+const mapExpired = (id: string, param: string | null = null) =>
+  errors.tokenMapExpired(id, env().PORTICO_TOKEN_MAP_TTL_HOURS, param);
+const noKey = errors.tokenMapsUnavailable;
+const conflict = errors.conversationBusy;
 
 /** Runs a store operation, turning a missing key into its 503. */
 async function store<T>(fn: () => Promise<T>): Promise<T> {
@@ -124,13 +89,7 @@ function mergeEntries(maps: OpenedMap[], param: string): TokenEntries {
   for (const m of maps)
     for (const [k, v] of m.entries) {
       const seen = byKey.get(k);
-      if (seen !== undefined && seen !== v)
-        throw new ProxyError(
-          400,
-          'conflicting_token_maps',
-          'This request refers to objects of two different conversations whose tokens mean different values. Refer to objects of one conversation at a time.',
-          { param },
-        );
+      if (seen !== undefined && seen !== v) throw errors.conflictingTokenMaps(param);
       byKey.set(k, v);
     }
   return [...byKey];
@@ -358,12 +317,7 @@ function providerOf(o: ObjectCtx, name?: string): Provider {
   throw noObjects();
 }
 
-const noObjects = () =>
-  new ProxyError(
-    501,
-    'objects_unavailable',
-    "None of this app's models runs on an upstream that keeps objects (the built-in echo keeps none): stored responses, files, batches and conversations need OpenAI or Azure OpenAI.",
-  );
+const noObjects = errors.objectsUnavailable;
 
 /** The map an object's tokens belong to, opened; none for an app without PHI. */
 async function sessionOf(
@@ -782,12 +736,7 @@ async function upload(o: ObjectCtx): Promise<void> {
     kind = 'batch_file';
   } else if (!app.allowImages) {
     // A document or an image: PHI inside it cannot be scrubbed, so it follows the app's media setting.
-    throw new ProxyError(
-      403,
-      'images_not_allowed',
-      'Files are disabled for this app: Portico cannot remove PHI from inside a document or an image, so only an app a reviewer enabled for images and files may upload one. Upload a batch file (purpose "batch"), or ask a reviewer.',
-      { param: 'file' },
-    );
+    throw errors.fileUploadNotAllowed();
   }
   const form = new FormData();
   for (const [k, v] of Object.entries(up.fields)) if (k !== 'file') form.set(k, v);

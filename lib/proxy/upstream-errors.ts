@@ -39,30 +39,14 @@ export async function mapUpstreamError(
   if (s === 429) {
     const ra = up.headers['retry-after'];
     const retryAfter = typeof ra === 'string' && /^\d+$/.test(ra) ? ra : '1';
-    return new ProxyError(
-      429,
-      'upstream_rate_limited',
-      `The upstream serving "${model}" is rate limiting requests. Retry after ${retryAfter} s.`,
-      {
-        headers: { 'retry-after': retryAfter },
-      },
-    );
+    return errors.upstreamRateLimited(model, retryAfter);
   }
   if ((s === 401 || s === 403) && callerCredential) {
-    return new ProxyError(
-      400,
-      'invalid_openai_key',
-      'The upstream refused the OpenAI key sent in x-openai-key. Check the key, or omit the header to use the gateway’s own credentials.',
-      { param: 'x-openai-key' },
-    );
+    return errors.invalidOpenAiKey(true);
   }
   if (s === 401 || s === 403) return errors.upstreamAuth(model);
   if (s === 400 || s === 404 || s === 409 || s === 413 || s === 415 || s === 422) {
-    return new ProxyError(
-      s,
-      'upstream_rejected',
-      `The upstream rejected the request for "${model}": ${msg ?? `HTTP ${s}`}`,
-    );
+    return errors.upstreamRejected(model, s, msg);
   }
   // 5xx: tell the client when to retry (the upstream's own hint when it gave one).
   const ra = up.headers['retry-after'];
