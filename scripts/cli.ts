@@ -583,6 +583,26 @@ program
     if (res.status >= 400) process.exitCode = 1;
   });
 
+/**
+ * A webhook as config check shows it: its format, its events, and where it posts without any secret: a URL from a
+ * variable is named by the variable (and whether it is set), a URL written out by its origin only.
+ */
+function webhookLine(w: { url: string; format: string; events?: string[] }, i: number): string {
+  const vars = [...w.url.matchAll(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!);
+  let where: string;
+  if (vars.length) {
+    const missing = vars.filter((v) => !process.env[v]);
+    where = `URL from ${vars.join(', ')}${missing.length ? ` (warning: ${missing.join(', ')} not set: this webhook is skipped)` : ''}`;
+  } else {
+    try {
+      where = `${new URL(w.url).origin}/…`;
+    } catch {
+      where = 'an invalid URL';
+    }
+  }
+  return `  webhook ${i + 1}: ${w.format} → ${where}; events: ${w.events?.join(', ') ?? 'all'}`;
+}
+
 const config = program.command('config').description('the gateway config file');
 config
   .command('check')
@@ -619,6 +639,7 @@ config
           `    warning: input field${unused.length > 1 ? 's' : ''} ${unused.join(', ')} ${unused.length > 1 ? 'are' : 'is'} in no template: the model never sees ${unused.length > 1 ? 'them' : 'it'}`,
         );
     }
+    cfg.notifications.webhooks.forEach((w, i) => out(webhookLine(w, i)));
   });
 
 async function main() {

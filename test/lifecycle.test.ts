@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,30 @@ describe('CLI', () => {
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain(bad);
     expect(invalid.stderr).toMatch(/providers\.u\.baseUrl/);
+
+    // Webhooks are listed, with no secret: a URL from a variable by its name (and whether it is set).
+    const hooks = path.join(path.dirname(configFile), 'hooks.yaml');
+    writeFileSync(
+      hooks,
+      `${readFileSync(configFile, 'utf8')}
+notifications:
+  webhooks:
+    - url: \${{ CHECK_SLACK_URL }}
+      format: slack
+    - url: https://hooks.example.org/portico/s3cr3t-path
+      format: json
+      events: [key.expiring, budget.threshold]
+`,
+    );
+    const listed = await cli(['config', 'check'], { PORTICO_CONFIG: hooks, ...TEST_SECRETS });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(
+      'webhook 1: slack → URL from CHECK_SLACK_URL (warning: CHECK_SLACK_URL not set: this webhook is skipped); events: all',
+    );
+    expect(listed.stdout).toContain(
+      'webhook 2: json → https://hooks.example.org/…; events: key.expiring, budget.threshold',
+    );
+    expect(listed.stdout).not.toContain('s3cr3t');
   });
 });
 
