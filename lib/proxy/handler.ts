@@ -12,7 +12,7 @@ import { deidentify, usage, type OwnApiContext } from './own-api';
 import { compatChat, COMPAT_PATH } from './compat';
 import { ADAPTER_PREFIX, handleAdapter } from './adapters';
 import { ENDPOINT_PREFIX, handleEndpoint } from './endpoints';
-import { handleDocs, isDocsPath } from './docs';
+import { handleDocs, isDocsPath } from '../openapi/docs';
 import { handleMedia } from './media';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { matchObjects, matchOai } from './routes';

@@ -156,7 +156,7 @@ export function validateBody(op: Op, body: Record<string, unknown>, deployment?:
     });
 }
 
-// The shapes the API reference documents (lib/proxy/openapi.ts); validation itself follows OPENAI_FIELDS.
+// The shapes the API reference documents (lib/openapi/document.ts); validation itself follows OPENAI_FIELDS.
 const message = z.looseObject({
   role: z.string(),
   content: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]).nullish(),

@@ -4,7 +4,7 @@ import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import busboy from 'busboy';
 import { isObj, type Json } from '../../lib/json';
-import { echoAnswer } from '../../lib/proxy/providers/echo';
+import { echoAnswer } from '../../lib/echo';
 
 export interface StatefulFake {
   /** Answers the request when it is one of the stateful routes; false leaves it to the caller. */

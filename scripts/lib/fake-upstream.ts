@@ -5,7 +5,7 @@
 import http from 'node:http';
 import busboy from 'busboy';
 import type { AddressInfo } from 'node:net';
-import { echoAnswer } from '../../lib/proxy/providers/echo';
+import { echoAnswer } from '../../lib/echo';
 import { createStatefulFake } from './fake-stateful';
 
 export interface Received {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors, type FormData } from 'undici';
 import type { Provider } from '../../config';
 import { azureProvider } from './azure';
-import { echoAnswer } from './echo';
+import { echoAnswer } from '../../echo';
 import { openaiProvider } from './openai';
 import type { HttpProvider, UpstreamRequest, UpstreamResponse } from './types';
 

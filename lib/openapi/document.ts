@@ -5,11 +5,11 @@ import type {
   ZodOpenApiPathsObject,
   ZodOpenApiResponsesObject,
 } from 'zod-openapi';
-import { deidentifyRequest, deidentifyResponse, usageQuery } from './own-api';
-import { requestSchemas } from './validate';
-import { imageRequest, speechRequest } from './media';
-import { errors } from './errors';
-import { phiBlocked } from './phi-step';
+import { deidentifyRequest, deidentifyResponse, usageQuery } from '../proxy/own-api';
+import { requestSchemas } from '../proxy/validate';
+import { imageRequest, speechRequest } from '../proxy/media';
+import { errors } from '../proxy/errors';
+import { phiBlocked } from '../proxy/phi-step';
 import { gatewayConfig, type Endpoint, type GatewayConfig } from '../config';
 
 /**

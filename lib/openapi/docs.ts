@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { openApiDocument } from './openapi';
-import { sendRaw } from './http';
+import { openApiDocument } from './document';
+import { sendRaw } from '../proxy/http';
 import { gatewayConfig, type GatewayConfig } from '../config';
 
 /**

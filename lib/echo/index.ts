@@ -1,7 +1,7 @@
-import { isObj, type Json } from '../../../json';
+import { isObj, type Json } from '../json';
 import { createHash, randomBytes } from 'node:crypto';
-import { schemaValue } from '../../../config/endpoints';
-import type { UpstreamRequest } from '../types';
+import { schemaValue } from '../config/endpoints';
+import type { UpstreamRequest } from '../proxy/providers/types';
 
 /**
  * The built-in `echo` upstream: answers chat, completions, responses and embeddings from exactly what it
