@@ -1,11 +1,14 @@
 import { test, expect } from '@playwright/test';
+import { db } from '../lib/db';
+import { publishInvalidation } from '../lib/events/publish';
+import { hashKey } from '../lib/keys/format';
 import { uid } from '../test/support/seed';
 import { callWithKey, keyRow, MODEL, readShownKey, screenshot, shownAs, signedIn } from './support/fixtures';
 
 // Owner requests → reviewer approves → owner creates a key → the key works with the openai SDK →
 // rotation with a one-minute grace (both keys work, then only the new one) → revoke → 401.
 test('an app from request to revoked key', async ({ browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(120_000);
   const owner = await signedIn(browser, 'member');
   const reviewer = await signedIn(browser, 'reviewer');
   const o = owner.page;
@@ -165,9 +168,16 @@ test('an app from request to revoked key', async ({ browser }) => {
   });
 
   await test.step('after the grace the old key stops; the new one keeps working', async () => {
-    await expect
-      .poll(async () => (await callWithKey(firstKey)).status, { timeout: 90_000, intervals: [2_000] })
-      .toBe(401);
+    // The minute chosen is what the database holds as the old key's end (rotated a moment ago, so 0 to 1 minute
+    // from now). Rather than wait it out, the end is moved to the past, as the clock would move it, and announced
+    // as the product announces key changes: the proxy's own expiry check does the rest.
+    const old = await db().apiKey.findUniqueOrThrow({ where: { hash: hashKey(firstKey) } });
+    const left = old.expiresAt!.getTime() - Date.now();
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(60_000);
+    await db().apiKey.update({ where: { id: old.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+    await publishInvalidation({ keyId: old.id });
+    await expect.poll(async () => (await callWithKey(firstKey)).status, { timeout: 10_000 }).toBe(401);
     expect((await callWithKey(secondKey)).status).toBe(200);
     await o.goto(`/apps/${appId}`);
     await expect(keyRow(o, firstKey)).toContainText('Replaced (expired)');
