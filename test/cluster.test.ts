@@ -1,6 +1,6 @@
 // One instance on several cores (PORTICO_WORKERS): two worker processes behind one port, with no Redis. The
 // per-app limits are counted once for the instance (by the primary), /metrics adds up both workers, a revoked key
-// is refused by both, and SIGTERM to the primary drains and stops the workers.
+// is refused by both, a killed worker is replaced, and SIGTERM to the primary drains and stops the workers.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,6 +122,18 @@ describe('one instance, two worker processes, no Redis', () => {
         interval: 100,
       })
       .toBe('401,401,401,401,401,401');
+  });
+
+  it('a worker killed outright is replaced, and the port keeps answering', async () => {
+    const s = await seedApp({ models: [MODEL] });
+    const [victim] = workerPids();
+    process.kill(victim!, 'SIGKILL');
+    await expect.poll(() => workerPids().filter((p) => p !== victim).length, { timeout: 30_000 }).toBe(2);
+    await expect
+      .poll(async () => (await Promise.all(Array.from({ length: 6 }, () => chat(s.key!)))).join(), {
+        timeout: 30_000,
+      })
+      .toBe('200,200,200,200,200,200');
   });
 
   it('SIGTERM to the primary stops both workers and then itself', async () => {
