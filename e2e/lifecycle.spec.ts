@@ -19,7 +19,12 @@ test('an app from request to revoked key', async ({ browser }) => {
     await o.goto('/apps');
     await expect(o.getByText('You don’t own any apps yet')).toBeVisible();
     const nav = o.getByRole('navigation', { name: 'Main' });
-    await expect(nav.getByRole('link')).toHaveText(['My apps', 'Request access', 'Getting started']);
+    await expect(nav.getByRole('link')).toHaveText([
+      'My apps',
+      'Request access',
+      'Getting started',
+      'Notifications',
+    ]);
     await screenshot(o, 'my-apps-empty');
 
     await nav.getByRole('link', { name: 'Request access' }).click();
@@ -68,6 +73,7 @@ test('an app from request to revoked key', async ({ browser }) => {
       'My apps',
       'Request access',
       'Getting started',
+      'Notifications',
       /Review queue/,
       'All apps',
       'Usage',

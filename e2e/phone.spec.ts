@@ -14,8 +14,8 @@ test('at phone width every page of the navigation is in sight, and wide tables s
   await p.goto('/audit');
   const nav = p.getByRole('navigation', { name: 'Main' });
   const links = nav.getByRole('link');
-  await expect(links).toHaveCount(8);
-  // All eight fit in the width (the list wraps), the current one among them.
+  await expect(links).toHaveCount(9);
+  // All nine fit in the width (the list wraps), the current one among them.
   for (const link of await links.all()) {
     await expect(link).toBeInViewport();
     const box = (await link.boundingBox())!;
@@ -41,6 +41,7 @@ test('at phone width every page of the navigation is in sight, and wide tables s
     ['/apps/new', 'request-access-phone'],
     ['/account', 'account-phone'],
     ['/users', 'users-phone'],
+    ['/notifications', 'notifications-phone'],
   ] as const) {
     await p.goto(path);
     expect(await p.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(

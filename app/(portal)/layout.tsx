@@ -17,6 +17,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
         { href: '/apps', label: 'My apps' },
         { href: '/apps/new', label: 'Request access' },
         { href: '/getting-started', label: 'Getting started' },
+        { href: '/notifications', label: 'Notifications' },
       ];
   if (isReviewer(user) && !user.mustChangePassword) {
     items.push(

@@ -4,14 +4,14 @@ import { EXPIRES_SOON_MS } from '../keys/manage';
 import { errorSummary, log } from '../log';
 import { budgetUse } from '../usage/queries';
 import { sendEmails } from './email';
-import { dedupeKey, render, type NotifyEvent } from './events';
+import { dedupeKey, render, type NotifyEvent, type Rendered } from './events';
 import { notificationsConfig, postWebhooks } from './webhooks';
 import { every } from '../timers';
 
 export type { Decision, NotifyEvent, NotifyEventName } from './events';
 export { setNotificationsConfig, type NotificationsConfig } from './webhooks';
 
-/** Whether any channel is configured: without one, nothing is read or recorded. */
+/** Whether any channel is configured: without one, notifications go to the portal's lists only. */
 function enabled(): boolean {
   return Boolean(env().PORTICO_SMTP_URL) || notificationsConfig().webhooks.length > 0;
 }
@@ -28,33 +28,57 @@ async function claim(key: string, event: string): Promise<boolean> {
   return count === 1;
 }
 
-/** Who is emailed: reviewers and admins of a request (not its requester); otherwise the app's owners. Enabled users only. */
-async function recipients(e: NotifyEvent): Promise<string[]> {
+interface Recipient {
+  id: string;
+  email: string;
+}
+
+/** Who is told: reviewers and admins of a request (not its requester); otherwise the app's owners. Enabled users only. */
+async function recipients(e: NotifyEvent): Promise<Recipient[]> {
   if (e.event === 'app.requested') {
     const requester = e.requestedBy.toLowerCase();
     const users = await db().user.findMany({
       where: { role: { in: ['reviewer', 'admin'] }, disabled: false },
-      select: { email: true },
+      select: { id: true, email: true },
       orderBy: { email: 'asc' },
     });
-    return users.map((u) => u.email).filter((email) => email.toLowerCase() !== requester);
+    return users.filter((u) => u.email.toLowerCase() !== requester);
   }
   const owners = await db().appOwner.findMany({
     where: { appId: e.appId, user: { disabled: false } },
-    select: { user: { select: { email: true } } },
+    select: { user: { select: { id: true, email: true } } },
     orderBy: { user: { email: 'asc' } },
   });
-  return owners.map((o) => o.user.email);
+  return owners.map((o) => o.user);
+}
+
+/** Each recipient's list in the portal: what was emailed, or would have been where no email is set up. */
+async function keep(e: NotifyEvent, r: Rendered, to: Recipient[], at: Date): Promise<void> {
+  if (to.length === 0) return;
+  await db().notification.createMany({
+    data: to.map((u) => ({
+      userId: u.id,
+      event: e.event,
+      appId: e.appId,
+      subject: r.subject.replace(/^\[Portico\] /, ''),
+      summary: r.summary,
+      details: r.details,
+      url: r.url,
+      createdAt: at,
+    })),
+  });
 }
 
 async function deliver(e: NotifyEvent, occurredAt: Date): Promise<void> {
-  if (!enabled()) return;
   const key = dedupeKey(e);
   if (key && !(await claim(key, e.event))) return;
   const rendered = render(e);
   const to = await recipients(e);
+  await keep(e, rendered, to, occurredAt);
+  if (!enabled()) return;
+  const emails = to.map((u) => u.email);
   const results = await Promise.allSettled([
-    sendEmails(e.event, to, rendered),
+    sendEmails(e.event, emails, rendered),
     postWebhooks(e, rendered, occurredAt),
   ]);
   for (const r of results)
@@ -143,12 +167,7 @@ async function budgetThresholds(now: Date): Promise<NotifyEvent[]> {
  * Never throws: failures are logged.
  */
 export async function sweepNotifications(now: Date = new Date()): Promise<void> {
-  try {
-    if (!enabled()) return;
-  } catch (err) {
-    log().warn({ err: errorSummary(err) }, 'notification sweep failed');
-    return;
-  }
+  // Swept with or without a channel: the portal lists them either way.
   for (const [what, find] of [
     ['keys', expiringKeys],
     ['budgets', budgetThresholds],
@@ -164,4 +183,19 @@ export async function sweepNotifications(now: Date = new Date()): Promise<void> 
 /** Runs the sweep every `everyMs` (first after a minute); timers never hold the process open. Returns stop. */
 export function scheduleNotifications(everyMs = 300_000): () => void {
   return every(sweepNotifications, everyMs);
+}
+
+/** A person's notifications in the portal, newest first (their own only). */
+export function listNotifications(userId: string, take = 100) {
+  return db().notification.findMany({
+    where: { userId },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take,
+    select: { id: true, subject: true, summary: true, details: true, url: true, createdAt: true },
+  });
+}
+
+/** Whether notifications are emailed on this server (PORTICO_SMTP_URL). */
+export function emailConfigured(): boolean {
+  return Boolean(env().PORTICO_SMTP_URL);
 }
