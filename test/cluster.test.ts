@@ -1,8 +1,8 @@
 // One instance on several cores (PORTICO_WORKERS): two worker processes behind one port, with no Redis. The
 // per-app limits are counted once for the instance (by the primary), /metrics adds up both workers, a revoked key
 // is refused by both, a killed worker is replaced, and SIGTERM to the primary drains and stops the workers.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
@@ -63,17 +63,25 @@ afterAll(async () => {
 });
 
 function workerPids(): number[] {
+  // The primary's children that run the instance (not esbuild's service, which tsx starts), from /proc.
   try {
-    return execFileSync('pgrep', ['-P', String(primary.pid), '-f', 'instance.ts'], { encoding: 'utf8' })
-      .split('\n')
+    const pid = primary.pid!;
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
       .filter(Boolean)
-      .map(Number);
+      .map(Number)
+      .filter((child) => {
+        try {
+          return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('instance.ts');
+        } catch {
+          return false;
+        }
+      });
   } catch {
     return [];
   }
 }
 
-// Its children are the two workers (and esbuild's service, which tsx starts: not matched).
 /** One request on a connection of its own, so that the primary hands it to either worker. */
 async function chat(key: string): Promise<number> {
   const dispatcher = new Agent({ connections: 1 });
