@@ -407,7 +407,7 @@ function coordinate(text: string, toks: readonly MTok[], labels: Uint8Array, doc
         if (
           nameLike &&
           !(n.flags & (F.TYPO | F.STATE | F.COUNTRY | F.CALENDAR)) &&
-          (docCase !== 0 ? n.kind !== Kind.Weak : writtenAsName)
+          (docCase !== 0 ? n.kind !== Kind.Weak || (n.flags & (F.GIVEN | F.EPONYM)) !== 0 : writtenAsName)
         )
           put(labels, j, NAME);
       }
