@@ -27,6 +27,7 @@ test('a first single sign-on creates a member; the next one finds the same accou
     'My apps',
     'Request access',
     'Getting started',
+    'Notifications',
   ]);
   await screenshot(page, 'sso-first-sign-in');
   const user = await db().user.findUniqueOrThrow({ where: { email }, omit: { passwordHash: false } });

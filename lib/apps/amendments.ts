@@ -167,10 +167,10 @@ export function pendingAmendment(appId: string) {
 }
 export type PendingAmendment = NonNullable<Awaited<ReturnType<typeof pendingAmendment>>>;
 
-/** Apps with an amendment waiting, oldest first (the review queue's second list). */
+/** Approved apps with an amendment waiting, oldest first (the review queue's second list, as its badge counts). */
 export function amendmentQueue() {
   return db().accessAmendment.findMany({
-    where: { status: 'pending' },
+    where: { status: 'pending', app: { status: 'approved' } },
     orderBy: { createdAt: 'asc' },
     include: {
       requestedBy: { select: { email: true } },
