@@ -383,7 +383,12 @@ export async function approve(appId: string, input: Approval, actor: Actor) {
   });
 }
 
-export const reasonSchema = plainText().min(3, 'give a reason the owner can act on').max(2000);
+/** A decision's reason, which the owners read (rejections, sending back, suspending, refused amendments). */
+export const reasonSchema = plainText()
+  .min(3, 'must say what the owner should know (at least 3 characters)')
+  .max(2000, 'must be at most 2000 characters');
+/** An optional note, such as why an app is reinstated. */
+export const noteSchema = plainText().max(2000, 'must be at most 2000 characters');
 
 export async function reject(appId: string, reason: string, actor: Actor) {
   await transition(
@@ -412,7 +417,14 @@ export async function suspend(appId: string, reason: string, actor: Actor) {
 }
 
 export async function reinstate(appId: string, actor: Actor, reason?: string) {
-  await transition(appId, ['suspended'], 'approved', 'reinstated', actor, reason ?? null);
+  await transition(
+    appId,
+    ['suspended'],
+    'approved',
+    'reinstated',
+    actor,
+    reason ? noteSchema.parse(reason) || null : null,
+  );
 }
 
 /** Admins change an approved app's policy and limits. */

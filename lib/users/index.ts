@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../auth/password';
 import { audit, type Actor } from '../audit';
 import type { Role } from '../generated/prisma/enums';
-import { withoutBidiControls } from '../text';
+import { plainText } from '../text';
 
 export const roleSchema = z.enum(['admin', 'reviewer', 'member']);
 /** An email address: "is required" when empty (before "must be an email address"), stored in lower case. */
@@ -15,6 +15,8 @@ export const emailSchema = z
   .min(1, 'is required')
   .pipe(z.email('must be an email address').max(254, 'must be at most 254 characters'))
   .transform((e) => e.toLowerCase());
+/** A person's display name (optional: empty means none). */
+export const userNameSchema = plainText().max(120, 'must be at most 120 characters');
 export const passwordSchema = z
   .string()
   .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
@@ -41,7 +43,7 @@ export async function createUser(
       data: {
         email,
         role: input.role,
-        name: input.name ? withoutBidiControls(input.name).trim() || null : null,
+        name: input.name ? userNameSchema.parse(input.name) || null : null,
         passwordHash,
         mustChangePassword: passwordHash !== null && input.mustChangePassword !== false,
       },

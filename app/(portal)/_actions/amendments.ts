@@ -10,6 +10,7 @@ import {
   withdrawAmendment,
   type AmendmentGrant,
 } from '@/lib/apps/amendments';
+import { reasonSchema } from '@/lib/apps';
 import { REVIEWERS, actorOf, requireActionUser } from '@/lib/auth/session';
 import { echo, optionalNumber, runForm, text, texts } from './run';
 import { idOr404, requireManage } from './guard';
@@ -97,11 +98,7 @@ export async function rejectAmendmentAction(_prev: FormState, fd: FormData): Pro
   return runForm({ reason: 'The reason' }, echo(fd, ['reason']), async () => {
     const { reason } = z
       .object({
-        reason: z
-          .string()
-          .trim()
-          .min(3, 'must say what the owner should know (at least 3 characters)')
-          .max(2000, 'must be at most 2000 characters'),
+        reason: reasonSchema,
       })
       .parse({ reason: text(fd, 'reason') });
     await rejectAmendment(appId, amendmentId, reason, await actorOf(user));

@@ -3,7 +3,17 @@
 import { refresh, revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { approve, reinstate, reject, requestChanges, suspend, updatePolicy, type Approval } from '@/lib/apps';
+import {
+  approve,
+  noteSchema,
+  reasonSchema,
+  reinstate,
+  reject,
+  requestChanges,
+  suspend,
+  updatePolicy,
+  type Approval,
+} from '@/lib/apps';
 import { ADMINS, REVIEWERS, actorOf, requireActionUser } from '@/lib/auth/session';
 import { echo, optionalNumber, runForm, text, texts } from './run';
 import { idOr404 } from './guard';
@@ -72,12 +82,6 @@ export async function approveAction(_prev: FormState, fd: FormData): Promise<For
   });
 }
 
-const reasonSchema = z
-  .string()
-  .trim()
-  .min(3, 'must say what the owner should know (at least 3 characters)')
-  .max(2000, 'must be at most 2000 characters');
-
 /** Reject, or send back for changes, with a reason the owner sees. */
 export async function decideAction(_prev: FormState, fd: FormData): Promise<FormState> {
   const user = await requireActionUser(REVIEWERS);
@@ -126,9 +130,7 @@ export async function reinstateAction(_prev: FormState, fd: FormData): Promise<F
   const user = await requireActionUser(ADMINS);
   const appId = appIdFrom(fd);
   return runForm({ reason: 'The note' }, echo(fd, ['reason']), async () => {
-    const { reason } = z
-      .object({ reason: z.string().trim().max(2000, 'must be at most 2000 characters') })
-      .parse({ reason: text(fd, 'reason') });
+    const { reason } = z.object({ reason: noteSchema }).parse({ reason: text(fd, 'reason') });
     await reinstate(appId, await actorOf(user), reason || undefined);
     refresh();
     return { ok: true, message: 'App reinstated: its keys work again.', at: Date.now() };

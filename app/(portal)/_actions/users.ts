@@ -11,6 +11,7 @@ import {
   resetPassword,
   roleSchema,
   setDisabled,
+  userNameSchema,
   setRole,
 } from '@/lib/users';
 import { echo, runForm, text } from './run';
@@ -19,7 +20,7 @@ import type { FormState, ResetState } from './state';
 
 const createForm = z.object({
   email: emailSchema,
-  name: z.string().trim().max(120, 'must be at most 120 characters'),
+  name: userNameSchema,
   role: roleSchema.or(z.undefined()).refine((v) => v !== undefined, 'Choose a role'),
   // Empty: a single sign-on user, who has no password (only when single sign-on is configured).
   password: z.string().superRefine((p, ctx) => {
