@@ -208,14 +208,14 @@ app
         const { findAppByIdOrName, updatePolicy } = await import('../lib/apps');
         const found = await findAppByIdOrName(o.name);
         if (!found) throw new CliError(`no app named "${o.name}"`);
-        await updatePolicy(
-          found.id,
-          {
+        await updatePolicy({
+          appId: found.id,
+          policy: {
             ...(o.phi ? { phiPolicy: o.phi } : {}),
             ...(o.stateful ? { statefulPhi: o.stateful === 'on' } : {}),
           },
-          SYSTEM,
-        );
+          actor: SYSTEM,
+        });
         out(
           `app "${o.name}": ${[o.phi ? `PHI policy ${o.phi}` : '', o.stateful ? `stateful calls ${o.stateful}` : ''].filter(Boolean).join(', ')}`,
         );
@@ -267,16 +267,16 @@ app
         const { SYSTEM } = await import('../lib/audit');
         const a = await findAppByIdOrName(name);
         if (!a) throw new CliError(`no app with id or name "${name}"`);
-        await setLimits(
-          a.id,
-          {
+        await setLimits({
+          appId: a.id,
+          limits: {
             rpmLimit: orNull(o.rpm),
             tpmLimit: orNull(o.tpm),
             monthlyTokenBudget: orNull(o.monthlyTokens),
             monthlyCostBudgetUsd: orNull(o.monthlyCost),
           },
-          SYSTEM,
-        );
+          actor: SYSTEM,
+        });
         out(`limits of "${a.name}" updated`);
       });
     },

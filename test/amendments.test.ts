@@ -132,7 +132,7 @@ describe('amendments', () => {
       /you own this app/,
     );
     // A suspended app gets nothing more, even if an amendment waited.
-    await suspend(app.id, 'Audit in progress', SYSTEM);
+    await suspend({ appId: app.id, reason: 'Audit in progress', actor: SYSTEM });
     expect(await refusal(approveAmendment(app.id, a.id, { models: [BIG] }, SYSTEM))).toMatch(/suspended/);
     expect(await refusal(requestAmendment(app.id, ask, as(owner)))).toMatch(/only an approved app/);
   });

@@ -72,7 +72,7 @@ describe('app rules in lib/apps', () => {
     const first = await ask(`Discharge Letters ${tag}`);
     await expect(ask(`discharge letters ${tag}`)).rejects.toMatchObject({ code: 'conflict', field: 'name' });
     expect((await ask(`Ward Rounds Ω ${tag}`)).name).toBe(`Ward Rounds Ω ${tag}`);
-    await reject(first.id, 'not this quarter, sorry', SYSTEM);
+    await reject({ appId: first.id, reason: 'not this quarter, sorry', actor: SYSTEM });
     expect((await ask(`discharge letters ${tag}`)).name).toBe(`discharge letters ${tag}`);
   });
 
@@ -135,10 +135,12 @@ describe('app rules in lib/apps', () => {
 
   it('a policy change obeys the same rules, and its review and audit are written with it', async () => {
     const { app } = await seedApp({ models: ['gpt-4o-mini-2024-07-18'] });
-    expect(await issue(updatePolicy(app.id, { phiPolicy: 'off' }, SYSTEM))).toMatchObject({
+    expect(
+      await issue(updatePolicy({ appId: app.id, policy: { phiPolicy: 'off' }, actor: SYSTEM })),
+    ).toMatchObject({
       path: ['phiPolicy'],
     });
-    await updatePolicy(app.id, { phiPolicy: 'redact' }, SYSTEM);
+    await updatePolicy({ appId: app.id, policy: { phiPolicy: 'redact' }, actor: SYSTEM });
     const audits = await db().auditEvent.count({ where: { targetId: app.id, action: 'app.policy_changed' } });
     const reviews = await db().accessReview.count({ where: { appId: app.id, decision: 'policy_changed' } });
     expect([audits, reviews]).toEqual([1, 1]);
@@ -151,7 +153,7 @@ describe('app rules in lib/apps', () => {
       allowByoKey: true,
       allowImages: true,
     });
-    await updatePolicy(app.id, { rpmLimit: 30 }, SYSTEM);
+    await updatePolicy({ appId: app.id, policy: { rpmLimit: 30 }, actor: SYSTEM });
     expect(
       await db().app.findUniqueOrThrow({
         where: { id: app.id },
@@ -196,7 +198,9 @@ describe('app rules in lib/apps', () => {
         ?.message,
     ).toMatch(/names endpoints that are not configured \(nope\)/);
     const { app } = await seedApp({ models: ['gpt-4o-mini-2024-07-18'] });
-    await expect(updatePolicy(app.id, { allowedModels: [] }, SYSTEM)).rejects.toMatchObject({
+    await expect(
+      updatePolicy({ appId: app.id, policy: { allowedModels: [] }, actor: SYSTEM }),
+    ).rejects.toMatchObject({
       field: 'allowedModels',
     });
   });
@@ -262,11 +266,13 @@ describe('app rules in lib/apps', () => {
       const other = await seedUser('admin');
       const app = await requestAs(admin);
       await approve(app.id, policy, as(other));
-      expect(await refusal(updatePolicy(app.id, { rpmLimit: 1000 }, as(admin)))).toMatch(/four-eyes/);
-      await suspend(app.id, 'cost review', as(other));
-      expect(await refusal(reinstate(app.id, as(admin)))).toMatch(/four-eyes/);
+      expect(
+        await refusal(updatePolicy({ appId: app.id, policy: { rpmLimit: 1000 }, actor: as(admin) })),
+      ).toMatch(/four-eyes/);
+      await suspend({ appId: app.id, reason: 'cost review', actor: as(other) });
+      expect(await refusal(reinstate({ appId: app.id, actor: as(admin) }))).toMatch(/four-eyes/);
       expect(await status(app.id)).toBe('suspended');
-      await reinstate(app.id, as(other));
+      await reinstate({ appId: app.id, actor: as(other) });
       expect(await status(app.id)).toBe('approved');
     });
 
@@ -317,7 +323,7 @@ describe('app rules in lib/apps', () => {
         include: { user: true },
       });
       const actor = { id: owner.userId, email: owner.user.email };
-      expect(await resubmit(app.id, input(app.name), actor)).toEqual({ edited: true });
+      expect(await resubmit({ appId: app.id, request: input(app.name), actor })).toEqual({ edited: true });
       const saved = await db().app.findUniqueOrThrow({ where: { id: app.id } });
       expect([saved.status, saved.expectedVolume]).toEqual(['pending', 'high']);
       expect(
@@ -325,14 +331,16 @@ describe('app rules in lib/apps', () => {
           where: { appId: app.id, decision: 'edited', reviewerId: owner.userId },
         }),
       ).toBe(1);
-      await reject(app.id, 'out of scope', SYSTEM);
-      const e = await resubmit(app.id, input(app.name), actor).catch((err: unknown) => err);
+      await reject({ appId: app.id, reason: 'out of scope', actor: SYSTEM });
+      const e = await resubmit({ appId: app.id, request: input(app.name), actor }).catch(
+        (err: unknown) => err,
+      );
       expect(e).toBeInstanceOf(DomainError);
     });
 
     it('an open request is withdrawn (its name is free again); a decided one is not', async () => {
       const app = await request(false);
-      await withdraw(app.id, SYSTEM);
+      await withdraw({ appId: app.id, actor: SYSTEM });
       expect(await db().app.findUnique({ where: { id: app.id } })).toBeNull();
       expect(
         await db().auditEvent.findFirstOrThrow({ where: { targetId: app.id, action: 'app.withdrawn' } }),
@@ -341,7 +349,7 @@ describe('app rules in lib/apps', () => {
       expect(again.name).toBe(app.name);
 
       const { app: approved } = await seedApp({ models: ['gpt-4o-mini-2024-07-18'] });
-      const e = await withdraw(approved.id, SYSTEM).catch((err: unknown) => err);
+      const e = await withdraw({ appId: approved.id, actor: SYSTEM }).catch((err: unknown) => err);
       expect((e as DomainError).message).toMatch(/only an open request can be withdrawn/);
       expect(await db().app.findUnique({ where: { id: approved.id } })).not.toBeNull();
     });
@@ -358,7 +366,7 @@ describe('app rules in lib/apps', () => {
       expect((await message(disabled.email)).replace(disabled.email, 'X')).toBe(
         missing.replace('nobody-here@test.portico', 'X'),
       );
-      await reject(app.id, 'out of scope', SYSTEM);
+      await reject({ appId: app.id, reason: 'out of scope', actor: SYSTEM });
       expect(await message(member.email)).toMatch(/a rejected app takes no new owners/);
     });
   });

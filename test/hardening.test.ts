@@ -220,7 +220,7 @@ describe('many instances', () => {
     const { SYSTEM } = await import('../lib/audit');
     const t0 = Date.now();
     await revokeKey(k.keyId!, SYSTEM);
-    await suspend(a.app.id, 'security review pending', SYSTEM);
+    await suspend({ appId: a.app.id, reason: 'security review pending', actor: SYSTEM });
     for (const b of bases) {
       await expect
         .poll(async () => (await chat(b, k.key!)).status, { timeout: 5_000, interval: 100 })

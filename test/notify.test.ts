@@ -325,14 +325,22 @@ describe('the workflow notifies', () => {
     const asked = await until(() => mailsTo(reviewer.email).filter((m) => m.subject.includes(app.name)));
     expect(asked[0]!.subject).toBe(`[Portico] New access request: ${app.name}`);
 
-    await requestChanges(app.id, 'Name the sponsor', { id: reviewer.id, email: reviewer.email });
+    await requestChanges({
+      appId: app.id,
+      reason: 'Name the sponsor',
+      actor: { id: reviewer.id, email: reviewer.email },
+    });
     const back = await until(() => mailsTo(owner.email).filter((m) => m.subject.includes(app.name)));
     expect(back[0]!.text).toContain('Name the sponsor');
 
-    await resubmit(app.id, input, { id: owner.id, email: owner.email });
+    await resubmit({ appId: app.id, request: input, actor: { id: owner.id, email: owner.email } });
     await until(() => mailsTo(reviewer.email).filter((m) => m.subject.includes(app.name)), 2);
 
-    await reject(app.id, 'Out of scope for Portico', { id: reviewer.id, email: reviewer.email });
+    await reject({
+      appId: app.id,
+      reason: 'Out of scope for Portico',
+      actor: { id: reviewer.id, email: reviewer.email },
+    });
     const decided = await until(() => mailsTo(owner.email).filter((m) => m.subject.includes(app.name)), 2);
     expect(decided.map((m) => m.text).join('\n')).toContain('Out of scope for Portico');
   });

@@ -6,7 +6,9 @@ import { gatewayConfig } from '../config';
 import { DomainError } from '../errors';
 import { plainText } from '../text';
 import { notify } from '../notify';
-import { configuredNames, independentReviewer, limitsSchema, reasonSchema, review } from '.';
+import { independentReviewer } from './four-eyes';
+import { recordReview } from './record-review';
+import { configuredNames, limitsSchema, reasonSchema } from './schemas';
 
 /**
  * Amendments: the access request's second form. An approved app's owners ask for more (models, endpoints, adapters,
@@ -143,7 +145,7 @@ export async function requestAmendment(appId: string, input: AmendmentRequest, a
         monthlyTokenBudget: ask.monthlyTokenBudget === null ? null : BigInt(ask.monthlyTokenBudget),
       },
     });
-    await review(appId, 'amendment_requested', actor, reason, asked, tx);
+    await recordReview({ tx, appId, decision: 'amendment_requested', actor, reason, details: asked });
     await audit(actor, 'app.amendment_requested', { type: 'app', id: appId }, { reason, ...asked }, tx);
     return amendment;
   });
@@ -240,7 +242,7 @@ export async function approveAmendment(
   if (!note && !grant.images && !grant.audio && LIMITS.every((k) => grant[k] === null))
     throw new DomainError('invalid', 'grant at least one thing, or reject the amendment with a reason');
   const app = await db().$transaction(async (tx) => {
-    const who = await independentReviewer(appId, actor, tx, a.requestedById);
+    const who = await independentReviewer({ appId, actor, tx, amendmentBy: a.requestedById });
     const current = await tx.app.findUnique({ where: { id: appId }, select: GRANTED_SELECT });
     if (!current) throw new DomainError('not_found', 'no such app');
     if (current.status !== 'approved')
@@ -265,7 +267,7 @@ export async function approveAmendment(
       },
     });
     if (updated.count === 0) throw new DomainError('invalid', 'the app changed meanwhile; reload the page');
-    await review(appId, 'amendment_approved', actor, null, changed, tx);
+    await recordReview({ tx, appId, decision: 'amendment_approved', actor, details: changed });
     await audit(actor, 'app.amendment_approved', { type: 'app', id: appId }, { ...changed, ...who }, tx);
     return current;
   });
@@ -285,9 +287,9 @@ export async function rejectAmendment(appId: string, amendmentId: string, reason
   const why = reasonSchema.parse(reason);
   const a = await openAmendment(appId, amendmentId);
   const app = await db().$transaction(async (tx) => {
-    const who = await independentReviewer(appId, actor, tx, a.requestedById);
+    const who = await independentReviewer({ appId, actor, tx, amendmentBy: a.requestedById });
     await decide(tx, amendmentId, 'rejected', actor, why);
-    await review(appId, 'amendment_rejected', actor, why, undefined, tx);
+    await recordReview({ tx, appId, decision: 'amendment_rejected', actor, reason: why });
     await audit(actor, 'app.amendment_rejected', { type: 'app', id: appId }, { reason: why, ...who }, tx);
     return tx.app.findUniqueOrThrow({ where: { id: appId }, select: { name: true } });
   });
@@ -306,7 +308,7 @@ export async function withdrawAmendment(appId: string, amendmentId: string, acto
   await openAmendment(appId, amendmentId);
   await db().$transaction(async (tx) => {
     await decide(tx, amendmentId, 'withdrawn', actor, null);
-    await review(appId, 'amendment_withdrawn', actor, null, undefined, tx);
+    await recordReview({ tx, appId, decision: 'amendment_withdrawn', actor });
     await audit(actor, 'app.amendment_withdrawn', { type: 'app', id: appId }, undefined, tx);
   });
 }

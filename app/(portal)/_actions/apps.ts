@@ -100,7 +100,7 @@ export async function resubmitAction(_prev: FormState, fd: FormData): Promise<Fo
   const user = await requireActionUser();
   const appId = await requireManage(user, fd.get('appId'));
   return runForm(REQUEST_LABELS, echo(fd, REQUEST_FIELDS), async () => {
-    const { edited } = await resubmit(appId, readRequest(fd), await actorOf(user));
+    const { edited } = await resubmit({ appId, request: readRequest(fd), actor: await actorOf(user) });
     revalidatePath('/', 'layout');
     redirect(`/apps/${appId}?${edited ? 'edited' : 'resubmitted'}=1`);
   });
@@ -110,7 +110,7 @@ export async function withdrawAction(_prev: FormState, fd: FormData): Promise<Fo
   const user = await requireActionUser();
   const appId = await requireManage(user, fd.get('appId'));
   return runForm({}, undefined, async () => {
-    await withdraw(appId, await actorOf(user));
+    await withdraw({ appId, actor: await actorOf(user) });
     revalidatePath('/', 'layout');
     redirect('/apps?withdrawn=1');
   });

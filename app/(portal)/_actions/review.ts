@@ -94,8 +94,8 @@ export async function decideAction(_prev: FormState, fd: FormData): Promise<Form
       })
       .parse({ decision: fd.get('decision') ?? undefined, reason: text(fd, 'reason') });
     const actor = await actorOf(user);
-    if (decision === 'reject') await reject(appId, reason, actor);
-    else await requestChanges(appId, reason, actor);
+    if (decision === 'reject') await reject({ appId, reason, actor });
+    else await requestChanges({ appId, reason, actor });
     revalidatePath('/', 'layout');
     redirect(`/review?decided=${appId}`);
   });
@@ -105,7 +105,7 @@ export async function updatePolicyAction(_prev: FormState, fd: FormData): Promis
   const user = await requireActionUser(ADMINS);
   const appId = appIdFrom(fd);
   return runForm(POLICY_LABELS, echo(fd, POLICY_FIELDS), async () => {
-    await updatePolicy(appId, readPolicy(fd), await actorOf(user));
+    await updatePolicy({ appId, policy: readPolicy(fd), actor: await actorOf(user) });
     refresh();
     return {
       ok: true,
@@ -120,7 +120,7 @@ export async function suspendAction(_prev: FormState, fd: FormData): Promise<For
   const appId = appIdFrom(fd);
   return runForm({ reason: 'The reason' }, echo(fd, ['reason']), async () => {
     const { reason } = z.object({ reason: reasonSchema }).parse({ reason: text(fd, 'reason') });
-    await suspend(appId, reason, await actorOf(user));
+    await suspend({ appId, reason, actor: await actorOf(user) });
     refresh();
     return { ok: true, message: 'App suspended: its keys are refused with 403 from now on.', at: Date.now() };
   });
@@ -131,7 +131,7 @@ export async function reinstateAction(_prev: FormState, fd: FormData): Promise<F
   const appId = appIdFrom(fd);
   return runForm({ reason: 'The note' }, echo(fd, ['reason']), async () => {
     const { reason } = z.object({ reason: noteSchema }).parse({ reason: text(fd, 'reason') });
-    await reinstate(appId, await actorOf(user), reason || undefined);
+    await reinstate({ appId, actor: await actorOf(user), note: reason || undefined });
     refresh();
     return { ok: true, message: 'App reinstated: its keys work again.', at: Date.now() };
   });

@@ -188,7 +188,9 @@ export default async function AppPage({ params, searchParams }: Params) {
   const models = [...gatewayConfig().models.keys()];
   // Four eyes: an admin who owns or requested the app may suspend it, not widen or reinstate it.
   const selfGrant =
-    admin && (approved || app.status === 'suspended') ? await grantRefusal(app.id, { id: user.id }) : null;
+    admin && (approved || app.status === 'suspended')
+      ? await grantRefusal({ appId: app.id, actor: { id: user.id } })
+      : null;
 
   return (
     <>

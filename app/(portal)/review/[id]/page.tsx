@@ -34,9 +34,9 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
   const open = app.status === 'pending' || app.status === 'changes_requested';
   const amendment = app.status === 'approved' ? await pendingAmendment(app.id) : null;
   const selfGrant = open
-    ? await grantRefusal(app.id, { id: user.id })
+    ? await grantRefusal({ appId: app.id, actor: { id: user.id } })
     : amendment
-      ? await grantRefusal(app.id, { id: user.id }, amendment.requestedById)
+      ? await grantRefusal({ appId: app.id, actor: { id: user.id }, amendmentBy: amendment.requestedById })
       : null;
   return (
     <>
