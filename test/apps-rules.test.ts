@@ -12,6 +12,7 @@ import {
   withdraw,
 } from '../lib/apps';
 import { addOwner } from '../lib/apps/owners';
+import { createUser } from '../lib/users';
 import { gatewayConfig, setGatewayConfig } from '../lib/config';
 import { DomainError } from '../lib/errors';
 import { SYSTEM, type Actor } from '../lib/audit';
@@ -390,5 +391,28 @@ describe('app rules in lib/apps', () => {
     );
     const saved = await db().app.findUniqueOrThrow({ where: { id: app.id } });
     expect([saved.description, saved.useCase]).toEqual(['Drafts setirw letters', 'u']);
+  });
+});
+
+// The account rules live in lib/users too: the portal's form and the CLI go through createUser.
+describe('account rules in lib/users', () => {
+  it('a person creating an account gives it a password (no single sign-on here); the operator at the shell need not', async () => {
+    const admin = await seedUser('admin');
+    const email = `nopass-${Math.random().toString(36).slice(2, 10)}@test.portico`;
+    const e = await issue(createUser({ email, role: 'member' }, { id: admin.id, email: admin.email }));
+    expect(e).toMatchObject({
+      path: ['password'],
+      message: 'is required: single sign-on is not configured, so a password is the only way to sign in',
+    });
+    expect(await db().user.count({ where: { email } })).toBe(0);
+    expect((await issue(createUser({ email, role: 'member', password: 'short' }, SYSTEM)))?.message).toMatch(
+      /at least 12 characters/,
+    );
+    const made = await createUser({ email, role: 'member' }, SYSTEM);
+    const saved = await db().user.findUniqueOrThrow({
+      where: { id: made.id },
+      select: { passwordHash: true },
+    });
+    expect(saved.passwordHash).toBeNull();
   });
 });

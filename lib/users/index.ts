@@ -6,6 +6,7 @@ import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../auth/passw
 import { audit, type Actor } from '../audit';
 import type { Role } from '../generated/prisma/enums';
 import { plainText } from '../text';
+import { oidcEnabled } from '../auth/sso';
 
 export const roleSchema = z.enum(['admin', 'reviewer', 'member']);
 /** An email address: "is required" when empty (before "must be an email address"), stored in lower case. */
@@ -22,6 +23,30 @@ export const passwordSchema = z
   .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(256, 'must be at most 256 characters');
 
+/**
+ * A new account's password. Required, unless single sign-on is configured (an account without one signs in there)
+ * or the operator creates the account at the server's shell (actor without id: the CLI's `user add` and `app add
+ * --owner`, the bench and the soak make owners who never sign in, or who get a password later with `user password`).
+ */
+export const newPasswordSchema = (actor: Actor) =>
+  z
+    .string()
+    .optional()
+    .superRefine((p, ctx) => {
+      if (!p) {
+        if (actor.id && !oidcEnabled())
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'is required: single sign-on is not configured, so a password is the only way to sign in',
+          });
+        return;
+      }
+      const r = passwordSchema.safeParse(p);
+      if (!r.success) ctx.addIssue({ code: 'custom', message: r.error.issues[0]?.message ?? 'is not valid' });
+    });
+
+/** An account, written with its audit entry; the password as newPasswordSchema says. */
 export async function createUser(
   input: {
     email: string;
@@ -34,7 +59,8 @@ export async function createUser(
   actor: Actor,
 ): Promise<{ id: string; email: string; role: Role }> {
   const email = emailSchema.parse(input.email);
-  const passwordHash = input.password ? await hashPassword(passwordSchema.parse(input.password)) : null;
+  const { password } = z.object({ password: newPasswordSchema(actor) }).parse({ password: input.password });
+  const passwordHash = password ? await hashPassword(password) : null;
   const existing = await db().user.findUnique({ where: { email }, select: { id: true } });
   if (existing) throw new DomainError('conflict', `a user with email ${email} already exists`);
   // The row and its audit entry together.

@@ -2,12 +2,12 @@
 
 import { refresh } from 'next/cache';
 import { z } from 'zod';
-import { oidcEnabled } from '@/lib/auth/options';
 import { ADMINS, actorOf, requireActionUser } from '@/lib/auth/session';
+import type { Actor } from '@/lib/audit';
 import {
   createUser,
   emailSchema,
-  passwordSchema,
+  newPasswordSchema,
   resetPassword,
   roleSchema,
   setDisabled,
@@ -18,24 +18,14 @@ import { echo, runForm, text } from './run';
 import { idSchema } from './guard';
 import type { FormState, ResetState } from './state';
 
-const createForm = z.object({
-  email: emailSchema,
-  name: userNameSchema,
-  role: roleSchema.or(z.undefined()).refine((v) => v !== undefined, 'Choose a role'),
-  // Empty: a single sign-on user, who has no password (only when single sign-on is configured).
-  password: z.string().superRefine((p, ctx) => {
-    if (p === '') {
-      if (!oidcEnabled())
-        ctx.addIssue({
-          code: 'custom',
-          message: 'is required: single sign-on is not configured, so a password is the only way to sign in',
-        });
-      return;
-    }
-    const r = passwordSchema.safeParse(p);
-    if (!r.success) ctx.addIssue({ code: 'custom', message: r.error.issues[0]?.message ?? 'is not valid' });
-  }),
-});
+/** The form's fields; the password rule (required unless single sign-on) is lib/users' own. */
+const createForm = (actor: Actor) =>
+  z.object({
+    email: emailSchema,
+    name: userNameSchema,
+    role: roleSchema.or(z.undefined()).refine((v) => v !== undefined, 'Choose a role'),
+    password: newPasswordSchema(actor),
+  });
 
 export async function createUserAction(_prev: FormState, fd: FormData): Promise<FormState> {
   const user = await requireActionUser(ADMINS);
@@ -44,7 +34,8 @@ export async function createUserAction(_prev: FormState, fd: FormData): Promise<
     { email: 'Email', name: 'Name', role: 'Role', password: 'Password' },
     echo(fd, ['email', 'name', 'role']),
     async () => {
-      const input = createForm.parse({
+      const actor = await actorOf(user);
+      const input = createForm(actor).parse({
         email: text(fd, 'email').trim(),
         name: text(fd, 'name'),
         role: fd.get('role') ?? undefined,
@@ -57,7 +48,7 @@ export async function createUserAction(_prev: FormState, fd: FormData): Promise<
           role: input.role!,
           password: input.password || undefined,
         },
-        await actorOf(user),
+        actor,
       );
       refresh();
       return {
