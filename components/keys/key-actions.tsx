@@ -8,6 +8,7 @@ import { describedBy, Field, Input, Select } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { createKeyAction, revokeKeyAction, rotateKeyAction } from '@/app/(portal)/_actions/keys';
 import type { FormState, NewKeyState } from '@/app/(portal)/_actions/state';
+import { GRACE_CHOICES, GRACE_MINUTES } from '@/lib/keys/grace';
 import { useShowKey } from './shown-key';
 
 /** Opens a dialog; closing it remounts the content, so a shown key is gone from memory and the form starts fresh. */
@@ -109,14 +110,6 @@ function CreateKeyForm({ appId, onDone }: { appId: string; onDone: () => void })
   );
 }
 
-const GRACE = [
-  ['0', 'No grace: the old key stops now'],
-  ['3600', '1 hour'],
-  ['86400', '24 hours'],
-  ['604800', '7 days'],
-  ['custom', 'Custom'],
-] as const;
-
 export function RotateKeyButton({
   appId,
   keyId,
@@ -175,7 +168,7 @@ function RotateKeyForm({ appId, keyId, onDone }: { appId: string; keyId: string;
           How long should the old key keep working?
         </legend>
         <div className="mt-2 space-y-2">
-          {GRACE.map(([value, label]) => (
+          {GRACE_CHOICES.map(([value, label]) => (
             <label key={value} className="flex items-center gap-2 text-sm">
               <input
                 type="radio"
@@ -196,7 +189,7 @@ function RotateKeyForm({ appId, keyId, onDone }: { appId: string; keyId: string;
           id="grace-minutes"
           label="Minutes"
           required
-          hint="From 1 minute to 10,080 (7 days)."
+          hint={`From 1 minute to ${GRACE_MINUTES.max.toLocaleString('en-US')} (7 days).`}
           error={err.customMinutes}
         >
           <Input
@@ -204,8 +197,8 @@ function RotateKeyForm({ appId, keyId, onDone }: { appId: string; keyId: string;
             name="customMinutes"
             type="number"
             inputMode="numeric"
-            min={1}
-            max={10080}
+            min={GRACE_MINUTES.min}
+            max={GRACE_MINUTES.max}
             step={1}
             required
             autoFocus

@@ -6,9 +6,9 @@ import { publishInvalidation } from '../events/publish';
 import { DomainError } from '../errors';
 import { generateKey } from './format';
 import { env } from '../env';
+import { graceSecondsSchema } from './grace';
 
 export const keyNameSchema = plainText().min(1, 'is required').max(80, 'must be at most 80 characters');
-export const MAX_GRACE_SECONDS = 7 * 24 * 3600;
 
 function keyPrefix() {
   return env().PORTICO_KEY_PREFIX;
@@ -95,7 +95,7 @@ export async function revokeKey(keyId: string, actor: Actor, appId?: string) {
  * then stops (its expiry is moved to the end of the grace; 0 = at once).
  */
 export async function rotateKey(keyId: string, graceSeconds: number, actor: Actor, appId?: string) {
-  const grace = z.number().int().min(0).max(MAX_GRACE_SECONDS).parse(graceSeconds);
+  const grace = graceSecondsSchema.parse(graceSeconds);
   const old = await db().apiKey.findFirst({
     where: { id: keyId, ...(appId ? { appId } : {}) },
     select: {

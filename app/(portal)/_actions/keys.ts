@@ -4,6 +4,7 @@ import { refresh } from 'next/cache';
 import { z } from 'zod';
 import { actorOf, requireActionUser } from '@/lib/auth/session';
 import { displayKey } from '@/lib/keys/format';
+import { graceChoiceSchema } from '@/lib/keys/grace';
 import { createKey, keyNameSchema, revokeKey, rotateKey } from '@/lib/keys/manage';
 import { echo, runForm, text } from './run';
 import { idOr404, requireManage } from './guard';
@@ -40,26 +41,6 @@ export async function createKeyAction(_prev: NewKeyState, fd: FormData): Promise
   );
 }
 
-/** Grace periods offered, in seconds; "custom" takes minutes (1 minute to 7 days). */
-const graceSchema = z
-  .object({
-    grace: z.enum(['0', '3600', '86400', '604800', 'custom'], { error: 'is not one of the choices' }),
-    customMinutes: z.string(),
-  })
-  .transform((g, ctx) => {
-    if (g.grace !== 'custom') return Number(g.grace);
-    const minutes = Number(g.customMinutes);
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['customMinutes'],
-        message: 'must be a whole number of minutes from 1 to 10080 (7 days)',
-      });
-      return z.NEVER;
-    }
-    return minutes * 60;
-  });
-
 export async function rotateKeyAction(_prev: NewKeyState, fd: FormData): Promise<NewKeyState> {
   const user = await requireActionUser();
   const appId = await requireManage(user, fd.get('appId'));
@@ -68,7 +49,7 @@ export async function rotateKeyAction(_prev: NewKeyState, fd: FormData): Promise
     echo(fd, ['grace', 'customMinutes']),
     async () => {
       const keyId = idOr404(fd.get('keyId'));
-      const seconds = graceSchema.parse({
+      const seconds = graceChoiceSchema.parse({
         grace: text(fd, 'grace'),
         customMinutes: text(fd, 'customMinutes'),
       });
