@@ -14,7 +14,7 @@ import {
   US_STATES,
   words,
 } from './lexicon';
-import { WordTable, type PackedWordTable } from './wordtable';
+import { hashOf, WordTable, type PackedWordTable } from './wordtable';
 
 // What the engine knows of a word, from the dictionaries: one packed table, one lookup per word.
 
@@ -218,16 +218,44 @@ export function exportWordIndex(): PackedWordIndex {
 /** Installs an index built elsewhere (see exportWordIndex); the word lists are then never loaded here. */
 export function importWordIndex(p: PackedWordIndex): void {
   index = { table: new WordTable(p.table), zips: p.zips, deletions: p.deletions };
+  hotWords.fill(undefined);
+}
+
+// The words every text repeats ("the", "with", "mg", "daily"), kept at hand: the table is megabytes, and each of its
+// lookups reads three places of it that a request's other work has pushed out of the processor's caches. Only
+// entries that can name no one and nowhere are kept (an ordinary, clinical or function word, in no list of names,
+// towns or eponyms), so that what stays in memory between requests is dictionary words, never a patient's.
+const HOT_BITS = 12;
+const HOT_MASK = (1 << HOT_BITS) - 1;
+const hotWords: (string | undefined)[] = new Array<string | undefined>(1 << HOT_BITS);
+const hotEntries = new Uint32Array(1 << HOT_BITS);
+const NAMING = (F.GIVEN | F.CITY_FIRST | F.CITY | F.ANY_CITY | F.EPONYM) << FLAG_SHIFT;
+let lastHash = 0;
+
+/** Whether an entry may be kept at hand: its word is a dictionary word that names no one and nowhere. */
+function harmless(entry: number): boolean {
+  const kind = entry & KIND_MASK;
+  return (kind === Kind.Stop || kind === Kind.Clinical || kind === Kind.Word) && (entry & NAMING) === 0;
 }
 
 /** A word's entry (kind in the low 3 bits, list flags above), looked up on its lower-case form. */
 export function wordEntry(lower: string): number | undefined {
-  return (index ?? wordIndex()).table.get(lower);
+  const table = (index ?? wordIndex()).table;
+  const h = hashOf(lower, 0, lower.length);
+  lastHash = h;
+  const slot = h & HOT_MASK;
+  if (hotWords[slot] === lower) return hotEntries[slot];
+  const entry = table.getHashed(lower, h);
+  if (entry !== undefined && harmless(entry)) {
+    hotWords[slot] = lower;
+    hotEntries[slot] = entry;
+  }
+  return entry;
 }
 
 /** FNV-1a of the word `wordEntry` looked up last (it hashes the word anyway). */
 export function lastWordHash(): number {
-  return (index ?? wordIndex()).table.lastHash;
+  return lastHash;
 }
 
 /** Whether a five-digit string is a valid US ZIP code. */

@@ -2,8 +2,8 @@
 // offsets and values in typed arrays, an open-addressing hash table of entry numbers. About 10 bytes a
 // word instead of the ~100 a Map entry with its own string costs, and no allocation per lookup.
 
-function hashOf(s: string, from: number, to: number): number {
-  // FNV-1a over UTF-16 code units.
+/** FNV-1a over UTF-16 code units of `s` from `from` to `to`: the hash the table files its keys by. */
+export function hashOf(s: string, from: number, to: number): number {
   let h = 0x811c9dc5;
   for (let i = from; i < to; i++) {
     h ^= s.charCodeAt(i);
@@ -81,14 +81,14 @@ export class WordTable {
     }
   }
 
-  /** FNV-1a of the last key `get` looked up: callers that hash the word anyway read it here. */
-  lastHash = 0;
-
   get(key: string): number | undefined {
+    return this.getHashed(key, hashOf(key, 0, key.length));
+  }
+
+  /** `get` for a caller that has the key's hash (`hashOf`) already. */
+  getHashed(key: string, h: number): number | undefined {
     const len = key.length;
     const { keys, starts, slots, mask } = this;
-    const h = hashOf(key, 0, len);
-    this.lastHash = h;
     let slot = h & mask;
     for (;;) {
       const e = slots[slot] ?? 0;

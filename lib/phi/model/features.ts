@@ -82,27 +82,6 @@ function upperCode(c: number): boolean {
   return ch !== ch.toLowerCase();
 }
 
-/**
- * Hash of a word's shape: "Baker" Xxx, "BAKER" XX, "SBPs" XXx, "B0J" XdX, "O'Brien" X'Xxx (classes of characters,
- * runs cut at two, at most eight), computed without building the string.
- */
-function shapeHash(text: string, from: number, to: number): number {
-  let h = 0x811c9dc5;
-  let last = -1;
-  let run = 0;
-  let written = 0;
-  for (let k = from; k < to && written < 8; k++) {
-    const c = text.charCodeAt(k);
-    const cls = isDigit(c) ? 100 : isLetter(c) ? (upperCode(c) ? 88 : 120) : c;
-    run = cls === last ? run + 1 : 1;
-    last = cls;
-    if (run > 2) continue;
-    h = Math.imul(h ^ cls, 0x01000193);
-    written++;
-  }
-  return h >>> 0;
-}
-
 const PUNCT_HASH: number[] = [];
 function punctHash(c: number): number {
   if (c >= 128) return mix(0x70756e63, c);
@@ -132,19 +111,45 @@ export function tokenizeForTagger(text: string): MTok[] {
       let letters = 0;
       let digits = 0;
       let uppers = 0;
+      // The word's shape, hashed in the same pass: "Baker" Xxx, "BAKER" XX, "SBPs" XXx, "B0J" XdX, "O'Brien" X'Xxx
+      // (classes of characters, runs cut at two, at most eight), without building the string.
+      let shape = 0x811c9dc5;
+      let last = -1;
+      let run = 0;
+      let written = 0;
       while (i < n) {
         const d = text.charCodeAt(i);
+        let cls: number;
         if (isLetter(d)) {
           letters++;
-          if (upperCode(d)) uppers++;
-        } else if (isDigit(d)) digits++;
-        else if ((d === 39 || d === 0x2019) && i + 1 < n && isLetter(text.charCodeAt(i + 1)) && letters > 0) {
+          if (upperCode(d)) {
+            uppers++;
+            cls = 88;
+          } else cls = 120;
+        } else if (isDigit(d)) {
+          digits++;
+          cls = 100;
+        } else if (
+          (d === 39 || d === 0x2019) &&
+          i + 1 < n &&
+          isLetter(text.charCodeAt(i + 1)) &&
+          letters > 0
+        ) {
           // O'Brien, Parkinson's: an apostrophe between letters belongs to the word
+          cls = d;
         } else break;
         i++;
+        if (written === 8) continue;
+        run = cls === last ? run + 1 : 1;
+        last = cls;
+        if (run > 2) continue;
+        shape = Math.imul(shape ^ cls, 0x01000193);
+        written++;
       }
+      shape >>>= 0;
       const raw = text.slice(start, i);
-      const lower = raw.toLowerCase();
+      // No capital in it: lower case already.
+      const lower = uppers === 0 ? raw : raw.toLowerCase();
       const first = nl || SENTENCE_END.has(prevPunct) || toks.length === 0;
       let kind: number;
       let flags = 0;
@@ -169,7 +174,7 @@ export function tokenizeForTagger(text: string): MTok[] {
       } else {
         kind = letters === 0 ? K_NUMBER : K_ALNUM;
         // A number's own digits are never a feature: only how many there are.
-        word = letters === 0 ? mix(0x6e756d, Math.min(digits, 12)) : mix(0x616c6e, shapeHash(text, start, i));
+        word = letters === 0 ? mix(0x6e756d, Math.min(digits, 12)) : mix(0x616c6e, shape);
         casing = letters === 0 ? CASE_NONE : uppers === letters ? CASE_UPPER : CASE_LOWER;
       }
       toks.push({
@@ -179,7 +184,7 @@ export function tokenizeForTagger(text: string): MTok[] {
         kind,
         flags,
         word,
-        shape: shapeHash(text, start, i),
+        shape,
         // Affixes serve the scored word only, and function words are never scored.
         prefix: digits === 0 && kind !== Kind.Stop ? fnv(lower, 0, Math.min(3, lower.length)) : 0,
         suffix: digits === 0 && kind !== Kind.Stop ? fnv(lower, Math.max(0, lower.length - 3)) : 0,
@@ -313,80 +318,86 @@ function kc(x: MTok): number {
   return x.kind * 8 + x.casing;
 }
 
-function pushFlags(out: number[], template: number, flags: number): void {
+/** Room for one token's features: 28 templates and at most 21 list flags on each of three tokens. */
+export const MAX_FEATURES = 128;
+
+function pushFlags(out: Int32Array, n: number, template: number, flags: number): number {
   // Only the set bits: lowest first, each cleared in turn.
-  for (let f = flags; f !== 0; f &= f - 1) out.push(mix(template, 31 - Math.clz32(f & -f)));
+  for (let f = flags; f !== 0; f &= f - 1) out[n++] = mix(template, 31 - Math.clz32(f & -f));
+  return n;
 }
 
-/** The label-free features of token i (the caller adds `labelFeatures`). */
+/** The alphanumeric token nearest to i in direction `step` within three tokens, whatever punctuation stands between. */
+function nearestWord(toks: readonly MTok[], i: number, step: 1 | -1): MTok {
+  for (let k = 1; k <= 3; k++) {
+    const t = toks[i + k * step];
+    if (!t) break;
+    if (t.alnum) return t;
+  }
+  return NONE;
+}
+
+/**
+ * Writes the label-free features of token i into `out` from index 0 and returns how many (the caller adds
+ * `labelFeatures`). Features are hashes; `out` holds them as int32, which `& mask` reads the same.
+ */
 export function staticFeatures(
   toks: readonly MTok[],
   i: number,
   docCase: number,
   use: Map<number, number>,
-  out: number[],
-): void {
-  out.length = 0;
+  out: Int32Array,
+): number {
   const t = toks[i] ?? NONE;
   const m1 = toks[i - 1] ?? NONE;
   const m2 = toks[i - 2] ?? NONE;
   const p1 = toks[i + 1] ?? NONE;
   const p2 = toks[i + 2] ?? NONE;
-  out.push(
-    mix(T.bias, 0),
-    mix(T.w0, t.word),
-    mix(T.wm1, m1.word),
-    mix(T.wp1, p1.word),
-    mix(T.wm2, m2.word),
-    mix(T.wp2, p2.word),
-    mix(T.shape0, t.shape ^ docCase),
-    mix(T.shapem1, m1.shape),
-    mix(T.shapep1, p1.shape),
-    mix(T.kind0, kc(t) * 4 + docCase),
-    mix(T.kindm1, kc(m1)),
-    mix(T.kindp1, kc(p1)),
-    mix(T.len, Math.min(t.len, 10) * 16 + t.kind),
-    mix(T.first, (t.first ? 1 : 0) * 256 + kc(t) * 4 + docCase),
-    mix(T.lines, (t.nl ? 1 : 0) + (p1.nl ? 2 : 0)),
-    mix(T.wm1shape, mix(m1.word, t.shape)),
-    mix(T.wp1shape, mix(p1.word, t.shape)),
-    mix(T.case3, ((m1.casing * 5 + t.casing) * 5 + p1.casing) * 3 + docCase),
-  );
+  const kct = kc(t);
+  out[0] = mix(T.bias, 0);
+  out[1] = mix(T.w0, t.word);
+  out[2] = mix(T.wm1, m1.word);
+  out[3] = mix(T.wp1, p1.word);
+  out[4] = mix(T.wm2, m2.word);
+  out[5] = mix(T.wp2, p2.word);
+  out[6] = mix(T.shape0, t.shape ^ docCase);
+  out[7] = mix(T.shapem1, m1.shape);
+  out[8] = mix(T.shapep1, p1.shape);
+  out[9] = mix(T.kind0, kct * 4 + docCase);
+  out[10] = mix(T.kindm1, kc(m1));
+  out[11] = mix(T.kindp1, kc(p1));
+  out[12] = mix(T.len, Math.min(t.len, 10) * 16 + t.kind);
+  out[13] = mix(T.first, (t.first ? 1 : 0) * 256 + kct * 4 + docCase);
+  out[14] = mix(T.lines, (t.nl ? 1 : 0) + (p1.nl ? 2 : 0));
+  out[15] = mix(T.wm1shape, mix(m1.word, t.shape));
+  out[16] = mix(T.wp1shape, mix(p1.word, t.shape));
+  out[17] = mix(T.case3, ((m1.casing * 5 + t.casing) * 5 + p1.casing) * 3 + docCase);
   // The nearest words, whatever punctuation stands between ("Dr. Knight", "Jones, RN").
-  let pw = NONE;
-  for (let j = i - 1; j >= 0 && j >= i - 3; j--)
-    if (toks[j]?.alnum) {
-      pw = toks[j] ?? NONE;
-      break;
-    }
-  let nw = NONE;
-  for (let j = i + 1; j < toks.length && j <= i + 3; j++)
-    if (toks[j]?.alnum) {
-      nw = toks[j] ?? NONE;
-      break;
-    }
-  const k0 = kc(t) * 4 + docCase;
-  out.push(
-    mix(T.w0case, mix(t.word, t.casing * 4 + docCase)),
-    mix(T.wm1kind, mix(m1.word, k0)),
-    mix(T.wp1kind, mix(p1.word, k0)),
-    mix(T.pwkind, mix(pw.word, k0)),
-    mix(T.nwkind, mix(nw.word, k0)),
-  );
-  if (t.prefix) out.push(mix(T.prefix, t.prefix), mix(T.suffix, t.suffix));
+  const pw = nearestWord(toks, i, -1);
+  const nw = nearestWord(toks, i, 1);
+  const k0 = kct * 4 + docCase;
+  out[18] = mix(T.w0case, mix(t.word, t.casing * 4 + docCase));
+  out[19] = mix(T.wm1kind, mix(m1.word, k0));
+  out[20] = mix(T.wp1kind, mix(p1.word, k0));
+  out[21] = mix(T.pwkind, mix(pw.word, k0));
+  out[22] = mix(T.nwkind, mix(nw.word, k0));
+  let n = 23;
+  if (t.prefix) {
+    out[n++] = mix(T.prefix, t.prefix);
+    out[n++] = mix(T.suffix, t.suffix);
+  }
   if (docCase === 0 && t.kind <= K_UNKNOWN)
-    out.push(mix(T.usage, ((use.get(t.word) ?? 0) * 5 + t.casing) * 3 + docCase));
-  pushFlags(out, T.flag0, t.flags);
-  pushFlags(out, T.flagm1, m1.flags);
-  pushFlags(out, T.flagp1, p1.flags);
+    out[n++] = mix(T.usage, ((use.get(t.word) ?? 0) * 5 + t.casing) * 3 + docCase);
+  n = pushFlags(out, n, T.flag0, t.flags);
+  n = pushFlags(out, n, T.flagm1, m1.flags);
+  return pushFlags(out, n, T.flagp1, p1.flags);
 }
 
-/** Features of the labels already given to the tokens before this one. */
-export function labelFeatures(t: MTok, prev: number, prev2: number, out: number[]): void {
-  out.push(
-    mix(T.prev, prev),
-    mix(T.prev2, prev * 4 + prev2),
-    mix(T.prevShape, mix(prev, t.shape)),
-    mix(T.prevKind, prev * 64 + t.kind * 8 + t.casing),
-  );
+/** Writes the features of the labels already given to the tokens before this one at `out[n]`; returns the new count. */
+export function labelFeatures(t: MTok, prev: number, prev2: number, out: Int32Array, n: number): number {
+  out[n] = mix(T.prev, prev);
+  out[n + 1] = mix(T.prev2, prev * 4 + prev2);
+  out[n + 2] = mix(T.prevShape, mix(prev, t.shape));
+  out[n + 3] = mix(T.prevKind, prev * 64 + t.kind * 8 + t.casing);
+  return n + 4;
 }

@@ -4,6 +4,7 @@ import {
   K_NUMBER,
   documentCase,
   labelFeatures,
+  MAX_FEATURES,
   NUM_LABELS,
   staticFeatures,
   tokenizeForTagger,
@@ -91,39 +92,42 @@ function prevCode(labels: Uint8Array, toks: readonly MTok[], i: number, back: nu
   return 9;
 }
 
-const feats: number[] = [];
+const feats = new Int32Array(MAX_FEATURES);
 const EMPTY_USAGE = new Map<number, number>();
 const scores = new Float64Array(NUM_LABELS);
 
-export function score(wt: Weights, features: readonly number[], out: Float64Array): void {
+/** The labels' scores of the first `n` features. */
+export function score(wt: Weights, features: Int32Array, n: number, out: Float64Array): void {
   const mask = (1 << wt.bits) - 1;
   const w = wt.w;
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
-  for (const f of features) {
-    const at = (f & mask) * NUM_LABELS;
-    s0 += w[at] ?? 0;
-    s1 += w[at + 1] ?? 0;
-    s2 += w[at + 2] ?? 0;
+  for (let k = 0; k < n; k++) {
+    // Masked into the table, whose length is (mask + 1) * NUM_LABELS: every read is in bounds.
+    const at = (features[k]! & mask) * NUM_LABELS;
+    s0 += w[at]!;
+    s1 += w[at + 1]!;
+    s2 += w[at + 2]!;
   }
   out[0] = s0 * wt.scale + (wt.bias[0] ?? 0);
   out[1] = s1 * wt.scale + (wt.bias[1] ?? 0);
   out[2] = s2 * wt.scale + (wt.bias[2] ?? 0);
 }
 
-/**
- * Labels every word and number of `text`. `learn`, used in training only, is called per word with its features
- * and the predicted label, and returns the label to continue with.
- */
+/** Labels every word and number of `text`. */
 export function tag(wt: Weights, text: string): Tagged {
   return tagTokens(wt, tokenizeForTagger(text));
 }
 
+/**
+ * Labels every word and number of `toks`. `learn`, used in training only, is called per word with its features
+ * (a view valid during the call) and the predicted label, and returns the label to continue with.
+ */
 export function tagTokens(
   wt: Weights,
   toks: MTok[],
-  learn?: (i: number, features: readonly number[], predicted: number) => number,
+  learn?: (i: number, features: Int32Array, predicted: number) => number,
 ): Tagged {
   const labels = new Uint8Array(toks.length);
   const docCase = documentCase(toks);
@@ -131,12 +135,12 @@ export function tagTokens(
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
     if (!t || !candidate(toks, i, labels, docCase)) continue;
-    staticFeatures(toks, i, docCase, use, feats);
-    labelFeatures(t, prevCode(labels, toks, i, 1), prevCode(labels, toks, i, 2), feats);
-    score(wt, feats, scores);
+    let n = staticFeatures(toks, i, docCase, use, feats);
+    n = labelFeatures(t, prevCode(labels, toks, i, 1), prevCode(labels, toks, i, 2), feats, n);
+    score(wt, feats, n, scores);
     let best = 0;
-    for (let c = 1; c < NUM_LABELS; c++) if ((scores[c] ?? 0) > (scores[best] ?? 0)) best = c;
-    labels[i] = learn ? learn(i, feats, best) : best;
+    for (let c = 1; c < NUM_LABELS; c++) if (scores[c]! > scores[best]!) best = c;
+    labels[i] = learn ? learn(i, feats.subarray(0, n), best) : best;
   }
   return { toks, labels };
 }
