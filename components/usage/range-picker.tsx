@@ -2,7 +2,7 @@ import Form from 'next/form';
 import Link from 'next/link';
 import { buttonClass } from '@/components/ui/button';
 import { Input } from '@/components/ui/field';
-import { PRESETS, type Range } from './range';
+import { PRESETS, type Range } from '@/lib/usage/range';
 
 /**
  * The range of a usage page: the last 7 / 30 / 90 days, or two dates. Everything is in the URL, so a view

@@ -1,4 +1,4 @@
-import { MAX_REPORT_DAYS } from '@/lib/usage/queries';
+import { MAX_REPORT_DAYS } from './queries';
 
 /** The ranges offered as one click: the last N days, today (UTC) included. */
 export const PRESETS = [7, 30, 90] as const;

@@ -1,5 +1,5 @@
 import { currentUser, type SessionUser } from '@/lib/auth/session';
-import { parseRange, type Range } from '@/components/usage/range';
+import { parseRange, type Range } from '@/lib/usage/range';
 import { toCsv, type DataTable } from '@/lib/usage/tables';
 
 /** A plain answer for the CSV routes (no page: these are downloads). */

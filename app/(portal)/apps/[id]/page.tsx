@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireUser, isReviewer } from '@/lib/auth/session';
 import { grantRefusal } from '@/lib/apps';
-import { appAccess } from '@/lib/apps/access';
+import { appAccess, type AppAccess } from '@/lib/apps/access';
 import { appDetail, appKeys, type AppDetail } from '@/lib/apps/queries';
 import { gatewayConfig } from '@/lib/config';
 import { StatusHistory } from '@/components/apps/history';
@@ -20,7 +20,8 @@ import { askedSummary } from '@/components/apps/history';
 import { pendingAmendment, askedDetails, type PendingAmendment } from '@/lib/apps/amendments';
 import { withdrawAmendmentAction } from '../../_actions/amendments';
 import { AppUsage } from '@/components/usage/app-usage';
-import { parseRange } from '@/components/usage/range';
+import { parseRange } from '@/lib/usage/range';
+import { loadAppUsage } from '@/lib/usage/app-report';
 import { CreateKeyButton } from '@/components/keys/key-actions';
 import { KeyTable } from '@/components/keys/key-table';
 import { ShownKeyProvider } from '@/components/keys/shown-key';
@@ -185,12 +186,22 @@ export default async function AppPage({ params, searchParams }: Params) {
   const admin = user.role === 'admin';
   const approved = app.status === 'approved';
   const hasKeys = approved || app.status === 'suspended' || keys.length > 0;
-  const models = [...gatewayConfig().models.keys()];
-  // Four eyes: an admin who owns or requested the app may suspend it, not widen or reinstate it.
-  const selfGrant =
+  const range = parseRange(sp);
+  const split = sp.split === 'key' ? 'key' : 'model';
+  const usageApp = {
+    id: app.id,
+    rpmLimit: app.rpmLimit,
+    tpmLimit: app.tpmLimit,
+    monthlyTokenBudget: app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget),
+    monthlyCostBudgetUsd: app.monthlyCostBudgetUsd,
+  };
+  const [selfGrant, usage] = await Promise.all([
+    // Four eyes: an admin who owns or requested the app may suspend it, not widen or reinstate it.
     admin && (approved || app.status === 'suspended')
-      ? await grantRefusal({ appId: app.id, actor: { id: user.id } })
-      : null;
+      ? grantRefusal({ appId: app.id, actor: { id: user.id } })
+      : null,
+    hasKeys ? loadAppUsage({ app: usageApp, range, split }) : null,
+  ]);
 
   return (
     <>
@@ -207,32 +218,7 @@ export default async function AppPage({ params, searchParams }: Params) {
         }
         description={app.description}
         actions={
-          <>
-            {app.status === 'changes_requested' && access.manage && (
-              <LinkButton href={`/apps/${app.id}/edit`}>Edit and resubmit</LinkButton>
-            )}
-            {app.status === 'pending' && access.manage && (
-              <LinkButton href={`/apps/${app.id}/edit`} variant="secondary">
-                Edit request
-              </LinkButton>
-            )}
-            {(app.status === 'pending' || app.status === 'changes_requested') && access.manage && (
-              <WithdrawButton appId={app.id} name={app.name} />
-            )}
-            {app.status === 'pending' && isReviewer(user) && (
-              <LinkButton href={`/review/${app.id}`}>Review request</LinkButton>
-            )}
-            {approved && access.manage && !amendment && (
-              <LinkButton href={`/apps/${app.id}/amend`} variant="secondary">
-                Ask for more access
-              </LinkButton>
-            )}
-            {approved && (
-              <LinkButton href={`/getting-started?app=${app.id}`} variant="secondary">
-                Getting started
-              </LinkButton>
-            )}
-          </>
+          <HeaderActions app={app} access={access} reviewer={isReviewer(user)} amended={Boolean(amendment)} />
         }
       />
       <div className="space-y-6">
@@ -252,116 +238,22 @@ export default async function AppPage({ params, searchParams }: Params) {
           <Alert tone="success">Request updated: reviewers see the new version.</Alert>
         )}
 
-        <ShownKeyProvider returnFocusTo="keys-title">
-          <Section
-            id="keys"
-            title="API keys"
-            description={
-              approved
-                ? 'Each key is shown once, when it is created. Your backend sends it in the api-key header.'
-                : undefined
-            }
-            actions={approved && access.manage ? <CreateKeyButton appId={app.id} /> : undefined}
-          >
-            {!hasKeys ? (
-              <p className="text-sm text-slate-600">
-                {app.status === 'rejected'
-                  ? 'A rejected app has no keys.'
-                  : 'You can create keys once the app is approved.'}
-              </p>
-            ) : keys.length === 0 ? (
-              <p className="text-sm text-slate-600">
-                {access.manage
-                  ? 'No keys yet. Create one for each deployment or environment.'
-                  : 'No keys yet.'}
-              </p>
-            ) : (
-              <KeyTable appId={app.id} keys={keys} canManage={access.manage} canCreate={approved} />
-            )}
-          </Section>
-        </ShownKeyProvider>
+        <KeysSection app={app} keys={keys} access={access} hasKeys={hasKeys} />
 
-        {hasKeys && (
+        {usage && (
           <Section
             id="usage"
             title="Usage"
             description="Per UTC day, from the usage records. Counts and cost only: prompts and answers are never stored."
           >
-            <AppUsage
-              app={{
-                id: app.id,
-                rpmLimit: app.rpmLimit,
-                tpmLimit: app.tpmLimit,
-                monthlyTokenBudget: app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget),
-                monthlyCostBudgetUsd: app.monthlyCostBudgetUsd,
-              }}
-              range={parseRange(sp)}
-              split={sp.split === 'key' ? 'key' : 'model'}
-            />
+            <AppUsage app={usageApp} range={range} split={split} usage={usage} />
           </Section>
         )}
 
         <div className="grid gap-6 lg:grid-cols-3">
           <div className="min-w-0 space-y-6 lg:col-span-2">
             {admin && (app.status === 'approved' || app.status === 'suspended') && (
-              <Section
-                id="admin"
-                title="Administration"
-                description="Only admins see this. Changes apply to the next request and are recorded in the history and the audit log."
-              >
-                <div className="space-y-6">
-                  {selfGrant ? (
-                    <Alert tone="info" live={false}>
-                      {selfGrant.charAt(0).toUpperCase() + selfGrant.slice(1)}: ask another admin to change
-                      its policy{app.status === 'suspended' ? ' or reinstate it' : ''}.
-                    </Alert>
-                  ) : (
-                    <details className="group">
-                      <summary className="cursor-pointer text-sm font-semibold text-brand-700">
-                        Edit policy and limits
-                      </summary>
-                      <div className="mt-4">
-                        <PolicyForm
-                          action={updatePolicyAction}
-                          appId={app.id}
-                          models={[...new Set([...models, ...app.allowedModels])]}
-                          adapters={adapterChoices(app.allowedAdapters)}
-                          endpoints={endpointChoices(app.allowedEndpoints)}
-                          involvesPhi={app.involvesPhi}
-                          initial={{
-                            allowedModels: app.allowedModels,
-                            phiPolicy: app.phiPolicy,
-                            rpmLimit: app.rpmLimit,
-                            tpmLimit: app.tpmLimit,
-                            monthlyTokenBudget:
-                              app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget),
-                            monthlyCostBudgetUsd: app.monthlyCostBudgetUsd,
-                            allowedAdapters: app.allowedAdapters,
-                            allowedEndpoints: app.allowedEndpoints,
-                            allowByoKey: app.allowByoKey,
-                            allowImages: app.allowImages,
-                            allowAudio: app.allowAudio,
-                            statefulPhi: app.statefulPhi,
-                          }}
-                          tokenMapHours={tokenMapHours()}
-                          submitLabel="Save policy"
-                          pendingText="Saving…"
-                        />
-                      </div>
-                    </details>
-                  )}
-                  <div className="border-t border-slate-100 pt-5">
-                    <h3 className="mb-3 text-sm font-semibold text-slate-900">
-                      {app.status === 'suspended' ? 'Reinstate the app' : 'Suspend the app'}
-                    </h3>
-                    {app.status === 'approved' || !selfGrant ? (
-                      <SuspendForm appId={app.id} suspended={app.status === 'suspended'} />
-                    ) : (
-                      <p className="text-sm text-slate-600">Another admin must reinstate it.</p>
-                    )}
-                  </div>
-                </div>
-              </Section>
+              <AdminSection app={app} selfGrant={selfGrant} />
             )}
 
             <Section id="history" title="Status history">
@@ -407,5 +299,156 @@ export default async function AppPage({ params, searchParams }: Params) {
         </div>
       </div>
     </>
+  );
+}
+
+/** What the viewer may do from the header: edit, withdraw, review, ask for more, get started. */
+function HeaderActions({
+  app,
+  access,
+  reviewer,
+  amended,
+}: {
+  app: AppDetail;
+  access: AppAccess;
+  reviewer: boolean;
+  /** An amendment already waits. */
+  amended: boolean;
+}) {
+  const approved = app.status === 'approved';
+  return (
+    <>
+      {app.status === 'changes_requested' && access.manage && (
+        <LinkButton href={`/apps/${app.id}/edit`}>Edit and resubmit</LinkButton>
+      )}
+      {app.status === 'pending' && access.manage && (
+        <LinkButton href={`/apps/${app.id}/edit`} variant="secondary">
+          Edit request
+        </LinkButton>
+      )}
+      {(app.status === 'pending' || app.status === 'changes_requested') && access.manage && (
+        <WithdrawButton appId={app.id} name={app.name} />
+      )}
+      {app.status === 'pending' && reviewer && (
+        <LinkButton href={`/review/${app.id}`}>Review request</LinkButton>
+      )}
+      {approved && access.manage && !amended && (
+        <LinkButton href={`/apps/${app.id}/amend`} variant="secondary">
+          Ask for more access
+        </LinkButton>
+      )}
+      {approved && (
+        <LinkButton href={`/getting-started?app=${app.id}`} variant="secondary">
+          Getting started
+        </LinkButton>
+      )}
+    </>
+  );
+}
+
+/** The app's keys, and creating one (owners and admins, once approved). */
+function KeysSection({
+  app,
+  keys,
+  access,
+  hasKeys,
+}: {
+  app: AppDetail;
+  keys: Awaited<ReturnType<typeof appKeys>>;
+  access: AppAccess;
+  hasKeys: boolean;
+}) {
+  const approved = app.status === 'approved';
+  return (
+    <ShownKeyProvider returnFocusTo="keys-title">
+      <Section
+        id="keys"
+        title="API keys"
+        description={
+          approved
+            ? 'Each key is shown once, when it is created. Your backend sends it in the api-key header.'
+            : undefined
+        }
+        actions={approved && access.manage ? <CreateKeyButton appId={app.id} /> : undefined}
+      >
+        {!hasKeys ? (
+          <p className="text-sm text-slate-600">
+            {app.status === 'rejected'
+              ? 'A rejected app has no keys.'
+              : 'You can create keys once the app is approved.'}
+          </p>
+        ) : keys.length === 0 ? (
+          <p className="text-sm text-slate-600">
+            {access.manage ? 'No keys yet. Create one for each deployment or environment.' : 'No keys yet.'}
+          </p>
+        ) : (
+          <KeyTable appId={app.id} keys={keys} canManage={access.manage} canCreate={approved} />
+        )}
+      </Section>
+    </ShownKeyProvider>
+  );
+}
+
+/** Admins: the policy and limits (unless the four-eyes rule says another admin must), suspending and reinstating. */
+function AdminSection({ app, selfGrant }: { app: AppDetail; selfGrant: string | null }) {
+  const models = [...gatewayConfig().models.keys()];
+  return (
+    <Section
+      id="admin"
+      title="Administration"
+      description="Only admins see this. Changes apply to the next request and are recorded in the history and the audit log."
+    >
+      <div className="space-y-6">
+        {selfGrant ? (
+          <Alert tone="info" live={false}>
+            {selfGrant.charAt(0).toUpperCase() + selfGrant.slice(1)}: ask another admin to change its policy
+            {app.status === 'suspended' ? ' or reinstate it' : ''}.
+          </Alert>
+        ) : (
+          <details className="group">
+            <summary className="cursor-pointer text-sm font-semibold text-brand-700">
+              Edit policy and limits
+            </summary>
+            <div className="mt-4">
+              <PolicyForm
+                action={updatePolicyAction}
+                appId={app.id}
+                models={[...new Set([...models, ...app.allowedModels])]}
+                adapters={adapterChoices(app.allowedAdapters)}
+                endpoints={endpointChoices(app.allowedEndpoints)}
+                involvesPhi={app.involvesPhi}
+                initial={{
+                  allowedModels: app.allowedModels,
+                  phiPolicy: app.phiPolicy,
+                  rpmLimit: app.rpmLimit,
+                  tpmLimit: app.tpmLimit,
+                  monthlyTokenBudget: app.monthlyTokenBudget === null ? null : Number(app.monthlyTokenBudget),
+                  monthlyCostBudgetUsd: app.monthlyCostBudgetUsd,
+                  allowedAdapters: app.allowedAdapters,
+                  allowedEndpoints: app.allowedEndpoints,
+                  allowByoKey: app.allowByoKey,
+                  allowImages: app.allowImages,
+                  allowAudio: app.allowAudio,
+                  statefulPhi: app.statefulPhi,
+                }}
+                tokenMapHours={tokenMapHours()}
+                submitLabel="Save policy"
+                pendingText="Saving…"
+              />
+            </div>
+          </details>
+        )}
+        <div className="border-t border-slate-100 pt-5">
+          <h3 className="mb-3 text-sm font-semibold text-slate-900">
+            {app.status === 'suspended' ? 'Reinstate the app' : 'Suspend the app'}
+          </h3>
+          {app.status === 'approved' || !selfGrant ? (
+            <SuspendForm appId={app.id} suspended={app.status === 'suspended'} />
+          ) : (
+            <p className="text-sm text-slate-600">Another admin must reinstate it.</p>
+          )}
+        </div>
+      </div>
+    </Section>
   );
 }
