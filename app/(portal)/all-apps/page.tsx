@@ -4,7 +4,7 @@ import { REVIEWERS, requireUser } from '@/lib/auth/session';
 import { listApps } from '@/lib/apps/queries';
 import { AppTable } from '@/components/apps/app-table';
 import { STATUS_LABEL } from '@/components/ui/badge';
-import { buttonClass } from '@/components/ui/button';
+import { FilterBar, FilterField } from '@/components/ui/filter-bar';
 import { EmptyState, PageHeader } from '@/components/ui/card';
 import { Input, Select } from '@/components/ui/field';
 
@@ -30,16 +30,13 @@ export default async function AllAppsPage({
   return (
     <>
       <PageHeader title="All apps" description="Every app in Portico, whatever its status." />
-      <form
-        method="get"
+      <FilterBar
+        label="Filter apps"
         className="mb-4 flex flex-wrap items-end gap-3"
-        role="search"
-        aria-label="Filter apps"
+        submit="Filter"
+        clear={filtered && { href: '/all-apps', label: 'Clear' }}
       >
-        <div>
-          <label htmlFor="q" className="block text-sm font-medium text-slate-700">
-            Name
-          </label>
+        <FilterField id="q" label="Name">
           <Input
             id="q"
             name="q"
@@ -47,11 +44,8 @@ export default async function AllAppsPage({
             placeholder="Search by name"
             className="mt-1 w-56"
           />
-        </div>
-        <div>
-          <label htmlFor="status" className="block text-sm font-medium text-slate-700">
-            Status
-          </label>
+        </FilterField>
+        <FilterField id="status" label="Status">
           <Select id="status" name="status" defaultValue={filter.status ?? ''} className="mt-1 w-48">
             <option value="">Any status</option>
             {Object.entries(STATUS_LABEL).map(([v, l]) => (
@@ -60,16 +54,8 @@ export default async function AllAppsPage({
               </option>
             ))}
           </Select>
-        </div>
-        <button type="submit" className={buttonClass('secondary')}>
-          Filter
-        </button>
-        {filtered && (
-          <a href="/all-apps" className="py-2 text-sm font-medium text-brand-700 hover:underline">
-            Clear
-          </a>
-        )}
-      </form>
+        </FilterField>
+      </FilterBar>
       {apps.length === 0 ? (
         <EmptyState title={filtered ? 'No app matches these filters' : 'No apps yet'}>
           {filtered ? 'Change or clear the filters.' : 'Apps appear here when someone requests access.'}

@@ -4,9 +4,8 @@ import { oidcEnabled } from '@/lib/auth/options';
 import { listUsers } from '@/lib/users';
 import { CreateUserForm, UserControls } from '@/components/users/user-forms';
 import { Badge } from '@/components/ui/badge';
-import Link from 'next/link';
-import { buttonClass } from '@/components/ui/button';
 import { EmptyState, PageHeader, Section } from '@/components/ui/card';
+import { FilterBar, FilterField } from '@/components/ui/filter-bar';
 import { Input } from '@/components/ui/field';
 import { Table } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
@@ -45,11 +44,13 @@ export default async function UsersPage({
                 {more ? `first ${PAGE}${q ? ' matching' : ''}` : users.length}
               </span>
             </h2>
-            <form method="get" role="search" aria-label="Find people" className="flex items-end gap-2">
-              <div>
-                <label htmlFor="user-q" className="block text-sm font-medium text-slate-700">
-                  Find
-                </label>
+            <FilterBar
+              label="Find people"
+              className="flex items-end gap-2"
+              submit="Search"
+              clear={Boolean(q) && { href: '/users', label: 'Clear' }}
+            >
+              <FilterField id="user-q" label="Find">
                 <Input
                   id="user-q"
                   name="q"
@@ -57,16 +58,8 @@ export default async function UsersPage({
                   placeholder="Email or name"
                   className="mt-1 w-56"
                 />
-              </div>
-              <button type="submit" className={buttonClass('secondary')}>
-                Search
-              </button>
-              {q && (
-                <Link href="/users" className="py-2 text-sm font-medium text-brand-700 hover:underline">
-                  Clear
-                </Link>
-              )}
-            </form>
+              </FilterField>
+            </FilterBar>
           </div>
           {users.length === 0 && (
             <EmptyState title="Nobody matches">Try part of the email address or the name.</EmptyState>
