@@ -76,28 +76,31 @@ const FAQ: [string, React.ReactNode][] = [
   ],
 ];
 
-export default async function GettingStartedPage({
-  searchParams,
-}: {
-  searchParams: Promise<{ app?: string }>;
-}) {
-  const user = await requireUser();
-  const [{ app: wanted }, owned, base] = await Promise.all([searchParams, listOwnedApps(user.id), baseUrl()]);
-  // Approved apps first: those are the ones with keys. A rejected app never gets any, so it is not offered.
+type OwnedApp = Awaited<ReturnType<typeof listOwnedApps>>[number];
+type SampleApp = Pick<
+  OwnedApp,
+  'id' | 'name' | 'status' | 'allowedModels' | 'allowedAdapters' | 'allowedEndpoints' | 'allowByoKey'
+>;
+type Endpoint = NonNullable<ReturnType<ReturnType<typeof gatewayConfig>['endpoints']['get']>>;
+
+// Long URLs break anywhere rather than widen the page on a phone.
+const code = (text: string) => (
+  <code className="rounded bg-slate-100 px-1 py-0.5 text-[13px] [overflow-wrap:anywhere]">{text}</code>
+);
+
+/**
+ * The app the samples are for: the one asked for (`?app=`) among the user's own, or any other they may see, else their
+ * first; approved apps first, as those have keys. A rejected app never gets any, so it is not offered.
+ */
+async function sampleApp(
+  user: Awaited<ReturnType<typeof requireUser>>,
+  wanted: string | undefined,
+  owned: OwnedApp[],
+) {
   const choices = owned
     .filter((a) => a.status !== 'rejected')
     .sort((a, b) => Number(b.status === 'approved') - Number(a.status === 'approved'));
-  let app:
-    | {
-        id: string;
-        name: string;
-        status: (typeof owned)[number]['status'];
-        allowedModels: string[];
-        allowedAdapters: string[];
-        allowedEndpoints: string[];
-        allowByoKey: boolean;
-      }
-    | undefined = choices.find((a) => a.id === wanted) ?? choices[0];
+  let app: SampleApp | undefined = choices.find((a) => a.id === wanted) ?? choices[0];
   if (
     wanted &&
     !choices.some((a) => a.id === wanted) &&
@@ -106,6 +109,17 @@ export default async function GettingStartedPage({
   ) {
     app = (await appForSamples(wanted)) ?? app;
   }
+  return { app, choices };
+}
+
+export default async function GettingStartedPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ app?: string }>;
+}) {
+  const user = await requireUser();
+  const [{ app: wanted }, owned, base] = await Promise.all([searchParams, listOwnedApps(user.id), baseUrl()]);
+  const { app, choices } = await sampleApp(user, wanted, owned);
   const configured = [...gatewayConfig().models.keys()];
   const deployments = app?.status === 'approved' && app.allowedModels.length ? app.allowedModels : [];
   const deployment = deployments[0] ?? configured[0] ?? 'gpt-4o-mini-2024-07-18';
@@ -125,12 +139,86 @@ export default async function GettingStartedPage({
     adapter: allowedAdapters[0] ?? configuredAdapters[0] ?? 'openai',
     byoKey,
   });
-  // Long URLs break anywhere rather than widen the page on a phone.
-  const code = (text: string) => (
-    <code className="rounded bg-slate-100 px-1 py-0.5 text-[13px] [overflow-wrap:anywhere]">{text}</code>
+  const intro = intros({
+    base,
+    app,
+    byoKey,
+    configuredAdapters,
+    allowedAdapters,
+    grantedEndpoints,
+    endpoints,
+  });
+
+  return (
+    <>
+      <PageHeader
+        title="Getting started"
+        description="Call the approved models from your backend with the official OpenAI SDKs, unchanged. Portico removes PHI on the way and meters usage per app."
+      />
+      <div className="space-y-6">
+        <Steps />
+        <AppChoice app={app} choices={choices} rejected={owned.filter((a) => a.status === 'rejected')} />
+        <ConnectionDetails base={base} deployments={deployments} configured={configured} />
+
+        <nav aria-label="Samples" className="text-sm">
+          <span className="font-medium text-slate-700">Samples: </span>
+          {[
+            ...groups.map((g) => [g.id, g.title] as const),
+            ...(endpoints.size ? [['endpoints', 'Custom endpoints'] as const] : []),
+            ['api-reference', 'API reference'] as const,
+          ].map(([id, title], i) => (
+            <span key={id}>
+              {i > 0 && <span className="text-slate-400"> · </span>}
+              <a href={`#${id}`} className="text-brand-700 hover:underline">
+                {title}
+              </a>
+            </span>
+          ))}
+        </nav>
+
+        {groups
+          .filter((g) => g.id !== 'adapters' || configuredAdapters.length > 0)
+          .map((g) => (
+            <SampleSection key={g.id} group={g} intro={intro[g.id]} />
+          ))}
+        {configuredAdapters.length === 0 && (
+          <section aria-labelledby="adapters-title" className="space-y-2">
+            <h2 id="adapters-title" className="text-lg font-semibold">
+              HTTP adapters
+            </h2>
+            <p className="max-w-3xl text-sm text-slate-700">{intro.adapters}</p>
+          </section>
+        )}
+
+        {endpoints.size > 0 && (
+          <EndpointSection base={base} intro={intro.endpoints} granted={grantedEndpoints} />
+        )}
+        <ApiReference base={base} />
+        <Questions />
+      </div>
+    </>
   );
-  const rejected = owned.filter((a) => a.status === 'rejected');
-  const intro: Record<string, React.ReactNode> = {
+}
+
+/** What to know before each group of samples: the URLs, the headers, and what this app may call. */
+function intros({
+  base,
+  app,
+  byoKey,
+  configuredAdapters,
+  allowedAdapters,
+  grantedEndpoints,
+  endpoints,
+}: {
+  base: string;
+  app: SampleApp | undefined;
+  byoKey: boolean;
+  configuredAdapters: string[];
+  allowedAdapters: string[];
+  grantedEndpoints: Endpoint[];
+  endpoints: ReturnType<typeof gatewayConfig>['endpoints'];
+}): Record<string, React.ReactNode> {
+  return {
     sdks: (
       <>
         Send your key as {code('api-key')} (or {code('Authorization: Bearer')}). Azure clients use the
@@ -220,243 +308,250 @@ export default async function GettingStartedPage({
       </>
     ),
   };
+}
 
+/** The four steps from request to call. */
+function Steps() {
+  return (
+    <Card className="p-5">
+      <ol className="grid gap-4 text-sm md:grid-cols-4">
+        {[
+          ['Request access', 'One app per use case, with a sponsor and the models you need.'],
+          ['Get approved', 'A reviewer sets the allowed models, limits and PHI policy.'],
+          ['Create a key', 'On the app’s page. It is shown once: store it like a password.'],
+          ['Call Portico', 'From your backend, with one of the samples below.'],
+        ].map(([title, text], i) => (
+          <li key={title} className="flex gap-3">
+            <span
+              aria-hidden="true"
+              className="flex size-7 shrink-0 items-center justify-center rounded-full bg-brand-50 font-semibold text-brand-700"
+            >
+              {i + 1}
+            </span>
+            <span>
+              <span className="block font-semibold text-slate-900">{title}</span>
+              <span className="text-slate-600">{text}</span>
+            </span>
+          </li>
+        ))}
+      </ol>
+    </Card>
+  );
+}
+
+/** Which app the samples are for (a picker when there are several), or why there is none. */
+function AppChoice({
+  app,
+  choices,
+  rejected,
+}: {
+  app: SampleApp | undefined;
+  choices: OwnedApp[];
+  rejected: OwnedApp[];
+}) {
   return (
     <>
-      <PageHeader
-        title="Getting started"
-        description="Call the approved models from your backend with the official OpenAI SDKs, unchanged. Portico removes PHI on the way and meters usage per app."
-      />
-      <div className="space-y-6">
-        <Card className="p-5">
-          <ol className="grid gap-4 text-sm md:grid-cols-4">
-            {[
-              ['Request access', 'One app per use case, with a sponsor and the models you need.'],
-              ['Get approved', 'A reviewer sets the allowed models, limits and PHI policy.'],
-              ['Create a key', 'On the app’s page. It is shown once: store it like a password.'],
-              ['Call Portico', 'From your backend, with one of the samples below.'],
-            ].map(([title, text], i) => (
-              <li key={title} className="flex gap-3">
-                <span
-                  aria-hidden="true"
-                  className="flex size-7 shrink-0 items-center justify-center rounded-full bg-brand-50 font-semibold text-brand-700"
-                >
-                  {i + 1}
-                </span>
-                <span>
-                  <span className="block font-semibold text-slate-900">{title}</span>
-                  <span className="text-slate-600">{text}</span>
-                </span>
-              </li>
-            ))}
-          </ol>
-        </Card>
-
-        {!app && rejected.length > 0 ? (
-          <Alert tone="info" title="None of your apps can call Portico" live={false}>
-            {rejected.length === 1
-              ? `Your request for ${rejected[0]!.name} was rejected`
-              : `Your ${rejected.length} requests (${rejected.map((a) => a.name).join(', ')}) were rejected`}
-            , and a rejected app gets no keys. The samples below use a configured model; to run them, request
-            access for a use case again.{' '}
-            <Link href="/apps/new" className="font-semibold underline">
-              Request access
-            </Link>
-          </Alert>
-        ) : !app ? (
-          <Alert tone="info" title="You have no app yet" live={false}>
-            The samples below use a configured model; to run them you need an approved app and a key.{' '}
-            <Link href="/apps/new" className="font-semibold underline">
-              Request access
-            </Link>
-          </Alert>
-        ) : (
-          <div className="flex flex-wrap items-end justify-between gap-4">
-            {choices.length > 1 ? (
-              <AppPicker
-                apps={choices.map((a) => ({ id: a.id, name: a.name, status: a.status }))}
-                current={app.id}
-              />
-            ) : (
-              <p className="text-sm text-slate-700">
-                Samples for <span className="font-semibold">{app.name}</span>
-              </p>
-            )}
-            <div className="flex items-center gap-3">
-              <StatusBadge status={app.status} />
-              <LinkButton href={`/apps/${app.id}`} variant="secondary" size="sm">
-                {app.status === 'approved' ? 'Create or manage keys' : 'Open the app'}
-              </LinkButton>
-            </div>
+      {!app && rejected.length > 0 ? (
+        <Alert tone="info" title="None of your apps can call Portico" live={false}>
+          {rejected.length === 1
+            ? `Your request for ${rejected[0]!.name} was rejected`
+            : `Your ${rejected.length} requests (${rejected.map((a) => a.name).join(', ')}) were rejected`}
+          , and a rejected app gets no keys. The samples below use a configured model; to run them, request
+          access for a use case again.{' '}
+          <Link href="/apps/new" className="font-semibold underline">
+            Request access
+          </Link>
+        </Alert>
+      ) : !app ? (
+        <Alert tone="info" title="You have no app yet" live={false}>
+          The samples below use a configured model; to run them you need an approved app and a key.{' '}
+          <Link href="/apps/new" className="font-semibold underline">
+            Request access
+          </Link>
+        </Alert>
+      ) : (
+        <div className="flex flex-wrap items-end justify-between gap-4">
+          {choices.length > 1 ? (
+            <AppPicker
+              apps={choices.map((a) => ({ id: a.id, name: a.name, status: a.status }))}
+              current={app.id}
+            />
+          ) : (
+            <p className="text-sm text-slate-700">
+              Samples for <span className="font-semibold">{app.name}</span>
+            </p>
+          )}
+          <div className="flex items-center gap-3">
+            <StatusBadge status={app.status} />
+            <LinkButton href={`/apps/${app.id}`} variant="secondary" size="sm">
+              {app.status === 'approved' ? 'Create or manage keys' : 'Open the app'}
+            </LinkButton>
           </div>
-        )}
-        {app && app.status !== 'approved' && (
-          <Alert tone="warning" live={false}>
-            {app.name} is not approved yet, so its keys do not exist and the deployment names below are
-            examples.
-          </Alert>
-        )}
-
-        <Section id="connection" title="Connection details">
-          <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[auto_minmax(0,1fr)]">
-            <dt className="font-medium text-slate-500">Azure OpenAI endpoint</dt>
-            <dd className="min-w-0">
-              <CopyUrl url={`${base}/api/public/oai`} testId="endpoint" />
-            </dd>
-            <dt className="font-medium text-slate-500">OpenAI base URL</dt>
-            <dd className="min-w-0">
-              <CopyUrl url={`${base}/api/public/oai/v1`} />
-            </dd>
-            <dt className="font-medium text-slate-500">Azure v1 base URL</dt>
-            <dd className="min-w-0 space-y-1">
-              <CopyUrl url={`${base}/api/public/oai/openai/v1`} />
-              <span className="block text-slate-600">
-                Vercel AI SDK’s <code>createAzure</code>:
-              </span>
-              <CopyUrl url={`${base}/api/public/oai/openai`} />
-            </dd>
-            <dt className="font-medium text-slate-500">PHI-safe chat</dt>
-            <dd className="min-w-0">
-              <CopyUrl url={`${base}/v1/chat/completions`} />
-              <span className="text-slate-600">(POST)</span>
-            </dd>
-            <dt className="font-medium text-slate-500">Deployments (models)</dt>
-            <dd>
-              {deployments.length ? (
-                <ul className="flex flex-wrap gap-2">
-                  {deployments.map((d) => (
-                    <li key={d}>
-                      <code className="rounded bg-slate-100 px-1.5 py-0.5">{d}</code>
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <span className="text-slate-600">
-                  Set when your app is approved. Configured models: {configured.join(', ')}
-                </span>
-              )}
-            </dd>
-            <dt className="font-medium text-slate-500">API version</dt>
-            <dd>
-              <code className="rounded bg-slate-100 px-1.5 py-0.5">{API_VERSION}</code>
-            </dd>
-            <dt className="font-medium text-slate-500">Key</dt>
-            <dd>
-              Header <code className="rounded bg-slate-100 px-1.5 py-0.5">api-key</code> (or{' '}
-              <code className="rounded bg-slate-100 px-1.5 py-0.5">Authorization: Bearer</code>). The samples
-              read it from the <code className="rounded bg-slate-100 px-1.5 py-0.5">PORTICO_API_KEY</code>{' '}
-              environment variable.
-            </dd>
-          </dl>
-        </Section>
-
-        <nav aria-label="Samples" className="text-sm">
-          <span className="font-medium text-slate-700">Samples: </span>
-          {[
-            ...groups.map((g) => [g.id, g.title] as const),
-            ...(endpoints.size ? [['endpoints', 'Custom endpoints'] as const] : []),
-            ['api-reference', 'API reference'] as const,
-          ].map(([id, title], i) => (
-            <span key={id}>
-              {i > 0 && <span className="text-slate-400"> · </span>}
-              <a href={`#${id}`} className="text-brand-700 hover:underline">
-                {title}
-              </a>
-            </span>
-          ))}
-        </nav>
-
-        {groups
-          .filter((g) => g.id !== 'adapters' || configuredAdapters.length > 0)
-          .map((g) => (
-            <SampleSection key={g.id} group={g} intro={intro[g.id]} />
-          ))}
-        {configuredAdapters.length === 0 && (
-          <section aria-labelledby="adapters-title" className="space-y-2">
-            <h2 id="adapters-title" className="text-lg font-semibold">
-              HTTP adapters
-            </h2>
-            <p className="max-w-3xl text-sm text-slate-700">{intro.adapters}</p>
-          </section>
-        )}
-
-        {endpoints.size > 0 && (
-          <section id="endpoints" aria-labelledby="endpoints-title" className="scroll-mt-4 space-y-4">
-            <div>
-              <h2 id="endpoints-title" className="text-lg font-semibold">
-                Custom endpoints
-              </h2>
-              <p className="mt-1 max-w-3xl text-sm leading-relaxed break-words text-slate-700">
-                {intro.endpoints}
-              </p>
-            </div>
-            {grantedEndpoints.map((e) => (
-              <div key={e.name} className="space-y-2">
-                <h3 className="font-semibold">
-                  <code className="text-[15px]">{e.name}</code>
-                </h3>
-                <p className="max-w-3xl text-sm leading-relaxed break-words text-slate-700">
-                  {e.description}{' '}
-                  {e.output ? (
-                    <>
-                      Answers JSON: {code('output')} is checked against the endpoint’s schema before it is
-                      returned.
-                    </>
-                  ) : (
-                    <>
-                      Answers text in {code('output')}; add {code('?stream=true')} to receive it as it is
-                      written (server-sent events).
-                    </>
-                  )}
-                </p>
-                <SampleTabs
-                  groupId={`${e.name} endpoint`}
-                  samples={endpointSamples(base, {
-                    name: e.name,
-                    example: e.example,
-                    outputFields: e.output ? outputFields(e.output) : undefined,
-                  })}
-                />
-              </div>
-            ))}
-          </section>
-        )}
-
-        <section id="api-reference" aria-labelledby="api-reference-title" className="scroll-mt-4">
-          <Card className="flex flex-wrap items-center justify-between gap-4 p-5">
-            <div className="max-w-3xl">
-              <h2 id="api-reference-title" className="text-lg font-semibold">
-                API reference
-              </h2>
-              <p className="mt-1 text-sm text-slate-700">
-                Every public endpoint with its parameters, errors and examples. Choose “Authorize”, paste your
-                key, then “Try it out”. The OpenAPI 3.1 document is at {code(`${base}/api/openapi.json`)}.
-              </p>
-            </div>
-            {/* Served by the proxy, not the portal: a plain link, not a client-side navigation. */}
-            <a href="/api" className={buttonClass('secondary')}>
-              Open the API reference
-            </a>
-          </Card>
-        </section>
-
-        <section aria-labelledby="faq-title">
-          <h2 id="faq-title" className="mb-3 text-lg font-semibold">
-            Questions
-          </h2>
-          <div className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm">
-            {FAQ.map(([q, a]) => (
-              <details key={q} className="group px-5 py-3">
-                <summary className="cursor-pointer font-medium text-slate-900 marker:text-slate-400">
-                  {q}
-                </summary>
-                <div className="mt-2 max-w-3xl text-sm leading-relaxed text-slate-700">{a}</div>
-              </details>
-            ))}
-          </div>
-        </section>
-      </div>
+        </div>
+      )}
+      {app && app.status !== 'approved' && (
+        <Alert tone="warning" live={false}>
+          {app.name} is not approved yet, so its keys do not exist and the deployment names below are
+          examples.
+        </Alert>
+      )}
     </>
+  );
+}
+
+/** The URLs, deployments, API version and key header a client is configured with. */
+function ConnectionDetails({
+  base,
+  deployments,
+  configured,
+}: {
+  base: string;
+  deployments: string[];
+  configured: string[];
+}) {
+  return (
+    <Section id="connection" title="Connection details">
+      <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[auto_minmax(0,1fr)]">
+        <dt className="font-medium text-slate-500">Azure OpenAI endpoint</dt>
+        <dd className="min-w-0">
+          <CopyUrl url={`${base}/api/public/oai`} testId="endpoint" />
+        </dd>
+        <dt className="font-medium text-slate-500">OpenAI base URL</dt>
+        <dd className="min-w-0">
+          <CopyUrl url={`${base}/api/public/oai/v1`} />
+        </dd>
+        <dt className="font-medium text-slate-500">Azure v1 base URL</dt>
+        <dd className="min-w-0 space-y-1">
+          <CopyUrl url={`${base}/api/public/oai/openai/v1`} />
+          <span className="block text-slate-600">
+            Vercel AI SDK’s <code>createAzure</code>:
+          </span>
+          <CopyUrl url={`${base}/api/public/oai/openai`} />
+        </dd>
+        <dt className="font-medium text-slate-500">PHI-safe chat</dt>
+        <dd className="min-w-0">
+          <CopyUrl url={`${base}/v1/chat/completions`} />
+          <span className="text-slate-600">(POST)</span>
+        </dd>
+        <dt className="font-medium text-slate-500">Deployments (models)</dt>
+        <dd>
+          {deployments.length ? (
+            <ul className="flex flex-wrap gap-2">
+              {deployments.map((d) => (
+                <li key={d}>
+                  <code className="rounded bg-slate-100 px-1.5 py-0.5">{d}</code>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <span className="text-slate-600">
+              Set when your app is approved. Configured models: {configured.join(', ')}
+            </span>
+          )}
+        </dd>
+        <dt className="font-medium text-slate-500">API version</dt>
+        <dd>
+          <code className="rounded bg-slate-100 px-1.5 py-0.5">{API_VERSION}</code>
+        </dd>
+        <dt className="font-medium text-slate-500">Key</dt>
+        <dd>
+          Header <code className="rounded bg-slate-100 px-1.5 py-0.5">api-key</code> (or{' '}
+          <code className="rounded bg-slate-100 px-1.5 py-0.5">Authorization: Bearer</code>). The samples read
+          it from the <code className="rounded bg-slate-100 px-1.5 py-0.5">PORTICO_API_KEY</code> environment
+          variable.
+        </dd>
+      </dl>
+    </Section>
+  );
+}
+
+/** The custom endpoints: what they are, then each one this app may call with its samples. */
+function EndpointSection({
+  base,
+  intro,
+  granted,
+}: {
+  base: string;
+  intro: React.ReactNode;
+  granted: Endpoint[];
+}) {
+  return (
+    <section id="endpoints" aria-labelledby="endpoints-title" className="scroll-mt-4 space-y-4">
+      <div>
+        <h2 id="endpoints-title" className="text-lg font-semibold">
+          Custom endpoints
+        </h2>
+        <p className="mt-1 max-w-3xl text-sm leading-relaxed break-words text-slate-700">{intro}</p>
+      </div>
+      {granted.map((e) => (
+        <div key={e.name} className="space-y-2">
+          <h3 className="font-semibold">
+            <code className="text-[15px]">{e.name}</code>
+          </h3>
+          <p className="max-w-3xl text-sm leading-relaxed break-words text-slate-700">
+            {e.description}{' '}
+            {e.output ? (
+              <>
+                Answers JSON: {code('output')} is checked against the endpoint’s schema before it is returned.
+              </>
+            ) : (
+              <>
+                Answers text in {code('output')}; add {code('?stream=true')} to receive it as it is written
+                (server-sent events).
+              </>
+            )}
+          </p>
+          <SampleTabs
+            groupId={`${e.name} endpoint`}
+            samples={endpointSamples(base, {
+              name: e.name,
+              example: e.example,
+              outputFields: e.output ? outputFields(e.output) : undefined,
+            })}
+          />
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function ApiReference({ base }: { base: string }) {
+  return (
+    <section id="api-reference" aria-labelledby="api-reference-title" className="scroll-mt-4">
+      <Card className="flex flex-wrap items-center justify-between gap-4 p-5">
+        <div className="max-w-3xl">
+          <h2 id="api-reference-title" className="text-lg font-semibold">
+            API reference
+          </h2>
+          <p className="mt-1 text-sm text-slate-700">
+            Every public endpoint with its parameters, errors and examples. Choose “Authorize”, paste your
+            key, then “Try it out”. The OpenAPI 3.1 document is at {code(`${base}/api/openapi.json`)}.
+          </p>
+        </div>
+        {/* Served by the proxy, not the portal: a plain link, not a client-side navigation. */}
+        <a href="/api" className={buttonClass('secondary')}>
+          Open the API reference
+        </a>
+      </Card>
+    </section>
+  );
+}
+
+function Questions() {
+  return (
+    <section aria-labelledby="faq-title">
+      <h2 id="faq-title" className="mb-3 text-lg font-semibold">
+        Questions
+      </h2>
+      <div className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm">
+        {FAQ.map(([q, a]) => (
+          <details key={q} className="group px-5 py-3">
+            <summary className="cursor-pointer font-medium text-slate-900 marker:text-slate-400">{q}</summary>
+            <div className="mt-2 max-w-3xl text-sm leading-relaxed text-slate-700">{a}</div>
+          </details>
+        ))}
+      </div>
+    </section>
   );
 }
 
