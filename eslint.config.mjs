@@ -52,12 +52,7 @@ const config = [
   },
   {
     // Functions longer than the rule, older than it: each is to be split (issue 29). New code gets the rule.
-    files: [
-      'components/apps/policy-form.tsx',
-      'components/apps/request-form.tsx',
-      'guide/samples.ts',
-      'lib/openapi/document.ts',
-    ],
+    files: ['guide/samples.ts', 'lib/openapi/document.ts'],
     rules: { 'max-lines-per-function': 'off' },
   },
 ];

@@ -184,201 +184,18 @@ export function RequestForm({
       )}
       {restored && !state.error && <DraftNotice onDiscard={() => clearDraft(draftKey)} />}
 
-      <fieldset key={`about-${k}`} className="space-y-5">
-        <legend className="text-base font-semibold text-slate-900">About the app</legend>
-        <Field
-          id="name"
-          label="App name"
-          required
-          hint="3 to 60 letters, digits, spaces and . _ -, starting with a letter or a digit. Shown to reviewers and in usage reports."
-          error={err.name}
-        >
-          <Input
-            id="name"
-            name="name"
-            defaultValue={val('name')}
-            required
-            maxLength={60}
-            autoComplete="off"
-            {...describedBy('name', { hint: 1, error: err.name })}
-          />
-        </Field>
-        <Field
-          id="description"
-          label="Description"
-          required
-          hint="What the app is, in a sentence or two."
-          error={err.description}
-        >
-          <Textarea
-            id="description"
-            name="description"
-            defaultValue={val('description')}
-            required
-            maxLength={2000}
-            {...describedBy('description', { hint: 1, error: err.description })}
-          />
-        </Field>
-        <Field
-          id="useCase"
-          label="Use case"
-          required
-          hint="The one use case this app is for: who uses it, for what. Another use case needs its own app."
-          error={err.useCase}
-        >
-          <Textarea
-            id="useCase"
-            name="useCase"
-            rows={4}
-            defaultValue={val('useCase')}
-            required
-            maxLength={2000}
-            {...describedBy('useCase', { hint: 1, error: err.useCase })}
-          />
-        </Field>
-      </fieldset>
-
-      <fieldset key={`business-${k}`} className="space-y-5">
-        <legend className="text-base font-semibold text-slate-900">Business case</legend>
-        <div className="grid gap-5 md:grid-cols-2">
-          <Field
-            id="sponsor"
-            label="Executive sponsor"
-            required
-            hint="Name and title of the executive who backs this use."
-            error={err.sponsor}
-          >
-            <Input
-              id="sponsor"
-              name="sponsor"
-              defaultValue={val('sponsor')}
-              required
-              maxLength={200}
-              {...describedBy('sponsor', { hint: 1, error: err.sponsor })}
-            />
-          </Field>
-          <Field
-            id="expectedVolume"
-            label="Expected volume"
-            required
-            hint="For example: 2,000 requests a day, short prompts."
-            error={err.expectedVolume}
-          >
-            <Input
-              id="expectedVolume"
-              name="expectedVolume"
-              defaultValue={val('expectedVolume')}
-              required
-              maxLength={200}
-              {...describedBy('expectedVolume', { hint: 1, error: err.expectedVolume })}
-            />
-          </Field>
-        </div>
-        <Field
-          id="expectedReturn"
-          label="Expected return / KPI"
-          required
-          hint="How you will know it works: hours saved, turnaround time, quality measure."
-          error={err.expectedReturn}
-        >
-          <Textarea
-            id="expectedReturn"
-            name="expectedReturn"
-            defaultValue={val('expectedReturn')}
-            required
-            maxLength={2000}
-            {...describedBy('expectedReturn', { hint: 1, error: err.expectedReturn })}
-          />
-        </Field>
-      </fieldset>
-
-      <fieldset key={`data-${k}`} className="space-y-5">
-        <legend className="text-base font-semibold text-slate-900">Data and models</legend>
-        <fieldset
-          aria-describedby={`phi-hint${err.involvesPhi ? ' phi-error' : ''}`}
-          aria-invalid={err.involvesPhi ? true : undefined}
-        >
-          <legend className="text-sm font-medium text-slate-800">
-            Will the app send protected health information (PHI)?
-            <span className="text-red-700" aria-hidden="true">
-              {' '}
-              *
-            </span>
-          </legend>
-          <p id="phi-hint" className="mt-0.5 text-sm text-slate-500">
-            Names, dates, record numbers, addresses… Portico removes PHI before it leaves, but reviewers need
-            to know.
-          </p>
-          <div className="mt-2 flex gap-6">
-            {(['yes', 'no'] as const).map((o) => (
-              <label key={o} className="flex items-center gap-2 text-sm">
-                <input
-                  type="radio"
-                  name="involvesPhi"
-                  value={o}
-                  defaultChecked={phi === o}
-                  required
-                  className="size-4 accent-brand-600"
-                />
-                {o === 'yes' ? 'Yes, it may contain PHI' : 'No PHI'}
-              </label>
-            ))}
-          </div>
-          {err.involvesPhi && (
-            <p id="phi-error" className="mt-1 text-sm font-medium text-red-700">
-              {err.involvesPhi}
-            </p>
-          )}
-        </fieldset>
-        <fieldset aria-describedby={`models-hint${err.requestedModels ? ' models-error' : ''}`}>
-          <legend className="text-sm font-medium text-slate-800">
-            Requested models
-            {endpoints.length === 0 && (
-              <span className="text-red-700" aria-hidden="true">
-                {' '}
-                *
-              </span>
-            )}
-          </legend>
-          <p id="models-hint" className="mt-0.5 text-sm text-slate-500">
-            The deployments your code will call. The reviewer decides which are allowed.
-            {endpoints.length > 0 && ' Choose at least one model or one custom endpoint (below).'}
-          </p>
-          <Checkboxes
-            name="requestedModels"
-            options={models.map((value) => ({ value }))}
-            chosen={chosen}
-            invalid={!!err.requestedModels}
-          />
-          {err.requestedModels && (
-            <p id="models-error" className="mt-1 text-sm font-medium text-red-700">
-              {err.requestedModels}
-            </p>
-          )}
-          {prices && prices.length > 0 && <PriceTable prices={prices} />}
-        </fieldset>
-        {endpoints.length > 0 && (
-          <fieldset aria-describedby={`endpoints-hint${err.requestedEndpoints ? ' endpoints-error' : ''}`}>
-            <legend className="text-sm font-medium text-slate-800">Custom endpoints</legend>
-            <p id="endpoints-hint" className="mt-0.5 text-sm text-slate-500">
-              Ready-made tasks set up by the Portico team: your code sends the fields the task needs and gets
-              the answer back, with no prompt to write. The reviewer decides which are allowed.
-            </p>
-            <Checkboxes
-              name="requestedEndpoints"
-              options={endpoints.map((e) => ({ value: e.name, detail: endpointDetail(e) }))}
-              chosen={chosenEndpoints}
-              invalid={!!err.requestedEndpoints}
-            />
-            {err.requestedEndpoints && (
-              <p id="endpoints-error" className="mt-1 text-sm font-medium text-red-700">
-                {err.requestedEndpoints}
-              </p>
-            )}
-          </fieldset>
-        )}
-      </fieldset>
-
+      <AboutFields key={`about-${k}`} val={val} err={err} />
+      <BusinessFields key={`business-${k}`} val={val} err={err} />
+      <DataFields
+        key={`data-${k}`}
+        phi={phi}
+        models={models}
+        chosen={chosen}
+        endpoints={endpoints}
+        chosenEndpoints={chosenEndpoints}
+        prices={prices}
+        err={err}
+      />
       <fieldset key={`attest-${k}`} className="space-y-2">
         <legend className="text-base font-semibold text-slate-900">Attestation</legend>
         <label className="flex items-start gap-3 rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm">
@@ -405,5 +222,237 @@ export function RequestForm({
         <p className="text-sm text-slate-500">A reviewer is notified in the review queue.</p>
       </div>
     </form>
+  );
+}
+
+/** The app: its name, what it is, its one use case. */
+function AboutFields({ val, err }: { val: (k: keyof RequestValues) => string; err: Record<string, string> }) {
+  return (
+    <fieldset className="space-y-5">
+      <legend className="text-base font-semibold text-slate-900">About the app</legend>
+      <Field
+        id="name"
+        label="App name"
+        required
+        hint="3 to 60 letters, digits, spaces and . _ -, starting with a letter or a digit. Shown to reviewers and in usage reports."
+        error={err.name}
+      >
+        <Input
+          id="name"
+          name="name"
+          defaultValue={val('name')}
+          required
+          maxLength={60}
+          autoComplete="off"
+          {...describedBy('name', { hint: 1, error: err.name })}
+        />
+      </Field>
+      <Field
+        id="description"
+        label="Description"
+        required
+        hint="What the app is, in a sentence or two."
+        error={err.description}
+      >
+        <Textarea
+          id="description"
+          name="description"
+          defaultValue={val('description')}
+          required
+          maxLength={2000}
+          {...describedBy('description', { hint: 1, error: err.description })}
+        />
+      </Field>
+      <Field
+        id="useCase"
+        label="Use case"
+        required
+        hint="The one use case this app is for: who uses it, for what. Another use case needs its own app."
+        error={err.useCase}
+      >
+        <Textarea
+          id="useCase"
+          name="useCase"
+          rows={4}
+          defaultValue={val('useCase')}
+          required
+          maxLength={2000}
+          {...describedBy('useCase', { hint: 1, error: err.useCase })}
+        />
+      </Field>
+    </fieldset>
+  );
+}
+
+/** Who backs it, how much it will be used, and how its return is measured. */
+function BusinessFields({
+  val,
+  err,
+}: {
+  val: (k: keyof RequestValues) => string;
+  err: Record<string, string>;
+}) {
+  return (
+    <fieldset className="space-y-5">
+      <legend className="text-base font-semibold text-slate-900">Business case</legend>
+      <div className="grid gap-5 md:grid-cols-2">
+        <Field
+          id="sponsor"
+          label="Executive sponsor"
+          required
+          hint="Name and title of the executive who backs this use."
+          error={err.sponsor}
+        >
+          <Input
+            id="sponsor"
+            name="sponsor"
+            defaultValue={val('sponsor')}
+            required
+            maxLength={200}
+            {...describedBy('sponsor', { hint: 1, error: err.sponsor })}
+          />
+        </Field>
+        <Field
+          id="expectedVolume"
+          label="Expected volume"
+          required
+          hint="For example: 2,000 requests a day, short prompts."
+          error={err.expectedVolume}
+        >
+          <Input
+            id="expectedVolume"
+            name="expectedVolume"
+            defaultValue={val('expectedVolume')}
+            required
+            maxLength={200}
+            {...describedBy('expectedVolume', { hint: 1, error: err.expectedVolume })}
+          />
+        </Field>
+      </div>
+      <Field
+        id="expectedReturn"
+        label="Expected return / KPI"
+        required
+        hint="How you will know it works: hours saved, turnaround time, quality measure."
+        error={err.expectedReturn}
+      >
+        <Textarea
+          id="expectedReturn"
+          name="expectedReturn"
+          defaultValue={val('expectedReturn')}
+          required
+          maxLength={2000}
+          {...describedBy('expectedReturn', { hint: 1, error: err.expectedReturn })}
+        />
+      </Field>
+    </fieldset>
+  );
+}
+
+/** Whether the app sends PHI, and the models and custom endpoints it asks for (at least one of either). */
+function DataFields({
+  phi,
+  models,
+  chosen,
+  endpoints,
+  chosenEndpoints,
+  prices,
+  err,
+}: {
+  phi: string;
+  models: string[];
+  chosen: Set<string>;
+  endpoints: EndpointChoice[];
+  chosenEndpoints: Set<string>;
+  prices?: ModelPrice[];
+  err: Record<string, string>;
+}) {
+  return (
+    <fieldset className="space-y-5">
+      <legend className="text-base font-semibold text-slate-900">Data and models</legend>
+      <fieldset
+        aria-describedby={`phi-hint${err.involvesPhi ? ' phi-error' : ''}`}
+        aria-invalid={err.involvesPhi ? true : undefined}
+      >
+        <legend className="text-sm font-medium text-slate-800">
+          Will the app send protected health information (PHI)?
+          <span className="text-red-700" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        </legend>
+        <p id="phi-hint" className="mt-0.5 text-sm text-slate-500">
+          Names, dates, record numbers, addresses… Portico removes PHI before it leaves, but reviewers need to
+          know.
+        </p>
+        <div className="mt-2 flex gap-6">
+          {(['yes', 'no'] as const).map((o) => (
+            <label key={o} className="flex items-center gap-2 text-sm">
+              <input
+                type="radio"
+                name="involvesPhi"
+                value={o}
+                defaultChecked={phi === o}
+                required
+                className="size-4 accent-brand-600"
+              />
+              {o === 'yes' ? 'Yes, it may contain PHI' : 'No PHI'}
+            </label>
+          ))}
+        </div>
+        {err.involvesPhi && (
+          <p id="phi-error" className="mt-1 text-sm font-medium text-red-700">
+            {err.involvesPhi}
+          </p>
+        )}
+      </fieldset>
+      <fieldset aria-describedby={`models-hint${err.requestedModels ? ' models-error' : ''}`}>
+        <legend className="text-sm font-medium text-slate-800">
+          Requested models
+          {endpoints.length === 0 && (
+            <span className="text-red-700" aria-hidden="true">
+              {' '}
+              *
+            </span>
+          )}
+        </legend>
+        <p id="models-hint" className="mt-0.5 text-sm text-slate-500">
+          The deployments your code will call. The reviewer decides which are allowed.
+          {endpoints.length > 0 && ' Choose at least one model or one custom endpoint (below).'}
+        </p>
+        <Checkboxes
+          name="requestedModels"
+          options={models.map((value) => ({ value }))}
+          chosen={chosen}
+          invalid={!!err.requestedModels}
+        />
+        {err.requestedModels && (
+          <p id="models-error" className="mt-1 text-sm font-medium text-red-700">
+            {err.requestedModels}
+          </p>
+        )}
+        {prices && prices.length > 0 && <PriceTable prices={prices} />}
+      </fieldset>
+      {endpoints.length > 0 && (
+        <fieldset aria-describedby={`endpoints-hint${err.requestedEndpoints ? ' endpoints-error' : ''}`}>
+          <legend className="text-sm font-medium text-slate-800">Custom endpoints</legend>
+          <p id="endpoints-hint" className="mt-0.5 text-sm text-slate-500">
+            Ready-made tasks set up by the Portico team: your code sends the fields the task needs and gets
+            the answer back, with no prompt to write. The reviewer decides which are allowed.
+          </p>
+          <Checkboxes
+            name="requestedEndpoints"
+            options={endpoints.map((e) => ({ value: e.name, detail: endpointDetail(e) }))}
+            chosen={chosenEndpoints}
+            invalid={!!err.requestedEndpoints}
+          />
+          {err.requestedEndpoints && (
+            <p id="endpoints-error" className="mt-1 text-sm font-medium text-red-700">
+              {err.requestedEndpoints}
+            </p>
+          )}
+        </fieldset>
+      )}
+    </fieldset>
   );
 }
