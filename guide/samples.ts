@@ -36,17 +36,32 @@ export function sampleGroups({ baseUrl, deployment, adapter, byoKey }: SampleCon
   const endpoint = `${baseUrl}/api/public/oai`;
   const d = deployment;
   return [
+    sdkGroup(endpoint, d),
+    phiChatGroup(baseUrl, d, byoKey),
+    adapterGroup(baseUrl, adapter),
+    porticoApiGroup(baseUrl),
+  ];
+}
+
+/** The SDKs, LangChain and the Vercel AI SDK against the model APIs. */
+function sdkGroup(endpoint: string, d: string): SampleGroup {
+  return {
+    id: 'sdks',
+    title: 'OpenAI SDKs, LangChain and the Vercel AI SDK',
+    samples: [...pythonAndNodeSamples(endpoint, d), ...openAiStyleSamples(endpoint, d)],
+  };
+}
+
+/** The SDKs' own Azure clients: Python's openai and LangChain, Node's openai. */
+function pythonAndNodeSamples(endpoint: string, d: string): Sample[] {
+  return [
     {
-      id: 'sdks',
-      title: 'OpenAI SDKs, LangChain and the Vercel AI SDK',
-      samples: [
-        {
-          id: 'python',
-          title: 'Python: openai (AzureOpenAI)',
-          tab: 'Python',
-          install: 'pip install openai',
-          language: 'python',
-          code: `import os
+      id: 'python',
+      title: 'Python: openai (AzureOpenAI)',
+      tab: 'Python',
+      install: 'pip install openai',
+      language: 'python',
+      code: `import os
 from openai import AzureOpenAI
 
 client = AzureOpenAI(
@@ -60,14 +75,14 @@ completion = client.chat.completions.create(
 )
 print(completion.choices[0].message.content)
 `,
-        },
-        {
-          id: 'langchain',
-          title: 'Python: LangChain (AzureChatOpenAI)',
-          tab: 'LangChain',
-          install: 'pip install langchain-openai',
-          language: 'python',
-          code: `import os
+    },
+    {
+      id: 'langchain',
+      title: 'Python: LangChain (AzureChatOpenAI)',
+      tab: 'LangChain',
+      install: 'pip install langchain-openai',
+      language: 'python',
+      code: `import os
 from langchain_openai import AzureChatOpenAI
 from langchain_core.messages import HumanMessage, SystemMessage
 
@@ -80,14 +95,14 @@ model = AzureChatOpenAI(
 answer = model.invoke([SystemMessage("Translate the following from English into Italian"), HumanMessage("hi!")])
 print(answer.content)
 `,
-        },
-        {
-          id: 'node',
-          title: 'Node.js: openai (AzureOpenAI)',
-          tab: 'Node.js',
-          install: 'npm install openai',
-          language: 'javascript',
-          code: `import { AzureOpenAI } from 'openai';
+    },
+    {
+      id: 'node',
+      title: 'Node.js: openai (AzureOpenAI)',
+      tab: 'Node.js',
+      install: 'npm install openai',
+      language: 'javascript',
+      code: `import { AzureOpenAI } from 'openai';
 
 const client = new AzureOpenAI({
   endpoint: '${endpoint}',
@@ -101,14 +116,20 @@ const response = await client.chat.completions.create({
 });
 console.log(response.choices[0].message.content);
 `,
-        },
-        {
-          id: 'node-openai',
-          title: 'Node.js: openai (OpenAI), OpenAI route and Azure’s v1 API shape',
-          tab: 'Node.js (OpenAI)',
-          install: 'npm install openai',
-          language: 'javascript',
-          code: `import OpenAI from 'openai';
+    },
+  ];
+}
+
+/** OpenAI-style clients, the Vercel AI SDK, and curl. */
+function openAiStyleSamples(endpoint: string, d: string): Sample[] {
+  return [
+    {
+      id: 'node-openai',
+      title: 'Node.js: openai (OpenAI), OpenAI route and Azure’s v1 API shape',
+      tab: 'Node.js (OpenAI)',
+      install: 'npm install openai',
+      language: 'javascript',
+      code: `import OpenAI from 'openai';
 
 // OpenAI route: chat.completions, responses, embeddings, models.list() (your app's models only)
 const client = new OpenAI({ baseURL: '${endpoint}/v1', apiKey: process.env.PORTICO_API_KEY });
@@ -128,14 +149,14 @@ const again = await azureV1.chat.completions.create({
 });
 console.log(again.choices[0].message.content);
 `,
-        },
-        {
-          id: 'ai-sdk-azure',
-          title: 'Vercel AI SDK: createAzure',
-          tab: 'AI SDK (Azure)',
-          install: 'npm install ai @ai-sdk/azure',
-          language: 'javascript',
-          code: `import { generateText, streamText } from 'ai';
+    },
+    {
+      id: 'ai-sdk-azure',
+      title: 'Vercel AI SDK: createAzure',
+      tab: 'AI SDK (Azure)',
+      install: 'npm install ai @ai-sdk/azure',
+      language: 'javascript',
+      code: `import { generateText, streamText } from 'ai';
 import { createAzure } from '@ai-sdk/azure';
 
 const azure = createAzure({ baseURL: '${endpoint}/openai', apiKey: process.env.PORTICO_API_KEY });
@@ -154,46 +175,49 @@ for await (const delta of result.textStream) process.stdout.write(delta);
 
 // Deployment-style URLs: createAzure({ baseURL: '${endpoint}/openai', apiKey, useDeploymentBasedUrls: true })
 `,
-        },
-        {
-          id: 'ai-sdk-openai',
-          title: 'Vercel AI SDK: createOpenAI',
-          tab: 'AI SDK (OpenAI)',
-          install: 'npm install ai @ai-sdk/openai',
-          language: 'javascript',
-          code: `import { generateText } from 'ai';
+    },
+    {
+      id: 'ai-sdk-openai',
+      title: 'Vercel AI SDK: createOpenAI',
+      tab: 'AI SDK (OpenAI)',
+      install: 'npm install ai @ai-sdk/openai',
+      language: 'javascript',
+      code: `import { generateText } from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
 
 const openai = createOpenAI({ baseURL: '${endpoint}/v1', apiKey: process.env.PORTICO_API_KEY });
 const { text } = await generateText({ model: openai('${d}'), prompt: 'Tell me a joke' });
 console.log(text);
 `,
-        },
-        {
-          id: 'curl',
-          title: 'curl',
-          tab: 'curl',
-          install: '',
-          language: 'shell',
-          code: `curl "${endpoint}/openai/deployments/${d}/chat/completions?api-version=${API_VERSION}" \\
+    },
+    {
+      id: 'curl',
+      title: 'curl',
+      tab: 'curl',
+      install: '',
+      language: 'shell',
+      code: `curl "${endpoint}/openai/deployments/${d}/chat/completions?api-version=${API_VERSION}" \\
   -H "api-key: $PORTICO_API_KEY" \\
   -H "content-type: application/json" \\
   -d '{"messages":[{"role":"user","content":"Tell me a joke"}]}'
 `,
-        },
-      ],
     },
-    {
-      id: 'phi-chat',
-      title: 'PHI-safe chat API',
-      samples: [
-        {
-          id: 'phi-chat-fetch',
-          title: 'Node.js: fetch',
-          tab: 'Node.js',
-          install: '',
-          language: 'javascript',
-          code: `const res = await fetch('${baseUrl}/v1/chat/completions', {
+  ];
+}
+
+/** The CompliantChatGPT-compatible chat endpoint, with or without the caller's own OpenAI key. */
+function phiChatGroup(baseUrl: string, d: string, byoKey: boolean): SampleGroup {
+  return {
+    id: 'phi-chat',
+    title: 'PHI-safe chat API',
+    samples: [
+      {
+        id: 'phi-chat-fetch',
+        title: 'Node.js: fetch',
+        tab: 'Node.js',
+        install: '',
+        language: 'javascript',
+        code: `const res = await fetch('${baseUrl}/v1/chat/completions', {
   method: 'POST',
   headers: {
     'x-compliantchatgpt-key': process.env.PORTICO_API_KEY,
@@ -207,14 +231,14 @@ ${byoKey ? "    'x-openai-key': process.env.OPENAI_API_KEY, // optional: your ow
 if (!res.ok) throw new Error(\`Portico answered \${res.status}: \${await res.text()}\`);
 console.log((await res.json()).content);
 `,
-        },
-        {
-          id: 'phi-chat-python',
-          title: 'Python: requests',
-          tab: 'Python',
-          install: 'pip install requests',
-          language: 'python',
-          code: `import os
+      },
+      {
+        id: 'phi-chat-python',
+        title: 'Python: requests',
+        tab: 'Python',
+        install: 'pip install requests',
+        language: 'python',
+        code: `import os
 import requests
 
 response = requests.post(
@@ -231,63 +255,70 @@ ${byoKey ? '        "x-openai-key": os.environ["OPENAI_API_KEY"],  # optional: y
 response.raise_for_status()
 print(response.json()["content"])
 `,
-        },
-        {
-          id: 'phi-chat-curl',
-          title: 'curl',
-          tab: 'curl',
-          install: '',
-          language: 'shell',
-          code: `curl ${baseUrl}/v1/chat/completions \\
+      },
+      {
+        id: 'phi-chat-curl',
+        title: 'curl',
+        tab: 'curl',
+        install: '',
+        language: 'shell',
+        code: `curl ${baseUrl}/v1/chat/completions \\
   -H "x-compliantchatgpt-key: $PORTICO_API_KEY" \\
 ${byoKey ? '  -H "x-openai-key: $OPENAI_API_KEY" \\\n' : ''}  -H "content-type: application/json" \\
   -d '{"model":"${d}","messages":[{"role":"user","content":"${PHI_PROMPT}"}]}'
 `,
-        },
-      ],
-    },
-    {
-      id: 'adapters',
-      title: 'HTTP adapters',
-      samples: [
-        {
-          id: 'adapter-curl',
-          title: `curl: the ${adapter} adapter`,
-          tab: 'curl',
-          install: '',
-          language: 'shell',
-          code: `curl ${baseUrl}/api/public/http/${adapter}/v1/models -H "api-key: $PORTICO_API_KEY"
+      },
+    ],
+  };
+}
+
+/** The HTTP pass-through of one adapter. */
+function adapterGroup(baseUrl: string, adapter: string): SampleGroup {
+  return {
+    id: 'adapters',
+    title: 'HTTP adapters',
+    samples: [
+      {
+        id: 'adapter-curl',
+        title: `curl: the ${adapter} adapter`,
+        tab: 'curl',
+        install: '',
+        language: 'shell',
+        code: `curl ${baseUrl}/api/public/http/${adapter}/v1/models -H "api-key: $PORTICO_API_KEY"
 `,
-        },
-      ],
-    },
-    {
-      id: 'portico-api',
-      title: 'Usage and PHI de-identification',
-      samples: [
-        {
-          id: 'usage',
-          title: 'curl: your app’s usage and remaining budget',
-          tab: 'Usage',
-          install: '',
-          language: 'shell',
-          code: `# This month by default; ?from=YYYY-MM-DD&to=YYYY-MM-DD for another range (UTC days)
+      },
+    ],
+  };
+}
+
+/** Portico's own API: usage and de-identify. */
+function porticoApiGroup(baseUrl: string): SampleGroup {
+  return {
+    id: 'portico-api',
+    title: 'Usage and PHI de-identification',
+    samples: [
+      {
+        id: 'usage',
+        title: 'curl: your app’s usage and remaining budget',
+        tab: 'Usage',
+        install: '',
+        language: 'shell',
+        code: `# This month by default; ?from=YYYY-MM-DD&to=YYYY-MM-DD for another range (UTC days)
 curl -H "api-key: $PORTICO_API_KEY" ${baseUrl}/api/public/v1/usage
 `,
-        },
-        {
-          id: 'deidentify',
-          title: 'curl: de-identify text',
-          tab: 'De-identify',
-          install: '',
-          language: 'shell',
-          code: `curl ${baseUrl}/api/public/v1/phi/deidentify \\
+      },
+      {
+        id: 'deidentify',
+        title: 'curl: de-identify text',
+        tab: 'De-identify',
+        install: '',
+        language: 'shell',
+        code: `curl ${baseUrl}/api/public/v1/phi/deidentify \\
   -H "api-key: $PORTICO_API_KEY" \\
   -H "content-type: application/json" \\
   -d '{"text":"Call Maria Gonzalez at 413-555-0142."}'
 `,
-        },
-      ],
-    },
-  ];
+      },
+    ],
+  };
 }

@@ -283,8 +283,8 @@ function endpointOp(e: Endpoint): ZodOpenApiOperationObject {
   };
 }
 
-function paths(cfg: GatewayConfig): ZodOpenApiPathsObject {
-  const p: ZodOpenApiPathsObject = {};
+/** The model APIs: Azure's deployment paths, then OpenAI's and Azure's v1 shapes. */
+function modelPaths(p: ZodOpenApiPathsObject): void {
   const depParams = { path: z.object({ deployment }), query: z.object({ 'api-version': apiVersion }) };
   p['/api/public/oai/openai/deployments/{deployment}/chat/completions'] = {
     post: { ...proxyOp('chat', AZ, depParams), operationId: 'azureChat' },
@@ -338,6 +338,10 @@ function paths(cfg: GatewayConfig): ZodOpenApiPathsObject {
       },
     };
   }
+}
+
+/** Images and audio, on the OpenAI and Azure v1 shapes (each enabled per app by a reviewer). */
+function mediaPaths(p: ZodOpenApiPathsObject): void {
   const mediaOps = {
     images: {
       path: 'images/generations',
@@ -399,6 +403,10 @@ function paths(cfg: GatewayConfig): ZodOpenApiPathsObject {
     p[`/api/public/oai/v1/${m.path}`] = { post: { ...operation(OA), operationId: `openai_${op}` } };
     p[`/api/public/oai/openai/v1/${m.path}`] = { post: { ...operation(AZV1), operationId: `azureV1_${op}` } };
   }
+}
+
+/** The CompliantChatGPT-compatible chat, and the HTTP adapters' pass-through. */
+function compatAndAdapterPaths(p: ZodOpenApiPathsObject): void {
   p['/v1/chat/completions'] = {
     post: {
       operationId: 'compatChat',
@@ -474,6 +482,10 @@ function paths(cfg: GatewayConfig): ZodOpenApiPathsObject {
       } satisfies ZodOpenApiOperationObject,
     ]),
   );
+}
+
+/** Portico's own API: whoami, usage, de-identify. */
+function ownApiPaths(p: ZodOpenApiPathsObject): void {
   p['/api/public/v1/whoami'] = {
     get: {
       operationId: 'whoami',
@@ -560,7 +572,10 @@ function paths(cfg: GatewayConfig): ZodOpenApiPathsObject {
       },
     },
   };
-  for (const e of cfg.endpoints.values()) p[`/api/public/v1/endpoints/${e.name}`] = { post: endpointOp(e) };
+}
+
+/** Health, readiness and metrics, for the operator. */
+function operationsPaths(p: ZodOpenApiPathsObject): void {
   p['/healthz'] = {
     get: {
       operationId: 'healthz',
@@ -585,6 +600,16 @@ function paths(cfg: GatewayConfig): ZodOpenApiPathsObject {
       responses: { '200': { description: 'Prometheus text format' } },
     },
   };
+}
+
+function paths(cfg: GatewayConfig): ZodOpenApiPathsObject {
+  const p: ZodOpenApiPathsObject = {};
+  modelPaths(p);
+  mediaPaths(p);
+  compatAndAdapterPaths(p);
+  ownApiPaths(p);
+  for (const e of cfg.endpoints.values()) p[`/api/public/v1/endpoints/${e.name}`] = { post: endpointOp(e) };
+  operationsPaths(p);
   return p;
 }
 
