@@ -2,9 +2,9 @@
 
 import { useActionState } from 'react';
 import { Alert } from '@/components/ui/alert';
-import { describedBy, Field, Textarea } from '@/components/ui/field';
 import { ConfirmSubmitButton } from '@/components/ui/confirm-submit';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { ReasonField } from './reason-field';
 import { reinstateAction, suspendAction } from '@/app/(portal)/_actions/review';
 import type { FormState } from '@/app/(portal)/_actions/state';
 
@@ -18,7 +18,7 @@ export function SuspendForm({ appId, suspended }: { appId: string; suspended: bo
       <input type="hidden" name="appId" value={appId} />
       {state.error && !err && <Alert tone="error">{state.error}</Alert>}
       {state.ok && state.message && <Alert tone="success">{state.message}</Alert>}
-      <Field
+      <ReasonField
         id={id}
         label={suspended ? 'Note (optional)' : 'Reason for suspending'}
         required={!suspended}
@@ -27,17 +27,9 @@ export function SuspendForm({ appId, suspended }: { appId: string; suspended: bo
             ? 'Recorded in the history, shown to the owners.'
             : 'The owners see it. Every key of the app is refused with 403 until it is reinstated.'
         }
-        error={err}
-      >
-        <Textarea
-          key={state.at ?? 0}
-          id={id}
-          name="reason"
-          rows={2}
-          defaultValue={state.ok ? '' : ((state.values?.reason as string) ?? '')}
-          {...describedBy(id, { hint: 1, error: err })}
-        />
-      </Field>
+        rows={2}
+        state={state}
+      />
       {suspended ? (
         <SubmitButton variant="primary" pendingText="Reinstating…">
           Reinstate app

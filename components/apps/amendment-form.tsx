@@ -9,6 +9,7 @@ import { clearDraft, useDraft } from '@/components/ui/draft';
 import { formatNumber, formatUsd } from '@/components/ui/format';
 import type { FormState } from '@/app/(portal)/_actions/state';
 import { Toggle, type AdapterChoice } from './policy-form';
+import { ReasonField } from './reason-field';
 import {
   DraftNotice,
   endpointDetail,
@@ -251,24 +252,13 @@ export function RejectAmendmentForm({
       <input type="hidden" name="appId" value={appId} />
       <input type="hidden" name="amendmentId" value={amendmentId} />
       {state.error && !err && <Alert tone="error">{state.error}</Alert>}
-      <Field
+      <ReasonField
         id="amendment-reason"
         label="Reason for the owner"
-        required
         hint="Why not, so the owner can act on it."
-        error={err}
-      >
-        <Textarea
-          key={state.at ?? 0}
-          id="amendment-reason"
-          name="reason"
-          rows={3}
-          maxLength={2000}
-          defaultValue={(state.values?.reason as string) ?? ''}
-          autoFocus={Boolean(err)}
-          {...describedBy('amendment-reason', { hint: 1, error: err })}
-        />
-      </Field>
+        rows={3}
+        state={state}
+      />
       <ConfirmSubmitButton
         pendingText="Rejecting…"
         title="Reject this amendment?"

@@ -2,9 +2,9 @@
 
 import { useActionState } from 'react';
 import { Alert } from '@/components/ui/alert';
-import { describedBy, Field, Textarea } from '@/components/ui/field';
 import { ConfirmSubmitButton } from '@/components/ui/confirm-submit';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { ReasonField } from './reason-field';
 import { decideAction } from '@/app/(portal)/_actions/review';
 import type { FormState } from '@/app/(portal)/_actions/state';
 
@@ -16,24 +16,13 @@ export function DecideForm({ appId, canSendBack }: { appId: string; canSendBack:
     <form action={action} className="space-y-4" noValidate>
       <input type="hidden" name="appId" value={appId} />
       {state.error && !err && <Alert tone="error">{state.error}</Alert>}
-      <Field
+      <ReasonField
         id="decision-reason"
         label="Reason or comment for the owner"
-        required
         hint="Say what is missing or why, so the owner can act on it."
-        error={err}
-      >
-        <Textarea
-          key={state.at ?? 0}
-          id="decision-reason"
-          name="reason"
-          rows={4}
-          maxLength={2000}
-          defaultValue={(state.values?.reason as string) ?? ''}
-          autoFocus={Boolean(err)}
-          {...describedBy('decision-reason', { hint: 1, error: err })}
-        />
-      </Field>
+        rows={4}
+        state={state}
+      />
       <div className="flex flex-wrap gap-2">
         {canSendBack && (
           <SubmitButton name="decision" value="changes" variant="secondary" pendingText="Sending back…">

@@ -1,9 +1,9 @@
 'use client';
 
 import { useState, type ReactNode } from 'react';
-import { useFormStatus } from 'react-dom';
 import { Button, buttonClass, type Variant } from './button';
 import { Dialog } from './dialog';
+import { useSubmitting } from './submit-button';
 
 /**
  * A submit button for what cannot be undone: it asks first, in a dialog that says what will happen. The dialog sits
@@ -38,7 +38,7 @@ export function ConfirmSubmitButton({
   label?: string;
 }) {
   const [open, setOpen] = useState(false);
-  const { pending } = useFormStatus();
+  const { pending, mine } = useSubmitting(name, value);
   // Closed once the form is on its way: closing in the click itself would unmount the button before the browser
   // submits the form, and a button no longer in the document submits nothing.
   const [wasPending, setWasPending] = useState(false);
@@ -56,7 +56,7 @@ export function ConfirmSubmitButton({
         onClick={() => setOpen(true)}
         className={buttonClass(variant, size, className)}
       >
-        {pending && pendingText ? pendingText : children}
+        {mine && pendingText ? pendingText : children}
       </button>
       <Dialog open={open} onClose={() => setOpen(false)} title={title} description={consequence}>
         <div className="flex justify-end gap-2">

@@ -4,6 +4,15 @@ import { useFormStatus } from 'react-dom';
 import { buttonClass, type Variant } from './button';
 import type { ReactNode } from 'react';
 
+/**
+ * Whether the form is being sent, and whether by this button: with several submit buttons in one form, only the one
+ * pressed (its name and value in the form's data) says it is working.
+ */
+export function useSubmitting(name?: string, value?: string) {
+  const { pending, data } = useFormStatus();
+  return { pending, mine: pending && (!name || data?.get(name) === value) };
+}
+
 /** A form's submit button that shows the form is being sent and cannot be pressed twice. */
 export function SubmitButton({
   children,
@@ -24,9 +33,7 @@ export function SubmitButton({
   value?: string;
   className?: string;
 }) {
-  const { pending, data } = useFormStatus();
-  // With several submit buttons in one form, only the one pressed says it is working.
-  const mine = pending && (!name || data?.get(name) === value);
+  const { pending, mine } = useSubmitting(name, value);
   return (
     <button
       type="submit"
