@@ -25,7 +25,7 @@ function merge(candidates: Candidate[]): PhiEntity[] {
       continue;
     }
     if (cur) out.push({ start: cur.start, end: cur.end, type: cur.type });
-    cur = { ...c };
+    cur = { start: c.start, end: c.end, type: c.type, priority: c.priority };
   }
   if (cur) out.push({ start: cur.start, end: cur.end, type: cur.type });
   return out;
@@ -368,7 +368,9 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
   extendNames(text, entities);
   extendAddresses(text, entities);
   // Extending may have reached a neighbour: overlaps become one entity again (spans stay disjoint and sorted).
-  return merge(entities.map((e) => ({ ...e, priority: PRIORITY[e.type] })));
+  return merge(
+    entities.map((e) => ({ start: e.start, end: e.end, type: e.type, priority: PRIORITY[e.type] })),
+  );
 }
 
 /**
@@ -458,7 +460,9 @@ export function detectIdentifier(id: string): PhiEntity[] {
   const variants = new Set([words]);
   if (/^\p{L}{2,}(?: \p{L}{2,})*$/u.test(words)) variants.add(titleCase(words));
   if (words.length > 0)
-    for (const v of variants) for (const e of detect(v)) found.push({ ...e, priority: PRIORITY[e.type] });
+    for (const v of variants)
+      for (const e of detect(v))
+        found.push({ start: e.start, end: e.end, type: e.type, priority: PRIORITY[e.type] });
   if (found.length === 0) return [];
   let best = found[0]!;
   for (const c of found) if (c.priority > best.priority) best = c;

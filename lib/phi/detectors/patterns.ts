@@ -159,7 +159,8 @@ function scanAroundTlds(text: string, out: Candidate[]): void {
       found,
       (v) => HAS_LETTER.test(v.replace(TLD_END, '')) && !ABBREVIATION.test(v),
     );
-    for (const f of found) out.push({ ...f, start: f.start + start, end: f.end + start });
+    for (const f of found)
+      out.push({ start: f.start + start, end: f.end + start, type: f.type, priority: f.priority });
     done = end;
     TLD_HIT.lastIndex = end;
   }
@@ -177,7 +178,8 @@ function scanAroundAts(text: string, out: Candidate[]): void {
     while (end < text.length && EMAIL_CHAR.test(text[end] ?? ' ')) end++;
     const found: Candidate[] = [];
     scan(text.slice(start, end), EMAIL, 'EMAIL', found);
-    for (const f of found) out.push({ ...f, start: f.start + start, end: f.end + start });
+    for (const f of found)
+      out.push({ start: f.start + start, end: f.end + start, type: f.type, priority: f.priority });
     from = end;
   }
 }
