@@ -61,7 +61,7 @@ test('an approved app asks for another model: another reviewer approves it and t
 
   await test.step('a reviewer who owns the app may not decide it', async () => {
     const coOwner = await signedIn(browser, 'reviewer');
-    await addOwner(s.app.id, coOwner.user.email, SYSTEM);
+    await addOwner({ appId: s.app.id, email: coOwner.user.email, actor: SYSTEM });
     await coOwner.page.goto(`/review/${s.app.id}`);
     await expect(coOwner.page.getByText('Another reviewer must decide this amendment')).toBeVisible();
     await expect(coOwner.page.getByRole('button', { name: 'Approve the amendment' })).toHaveCount(0);

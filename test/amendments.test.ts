@@ -48,7 +48,11 @@ describe('amendments', () => {
     const { app, owner, key } = await seedApp({ models: [MINI] });
     const reviewer = await seedUser('reviewer');
     const before = await countPending();
-    const amendment = await requestAmendment(app.id, { ...ask, rpmLimit: 120 }, as(owner));
+    const amendment = await requestAmendment({
+      appId: app.id,
+      request: { ...ask, rpmLimit: 120 },
+      actor: as(owner),
+    });
     expect(await countPending()).toBe(before + 1);
     expect(await call(key!, BIG)).toBe(404);
     expect(await call(key!, MINI)).toBe(200);
@@ -56,18 +60,37 @@ describe('amendments', () => {
     expect([row.allowedModels, row.rpmLimit]).toEqual([[MINI], null]);
 
     // One at a time, and only what the app does not have.
-    expect(await refusal(requestAmendment(app.id, ask, as(owner)))).toMatch(/already waits/);
-    // The requester (an owner) cannot decide; nor can an admin who asked on someone else's app.
-    expect(await refusal(approveAmendment(app.id, amendment.id, { models: [BIG] }, as(owner)))).toMatch(
-      /four-eyes/,
+    expect(await refusal(requestAmendment({ appId: app.id, request: ask, actor: as(owner) }))).toMatch(
+      /already waits/,
     );
+    // The requester (an owner) cannot decide; nor can an admin who asked on someone else's app.
+    expect(
+      await refusal(
+        approveAmendment({
+          appId: app.id,
+          amendmentId: amendment.id,
+          grant: { models: [BIG] },
+          actor: as(owner),
+        }),
+      ),
+    ).toMatch(/four-eyes/);
     // Never more than was asked.
     expect(
       await refusal(
-        approveAmendment(app.id, amendment.id, { models: [BIG], rpmLimit: 120, tpmLimit: 5 }, as(reviewer)),
+        approveAmendment({
+          appId: app.id,
+          amendmentId: amendment.id,
+          grant: { models: [BIG], rpmLimit: 120, tpmLimit: 5 },
+          actor: as(reviewer),
+        }),
       ),
     ).toMatch(/not asked for/);
-    await approveAmendment(app.id, amendment.id, { models: [BIG], rpmLimit: 120 }, as(reviewer));
+    await approveAmendment({
+      appId: app.id,
+      amendmentId: amendment.id,
+      grant: { models: [BIG], rpmLimit: 120 },
+      actor: as(reviewer),
+    });
     const after = await db().app.findUniqueOrThrow({ where: { id: app.id } });
     expect([after.allowedModels, after.rpmLimit, after.status]).toEqual([[MINI, BIG], 120, 'approved']);
     expect(await call(key!, BIG)).toBe(200);
@@ -92,20 +115,32 @@ describe('amendments', () => {
       'amendment_approved',
     ]);
     // Decided once: the same decision again says so.
-    expect(await refusal(rejectAmendment(app.id, amendment.id, 'too late', as(reviewer)))).toMatch(
-      /already approved/,
-    );
+    expect(
+      await refusal(
+        rejectAmendment({
+          appId: app.id,
+          amendmentId: amendment.id,
+          reason: 'too late',
+          actor: as(reviewer),
+        }),
+      ),
+    ).toMatch(/already approved/);
   });
 
   it('a rejected or withdrawn amendment leaves access as it was', async () => {
     const { app, owner, key } = await seedApp({ models: [MINI] });
     const reviewer = await seedUser('reviewer');
-    const first = await requestAmendment(app.id, ask, as(owner));
-    await rejectAmendment(app.id, first.id, 'Use the mini model until the pilot ends.', as(reviewer));
+    const first = await requestAmendment({ appId: app.id, request: ask, actor: as(owner) });
+    await rejectAmendment({
+      appId: app.id,
+      amendmentId: first.id,
+      reason: 'Use the mini model until the pilot ends.',
+      actor: as(reviewer),
+    });
     expect((await db().app.findUniqueOrThrow({ where: { id: app.id } })).allowedModels).toEqual([MINI]);
     expect(await call(key!, BIG)).toBe(404);
-    const second = await requestAmendment(app.id, ask, as(owner));
-    await withdrawAmendment(app.id, second.id, as(owner));
+    const second = await requestAmendment({ appId: app.id, request: ask, actor: as(owner) });
+    await withdrawAmendment({ appId: app.id, amendmentId: second.id, actor: as(owner) });
     expect((await db().accessAmendment.findUniqueOrThrow({ where: { id: second.id } })).status).toBe(
       'withdrawn',
     );
@@ -116,24 +151,40 @@ describe('amendments', () => {
     const { app, owner } = await seedApp({ models: [MINI] });
     expect(
       await refusal(
-        requestAmendment(app.id, { models: [MINI], reason: 'ten characters at least' }, as(owner)),
+        requestAmendment({
+          appId: app.id,
+          request: { models: [MINI], reason: 'ten characters at least' },
+          actor: as(owner),
+        }),
       ),
     ).toMatch(/at least one thing the app does not have/);
     await expect(
-      requestAmendment(app.id, { models: [BIG], reason: 'short' }, as(owner)),
+      requestAmendment({ appId: app.id, request: { models: [BIG], reason: 'short' }, actor: as(owner) }),
     ).rejects.toBeInstanceOf(ZodError);
     await expect(
-      requestAmendment(app.id, { models: ['nope'], reason: 'a long enough reason' }, as(owner)),
+      requestAmendment({
+        appId: app.id,
+        request: { models: ['nope'], reason: 'a long enough reason' },
+        actor: as(owner),
+      }),
     ).rejects.toBeInstanceOf(ZodError);
     const coOwner = await seedUser('reviewer');
-    await addOwner(app.id, coOwner.email, SYSTEM);
-    const a = await requestAmendment(app.id, ask, as(owner));
-    expect(await refusal(approveAmendment(app.id, a.id, { models: [BIG] }, as(coOwner)))).toMatch(
-      /you own this app/,
-    );
+    await addOwner({ appId: app.id, email: coOwner.email, actor: SYSTEM });
+    const a = await requestAmendment({ appId: app.id, request: ask, actor: as(owner) });
+    expect(
+      await refusal(
+        approveAmendment({ appId: app.id, amendmentId: a.id, grant: { models: [BIG] }, actor: as(coOwner) }),
+      ),
+    ).toMatch(/you own this app/);
     // A suspended app gets nothing more, even if an amendment waited.
     await suspend({ appId: app.id, reason: 'Audit in progress', actor: SYSTEM });
-    expect(await refusal(approveAmendment(app.id, a.id, { models: [BIG] }, SYSTEM))).toMatch(/suspended/);
-    expect(await refusal(requestAmendment(app.id, ask, as(owner)))).toMatch(/only an approved app/);
+    expect(
+      await refusal(
+        approveAmendment({ appId: app.id, amendmentId: a.id, grant: { models: [BIG] }, actor: SYSTEM }),
+      ),
+    ).toMatch(/suspended/);
+    expect(await refusal(requestAmendment({ appId: app.id, request: ask, actor: as(owner) }))).toMatch(
+      /only an approved app/,
+    );
   });
 });

@@ -249,12 +249,12 @@ describe('app rules in lib/apps', () => {
 
       const owner = await seedUser('member');
       const theirs = await requestAs(owner);
-      await addOwner(theirs.id, other.email, as(owner));
+      await addOwner({ appId: theirs.id, email: other.email, actor: as(owner) });
       expect(await refusal(approve(theirs.id, policy, as(other)))).toMatch(/you own this app/);
 
       // The requester who then hands the app to someone else still may not decide it.
       const handed = await requestAs(reviewer);
-      await addOwner(handed.id, owner.email, as(reviewer));
+      await addOwner({ appId: handed.id, email: owner.email, actor: as(reviewer) });
       await db().appOwner.delete({ where: { appId_userId: { appId: handed.id, userId: reviewer.id } } });
       expect(await refusal(approve(handed.id, policy, as(reviewer)))).toMatch(/you submitted this request/);
 
@@ -361,7 +361,8 @@ describe('app rules in lib/apps', () => {
       await db().user.update({ where: { id: disabled.id }, data: { disabled: true } });
       const app = await request(false);
       const message = async (email: string) =>
-        ((await addOwner(app.id, email, SYSTEM).catch((err: unknown) => err)) as Error).message;
+        ((await addOwner({ appId: app.id, email, actor: SYSTEM }).catch((err: unknown) => err)) as Error)
+          .message;
       const missing = await message('nobody-here@test.portico');
       expect(missing).toMatch(/cannot be added: only an active Portico account can own an app/);
       expect((await message(disabled.email)).replace(disabled.email, 'X')).toBe(

@@ -349,18 +349,20 @@ describe('the workflow notifies', () => {
     const { app, owner } = await seedApp({ models: [MODEL] });
     const reviewer = await seedUser('reviewer');
     const ownerActor = { id: owner.id, email: owner.email };
-    const a = await requestAmendment(
-      app.id,
-      { rpmLimit: 100, reason: 'More users from next week.' },
-      ownerActor,
-    );
+    const a = await requestAmendment({
+      appId: app.id,
+      request: { rpmLimit: 100, reason: 'More users from next week.' },
+      actor: ownerActor,
+    });
     const asked = await until(() => mailsTo(reviewer.email).filter((m) => m.subject.includes(app.name)));
     expect(asked[0]!.subject).toBe(`[Portico] More access requested: ${app.name}`);
     expect(asked[0]!.text).toContain(`${PUBLIC}/review/${app.id}`);
     expect(mailsTo(owner.email).filter((m) => m.subject.includes('More access requested'))).toHaveLength(0);
-    await rejectAmendment(app.id, a.id, 'Try the mini model first', {
-      id: reviewer.id,
-      email: reviewer.email,
+    await rejectAmendment({
+      appId: app.id,
+      amendmentId: a.id,
+      reason: 'Try the mini model first',
+      actor: { id: reviewer.id, email: reviewer.email },
     });
     const decided = await until(() =>
       mailsTo(owner.email).filter((m) => m.subject === `[Portico] More access rejected: ${app.name}`),

@@ -61,7 +61,11 @@ export async function requestAmendmentAction(_prev: FormState, fd: FormData): Pr
   const user = await requireActionUser();
   const appId = await requireManage(user, fd.get('appId'));
   return runForm(LABELS, echo(fd, FIELDS), async () => {
-    await requestAmendment(appId, { ...readAsk(fd), reason: text(fd, 'reason') }, await actorOf(user));
+    await requestAmendment({
+      appId,
+      request: { ...readAsk(fd), reason: text(fd, 'reason') },
+      actor: await actorOf(user),
+    });
     revalidatePath('/', 'layout');
     redirect(`/apps/${appId}?amended=1`);
   });
@@ -71,7 +75,11 @@ export async function withdrawAmendmentAction(_prev: FormState, fd: FormData): P
   const user = await requireActionUser();
   const appId = await requireManage(user, fd.get('appId'));
   return runForm({}, undefined, async () => {
-    await withdrawAmendment(appId, idOr404(fd.get('amendmentId')), await actorOf(user));
+    await withdrawAmendment({
+      appId,
+      amendmentId: idOr404(fd.get('amendmentId')),
+      actor: await actorOf(user),
+    });
     revalidatePath('/', 'layout');
     refresh();
     return { ok: true, message: 'Withdrawn: the app keeps the access it has.', at: Date.now() };
@@ -84,7 +92,7 @@ export async function approveAmendmentAction(_prev: FormState, fd: FormData): Pr
   const appId = idOr404(fd.get('appId'));
   const amendmentId = idOr404(fd.get('amendmentId'));
   return runForm(LABELS, echo(fd, FIELDS), async () => {
-    await approveAmendment(appId, amendmentId, readAsk(fd), await actorOf(user));
+    await approveAmendment({ appId, amendmentId, grant: readAsk(fd), actor: await actorOf(user) });
     revalidatePath('/', 'layout');
     redirect(`/review?decided=${appId}&more=approved`);
   });
@@ -101,7 +109,7 @@ export async function rejectAmendmentAction(_prev: FormState, fd: FormData): Pro
         reason: reasonSchema,
       })
       .parse({ reason: text(fd, 'reason') });
-    await rejectAmendment(appId, amendmentId, reason, await actorOf(user));
+    await rejectAmendment({ appId, amendmentId, reason, actor: await actorOf(user) });
     revalidatePath('/', 'layout');
     redirect(`/review?decided=${appId}&more=rejected`);
   });

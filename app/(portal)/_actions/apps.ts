@@ -121,7 +121,7 @@ export async function addOwnerAction(_prev: FormState, fd: FormData): Promise<Fo
   const appId = await requireManage(user, fd.get('appId'));
   return runForm({ email: 'Email' }, echo(fd, ['email']), async () => {
     const email = emailSchema.parse(text(fd, 'email'));
-    const added = await addOwner(appId, email, await actorOf(user));
+    const added = await addOwner({ appId, email, actor: await actorOf(user) });
     refresh();
     return { ok: true, message: `${added.email} is now an owner.`, at: Date.now() };
   });
@@ -132,7 +132,7 @@ export async function removeOwnerAction(_prev: FormState, fd: FormData): Promise
   const appId = await requireManage(user, fd.get('appId'));
   return runForm({}, undefined, async () => {
     const userId = idOr404(fd.get('userId'));
-    await removeOwner(appId, userId, await actorOf(user));
+    await removeOwner({ appId, userId, actor: await actorOf(user) });
     // Removing yourself ends your access (unless you are an admin).
     if (userId === user.id && !(await appAccess(user, appId)).view) redirect('/apps?left=1');
     refresh();
