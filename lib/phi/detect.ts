@@ -77,7 +77,7 @@ function extendLabels(
     if (t.kind === Kind.Name || t.kind === Kind.Unknown || (label === 1 && t.kind === Kind.Weak))
       named.set(t.lower, label);
   }
-  for (let i = 0; i < toks.length; i++) {
+  for (let i = 0; named.size > 0 && i < toks.length; i++) {
     const t = toks[i];
     if (!t || labels[i] || !t.alnum) continue;
     const label = named.get(t.lower);

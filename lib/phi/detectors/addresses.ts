@@ -86,15 +86,27 @@ export interface AddressWords {
 const STREET_SUFFIX_BIT = 512;
 const GLUED_SUFFIX = new RegExp(`${STREET_SUFFIX_FOREIGN}$`, 'u');
 const NUMBER_KIND = 6;
-const SECONDARY_WORDS = words(`apt apartment suite ste flat`);
-const BOX_WORDS = words(`box psc cmr apo fpo dpo`);
-const ZIP_WORDS = words(`zip postal post postcode`);
-const SEPARATE_SUFFIX_WORDS = words(
-  `u utca út tér str straße strasse gasse weg vej vei gata gatan katu tie laan straat plein`,
-);
-const PREFIX_WORDS = words(
-  `rue avenue boulevard chemin allée impasse viale piazza piazzale corso largo vicolo calle avenida paseo plaza carrer rua travessa praça alameda ul ulica aleja al utca ulice náměstí strada bulevardul calea sokak caddesi`,
-);
+// Words that make one of the patterns worth running, by the pattern they open: one lookup per word.
+const SECONDARY_WORD = 1;
+const BOX_WORD = 2;
+const ZIP_WORD = 4;
+const SEPARATE_SUFFIX_WORD = 8;
+const PREFIX_WORD = 16;
+const OPENING_WORDS = new Map<string, number>();
+for (const [bit, list] of [
+  [SECONDARY_WORD, `apt apartment suite ste flat`],
+  [BOX_WORD, `box psc cmr apo fpo dpo`],
+  [ZIP_WORD, `zip postal post postcode`],
+  [
+    SEPARATE_SUFFIX_WORD,
+    `u utca út tér str straße strasse gasse weg vej vei gata gatan katu tie laan straat plein`,
+  ],
+  [
+    PREFIX_WORD,
+    `rue avenue boulevard chemin allée impasse viale piazza piazzale corso largo vicolo calle avenida paseo plaza carrer rua travessa praça alameda ul ulica aleja al utca ulice náměstí strada bulevardul calea sokak caddesi`,
+  ],
+] as const)
+  for (const w of words(list)) OPENING_WORDS.set(w, (OPENING_WORDS.get(w) ?? 0) | bit);
 
 /** `mixed`: the text uses capitals as ordinary prose does, so a capital means something. */
 export function detectAddresses(
@@ -106,22 +118,14 @@ export function detectAddresses(
   if (!DIGIT.test(text)) return;
   // One pass over the words decides which of the patterns can match: most prompts hold no address at all.
   let suffix = false;
-  let secondary = false;
-  let box = false;
-  let zip = false;
-  let separate = false;
-  let prefixed = false;
+  let opening = 0;
   let glued = false;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
     if (!t?.alnum) continue;
     if (t.flags & STREET_SUFFIX_BIT) suffix = true;
     const w = t.lower;
-    if (SECONDARY_WORDS.has(w)) secondary = true;
-    else if (BOX_WORDS.has(w)) box = true;
-    else if (ZIP_WORDS.has(w)) zip = true;
-    if (SEPARATE_SUFFIX_WORDS.has(w)) separate = true;
-    if (PREFIX_WORDS.has(w)) prefixed = true;
+    opening |= OPENING_WORDS.get(w) ?? 0;
     // A capitalised word before a number may end in a street type of its own ("Ziegelgasse 19").
     if (
       !glued &&
@@ -132,6 +136,11 @@ export function detectAddresses(
     )
       glued = true;
   }
+  const secondary = (opening & SECONDARY_WORD) !== 0;
+  const box = (opening & BOX_WORD) !== 0;
+  const zip = (opening & ZIP_WORD) !== 0;
+  const separate = (opening & SEPARATE_SUFFIX_WORD) !== 0;
+  const prefixed = (opening & PREFIX_WORD) !== 0;
   if (suffix) scanStreetsUs(text, mixed, out);
   if (separate) scan(text, STREET_SEPARATE_SUFFIX, out);
   if (CORNER_WORD.test(text)) scan(text, CORNER, out);
