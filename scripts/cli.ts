@@ -310,7 +310,7 @@ key
     await withDb(async () => {
       const { revokeKey } = await import('../lib/keys/manage');
       const { SYSTEM } = await import('../lib/audit');
-      await revokeKey(keyId, SYSTEM);
+      await revokeKey({ keyId: keyId, actor: SYSTEM });
       out(`revoked ${keyId}`);
     });
   });

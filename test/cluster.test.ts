@@ -123,7 +123,7 @@ describe('one instance, two worker processes, no Redis', () => {
   it('a revoked key is refused by both workers within 5 seconds', async () => {
     const s = await seedApp({ models: [MODEL] });
     expect(await chat(s.key!)).toBe(200);
-    await revokeKey(s.keyId!, SYSTEM);
+    await revokeKey({ keyId: s.keyId!, actor: SYSTEM });
     await expect
       .poll(async () => (await Promise.all(Array.from({ length: 6 }, () => chat(s.key!)))).join(), {
         timeout: 5_000,

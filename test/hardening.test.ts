@@ -219,7 +219,7 @@ describe('many instances', () => {
     const { suspend } = await import('../lib/apps');
     const { SYSTEM } = await import('../lib/audit');
     const t0 = Date.now();
-    await revokeKey(k.keyId!, SYSTEM);
+    await revokeKey({ keyId: k.keyId!, actor: SYSTEM });
     await suspend({ appId: a.app.id, reason: 'security review pending', actor: SYSTEM });
     for (const b of bases) {
       await expect

@@ -390,7 +390,7 @@ describe('the sweep', () => {
     const soon = await createKey(app.id, { name: `soon-${uid()}`, expiresInDays: 3 }, SYSTEM);
     const later = await createKey(app.id, { name: `later-${uid()}`, expiresInDays: 30 }, SYSTEM);
     const revoked = await createKey(app.id, { name: `revoked-${uid()}`, expiresInDays: 2 }, SYSTEM);
-    await revokeKey(revoked.record.id, SYSTEM);
+    await revokeKey({ keyId: revoked.record.id, actor: SYSTEM });
 
     await Promise.all([sweepNotifications(), sweepNotifications()]);
     await sweepNotifications();

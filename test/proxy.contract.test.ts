@@ -389,7 +389,7 @@ describe('metering and lifecycle', () => {
     await azure(s.key).chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'ok' }] });
     const { revokeKey } = await import('../lib/keys/manage');
     const { SYSTEM } = await import('../lib/audit');
-    await revokeKey(s.keyId!, SYSTEM);
+    await revokeKey({ keyId: s.keyId!, actor: SYSTEM });
     await expect(
       azure(s.key).chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] }),
     ).rejects.toMatchObject({ status: 401 });

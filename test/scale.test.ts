@@ -194,7 +194,7 @@ describe('three instances behind HAProxy, one PostgreSQL, one Redis', () => {
     const s = await seedApp({ models: [MODEL] });
     expect(await statusOf(ask(s.key!))).toBe(200);
     const revokedAt = Date.now();
-    await revokeKey(s.keyId!, SYSTEM);
+    await revokeKey({ keyId: s.keyId!, actor: SYSTEM });
     // Six in a row through the round robin: twice on each instance.
     await expect
       .poll(async () => (await Promise.all(Array.from({ length: 6 }, () => statusOf(ask(s.key!))))).join(), {

@@ -14,22 +14,10 @@ function keyPrefix() {
   return env().PORTICO_KEY_PREFIX;
 }
 
-/** What a key is written through: a transaction (a rotation's), or one of its own. */
+/** What a key is written through: a transaction's client. */
 type Tx = Pick<ReturnType<typeof db>, 'app' | 'apiKey' | 'auditEvent'>;
 
-/**
- * Mints a key for an approved app. The returned `key` is the only time it exists outside the caller. The row and its
- * audit entry are written together: in the caller's transaction, or in one of their own.
- */
-export async function createKey(
-  appId: string,
-  input: { name: string; expiresInDays?: number | null },
-  actor: Actor,
-  rotatedFromId?: string,
-  tx?: Tx,
-  /** More of the audit entry's details (a rotation's grace). */
-  auditDetails: Record<string, unknown> = {},
-): Promise<{
+interface KeyRecord {
   key: string;
   record: {
     id: string;
@@ -39,8 +27,38 @@ export async function createKey(
     expiresAt: Date | null;
     createdAt: Date;
   };
-}> {
-  if (!tx) return db().$transaction((t) => createKey(appId, input, actor, rotatedFromId, t, auditDetails));
+}
+
+/**
+ * Mints a key for an approved app. The returned `key` is the only time it exists outside the caller. The row and its
+ * audit entry are written in one transaction. (Positional, as scripts/bench.ts calls it.)
+ */
+export async function createKey(
+  appId: string,
+  input: { name: string; expiresInDays?: number | null },
+  actor: Actor,
+): Promise<KeyRecord> {
+  return db().$transaction((tx) => mintKey({ tx, appId, input, actor }));
+}
+
+/** A new key's row and audit entry, in the caller's transaction (a creation's own, or a rotation's). */
+async function mintKey({
+  tx,
+  appId,
+  input,
+  actor,
+  rotatedFromId,
+  auditDetails = {},
+}: {
+  tx: Tx;
+  appId: string;
+  input: { name: string; expiresInDays?: number | null };
+  actor: Actor;
+  /** The key this one replaces (a rotation). */
+  rotatedFromId?: string;
+  /** More of the audit entry's details (a rotation's grace). */
+  auditDetails?: Record<string, unknown>;
+}): Promise<KeyRecord> {
   const name = keyNameSchema.parse(input.name);
   const days =
     input.expiresInDays == null ? null : z.number().int().min(1).max(3650).parse(input.expiresInDays);
@@ -75,7 +93,8 @@ export async function createKey(
   return { key: k.key, record };
 }
 
-export async function revokeKey(keyId: string, actor: Actor, appId?: string) {
+/** Revokes a key at once (of the given app only, when appId is given: the portal's check that the key is its). */
+export async function revokeKey({ keyId, actor, appId }: { keyId: string; actor: Actor; appId?: string }) {
   const key = await db().apiKey.findFirst({
     where: { id: keyId, ...(appId ? { appId } : {}) },
     select: { id: true, appId: true, revokedAt: true },
@@ -94,7 +113,17 @@ export async function revokeKey(keyId: string, actor: Actor, appId?: string) {
  * Rotation: a new key (shown once) replaces the old one, which keeps working for the grace period and
  * then stops (its expiry is moved to the end of the grace; 0 = at once).
  */
-export async function rotateKey(keyId: string, graceSeconds: number, actor: Actor, appId?: string) {
+export async function rotateKey({
+  keyId,
+  graceSeconds,
+  actor,
+  appId,
+}: {
+  keyId: string;
+  graceSeconds: number;
+  actor: Actor;
+  appId?: string;
+}) {
   const grace = graceSecondsSchema.parse(graceSeconds);
   const old = await db().apiKey.findFirst({
     where: { id: keyId, ...(appId ? { appId } : {}) },
@@ -124,15 +153,15 @@ export async function rotateKey(keyId: string, graceSeconds: number, actor: Acto
     : null;
   // The new key, the old one's end and the audit line together: a failure leaves neither key changed.
   const created = await db().$transaction(async (tx) => {
-    const made = await createKey(
-      old.appId,
-      { name: old.name, expiresInDays: lifetimeDays },
-      actor,
-      old.id,
+    const made = await mintKey({
       tx,
+      appId: old.appId,
+      input: { name: old.name, expiresInDays: lifetimeDays },
+      actor,
+      rotatedFromId: old.id,
       // How long the old key keeps working, as chosen: a reader of the log sees a leaked key's window.
-      { graceMinutes: Math.round(grace / 60), oldKeyEndsAt: endsAt.toISOString() },
-    );
+      auditDetails: { graceMinutes: Math.round(grace / 60), oldKeyEndsAt: endsAt.toISOString() },
+    });
     await tx.apiKey.update({ where: { id: old.id }, data: { expiresAt: endsAt } });
     return made;
   });

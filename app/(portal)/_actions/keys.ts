@@ -53,12 +53,12 @@ export async function rotateKeyAction(_prev: NewKeyState, fd: FormData): Promise
         grace: text(fd, 'grace'),
         customMinutes: text(fd, 'customMinutes'),
       });
-      const { key, record, oldKeyExpiresAt, old } = await rotateKey(
+      const { key, record, oldKeyExpiresAt, old } = await rotateKey({
         keyId,
-        seconds,
-        await actorOf(user),
+        graceSeconds: seconds,
+        actor: await actorOf(user),
         appId,
-      );
+      });
       refresh();
       return {
         ok: true,
@@ -79,7 +79,7 @@ export async function revokeKeyAction(_prev: FormState, fd: FormData): Promise<F
   const appId = await requireManage(user, fd.get('appId'));
   return runForm({}, undefined, async () => {
     const keyId = idOr404(fd.get('keyId'));
-    await revokeKey(keyId, await actorOf(user), appId);
+    await revokeKey({ keyId, actor: await actorOf(user), appId });
     refresh();
     return { ok: true, message: 'Key revoked: requests with it are refused from now on.', at: Date.now() };
   });
