@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { errors as undiciErrors } from 'undici';
-import type { Span } from '@opentelemetry/api';
-import type { GatewayConfig, Model, Target } from '../config';
+import type { Model, Target } from '../config';
 import type { PhiPolicy } from '../generated/prisma/enums';
 import { isObj, type Json } from '../json';
 import { log } from '../log';
@@ -25,14 +24,21 @@ import { HAS_USAGE, readUsage, streamedUsage, usageFromJsonTail } from './usage-
 
 type Op = Exclude<Operation, 'models'>;
 
-/** One model call: what is sent, to which model, under which policy and token map. */
-export interface ModelCallOptions {
+/** What goes upstream: the operation, the model (its deployments and fallbacks), the body, and how. */
+export interface UpstreamCall {
   op: Op;
   model: Model;
-  /** The name the client used for the model (in errors). */
-  name: string;
   /** The outgoing body: Portico's own parse of the request, rewritten in place (tokens, the upstream's model). */
   body: Json;
+  apiVersion?: string;
+  /** The caller's own upstream credential (apps allowed to bring one). */
+  credential?: string;
+}
+
+/** One model call: what is sent, to which model, under which policy and token map. */
+export interface ModelCallOptions extends UpstreamCall {
+  /** The name the client used for the model (in errors). */
+  name: string;
   /** A stricter policy than the app's (a custom endpoint's). */
   policy?: PhiPolicy;
   /** The field a `block` refusal names. */
@@ -43,9 +49,6 @@ export interface ModelCallOptions {
   keep?: ReadonlySet<string>;
   /** Runs after the scan, before anything is sent (a chain keeps its grown map first). */
   afterScan?(phi: PhiState): Promise<void>;
-  apiVersion?: string;
-  /** The caller's own upstream credential (apps allowed to bring one). */
-  credential?: string;
 }
 
 /** A model call that reached its upstream and got a 2xx answer, with what the scan decided. */
@@ -66,7 +69,7 @@ export async function startModelCall(ctx: ApiContext, o: ModelCallOptions): Prom
     keep: o.keep,
   });
   await o.afterScan?.(phi);
-  const upstream = await forwardMetered(o.op, o.model, o.body, o.apiVersion, o.credential, ctx);
+  const upstream = await forwardMetered(o, ctx);
   if (upstream.status < 200 || upstream.status >= 300)
     throw await mapUpstreamError(upstream, o.name, !!o.credential);
   const streamed = String(upstream.headers['content-type'] ?? '').includes('text/event-stream');
@@ -121,18 +124,13 @@ const MAX_ATTEMPTS = 4;
  * The deployment that answered is named in x-portico-upstream.
  */
 async function forward(
-  op: Op,
-  model: Model,
-  cfg: GatewayConfig,
-  body: Json,
-  apiVersion: string | undefined,
-  credentialOverride: string | undefined,
-  abort: AbortController,
-  headers: Record<string, string>,
-  span?: Span,
+  o: UpstreamCall,
+  { config, abort, headers, meter }: ApiContext,
 ): Promise<{ response: UpstreamResponse; target: Target; group: Model }> {
+  const { op, model, body, apiVersion, credential: credentialOverride } = o;
+  const span = meter.span;
   const r = router();
-  const groups = [model, ...model.fallbacks.map((f) => cfg.models.get(f)).filter((m): m is Model => !!m)];
+  const groups = [model, ...model.fallbacks.map((f) => config.models.get(f)).filter((m): m is Model => !!m)];
   const attempts = groups.flatMap((g, gi) => r.order(g).map((t) => ({ g, t, fallback: gi > 0 })));
   // A caller's own credential only ever goes to the model it named, once.
   const budget = credentialOverride ? 1 : Math.min(attempts.length, MAX_ATTEMPTS);
@@ -233,26 +231,10 @@ function meterImages(meter: CallMeter, model: Model, n: number): void {
 }
 
 /** forward(), metered: the deployment that answered, its latency (usage and metrics) and its tokens for the router. */
-export async function forwardMetered(
-  op: Op,
-  model: Model,
-  body: Json,
-  apiVersion: string | undefined,
-  credential: string | undefined,
-  { config, abort, headers, meter }: ApiContext,
-): Promise<UpstreamResponse> {
+export async function forwardMetered(o: UpstreamCall, ctx: ApiContext): Promise<UpstreamResponse> {
+  const { meter } = ctx;
   const t0 = performance.now();
-  const { response, target, group } = await forward(
-    op,
-    model,
-    config,
-    body,
-    apiVersion,
-    credential,
-    abort,
-    headers,
-    meter.span,
-  );
+  const { response, target, group } = await forward(o, ctx);
   meter.upstreamMs = Math.round(performance.now() - t0);
   meter.upstream = target.name;
   if (target.tpm !== null) meter.onTokens = (n) => router().addTokens(group, target, n);
