@@ -42,19 +42,22 @@ export interface MTok {
   alnum: boolean;
 }
 
+// Hashes are kept as signed 32-bit integers: the features read only their bits (Math.imul, ^, &), and a signed
+// value is a small integer to V8, where an unsigned one over 2^31 is a boxed number (four per token, each allocated).
+
 function fnv(s: string, from = 0, to = s.length): number {
   let h = 0x811c9dc5;
   for (let i = from; i < to; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return h >>> 0;
+  return h | 0;
 }
 
 /** Mixes two 32-bit values into one (murmur3's finaliser over a combination). */
 export function mix(a: number, b: number): number {
   const h = Math.imul(Math.imul(a, 0x9e3779b1) ^ b, 0x85ebca6b);
-  return (h ^ (h >>> 15)) >>> 0;
+  return h ^ (h >>> 15);
 }
 
 const NON_ASCII_LETTER = /\p{L}/u;
@@ -146,7 +149,6 @@ export function tokenizeForTagger(text: string): MTok[] {
         shape = Math.imul(shape ^ cls, 0x01000193);
         written++;
       }
-      shape >>>= 0;
       const raw = text.slice(start, i);
       // No capital in it: lower case already.
       const lower = uppers === 0 ? raw : raw.toLowerCase();
@@ -162,7 +164,7 @@ export function tokenizeForTagger(text: string): MTok[] {
           base = lower.slice(0, -2);
         const entry = wordEntry(base);
         // The table hashed the word to look it up: the same FNV-1a the features use.
-        word = lastWordHash();
+        word = lastWordHash() | 0;
         kind = kindOf(entry, base);
         flags = entry === undefined ? 0 : entry >>> FLAG_SHIFT;
         if (kind === Kind.Unknown && base.length >= 4) {
