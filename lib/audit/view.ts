@@ -27,6 +27,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'key.revoked': 'Key revoked',
   'user.created': 'User created',
   'user.created_by_sso': 'User created by SSO',
+  'user.sso_linked': 'Account linked to SSO',
   'user.role_changed': 'Role changed',
   'user.disabled': 'User disabled',
   'user.enabled': 'User enabled',

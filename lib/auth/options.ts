@@ -116,31 +116,45 @@ export function authOptions(): NextAuthOptions {
           }
         }
         if (existing?.disabled) return '/signin?error=AccessDenied';
-        const saved = existing
-          ? await db().user.update({
-              where: { id: existing.id },
-              data: { ssoSubject: subject, lastLoginAt: new Date() },
-            })
-          : // The new member and its audit entry together.
+        const linking = existing && existing.ssoSubject !== subject ? existing : undefined;
+        const saved = linking
+          ? // An account opened to single sign-on for the first time, and its audit entry, together.
             await db().$transaction(async (tx) => {
-              const created = await tx.user.create({
-                data: {
-                  email,
-                  name: user.name ? withoutBidiControls(user.name).trim().slice(0, 200) || null : null,
-                  role: 'member',
-                  ssoSubject: subject,
-                  lastLoginAt: new Date(),
-                },
+              const linked = await tx.user.update({
+                where: { id: linking.id },
+                data: { ssoSubject: subject, lastLoginAt: new Date() },
               });
               await audit(
-                { id: created.id, email },
-                'user.created_by_sso',
-                { type: 'user', id: created.id },
-                { role: 'member' },
+                { id: linking.id, email: linking.email },
+                'user.sso_linked',
+                { type: 'user', id: linking.id },
+                { issuer },
                 tx,
               );
-              return created;
-            });
+              return linked;
+            })
+          : existing
+            ? await db().user.update({ where: { id: existing.id }, data: { lastLoginAt: new Date() } })
+            : // The new member and its audit entry together.
+              await db().$transaction(async (tx) => {
+                const created = await tx.user.create({
+                  data: {
+                    email,
+                    name: user.name ? withoutBidiControls(user.name).trim().slice(0, 200) || null : null,
+                    role: 'member',
+                    ssoSubject: subject,
+                    lastLoginAt: new Date(),
+                  },
+                });
+                await audit(
+                  { id: created.id, email },
+                  'user.created_by_sso',
+                  { type: 'user', id: created.id },
+                  { role: 'member' },
+                  tx,
+                );
+                return created;
+              });
         user.id = saved.id;
         return true;
       },
