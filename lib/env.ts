@@ -149,6 +149,15 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+/**
+ * How much longer than PORTICO_DRAIN_MS a stopping Portico may take (closing the database, stopping the embedded
+ * PostgreSQL) before it exits anyway; a deployment's grace period must cover both.
+ */
+export const SHUTDOWN_MARGIN_MS = 20_000;
+
+/** Every variable Portico reads (the deploy kit's test checks its files against this list). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 export class EnvError extends Error {}
 
 /** Validates the environment; a bad value names the variable and what is expected. */

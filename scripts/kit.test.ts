@@ -4,13 +4,24 @@
  * exist, and shutdown gets the time scripts/start.ts may take. No database, no Docker daemon needed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseConfig, resolveConfig } from '../lib/config';
-import { parseEnv } from '../lib/env';
+import { ENV_VARIABLES, parseEnv, SHUTDOWN_MARGIN_MS } from '../lib/env';
+import { isFastPath } from '../lib/proxy/handler';
+import { BUILD_INPUTS, buildUpToDate, writeBuildStamp } from './lib/build';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const read = (p: string) => readFileSync(path.join(ROOT, p), 'utf8');
@@ -19,14 +30,7 @@ const CHART = 'deploy/helm/portico';
 type Json = Record<string, unknown>;
 const obj = (v: unknown) => (v ?? {}) as Json;
 
-/** The variables lib/env.ts validates: the keys of its zod schema. */
-function envKeys(): Set<string> {
-  const src = read('lib/env.ts');
-  const start = src.indexOf('const schema = z.object({');
-  const body = src.slice(start, src.indexOf('\n});', start));
-  return new Set([...body.matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]!));
-}
-const ENV = envKeys();
+const ENV = new Set(ENV_VARIABLES);
 const DEFAULTS = parseEnv({ NODE_ENV: 'production' });
 /** Read by a tool Portico runs rather than by Portico: the Prisma CLI that lib/db/migrate.ts starts (telemetry off). */
 const TOOL_VARIABLES = new Set(['CHECKPOINT_DISABLE']);
@@ -36,19 +40,6 @@ const placeholders = (text: string) =>
   new Set(
     [...stringify(parse(text)).matchAll(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!),
   );
-
-/** How much longer than PORTICO_DRAIN_MS scripts/start.ts lets shutdown take before it exits anyway. */
-function forceExitMarginMs(): number {
-  const m = /PORTICO_DRAIN_MS \+ ([\d_]+)/.exec(read('scripts/start.ts'));
-  if (!m) throw new Error('scripts/start.ts: the forced-exit timer (PORTICO_DRAIN_MS + N) was not found');
-  return Number(m[1]!.replaceAll('_', ''));
-}
-
-/** Whether the server answers this exact path on its own fast path (lib/proxy/handler.ts), not via Next.js. */
-function served(route: string): boolean {
-  const src = read('lib/proxy/handler.ts');
-  return src.includes(`pathname === '${route}'`) && src.includes(`path === '${route}'`);
-}
 
 interface Instruction {
   op: string;
@@ -147,18 +138,27 @@ describe('Dockerfile', () => {
     expect(run).toContain('npm run build');
     expect(run).toContain('deploy/build-stamp.ts');
     expect(existsSync(path.join(ROOT, 'deploy/build-stamp.ts'))).toBe(true);
-    // scripts/lib/build.ts compares .next/BUILD_ID and this stamp with the digest of these inputs.
-    const build = read('scripts/lib/build.ts');
-    expect(build).toContain("'portico-build-digest'");
-    expect(read('deploy/build-stamp.ts')).toContain("'portico-build-digest'");
-    const inputs = [.../const INPUTS = \[([^\]]*)\]/.exec(build)![1]!.matchAll(/'([^']+)'/g)].map(
-      (m) => m[1]!,
-    );
+    // The stamp the build stage writes is the one `npm start` checks: a build of these sources, not rebuilt.
+    expect(read('deploy/build-stamp.ts')).toContain('writeBuildStamp(ROOT)');
+    const root = mkdtempSync(path.join(tmpdir(), 'portico-stamp-'));
+    try {
+      mkdirSync(path.join(root, '.next'));
+      mkdirSync(path.join(root, 'lib'));
+      writeFileSync(path.join(root, '.next', 'BUILD_ID'), 'x');
+      writeFileSync(path.join(root, 'lib', 'a.ts'), 'export {};');
+      expect(buildUpToDate(root)).toBe(false);
+      writeBuildStamp(root);
+      expect(buildUpToDate(root)).toBe(true);
+      writeFileSync(path.join(root, 'lib', 'a.ts'), 'export const changed = 1;');
+      expect(buildUpToDate(root)).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
     const ignored = read('.dockerignore')
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
-    for (const i of inputs) expect(ignored, `${i} must reach the image`).not.toContain(i);
+    for (const i of BUILD_INPUTS) expect(ignored, `${i} must reach the image`).not.toContain(i);
   });
 
   it('ships only production dependencies, without the embedded database', () => {
@@ -194,7 +194,7 @@ describe('Dockerfile', () => {
     expect(check).toContain('"node"');
     expect(check).toContain("fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz'");
     expect(check).not.toMatch(/curl|wget/);
-    expect(served('/healthz')).toBe(true);
+    expect(isFastPath('/healthz')).toBe(true);
   });
 
   it('.dockerignore keeps local state, secrets and build output out of the image', () => {
@@ -252,7 +252,7 @@ describe('compose.yaml', () => {
   it('gives a stopping replica longer than its drain and the flush after it', () => {
     const drainMs = Number(composeEnv('portico').PORTICO_DRAIN_MS ?? DEFAULTS.PORTICO_DRAIN_MS);
     const grace = seconds(service('portico').stop_grace_period as string);
-    expect(grace * 1000).toBeGreaterThan(drainMs + forceExitMarginMs());
+    expect(grace * 1000).toBeGreaterThan(drainMs + SHUTDOWN_MARGIN_MS);
   });
 
   it('puts HAProxy in front with deploy/haproxy.cfg', () => {
@@ -293,7 +293,7 @@ describe('deploy/haproxy.cfg', () => {
     expect(backend).toMatch(/^\s*balance roundrobin$/m);
     expect(backend).toMatch(/^\s*http-check send meth GET uri \/readyz$/m);
     expect(/^\s*default_backend ready$/m.test(haproxy)).toBe(true);
-    for (const m of haproxy.matchAll(/uri (\S+)/g)) expect(served(m[1]!), m[1]).toBe(true);
+    for (const m of haproxy.matchAll(/uri (\S+)/g)) expect(isFastPath(m[1]!), m[1]).toBe(true);
   });
 
   it('reaches the replicas of the compose service on the port they listen on', () => {
@@ -361,7 +361,7 @@ describe('Helm chart', () => {
     expect(probePath('readinessProbe')).toBe('/readyz');
     expect(probePath('livenessProbe')).toBe('/healthz');
     expect(probePath('startupProbe')).toBe('/healthz');
-    expect(served('/readyz') && served('/healthz')).toBe(true);
+    expect(isFastPath('/readyz') && isFastPath('/healthz')).toBe(true);
     expect(deployment).toContain(`containerPort: ${DEFAULTS.PORT}`);
   });
 
@@ -377,12 +377,12 @@ describe('Helm chart', () => {
     );
     expect(m, 'the grace period formula in _helpers.tpl').not.toBeNull();
     const [afterDrainS, marginS] = [Number(m![1]), Number(m![2])];
-    expect(afterDrainS * 1000).toBeGreaterThanOrEqual(forceExitMarginMs());
+    expect(afterDrainS * 1000).toBeGreaterThanOrEqual(SHUTDOWN_MARGIN_MS);
     expect(marginS).toBeGreaterThan(0);
     const drainMs = Number(obj(values.env).PORTICO_DRAIN_MS);
     const grace = Number(values.preStopSleepSeconds) + Math.ceil(drainMs / 1000) + afterDrainS + marginS;
     expect(grace * 1000).toBeGreaterThan(
-      Number(values.preStopSleepSeconds) * 1000 + drainMs + forceExitMarginMs(),
+      Number(values.preStopSleepSeconds) * 1000 + drainMs + SHUTDOWN_MARGIN_MS,
     );
   });
 
@@ -407,14 +407,8 @@ describe('Helm chart', () => {
 });
 
 describe('the release step', () => {
-  it('applies the migrations the way start-up does, only against DATABASE_URL', () => {
-    const src = read('deploy/migrate.ts');
-    expect(src).toContain("from '../lib/db/migrate'");
-    expect(read('lib/db/migrate.ts')).toMatch(/export async function migrate\(/);
-    expect(src).toContain('ensureFirstAdmin');
-    expect(src).toMatch(/if \(!env\.DATABASE_URL\)/);
-    // lib/db/migrate.ts runs the Prisma CLI from node_modules at run time: it must be a production dependency.
-    expect(read('lib/db/migrate.ts')).toContain("'node_modules', 'prisma', 'build', 'index.js'");
+  // What deploy/migrate.ts does against a database is test/bootstrap.test.ts's to show.
+  it('runs the Prisma CLI, which it needs at run time, from a production dependency', () => {
     expect(JSON.parse(read('package.json')).dependencies.prisma).toBeDefined();
   });
 });

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseEnv, EnvError, resolveEnv } from '../lib/env';
+import { parseEnv, EnvError, resolveEnv, SHUTDOWN_MARGIN_MS } from '../lib/env';
 import { ConfigError, loadConfig, resolveConfig, setGatewayConfig } from '../lib/config';
 import { announceReady, isClusterWorker, startPrimary, workerCount, workersReady } from '../lib/cluster';
 import { buildIfNeeded } from './lib/build';
@@ -137,7 +137,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     say(`${signal}: draining in-flight requests, flushing usage, stopping`);
-    const force = setTimeout(() => process.exit(1), env.PORTICO_DRAIN_MS + 20_000);
+    const force = setTimeout(() => process.exit(1), env.PORTICO_DRAIN_MS + SHUTDOWN_MARGIN_MS);
     force.unref();
     await server.close();
     const { disconnectDb } = await import('../lib/db');

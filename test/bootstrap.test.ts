@@ -80,3 +80,45 @@ describe('first admin at start-up', () => {
     expect(bad.stderr).toMatch(/^error: .*\(LOG_LEVEL=debug shows the details\)$/m);
   });
 });
+
+/** The release step of the deploy kit (compose's `migrate` service, the Helm hook), on a database of its own. */
+describe('the release step (deploy/migrate.ts)', () => {
+  let db: EmbeddedPostgres;
+  const dataDir = path.join(ROOT, '.data', `test-release-${process.pid}`);
+  beforeAll(async () => {
+    db = await startEmbeddedPostgres({ dataDir, port: 54391, fast: true });
+  });
+  afterAll(async () => {
+    await db?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const release = (env: Record<string, string | undefined>) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'deploy/migrate.ts'],
+        {
+          cwd: ROOT,
+          env: { ...process.env, DATABASE_URL: undefined, PORTICO_ADMIN_PASSWORD: undefined, ...env },
+        },
+        (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+
+  it('applies the migrations and creates the first admin once; a second run finds nothing to do', async () => {
+    const first = await release({ DATABASE_URL: db.url, PORTICO_ADMIN_EMAIL: 'ops@hospital.test' });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/applied migrations: \d{14}_/);
+    expect(first.stdout).toMatch(/first admin: ops@hospital\.test {2}password: \S{20} {2}\(shown once/);
+    const again = await release({ DATABASE_URL: db.url, PORTICO_ADMIN_EMAIL: 'ops@hospital.test' });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('no pending migration');
+    expect(again.stdout).toContain('an admin exists');
+  });
+
+  it('runs only against DATABASE_URL, never an embedded database', async () => {
+    const r = await release({});
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('DATABASE_URL is not set');
+  });
+});

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const INPUTS = [
+/** What the portal build reads: a change to any of them means a rebuild (the Docker image copies them all). */
+export const BUILD_INPUTS = [
   'app',
   'components',
   'lib',
@@ -29,21 +30,31 @@ function walk(p: string, out: string[]) {
 /** A digest of everything the portal build depends on: `npm start` rebuilds only when it changed. */
 export function sourceDigest(root: string): string {
   const files: string[] = [];
-  for (const i of INPUTS) walk(path.join(root, i), files);
+  for (const i of BUILD_INPUTS) walk(path.join(root, i), files);
   const h = createHash('sha256');
   for (const f of files.sort()) h.update(path.relative(root, f)).update('\0').update(readFileSync(f));
   return h.digest('hex');
 }
 
-export function buildIfNeeded(root: string, log: (m: string) => void): void {
-  const stamp = path.join(root, '.next', 'portico-build-digest');
-  const digest = sourceDigest(root);
-  if (
+const stampFile = (root: string) => path.join(root, '.next', 'portico-build-digest');
+
+/** Whether `.next` holds a portal build of exactly these sources (its stamp matches their digest). */
+export function buildUpToDate(root: string): boolean {
+  const stamp = stampFile(root);
+  return (
     existsSync(path.join(root, '.next', 'BUILD_ID')) &&
     existsSync(stamp) &&
-    readFileSync(stamp, 'utf8') === digest
-  )
-    return;
+    readFileSync(stamp, 'utf8') === sourceDigest(root)
+  );
+}
+
+/** Records that `.next` was built from the sources as they are now (`npm start`, and the image's build stage). */
+export function writeBuildStamp(root: string): void {
+  writeFileSync(stampFile(root), sourceDigest(root));
+}
+
+export function buildIfNeeded(root: string, log: (m: string) => void): void {
+  if (buildUpToDate(root)) return;
   log('building the portal (next build) — the first start takes about a minute');
   const r = spawnSync(
     process.execPath,
@@ -55,5 +66,5 @@ export function buildIfNeeded(root: string, log: (m: string) => void): void {
     },
   );
   if (r.status !== 0) throw new Error('next build failed (see the output above)');
-  writeFileSync(stamp, digest);
+  writeBuildStamp(root);
 }
