@@ -3,7 +3,7 @@ import { formatDateTime, relative } from '@/components/ui/format';
 import { Table } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
 import { displayKey } from '@/lib/keys/format';
-import { keyState, type KeyState } from '@/lib/keys/manage';
+import { keyState, type KeyState } from '@/lib/keys/state';
 import type { AppKey } from '@/lib/apps/queries';
 import { RevokeKeyButton, RotateKeyButton } from './key-actions';
 

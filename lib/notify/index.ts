@@ -1,6 +1,6 @@
 import { db } from '../db';
 import { env } from '../env';
-import { EXPIRES_SOON_MS } from '../keys/manage';
+import { EXPIRES_SOON_MS } from '../keys/state';
 import { errorSummary, log } from '../log';
 import { budgetUse } from '../usage/queries';
 import { sendEmails } from './email';

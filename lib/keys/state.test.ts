@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyState } from './manage';
+import { keyState } from './state';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const at = (minutes: number) => new Date(NOW + minutes * 60_000);
