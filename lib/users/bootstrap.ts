@@ -44,6 +44,8 @@ export async function ensureFirstAdmin(email?: string, givenPassword?: string): 
       password: generated ? 'generated' : 'environment',
     };
   }
+  const keep = Boolean(existing.passwordHash) && !password;
+  // The promotion and the password it needs, together: never an admin nobody can sign in as.
   await db().$transaction(async (tx) => {
     await tx.user.update({ where: { id: existing.id }, data: { role: 'admin', disabled: false } });
     await audit(
@@ -53,9 +55,10 @@ export async function ensureFirstAdmin(email?: string, givenPassword?: string): 
       { role: 'admin', reason: 'first admin' },
       tx,
     );
+    if (!keep)
+      await setPassword(existing.id, password ?? generated!, SYSTEM, { mustChange: Boolean(generated), tx });
   });
-  if (existing.passwordHash && !password) return { email: adminEmail, password: 'kept' };
-  await setPassword(existing.id, password ?? generated!, SYSTEM, { mustChange: Boolean(generated) });
+  if (keep) return { email: adminEmail, password: 'kept' };
   return {
     email: adminEmail,
     generatedPassword: generated,

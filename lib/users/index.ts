@@ -8,6 +8,9 @@ import type { Role } from '../generated/prisma/enums';
 import { plainText } from '../text';
 import { oidcEnabled } from '../auth/sso';
 
+/** What a user write needs of a transaction. */
+export type UserTx = Pick<ReturnType<typeof db>, 'user' | 'session' | 'auditEvent'>;
+
 export const roleSchema = z.enum(['admin', 'reviewer', 'member']);
 /** An email address: "is required" when empty (before "must be an email address"), stored in lower case. */
 export const emailSchema = z
@@ -88,10 +91,10 @@ export async function setPassword(
   userId: string,
   password: string,
   actor: Actor,
-  opts: { mustChange?: boolean } = {},
+  opts: { mustChange?: boolean; tx?: UserTx } = {},
 ): Promise<void> {
   const passwordHash = await hashPassword(passwordSchema.parse(password));
-  await db().$transaction(async (tx) => {
+  const write = async (tx: UserTx) => {
     await tx.user.update({
       where: { id: userId },
       data: { passwordHash, mustChangePassword: opts.mustChange ?? false },
@@ -104,7 +107,10 @@ export async function setPassword(
       { mustChange: opts.mustChange ?? false },
       tx,
     );
-  });
+  };
+  // Within the caller's transaction when it has one (start-up promotes and sets the password together).
+  if (opts.tx) await write(opts.tx);
+  else await db().$transaction(write);
 }
 
 /** A password to hand over once: 20 characters from an unambiguous alphabet (about 100 bits). */
