@@ -303,6 +303,11 @@ interface PumpOptions {
   map?: SseMapper;
   /** Sees every parsed upstream event before it is restored (the ids a stored response's events carry). */
   observe?(event: Json): void;
+  /**
+   * Runs when the upstream stream ended well, before its end reaches the client: what must hold once the client has
+   * the whole answer (a stored response recorded as the app's, so that retrieving it at once finds it).
+   */
+  beforeEnd?(): Promise<void>;
 }
 
 /** Passes an SSE answer through event by event, with back-pressure; reads usage on the way. */
@@ -386,12 +391,13 @@ export async function pumpSse(
     o.meter.promptTokens = Math.ceil(o.requestBytes / 4);
     o.meter.completionTokens = Math.max(0, Math.ceil((dataChars - chunks * 120) / 4));
   };
-  await new Promise<void>((resolve) => {
+  // The tail to write when the upstream ended well; nothing when it failed or the client left (already handled).
+  const tail = await new Promise<string | undefined>((resolve) => {
     let writing = false;
-    const finish = () => {
+    const finish = (rest?: string) => {
       body.off('data', onData);
       estimateIfUnknown();
-      resolve();
+      resolve(rest);
     };
     const onData = (chunk: Buffer) => {
       if (o.signal.aborted) return timedOut(o.signal) ? undefined : finish();
@@ -408,9 +414,7 @@ export async function pumpSse(
     };
     body.on('data', onData);
     body.once('end', () => {
-      const rest = handle(parser.push(decoder.decode())) + handle(parser.end()) + flushRestorer();
-      finish();
-      if (!res.destroyed) res.end(rest + (map.end?.() ?? ''));
+      finish(handle(parser.push(decoder.decode())) + handle(parser.end()) + flushRestorer());
     });
     body.once('error', (err: Error) => {
       if (!o.signal.aborted || timedOut(o.signal)) {
@@ -435,4 +439,10 @@ export async function pumpSse(
       }
     });
   });
+  if (tail === undefined) return;
+  try {
+    await o.beforeEnd?.();
+  } finally {
+    if (!res.destroyed) res.end(tail + (map.end?.() ?? ''));
+  }
 }

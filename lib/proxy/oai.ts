@@ -147,6 +147,13 @@ async function modelRequest(
   };
   const started = await startModelCall(ctx, call);
   if (stream && started.streamed) {
+    // The objects it made are the app's before the client has the end of the stream (or once it broke off).
+    let recorded = false;
+    const record = async () => {
+      if (recorded) return;
+      recorded = true;
+      await state?.answered();
+    };
     await pumpSse(res, started.upstream, {
       op,
       model,
@@ -157,8 +164,9 @@ async function modelRequest(
       signal: abort.signal,
       restorer: streamRestorer(op, started.phi.session),
       observe: state?.keepsIds ? state.observe : undefined,
+      beforeEnd: record,
     });
-    await state?.answered();
+    await record();
     return;
   }
   const { raw, json } = await readJsonAnswer(ctx, call, started, !!variant?.decorate || !!state?.keepsIds);
