@@ -417,6 +417,8 @@ export async function pumpSse(
       finish(handle(parser.push(decoder.decode())) + handle(parser.end()) + flushRestorer());
     });
     body.once('error', (err: Error) => {
+      // Its tokens estimated before the end is written: the end is when the call is metered.
+      finish();
       if (!o.signal.aborted || timedOut(o.signal)) {
         // The upstream dropped or ran past its total timeout mid-stream: end with an OpenAI-style error
         // event, never a hang.
@@ -430,7 +432,6 @@ export async function pumpSse(
         );
         if (!res.destroyed) res.end(map.error?.(e) ?? '');
       }
-      finish();
     });
     res.once('close', () => {
       if (!res.writableFinished) {

@@ -111,6 +111,11 @@ export class UsageRecorder {
     this.schedule();
   }
 
+  /** Puts the records queued so far in the journal now (one write), rather than at the end of the turn. */
+  journal(): void {
+    this.spool?.writePending();
+  }
+
   private schedule(delay = this.flushIntervalMs) {
     if (this.timer || this.queue.length === 0) return;
     this.timer = setTimeout(() => {

@@ -56,8 +56,8 @@ export class UsageSpool {
 
   /**
    * Queues a record for the journal: the records of one event-loop turn go in one write at its end (a busy server
-   * meters hundreds of requests a turn). The window: a record is on disk once the turn that metered it ends, before
-   * any other I/O is handled; a kill within that turn loses what it metered.
+   * meters hundreds of requests a turn), or at once with `writePending` (the proxy does, before an answer's last
+   * bytes leave, so that a kill after the client has its answer cannot lose the record).
    */
   append(r: UsageRecord): void {
     if (this.broken) return;
@@ -66,6 +66,11 @@ export class UsageSpool {
       this.scheduled = true;
       setImmediate(() => this.write());
     }
+  }
+
+  /** Writes what is queued now. */
+  writePending(): void {
+    this.write();
   }
 
   private write(): void {
