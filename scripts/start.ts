@@ -97,9 +97,9 @@ async function main() {
   const models = [...config.models.keys()];
   const model = models[0] ?? 'gpt-4o-mini-2024-07-18';
   say(`config: ${config.source} (${models.length} models: ${models.join(', ')})`);
-  say(
-    `database: ${database.embedded ? `embedded PostgreSQL under ${path.relative(ROOT, dataDir)}/pg` : 'DATABASE_URL'}`,
-  );
+  // Inside the project (.data/pg), or outside it where the postgres user cannot enter the project's folder.
+  const shown = (p: string) => (path.relative(ROOT, p).startsWith('..') ? p : path.relative(ROOT, p));
+  say(`database: ${database.pgDir ? `embedded PostgreSQL in ${shown(database.pgDir)}` : 'DATABASE_URL'}`);
   if (admin) {
     const how = {
       generated: `  password: ${admin.generatedPassword}  (shown once: sign in and keep it safe)`,

@@ -21,6 +21,8 @@ export interface EmbeddedPostgres {
   port: number;
   /** False when a server left running on the same data folder was reused. */
   startedHere: boolean;
+  /** Where its data is (under the data folder, or outside it when the postgres user cannot enter the project). */
+  pgDir: string;
   stop(): Promise<void>;
 }
 
@@ -219,6 +221,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}/${database}`,
       port: running.port,
       startedHere: false,
+      pgDir,
       stop: async () => {},
     };
   }
@@ -260,7 +263,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
   log(`embedded PostgreSQL listening on 127.0.0.1:${opts.port}`);
   await ensureDatabase(clientConfig, database);
-  return { url, port: opts.port, startedHere: true, stop: () => stopChild(child) };
+  return { url, port: opts.port, startedHere: true, pgDir, stop: () => stopChild(child) };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -6,6 +6,8 @@ import { migrate } from './migrate';
 export interface PreparedDatabase {
   url: string;
   embedded: boolean;
+  /** The embedded server's data directory. */
+  pgDir?: string;
   /** Stops the embedded server if this process started it. */
   stop(): Promise<void>;
 }
@@ -26,6 +28,7 @@ export async function prepareDatabase(opts: {
   let url = env().DATABASE_URL;
   let stop = async () => {};
   let embedded = false;
+  let pgDir: string | undefined;
   if (!url) {
     const pg = await startEmbeddedPostgres({
       dataDir: path.resolve(root, opts.dataDir),
@@ -37,9 +40,10 @@ export async function prepareDatabase(opts: {
     url = pg.url;
     stop = pg.stop;
     embedded = true;
+    pgDir = pg.pgDir;
     resolveEnv({ DATABASE_URL: url });
   }
   const applied = await migrate(url, root);
   if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
-  return { url, embedded, stop };
+  return { url, embedded, pgDir, stop };
 }
