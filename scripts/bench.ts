@@ -4,7 +4,8 @@
  * streamed (time to first byte), and the PHI engine's scrub + restore. Figures, not assertions.
  * Options: --seconds N (per throughput run, default 10), --rounds N and --round-seconds N (the variants run
  * interleaved in short slices, median reported; default 10 rounds of 2 s), --json FILE (write the figures),
- * --against COMMIT (that commit's bench, then this checkout's, in one sitting, and both side by side).
+ * --against COMMIT [--pairs N] (that commit's bench and this checkout's in ABBA order, N pairs (default 2), in one
+ * sitting, and both side by side).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sideBySide, type BenchJson } from './bench-against';
+import { meanOf, sideBySide, type BenchJson } from './bench-against';
 
 const run = (portico: number, bare: number, phiCpu: number): BenchJson => ({
   proxy: [
@@ -46,5 +46,17 @@ describe('bench --against', () => {
     old.variants = [];
     const rows = sideBySide(['old', 'new'], old, run(3000, 6000, 450));
     expect(rows.some((r) => String(r.figure).includes('PHI'))).toBe(false);
+  });
+});
+
+describe('bench --against in ABBA order', () => {
+  it("averages each side's runs, figure by figure, keeping the labels", () => {
+    const m = meanOf([run(2000, 8000, 900), run(3000, 6000, 500)]);
+    expect(m.proxy[0]).toMatchObject({ answer: 'plain', 'Portico req/s': 2500, 'bare forward req/s': 7000 });
+    expect(m.proxy[0]!['added p50 ms']).toBe(0.4);
+    expect(m.variants[0]).toMatchObject({
+      variant: 'metering + PHI scrub + restore, 2 KB clinical prompt',
+      'CPU µs/req Portico': 700,
+    });
   });
 });

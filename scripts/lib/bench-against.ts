@@ -2,8 +2,10 @@
  * `npm run bench -- --against <commit>`: the bench of another commit and this checkout's, one after the other in one
  * sitting, then their figures side by side. The other commit is checked out in a git worktree under
  * `.data/bench-against/<sha>` with its own `npm ci` (kept for the next time), and runs its own `scripts/bench.ts`,
- * so each commit is measured by the bench it shipped with. Raw req/s drift with the machine between the two runs;
- * the ratio to the bare node:http + undici forward, measured inside each run, is the figure to compare.
+ * so each commit is measured by the bench it shipped with. This machine drifts by 20–40 % between runs minutes apart
+ * (the same commit measured twice in a row differed by that much), so the runs go in ABBA order (`--pairs N`, default
+ * 2: old, new, new, old), which cancels a steady drift, and each side's figures are the mean of its runs. The ratio
+ * to the bare node:http + undici forward, measured inside each run, is the other figure to compare.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -58,6 +60,23 @@ const num = (v: string | number | undefined): number | undefined =>
 
 function ratio(a: number | undefined, b: number | undefined): string {
   return a !== undefined && b ? (a / b).toFixed(3) : '–';
+}
+
+/** One run's figures from several: each numeric field the mean of the runs' (rows matched by position). */
+export function meanOf(runs: BenchJson[]): BenchJson {
+  const avg = (rows: Row[][]): Row[] =>
+    (rows[0] ?? []).map((first, i) =>
+      Object.fromEntries(
+        Object.entries(first).map(([k, v]) => {
+          const xs = rows.map((r) => num(r[i]?.[k]));
+          if (typeof v === 'string' && Number.isNaN(Number(v))) return [k, v];
+          if (xs.some((x) => x === undefined)) return [k, v];
+          const m = (xs as number[]).reduce((a, b) => a + b, 0) / xs.length;
+          return [k, Math.abs(m) >= 100 ? Math.round(m) : Number(m.toFixed(3))];
+        }),
+      ),
+    );
+  return { proxy: avg(runs.map((r) => r.proxy)), variants: avg(runs.map((r) => r.variants)) };
 }
 
 /** The figures both benches print, side by side: proxy rows by answer, variants by name. */
@@ -125,7 +144,7 @@ function passedOn(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--against' || a === '--json') {
+    if (a === '--against' || a === '--json' || a === '--pairs') {
       i++;
       continue;
     }
@@ -145,21 +164,30 @@ export async function benchAgainst(root: string, commit: string, argv: string[])
   const dirty = git(root, ['status', '--porcelain', '--untracked-files=no']) !== '';
   const dir = await worktree(root, sha);
   const tmp = mkdtempSync(path.join(tmpdir(), 'portico-against-'));
-  const oldJson = path.join(tmp, 'old.json');
-  const newJson = path.join(tmp, 'new.json');
   const args = passedOn(argv);
-  say(`1/2: the bench of ${sha.slice(0, 10)}`);
-  await run(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args, '--json', oldJson], dir);
-  say(`2/2: the bench of this checkout (${head}${dirty ? ' with uncommitted changes' : ''})`);
-  await run(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args, '--json', newJson], root);
-  const label: [string, string] = [sha.slice(0, 10), `${head}${dirty ? '+' : ''}`];
-  const rows = sideBySide(
-    label,
-    JSON.parse(readFileSync(oldJson, 'utf8')) as BenchJson,
-    JSON.parse(readFileSync(newJson, 'utf8')) as BenchJson,
-  );
+  const count = argv.includes('--pairs') ? Number(argv[argv.indexOf('--pairs') + 1]) : 2;
+  if (!Number.isInteger(count) || count < 1) throw new Error('--pairs: a whole number of at least 1');
+  // ABBA: old, new, new, old, old, new, … so that a drift of the machine in one direction weighs on both sides.
+  const order = Array.from({ length: count }, (_, k) => (k % 2 === 0 ? ['old', 'new'] : ['new', 'old'])).flat();
+  const runs: Record<'old' | 'new', BenchJson[]> = { old: [], new: [] };
+  for (const [n, side] of order.entries()) {
+    const file = path.join(tmp, `${n}-${side}.json`);
+    const [cwd, what] =
+      side === 'old'
+        ? [dir, sha.slice(0, 10)]
+        : [root, `this checkout (${head}${dirty ? ' with uncommitted changes' : ''})`];
+    say(`${n + 1}/${order.length}: the bench of ${what}`);
+    await run(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args, '--json', file], cwd);
+    runs[side as 'old' | 'new'].push(JSON.parse(readFileSync(file, 'utf8')) as BenchJson);
+  }
+  const now = `${head}${dirty ? '+' : ''}`;
+  // The same commit twice (to see the machine's drift) still needs two columns.
+  const label: [string, string] =
+    sha.startsWith(head) && !dirty ? [`${head} (A)`, `${head} (B)`] : [sha.slice(0, 10), now];
+  const rows = sideBySide(label, meanOf(runs.old), meanOf(runs.new));
   process.stdout.write(
-    `\nSide by side, one sitting (${label[0]} first, then ${label[1]}); each run measured its own bare forward\n`,
+    `\nSide by side, one sitting: ${order.length} runs in the order ${order.map((s) => (s === 'old' ? label[0] : label[1])).join(', ')}; ` +
+      `each column the mean of its ${count} runs, each run with its own bare forward\n`,
   );
   console.table(rows);
 }
