@@ -168,7 +168,9 @@ export async function benchAgainst(root: string, commit: string, argv: string[])
   const count = argv.includes('--pairs') ? Number(argv[argv.indexOf('--pairs') + 1]) : 2;
   if (!Number.isInteger(count) || count < 1) throw new Error('--pairs: a whole number of at least 1');
   // ABBA: old, new, new, old, old, new, … so that a drift of the machine in one direction weighs on both sides.
-  const order = Array.from({ length: count }, (_, k) => (k % 2 === 0 ? ['old', 'new'] : ['new', 'old'])).flat();
+  const order = Array.from({ length: count }, (_, k) =>
+    k % 2 === 0 ? ['old', 'new'] : ['new', 'old'],
+  ).flat();
   const runs: Record<'old' | 'new', BenchJson[]> = { old: [], new: [] };
   for (const [n, side] of order.entries()) {
     const file = path.join(tmp, `${n}-${side}.json`);
