@@ -6,6 +6,7 @@ export { PhiSession, type TextStreamRestorer } from './session';
 export {
   scrubRequestBody,
   engineFinder,
+  appFinder,
   MEDIA_TYPES,
   TEXT_TYPES,
   type Finder,

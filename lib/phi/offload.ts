@@ -1,6 +1,7 @@
 import { Piscina } from 'piscina';
 import { detect } from './detect';
-import { engineFinder, type Finder } from './payloads';
+import { appFinder, engineFinder, type Finder } from './payloads';
+import { detectRemembered, recall, remember } from './remembered';
 import { exportWordIndex } from './wordindex';
 import type { PhiEntity } from './types';
 
@@ -164,8 +165,15 @@ export class PhiOffload {
     for (const t of work.texts) chars += t.length;
     for (const t of work.identifiers) chars += t.length;
     if (chars > maxChars) throw new ScanTooLarge(chars, maxChars);
-    if (chars < this.minChars || !this.#pool) return engineFinder;
+    if (chars < this.minChars || !this.#pool) return appFinder(app);
     const byText = new Map<string, PhiEntity[]>();
+    // Texts this app sent before (a chat's history) are not scanned again.
+    const fresh: string[] = [];
+    for (const t of new Set(work.texts)) {
+      const known = recall(app, t);
+      if (known) byText.set(t, known);
+      else fresh.push(t);
+    }
     const byIdentifier = new Map<string, PhiEntity[]>();
     // Long texts in windows, short ones and identifiers packed into tasks of about TASK_CHARS.
     const tasks: ScanTask[] = [];
@@ -177,7 +185,7 @@ export class PhiOffload {
       cur = { texts: [], identifiers: [] };
       size = 0;
     };
-    for (const t of new Set(work.texts)) {
+    for (const t of fresh) {
       if (t.length > TASK_CHARS) {
         const parts = windows(t);
         windowed.push({ text: t, parts, first: tasks.length });
@@ -195,23 +203,28 @@ export class PhiOffload {
     }
     push();
     const results = await Promise.all(tasks.map((task) => this.#enqueue(app, task)));
-    this.onOffload();
+    if (tasks.length > 0) this.onOffload();
     const windowTasks = new Set<number>();
     for (const w of windowed) {
       const found = w.parts.map((_, k) => results[w.first + k]?.texts[0] ?? []);
       w.parts.forEach((_, k) => windowTasks.add(w.first + k));
       byText.set(w.text, joinWindows(w.text, w.parts, found));
+      remember(app, w.text, byText.get(w.text)!);
     }
     tasks.forEach((task, i) => {
       if (windowTasks.has(i)) return;
       const r = results[i];
-      task.texts.forEach((t, k) => byText.set(t, r?.texts[k] ?? detect(t)));
+      task.texts.forEach((t, k) => {
+        const found = r?.texts[k] ?? detect(t);
+        byText.set(t, found);
+        remember(app, t, found);
+      });
       task.identifiers.forEach((t, k) =>
         byIdentifier.set(t, r?.identifiers[k] ?? engineFinder.identifier(t)),
       );
     });
     return {
-      text: (t) => byText.get(t) ?? detect(t),
+      text: (t) => byText.get(t) ?? detectRemembered(app, t),
       identifier: (t) => byIdentifier.get(t) ?? engineFinder.identifier(t),
     };
   }

@@ -1,4 +1,5 @@
 import { detect, detectIdentifier, isIdentifier } from './detect';
+import { detectRemembered } from './remembered';
 import { SPEC_ENUMS, SPEC_KEYS, SPEC_OPAQUE } from './openai-vocabulary';
 import { Kind, kindOf, wordEntry } from './wordindex';
 import { keyHint, shapeHint } from './records';
@@ -60,6 +61,11 @@ function cachedIdentifier(s: string): PhiEntity[] {
 }
 
 export const engineFinder: Finder = { text: detect, identifier: cachedIdentifier };
+
+/** The engine for one app's request: a text the app sent before is answered from that scan (lib/phi/remembered.ts). */
+export function appFinder(app: string): Finder {
+  return { text: (s) => detectRemembered(app, s), identifier: cachedIdentifier };
+}
 
 /** What a string is, for scanning. */
 type Kind = 'text' | 'identifier';

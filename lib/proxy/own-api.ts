@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { engineFinder, PhiSession, type PhiCounts } from '../phi';
+import { appFinder, PhiSession, type PhiCounts } from '../phi';
 import { ScanTooLarge } from '../phi/offload';
 import type { KeyPrincipal } from '../keys/principal';
 import type { PhiOffload } from '../phi/offload';
@@ -66,7 +66,7 @@ export async function deidentify(
   try {
     const find = ctx.phiOffload
       ? await ctx.phiOffload.finderFor({ texts, identifiers: [] }, ctx.principal.app.id)
-      : engineFinder;
+      : appFinder(ctx.principal.app.id);
     results = texts.map((t) => {
       const entities = find.text(t);
       return {
