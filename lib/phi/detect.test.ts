@@ -145,3 +145,31 @@ describe('phone numbers as notes write them', () => {
     );
   });
 });
+
+describe('quantities with their units', () => {
+  it('are never part of a place, after a time or alone (generated)', () => {
+    const unit = fc.constantFrom('MG', 'mg', 'CC', 'cc', 'MEQ', 'mEq', 'u', 'U', 'ML', 'mcg', 'KG');
+    const drug = fc.constantFrom('LASIX', 'KCL', 'reg insulin', 'NS', 'heparin', 'Zosyn', 'D5W', 'ativan');
+    const time = fc.integer({ min: 0, max: 2359 }).map((n) => String(n).padStart(4, '0'));
+    fc.assert(
+      fc.property(time, fc.integer({ min: 1, max: 999 }), unit, drug, fc.boolean(), (at, n, u, d, upper) => {
+        const raw = `Gave 40 mg at 1400, ALSO AT ${at} ${n}${u} ${d} IV GIVEN.`;
+        const text = upper ? raw.toUpperCase() : raw;
+        const qty = upper ? `${n}${u}`.toUpperCase() : `${n}${u}`;
+        const q = text.indexOf(` ${qty} `, 20) + 1;
+        expect(q).toBeGreaterThan(0);
+        const covering = detect(text).filter((e) => e.type === 'LOCATION' && e.start <= q && e.end > q);
+        expect(covering).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('leave a street address whole', () => {
+    const text = 'Lives at 1600 Pennsylvania Avenue, Washington DC 20500; seen at 22 Baker Street 3B.';
+    const places = detect(text)
+      .filter((e) => e.type === 'LOCATION')
+      .map((e) => text.slice(e.start, e.end));
+    expect(places).toEqual(['1600 Pennsylvania Avenue, Washington DC 20500', '22 Baker Street 3B']);
+  });
+});

@@ -157,6 +157,8 @@ function substantive(
       t.kind <= Kind.Unknown
     )
       continue;
+    // A quantity with its unit ("80MG", "50cc", "10u") names no one and nowhere.
+    if (t.kind === K_ALNUM && MEASURE.test(text.slice(t.start, t.end))) continue;
     if (t.kind === Kind.Name || t.kind === Kind.Weak || t.kind === Kind.Unknown || t.kind === K_ALNUM)
       some = true;
     else if (t.flags & (F.ANY_CITY | F.GIVEN)) some = true;
@@ -173,6 +175,9 @@ function substantive(
   }
   return some;
 }
+
+const MEASURE =
+  /^\d+(?:mg|mcg|ug|g|kg|lb|lbs|ml|cc|l|dl|u|iu|units?|meq|mmol|mm|cm|m|in|hr|hrs|h|min|mins|sec|bpm|lpm|mmhg|cmh2o|f|c)$/i;
 
 // A line of a postal address: a unit ("Suite 245"), or a few words each opening with a capital or a digit
 // ("Porto Alegre", ", RS", "Cyprus (Greek) 51034", "KRISTIANSUND N"), perhaps after a quoting ">".
