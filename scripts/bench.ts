@@ -81,6 +81,7 @@ async function throughput(
             `local n = 0\nfunction request() n = n + 1; return wrk.format(nil, nil, nil, ${JSON.stringify(payload.head + nonce)} .. id .. string.format("%09d", n) .. ${JSON.stringify(payload.tail)}) end\n`),
     );
     const args = [
+      '--latency',
       '-t2',
       `-c${connections}`,
       `-d${seconds}s`,
@@ -102,7 +103,10 @@ async function throughput(
           ?.slice(1)
           .reduce((a, b) => a + Number(b), 0) ?? 0,
       );
-    return { rps: n / elapsed, errors };
+    // "99%    1.20ms": wrk's latency distribution, in us, ms or s.
+    const p99 = /^\s+99%\s+([\d.]+)(us|ms|s)\s*$/m.exec(out);
+    const unit = { us: 0.001, ms: 1, s: 1000 }[(p99?.[2] ?? 'ms') as 'us' | 'ms' | 's'];
+    return { rps: n / elapsed, errors, p99: p99 ? Number(p99[1]) * unit : Number.NaN };
   }
   let n = 0;
   const r = await autocannon({
@@ -119,7 +123,7 @@ async function throughput(
     connections,
     duration: seconds,
   });
-  return { rps: r.requests.average, errors: r.errors + r.non2xx };
+  return { rps: r.requests.average, errors: r.errors + r.non2xx, p99: r.latency.p99 };
 }
 
 /** CPU seconds a process has used (user + system; with `reaped`, also its exited children's), from /proc. */
@@ -397,7 +401,7 @@ async function main() {
     await warm(through(unmetered.port, plainKey));
     const plan: {
       variant: string;
-      run: () => Promise<{ rps: number; errors: number; cpu: Record<string, number> }>;
+      run: () => Promise<{ rps: number; errors: number; p99: number; cpu: Record<string, number> }>;
     }[] = [
       {
         variant: 'metering on, no limits',
@@ -446,7 +450,9 @@ async function main() {
           ),
       },
     ];
-    const results = plan.map(() => [] as { rps: number; errors: number; cpu: Record<string, number> }[]);
+    const results = plan.map(
+      () => [] as { rps: number; errors: number; p99: number; cpu: Record<string, number> }[],
+    );
     for (let round = 0; round < ROUNDS; round++)
       for (const [i, v] of plan.entries()) results[i]!.push(await v.run());
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -454,6 +460,7 @@ async function main() {
       rps: median(rs.map((r) => r.rps)),
       spread: `${Math.round(Math.min(...rs.map((r) => r.rps)))}–${Math.round(Math.max(...rs.map((r) => r.rps)))}`,
       errors: rs.reduce((n, r) => n + r.errors, 0),
+      p99: median(rs.map((r) => r.p99)),
       cpu: Object.fromEntries(Object.keys(rs[0]!.cpu).map((k) => [k, median(rs.map((r) => r.cpu[k]!))])),
     }));
     const ref = summary[1]!.rps; // without metering and limits
@@ -462,6 +469,7 @@ async function main() {
       'req/s (median)': Math.round(summary[i]!.rps),
       runs: summary[i]!.spread,
       'vs metering off': i === 1 ? '—' : `${(((summary[i]!.rps - ref) / ref) * 100).toFixed(1)}%`,
+      'p99 ms': Number.isNaN(summary[i]!.p99) ? '–' : summary[i]!.p99.toFixed(2),
       ...cpuCols(summary[i]!.cpu),
       errors: summary[i]!.errors,
     }));

@@ -127,6 +127,14 @@ export function sideBySide(label: [string, string], old: BenchJson, now: BenchJs
       [label[1]]: rn ?? '–',
       'new / old': ratio(rn, ro),
     });
+    const [qo, qn] = [num(o['p99 ms']), num(v['p99 ms'])];
+    if (qo !== undefined || qn !== undefined)
+      out.push({
+        figure: `${String(v.variant)}: p99 ms at 32 connections`,
+        [label[0]]: qo ?? '–',
+        [label[1]]: qn ?? '–',
+        'new / old': ratio(qn, qo),
+      });
     const [co, cn] = [num(o['CPU µs/req Portico']), num(v['CPU µs/req Portico'])];
     if (co !== undefined || cn !== undefined)
       out.push({
