@@ -59,7 +59,9 @@ export async function applyPhiPolicy(
 ): Promise<PhiState> {
   if (policy === 'off') return { counts: {}, total: 0 };
   try {
-    const find = o.offload ? await o.offload.finderFor(requestTexts(op, body, o.keep), o.app) : appFinder(o.app);
+    const find = o.offload
+      ? await o.offload.finderFor(requestTexts(op, body, o.keep), o.app)
+      : appFinder(o.app);
     if (policy === 'block') {
       const counts = detectInRequestBody(op, body, find, o.keep);
       const total = sumCounts(counts);
