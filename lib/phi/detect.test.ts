@@ -173,3 +173,32 @@ describe('quantities with their units', () => {
     expect(places).toEqual(['1600 Pennsylvania Avenue, Washington DC 20500', '22 Baker Street 3B']);
   });
 });
+
+describe('postal codes after their label', () => {
+  it('are found whole in the dashed shapes of the US, Brazil and Japan (generated)', () => {
+    const label = fc.constantFrom(
+      'ZIP:',
+      'Zip code',
+      'my zip code is',
+      'Postal code:',
+      'POSTCODE',
+      'Postcode #',
+    );
+    const digits = (n: number) => fc.stringMatching(new RegExp(`^\\d{${n}}$`));
+    const code = fc.oneof(
+      fc.tuple(digits(5), digits(4)).map(([a, b]) => `${a}-${b}`),
+      fc.tuple(digits(5), digits(3)).map(([a, b]) => `${a}-${b}`),
+      fc.tuple(digits(3), digits(4)).map(([a, b]) => `${a}-${b}`),
+    );
+    fc.assert(
+      fc.property(label, code, (l, c) => {
+        const text = `Send it to her, ${l} ${c}, by Friday.`;
+        const at = text.indexOf(c);
+        const covering = detect(text).filter((e) => e.start <= at && e.end >= at + c.length);
+        // A location, or an id where a "#" stands before it: replaced whole either way.
+        expect(covering).toHaveLength(1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

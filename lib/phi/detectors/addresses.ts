@@ -43,9 +43,10 @@ const SECONDARY = /\b(?:apt|apartment|suite|ste|flat)\.?[ \t]*#?[ \t]*\d+[A-Za-z
 // A ZIP code after a state ("MD 21201"): found from the five digits, then the word before them checked.
 const ZIP_CODE = /\b\d{5}(?:-\d{4})?\b/g;
 const STATE_BEFORE = /\b([A-Za-z]+)\.?,?[ \t]+$/;
-// Postal codes after their label, in the shapes countries write them (US, Canada, UK, the Netherlands, others).
+// Postal codes after their label, in the shapes countries write them (US, Brazil and Japan with a dash, Canada, UK,
+// the Netherlands, others).
 const ZIP_LABEL =
-  /\b(?:[Zz][Ii][Pp](?:[ \t]*(?:[Cc]ode|CODE))?|(?:[Pp]ost(?:al)?|POST(?:AL)?)[ \t]*(?:[Cc]ode|CODE))[ \t]*(?:is[ \t]*)?[:#]?[ \t]*(?<v>\d{5}-\d{4}|[A-Z]\d[A-Z][ -]?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|\d{4}[ ]?[A-Z]{2}|\d{2,3}[ -]\d{2,3}|\d{3,6})\b/g;
+  /\b(?:[Zz][Ii][Pp](?:[ \t]*(?:[Cc]ode|CODE))?|(?:[Pp]ost(?:al)?|POST(?:AL)?)[ \t]*(?:[Cc]ode|CODE))[ \t]*(?:is[ \t]*)?[:#]?[ \t]*(?<v>\d{5}-\d{3,4}|\d{3}-\d{4}|[A-Z]\d[A-Z][ -]?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|\d{4}[ ]?[A-Z]{2}|\d{2,3}[ -]\d{2,3}|\d{3,6})\b/g;
 const WHITESPACE = /\s+/;
 const NON_WORD = /\W/g;
 const CAPITAL_START = /^[A-Z]/;
