@@ -202,3 +202,24 @@ describe('postal codes after their label', () => {
     );
   });
 });
+
+describe("an address's last line", () => {
+  it('keeps its postcode after a blank line or behind a bullet (generated)', () => {
+    const street = fc.constantFrom('42 Oak Street', '1200 Main St', '9 Harbor Road', '77 Elm Avenue');
+    const town = fc.constantFrom('Springfield', 'Boston', 'Portland', 'Denver', 'Oxford');
+    const country = fc.constantFrom('Denmark', 'Estonia', 'New Zealand', 'Sweden', 'Finland', 'Brazil');
+    const postcode = fc.integer({ min: 10_000, max: 99_999 }).map(String);
+    const blank = fc.boolean();
+    // "???" is what a bullet becomes in the wrong encoding.
+    const bullet = fc.constantFrom('', '• ', '??? ');
+    fc.assert(
+      fc.property(street, town, country, postcode, blank, bullet, (s, t, c, z, gap, b) => {
+        const text = `Ship to:\n ${s}\n Suite 12\n ${t}\n${gap ? '\n' : ''} ${b}${c} ${z}`;
+        const at = text.lastIndexOf(z);
+        const covering = detect(text).filter((e) => e.start <= at && e.end >= at + z.length);
+        expect(covering.map((e) => e.type)).toEqual(['LOCATION']);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -214,12 +214,29 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
         continue;
       end = end + rest.trimEnd().replace(/\.$/, '').length;
     }
+    let skipped = false;
     for (let lines = 0; lines < 4 && lineEnd < text.length; lines++) {
       const from = lineEnd + 1;
       let to = text.indexOf('\n', from);
       if (to < 0) to = text.length;
       const line = text.slice(from, to);
+      if (!line.trim() && !skipped && to < text.length) {
+        // One blank line may stand before the country and its postcode, the address's last line
+        // ("Riisa\n\n Estonia 62488").
+        let next = text.indexOf('\n', to + 1);
+        if (next < 0) next = text.length;
+        if (COUNTRY_POSTCODE_LINE.test(text.slice(to + 1, next))) {
+          skipped = true;
+          lineEnd = to;
+          continue;
+        }
+      }
       if (!line.trim() || line.length > 80) break;
+      if (!ADDRESS_LINE.test(line) && COUNTRY_POSTCODE_LINE.test(line)) {
+        if (!entities.some((o) => o.type !== 'LOCATION' && o.start < to && o.end > from))
+          end = from + line.trimEnd().length;
+        break;
+      }
       if (!ADDRESS_LINE.test(line) || line.length > 48) {
         // The last line of an address may go on with the sentence: "Cyprus 36903? I am in…".
         const last = ADDRESS_LAST_LINE.exec(line);
@@ -255,6 +272,10 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
 }
 
 const ADDRESS_JOIN = /^[\s,>]{0,6}$/;
+// Capitalised words and a postcode of four to six digits, alone on their line.
+// Perhaps after a bullet ("• Sweden 67626", or the "???" a bullet becomes in the wrong encoding).
+const COUNTRY_POSTCODE_LINE =
+  /^[ \t>]*(?:(?:[•·*]|\?{1,3})[ \t]+)?\p{Lu}[\p{L}'’.()-]*(?:[ \t]+\p{Lu}[\p{L}'’.()-]*){0,3}[ \t]+\d{4,6}[ \t]*$/u;
 const ADDRESS_TAIL = /^,[ \t]*\p{Lu}[\p{L}'’ .-]*,[ \t]*[A-Z]{2}\.?[ \t]+\d{5}(?:-\d{4})?[ \t]*\.?[ \t]*$/u;
 // A country or a town and a postcode opening a line that goes on with other words.
 const ADDRESS_LAST_LINE =
