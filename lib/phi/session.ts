@@ -131,7 +131,8 @@ export class PhiSession {
   }
 
   #restore(text: string, json: boolean, from: number): string {
-    if (this.#valueOf.size === 0 || text.length === 0) return text;
+    // Every form of a token holds an underscore ("[NAME_1]", "NAME\_1"): a text without one has nothing to restore.
+    if (this.#valueOf.size === 0 || !text.includes('_')) return text;
     TOKEN_RE.lastIndex = 0;
     return text.replace(
       TOKEN_RE,
