@@ -557,16 +557,28 @@ export function mediaParts(
   body: Record<string, unknown>,
 ): { kind: MediaKind; param: string }[] {
   const found: { kind: MediaKind; param: string }[] = [];
-  const walk = (v: unknown, path: string, key: string | undefined): void => {
+  // The path to the value walked, as keys and indexes: written out ("messages[0].content[1]") only for a part found,
+  // so that walking a request without media builds no strings.
+  const at: (string | number)[] = [];
+  const path = (): string => {
+    let p = '';
+    for (const seg of at) p += typeof seg === 'number' ? `[${seg}]` : p ? `.${seg}` : seg;
+    return p;
+  };
+  const walk = (v: unknown, key: string | undefined): void => {
     if (typeof v === 'string') {
       const data = DATA_URL.exec(v);
-      if (data && !textDataUrl(v)) found.push({ kind: mimeKind(data[1]?.toLowerCase()), param: path });
+      if (data && !textDataUrl(v)) found.push({ kind: mimeKind(data[1]?.toLowerCase()), param: path() });
       else if (!data && isPayload(key, v))
-        found.push({ kind: key === 'data' ? 'audio' : 'file', param: path });
+        found.push({ kind: key === 'data' ? 'audio' : 'file', param: path() });
       return;
     }
     if (Array.isArray(v)) {
-      v.forEach((x, i) => walk(x, `${path}[${i}]`, key));
+      for (let i = 0; i < v.length; i++) {
+        at.push(i);
+        walk(v[i], key);
+        at.pop();
+      }
       return;
     }
     if (!isObject(v)) return;
@@ -582,20 +594,18 @@ export function mediaParts(
               ? 'file'
               : undefined;
     if (kind) {
-      found.push({ kind, param: path });
+      found.push({ kind, param: path() });
       return;
     }
     for (const k of Object.keys(v)) {
-      const at = path ? `${path}.${k}` : k;
+      at.push(k);
       const mk = Object.hasOwn(MEDIA_KEYS, k) ? MEDIA_KEYS[k] : undefined;
-      if (mk && carriesMedia(v[k])) {
-        found.push({ kind: mk, param: at });
-        continue;
-      }
-      walk(v[k], at, k);
+      if (mk && carriesMedia(v[k])) found.push({ kind: mk, param: path() });
+      else walk(v[k], k);
+      at.pop();
     }
   };
-  walk(body, '', undefined);
+  walk(body, undefined);
   if (op === 'chat') {
     const audioOut =
       isObject(body.audio) || (Array.isArray(body.modalities) && body.modalities.includes('audio'));
