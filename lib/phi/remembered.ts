@@ -29,7 +29,11 @@ function keyOf(app: string, text: string): string {
 
 function pack(es: readonly PhiEntity[]): Int32Array {
   const out = new Int32Array(es.length * 3);
-  es.forEach((e, k) => out.set([e.start, e.end, TYPE_INDEX.get(e.type)!], k * 3));
+  es.forEach((e, k) => {
+    out[k * 3] = e.start;
+    out[k * 3 + 1] = e.end;
+    out[k * 3 + 2] = TYPE_INDEX.get(e.type)!;
+  });
   return out;
 }
 

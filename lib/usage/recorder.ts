@@ -113,7 +113,7 @@ export class UsageRecorder {
 
   /** Puts the records queued so far in the journal now (one write), rather than at the end of the turn. */
   journal(): void {
-    this.spool?.writePending();
+    this.spool?.write();
   }
 
   private schedule(delay = this.flushIntervalMs) {

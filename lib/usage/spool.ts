@@ -56,7 +56,7 @@ export class UsageSpool {
 
   /**
    * Queues a record for the journal: the records of one event-loop turn go in one write at its end (a busy server
-   * meters hundreds of requests a turn), or at once with `writePending` (the proxy does, before an answer's last
+   * meters hundreds of requests a turn), or at once with `write` (the proxy does, before an answer's last
    * bytes leave, so that a kill after the client has its answer cannot lose the record).
    */
   append(r: UsageRecord): void {
@@ -68,12 +68,8 @@ export class UsageSpool {
     }
   }
 
-  /** Writes what is queued now. */
-  writePending(): void {
-    this.write();
-  }
-
-  private write(): void {
+  /** Writes what is queued now (also called at the end of each turn that queued something). */
+  write(): void {
     this.scheduled = false;
     if (this.broken || !this.pending) return;
     const lines = this.pending;
