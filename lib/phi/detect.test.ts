@@ -1,6 +1,6 @@
 import { beforeAll, describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { detect, warmUpPhi } from './detect';
+import { detect, JOINED, joinedMatches, warmUpPhi } from './detect';
 import { PhiSession } from './session';
 import { PHI_FREE_QUESTIONS } from './fixtures/phi-free-questions';
 import { IDENTIFIER_CASES } from './fixtures/identifiers';
@@ -220,6 +220,53 @@ describe("an address's last line", () => {
         expect(covering.map((e) => e.type)).toEqual(['LOCATION']);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('words joined as code joins them', () => {
+  it('are found where a scan of the whole text finds them, only faster (generated)', () => {
+    // Letters of both cases (also beyond ASCII and beyond the first plane), digits, underscores, apostrophes and the
+    // separators around them: every way a run can start, end or be cut.
+    const piece = fc.constantFrom(
+      'a',
+      'b',
+      'x',
+      'A',
+      'B',
+      'Z',
+      'é',
+      'É',
+      'ß',
+      '𝐀',
+      '𝐚',
+      '😀',
+      '1',
+      '9',
+      '_',
+      '__',
+      "'",
+      '’',
+      ' ',
+      '-',
+      '.',
+      '\n',
+      'john',
+      'Smith',
+      'maria_gonzalez',
+      'johnSmith',
+      'mmHg',
+      'O',
+      'McBurney',
+      'déjàVu',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        const whole = [...text.matchAll(JOINED)].map((m): [number, string] => [m.index, m[0]]);
+        expect(joinedMatches(text)).toEqual(whole);
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -32,6 +32,11 @@ function merge(candidates: Candidate[]): PhiEntity[] {
 }
 
 const CAPITAL = /^\p{Lu}$/u;
+/** Whether the character at `i` is a capital letter (ASCII decided without a regex: most tokens are). */
+const capitalAt = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  return c < 128 ? c >= 65 && c <= 90 : CAPITAL.test(text[i] ?? '');
+};
 const ADDRESS_GAP = /^[\s,.;:#-]{0,6}$/;
 
 /**
@@ -86,7 +91,7 @@ function extendLabels(
   }
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
-    if (!t || labels[i] || t.end - t.start !== 1 || !CAPITAL.test(text[t.start] ?? '')) continue;
+    if (!t || labels[i] || t.end - t.start !== 1 || !capitalAt(text, t.start)) continue;
     const dot = toks[i + 1];
     const after = dot && text[dot.start] === '.' ? toks[i + 2] : undefined;
     const before = toks[i - 1];
@@ -498,18 +503,46 @@ export function detectIdentifier(id: string): PhiEntity[] {
 // Words joined as code joins them, inside text: snake_case and camelCase runs ("Maria_Gonzalez", "johnSmith"), which
 // the tagger reads as one odd token. Each is judged as an identifier and replaced whole. A capital first ("McBurney",
 // "DeShawn") is a name as written, the tagger's to read; short runs are units and abbreviations ("mmHg", "tLC").
-const JOINED =
+export const JOINED =
   /(?<![\p{L}\p{N}'’])(?:[\p{L}\p{N}]+(?:_+[\p{L}\p{N}]+)+|\p{Ll}{2,}\p{Lu}\p{Ll}{2,}[\p{L}\p{N}]*)/gu;
 
+// Where a joined identifier can be: an underscore, or a lower-case letter before a capital.
+const JOIN_SEED = /_|\p{Ll}\p{Lu}/gu;
+const RUN_CHAR = /[\p{L}\p{N}_]/u;
+const runChar = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  // Half of a pair (a letter beyond the first plane, or not): kept in the run, so that no pair is cut in two.
+  return (c >= 0xd800 && c <= 0xdfff) || RUN_CHAR.test(text[i] ?? '');
+};
+
+/**
+ * Where JOINED matches in `text`, as [offset, identifier] pairs. JOINED is tried only on the runs of letters, digits
+ * and underscores that hold a seed (with the one character before each run, which its look-behind reads): the same
+ * matches as over the whole text, without trying JOINED at every position of it.
+ */
+export function joinedMatches(text: string): [number, string][] {
+  const found: [number, string][] = [];
+  JOIN_SEED.lastIndex = 0;
+  for (let seed = JOIN_SEED.exec(text); seed; seed = JOIN_SEED.exec(text)) {
+    let from = seed.index;
+    while (from > 0 && runChar(text, from - 1)) from--;
+    let to = seed.index + seed[0].length;
+    while (to < text.length && runChar(text, to)) to++;
+    const base = from > 0 ? from - 1 : 0;
+    const run = text.slice(base, to);
+    JOINED.lastIndex = 0;
+    for (let m = JOINED.exec(run); m; m = JOINED.exec(run)) found.push([base + m.index, m[0]]);
+    JOIN_SEED.lastIndex = Math.max(JOIN_SEED.lastIndex, to);
+  }
+  return found;
+}
+
 function joinedIdentifiers(text: string, out: Candidate[]): void {
-  if (!text.includes('_') && !/\p{Ll}\p{Lu}/u.test(text)) return;
-  JOINED.lastIndex = 0;
-  for (let m = JOINED.exec(text); m; m = JOINED.exec(text)) {
-    const id = m[0];
+  for (const [start, id] of joinedMatches(text)) {
     if (id.length > MAX_IDENTIFIER_LENGTH) continue;
-    const found = detectIdentifier(id);
-    const type = found[0]?.type;
-    if (type) out.push({ start: m.index, end: m.index + id.length, type, priority: PRIORITY[type] });
+    const type = detectIdentifier(id)[0]?.type;
+    if (type) out.push({ start, end: start + id.length, type, priority: PRIORITY[type] });
   }
 }
 

@@ -268,7 +268,6 @@ export function isZip(code: string): boolean {
 
 // O'Brien, D'Angelo: the prefix makes a surname whatever the lists say.
 const SURNAME_PREFIX = /^(?:o|d)['’][a-z]{3,}$/;
-const APOSTROPHE = /['’]/;
 // Endings of diseases and procedures ("-itis", "-ectomy") and USAN drug stems ("-mycin", "-pril", "-mab").
 const MEDICAL_ENDING =
   /(?:itis|osis|emia|aemia|ectomy|otomy|ostomy|plasty|scopy|graphy|pathy|algia|penia|megaly|uria|plegia|trophy|oma|omas|mycin|cillin|cycline|oxacin|conazole|azole|pril|sartan|olol|dipine|statin|parin|xaban|gatran|tidine|prazole|setron|triptan|tinib|mab|vir|afil|azepam|azolam|barbital|caine|curonium|profen|olone|asone|gliptin|gliflozin|glutide|lukast|terol|tropium|dronate|peridol|azine|triptyline|oxetine|faxine|pine|vudine)$/;
@@ -277,10 +276,17 @@ const MEDICAL_ENDING =
 export function kindOf(entry: number | undefined, base: string): number {
   const bits = entry === undefined ? NO_KIND : entry & KIND_MASK;
   const kind = bits === NO_KIND ? undefined : bits;
-  if ((kind === undefined || kind === Kind.Clinical) && SURNAME_PREFIX.test(base) && base !== "o'clock")
+  // Most words hold no apostrophe: the two tests below are for those that do.
+  const quoted = base.includes("'") || base.includes('’');
+  if (
+    quoted &&
+    (kind === undefined || kind === Kind.Clinical) &&
+    SURNAME_PREFIX.test(base) &&
+    base !== "o'clock"
+  )
     return Kind.Name;
   // "con't", "rec'd", "he'll": contractions, never names.
-  if (kind === undefined && APOSTROPHE.test(base)) return Kind.Stop;
+  if (quoted && kind === undefined) return Kind.Stop;
   // A word no list holds with the ending of a disease, a procedure or a drug stem is clinical, not a rare name.
   if (kind === undefined && base.length >= 7 && MEDICAL_ENDING.test(base)) return Kind.Clinical;
   return kind ?? Kind.Unknown;

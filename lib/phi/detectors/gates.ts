@@ -17,9 +17,11 @@ export const G = {
   holiday: 1 << 12,
   age: 1 << 13,
   newYear: 1 << 14,
+  /** A word or number of 17 characters or more: a VIN's length (no label word). */
+  long: 1 << 15,
 } as const;
 
-const LABELS: Record<keyof typeof G, string> = {
+const LABELS: Record<Exclude<keyof typeof G, 'long'>, string> = {
   ssn: 'ssn ss social',
   fax: 'fax',
   pager:
@@ -42,7 +44,7 @@ const LABELS: Record<keyof typeof G, string> = {
 };
 
 const GATE_OF = new Map<string, number>();
-for (const [key, words] of Object.entries(LABELS) as [keyof typeof G, string][]) {
+for (const [key, words] of Object.entries(LABELS) as [keyof typeof LABELS, string][]) {
   for (const w of words.split(' ')) GATE_OF.set(w, (GATE_OF.get(w) ?? 0) | G[key]);
 }
 
@@ -59,9 +61,13 @@ const OLD_AGE_NUMBER = /(?:^|\D)(?:9\d|1[0-4]\d)(?!\d)/;
  * Bit mask of the gates whose label words occur among the words (lower case) of `text`. A word whose `flags`
  * lack GATE_WORD_FLAG is no label word and is not looked up.
  */
-export function wordGates(text: string, words: readonly { lower: string; flags: number }[]): number {
+export function wordGates(
+  text: string,
+  words: readonly { lower: string; flags: number; len: number }[],
+): number {
   let mask = 0;
   for (const w of words) {
+    if (w.len >= 17) mask |= G.long;
     if ((w.flags & GATE_WORD_FLAG) === 0) continue;
     const g = GATE_OF.get(w.lower);
     if (g !== undefined) mask |= g;

@@ -252,16 +252,6 @@ function validDea(v: string): boolean {
   return sum % 10 === n(6);
 }
 
-function hasLongRun(text: string): boolean {
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    run = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) ? run + 1 : 0;
-    if (run >= 17) return true;
-  }
-  return false;
-}
-
 export function detectPatterns(text: string, gates: number, out: Candidate[]): void {
   // Cheap gates first: most clinical text has no "@", no "://" and no domain ending.
   if (text.includes('@')) scanAroundAts(text, out);
@@ -316,7 +306,8 @@ export function detectPatterns(text: string, gates: number, out: Candidate[]): v
     scan(text, VIN_LABEL, 'VEHICLE', out);
     scan(text, PLATE, 'VEHICLE', out);
   }
-  if (hasLongRun(text)) scan(text, VIN, 'VEHICLE', out, validVin);
+  // A VIN is one run of 17 capitals and digits, so one word of the text at least that long.
+  if (gates & G.long) scan(text, VIN, 'VEHICLE', out, validVin);
   if (gates & G.device || HAS_SN.test(text)) {
     scan(text, DEVICE, 'DEVICE', out);
     scan(text, DEVICE_UNLABELLED_COLON, 'DEVICE', out);

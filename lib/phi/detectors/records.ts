@@ -137,10 +137,12 @@ export function detectTables(text: string, out: Candidate[]): void {
       if (!head.text.includes(d)) continue;
       const names = cells(head.text, head.start, d);
       if (names.length < 2) continue;
+      // A header has a row of as many cells under it, and its cells are labels: short, no digits-only cells. (Checked
+      // before the names are read: prose has commas on most lines.)
+      if (cells(lines[i + 1]!.text, 0, d).length !== names.length) continue;
+      if (names.some((c) => c.text.trim().length > 40 || /^\d+$/.test(c.text.trim()))) continue;
       const types = names.map((c) => keyHint(c.text.trim().replace(/\s+/g, '_')));
       if (!types.some(Boolean)) continue;
-      // Header cells are labels: short, no digits-only cells.
-      if (names.some((c) => c.text.trim().length > 40 || /^\d+$/.test(c.text.trim()))) continue;
       let j = i + 1;
       for (; j < lines.length; j++) {
         const row = cells(lines[j]!.text, lines[j]!.start, d);
