@@ -165,13 +165,14 @@ export async function runCall(
 ): Promise<void> {
   const x: ApiCall = { meter, headers: { 'x-request-id': meter.requestId }, abort: new AbortController() };
   // An answer's end leaves only once its usage record is in the journal: a process killed after the client has the
-  // whole answer cannot lose what it cost (the next start writes the journal to the database).
+  // whole answer cannot lose what it cost (the next start writes the journal to the database). The journal is
+  // written once at the end of the event loop's turn for every answer that ended in it, and the ends leave then.
   const end = res.end;
   res.end = function (this: ServerResponse, ...args: unknown[]) {
     if (meter.status === 0) meter.status = res.statusCode;
     meter.record(deps);
-    deps.usage.journal();
-    return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+    deps.usage.afterJournal(() => (end as (...a: unknown[]) => ServerResponse).apply(this, args));
+    return this;
   } as ServerResponse['end'];
   res.once('close', () => {
     if (!res.writableFinished) {

@@ -111,9 +111,10 @@ export class UsageRecorder {
     this.schedule();
   }
 
-  /** Puts the records queued so far in the journal now (one write), rather than at the end of the turn. */
-  journal(): void {
-    this.spool?.write();
+  /** Runs `then` once the records queued so far are in the journal (at the end of this turn; at once without one). */
+  afterJournal(then: () => void): void {
+    if (this.spool) this.spool.whenWritten(then);
+    else then();
   }
 
   private schedule(delay = this.flushIntervalMs) {

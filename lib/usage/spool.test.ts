@@ -38,6 +38,30 @@ describe('usage journal', () => {
     expect(lines.map((l) => (JSON.parse(l) as { requestId: string }).requestId)).toEqual(['a', 'b', 'c']);
   });
 
+  it("what waits for the journal (an answer's end) runs once the turn's records are on disk, not before", async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'spool-'));
+    const s = new UsageSpool(dir);
+    const onDisk = () =>
+      readdirSync(dir).flatMap((f) =>
+        readFileSync(path.join(dir, f), 'utf8').trim().split('\n').filter(Boolean),
+      );
+    const seen: number[] = [];
+    s.append(record('a'));
+    s.whenWritten(() => seen.push(onDisk().length));
+    s.append(record('b'));
+    s.whenWritten(() => {
+      throw new Error('an answer whose socket is gone');
+    });
+    s.whenWritten(() => seen.push(onDisk().length));
+    expect(seen).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    // Both ended after both records were written (one write for the turn), the failing one in between stopping none.
+    expect(seen).toEqual([2, 2]);
+    // Nothing queued: at once.
+    s.whenWritten(() => seen.push(-1));
+    expect(seen).toEqual([2, 2, -1]);
+  });
+
   it('a live journal of this process is not an orphan; a predecessor with the same pid (a restarted container) is', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'spool-'));
     const mine = new UsageSpool(dir);

@@ -53,11 +53,12 @@ export class UsageSpool {
   /** Lines appended in this turn of the event loop, written together at its end. */
   private pending = '';
   private scheduled = false;
+  /** What waits for the pending lines to be written (answers' ends: see whenWritten). */
+  private waiting: (() => void)[] = [];
 
   /**
    * Queues a record for the journal: the records of one event-loop turn go in one write at its end (a busy server
-   * meters hundreds of requests a turn), or at once with `write` (the proxy does, before an answer's last
-   * bytes leave, so that a kill after the client has its answer cannot lose the record).
+   * meters many requests a turn), or at once with `write`.
    */
   append(r: UsageRecord): void {
     if (this.broken) return;
@@ -68,19 +69,40 @@ export class UsageSpool {
     }
   }
 
+  /**
+   * Runs `then` once the records queued so far are in the journal: at the end of this turn, with the turn's other
+   * records in one write (the proxy holds an answer's last bytes until then, so that a kill after the client has
+   * its answer cannot lose the record). At once when nothing is queued or there is no journal.
+   */
+  whenWritten(then: () => void): void {
+    if (this.broken || !this.pending) return then();
+    this.waiting.push(then);
+  }
+
   /** Writes what is queued now (also called at the end of each turn that queued something). */
   write(): void {
     this.scheduled = false;
-    if (this.broken || !this.pending) return;
-    const lines = this.pending;
-    this.pending = '';
-    try {
-      if (this.fd === undefined) this.open();
-      writeSync(this.fd!, lines);
-    } catch (err) {
-      // A full or read-only disk must not fail requests: records still go to the database, without the journal.
-      this.broken = true;
-      log().error({ err: (err as Error).message }, 'usage journal unwritable: continuing without it');
+    if (!this.broken && this.pending) {
+      const lines = this.pending;
+      this.pending = '';
+      try {
+        if (this.fd === undefined) this.open();
+        writeSync(this.fd!, lines);
+      } catch (err) {
+        // A full or read-only disk must not fail requests: records still go to the database, without the journal.
+        this.broken = true;
+        log().error({ err: (err as Error).message }, 'usage journal unwritable: continuing without it');
+      }
+    }
+    const waiting = this.waiting;
+    if (waiting.length === 0) return;
+    this.waiting = [];
+    for (const then of waiting) {
+      try {
+        then();
+      } catch (err) {
+        log().error({ err: (err as Error).message }, 'usage journal: an answer could not be ended');
+      }
     }
   }
 
