@@ -270,3 +270,55 @@ describe('words joined as code joins them', () => {
     );
   });
 });
+
+describe("a field's name before its number", () => {
+  it('is no name, also when the label word is a given name too ("Fax", "Page") (generated)', () => {
+    const label = fc.constantFrom(
+      'Fax',
+      'FAX',
+      'fax',
+      'Page',
+      'Pager',
+      'Phone',
+      'Tel',
+      'Mobile',
+      'Cell',
+      'Home',
+      'Work',
+    );
+    const number = fc.constantFrom(
+      '+41 (0)62 585 51 90',
+      '9498777106',
+      '345-899-3560x4587',
+      '(898)666-3621x0135',
+      '0490 39 07 81',
+      '4512',
+    );
+    const person = fc.constantFrom('Maria Gonzalez', 'Dr. Alan Brooks', 'Kim Nakamura', 'Olle Lindqvist');
+    fc.assert(
+      fc.property(
+        person,
+        fc.array(fc.tuple(label, fc.constantFrom(': ', ':', '# ', ' : '), number), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (who, fields) => {
+          const lines = fields.map(([l, sep, n]) => `${l}${sep}${n}`);
+          const text = `Contact: ${who}\n${lines.join('\n')}`;
+          const found = detect(text);
+          let at = text.indexOf('\n') + 1;
+          for (const [l] of fields) {
+            const start = at;
+            expect(
+              found.filter(
+                (e) => e.start < start + l.length && e.end > start && e.type !== 'FAX' && e.type !== 'PHONE',
+              ),
+            ).toEqual([]);
+            at = text.indexOf('\n', at) + 1;
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

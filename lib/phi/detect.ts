@@ -339,6 +339,22 @@ function vetoEponyms(text: string, toks: readonly MTok[], labels: Uint8Array): v
 
 const JOIN_CHARS = "-'’";
 const LABEL_AFTER = /^[ \t]?[#:]/;
+
+// A field's name and its number: "Fax: +41 …", "Page# 4512".
+const NUMBER_FIELD_AFTER = /^[ \t]?[#:][ \t]*[+(]?\d/;
+
+/**
+ * "Fax: 9498777106", "MRN# 0091": a word that labels one of the patterns, naming a field whose value is a number,
+ * is neither a name nor a place, though some are also given names ("Fax", "Page"). Followed by words it keeps its
+ * label: "June: I feel better" names the speaker of a transcript.
+ */
+function unlabelFieldNames(text: string, toks: readonly MTok[], labels: Uint8Array): void {
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (!t || !labels[i] || !(t.flags & F.GATE)) continue;
+    if (NUMBER_FIELD_AFTER.test(text.slice(t.end, t.end + 6))) labels[i] = 0;
+  }
+}
 // Heads that make the name before them a condition, a sign or a method; generic nouns ("cell", "line", "study")
 // follow names of people as often.
 const EPONYM_VETO_HEADS = new Set(
@@ -371,6 +387,7 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
     const cued = applyCues(text, toks, tagged.labels, docCase);
     extendLabels(text, toks, tagged.labels, docCase, cued);
     vetoEponyms(text, toks, tagged.labels);
+    unlabelFieldNames(text, toks, tagged.labels);
     const spans = labelledSpans(text, tagged);
     // Parts of one address ("541", "Avenida Pedro Ulisses 888", "Apt. 120") are judged together.
     let from = 0;
