@@ -2,7 +2,7 @@ import { detectAddresses } from './detectors/addresses';
 import { detectDates } from './detectors/dates';
 import { wordGates } from './detectors/gates';
 import { detectPatterns } from './detectors/patterns';
-import { detectHl7, detectTables } from './detectors/records';
+import { detectHl7, detectTables, withinCells, type TableSpan } from './detectors/records';
 import { documentCase, K_ALNUM, tokenizeForTagger, type MTok } from './model/features';
 import { applyCues } from './model/cues';
 import { shippedWeights } from './model/shipped';
@@ -102,6 +102,14 @@ function extendLabels(
       labels[i] = 1;
   }
 }
+
+/** [start, end) without white space or punctuation at either edge; undefined when nothing else is left. */
+function trimSpan(text: string, start: number, end: number): [number, number] | undefined {
+  while (start < end && EDGE.test(text[start]!)) start++;
+  while (end > start && EDGE.test(text[end - 1]!)) end--;
+  return end > start ? [start, end] : undefined;
+}
+const EDGE = /[\s,;|"]/;
 
 /** Index of the first token ending after `pos` (tokens are sorted and disjoint): spans are judged from there, so
  * that judging every span costs its own length, not the text's (a text of 20,000 short spans stays linear). */
@@ -381,6 +389,9 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
   detectPatterns(text, gates, candidates);
   detectDates(text, gates, candidates);
   detectAddresses(text, docCase === 0, toks, candidates);
+  // Tables first: the tagger's findings stay within their cells.
+  const tables: TableSpan[] = [];
+  detectTables(text, candidates, tables);
   const wt = opts.tagger === undefined ? shippedWeights() : opts.tagger;
   if (wt) {
     const tagged = tagTokens(wt, toks);
@@ -405,13 +416,20 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
       )
         continue;
       const type = s.label === 1 ? 'NAME' : 'LOCATION';
-      candidates.push({ start: first.start, end: s.end, type, priority: PRIORITY[type] });
+      if (tables.length === 0) {
+        candidates.push({ start: first.start, end: s.end, type, priority: PRIORITY[type] });
+        continue;
+      }
+      for (const [a, b] of withinCells(first.start, s.end, tables)) {
+        // Trimmed of what stood between the cells (a space after the delimiter, the line's end).
+        const t = trimSpan(text, a, b);
+        if (t) candidates.push({ start: t[0], end: t[1], type, priority: PRIORITY[type] });
+      }
     }
   }
   joinedIdentifiers(text, candidates);
   lastCommaFirst(text, candidates);
   detectHl7(text, candidates);
-  detectTables(text, candidates);
   const entities = merge(candidates);
   extendNames(text, entities);
   extendAddresses(text, entities);
@@ -603,7 +621,8 @@ function lastCommaFirst(text: string, out: Candidate[]): void {
     // An item of a list goes on after a comma ("LASIX, NTG SPRAY, ASA, ALLOPURINOL"): no name there.
     if (LIST_GOES_ON.test(text.slice(m.index + m[0].length, m.index + m[0].length + 4))) continue;
     if (!givenName(m[2]!) || !surnameLike(m[1]!, true)) continue;
-    out.push({ start: m.index, end: m.index + m[0].length, type: 'NAME', priority: PRIORITY.NAME });
+    // Read from its order, a name whatever the tagger made of its words ("SMITH, JOHN" was typed a place).
+    out.push({ start: m.index, end: m.index + m[0].length, type: 'NAME', priority: PRIORITY.LOCATION + 1 });
   }
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { detect } from './detect';
 import { scrubRequestBody } from './payloads';
 import { PhiSession } from './session';
@@ -126,6 +127,9 @@ describe('HL7 v2', () => {
       expect(text, v).toContain(v);
     // The message's own structure (sender, event type) is no identifier.
     expect(text).not.toContain('ADT^A01');
+    // Typed by their field, not by their shape: PID-7 is a birth date, PID-5 a name.
+    const typeOf = (v: string) => detect(msg).find((e) => msg.slice(e.start, e.end).includes(v))?.type;
+    expect([typeOf('19610304'), typeOf('WIECZOREK^TOMASZ')]).toEqual(['DATE', 'NAME']);
   });
 });
 
@@ -152,6 +156,51 @@ describe('tables with a header', () => {
     expect(covered('CHF')).toBe(false);
     expect(covered('COPD')).toBe(false);
   });
+
+  it('one cell, one value, typed by its column: the table keeps its shape when scrubbed (generated)', () => {
+    const given = fc.constantFrom('Hortensia', 'John', 'Adaeze', 'Tomasz', 'Maria', 'Kim', 'Erik');
+    const family = fc.constantFrom(
+      'Quackenbush',
+      'Smith',
+      'Okonkwo',
+      'Wieczorek',
+      'Gonzalez',
+      'Nakamura',
+      'Lindqvist',
+    );
+    const date = fc.constantFrom('1961-03-04', '03/04/1961', '1970-01-02', '11/09/1977');
+    const town = fc.constantFrom('Salem', 'Greenfield', 'Baltimore', 'Springfield');
+    fc.assert(
+      fc.property(
+        fc.constantFrom(',', '\t', ';', '|'),
+        fc.array(fc.tuple(given, family, date, town), { minLength: 1, maxLength: 5 }),
+        fc.constantFrom('', '\n', '\r\n'),
+        (d, rows, end) => {
+          const header = ['first_name', 'last_name', 'dob', 'city'];
+          const csv = [header.join(d), ...rows.map((r) => r.join(d))].join('\n') + end;
+          const found = detect(csv);
+          // No finding runs across a delimiter or a row.
+          for (const e of found) expect(csv.slice(e.start, e.end)).not.toMatch(/[\n\t,;|]/);
+          // Every value is found whole, with its column's type.
+          let at = csv.indexOf('\n') + 1;
+          for (const row of rows) {
+            row.forEach((value, k) => {
+              const start = csv.indexOf(value, at);
+              const e = found.find((f) => f.start <= start && f.end >= start + value.length);
+              expect(e?.type, value).toBe(['NAME', 'NAME', 'DATE', 'LOCATION'][k]);
+              at = start + value.length;
+            });
+          }
+          // Scrubbed, it is still a table of as many rows and cells.
+          const scrubbed = new PhiSession().scrub(csv);
+          expect(scrubbed.split('\n').map((l) => l.split(d).length)).toEqual(
+            csv.split('\n').map((l) => l.split(d).length),
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
 
 describe('names in text', () => {
@@ -161,7 +210,8 @@ describe('names in text', () => {
     ['Gonzalez, Maria presented with chest pain.', 'Gonzalez, Maria'],
     ['John Smith 03/04/1961 noted.', 'John Smith'],
   ])('%s', (text, name) => {
-    expect(detect(text).map((e) => text.slice(e.start, e.end))).toContain(name);
+    const found = detect(text).map((e) => [text.slice(e.start, e.end), e.type]);
+    expect(found).toContainEqual([name, 'NAME']);
   });
 
   it('leaves commas between ordinary words alone', () => {

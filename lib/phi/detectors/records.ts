@@ -4,8 +4,12 @@ import { PRIORITY, type Candidate, type PhiType } from '../types';
 // Records pasted as text: HL7 v2 segments, and tables with a header row (CSV, TSV, pipes). Their structure says
 // what a value is, whatever the words in it: "SMITH^JOHN^A" in PID-5 is a name, a cell under "dob" a date.
 
+// What a record's structure says a value is outranks what a pattern guesses from its shape (a PID-7 birth date
+// "19610304" is a date, not the long number it looks like; a cell under "last_name" a name, not a place).
+const STRUCTURED = 20;
+
 const push = (out: Candidate[], start: number, end: number, type: PhiType) => {
-  if (end > start) out.push({ start, end, type, priority: PRIORITY[type] });
+  if (end > start) out.push({ start, end, type, priority: PRIORITY[type] + STRUCTURED });
 };
 
 /** HL7 v2 fields that hold identifiers, by segment: field number → type (components of a field included). */
@@ -120,9 +124,10 @@ function cells(line: string, offset: number, d: string): { start: number; end: n
 
 /**
  * Tables with a header row: when a header cell names an identifier ("first_name", "DOB", "MRN", "Address"), every
- * cell below it is one, typed by the header, for as long as the rows keep the header's number of cells.
+ * cell below it is one, typed by the header, for as long as the rows keep the header's number of cells. Every such
+ * table (its header included) is added to `tables`, in the text's order.
  */
-export function detectTables(text: string, out: Candidate[]): void {
+export function detectTables(text: string, out: Candidate[], tables: TableSpan[] = []): void {
   if (!text.includes('\n')) return;
   const lines: { start: number; text: string }[] = [];
   for (let at = 0; at <= text.length;) {
@@ -143,10 +148,13 @@ export function detectTables(text: string, out: Candidate[]): void {
       if (names.some((c) => c.text.trim().length > 40 || /^\d+$/.test(c.text.trim()))) continue;
       const types = names.map((c) => keyHint(c.text.trim().replace(/\s+/g, '_')));
       if (!types.some(Boolean)) continue;
+      const table: TableSpan = { start: names[0]!.start, end: 0, cells: [] };
+      for (const c of names) table.cells.push(c.start, c.end);
       let j = i + 1;
       for (; j < lines.length; j++) {
         const row = cells(lines[j]!.text, lines[j]!.start, d);
         if (row.length !== names.length) break;
+        for (const c of row) table.cells.push(c.start, c.end);
         row.forEach((c, k) => {
           const type = types[k];
           const value = c.text.trim();
@@ -155,8 +163,39 @@ export function detectTables(text: string, out: Candidate[]): void {
           push(out, c.start + lead, c.start + lead + value.length, type);
         });
       }
+      table.end = table.cells[table.cells.length - 1]!;
+      tables.push(table);
       if (j > i + 1) i = j - 1;
       break;
     }
   }
+}
+
+/** A table found by detectTables: from its header's first cell to its last row's last cell, and every cell. */
+export interface TableSpan {
+  start: number;
+  end: number;
+  /** start, end pairs, in the text's order. */
+  cells: number[];
+}
+
+/**
+ * The parts of [start, end) that the tables' cells hold, and those outside every table: a span the tagger ran
+ * across cells ("Quackenbush,1961-03-04\nJohn,Smith") is cut at their edges, so that one cell is one value.
+ */
+export function withinCells(start: number, end: number, tables: readonly TableSpan[]): [number, number][] {
+  const parts: [number, number][] = [];
+  let at = start;
+  for (const t of tables) {
+    if (t.end <= at || t.start >= end) continue;
+    if (t.start > at) parts.push([at, t.start]);
+    for (let k = 0; k < t.cells.length; k += 2) {
+      const a = Math.max(at, t.cells[k]!);
+      const b = Math.min(end, t.cells[k + 1]!);
+      if (b > a) parts.push([a, b]);
+    }
+    at = t.end;
+  }
+  if (end > at) parts.push([at, end]);
+  return parts;
 }
