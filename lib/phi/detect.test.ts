@@ -322,3 +322,32 @@ describe("a field's name before its number", () => {
     );
   });
 });
+
+describe('a name the text also writes in lower case', () => {
+  it('is found whole where it is capitalised, and again where it is not (generated)', () => {
+    // Given names that are also words ("maria", "grace", "mark"), surnames no ordinary word spells.
+    const given = fc.constantFrom('Maria', 'Grace', 'Mark', 'Rose', 'Faith', 'Hope', 'Joy');
+    const surname = fc.constantFrom(
+      'Gonzalez',
+      'Okonkwo',
+      'Wieczorek',
+      'Lindqvist',
+      'Nakamura',
+      'Brzezinski',
+    );
+    const label = fc.constantFrom('Patient: ', 'Pt: ', 'Name: ', '');
+    fc.assert(
+      fc.property(given, surname, label, (g, s, l) => {
+        const full = `${g} ${s}`;
+        const text = `${l}${full}. Ms. ${s} reports pain; ${full.toLowerCase()} signed the consent.`;
+        const found = detect(text);
+        const covered = (at: number, len: number) => found.some((e) => e.start <= at && e.end >= at + len);
+        expect(covered(l.length, full.length), `${full} in ${text}`).toBe(true);
+        expect(covered(text.lastIndexOf(s.toLowerCase()), s.length), `${s.toLowerCase()} in ${text}`).toBe(
+          true,
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -67,6 +67,9 @@ function extendLabels(
       )
         continue;
       lowered ??= new Set(toks.filter((x) => x.alnum && x.casing === 0).map((x) => x.lower));
+      // A given name joined to the name after it stays one ("Patient: Maria Gonzalez", though "maria" is a word).
+      const next = toks[i + 1];
+      if (t.flags & F.GIVEN && next?.alnum && !next.nl && labels[i + 1] === 1) continue;
       if (lowered.has(t.lower)) labels[i] = 0;
     }
   }
@@ -74,20 +77,44 @@ function extendLabels(
   for (let i = 0; i < toks.length; i++) if (labels[i] === 1 && (toks[i]?.flags ?? 0) & F.TITLE) labels[i] = 0;
   // Words labelled somewhere, by their lower-case form: ordinary words ("Heart" of a hospital's name) excluded.
   const named = new Map<string, number>();
+  // Of those, the ones labelled where a sentence does not open, or after a title ("Ms. Lindqvist"): stronger
+  // evidence.
+  const midSentence = new Set<string>();
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
     const label = labels[i] ?? 0;
     if (!t || label === 0 || t.end - t.start < 2 || t.kind > Kind.Unknown) continue;
     if (t.flags & F.TYPO || (docCase === 0 && t.casing === 0)) continue;
-    if (t.kind === Kind.Name || t.kind === Kind.Unknown || (label === 1 && t.kind === Kind.Weak))
+    if (t.kind === Kind.Name || t.kind === Kind.Unknown || (label === 1 && t.kind === Kind.Weak)) {
       named.set(t.lower, label);
+      if (!t.first || (toks[i - 2]?.flags ?? 0) & F.TITLE || (toks[i - 1]?.flags ?? 0) & F.TITLE)
+        midSentence.add(t.lower);
+    }
   }
   for (let i = 0; named.size > 0 && i < toks.length; i++) {
     const t = toks[i];
     if (!t || labels[i] || !t.alnum) continue;
     const label = named.get(t.lower);
-    // In mixed-case text a lower-case "bill" is not the Bill named elsewhere.
-    if (label !== undefined && (docCase !== 0 || t.casing !== 0)) labels[i] = label;
+    // In mixed-case text a lower-case "bill" is not the Bill named elsewhere, but a lower-case "gonzalez" is the
+    // Gonzalez named elsewhere: a name no ordinary word spells, or a word no list holds that was named mid-sentence.
+    if (
+      label !== undefined &&
+      (docCase !== 0 ||
+        t.casing !== 0 ||
+        t.kind === Kind.Name ||
+        (t.kind === Kind.Unknown && midSentence.has(t.lower)))
+    )
+      labels[i] = label;
+  }
+  // A given name right before a name, written alike, belongs to it ("Pt: Maria Gonzalez" where the text also writes
+  // "maria", "maria gonzalez" where Gonzalez is named), from right to left ("Mary Ann Gonzalez").
+  for (let i = toks.length - 1; i > 0; i--) {
+    const t = toks[i];
+    const p = toks[i - 1];
+    if (!t || !p?.alnum || labels[i] !== 1 || labels[i - 1] || t.nl || p.end !== t.start - 1) continue;
+    if (!(p.flags & F.GIVEN) || p.flags & NOT_NAME_FLAGS || (p.kind !== Kind.Name && p.kind !== Kind.Weak))
+      continue;
+    if (p.casing === t.casing || (p.casing === 1 && t.casing === 2)) labels[i - 1] = 1;
   }
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
