@@ -4,8 +4,9 @@
  * streamed (time to first byte), and the PHI engine's scrub + restore. Figures, not assertions.
  * Options: --seconds N (per throughput run, default 10), --rounds N and --round-seconds N (the variants run
  * interleaved in short slices, median reported; default 10 rounds of 2 s), --json FILE (write the figures),
- * --against COMMIT [--pairs N] (that commit's bench and this checkout's in ABBA order, N pairs (default 2), in one
- * sitting, and both side by side).
+ * --against COMMIT [--pairs N] (that commit's server and this checkout's under this bench in ABBA order, N pairs
+ * (default 2), in one sitting, and both side by side), --server DIR (Portico's processes from another checkout's
+ * scripts/lib/proxy-main.ts: --against uses it; only the proxy tables are measured then).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ const SECONDS = Number(arg('seconds') ?? 10);
 const ROUNDS = Number(arg('rounds') ?? 10);
 const ROUND_SECONDS = Number(arg('round-seconds') ?? 2);
 const MODEL = 'gpt-4o-mini-2024-07-18';
+// Another checkout whose server this bench measures (its own code, this bench's load, upstream and database).
+const SERVER_ROOT = arg('server');
 const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 const body = (stream: boolean) =>
@@ -232,6 +235,8 @@ async function main() {
     const { benchAgainst } = await import('./lib/bench-against');
     return benchAgainst(ROOT, against, process.argv.slice(2));
   }
+  if (SERVER_ROOT && !existsSync(path.resolve(SERVER_ROOT, 'scripts/lib/proxy-main.ts')))
+    throw new Error(`--server: no scripts/lib/proxy-main.ts in ${SERVER_ROOT}`);
   process.env.LOG_LEVEL ??= 'warn';
   const { prepareDatabase } = await import('../lib/db/prepare');
   const database = await prepareDatabase({ dataDir: '.data/bench', port: 54349, root: ROOT, fast: true });
@@ -294,7 +299,7 @@ async function main() {
     await disconnectDb();
 
     const startPortico = async (extra: Record<string, string> = {}) => {
-      const p = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], {
+      const p = await spawnReady(ROOT, path.resolve(SERVER_ROOT ?? ROOT, 'scripts/lib/proxy-main.ts'), [], {
         DATABASE_URL: database.url,
         PORTICO_CONFIG: configFile,
         UPSTREAM_KEY: 'sk-bench',
@@ -478,6 +483,14 @@ async function main() {
     );
     console.table(variants);
 
+    if (SERVER_ROOT) {
+      // What follows profiles the server by signal (an older one would die of it) or measures this checkout's
+      // engine in process: not the other checkout's figures.
+      say(`the rest measures this checkout's code, not ${SERVER_ROOT}'s: skipped`);
+      const out = arg('json');
+      if (out) writeFileSync(out, JSON.stringify({ proxy: rows, variants }, null, 2));
+      return;
+    }
     // Where the main thread's CPU goes, per request and by stage: a profile of the load window with the clinical
     // prompt (PHI on), its shares applied to the CPU per request measured without the profiler above.
     say('CPU per request by stage (a profile of the PHI variant)');

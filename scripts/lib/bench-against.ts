@@ -1,8 +1,12 @@
 /**
- * `npm run bench -- --against <commit>`: the bench of another commit and this checkout's, one after the other in one
- * sitting, then their figures side by side. The other commit is checked out in a git worktree under
- * `.data/bench-against/<sha>` with its own `npm ci` (kept for the next time), and runs its own `scripts/bench.ts`,
- * so each commit is measured by the bench it shipped with. This machine drifts by 20–40 % between runs minutes apart
+ * `npm run bench -- --against <commit>`: another commit's server and this checkout's, measured one after the other
+ * in one sitting by this checkout's bench, then their figures side by side. The other commit is checked out in a git
+ * worktree under `.data/bench-against/<sha>` with its own `npm ci` (kept for the next time), and this bench starts
+ * its `scripts/lib/proxy-main.ts` (`--server`): the same load tool, variants, upstream and database for both sides.
+ * (Each commit's own bench script, which this used to run, measured differently as the bench changed: another load
+ * tool, other variants.) The database has this checkout's schema: a commit whose server needs another one fails with
+ * its own error. Only the proxy tables are compared; the in-process sections measure this checkout's code.
+ * This machine drifts by 20–40 % between runs minutes apart
  * (the same commit measured twice in a row differed by that much), so the runs go in ABBA order (`--pairs N`, default
  * 2: old, new, new, old), which cancels a steady drift, and each side's figures are the mean of its runs. The ratio
  * to the bare node:http + undici forward, measured inside each run, is the other figure to compare.
@@ -152,7 +156,7 @@ function passedOn(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--against' || a === '--json' || a === '--pairs') {
+    if (a === '--against' || a === '--json' || a === '--pairs' || a === '--server') {
       i++;
       continue;
     }
@@ -182,12 +186,16 @@ export async function benchAgainst(root: string, commit: string, argv: string[])
   const runs: Record<'old' | 'new', BenchJson[]> = { old: [], new: [] };
   for (const [n, side] of order.entries()) {
     const file = path.join(tmp, `${n}-${side}.json`);
-    const [cwd, what] =
+    const [server, what] =
       side === 'old'
-        ? [dir, sha.slice(0, 10)]
-        : [root, `this checkout (${head}${dirty ? ' with uncommitted changes' : ''})`];
-    say(`${n + 1}/${order.length}: the bench of ${what}`);
-    await run(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args, '--json', file], cwd);
+        ? [['--server', dir], sha.slice(0, 10)]
+        : [[], `this checkout (${head}${dirty ? ' with uncommitted changes' : ''})`];
+    say(`${n + 1}/${order.length}: the server of ${what}`);
+    await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/bench.ts', ...args, ...server, '--json', file],
+      root,
+    );
     runs[side as 'old' | 'new'].push(JSON.parse(readFileSync(file, 'utf8')) as BenchJson);
   }
   const now = `${head}${dirty ? '+' : ''}`;
