@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meanOf, sideBySide, type BenchJson } from './bench-against';
+import { meanOf, sideArgs, sideBySide, type BenchJson } from './bench-against';
 
 const run = (portico: number, bare: number, phiCpu: number): BenchJson => ({
   proxy: [
@@ -58,5 +58,38 @@ describe('bench --against in ABBA order', () => {
       variant: 'metering + PHI scrub + restore, 2 KB clinical prompt',
       'CPU µs/req Portico': 700,
     });
+  });
+
+  it("runs this checkout's bench for both sides, the old side against the other commit's server", () => {
+    const argv = [
+      '--against',
+      'ac02d56',
+      '--seconds',
+      '5',
+      '--pairs',
+      '1',
+      '--json',
+      'x.json',
+      '--rounds',
+      '4',
+    ];
+    expect(sideArgs('old', '/wt/ac02d56', argv, '/tmp/0-old.json')).toEqual([
+      '--seconds',
+      '5',
+      '--rounds',
+      '4',
+      '--server',
+      '/wt/ac02d56',
+      '--json',
+      '/tmp/0-old.json',
+    ]);
+    expect(sideArgs('new', '/wt/ac02d56', [...argv, '--server', '/elsewhere'], '/tmp/1-new.json')).toEqual([
+      '--seconds',
+      '5',
+      '--rounds',
+      '4',
+      '--json',
+      '/tmp/1-new.json',
+    ]);
   });
 });

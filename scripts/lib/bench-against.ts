@@ -151,6 +151,19 @@ export function sideBySide(label: [string, string], old: BenchJson, now: BenchJs
   return out;
 }
 
+/**
+ * The arguments of one side's run of this checkout's bench: the options given (not --against, --pairs, --json or
+ * --server), the other commit's server for the old side, and where to write the figures.
+ */
+export function sideArgs(
+  side: 'old' | 'new',
+  worktreeDir: string,
+  argv: string[],
+  jsonFile: string,
+): string[] {
+  return [...passedOn(argv), ...(side === 'old' ? ['--server', worktreeDir] : []), '--json', jsonFile];
+}
+
 /** Bench options passed on to both runs (not --against or --json). */
 function passedOn(argv: string[]): string[] {
   const out: string[] = [];
@@ -176,7 +189,6 @@ export async function benchAgainst(root: string, commit: string, argv: string[])
   const dirty = git(root, ['status', '--porcelain', '--untracked-files=no']) !== '';
   const dir = await worktree(root, sha);
   const tmp = mkdtempSync(path.join(tmpdir(), 'portico-against-'));
-  const args = passedOn(argv);
   const count = argv.includes('--pairs') ? Number(argv[argv.indexOf('--pairs') + 1]) : 2;
   if (!Number.isInteger(count) || count < 1) throw new Error('--pairs: a whole number of at least 1');
   // ABBA: old, new, new, old, old, new, … so that a drift of the machine in one direction weighs on both sides.
@@ -186,16 +198,18 @@ export async function benchAgainst(root: string, commit: string, argv: string[])
   const runs: Record<'old' | 'new', BenchJson[]> = { old: [], new: [] };
   for (const [n, side] of order.entries()) {
     const file = path.join(tmp, `${n}-${side}.json`);
-    const [server, what] =
+    const what =
       side === 'old'
-        ? [['--server', dir], sha.slice(0, 10)]
-        : [[], `this checkout (${head}${dirty ? ' with uncommitted changes' : ''})`];
+        ? sha.slice(0, 10)
+        : `this checkout (${head}${dirty ? ' with uncommitted changes' : ''})`;
     say(`${n + 1}/${order.length}: the server of ${what}`);
-    await run(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/bench.ts', ...args, ...server, '--json', file],
-      root,
-    );
+    const bench = [
+      '--import',
+      'tsx',
+      'scripts/bench.ts',
+      ...sideArgs(side as 'old' | 'new', dir, argv, file),
+    ];
+    await run(process.execPath, bench, root);
     runs[side as 'old' | 'new'].push(JSON.parse(readFileSync(file, 'utf8')) as BenchJson);
   }
   const now = `${head}${dirty ? '+' : ''}`;
