@@ -351,3 +351,24 @@ describe('a name the text also writes in lower case', () => {
     );
   });
 });
+
+describe('a title in a note written all in capitals', () => {
+  it('names no ordinary word after it, and still the names after it (generated)', () => {
+    const title = fc.constantFrom('MS.', 'MS', 'DR.', 'MR.');
+    const word = fc.constantFrom('TOLERATING', 'IMPROVING', 'UNCHANGED', 'FOLLOWING', 'DECREASED', 'APPEARS');
+    const name = fc.constantFrom('GONZALEZ', 'OKONKWO', 'WIECZOREK', 'LINDQVIST', 'NAKAMURA');
+    fc.assert(
+      fc.property(title, word, name, (t, w, n) => {
+        const text = `NEURO: ALERT. ${t} ${w} EXTUBATION, NO DISTRESS. SEEN BY DR. ${n} THIS AM. PLAN: CONT TO MONITOR.`;
+        const found = detect(text);
+        const at = text.indexOf(` ${w} `) + 1;
+        expect(found.filter((e) => e.start < at + w.length && e.end > at)).toEqual([]);
+        const nameAt = text.indexOf(n);
+        expect(found.some((e) => e.type === 'NAME' && e.start <= nameAt && e.end >= nameAt + n.length)).toBe(
+          true,
+        );
+      }),
+      { numRuns: 120 },
+    );
+  });
+});

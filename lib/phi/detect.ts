@@ -372,6 +372,21 @@ function vetoEponyms(text: string, toks: readonly MTok[], labels: Uint8Array): v
   }
 }
 
+/**
+ * In a text all in capitals a cue reads less: "MS. TOLERATING EXTUBATION" is a mental status, not Ms. Tolerating. A
+ * word a cue labelled that is an ordinary word and in no list of names is no name there.
+ */
+function uncueOrdinaryWords(toks: readonly MTok[], labels: Uint8Array, cued: Uint8Array): void {
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    // Names only: a facility's words are ordinary ones ("LAUREL REGIONAL").
+    if (!t || !cued[i] || labels[i] !== 1 || t.kind !== Kind.Word || t.flags & (F.GIVEN | F.ANY_CITY))
+      continue;
+    labels[i] = 0;
+    cued[i] = 0;
+  }
+}
+
 const JOIN_CHARS = "-'’";
 const LABEL_AFTER = /^[ \t]?[#:]/;
 
@@ -423,6 +438,7 @@ export function detectWith(text: string, opts: DetectOptions): PhiEntity[] {
   if (wt) {
     const tagged = tagTokens(wt, toks);
     const cued = applyCues(text, toks, tagged.labels, docCase);
+    if (docCase === 2) uncueOrdinaryWords(toks, tagged.labels, cued);
     extendLabels(text, toks, tagged.labels, docCase, cued);
     vetoEponyms(text, toks, tagged.labels);
     unlabelFieldNames(text, toks, tagged.labels);
