@@ -31,12 +31,6 @@ function merge(candidates: Candidate[]): PhiEntity[] {
   return out;
 }
 
-const CAPITAL = /^\p{Lu}$/u;
-/** Whether the character at `i` is a capital letter (ASCII decided without a regex: most tokens are). */
-const capitalAt = (text: string, i: number): boolean => {
-  const c = text.charCodeAt(i);
-  return c < 128 ? c >= 65 && c <= 90 : CAPITAL.test(text[i] ?? '');
-};
 const ADDRESS_GAP = /^[\s,.;:#-]{0,6}$/;
 
 /**
@@ -118,7 +112,8 @@ function extendLabels(
   }
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
-    if (!t || labels[i] || t.end - t.start !== 1 || !capitalAt(text, t.start)) continue;
+    // A capital letter alone (the tokenizer's casing: capitalised, which a lone letter is only as a capital).
+    if (!t || labels[i] || t.end - t.start !== 1 || t.casing !== 1) continue;
     const dot = toks[i + 1];
     const after = dot && text[dot.start] === '.' ? toks[i + 2] : undefined;
     const before = toks[i - 1];
