@@ -105,28 +105,32 @@ function markName(
   }
 }
 
-let marks = new Uint8Array(0);
+const NO_MARKS = new Uint8Array(0);
+let marks: Uint8Array = NO_MARKS;
 
 function put(labels: Uint8Array, i: number, label: number): void {
   labels[i] = label;
   marks[i] = 1;
 }
 
-/** Applies every cue; returns, per token, whether a cue asserted its label (whatever the tagger said). */
+/**
+ * Applies every cue; returns, per token, whether a cue asserted its label (whatever the tagger said): `cued`, one
+ * zero per token, when given.
+ */
 export function applyCues(
   text: string,
   toks: readonly MTok[],
   labels: Uint8Array,
   docCase: number,
+  cued: Uint8Array = new Uint8Array(toks.length),
 ): Uint8Array {
-  const mine = new Uint8Array(toks.length);
-  marks = mine;
+  marks = cued;
   try {
     cues(text, toks, labels, docCase);
   } finally {
-    marks = new Uint8Array(0);
+    marks = NO_MARKS;
   }
-  return mine;
+  return cued;
 }
 
 function cues(text: string, toks: readonly MTok[], labels: Uint8Array, docCase: number): void {

@@ -91,7 +91,12 @@ function punctHash(c: number): number {
   return (PUNCT_HASH[c] ??= mix(0x70756e63, c));
 }
 
-const SENTENCE_END = new Set(['.', '!', '?', ':', ';', '•', '*', '>', '-']);
+/** Whether the character with this code ends a sentence or opens a list item: . ! ? : ; • * > - */
+function endsSentence(c: number): boolean {
+  return (
+    c === 46 || c === 33 || c === 63 || c === 58 || c === 59 || c === 0x2022 || c === 42 || c === 62 || c === 45
+  );
+}
 
 /** Every run of letters or digits (an apostrophe inside a word kept) and every other visible character. */
 export function tokenizeForTagger(text: string): MTok[] {
@@ -99,7 +104,8 @@ export function tokenizeForTagger(text: string): MTok[] {
   const n = text.length;
   let i = 0;
   let nl = true;
-  let prevPunct = '';
+  // The character of the token before when it was punctuation, else -1.
+  let prevPunct = -1;
   // Texts repeat their words: each unknown word is checked for a typo once.
   const typos = new Map<string, boolean>();
   while (i < n) {
@@ -152,7 +158,7 @@ export function tokenizeForTagger(text: string): MTok[] {
       const raw = text.slice(start, i);
       // No capital in it: lower case already.
       const lower = uppers === 0 ? raw : raw.toLowerCase();
-      const first = nl || SENTENCE_END.has(prevPunct) || toks.length === 0;
+      const first = nl || endsSentence(prevPunct) || toks.length === 0;
       let kind: number;
       let flags = 0;
       let word: number;
@@ -196,10 +202,9 @@ export function tokenizeForTagger(text: string): MTok[] {
         first,
         alnum: true,
       });
-      prevPunct = '';
+      prevPunct = -1;
     } else {
       i++;
-      const ch = text[start] ?? '';
       const hash = punctHash(c);
       toks.push({
         start,
@@ -217,7 +222,7 @@ export function tokenizeForTagger(text: string): MTok[] {
         first: false,
         alnum: false,
       });
-      prevPunct = ch;
+      prevPunct = c;
     }
     nl = false;
   }

@@ -122,14 +122,15 @@ export function tag(wt: Weights, text: string): Tagged {
 
 /**
  * Labels every word and number of `toks`. `learn`, used in training only, is called per word with its features
- * (a view valid during the call) and the predicted label, and returns the label to continue with.
+ * (a view valid during the call) and the predicted label, and returns the label to continue with. `labels`, one
+ * zero per token, receives the labels (a new array when not given).
  */
 export function tagTokens(
   wt: Weights,
   toks: MTok[],
   learn?: (i: number, features: Int32Array, predicted: number) => number,
+  labels: Uint8Array = new Uint8Array(toks.length),
 ): Tagged {
-  const labels = new Uint8Array(toks.length);
   const docCase = documentCase(toks);
   const use = docCase === 0 ? usage(toks) : EMPTY_USAGE;
   for (let i = 0; i < toks.length; i++) {
