@@ -225,6 +225,7 @@ const ADDRESS_LINE =
  * a list of capitalised words ("…Apt. 105, ISHAM, United Kingdom").
  */
 function extendAddresses(text: string, entities: PhiEntity[]): void {
+  const others = identifiersBesidePlaces(entities);
   for (const e of entities) {
     if (e.type !== 'LOCATION') continue;
     const from = Math.max(0, e.start - 12);
@@ -244,7 +245,7 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
       // ", Baltimore, MD 21201": a town, a state and a ZIP code end an address whatever the town was taken for.
       if (
         !ADDRESS_TAIL.test(rest) &&
-        entities.some((o) => o.type !== 'LOCATION' && o.start < lineEnd && o.end > end)
+        others(end, lineEnd)
       )
         continue;
       end = end + rest.trimEnd().replace(/\.$/, '').length;
@@ -268,7 +269,7 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
       }
       if (!line.trim() || line.length > 80) break;
       if (!ADDRESS_LINE.test(line) && COUNTRY_POSTCODE_LINE.test(line)) {
-        if (!entities.some((o) => o.type !== 'LOCATION' && o.start < to && o.end > from))
+        if (!others(from, to))
           end = from + line.trimEnd().length;
         break;
       }
@@ -277,33 +278,61 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
         const last = ADDRESS_LAST_LINE.exec(line);
         if (
           last &&
-          !entities.some((o) => o.type !== 'LOCATION' && o.start < from + last[0].length && o.end > from)
+          !others(from, from + last[0].length)
         )
           end = from + last[0].length;
         break;
       }
       // A line holding another kind of identifier ("Dr. Foley") is not part of the address.
-      if (entities.some((o) => o.type !== 'LOCATION' && o.start < to && o.end > from)) break;
+      if (others(from, to)) break;
       end = from + line.trimEnd().length;
       lineEnd = to;
     }
     e.end = end;
   }
-  // Parts of one address found apart ("Suite 464" and "79367" on the lines after a street) become one.
-  for (let k = entities.length - 1; k > 0; k--) {
-    const a = entities[k - 1];
-    const b = entities[k];
+  // Parts of one address found apart ("Suite 464" and "79367" on the lines after a street) become one: each place
+  // joins the one before it when only a comma or white space stands between them (in one pass, kept in place).
+  let kept = 0;
+  let prevEnd = -1;
+  for (let k = 0; k < entities.length; k++) {
+    const b = entities[k]!;
+    const a = kept > 0 ? entities[kept - 1]! : undefined;
+    const ownEnd = b.end;
     if (
       a &&
-      b &&
       a.type === 'LOCATION' &&
       b.type === 'LOCATION' &&
-      ADDRESS_JOIN.test(text.slice(a.end, b.start))
-    ) {
+      entities[k - 1]!.type === 'LOCATION' &&
+      ADDRESS_JOIN.test(text.slice(prevEnd, b.start))
+    )
       a.end = Math.max(a.end, b.end);
-      entities.splice(k, 1);
-    }
+    else entities[kept++] = b;
+    prevEnd = ownEnd;
   }
+  entities.length = kept;
+}
+
+/**
+ * Whether an entity other than a place overlaps [from, to), in O(log n): a text of thousands of addresses asks
+ * this for each of them (extendAddresses changes places only, so the others are fixed).
+ */
+function identifiersBesidePlaces(entities: readonly PhiEntity[]): (from: number, to: number) => boolean {
+  const others = entities.filter((o) => o.type !== 'LOCATION').sort((a, b) => a.start - b.start);
+  // The furthest end of the others up to each one: extendNames may have made two of them overlap.
+  const reach = new Array<number>(others.length);
+  let far = -1;
+  for (let i = 0; i < others.length; i++) reach[i] = far = Math.max(far, others[i]!.end);
+  return (from, to) => {
+    // How many others start before `to`; one of them overlaps when the furthest end among them passes `from`.
+    let lo = 0;
+    let hi = others.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (others[mid]!.start < to) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && reach[lo - 1]! > from;
+  };
 }
 
 const ADDRESS_JOIN = /^[\s,>]{0,6}$/;
@@ -690,14 +719,16 @@ const LAST_WORD = /(\p{L}[\p{L}'’-]*)$/u;
  * surname had left "Smith" out): a capitalised word that may be a surname, right after a given name.
  */
 function extendNames(text: string, entities: PhiEntity[]): void {
-  for (const e of entities) {
+  // Entities come sorted and disjoint, and stay so: only the next one can stand in the way.
+  for (let k = 0; k < entities.length; k++) {
+    const e = entities[k]!;
     if (e.type !== 'NAME') continue;
     const last = LAST_WORD.exec(text.slice(e.start, e.end))?.[1];
     if (!last || !givenName(last)) continue;
     const next = NEXT_WORD.exec(text.slice(e.end, e.end + 40));
     if (!next || !surnameLike(next[1]!)) continue;
     const end = e.end + next[0].length;
-    if (entities.some((o) => o !== e && o.start < end && o.end > e.end)) continue;
+    if ((entities[k + 1]?.start ?? Infinity) < end) continue;
     e.end = end;
   }
 }
