@@ -159,6 +159,15 @@ export function adversarialTexts(size = 300_000): Record<string, string> {
       (i) => `${100 + (i % 900)} ${names[i % 6]} Street, Springfield, IL 6270${i % 10}\n`,
     ),
     'one line without spaces': fill((i) => `x${i % 10}`),
+    // Records as a tool returns them: a table whose header types its cells, and JSON objects with field names.
+    'CSV table with a header': `last_name,first_name,dob,phone\n${fill(
+      (i) =>
+        `${names[i % 6]},${names[(i + 2) % 6]},0${1 + (i % 9)}/1${i % 10}/19${50 + (i % 50)},410-555-0${100 + (i % 899)}\n`,
+    )}`,
+    'JSON records': fill(
+      (i) =>
+        `{"first_name": "${names[(i + 3) % 6]}", "last_name": "${names[i % 6]}", "dob": "19${50 + (i % 50)}-0${1 + (i % 9)}-1${i % 10}", "mrn": "${100000 + i}"},\n`,
+    ),
     'dates and times': fill(
       (i) => `on ${1 + (i % 12)}/${1 + (i % 28)}/19${50 + (i % 50)} at ${i % 24}:${i % 60} `,
     ),

@@ -186,16 +186,39 @@ export interface TableSpan {
 export function withinCells(start: number, end: number, tables: readonly TableSpan[]): [number, number][] {
   const parts: [number, number][] = [];
   let at = start;
-  for (const t of tables) {
-    if (t.end <= at || t.start >= end) continue;
+  // Tables and their cells are sorted and disjoint: each span looks only at what it overlaps, found by binary
+  // search, so that a table of thousands of rows costs each span its own cells, not the table's.
+  for (let ti = firstEndingAfter(tables, at); ti < tables.length; ti++) {
+    const t = tables[ti]!;
+    if (t.start >= end) break;
     if (t.start > at) parts.push([at, t.start]);
-    for (let k = 0; k < t.cells.length; k += 2) {
-      const a = Math.max(at, t.cells[k]!);
-      const b = Math.min(end, t.cells[k + 1]!);
+    const c = t.cells;
+    let lo = 0;
+    let hi = c.length >> 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (c[2 * mid + 1]! <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = 2 * lo; k < c.length && c[k]! < end; k += 2) {
+      const a = Math.max(at, c[k]!);
+      const b = Math.min(end, c[k + 1]!);
       if (b > a) parts.push([a, b]);
     }
     at = t.end;
   }
   if (end > at) parts.push([at, end]);
   return parts;
+}
+
+/** Index of the first table that ends after `pos`. */
+function firstEndingAfter(tables: readonly TableSpan[], pos: number): number {
+  let lo = 0;
+  let hi = tables.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tables[mid]!.end <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
