@@ -226,6 +226,7 @@ const ADDRESS_LINE =
  */
 function extendAddresses(text: string, entities: PhiEntity[]): void {
   const others = identifiersBesidePlaces(entities);
+  let nextBreak = -1;
   for (const e of entities) {
     if (e.type !== 'LOCATION') continue;
     const from = Math.max(0, e.start - 12);
@@ -233,8 +234,12 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
     if (before?.[1] && /^\d/.test(text[e.start] ?? ''))
       e.start = from + before.index + before[0].indexOf(before[1]);
     let end = e.end;
-    let lineEnd = text.indexOf('\n', end);
-    if (lineEnd < 0) lineEnd = text.length;
+    // The line's end, found again only past the last one found: places on one long line share it.
+    if (nextBreak < end) {
+      nextBreak = text.indexOf('\n', end);
+      if (nextBreak < 0) nextBreak = text.length;
+    }
+    let lineEnd = nextBreak;
     const rest = text.slice(end, lineEnd);
     if (
       rest.trim() &&
@@ -243,11 +248,7 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
       continue;
     if (rest.trim()) {
       // ", Baltimore, MD 21201": a town, a state and a ZIP code end an address whatever the town was taken for.
-      if (
-        !ADDRESS_TAIL.test(rest) &&
-        others(end, lineEnd)
-      )
-        continue;
+      if (!ADDRESS_TAIL.test(rest) && others(end, lineEnd)) continue;
       end = end + rest.trimEnd().replace(/\.$/, '').length;
     }
     let skipped = false;
@@ -269,18 +270,13 @@ function extendAddresses(text: string, entities: PhiEntity[]): void {
       }
       if (!line.trim() || line.length > 80) break;
       if (!ADDRESS_LINE.test(line) && COUNTRY_POSTCODE_LINE.test(line)) {
-        if (!others(from, to))
-          end = from + line.trimEnd().length;
+        if (!others(from, to)) end = from + line.trimEnd().length;
         break;
       }
       if (!ADDRESS_LINE.test(line) || line.length > 48) {
         // The last line of an address may go on with the sentence: "Cyprus 36903? I am in…".
         const last = ADDRESS_LAST_LINE.exec(line);
-        if (
-          last &&
-          !others(from, from + last[0].length)
-        )
-          end = from + last[0].length;
+        if (last && !others(from, from + last[0].length)) end = from + last[0].length;
         break;
       }
       // A line holding another kind of identifier ("Dr. Foley") is not part of the address.
@@ -723,7 +719,9 @@ function extendNames(text: string, entities: PhiEntity[]): void {
   for (let k = 0; k < entities.length; k++) {
     const e = entities[k]!;
     if (e.type !== 'NAME') continue;
-    const last = LAST_WORD.exec(text.slice(e.start, e.end))?.[1];
+    // The entity's last 64 characters hold its last word if it is a given name (the regex, anchored at the end,
+    // would otherwise start again at every letter of a long cell).
+    const last = LAST_WORD.exec(text.slice(Math.max(e.start, e.end - 64), e.end))?.[1];
     if (!last || !givenName(last)) continue;
     const next = NEXT_WORD.exec(text.slice(e.end, e.end + 40));
     if (!next || !surnameLike(next[1]!)) continue;

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { detect } from './detect';
 import { joinWindows, PhiOffload, ScanTooLarge, TASK_CHARS, windows } from './offload';
 
@@ -24,6 +25,45 @@ describe('windows of a long text', () => {
     const key = (e: { start: number; end: number }) => `${e.start}:${e.end}`;
     const got = new Set(joined.map(key));
     expect(whole.filter((e) => !got.has(key(e)))).toEqual([]);
+  });
+});
+
+describe('a name found in one window', () => {
+  it('is found at each of its whole-word occurrences in the text, and nowhere else', () => {
+    // Words around a name of one or two words: the name alone, inside longer words, cut by punctuation.
+    const word = fc.constantFrom(
+      'Ana',
+      'Lowe',
+      'Ana Lowe',
+      'Anabel',
+      'Lowes',
+      'xAna',
+      'saw',
+      '12',
+      'Dr.',
+      '-',
+      '_',
+    );
+    const gap = fc.constantFrom(' ', ', ', '\n', '-', '', '. ');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(word, gap), { minLength: 1, maxLength: 40 }),
+        fc.constantFrom('Ana', 'Ana Lowe'),
+        (parts, name) => {
+          const text = `Dr. ${name} saw her. ${parts.map(([w, g]) => w + g).join('')}`;
+          const at = 4;
+          const joined = joinWindows(
+            text,
+            [{ start: 0, end: text.length }],
+            [[{ start: at, end: at + name.length, type: 'NAME' }]],
+          );
+          const whole = new RegExp(`(?<![\\p{L}\\p{N}])${name}(?![\\p{L}\\p{N}])`, 'gu');
+          const expected = [...text.matchAll(whole)].map((m) => `${m.index}:${m.index + name.length}`);
+          expect(joined.map((e) => `${e.start}:${e.end}`)).toEqual(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

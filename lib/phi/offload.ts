@@ -92,15 +92,51 @@ export function joinWindows(
   for (const e of out)
     if (e.type === 'NAME' || e.type === 'LOCATION') named.set(text.slice(e.start, e.end), e.type);
   if (named.size === 0) return out;
-  const extra: PhiEntity[] = [];
+  // Each value by its first word: one pass over the text's words finds every occurrence of every value (a search
+  // of the whole text per value grew with the number of names times the text's length).
+  const byFirstWord = new Map<string, [string, PhiEntity['type']][]>();
+  const others: [string, PhiEntity['type']][] = [];
   for (const [value, type] of named) {
-    for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + value.length)) {
-      const end = at + value.length;
-      if (/[\p{L}\p{N}]/u.test(text[at - 1] ?? '') || /[\p{L}\p{N}]/u.test(text[end] ?? '')) continue;
-      if (!out.some((e) => e.start < end && e.end > at)) extra.push({ start: at, end, type });
+    const first = FIRST_WORD.exec(value)?.[0];
+    if (!first) {
+      others.push([value, type]);
+      continue;
     }
+    let list = byFirstWord.get(first);
+    if (!list) byFirstWord.set(first, (list = []));
+    list.push([value, type]);
   }
+  const extra: PhiEntity[] = [];
+  const take = (at: number, value: string, type: PhiEntity['type']) => {
+    const end = at + value.length;
+    if (WORD_CHAR.test(text[at - 1] ?? '') || WORD_CHAR.test(text[end] ?? '')) return;
+    if (!overlaps(out, at, end)) extra.push({ start: at, end, type });
+  };
+  for (const w of text.matchAll(WORD)) {
+    const list = byFirstWord.get(w[0]);
+    if (list)
+      for (const [value, type] of list) if (text.startsWith(value, w.index)) take(w.index, value, type);
+  }
+  for (const [value, type] of others)
+    for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + value.length))
+      take(at, value, type);
   return [...out, ...extra].sort((a, b) => a.start - b.start || b.end - a.end);
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const FIRST_WORD = /^[\p{L}\p{N}]+/u;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** Whether an entity of `sorted` (sorted, disjoint) overlaps [start, end): a binary search for the first to end after `start`. */
+function overlaps(sorted: readonly PhiEntity[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.end <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo]!.start < end;
 }
 
 interface Queued {

@@ -292,6 +292,15 @@ describe('restoreResponseBody', () => {
     });
   });
 
+  it('keeps both keys when a restored key meets one already there, the later with underscores added', () => {
+    const s = new PhiSession();
+    s.scrubEntities('J', [{ start: 0, end: 1, type: 'NAME' }]);
+    const body = { x: { J: 1, J_: 2, NAME_1: 3, NAME_1_: 4 } as Record<string, number> };
+    restoreResponseBody('chat', body, s);
+    // NAME_1 is J again: J and J_ are taken, so it becomes J__; NAME_1_ (J_ again) the next free one, J___.
+    expect(body.x).toEqual({ J: 1, J_: 2, J__: 3, J___: 4 });
+  });
+
   it('restores legacy completions and Responses output', () => {
     const s = session();
     const c = { choices: [{ index: 0, text: 'Seen by [NAME_1]' }] };

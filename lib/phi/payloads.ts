@@ -233,9 +233,18 @@ function walkValue(v: unknown, key: string | undefined, ctx: Walk, parent?: Json
 /** The object with some keys renamed, in the same order (a clash keeps both: the second gets a suffix). */
 function renameKeys(obj: Json, names: Map<string, string>): Json {
   const out: Json = {};
+  // Per name, how many underscores its last clash took: the next clash goes on from there instead of from none
+  // (every slot below is taken, and keys are only added).
+  const taken = new Map<string, number>();
   for (const k of Object.keys(obj)) {
-    let nk = names.get(k) ?? k;
-    while (Object.hasOwn(out, nk)) nk += '_';
+    const base = names.get(k) ?? k;
+    let nk = base;
+    if (Object.hasOwn(out, nk)) {
+      let n = taken.get(base) ?? 0;
+      do nk = base + '_'.repeat(++n);
+      while (Object.hasOwn(out, nk));
+      taken.set(base, n);
+    }
     out[nk] = obj[k];
   }
   return out;
@@ -680,17 +689,25 @@ function chatStream(session: PhiSession): StreamRestorer {
       choice.delta = { ...(content ? { content } : {}), ...(refusal ? { refusal } : {}) };
     }
     if (text) choice.text = (typeof choice.text === 'string' ? choice.text : '') + text;
+    // The chunk's tool calls by index, the first of each (looked up once per call, not searched for each).
+    let byIndex: Map<unknown, Json> | undefined;
     for (const [index, r] of s.tools) {
       const rest = r.flush();
       if (!rest) continue;
       const d = isObject(choice.delta) ? choice.delta : (choice.delta = {});
       const calls = Array.isArray(d.tool_calls) ? d.tool_calls : (d.tool_calls = []);
-      const call = calls.find((c: unknown) => isObject(c) && c.index === index);
-      if (isObject(call)) {
+      if (!byIndex) {
+        byIndex = new Map();
+        for (const c of calls as unknown[]) if (isObject(c) && !byIndex.has(c.index)) byIndex.set(c.index, c);
+      }
+      const call = byIndex.get(index);
+      if (call) {
         const fn = isObject(call.function) ? call.function : (call.function = {});
         fn.arguments = (typeof fn.arguments === 'string' ? fn.arguments : '') + rest;
       } else {
-        calls.push({ index, function: { arguments: rest } });
+        const added = { index, function: { arguments: rest } };
+        calls.push(added);
+        byIndex.set(index, added);
       }
     }
   };

@@ -18,14 +18,15 @@ const STREET_FOREIGN_PREFIXED = new RegExp(
   String.raw`(?<![\p{L}])${STREET_PREFIX_FOREIGN}[ \t]+(?=\p{Lu})(?:[\p{L}'-]+\.?[ \t]+){0,4}\d{1,5}[a-zA-Z]?\b${UNIT}`,
   'giu',
 );
-// Case matters here: the words before a glued street type are capitalised names ("Villacher Strasse 89").
+// Case matters here: the words before a glued street type are capitalised names ("Villacher Strasse 89"). Like the
+// next one, it starts only where a word starts: from inside a hyphenated run ("Ab-Ab-…") every start re-read the run.
 const STREET_FOREIGN_SUFFIXED = new RegExp(
-  String.raw`(?<![\p{L}])(?:\p{Lu}[\p{L}'-]*[ \t]+){0,2}\p{Lu}[\p{L}-]+${STREET_SUFFIX_FOREIGN}[ \t]+\d{1,5}[a-zA-Z]?\b${UNIT}`,
+  String.raw`(?<![\p{L}'’-])(?:\p{Lu}[\p{L}'-]*[ \t]+){0,2}\p{Lu}[\p{L}-]+${STREET_SUFFIX_FOREIGN}[ \t]+\d{1,5}[a-zA-Z]?\b${UNIT}`,
   'gu',
 );
 // A street type written as a word of its own after the name ("Király u. 15.", "Eleftheriou Venizelou str 159").
 const STREET_SEPARATE_SUFFIX = new RegExp(
-  String.raw`(?<![\p{L}])(?:\p{Lu}[\p{L}'-]*[ \t]+){1,3}(?:u\.|utca|út|tér|str\.?|stra(?:ss|ß)e|gasse|weg|vej|vei|gata|gatan|katu|tie|laan|straat|plein)[ \t]+\d{1,5}[a-zA-Z]?\b\.?${UNIT}`,
+  String.raw`(?<![\p{L}'’-])(?:\p{Lu}[\p{L}'-]*[ \t]+){1,3}(?:u\.|utca|út|tér|str\.?|stra(?:ss|ß)e|gasse|weg|vej|vei|gata|gatan|katu|tie|laan|straat|plein)[ \t]+\d{1,5}[a-zA-Z]?\b\.?${UNIT}`,
   'gu',
 );
 // "the corner of Main St and 5th Ave": two streets that meet, up to the end of the sentence.

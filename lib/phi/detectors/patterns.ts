@@ -51,7 +51,9 @@ export function luhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-const EMAIL = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g;
+// A local part has at most 64 characters (RFC 5321): the bound keeps a long run before an "@" from being read
+// again from each of its word boundaries.
+const EMAIL = /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g;
 const URL_SCHEME = /\b(?:https?|ftp|sftp):\/\/[^\s<>"'`]+/gi;
 const URL_WWW = /\bwww\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:\/[^\s<>"'`]*)?/gi;
 const URL_BARE =
@@ -81,33 +83,33 @@ const FAX_LABEL = /\bfax\b[^\n\d]{0,24}?(?<v>\+?[\d(][\d\s().-]{6,16}\d)/gi;
 const MRN =
   /\b(?:MRN|MR\s?#|MR\s?No\.?|med(?:ical)?\s+rec(?:ord)?s?(?:\s+(?:number|no\.?|#))?|hospital\s+(?:number|no\.?|#)|unit\s+(?:number|no\.?|#)|chart\s+(?:number|no\.?|#)|patient\s+(?:id|number|no\.?|#)|pt\s+(?:id|#))[\s:#]*(?:is[\s:#]*)?(?<v>[A-Z]{0,4}[-]?\d[\d-]{3,}[A-Z0-9]*)/gi;
 const HEALTH_PLAN =
-  /\b(?:member|subscriber|beneficiary|medicare|medicaid|insurance|insurer|health\s+plan|plan|policy|group|HICN|MBI|HIC|payer|BCBS|blue\s+cross)(?:\s+(?:id|identifier|number|no\.?|#|card))*[\s:#]*(?:is[\s:#]*)?(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{4,})/gi;
+  /\b(?:member|subscriber|beneficiary|medicare|medicaid|insurance|insurer|health\s+plan|plan|policy|group|HICN|MBI|HIC|payer|BCBS|blue\s+cross)(?:\s+(?:id|identifier|number|no\.?|#|card))*[\s:#]*(?:is[\s:#]*)?(?<v>(?=[A-Z0-9-]{0,64}\d)[A-Z0-9][A-Z0-9-]{4,})/gi;
 const MBI =
   /\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y]{2}\d{2}\b/g;
 const ACCOUNT =
-  /\b(?:account|acct|billing|invoice|encounter|visit|FIN|claim|bank|routing|iban)(?:\s+(?:id|number|no\.?|#))*[\s:#]*(?:is[\s:#]*)?(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
+  /\b(?:account|acct|billing|invoice|encounter|visit|FIN|claim|bank|routing|iban)(?:\s+(?:id|number|no\.?|#))*[\s:#]*(?:is[\s:#]*)?(?<v>(?=[A-Z0-9-]{0,64}\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
 const CARD = /(?<![\d-])(?:\d{4}[ -]?){3}\d{1,7}(?![\d-])/g;
 const LICENSE =
-  /\b(?:licen[cs]e|lic|DEA|NPI|certificate|cert|certification|registration|permit|driver'?s\s+licen[cs]e|passport)(?:\s+(?:id|number|no\.?|#))*[\s:#]*(?:is[\s:#]*)?(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
+  /\b(?:licen[cs]e|lic|DEA|NPI|certificate|cert|certification|registration|permit|driver'?s\s+licen[cs]e|passport)(?:\s+(?:id|number|no\.?|#))*[\s:#]*(?:is[\s:#]*)?(?<v>(?=[A-Z0-9-]{0,64}\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
 const DEA = /\b[ABCDEFGHJKLMNPRSTUX][A-Z9]\d{7}\b/g;
 const VIN = /\b[A-HJ-NPR-Z0-9]{17}\b/g;
 const VIN_LABEL =
   /\b(?:VIN|vehicle\s+(?:id|identification)(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(?<v>[A-HJ-NPR-Z0-9]{11,17})\b/gi;
 const PLATE =
-  /\b(?:licen[cs]e\s+plate|plate|tag)(?:\s+(?:number|no\.?|#))?\s*[:#]?\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9 -]{1,7}[A-Z0-9])\b/gi;
+  /\b(?:licen[cs]e\s+plate|plate|tag)(?:\s+(?:number|no\.?|#))?\s*[:#]?\s*(?<v>(?=[A-Z0-9-]{0,64}\d)[A-Z0-9][A-Z0-9 -]{1,7}[A-Z0-9])\b/gi;
 const DEVICE =
-  /\b(?:serial|S\/N|SN|device(?:\s+id)?|UDI|IMEI|MEID|lot|model\/serial|implant(?:\s+id)?|pacemaker|ICD|generator|pump)(?:\s+(?:id|number|no\.?|#))*\s*(?:is\s*)?[:#]\s*(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
+  /\b(?:serial|S\/N|SN|device(?:\s+id)?|UDI|IMEI|MEID|lot|model\/serial|implant(?:\s+id)?|pacemaker|ICD|generator|pump)(?:\s+(?:id|number|no\.?|#))*\s*(?:is\s*)?[:#]\s*(?<v>(?=[A-Z0-9-]{0,64}\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
 const DEVICE_UNLABELLED_COLON =
-  /\b(?:serial|S\/N|IMEI|UDI|MEID)(?:\s+(?:number|no\.?|#))?\s+(?<v>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
+  /\b(?:serial|S\/N|IMEI|UDI|MEID)(?:\s+(?:number|no\.?|#))?\s+(?<v>(?=[A-Z0-9-]{0,64}\d)[A-Z0-9][A-Z0-9-]{3,})/gi;
 const UDI = /\(01\)\d{14}(?:\(\d{2}\)[A-Z0-9]+)*/g;
 const BIOMETRIC =
-  /\b(?:fingerprint|finger\s?print|retina(?:l)?(?:\s+scan)?|iris(?:\s+(?:scan|template))?|voice\s?print|face\s?print|facial\s+template|palm\s?print|biometric|DNA\s+profile)(?:\s+(?:id|identifier|template|hash|number|no\.?|#|record))*\s*[:#]\s*(?<v>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{3,})/gi;
+  /\b(?:fingerprint|finger\s?print|retina(?:l)?(?:\s+scan)?|iris(?:\s+(?:scan|template))?|voice\s?print|face\s?print|facial\s+template|palm\s?print|biometric|DNA\s+profile)(?:\s+(?:id|identifier|template|hash|number|no\.?|#|record))*\s*[:#]\s*(?<v>(?=[A-Za-z0-9-]{0,64}\d)[A-Za-z0-9][A-Za-z0-9-]{3,})/gi;
 const GENERIC_ID =
-  /\b(?:ref|reference|case|order|requisition|accession|confirmation|conf|ticket|specimen|tracking|employee|badge|identifier|id|file|record|policy)\s*(?:#|no\.?|number)\s*[:#]?\s*(?<v>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*)/gi;
+  /\b(?:ref|reference|case|order|requisition|accession|confirmation|conf|ticket|specimen|tracking|employee|badge|identifier|id|file|record|policy)\s*(?:#|no\.?|number)\s*[:#]?\s*(?<v>(?=[A-Za-z0-9-]{0,64}\d)[A-Za-z0-9][A-Za-z0-9-]*)/gi;
 // "ID HP-2231", "Id: 44-5521": an identifier of any shape with a digit after "ID" (case matters: "id" is a word).
-const ID_LABEL = /\b(?:ID|Id)\b[ \t]*[:#]?[ \t]*#?(?<v>(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{3,})/g;
+const ID_LABEL = /\b(?:ID|Id)\b[ \t]*[:#]?[ \t]*#?(?<v>(?=[A-Za-z0-9-]{0,64}\d)[A-Za-z0-9][A-Za-z0-9-]{3,})/g;
 const HASH_ID =
-  /(?<![\w&])#\s?(?<v>(?=[A-Za-z0-9-]*\d)(?:[A-Za-z]{1,4}\d[A-Za-z0-9-]*|\d{4,}[A-Za-z0-9-]*))/g;
+  /(?<![\w&])#\s?(?<v>(?=[A-Za-z0-9-]{0,64}\d)(?:[A-Za-z]{1,4}\d[A-Za-z0-9-]*|\d{4,}[A-Za-z0-9-]*))/g;
 const LONG_NUMBER = /(?<![\w.,/-])\d{7,}(?![\w.,/-]?\d)/g;
 // International bank account numbers, plain or in groups of four; kept only when the ISO 13616 check holds.
 const IBAN_START = /[A-Za-z]{2}\d{2}[ ]?[A-Za-z0-9]{4}/;
@@ -172,10 +174,13 @@ const EMAIL_CHAR = /[A-Za-z0-9._%+@-]/;
 function scanAroundAts(text: string, out: Candidate[]): void {
   let from = 0;
   for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', from)) {
+    // At most a local part's 64 characters before it and a domain's 255 after (RFC 5321): an address is no longer.
     let start = at;
-    while (start > from && EMAIL_CHAR.test(text[start - 1] ?? ' ')) start--;
+    const least = Math.max(from, at - 64);
+    while (start > least && EMAIL_CHAR.test(text[start - 1] ?? ' ')) start--;
     let end = at + 1;
-    while (end < text.length && EMAIL_CHAR.test(text[end] ?? ' ')) end++;
+    const most = Math.min(text.length, at + 1 + 255);
+    while (end < most && EMAIL_CHAR.test(text[end] ?? ' ')) end++;
     const found: Candidate[] = [];
     scan(text.slice(start, end), EMAIL, 'EMAIL', found);
     for (const f of found)

@@ -13,6 +13,8 @@ const push = (out: Candidate[], start: number, end: number, type: PhiType) => {
 };
 
 /** HL7 v2 fields that hold identifiers, by segment: field number → type (components of a field included). */
+/** A component separator or white space: what may pad the end of an HL7 field. */
+const HL7_PAD = /[\^&\s]/;
 const HL7_FIELDS: Readonly<Record<string, Readonly<Record<number, PhiType>>>> = {
   PID: {
     2: 'MRN',
@@ -84,7 +86,10 @@ export function detectHl7(text: string, out: Candidate[]): void {
         // Repetitions (~) of a field each their own value; trailing component separators left out.
         let s = at;
         for (const rep of text.slice(at, end).split('~')) {
-          const trimmed = rep.replace(/[\^&\s]+$/, '');
+          // Walked back by hand: a regex anchored at the end retries from every start ("^^^…^x" is quadratic).
+          let e = rep.length;
+          while (e > 0 && HL7_PAD.test(rep[e - 1]!)) e--;
+          const trimmed = rep.slice(0, e);
           const lead = trimmed.length - trimmed.replace(/^[\^&\s]+/, '').length;
           push(out, s + lead, s + trimmed.length, type);
           s += rep.length + 1;
