@@ -208,6 +208,25 @@ describe('scrubRequestBody', () => {
   });
 });
 
+describe('JSON text nested deeper than any record', () => {
+  it('is scanned as text: its PHI replaced, the request not refused for want of stack', () => {
+    const deep = `${'['.repeat(5000)}"Maria Gonzalez, DOB 03/04/1961"${']'.repeat(5000)}`;
+    const body = {
+      messages: [
+        {
+          role: 'assistant',
+          tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: deep } }],
+        },
+      ],
+    };
+    scrubRequestBody('chat', body, new PhiSession());
+    const out = body.messages[0]!.tool_calls[0]!.function.arguments;
+    expect(out).not.toContain('Maria');
+    expect(out).not.toContain('03/04/1961');
+    expect(out.startsWith('[['.repeat(2500))).toBe(true);
+  });
+});
+
 describe('requestTexts', () => {
   it('lists every text the scrub would scan (JSON arguments by value) and leaves the body as it was', () => {
     const body: Json = {

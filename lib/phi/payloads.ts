@@ -317,6 +317,20 @@ function visitString(v: string, key: string | undefined, ctx: Walk, parent?: Jso
 // string and key by its field and its object's shape, at any depth. Written back only when something changed, with
 // the document's own indentation; a document without PHI goes out byte for byte.
 const INDENT = /\n([ \t]+)["{\[\]}]/;
+/** The deepest JSON text inside a string that is walked as a record (a request body itself may nest 64 deep). */
+const MAX_DOCUMENT_DEPTH = 64;
+
+/** Whether a parsed JSON value nests deeper than `limit` levels (checked without recursion). */
+function nestsDeeper(value: object, limit: number): boolean {
+  const stack: [object, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (d > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+  }
+  return false;
+}
 
 function jsonDocument(text: string, ctx: Walk): string | undefined {
   let parsed: unknown;
@@ -326,6 +340,9 @@ function jsonDocument(text: string, ctx: Walk): string | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
+  // A document nested deeper than any record is read as the text it is (its strings are scanned as words there):
+  // walking it field by field would recurse as deep as the client made it.
+  if (nestsDeeper(parsed, MAX_DOCUMENT_DEPTH)) return undefined;
   let changed = false;
   const inner: Walk = {
     ...ctx,
