@@ -602,7 +602,9 @@ async function main() {
       `worst-case scan: ${worst.msPerKb.toFixed(3)} ms/KB (${worst.name}), ${ratio.toFixed(2)}× the clinical prompt` +
         // The README promises a scan linear in the text, no input far slower per KB than a note: a text that
         // breaks it is a slow path (one once grew with the square of a text's addresses, 12× here, unseen).
-        (ratio > SCAN_BOUND ? ` — OVER the README's bound of ${SCAN_BOUND}×: some step is no longer linear` : ''),
+        (ratio > SCAN_BOUND
+          ? ` — OVER the README's bound of ${SCAN_BOUND}×: some step is no longer linear`
+          : ''),
     );
 
     try {

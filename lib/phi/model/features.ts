@@ -94,7 +94,15 @@ function punctHash(c: number): number {
 /** Whether the character with this code ends a sentence or opens a list item: . ! ? : ; • * > - */
 function endsSentence(c: number): boolean {
   return (
-    c === 46 || c === 33 || c === 63 || c === 58 || c === 59 || c === 0x2022 || c === 42 || c === 62 || c === 45
+    c === 46 ||
+    c === 33 ||
+    c === 63 ||
+    c === 58 ||
+    c === 59 ||
+    c === 0x2022 ||
+    c === 42 ||
+    c === 62 ||
+    c === 45
   );
 }
 
