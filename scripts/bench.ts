@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { execFile, spawnSync } from 'node:child_process';
-import { spawnReady, type Child } from './lib/spawn';
+import { spawnReady, startNodeFlags, type Child } from './lib/spawn';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name: string) => {
@@ -300,15 +300,24 @@ async function main() {
     const { disconnectDb } = await import('../lib/db');
     await disconnectDb();
 
+    // The server runs with the Node.js flags its own checkout's `npm start` gives it (a larger young generation).
+    const serverFlags = startNodeFlags(SERVER_ROOT ?? ROOT);
     const startPortico = async (extra: Record<string, string> = {}) => {
-      const p = await spawnReady(ROOT, path.resolve(SERVER_ROOT ?? ROOT, 'scripts/lib/proxy-main.ts'), [], {
-        DATABASE_URL: database.url,
-        PORTICO_CONFIG: configFile,
-        UPSTREAM_KEY: 'sk-bench',
-        LOG_LEVEL: 'warn',
-        PORTICO_CPU_PROFILE: process.env.BENCH_PROFILE ?? '',
-        ...extra,
-      });
+      const p = await spawnReady(
+        ROOT,
+        path.resolve(SERVER_ROOT ?? ROOT, 'scripts/lib/proxy-main.ts'),
+        [],
+        {
+          DATABASE_URL: database.url,
+          PORTICO_CONFIG: configFile,
+          UPSTREAM_KEY: 'sk-bench',
+          LOG_LEVEL: 'warn',
+          PORTICO_CPU_PROFILE: process.env.BENCH_PROFILE ?? '',
+          ...extra,
+        },
+        60_000,
+        serverFlags,
+      );
       children.push(p);
       return p;
     };

@@ -22,6 +22,7 @@ import { parseConfig, resolveConfig } from '../lib/config';
 import { ENV_VARIABLES, parseEnv, SHUTDOWN_MARGIN_MS } from '../lib/env';
 import { isFastPath } from '../lib/proxy/handler';
 import { BUILD_INPUTS, buildUpToDate, writeBuildStamp } from './lib/build';
+import { startNodeFlags } from './lib/spawn';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const read = (p: string) => readFileSync(path.join(ROOT, p), 'utf8');
@@ -177,8 +178,12 @@ describe('Dockerfile', () => {
     const cmd = runtime.steps.filter((s) => s.op === 'CMD').at(-1)!.args;
     expect(JSON.parse(cmd)).toEqual(['npm', 'start']);
     expect(read('README.md')).toMatch(/```sh\nnpm install && npm start\n```/);
-    // exec: the shell npm runs the script in is replaced by tsx, so SIGTERM reaches start.ts, which drains.
-    expect(JSON.parse(read('package.json')).scripts.start).toBe('exec tsx scripts/start.ts');
+    // exec: the shell npm runs the script in is replaced by tsx, so SIGTERM reaches start.ts, which drains. Node.js
+    // flags stand between tsx and the script, where bench and soak read them (startNodeFlags) to run the server alike.
+    expect(JSON.parse(read('package.json')).scripts.start).toBe(
+      `exec tsx ${startNodeFlags(ROOT).join(' ')} scripts/start.ts`,
+    );
+    expect(startNodeFlags(ROOT)).toEqual(['--max-semi-space-size=32']);
     const user = runtime.steps.filter((s) => s.op === 'USER').at(-1)?.args;
     expect(user).toBeDefined();
     expect(['root', '0']).not.toContain(user!.split(':')[0]);

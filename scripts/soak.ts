@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { spawnReady } from './lib/spawn';
+import { spawnReady, startNodeFlags } from './lib/spawn';
 import { startFakeUpstream } from './lib/fake-upstream';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -92,12 +92,20 @@ async function main() {
   );
   const { key } = await createKey(app.id, { name: 'soak' }, SYSTEM);
 
-  const server = await spawnReady(ROOT, 'scripts/lib/proxy-main.ts', [], {
-    DATABASE_URL: database.url,
-    PORTICO_CONFIG: configFile,
-    LOG_LEVEL: 'warn',
-    PORTICO_DRAIN_MS: '10000',
-  });
+  // With the Node.js flags `npm start` gives the server: its memory is what production's would be.
+  const server = await spawnReady(
+    ROOT,
+    'scripts/lib/proxy-main.ts',
+    [],
+    {
+      DATABASE_URL: database.url,
+      PORTICO_CONFIG: configFile,
+      LOG_LEVEL: 'warn',
+      PORTICO_DRAIN_MS: '10000',
+    },
+    60_000,
+    startNodeFlags(ROOT),
+  );
   const pool = new Pool(`http://127.0.0.1:${server.port}`, { connections: CONCURRENCY });
   say(`Portico pid ${server.pid} on port ${server.port}; ${CONCURRENCY} clients for ${SECONDS} s`);
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface Child {
@@ -10,17 +11,30 @@ export interface Child {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `tsx <script>` and waits for it to print "ready <port>". */
+/**
+ * The Node.js flags `npm start` gives the server in the checkout at `root` (package.json's start script, `exec tsx
+ * <flags> scripts/start.ts`): a benchmark or a soak of the proxy alone runs it as production does.
+ */
+export function startNodeFlags(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    scripts?: { start?: string };
+  };
+  const m = /\btsx((?:\s+--[\w-]+(?:=\S+)?)*)\s+scripts\/start\.ts\b/.exec(pkg.scripts?.start ?? '');
+  return m?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+}
+
+/** Starts `tsx [nodeFlags] <script>` and waits for it to print "ready <port>". */
 export function spawnReady(
   root: string,
   script: string,
   args: string[],
   env: Record<string, string | undefined>,
   timeoutMs = 60_000,
+  nodeFlags: string[] = [],
 ): Promise<Child> {
   const proc = spawn(
     process.execPath,
-    [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), script, ...args],
+    [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), ...nodeFlags, script, ...args],
     {
       cwd: root,
       env: { ...process.env, ...env },
