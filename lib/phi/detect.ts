@@ -7,6 +7,7 @@ import { documentCase, K_ALNUM, tokenizeForTagger, type MTok } from './model/fea
 import { applyCues } from './model/cues';
 import { shippedWeights } from './model/shipped';
 import { labelledSpans, tagTokens, type Weights } from './model/tagger';
+import { firstEndingAfter } from './sorted';
 import { PRIORITY, type Candidate, type PhiEntity } from './types';
 import { F, Kind, kindOf, wordEntry } from './wordindex';
 
@@ -136,14 +137,7 @@ const EDGE = /[\s,;|"]/;
 /** Index of the first token ending after `pos` (tokens are sorted and disjoint): spans are judged from there, so
  * that judging every span costs its own length, not the text's (a text of 20,000 short spans stays linear). */
 function tokenAt(toks: readonly MTok[], pos: number): number {
-  let lo = 0;
-  let hi = toks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((toks[mid]?.end ?? 0) <= pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstEndingAfter(toks, pos);
 }
 
 /** Whether a cue (a title, a relation, a facility's head word) labelled some word of the span. */

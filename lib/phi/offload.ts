@@ -2,6 +2,7 @@ import { Piscina } from 'piscina';
 import { detect } from './detect';
 import { appFinder, engineFinder, type Finder } from './payloads';
 import { detectRemembered, recall, remember } from './remembered';
+import { firstEndingAfter } from './sorted';
 import { exportWordIndex } from './wordindex';
 import type { PhiEntity } from './types';
 
@@ -129,14 +130,8 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 /** Whether an entity of `sorted` (sorted, disjoint) overlaps [start, end): a binary search for the first to end after `start`. */
 function overlaps(sorted: readonly PhiEntity[], start: number, end: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]!.end <= start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo]!.start < end;
+  const i = firstEndingAfter(sorted, start);
+  return i < sorted.length && sorted[i]!.start < end;
 }
 
 interface Queued {

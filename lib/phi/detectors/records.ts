@@ -1,4 +1,5 @@
 import { keyHint } from '../records';
+import { firstEndingAfter } from '../sorted';
 import { PRIORITY, type Candidate, type PhiType } from '../types';
 
 // Records pasted as text: HL7 v2 segments, and tables with a header row (CSV, TSV, pipes). Their structure says
@@ -214,16 +215,4 @@ export function withinCells(start: number, end: number, tables: readonly TableSp
   }
   if (end > at) parts.push([at, end]);
   return parts;
-}
-
-/** Index of the first table that ends after `pos`. */
-function firstEndingAfter(tables: readonly TableSpan[], pos: number): number {
-  let lo = 0;
-  let hi = tables.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (tables[mid]!.end <= pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
