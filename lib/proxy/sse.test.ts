@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { formatSse, SseParser } from './sse';
 
 const STREAM =
@@ -23,6 +24,34 @@ describe('SSE parser', () => {
         ]);
       }
     }
+  });
+
+  it('gives the events of the whole stream however it is cut, line ends of either kind included', () => {
+    const line = fc.oneof(
+      fc.constantFrom('data: {"a":1}', 'data: x', 'data:', 'event: e', ': ping', 'id: 7', 'data: [DONE]'),
+      fc.string({ maxLength: 8 }).map((t) => `data: ${t.replace(/[\r\n]/g, '')}`),
+    );
+    const eol = fc.constantFrom('\n', '\r\n');
+    const stream = fc
+      .array(fc.tuple(fc.array(fc.tuple(line, eol), { minLength: 1, maxLength: 3 }), eol), { maxLength: 6 })
+      .map((evs) => evs.map(([ls, e]) => ls.map(([l, x]) => l + x).join('') + e).join(''));
+    fc.assert(
+      fc.property(stream, fc.array(fc.nat(), { maxLength: 12 }), (s, cuts) => {
+        const whole = new SseParser();
+        const expected = [...whole.push(s), ...whole.end()];
+        const at = [...new Set(cuts.map((c) => c % (s.length + 1)))].sort((a, b) => a - b);
+        const p = new SseParser();
+        const got: unknown[] = [];
+        let from = 0;
+        for (const c of [...at, s.length]) {
+          got.push(...p.push(s.slice(from, c)));
+          from = c;
+        }
+        got.push(...p.end());
+        expect(got).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('handles CRLF, multi-line data and a missing final blank line', () => {

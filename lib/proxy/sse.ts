@@ -9,17 +9,50 @@ export interface SseEvent {
   comment?: string;
 }
 
-export class SseParser {
-  private buffer = '';
+// A blank line ends an event: two line ends, each "\n" or "\r\n" (at most four characters).
+const BLANK_LINE = /\r?\n\r?\n/g;
 
+export class SseParser {
+  /** The event being received, in the pieces it came in: joined once, when its blank line comes. */
+  private parts: string[] = [];
+  /** Its last three characters: a blank line may begin there and end in the next piece. */
+  private tail = '';
+
+  /**
+   * Each piece is searched once (with the three characters before it): an event that arrives in many small pieces
+   * costs its length, not its length times the number of pieces as a search of the whole buffer per piece did.
+   */
   push(text: string): SseEvent[] {
-    this.buffer += text;
     const out: SseEvent[] = [];
-    for (;;) {
-      const m = /\r?\n\r?\n/.exec(this.buffer);
-      if (!m) break;
-      const block = this.buffer.slice(0, m.index);
-      this.buffer = this.buffer.slice(m.index + m[0].length);
+    let rest = text;
+    while (rest) {
+      let start = -1;
+      let end = -1;
+      if (this.tail) {
+        // A blank line that begins in the tail ends within the first three characters of this piece.
+        BLANK_LINE.lastIndex = 0;
+        const m = BLANK_LINE.exec(this.tail + rest.slice(0, 3));
+        if (m && m.index < this.tail.length) {
+          start = m.index - this.tail.length;
+          end = start + m[0].length;
+        }
+      }
+      if (end < 0) {
+        BLANK_LINE.lastIndex = 0;
+        const m = BLANK_LINE.exec(rest);
+        if (!m) {
+          this.parts.push(rest);
+          this.tail = (this.tail + rest).slice(-3);
+          break;
+        }
+        start = m.index;
+        end = m.index + m[0].length;
+      }
+      const before = this.parts.join('');
+      const block = start < 0 ? before.slice(0, before.length + start) : before + rest.slice(0, start);
+      this.parts = [];
+      this.tail = '';
+      rest = rest.slice(end);
       const ev = parseBlock(block);
       if (ev) out.push(ev);
     }
@@ -28,8 +61,9 @@ export class SseParser {
 
   /** What is left when the stream ends without a final blank line. */
   end(): SseEvent[] {
-    const block = this.buffer;
-    this.buffer = '';
+    const block = this.parts.join('');
+    this.parts = [];
+    this.tail = '';
     const ev = block.trim() ? parseBlock(block) : undefined;
     return ev ? [ev] : [];
   }
