@@ -42,7 +42,8 @@ export class SseParser {
         const m = BLANK_LINE.exec(rest);
         if (!m) {
           this.parts.push(rest);
-          this.tail = (this.tail + rest).slice(-3);
+          // Without joining the piece to the tail (a copy of the whole piece): its own end when long enough.
+          this.tail = rest.length >= 3 ? rest.slice(-3) : (this.tail + rest).slice(-3);
           break;
         }
         start = m.index;
